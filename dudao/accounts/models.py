@@ -1,0 +1,110 @@
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.scope import ScopedQuerySet, TimeStampedModel
+
+
+class User(AbstractUser):
+    """A person who signs in: office staff, inspectors, school liaisons and principals."""
+
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Leave empty to follow the browser."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def scope(self):
+        """The rows this user may reach; computed once per request (see ``accounts.scope``)."""
+        from dudao.accounts.scope import scope_for
+
+        return scope_for(self)
+
+    @cached_property
+    def role_permissions(self) -> frozenset[str]:
+        from dudao.accounts.roles import permissions_for_roles
+
+        return permissions_for_roles(self.scope.roles)
+
+    def refresh_scope(self) -> None:
+        """Forgets the cached scope and permissions after memberships change."""
+        self.__dict__.pop("scope", None)
+        self.__dict__.pop("role_permissions", None)
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", _("System administrator")
+    OFFICE_ADMIN = "office_admin", _("Office administrator")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    ZONE_LEADER = "zone_leader", _("Zone leader")
+    INSPECTOR = "inspector", _("Inspector")
+    SCHOOL_LIAISON = "school_liaison", _("School liaison")
+    PRINCIPAL = "principal", _("Principal")
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+class Membership(TimeStampedModel):
+    """Gives a user a role in an office, a zone or a school for a period."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    office = models.ForeignKey(
+        "organizations.Office", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="user_memberships", verbose_name=_("office"),
+    )
+    zone = models.ForeignKey(
+        "organizations.Zone", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="user_memberships", verbose_name=_("zone"),
+    )
+    school = models.ForeignKey(
+        "organizations.School", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="user_memberships", verbose_name=_("school"),
+    )
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    scope_region = "office__region__path"
+    scope_school = "school_id"
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="accounts_membership_office_unless_sysadmin",
+                condition=Q(role="sysadmin") | Q(office__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="accounts_membership_zone_for_zone_leader",
+                condition=~Q(role="zone_leader") | Q(zone__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="accounts_membership_school_for_school_roles",
+                condition=~Q(role__in=["school_liaison", "principal"]) | Q(school__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school or self.zone or self.office or ""
+        return f"{self.user} · {self.get_role_display()} · {where}"

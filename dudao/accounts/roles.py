@@ -1,0 +1,64 @@
+"""Capabilities: which Django permissions each role grants (scope is a separate axis).
+
+Permissions are the usual ``app.action_model`` strings. Later apps add their models here, so
+the table stays the one reviewed place where roles become capabilities.
+"""
+
+from dudao.accounts.models import Role
+
+_VIEW = "view"
+_CRUD = ("view", "add", "change", "delete")
+
+# Models grouped by who manages them.
+ORGANISATION_MODELS = (
+    "organizations.region", "organizations.office", "organizations.school",
+    "organizations.zone", "organizations.zonemembership",
+    "inspectors.inspector", "inspectors.listing",
+)
+
+
+def _perms(models, actions):
+    out = set()
+    for dotted in models:
+        app, model = dotted.split(".")
+        for action in actions:
+            out.add(f"{app}.{action}_{model}")
+    return out
+
+
+_OFFICE_READ = _perms(ORGANISATION_MODELS, (_VIEW,)) | {
+    "audit.view_auditevent", "jobs.view_job", "jobs.add_job", "notifications.view_notification",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OFFICE_ADMIN: frozenset(
+        _OFFICE_READ
+        | _perms(ORGANISATION_MODELS, _CRUD)
+        | {"organizations.import_school", "inspectors.import_inspector", "accounts.manage_membership"}
+    ),
+    Role.OFFICE_STAFF: frozenset(
+        _OFFICE_READ
+        | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
+                  "organizations.zonemembership"), ("add", "change"))
+        | {"organizations.import_school", "inspectors.import_inspector"}
+    ),
+    Role.ZONE_LEADER: frozenset(
+        _perms(ORGANISATION_MODELS, (_VIEW,)) | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+    ),
+    Role.INSPECTOR: frozenset(
+        _perms(ORGANISATION_MODELS, (_VIEW,)) | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+    ),
+    Role.SCHOOL_LIAISON: frozenset(
+        _perms(("organizations.school", "organizations.region", "organizations.office",
+                "inspectors.inspector", "inspectors.listing"), (_VIEW,))
+        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+    ),
+}
+ROLE_PERMISSIONS[Role.PRINCIPAL] = ROLE_PERMISSIONS[Role.SCHOOL_LIAISON]
+
+
+def permissions_for_roles(roles) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)

@@ -1,0 +1,96 @@
+"""The one place that turns a user's roles into the rows they may reach.
+
+* system administrator: everything;
+* office administrator and staff: the office's region subtree (a city office sees its
+  counties; a county office never its neighbour);
+* zone leader: the schools of their zone, now;
+* inspector: the schools listed to them (挂牌), now;
+* school liaison and principal: their school.
+
+School-bound users also see the reference rows (regions, offices, zones, inspectors) of their
+office's region, read-only. Higher apps' rows are reached through string relations
+(``apps.get_model``) so that this layer imports nothing above it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+from dudao.accounts.models import Role
+
+OFFICE_ROLES = {Role.OFFICE_ADMIN, Role.OFFICE_STAFF}
+SCHOOL_ROLES = {Role.ZONE_LEADER, Role.INSPECTOR, Role.SCHOOL_LIAISON, Role.PRINCIPAL}
+
+
+@dataclass(frozen=True)
+class Scope:
+    unrestricted: bool = False
+    roles: frozenset = frozenset()
+    office_paths: tuple[str, ...] = ()
+    school_ids: frozenset[int] = frozenset()
+    reference_paths: tuple[str, ...] = ()
+    office_ids: frozenset[int] = frozenset()
+    zone_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def q(self, model, action: str = "view") -> Q:
+        """A filter over ``model`` for ``action``; matches nothing when the scope is empty."""
+        q = Q(pk__in=[])
+        region_lookup = getattr(model, "scope_region", None)
+        school_lookup = getattr(model, "scope_school", None)
+        if region_lookup:
+            for path in self.office_paths:
+                q |= Q(**{f"{region_lookup}__startswith": path})
+        if school_lookup and self.school_ids:
+            q |= Q(**{f"{school_lookup}__in": sorted(self.school_ids)})
+        if school_lookup is None and region_lookup and action == "view":
+            for path in self.reference_paths:
+                q |= Q(**{f"{region_lookup}__startswith": path})
+        return q
+
+    @property
+    def is_office(self) -> bool:
+        return bool(self.office_paths) or self.unrestricted
+
+
+def scope_for(user) -> Scope:
+    """Computes the scope of ``user`` from their current memberships and listings."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(unrestricted=True, roles=frozenset({Role.SYSADMIN}))
+    today = timezone.localdate()
+    memberships = list(user.memberships.current(today).select_related("office__region"))
+    roles = frozenset(m.role for m in memberships)
+    if Role.SYSADMIN in roles:
+        return Scope(unrestricted=True, roles=roles)
+
+    office_paths = {m.office.region.path for m in memberships if m.role in OFFICE_ROLES and m.office_id}
+    reference_paths = {m.office.region.path for m in memberships if m.role in SCHOOL_ROLES and m.office_id}
+    school_ids: set[int] = set()
+    zone_ids = {m.zone_id for m in memberships if m.role == Role.ZONE_LEADER and m.zone_id}
+    if zone_ids:
+        ZoneMembership = apps.get_model("organizations", "ZoneMembership")
+        school_ids |= set(
+            ZoneMembership.objects.current(today).filter(zone_id__in=zone_ids).values_list("school_id", flat=True)
+        )
+    if Role.INSPECTOR in roles:
+        Listing = apps.get_model("inspectors", "Listing")
+        school_ids |= set(
+            Listing.objects.current(today).filter(inspector__user=user).values_list("school_id", flat=True)
+        )
+    school_ids |= {m.school_id for m in memberships if m.role in {Role.SCHOOL_LIAISON, Role.PRINCIPAL}}
+    return Scope(
+        roles=roles,
+        office_paths=tuple(sorted(_outermost(office_paths))),
+        school_ids=frozenset(school_ids),
+        reference_paths=tuple(sorted(_outermost(reference_paths))),
+        office_ids=frozenset(m.office_id for m in memberships if m.office_id),
+        zone_ids=frozenset(zone_ids),
+    )
+
+
+def _outermost(paths: set[str]) -> set[str]:
+    """Drops paths that lie inside another path of the set (a city path covers its counties)."""
+    return {p for p in paths if not any(p != o and p.startswith(o) for o in paths)}

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dudao.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("language/", views.LanguageView.as_view(), name="language"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+]

@@ -1,0 +1,38 @@
+"""The REST API under /api/v1/: one router, token auth, schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from dudao.audit.api import AuditEventViewSet
+from dudao.inspectors.api import InspectorViewSet, ListingViewSet
+from dudao.organizations.api import (
+    OfficeViewSet,
+    RegionViewSet,
+    SchoolViewSet,
+    ZoneMembershipViewSet,
+    ZoneViewSet,
+)
+
+router = DefaultRouter()
+router.register("organizations/regions", RegionViewSet, basename="organizations-region")
+router.register("organizations/offices", OfficeViewSet, basename="organizations-office")
+router.register("organizations/schools", SchoolViewSet, basename="organizations-school")
+router.register("organizations/zones", ZoneViewSet, basename="organizations-zone")
+router.register("organizations/zone-memberships", ZoneMembershipViewSet, basename="organizations-zonemembership")
+router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")
+router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
+router.register("audit/events", AuditEventViewSet, basename="audit-auditevent")
+
+
+class TokenView(ObtainAuthToken):
+    """Exchanges a username and password for an API token."""
+
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

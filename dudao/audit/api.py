@@ -1,0 +1,21 @@
+from rest_framework import mixins, serializers, viewsets
+
+from dudao.audit.filters import AuditEventFilterSet
+from dudao.audit.models import AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "seq", "created_at", "actor", "actor_name", "action", "target_id", "target_repr",
+                  "changes", "reason", "hash", "prev_hash"]
+
+
+class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    model = AuditEvent
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilterSet
+    ordering_fields = ["seq", "created_at"]
+
+    def get_queryset(self):
+        return AuditEvent.objects.for_user(self.request.user).order_by("-seq")

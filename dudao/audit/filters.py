@@ -1,0 +1,19 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from dudao.audit.models import AuditEvent
+from dudao.core.filters import ScopedFilterSet
+
+
+class AuditEventFilterSet(ScopedFilterSet):
+    search_fields = ("target_repr", "actor_name", "action", "reason")
+    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action"))
+    actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("Actor"))
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"),
+                                      widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"),
+                                      widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["q", "action", "actor", "since", "until"]

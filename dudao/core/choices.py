@@ -1,0 +1,12 @@
+from django.utils import translation
+
+
+def choice_lookup(choices) -> dict[str, str]:
+    """Maps every way a user may write a choice (value, Chinese label, English label) to its value."""
+    out: dict[str, str] = {}
+    for value, label in choices:
+        out[str(value).lower()] = value
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                out[str(label).strip().lower()] = value
+    return out

@@ -1,0 +1,43 @@
+"""Table columns: one list drives the HTML table, the sort links and the Excel export."""
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: a dotted accessor (or callable), a label, and the field it sorts by."""
+
+    accessor: str | Callable[[Model], Any]
+    label: Any
+    order_by: str | None = None
+    link: bool = False
+    export: bool = True
+    html: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.accessor if isinstance(self.accessor, str) else getattr(self.accessor, "__name__", "col")
+
+    def value(self, obj):
+        if callable(self.accessor):
+            return self.accessor(obj)
+        value = obj
+        for part in self.accessor.split("."):
+            if value is None:
+                return ""
+            display = getattr(value, f"get_{part}_display", None)
+            value = display() if callable(display) else getattr(value, part, "")
+            if callable(value) and not isinstance(value, Model):
+                value = value()
+        return "" if value is None else value
+
+    def export_value(self, obj):
+        value = self.value(obj)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, (int, float)):
+            return value
+        return str(value) if value is not None else ""

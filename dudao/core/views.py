@@ -1,0 +1,254 @@
+"""Generic views every page builds on. Each applies the user's scope through ``for_user``.
+
+* ``ObjectListView``: filter form (the model's FilterSet), sorting, pagination, an HTMX partial
+  and "export what I see" to Excel with the same columns;
+* ``ObjectDetailView``: one row from the user's scope (404 otherwise);
+* ``ObjectEditView`` / ``ObjectDeleteView``: create, update, delete through an audited service;
+* ``ScopedTemplateView``: a signed-in page that reads only through selectors.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.scope import permission_name
+
+EXPORT_ROW_LIMIT = 20000
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Gives a view the model's rows that the user may act on; nothing else is reachable."""
+
+    model = None
+    action = "view"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def scoped_queryset(self, action: str | None = None):
+        qs = self.model.objects.for_user(self.request.user, action or self.action)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def require_perm(self, action: str) -> None:
+        if not self.request.user.has_perm(permission_name(self.model, action)):
+            raise PermissionDenied
+
+    def get_object(self):
+        obj = get_object_or_404(self.scoped_queryset("view"), pk=self.kwargs["pk"])
+        return obj
+
+    @property
+    def opts(self):
+        return self.model._meta
+
+
+class ScopedTemplateView(LoginRequiredMixin, TemplateView):
+    """A signed-in page whose data come only from selectors that take the user."""
+
+
+class ObjectListView(ScopedMixin, TemplateView):
+    template_name = "core/object_list.html"
+    partial_template_name = "core/partials/_table.html"
+    filterset_class = None
+    columns: list = []
+    paginate_by = 25
+    default_ordering: tuple[str, ...] = ()
+    export_filename = None
+    add_url_name: str | None = None
+    import_url_name: str | None = None
+    export_url_name: str | None = None
+    title = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_perm("view")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset(self):
+        return self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
+
+    def sort_fields(self) -> dict[str, str]:
+        return {c.key: c.order_by for c in self.columns if c.order_by}
+
+    def ordered(self, qs):
+        sort = self.request.GET.get("sort", "")
+        desc = sort.startswith("-")
+        order_by = self.sort_fields().get(sort.lstrip("-"))
+        if order_by:
+            return qs.order_by(f"-{order_by}" if desc else order_by, "pk")
+        if self.default_ordering:
+            return qs.order_by(*self.default_ordering)
+        return qs
+
+    def filtered_queryset(self):
+        self.filterset = self.get_filterset()
+        qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else self.filterset.queryset
+        return self.ordered(qs)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        qs = self.filtered_queryset()
+        cols = [c for c in self.columns if c.export]
+        rows = ([c.export_value(obj) for c in cols] for obj in qs[:EXPORT_ROW_LIMIT])
+        data = write_table([str(c.label) for c in cols], rows, title=str(self.opts.verbose_name_plural))
+        name = self.export_filename or str(self.opts.verbose_name_plural)
+        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        from urllib.parse import quote
+
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}-{stamp}.xlsx')}"
+        return response
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def query_without(self, *keys) -> str:
+        params = [(k, v) for k, v in self.request.GET.items() if k not in keys]
+        return urlencode(params)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = self.filtered_queryset()
+        paginator = Paginator(qs, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        sort = self.request.GET.get("sort", "")
+        ctx.update(
+            {
+                "title": self.title or self.opts.verbose_name_plural,
+                "opts": self.opts,
+                "filterset": self.filterset,
+                "columns": self.columns,
+                "page_obj": page,
+                "rows": [(obj, [(c, c.value(obj)) for c in self.columns if c.html]) for obj in page.object_list],
+                "sort": sort,
+                "query_no_sort": self.query_without("sort", "page"),
+                "query_no_page": self.query_without("page"),
+                "export_query": self.query_without("page", "export"),
+                "can_add": self.add_url_name and self.request.user.has_perm(permission_name(self.model, "add")),
+                "add_url_name": self.add_url_name,
+                "import_url_name": self.import_url_name,
+                "can_import": self.import_url_name
+                and self.request.user.has_perm(f"{self.opts.app_label}.import_{self.opts.model_name}"),
+            }
+        )
+        return ctx
+
+
+class ObjectDetailView(ScopedMixin, TemplateView):
+    template_name = None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        self.object = self.get_object()
+        user = self.request.user
+        can_change = self.model.objects.for_user(user, "change").filter(pk=self.object.pk).exists()
+        ctx.update({"object": self.object, "opts": self.opts, "can_change": can_change,
+                    "can_delete": user.has_perm(permission_name(self.model, "delete")) and can_change})
+        return ctx
+
+
+class ObjectEditView(ScopedMixin, TemplateView):
+    """Creates (no ``pk``) or updates a row through ``service(actor=, instance=)``."""
+
+    template_name = "core/object_edit.html"
+    form_class = None
+    service = None
+    success_url_name: str | None = None
+
+    def get_instance(self):
+        if "pk" not in self.kwargs:
+            self.require_perm("add")
+            return self.model()
+        self.require_perm("change")
+        obj = self.get_object()
+        if not self.scoped_queryset("change").filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+    def get_form(self, instance):
+        data = self.request.POST if self.request.method == "POST" else None
+        files = self.request.FILES if self.request.method == "POST" else None
+        return self.form_class(data, files, instance=instance, user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        return self.render_to_response(self.get_context_data(form=self.get_form(instance), object=instance))
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        form = self.get_form(instance)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, object=instance), status=400)
+        with transaction.atomic():
+            obj = type(self).service(actor=request.user, instance=form.save(commit=False))
+            form.save_m2m()
+            if not self.model.objects.for_user(request.user, "change").filter(pk=obj.pk).exists():
+                raise PermissionDenied  # saved outside the user's scope: roll back
+        messages.success(request, _("Saved."))
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj = kwargs.get("object")
+        ctx["opts"] = self.opts
+        ctx["title"] = (
+            _("Edit {name}").format(name=obj) if obj is not None and obj.pk else
+            _("New {model}").format(model=self.opts.verbose_name)
+        )
+        return ctx
+
+
+class ObjectDeleteView(ScopedMixin, TemplateView):
+    template_name = "core/object_delete.html"
+    service = None
+    success_url = "/"
+
+    def get_target(self):
+        self.require_perm("delete")
+        obj = self.get_object()
+        if not self.scoped_queryset("delete").filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(object=self.get_target(), opts=self.opts))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_target()
+        from django.db.models import ProtectedError
+
+        try:
+            type(self).service(actor=request.user, instance=obj)
+        except ProtectedError:
+            transaction.set_rollback(True)
+            messages.error(request, _("This record is still used by other records and cannot be deleted."))
+            return HttpResponseRedirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted."))
+        return HttpResponseRedirect(self.success_url)
+
+
+def not_found_unless(condition) -> None:
+    if not condition:
+        raise Http404

@@ -1,0 +1,67 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.inspectors import services
+from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
+from dudao.inspectors.models import Inspector, Listing
+from dudao.organizations.models import School
+
+
+class InspectorSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Inspector
+        fields = ["id", "office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email",
+                  "photo", "is_active"]
+        read_only_fields = ["photo"]
+
+
+class ListingSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Listing
+        fields = ["id", "inspector", "school", "valid_from", "valid_to"]
+
+
+class ListingAssignInputSerializer(serializers.Serializer):
+    school = serializers.IntegerField(min_value=1)
+    inspector = serializers.IntegerField(allow_null=True, min_value=1)
+    valid_from = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class InspectorViewSet(ScopedViewSet):
+    model = Inspector
+    serializer_class = InspectorSerializer
+    filterset_class = InspectorFilterSet
+    select_related = ("office",)
+    ordering_fields = ["sort_key", "certificate_no"]
+    save_service = services.model_save
+    delete_service = services.model_delete
+
+
+class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Dated listings (挂牌). Re-list a school with ``POST listings/assign/``."""
+
+    model = Listing
+    serializer_class = ListingSerializer
+    filterset_class = ListingFilterSet
+    ordering_fields = ["valid_from"]
+
+    def get_queryset(self):
+        return Listing.objects.for_user(self.request.user).select_related("inspector", "school").order_by("-valid_from", "pk")
+
+    @extend_schema(request=ListingAssignInputSerializer, responses=ListingSerializer)
+    @action(detail=False, methods=["post"], url_path="assign")
+    def assign(self, request):
+        data = ListingAssignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # the school must be visible: otherwise 404 from the service's scoped get
+        School.objects.for_user(request.user).get(pk=data.validated_data["school"])
+        listing = services.listing_assign(
+            actor=request.user, school_id=data.validated_data["school"], inspector_id=data.validated_data["inspector"],
+            on=data.validated_data.get("valid_from") or timezone.localdate(), reason=data.validated_data.get("reason", ""),
+        )
+        return Response(ListingSerializer(listing, context={"request": request}).data if listing else {})

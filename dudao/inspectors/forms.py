@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.forms import ScopedModelForm
+from dudao.inspectors.models import Inspector
+
+
+class InspectorForm(ScopedModelForm):
+    class Meta:
+        model = Inspector
+        fields = ["office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email", "photo", "is_active"]
+
+
+class ListingAssignForm(forms.Form):
+    """Lists an inspector at a school from a date (empty inspector: end the listing)."""
+
+    inspector = forms.ModelChoiceField(queryset=Inspector.objects.none(), required=False, label=_("Inspector"))
+    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = Inspector.objects.for_user(user, "change").filter(is_active=True)
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from dudao.core.tables import Column
+from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from dudao.inspectors import selectors, services
+from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
+from dudao.inspectors.forms import InspectorForm, ListingAssignForm
+from dudao.inspectors.models import Inspector, Listing
+from dudao.organizations.models import School
+
+
+def _school_count(inspector):
+    return inspector.school_count
+
+
+class InspectorListView(ObjectListView):
+    model = Inspector
+    filterset_class = InspectorFilterSet
+    default_ordering = ("sort_key", "certificate_no")
+    add_url_name = "inspectors:inspector_add"
+    import_url_name = "inspectors:inspector_import"
+    template_name = "inspectors/inspector_list.html"
+    columns = [
+        Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),
+        Column("kind", gettext_lazy("Kind"), order_by="kind"),
+        Column("certificate_no", gettext_lazy("Certificate number"), order_by="certificate_no"),
+        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
+        Column("employer", gettext_lazy("Employer and post")),
+        Column("phone", gettext_lazy("Phone")),
+        Column("email", gettext_lazy("E-mail"), html=False),
+        Column(_school_count, gettext_lazy("Schools listed"), order_by="school_count"),
+        Column("is_active", gettext_lazy("Active")),
+    ]
+
+    def get_queryset(self):
+        return selectors.inspector_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["overloaded"] = selectors.overloaded_inspectors(user=self.request.user)
+        return ctx
+
+
+class InspectorDetailView(ObjectDetailView):
+    model = Inspector
+    template_name = "inspectors/inspector_detail.html"
+    select_related = ("office__region", "user")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        current = list(selectors.inspector_current_listings(user=user, inspector=self.object))
+        ctx["current_listings"] = current
+        ctx["over_ratio"] = len(current) > self.object.office.schools_per_inspector
+        ctx["history"] = (
+            Listing.objects.for_user(user).filter(inspector=self.object).select_related("school").order_by("-valid_from")
+        )
+        return ctx
+
+
+class InspectorEditView(ObjectEditView):
+    model = Inspector
+    form_class = InspectorForm
+    service = services.model_save
+
+
+class InspectorDeleteView(ObjectDeleteView):
+    model = Inspector
+    service = services.model_delete
+    success_url = "/inspectors/"
+
+
+class ListingListView(ObjectListView):
+    model = Listing
+    filterset_class = ListingFilterSet
+    select_related = ("inspector", "school__region")
+    default_ordering = ("-valid_from", "pk")
+    columns = [
+        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        Column("school.code", gettext_lazy("School code"), order_by="school__code"),
+        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
+        Column("valid_from", gettext_lazy("From"), order_by="valid_from"),
+        Column("valid_to", gettext_lazy("To"), order_by="valid_to"),
+    ]
+
+
+class SchoolListingAssignView(ScopedMixin, FormView):
+    """Re-lists a school: a new inspector from a date, the previous listing ended the day before."""
+
+    model = School
+    form_class = ListingAssignForm
+    template_name = "inspectors/listing_assign.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.school = self.get_object()
+            if not request.user.has_perm("inspectors.add_listing"):
+                raise PermissionDenied
+            if not self.scoped_queryset("change").filter(pk=self.school.pk).exists():
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs.setdefault("initial", {})["valid_from"] = timezone.localdate()
+        return kwargs
+
+    def form_valid(self, form):
+        inspector = form.cleaned_data["inspector"]
+        services.listing_assign(actor=self.request.user, school_id=self.school.pk,
+                                inspector_id=inspector.pk if inspector else None,
+                                on=form.cleaned_data["valid_from"], reason=form.cleaned_data["reason"])
+        messages.success(self.request, _("Listing changed."))
+        return HttpResponseRedirect(self.school.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.school
+        ctx["loads"] = {i.pk: i.school_count for i in selectors.inspector_list(user=self.request.user)}
+        return ctx

@@ -1,0 +1,71 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        """A job is seen by the user who started it, and by system administrators."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.scope.unrestricted:
+            return self
+        return self.filter(created_by=user)
+
+
+def result_path(instance, filename: str) -> str:
+    return f"jobs/{instance.uuid}/{filename}"
+
+
+class Job(models.Model):
+    """Runs heavy work (imports, exports, batch documents) in the background with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("started by"),
+    )
+    params = models.JSONField(default=dict, blank=True)
+    input_file = models.FileField(upload_to=result_path, blank=True)
+    progress = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    result_file = models.FileField(_("result"), upload_to=result_path, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:job_detail", args=[self.uuid])
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        return int(self.progress * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}

@@ -1,0 +1,85 @@
+"""Starting and running background jobs.
+
+A job's ``kind`` names a handler by dotted path in ``HANDLERS`` (kept here, reviewed, so that
+higher apps register their work without this layer importing them). A handler receives the
+job and a ``progress(done, total)`` callback and returns nothing; it raises
+``JobFailed(message, errors)`` to fail with a report.
+"""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from dudao.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+HANDLERS = {
+    "organizations.import_schools": "dudao.organizations.imports.run_school_import_job",
+    "inspectors.import_inspectors": "dudao.inspectors.imports.run_inspector_import_job",
+}
+
+
+class JobFailed(Exception):
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+def job_start(*, actor, kind: str, title: str, params: dict | None = None, input_file=None) -> Job:
+    """Queues a job; the worker (or the immediate backend) runs it after the transaction commits."""
+    if kind not in HANDLERS:
+        raise ValueError(f"unknown job kind {kind}")
+    job = Job(kind=kind, title=title, created_by=actor, params=params or {})
+    if input_file is not None:
+        job.input_file.save(getattr(input_file, "name", "input.bin").split("/")[-1], input_file, save=False)
+    job.save()
+    transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from dudao.jobs.tasks import run_job
+
+    run_job.enqueue(job_id)
+
+
+def _set(job: Job, **fields) -> None:
+    for k, v in fields.items():
+        setattr(job, k, v)
+    job.save(update_fields=list(fields))
+
+
+def job_run(job_id: int) -> Job:
+    """Runs one queued job to its end, recording success or failure as data."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != Job.Status.QUEUED:
+            return job
+        _set(job, status=Job.Status.RUNNING, started_at=timezone.now())
+
+    def progress(done: int, total: int | None = None) -> None:
+        fields = {"progress": done}
+        if total is not None:
+            fields["total"] = total
+        Job.objects.filter(pk=job.pk).update(**fields)
+
+    handler = import_string(HANDLERS[job.kind])
+    try:
+        handler(job, progress)
+    except JobFailed as failure:
+        job.refresh_from_db()
+        _set(job, status=Job.Status.FAILED, message=failure.message, errors=failure.errors, finished_at=timezone.now())
+        return job
+    except Exception as exc:  # the runner's outermost frame: record the error as data
+        logger.exception("job %s failed", job.pk)
+        job.refresh_from_db()
+        _set(job, status=Job.Status.FAILED, message=f"{type(exc).__name__}: {exc}", finished_at=timezone.now())
+        return job
+    job.refresh_from_db()
+    _set(job, status=Job.Status.SUCCEEDED, progress=job.total or job.progress, finished_at=timezone.now())
+    return job

@@ -1,0 +1,1144 @@
+"""Balanced-development analysis engine: read a school table, validate it, analyse it.
+
+Shared by the web UI and the command line (``dudao balance analyze FILE --method … --json``). Like
+``formulas`` it imports no Django, so a pure-Python CLI can use it.
+
+The school table (template: ``write_template``)
+-----------------------------------------------
+One row per school. A **combined school** (九年一贯制, 完全中学, 十二年一贯制) has one row per
+compulsory stage it runs (小学 and/or 初中), because pupils and teachers are reported per stage in the
+statistics report, while its facilities are one whole-school total that is split by STANDARDS §3.6.
+
+=====================================  =========================  =====================================
+column (template header)               field                      rule
+=====================================  =========================  =====================================
+学校代码                               ``school_code``            required, text
+学校名称                               ``school_name``            required, text
+学校类型                               ``school_type``            required: 小学 初中 九年一贯制 完全中学 十二年一贯制
+学段                                   ``stage``                  小学 / 初中; required for combined schools
+在校生数                               ``students``               required, whole number ≥ 0: this stage's pupils
+高中在校生数                           ``senior_students``        完全中学 / 十二年一贯制 only (for the split)
+教学及辅助用房面积(㎡)                 ``teaching_area_m2``       facility (split)
+室内体育用房面积(㎡)                   ``indoor_sports_area_m2``  facility (split); part of the teaching area
+体育馆面积(㎡)                         ``gym_area_m2``            facility (split)
+运动场地面积(㎡)                       ``field_area_m2``          facility (split)
+教学仪器设备资产值(元)                 ``equipment_value_yuan``   facility (split); or the 万元 column
+教学仪器设备资产值(万元)               ``equipment_value_wan_yuan`` converted ×10 000 to 元
+教学用计算机台数(台)                   ``computers``              facility (split), whole number
+图书册数(册)                           ``books``                  facility (split), whole number
+专任教师数                             ``teachers``               per stage, whole number
+高于规定学历专任教师数                 ``teachers_above_required_degree``  小学 专科及以上, 初中 本科及以上
+中级及以上职称专任教师数               ``teachers_intermediate_title``     per stage
+县级及以上骨干教师数                   ``key_teachers_county_level``       per stage
+体育音乐美术专任教师数                 ``pe_music_art_teachers``           per stage
+网络多媒体教室数(间)                   ``multimedia_classrooms``           per stage
+班级数                                 ``classes``                         per stage (not used by the indicators)
+=====================================  =========================  =====================================
+
+Headers may be the Chinese ones (with or without the unit in brackets, full-width or not), the
+English field names, or a few common variants (``HEADER_ALIASES``). A unit in brackets is checked:
+``图书(万册)`` is refused rather than misread. The facility fields of a combined school are given on
+one of its rows (the others leave them blank or repeat the same value). A blank cell is a
+**missing** value: the school is left out of that indicator and counted; write 0 for "none".
+
+Every row is validated before anything is computed, and **all** problems come back together as
+``RowError(row, column, reason)`` inside ``SchoolTableError``. Rows are numbered as in the sheet (the
+header is row 1). Full-width digits and separators are normalised, spaces trimmed, thousands
+separators accepted; negative, non-numeric, fractional head counts and unknown categories are errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from dudao.monitoring.formulas import (
+    BASIC_2012_COMPOSITE_THRESHOLDS,
+    COMPULSORY_STAGES,
+    QUALITY_2017_CV_THRESHOLDS,
+    QUALITY_2017_FLOOR_RATIO,
+    QUALITY_2017_MIN_MET,
+    QUALITY_2017_STANDARDS,
+    SPLIT_FIELDS,
+    CVStatus,
+    IndicatorSpec,
+    IndicatorStatus,
+    Method,
+    SchoolType,
+    Stage,
+    attainment_rate,
+    composite_cv_2012,
+    compute_indicator,
+    cv_adjustment_plan,
+    cv_within_threshold,
+    development_index,
+    difference_contributions,
+    gini,
+    indicator_status,
+    indicators_for,
+    publish,
+    school_rule_2017,
+    shortfall_to_standard,
+    split_shares,
+    wan_yuan_to_yuan,
+    weighted_cv_detail,
+    weighted_mean,
+)
+
+__all__ = [
+    "COLUMNS",
+    "HEADER_ALIASES",
+    "Column",
+    "RowError",
+    "SchoolRow",
+    "SchoolTableError",
+    "SchoolUnit",
+    "analyze",
+    "build_units",
+    "parse_records",
+    "read_school_table",
+    "write_template",
+]
+
+ColumnKind = Literal["text", "school_type", "stage", "count", "amount"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Columns and headers
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the school table."""
+
+    name: str
+    header: str  # the header written by ``write_template``
+    kind: ColumnKind
+    units: tuple[str, ...] = ()  # units accepted in a header's brackets
+    aliases: tuple[str, ...] = ()  # other accepted headers (without units)
+    help: str = ""
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("count", "amount")
+
+
+_AREA = ("㎡", "m2", "平方米", "平米")
+_PEOPLE = ("人",)
+
+COLUMNS: tuple[Column, ...] = (
+    Column("school_code", "学校代码", "text", aliases=("学校标识码", "学校编码", "代码", "code"),
+           help="必填。每所学校唯一；一贯制学校各学段行使用同一代码。"),
+    Column("school_name", "学校名称", "text", aliases=("校名", "名称", "name"), help="必填。"),
+    Column("school_type", "学校类型", "school_type", aliases=("办学类型", "学校类别", "类型", "level", "type"),
+           help="必填：小学、初中、九年一贯制、完全中学、十二年一贯制。"),
+    Column("stage", "学段", "stage", aliases=("学部",),
+           help="小学或初中。一贯制学校必填，每个义务教育学段一行；单一学段学校可留空。"),
+    Column("students", "在校生数", "count", _PEOPLE, aliases=("学生数", "在校学生数", "enrolment"),
+           help="必填。本行学段的在校生数（整数）。"),
+    Column("senior_students", "高中在校生数", "count", _PEOPLE, aliases=("高中学生数",),
+           help="完全中学、十二年一贯制学校填写，用于拆分校舍与设施（STANDARDS §3.6）。"),
+    Column("teaching_area_m2", "教学及辅助用房面积", "amount", _AREA,
+           help="全校合计；一贯制学校按 §3.6 比例拆分。含室内体育用房。"),
+    Column("indoor_sports_area_m2", "室内体育用房面积", "amount", _AREA,
+           help="教学及辅助用房中的室内体育用房；2017 指标4扣除。没有请填 0。"),
+    Column("gym_area_m2", "体育馆面积", "amount", _AREA, help="全校合计（拆分）。"),
+    Column("field_area_m2", "运动场地面积", "amount", _AREA, aliases=("运动场面积",), help="全校合计（拆分）。"),
+    Column("equipment_value_yuan", "教学仪器设备资产值", "amount", ("元",), aliases=("教学仪器设备值",),
+           help="全校合计（拆分）。与“万元”列二选一。"),
+    Column("equipment_value_wan_yuan", "教学仪器设备资产值", "amount", ("万元",), aliases=("教学仪器设备值",),
+           help="统计报表口径（万元），自动乘以 10000 换算为元。"),
+    Column("computers", "教学用计算机台数", "count", ("台",), aliases=("计算机台数", "教学用计算机"),
+           help="全校合计（拆分）。"),
+    Column("books", "图书册数", "count", ("册",), aliases=("图书",), help="全校合计（拆分）。"),
+    Column("teachers", "专任教师数", "count", _PEOPLE, help="本学段。"),
+    Column("teachers_above_required_degree", "高于规定学历专任教师数", "count", _PEOPLE,
+           aliases=("高于规定学历教师数",), help="本学段；小学为专科及以上，初中为本科及以上。"),
+    Column("teachers_intermediate_title", "中级及以上职称专任教师数", "count", _PEOPLE,
+           aliases=("中级及以上专业技术职务专任教师数", "中级及以上专业技术职务教师数", "中级及以上职称教师数"),
+           help="本学段。"),
+    Column("key_teachers_county_level", "县级及以上骨干教师数", "count", _PEOPLE,
+           aliases=("县级以上骨干教师数", "骨干教师数"), help="本学段。"),
+    Column("pe_music_art_teachers", "体育音乐美术专任教师数", "count", _PEOPLE,
+           aliases=("体育、音乐、美术专任教师数", "体育、艺术（美术、音乐）专任教师数", "体育艺术专任教师数"),
+           help="本学段体育、音乐、美术（艺术）专任教师。"),
+    Column("multimedia_classrooms", "网络多媒体教室数", "count", ("间",), aliases=("网络多媒体教室",), help="本学段。"),
+    Column("classes", "班级数", "count", ("个", "班"), aliases=("班数",), help="本学段（指标不使用，供政府保障程度项目参考）。"),
+)
+
+_COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+
+IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "备注", "说明", "乡镇", "所属乡镇", "学区", "no", "remark", "note"})
+"""Headers that are accepted and ignored; any other unknown header is an error (a mistyped header
+would otherwise turn a whole column into missing data)."""
+
+
+def _normalise_text(value: str) -> str:
+    """NFKC (full-width → half-width, ㎡ → m2, ideographic space → space) and trimmed."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def _header_key(value: str) -> str:
+    return re.sub(r"[\s、，,·:：_\-]", "", _normalise_text(value)).lower()
+
+
+def _header_keys() -> dict[str, list[Column]]:
+    keys: dict[str, list[Column]] = defaultdict(list)
+    for column in COLUMNS:
+        for alias in (column.header, column.name, *column.aliases):
+            key = _header_key(alias)
+            if column not in keys[key]:
+                keys[key].append(column)
+    return dict(keys)
+
+
+HEADER_ALIASES: dict[str, list[Column]] = _header_keys()
+"""Normalised header (no unit) → candidate columns. Two candidates (equipment 元 / 万元) are told apart
+by the unit in the header's brackets."""
+
+_UNIT_IN_BRACKETS = re.compile(r"^(?P<base>.*?)\((?P<unit>[^()]*)\)$")
+
+
+def _resolve_header(raw: str) -> tuple[Column | None, str | None]:
+    """Maps a header to its column; returns (column, None) or (None, reason) or (None, None) if ignored."""
+    text = _normalise_text(raw)
+    if _header_key(text) in IGNORED_HEADERS:
+        return None, None
+    exact = HEADER_ALIASES.get(_header_key(text), [])
+    if len(exact) == 1:
+        return exact[0], None
+    match = _UNIT_IN_BRACKETS.match(text)
+    base, unit = (match["base"], match["unit"]) if match else (text, None)
+    candidates = HEADER_ALIASES.get(_header_key(base), [])
+    if not candidates:
+        return None, "unknown column (see the template's 填写说明 sheet)"
+    if unit is None:
+        if len(candidates) > 1:
+            units = " or ".join(f"{c.header}({c.units[0]})" for c in candidates)
+            return None, f"the header must state the unit: {units}"
+        return candidates[0], None
+    unit_key = _header_key(unit)
+    for column in candidates:
+        if unit_key in {_header_key(u) for u in column.units}:
+            return column, None
+    accepted = ", ".join(u for c in candidates for u in c.units)
+    return None, f"unit '{unit}' is not accepted here (expected {accepted or 'no unit'})"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows and errors
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One validation problem: the sheet row (header = 1; 0 = the file itself), the column header as
+    written in the file (or the template header when the column is absent), a stable ``code`` for
+    translation, and a readable ``reason``."""
+
+    row: int
+    column: str
+    reason: str
+    code: str = "invalid"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "reason": self.reason}
+
+
+class SchoolTableError(ValueError):
+    """The table cannot be analysed; ``errors`` lists every problem found (all rows, all columns)."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors: list[RowError] = sorted(errors, key=lambda e: (e.row, e.column))
+        shown = "; ".join(f"row {e.row}, {e.column}: {e.reason}" for e in self.errors[:5])
+        more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(f"{len(self.errors)} problem(s) in the school table: {shown}{more}")
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [e.as_dict() for e in self.errors]
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    """One validated row: a school, or one compulsory stage of a combined school.
+
+    ``values`` holds every raw numeric field except the enrolments, ``None`` for a blank cell; the
+    equipment value is always in 元 (``equipment_value_yuan``).
+    """
+
+    row: int
+    school_code: str
+    school_name: str
+    school_type: SchoolType
+    stage: Stage
+    students: int
+    senior_students: int | None = None
+    values: Mapping[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SchoolUnit:
+    """A school at one compulsory stage, as analysed: a single-level school, or one part of a combined
+    school whose facility fields were split by ``split_share`` (STANDARDS §3.6)."""
+
+    school_code: str
+    school_name: str
+    school_type: SchoolType
+    stage: Stage
+    students: int
+    values: Mapping[str, float | None]
+    rows: tuple[int, ...]
+    split_share: float | None = None
+    note: str | None = None
+
+    def fields(self) -> dict[str, float | None]:
+        return {"students": float(self.students), **self.values}
+
+
+_SCHOOL_TYPES: dict[str, SchoolType] = {
+    _header_key(k): v
+    for k, v in {
+        "小学": SchoolType.PRIMARY,
+        "初中": SchoolType.JUNIOR,
+        "初级中学": SchoolType.JUNIOR,
+        "九年一贯制": SchoolType.NINE_YEAR,
+        "九年一贯制学校": SchoolType.NINE_YEAR,
+        "九年制学校": SchoolType.NINE_YEAR,
+        "完全中学": SchoolType.COMPLETE_SECONDARY,
+        "完中": SchoolType.COMPLETE_SECONDARY,
+        "十二年一贯制": SchoolType.TWELVE_YEAR,
+        "十二年一贯制学校": SchoolType.TWELVE_YEAR,
+        **{t.value: t for t in SchoolType},
+    }.items()
+}
+_STAGES: dict[str, Stage] = {
+    _header_key(k): v
+    for k, v in {
+        "小学": Stage.PRIMARY,
+        "小学部": Stage.PRIMARY,
+        "初中": Stage.JUNIOR,
+        "初中部": Stage.JUNIOR,
+        "primary": Stage.PRIMARY,
+        "junior": Stage.JUNIOR,
+        "高中": Stage.SENIOR,
+        "高中部": Stage.SENIOR,
+        "senior": Stage.SENIOR,
+    }.items()
+}
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_SUBSET_OF_TEACHERS = ("teachers_above_required_degree", "teachers_intermediate_title", "pe_music_art_teachers")
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and _normalise_text(raw) == "")
+
+
+def _parse_number(raw: object, kind: ColumnKind) -> tuple[float | None, str | None, str | None]:
+    """Returns (number, None, None) or (None, code, reason). Blank → (None, None, None)."""
+    if _is_blank(raw):
+        return None, None, None
+    if isinstance(raw, bool):
+        return None, "not_numeric", "not a number"
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        text = _normalise_text(raw).replace(" ", "")
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        if not _NUMBER.fullmatch(text):
+            return None, "not_numeric", f"'{raw}' is not a number (leave blank if unknown, 0 if none)"
+        number = float(text)
+    else:
+        return None, "not_numeric", f"'{raw}' is not a number"
+    if not math.isfinite(number):
+        return None, "not_numeric", "not a finite number"
+    if number < 0:
+        return None, "negative", f"{_format(number)} is negative"
+    if kind == "count" and number != math.floor(number):
+        return None, "not_whole", f"{_format(number)} must be a whole number"
+    return number, None, None
+
+
+def _format(number: float) -> str:
+    return str(int(number)) if number == int(number) else repr(number)
+
+
+def _parse_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # a code typed as a number in Excel
+    return _normalise_text(str(raw))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsing a table (header + rows) into SchoolRows
+# ---------------------------------------------------------------------------------------------------
+
+
+def _required_columns(method: Method | None) -> set[str]:
+    needed = {"school_code", "school_name", "school_type", "students"}
+    if method is not None:
+        for spec in indicators_for(method):
+            needed.update(spec.fields)
+    return needed
+
+
+def _parse_table(
+    header: Sequence[object],
+    records: Iterable[tuple[int, Sequence[object]]],
+    method: Method | None,
+) -> list[SchoolRow]:
+    errors: list[RowError] = []
+    columns: dict[int, Column] = {}
+    headers: dict[str, str] = {}  # column name → header text in the file
+    ignored: set[int] = set()
+    for position, raw in enumerate(header):
+        text = _parse_text(raw)
+        if not text:
+            continue
+        ignored.add(position)
+        column, problem = _resolve_header(text)
+        if problem:
+            errors.append(RowError(1, text, problem, "unknown_column"))
+        elif column is not None:
+            if column.name in headers:
+                errors.append(RowError(1, text, f"same column as '{headers[column.name]}'", "duplicate_column"))
+            else:
+                columns[position] = column
+                headers[column.name] = text
+    present = set(headers)
+    if method is not None and "equipment_value_wan_yuan" in present:
+        present.add("equipment_value_yuan")
+    for name in sorted(_required_columns(method) - present):
+        errors.append(RowError(1, template_header(_COLUMNS_BY_NAME[name]), "missing column", "missing_column"))
+
+    rows: list[SchoolRow] = []
+    for number, cells in records:
+        if all(_is_blank(c) for c in cells):
+            continue
+        for position, cell in enumerate(cells):
+            if position not in columns and position not in ignored and not _is_blank(cell):
+                errors.append(RowError(number, f"column {position + 1}", "value in a column without a header",
+                                       "unknown_column"))
+        cells_by_name = {columns[p].name: cells[p] if p < len(cells) else None for p in columns}
+        row, row_errors = _parse_row(number, cells_by_name, headers)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    errors.extend(_check_schools(rows, headers))
+    if errors:
+        raise SchoolTableError(errors)
+    return rows
+
+
+def _parse_row(
+    number: int, cells: Mapping[str, object], headers: Mapping[str, str]
+) -> tuple[SchoolRow | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def error(name: str, reason: str, code: str) -> None:
+        errors.append(RowError(number, headers.get(name, template_header(_COLUMNS_BY_NAME[name])), reason, code))
+
+    code = _parse_text(cells.get("school_code"))
+    name = _parse_text(cells.get("school_name"))
+    if not code:
+        error("school_code", "required", "required")
+    if not name:
+        error("school_name", "required", "required")
+
+    school_type: SchoolType | None = None
+    raw_type = _parse_text(cells.get("school_type"))
+    if not raw_type:
+        error("school_type", "required", "required")
+    else:
+        school_type = _SCHOOL_TYPES.get(_header_key(raw_type))
+        if school_type is None:
+            error("school_type", f"'{raw_type}' is not one of 小学, 初中, 九年一贯制, 完全中学, 十二年一贯制", "unknown_value")
+
+    stage: Stage | None = None
+    raw_stage = _parse_text(cells.get("stage"))
+    if raw_stage:
+        stage = _STAGES.get(_header_key(raw_stage))
+        if stage is None:
+            error("stage", f"'{raw_stage}' is not 小学 or 初中", "unknown_value")
+        elif stage is Stage.SENIOR:
+            error("stage", "高中 is not analysed: give the senior pupils in 高中在校生数 on the 初中 row", "unknown_value")
+            stage = None
+    if school_type is not None and (raw_stage == "" or stage is not None):
+        if not school_type.is_combined:
+            own = school_type.stages[0]
+            if stage is not None and stage is not own:
+                error("stage", f"a {school_type.label} has no {stage.label} stage", "inconsistent")
+            stage = own
+        elif stage is None:
+            stages = "、".join(s.label for s in school_type.compulsory_stages)
+            error("stage", f"required for a {school_type.label} (one row per stage: {stages})", "required")
+        elif stage not in school_type.compulsory_stages:
+            error("stage", f"a {school_type.label} has no {stage.label} stage", "inconsistent")
+
+    numbers: dict[str, float | None] = {}
+    invalid: set[str] = set()
+    for column in COLUMNS:
+        if not column.is_number:
+            continue
+        value, problem, reason = _parse_number(cells.get(column.name), column.kind)
+        if problem:
+            error(column.name, reason or problem, problem)
+            invalid.add(column.name)
+        numbers[column.name] = value
+
+    students = numbers.pop("students")
+    if students is None and "students" not in invalid:
+        error("students", "required", "required")
+    senior = numbers.pop("senior_students")
+    if senior is not None and school_type is not None and Stage.SENIOR not in school_type.stages:
+        error("senior_students", f"a {school_type.label} has no senior pupils", "inconsistent")
+
+    wan_yuan = numbers.pop("equipment_value_wan_yuan")
+    if wan_yuan is not None:
+        if numbers["equipment_value_yuan"] is not None:
+            error("equipment_value_wan_yuan", "give the equipment value in 元 or in 万元, not both", "inconsistent")
+        else:
+            numbers["equipment_value_yuan"] = wan_yuan_to_yuan(wan_yuan)
+
+    teaching, indoor = numbers["teaching_area_m2"], numbers["indoor_sports_area_m2"]
+    if teaching is not None and indoor is not None and indoor > teaching:
+        error("indoor_sports_area_m2", "larger than the teaching area it is part of", "inconsistent")
+    teachers = numbers["teachers"]
+    if teachers is not None:
+        for subset in _SUBSET_OF_TEACHERS:
+            count = numbers[subset]
+            if count is not None and count > teachers:
+                error(subset, f"{_format(count)} is more than the {_format(teachers)} full-time teachers", "inconsistent")
+
+    if errors or school_type is None or stage is None or students is None:
+        return None, errors
+    return (
+        SchoolRow(
+            row=number,
+            school_code=code,
+            school_name=name,
+            school_type=school_type,
+            stage=stage,
+            students=int(students),
+            senior_students=None if senior is None else int(senior),
+            values=numbers,
+        ),
+        errors,
+    )
+
+
+def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None = None) -> list[RowError]:
+    """Checks across rows: unique schools, one row per stage of a combined school, one agreed value for
+    each whole-school field."""
+    headers = headers or {}
+
+    def label(name: str) -> str:
+        if name == "equipment_value_yuan" and name not in headers:
+            name = "equipment_value_wan_yuan" if "equipment_value_wan_yuan" in headers else name
+        return headers.get(name, template_header(_COLUMNS_BY_NAME[name]))
+
+    errors: list[RowError] = []
+    for code, group in _group_by_school(rows).items():
+        first = group[0]
+        for row in group[1:]:
+            if row.school_type is not first.school_type:
+                errors.append(RowError(row.row, label("school_type"),
+                                       f"school {code} is a {first.school_type.label} on row {first.row}", "inconsistent"))
+            if row.school_name != first.school_name:
+                errors.append(RowError(row.row, label("school_name"),
+                                       f"school {code} is named '{first.school_name}' on row {first.row}", "inconsistent"))
+        seen: dict[Stage, int] = {}
+        for row in group:
+            if row.stage in seen:
+                what = "duplicate school code" if not first.school_type.is_combined else f"second {row.stage.label} row"
+                errors.append(RowError(row.row, label("school_code"), f"{what} {code} (also on row {seen[row.stage]})",
+                                       "duplicate"))
+            else:
+                seen[row.stage] = row.row
+        if not first.school_type.is_combined or any(r.school_type is not first.school_type for r in group):
+            continue
+        for stage in first.school_type.compulsory_stages:
+            if stage not in seen:
+                errors.append(RowError(first.row, label("stage"),
+                                       f"{first.school_type.label} {code} has no {stage.label} row "
+                                       f"(add one; 0 pupils if the stage is empty)", "required"))
+        for name in (*SPLIT_FIELDS, "senior_students"):
+            given = [(r, _whole_school_value(r, name)) for r in group]
+            given = [(r, v) for r, v in given if v is not None]
+            for row, value in given[1:]:
+                if not math.isclose(value, given[0][1], rel_tol=1e-9, abs_tol=1e-9):
+                    errors.append(RowError(row.row, label(name),
+                                           f"whole-school total differs from row {given[0][0].row}", "inconsistent"))
+        if Stage.SENIOR in first.school_type.stages and not any(r.senior_students is not None for r in group):
+            errors.append(RowError(first.row, label("senior_students"),
+                                   f"required for a {first.school_type.label} (to split its facilities)", "required"))
+    return errors
+
+
+def _whole_school_value(row: SchoolRow, name: str) -> float | None:
+    if name == "senior_students":
+        return None if row.senior_students is None else float(row.senior_students)
+    return row.values.get(name)
+
+
+def _group_by_school(rows: Iterable[SchoolRow]) -> dict[str, list[SchoolRow]]:
+    groups: dict[str, list[SchoolRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.school_code].append(row)
+    return dict(groups)
+
+
+def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | str | None = None) -> list[SchoolRow]:
+    """Validates records given as mappings (keys: any accepted header, e.g. the English field names),
+    as the web UI or an API would pass them. Record *k* (from 1) is reported as row *k*. Raises
+    ``SchoolTableError`` with every problem."""
+    records = list(records)
+    keys: list[str] = []
+    for record in records:
+        keys.extend(k for k in record if k not in keys)
+    table = ((k, [record.get(key) for key in keys]) for k, record in enumerate(records, start=1))
+    return _parse_table(keys, table, None if method is None else Method(method))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading files
+# ---------------------------------------------------------------------------------------------------
+
+
+def read_school_table(path: str | Path, *, method: Method | str | None = None) -> list[SchoolRow]:
+    """Reads and validates a school table (.xlsx or .csv in the template's layout; see the module
+    docstring). ``.xlsx``: the first worksheet, header in row 1. ``.csv``: UTF-8 with or without BOM.
+
+    With ``method``, every column that method's indicators need must be present. Raises
+    ``SchoolTableError`` listing every problem (file-level problems have row 0).
+    """
+    path = Path(path)
+    resolved = None if method is None else Method(method)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, records = _read_xlsx(path)
+    elif suffix == ".csv":
+        header, records = _read_csv(path)
+    else:
+        raise SchoolTableError([RowError(0, "", f"unsupported file type '{path.suffix}': use .xlsx or .csv",
+                                         "file")])
+    return _parse_table(header, records, resolved)
+
+
+def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    from openpyxl import load_workbook  # imported here so that analysing needs no openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise SchoolTableError([RowError(0, "", f"cannot open the workbook: {exc}", "file")]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return _split_header(rows)
+
+
+def _read_csv(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchoolTableError([RowError(0, "", "the CSV file is not UTF-8: save it as 'CSV UTF-8'", "file")]) from exc
+    except OSError as exc:
+        raise SchoolTableError([RowError(0, "", f"cannot read the file: {exc}", "file")]) from exc
+    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    return _split_header(rows)
+
+
+def _split_header(rows: list[list[object]]) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    if not rows or all(_is_blank(c) for c in rows[0]):
+        raise SchoolTableError([RowError(1, "", "the first row must hold the column headers", "file")])
+    return rows[0], [(number, cells) for number, cells in enumerate(rows[1:], start=2)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Units: combined schools split (§3.6)
+# ---------------------------------------------------------------------------------------------------
+
+
+def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
+    """Turns validated rows into analysed units, one per school and compulsory stage, splitting the
+    facilities of combined schools by STANDARDS §3.6. Raises ``SchoolTableError`` if the rows of a
+    combined school do not fit together (``read_school_table`` has already checked this)."""
+    errors = _check_schools(rows)
+    if errors:
+        raise SchoolTableError(errors)
+    units: list[SchoolUnit] = []
+    for code, group in _group_by_school(rows).items():
+        first = group[0]
+        if not first.school_type.is_combined:
+            units.append(SchoolUnit(code, first.school_name, first.school_type, first.stage, first.students,
+                                    dict(first.values), (first.row,)))
+            continue
+        totals = {name: next((r.values.get(name) for r in group if r.values.get(name) is not None), None)
+                  for name in SPLIT_FIELDS}
+        enrolment: dict[Stage, int] = {r.stage: r.students for r in group}
+        if Stage.SENIOR in first.school_type.stages:
+            enrolment[Stage.SENIOR] = next(r.senior_students for r in group if r.senior_students is not None)
+        try:
+            shares: dict[Stage, float] | None = split_shares(first.school_type, enrolment)
+            note = None
+        except ValueError:
+            shares, note = None, "no pupils in any stage: facilities cannot be split"
+        for row in group:
+            share = None if shares is None else shares[row.stage]
+            values = dict(row.values)
+            for name, total in totals.items():
+                values[name] = None if total is None or share is None else total * share
+            units.append(SchoolUnit(code, row.school_name, row.school_type, row.stage, row.students, values,
+                                    tuple(r.row for r in group), share, note))
+    return units
+
+
+# ---------------------------------------------------------------------------------------------------
+# Analysis
+# ---------------------------------------------------------------------------------------------------
+
+
+def _stage_thresholds(data: Mapping[Stage | str, float] | None, default: Mapping[Stage, float]) -> dict[Stage, float]:
+    merged = {stage: float(value) for stage, value in default.items()}
+    for key, value in (data or {}).items():
+        merged[Stage(key)] = float(value)
+    return merged
+
+
+def _stage_standards(
+    data: Mapping[Stage | str, Mapping[str, float]] | None,
+    default: Mapping[Stage, Mapping[str, float]] | None,
+    specs: Sequence[IndicatorSpec],
+) -> dict[Stage, dict[str, float]]:
+    """Standards per stage: the defaults, updated indicator by indicator by ``data``."""
+    keys = {spec.key for spec in specs}
+    merged = {stage: dict(values) for stage, values in (default or {}).items()}
+    for stage_key, values in (data or {}).items():
+        stage = Stage(stage_key)
+        unknown = set(values) - keys
+        if unknown:
+            raise ValueError(f"unknown indicator(s) in the standards: {sorted(unknown)}")
+        for key, value in values.items():
+            if not (math.isfinite(float(value)) and float(value) > 0):
+                raise ValueError(f"the standard of {key} must be a positive number")
+            merged.setdefault(stage, {})[key] = float(value)
+    return merged
+
+
+def analyze(
+    rows: Iterable[SchoolRow | Mapping[str, object]],
+    method: Method | str,
+    *,
+    thresholds: Mapping[Stage | str, float] | None = None,
+    standards: Mapping[Stage | str, Mapping[str, float]] | None = None,
+) -> dict[str, Any]:
+    """Analyses a county's schools by one method and returns a plain JSON-serialisable dict.
+
+    ``method``: ``basic-2012`` (8 indicators, composite CV ≤ 0.65 / 0.55, STANDARDS §3) or
+    ``quality-2017`` (7 indicators with standards, each CV ≤ 0.50 / 0.45, per-school rule, §4.2).
+    ``thresholds`` overrides the CV thresholds per stage; ``standards`` overrides (2017) or supplies
+    (2012: the provincial standard, §8) the standard values per stage and indicator key.
+
+    Result: ``levels.primary`` and ``levels.junior`` (小学 and 初中 are never pooled), each with the
+    per-school indicator values, per-indicator CV (raw and published to 3 decimals), threshold,
+    pass/fail with reason, attainment rate, Gini, development index, contributions with direction,
+    alarms and the adjustment plan (to the standard per school; to the threshold per indicator); the
+    2012 composite; the 2017 per-school rule. No float in the result is NaN or infinite.
+    """
+    method = Method(method)
+    items = list(rows)
+    if all(isinstance(r, SchoolRow) for r in items):
+        school_rows = [r for r in items if isinstance(r, SchoolRow)]
+    elif all(isinstance(r, Mapping) for r in items):
+        school_rows = parse_records([r for r in items if isinstance(r, Mapping)])
+    else:
+        raise TypeError("rows must be all SchoolRow or all mappings")
+    units = build_units(school_rows)
+    default_thresholds = (
+        BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
+    )
+    stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
+    stage_standards = _stage_standards(
+        standards, QUALITY_2017_STANDARDS if method is Method.QUALITY_2017 else None, indicators_for(method)
+    )
+    levels = {
+        stage.value: _analyze_level(
+            [u for u in units if u.stage is stage],
+            stage,
+            method,
+            stage_thresholds[stage],
+            stage_standards.get(stage, {}),
+        )
+        for stage in COMPULSORY_STAGES
+    }
+    return {
+        "method": method.value,
+        "method_name": "县域义务教育基本均衡 (2012)" if method is Method.BASIC_2012 else "县域义务教育优质均衡 (2017)",
+        "clause": "STANDARDS §3.3–§3.6" if method is Method.BASIC_2012 else "STANDARDS §4.2–§4.3",
+        "cv_formula": "enrolment-weighted mean and population SD (STANDARDS §3.4)",
+        "attainment_basis": "count of schools (not enrolment-weighted)",
+        "thresholds": {s.value: stage_thresholds[s] for s in COMPULSORY_STAGES},
+        "n_rows": len(school_rows),
+        "levels": levels,
+        "alarms": [a for level in levels.values() for a in level["alarms"]],
+        "notes": _method_notes(method),
+    }
+
+
+def _method_notes(method: Method) -> list[str]:
+    if method is Method.BASIC_2012:
+        return [
+            "Only the inter-school balance is assessed: the entry condition (provincial basic standard), "
+            "the government work score (17 items) and public satisfaction are outside this analysis (§3.2).",
+            "Per-indicator plans bring each indicator's CV to the composite threshold; that is sufficient "
+            "for the composite, not the least plan (resources of different indicators cannot be added).",
+        ]
+    return [
+        "Only resource allocation is assessed: government guarantee (15 items), education quality (9 items) "
+        "and social recognition are outside this analysis (§4.3).",
+    ]
+
+
+def _analyze_level(
+    units: list[SchoolUnit],
+    stage: Stage,
+    method: Method,
+    threshold: float,
+    standards: dict[str, float],
+) -> dict[str, Any]:
+    units = sorted(units, key=lambda u: u.school_code)
+    specs = indicators_for(method)
+    alarms: list[dict[str, Any]] = []
+
+    def alarm(kind: str, message: str, *, indicator: str | None = None, school: SchoolUnit | None = None) -> None:
+        alarms.append({
+            "level": stage.value,
+            "kind": kind,
+            "indicator": indicator,
+            "school_code": None if school is None else school.school_code,
+            "message": message,
+        })
+
+    values: dict[str, list[float | None]] = {}
+    for spec in specs:
+        column: list[float | None] = []
+        for unit in units:
+            try:
+                column.append(compute_indicator(spec, unit.fields()))
+            except ValueError as exc:  # inconsistent fields that bypassed the reader
+                column.append(None)
+                alarm("invalid_data", f"{unit.school_name}: {exc}", indicator=spec.key, school=unit)
+        values[spec.key] = column
+    students = [float(u.students) for u in units]
+
+    schools: list[dict[str, Any]] = []
+    for k, unit in enumerate(units):
+        entry: dict[str, Any] = {
+            "school_code": unit.school_code,
+            "school_name": unit.school_name,
+            "school_type": unit.school_type.value,
+            "school_type_label": unit.school_type.label,
+            "stage": unit.stage.value,
+            "students": unit.students,
+            "rows": list(unit.rows),
+            "split_share": unit.split_share,
+            "raw": {name: value for name, value in unit.values.items()},
+            "indicators": {spec.key: values[spec.key][k] for spec in specs},
+            "note": unit.note,
+        }
+        if unit.students == 0:
+            entry["note"] = "0 enrolment: left out of every statistic"
+            alarm("zero_enrolment", f"{unit.school_name}: 0 pupils, left out", school=unit)
+        else:
+            missing = [spec for spec in specs if values[spec.key][k] is None]
+            for spec in missing:
+                alarm("missing_data", f"{unit.school_name}: no value for {spec.name}", indicator=spec.key, school=unit)
+        if standards:
+            statuses = {
+                spec.key: indicator_status(values[spec.key][k], standards[spec.key]).value
+                for spec in specs if spec.key in standards
+            }
+            entry["statuses"] = statuses
+            entry["development_index"] = {
+                spec.key: (None if values[spec.key][k] is None else values[spec.key][k] / standards[spec.key])
+                for spec in specs if spec.key in standards
+            }
+            for spec in specs:
+                status = statuses.get(spec.key)
+                if status in (IndicatorStatus.BETWEEN, IndicatorStatus.BELOW_FLOOR):
+                    below = "below 85 % of" if status == IndicatorStatus.BELOW_FLOOR else "below"
+                    kind = "below_floor" if status == IndicatorStatus.BELOW_FLOOR else "below_standard"
+                    alarm(kind, f"{unit.school_name}: {spec.name} {values[spec.key][k]:.4g} is {below} "
+                          f"the standard {standards[spec.key]:g}", indicator=spec.key, school=unit)
+        if method is Method.QUALITY_2017 and unit.students > 0:
+            rule = school_rule_2017(entry["statuses"].values(), QUALITY_2017_MIN_MET)
+            entry["rule"] = rule.as_dict()
+            if rule.passed is False:
+                alarm("school_rule_failed", f"{unit.school_name}: {rule.reason}", school=unit)
+        schools.append(entry)
+
+    indicators = [
+        _analyze_indicator(spec, units, values[spec.key], students, stage, method, threshold,
+                           standards.get(spec.key), alarm)
+        for spec in specs
+    ]
+
+    level: dict[str, Any] = {
+        "stage": stage.value,
+        "label": stage.label,
+        "n_schools": len(units),
+        "n_schools_with_pupils": sum(1 for u in units if u.students > 0),
+        "students": sum(u.students for u in units),
+        "threshold": threshold,
+        "schools": schools,
+        "indicators": indicators,
+        "composite": None,
+        "school_rule": None,
+    }
+    outcomes: list[tuple[bool | None, str]] = []
+    if not units:
+        outcomes.append((None, f"no {stage.label} schools in the table"))
+    elif method is Method.BASIC_2012:
+        composite = _composite(indicators, threshold)
+        level["composite"] = composite
+        outcomes.append((composite["passed"], composite["reason"]))
+        if composite["passed"] is False:
+            alarm("composite_above_threshold", composite["reason"])
+    else:
+        for indicator in indicators:
+            outcomes.append((indicator["passed"], f"{indicator['name']}: {indicator['reason']}"))
+        rules = [s["rule"] for s in schools if "rule" in s]
+        n_passed = sum(1 for r in rules if r["passed"] is True)
+        n_failed = sum(1 for r in rules if r["passed"] is False)
+        n_open = sum(1 for r in rules if r["passed"] is None)
+        summary = {
+            "n_schools": len(rules),
+            "n_passed": n_passed,
+            "n_failed": n_failed,
+            "n_undetermined": n_open,
+            "rate": (n_passed / len(rules)) if rules else None,
+            "rule": f"at least {QUALITY_2017_MIN_MET} of 7 met, the rest ≥ {QUALITY_2017_FLOOR_RATIO:.0%} (§4.2)",
+        }
+        level["school_rule"] = summary
+        if n_failed:
+            outcomes.append((False, f"{n_failed} school(s) fail the per-school rule"))
+        elif n_open:
+            outcomes.append((None, f"{n_open} school(s) cannot be judged (missing data)"))
+        elif rules:
+            outcomes.append((True, "every school meets the per-school rule"))
+    level["passed"] = _combine(outcomes)
+    level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
+    level["alarms"] = alarms
+    return level
+
+
+def _combine(outcomes: Sequence[tuple[bool | None, str]]) -> bool | None:
+    results = [passed for passed, _ in outcomes]
+    if not results:
+        return None
+    if any(r is False for r in results):
+        return False
+    if any(r is None for r in results):
+        return None
+    return True
+
+
+def _analyze_indicator(
+    spec: IndicatorSpec,
+    units: Sequence[SchoolUnit],
+    values: list[float | None],
+    students: list[float],
+    stage: Stage,
+    method: Method,
+    threshold: float,
+    standard: float | None,
+    alarm: Callable[..., None],
+) -> dict[str, Any]:
+    cv = weighted_cv_detail(values, students)
+    result: dict[str, Any] = {
+        **spec.as_dict(),
+        "cv": {**cv.as_dict(), "published": publish(cv.value)},
+        "mean": weighted_mean(values, students),
+        "standard": standard,
+        "threshold": threshold if method is Method.QUALITY_2017 else None,
+    }
+    result["mean_published"] = publish(result["mean"])
+    if cv.value is None:
+        result["passed"], result["reason"] = None, f"CV undefined: {cv.note}"
+        alarm("cv_undefined", f"{stage.label} {spec.name}: {cv.note}", indicator=spec.key)
+    elif method is Method.BASIC_2012:
+        result["passed"] = None
+        result["reason"] = "the 2012 method tests only the composite of the 8 CVs (§3.4, §3.5)"
+    elif cv_within_threshold(cv.value, threshold):
+        result["passed"], result["reason"] = True, f"CV {cv.value:.6f} ≤ {threshold:g} (§4.2)"
+    else:
+        result["passed"] = False
+        result["reason"] = f"CV {cv.value:.6f} > {threshold:g} (§4.2, compared before rounding)"
+        alarm("cv_above_threshold", f"{stage.label} {spec.name}: {result['reason']}", indicator=spec.key)
+
+    result["gini"] = gini(values, students)
+    result["attainment"] = None if standard is None else attainment_rate(values, standard, students).as_dict()
+    result["development_index"] = None if standard is None else development_index(values, students, standard).county
+
+    result["contributions"] = [
+        {"school_code": unit.school_code, "school_name": unit.school_name, **c.as_dict()}
+        for unit, c in zip(units, difference_contributions(values, students), strict=True)
+        if c is not None
+    ]
+
+    to_standard: dict[str, Any] | None = None
+    if standard is not None:
+        shortfalls = []
+        for unit, value in zip(units, values, strict=True):
+            if value is None:
+                continue
+            resource = value * unit.students / spec.per
+            need = shortfall_to_standard(resource, unit.students, standard, per=spec.per)
+            if need > 0:
+                shortfalls.append({"school_code": unit.school_code, "school_name": unit.school_name,
+                                   "resource": resource, "addition": need})
+        to_standard = {
+            "unit": spec.resource_unit,
+            "standard": standard,
+            "schools": shortfalls,
+            "total": sum(s["addition"] for s in shortfalls),
+            "formula": "max(0, standard × Pᵢ − resourceᵢ) (§8)",
+        }
+
+    plan = cv_adjustment_plan(values, students, threshold)
+    to_threshold = {
+        "unit": spec.resource_unit,
+        "target": "this indicator's CV ≤ the composite threshold (sufficient, §3.5)"
+        if method is Method.BASIC_2012 else "CV ≤ threshold (§4.2)",
+        "needed": plan.needed,
+        "threshold": plan.threshold,
+        "cv_before": plan.cv_before,
+        "cv_after": plan.cv_after,
+        "level": plan.level,
+        "total": None if plan.total is None else plan.total / spec.per,
+        "n_raised": plan.n_raised,
+        "schools": [
+            {"school_code": unit.school_code, "school_name": unit.school_name, "addition": add / spec.per}
+            for unit, add in zip(units, plan.additions, strict=True)
+            if add is not None and add > 0
+        ],
+        "method": "water-filling: raise the lowest schools to a common level (least total, §8)",
+        "note": plan.note,
+    }
+    result["adjustment"] = {"to_standard": to_standard, "to_threshold": to_threshold}
+    return result
+
+
+def _composite(indicators: Sequence[Mapping[str, Any]], threshold: float) -> dict[str, Any]:
+    cvs = [ind["cv"]["value"] for ind in indicators]
+    undefined = [ind["name"] for ind in indicators if ind["cv"]["value"] is None]
+    if undefined:
+        return {"value": None, "published": None, "threshold": threshold, "passed": None,
+                "reason": f"composite undefined: no CV for {', '.join(undefined)}"}
+    value = composite_cv_2012(cvs)
+    passed = cv_within_threshold(value, threshold)
+    sign = "≤" if passed else ">"
+    return {
+        "value": value,
+        "published": publish(value),
+        "threshold": threshold,
+        "passed": passed,
+        "reason": f"composite CV {value:.6f} {sign} {threshold:g} (mean of the 8 CVs, §3.4/§3.5, compared before rounding)",
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Template
+# ---------------------------------------------------------------------------------------------------
+
+_EXAMPLE_ROW: dict[str, object] = {
+    "school_code": "4101020001",
+    "school_name": "示例小学（填写前请删除本行）",
+    "school_type": "小学",
+    "stage": "小学",
+    "students": 850,
+    "senior_students": None,
+    "teaching_area_m2": 4300,
+    "indoor_sports_area_m2": 320,
+    "gym_area_m2": 320,
+    "field_area_m2": 6500,
+    "equipment_value_yuan": None,
+    "equipment_value_wan_yuan": 185.6,
+    "computers": 120,
+    "books": 27000,
+    "teachers": 52,
+    "teachers_above_required_degree": 46,
+    "teachers_intermediate_title": 25,
+    "key_teachers_county_level": 9,
+    "pe_music_art_teachers": 8,
+    "multimedia_classrooms": 21,
+    "classes": 18,
+}
+
+
+def template_header(column: Column) -> str:
+    """The header ``write_template`` writes for a column (Chinese name, unit in brackets)."""
+    return f"{column.header}({column.units[0]})" if column.units and column.units[0] != "人" else column.header
+
+
+def write_template(path: str | Path) -> Path:
+    """Writes the blank .xlsx template: sheet 学校数据 (header row + one example row to delete) and
+    sheet 填写说明 (one line per column: header, field name, type, notes)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    path = Path(path)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "学校数据"
+    sheet.append([template_header(c) for c in COLUMNS])
+    sheet.append([_EXAMPLE_ROW.get(c.name) for c in COLUMNS])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+    sheet["A2"].number_format = "@"  # school codes are text (keep leading zeros)
+    for letter, column in zip((c.column_letter for c in sheet[1]), COLUMNS, strict=True):
+        sheet.column_dimensions[letter].width = max(10, len(template_header(column)) * 2)
+    sheet.freeze_panes = "C2"
+
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名", "字段", "类型", "说明"])
+    kinds = {"text": "文本", "school_type": "类别", "stage": "类别", "count": "整数 ≥ 0", "amount": "数值 ≥ 0"}
+    for column in COLUMNS:
+        notes.append([template_header(column), column.name, kinds[column.kind], column.help])
+    for cell in notes[1]:
+        cell.font = bold
+    for letter, width in zip("ABCD", (30, 34, 10, 80), strict=True):
+        notes.column_dimensions[letter].width = width
+    for line in (
+        "",
+        "每所学校一行；九年一贯制、十二年一贯制学校按小学、初中各填一行，完全中学填初中一行（同一学校代码）。",
+        "一贯制学校的校舍面积、仪器设备值、计算机、图书填全校合计（填在其中一行，其余行留空或填相同数值），"
+        "系统按 1:1.1（九年）、1:1.2（完中初中:高中）、1:1.1:1.32（十二年）拆分。",
+        "空白表示缺失（该校不参与该指标的计算并计数提示）；没有请填 0。",
+    ):
+        notes.append([line])
+    workbook.save(path)
+    return path
+

@@ -1,0 +1,125 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.organizations import services
+from dudao.organizations.filters import (
+    OfficeFilterSet,
+    RegionFilterSet,
+    SchoolFilterSet,
+    ZoneFilterSet,
+    ZoneMembershipFilterSet,
+)
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+
+
+class RegionSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "parent", "path"]
+        read_only_fields = ["path"]
+
+
+class OfficeSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Office
+        fields = ["id", "name", "region", "hotline", "email", "address", "schools_per_inspector", "schools_per_zone"]
+
+
+class SchoolSerializer(ScopedModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = School
+        fields = [
+            "id", "code", "name", "kind", "kind_display", "ownership", "location", "region", "address",
+            "enrolment_kindergarten", "enrolment_primary", "enrolment_junior", "enrolment_senior",
+            "liaison_name", "liaison_phone", "principal_name", "is_active",
+        ]
+
+
+class ZoneSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Zone
+        fields = ["id", "office", "name", "description", "is_active"]
+
+
+class ZoneMembershipSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ZoneMembership
+        fields = ["id", "zone", "school", "valid_from", "valid_to"]
+
+
+class ZoneAssignInputSerializer(serializers.Serializer):
+    zone = serializers.IntegerField(allow_null=True, min_value=1)
+    valid_from = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class RegionViewSet(ScopedViewSet):
+    model = Region
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilterSet
+    select_related = ("parent",)
+    ordering_fields = ["code", "name", "level"]
+    save_service = services.model_save
+    delete_service = services.model_delete
+
+
+class OfficeViewSet(ScopedViewSet):
+    model = Office
+    serializer_class = OfficeSerializer
+    filterset_class = OfficeFilterSet
+    select_related = ("region",)
+    ordering_fields = ["name"]
+    save_service = services.model_save
+    delete_service = services.model_delete
+
+
+class SchoolViewSet(ScopedViewSet):
+    model = School
+    serializer_class = SchoolSerializer
+    filterset_class = SchoolFilterSet
+    select_related = ("region",)
+    ordering_fields = ["code", "sort_key", "kind", "enrolment_primary"]
+    save_service = services.model_save
+    delete_service = services.model_delete
+
+    @extend_schema(request=ZoneAssignInputSerializer, responses=ZoneMembershipSerializer)
+    @action(detail=True, methods=["post"], url_path="assign-zone")
+    def assign_zone(self, request, pk=None):
+        """Moves the school into a zone from a date (null zone: out of every zone)."""
+        school = self.get_object()
+        data = ZoneAssignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.zone_assign_school(
+            actor=request.user, school_id=school.pk, zone_id=data.validated_data["zone"],
+            on=data.validated_data.get("valid_from") or timezone.localdate(),
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(ZoneMembershipSerializer(membership, context={"request": request}).data if membership else {})
+
+
+class ZoneViewSet(ScopedViewSet):
+    model = Zone
+    serializer_class = ZoneSerializer
+    filterset_class = ZoneFilterSet
+    select_related = ("office",)
+    ordering_fields = ["name"]
+    save_service = services.model_save
+    delete_service = services.model_delete
+
+
+class ZoneMembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Dated zone memberships (read-only; move schools with ``schools/{id}/assign-zone/``)."""
+
+    model = ZoneMembership
+    serializer_class = ZoneMembershipSerializer
+    filterset_class = ZoneMembershipFilterSet
+    ordering_fields = ["valid_from"]
+
+    def get_queryset(self):
+        return ZoneMembership.objects.for_user(self.request.user).select_related("zone", "school").order_by("-valid_from", "pk")

@@ -1,0 +1,66 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.filters import ScopedFilterSet
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+
+
+class RegionFilterSet(ScopedFilterSet):
+    search_fields = ("name", "code")
+    level = django_filters.ChoiceFilter(choices=Region.Level.choices, label=_("Level"))
+    parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Parent"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent"]
+
+
+class OfficeFilterSet(ScopedFilterSet):
+    search_fields = ("name", "region__name")
+
+    class Meta:
+        model = Office
+        fields = ["q"]
+
+
+class SchoolFilterSet(ScopedFilterSet):
+    search_fields = ("name", "code", "address", "liaison_name")
+    kind = django_filters.ChoiceFilter(choices=School.Kind.choices, label=_("Kind"))
+    ownership = django_filters.ChoiceFilter(choices=School.Ownership.choices, label=_("Ownership"))
+    location = django_filters.ChoiceFilter(choices=School.Location.choices, label=_("Urban / rural"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), method="filter_region", label=_("Region")
+    )
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label=_("Zone"))
+
+    class Meta:
+        model = School
+        fields = ["q", "kind", "ownership", "location", "region", "zone"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path) if value else queryset
+
+    def filter_zone(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(zone_memberships__zone=value, zone_memberships__valid_to__isnull=True)
+
+
+class ZoneFilterSet(ScopedFilterSet):
+    search_fields = ("name",)
+    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
+
+    class Meta:
+        model = Zone
+        fields = ["q", "office", "is_active"]
+
+
+class ZoneMembershipFilterSet(ScopedFilterSet):
+    search_fields = ("school__name", "zone__name")
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
+    current = django_filters.BooleanFilter(field_name="valid_to", lookup_expr="isnull", label=_("Current only"))
+    school = django_filters.NumberFilter(field_name="school_id", label=_("School id"))
+
+    class Meta:
+        model = ZoneMembership
+        fields = ["q", "zone", "school", "current"]

@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.forms import ScopedModelForm
+from dudao.organizations.models import Office, Region, School, Zone
+
+
+class RegionForm(ScopedModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+class OfficeForm(ScopedModelForm):
+    class Meta:
+        model = Office
+        fields = ["name", "region", "hotline", "email", "address", "schools_per_inspector", "schools_per_zone"]
+
+
+class SchoolForm(ScopedModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "code", "name", "kind", "ownership", "location", "region", "address",
+            "enrolment_kindergarten", "enrolment_primary", "enrolment_junior", "enrolment_senior",
+            "liaison_name", "liaison_phone", "principal_name", "is_active",
+        ]
+
+
+class ZoneForm(ScopedModelForm):
+    class Meta:
+        model = Zone
+        fields = ["office", "name", "description", "is_active"]
+
+
+class ZoneAssignForm(forms.Form):
+    """Moves one school into a zone from a date."""
+
+    zone = forms.ModelChoiceField(queryset=Zone.objects.none(), required=False, label=_("Zone"))
+    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.for_user(user, "change").filter(is_active=True)
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

@@ -1,0 +1,180 @@
+"""Importing schools from the downloadable Excel template: every row checked, then all or nothing."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dudao.audit.services import record
+from dudao.core.choices import choice_lookup
+from dudao.core.excel import RowError
+from dudao.jobs.imports import Importer, ImportView, run_import_job
+from dudao.organizations.models import Region, School, Zone
+from dudao.organizations.services import zone_assign_school
+
+ENROLMENT_BY_KIND = {
+    School.Kind.PRIMARY: ["enrolment_primary"],
+    School.Kind.JUNIOR: ["enrolment_junior"],
+    School.Kind.NINE_YEAR: ["enrolment_primary", "enrolment_junior"],
+    School.Kind.COMPLETE_SECONDARY: ["enrolment_junior", "enrolment_senior"],
+    School.Kind.SENIOR: ["enrolment_senior"],
+    School.Kind.VOCATIONAL: ["enrolment_senior"],
+    School.Kind.KINDERGARTEN: ["enrolment_kindergarten"],
+    School.Kind.TEACHING_POINT: ["enrolment_primary"],
+}
+ENROLMENT_FIELDS = ["enrolment_kindergarten", "enrolment_primary", "enrolment_junior", "enrolment_senior"]
+
+
+class SchoolImporter(Importer):
+    title = "学校导入模板"
+    permission = "organizations.import_school"
+    job_kind = "organizations.import_schools"
+    columns = {
+        "学校代码": "code",
+        "学校名称": "name",
+        "学校类型": "kind",
+        "办学性质": "ownership",
+        "城乡类别": "location",
+        "所在区域代码": "region",
+        "督学责任区": "zone",
+        "地址": "address",
+        "幼儿园在园人数": "enrolment_kindergarten",
+        "小学在校生数": "enrolment_primary",
+        "初中在校生数": "enrolment_junior",
+        "高中在校生数": "enrolment_senior",
+        "督导联系人": "liaison_name",
+        "联系电话": "liaison_phone",
+        "校长/园长": "principal_name",
+    }
+    required = ("学校代码", "学校名称", "学校类型", "所在区域代码")
+    example = ["3601020001", "示范县实验小学", "小学", "公办", "城区", "360102", "第一责任区", "城关镇人民路1号",
+               0, 1200, 0, 0, "王老师", "13800000000", "李校长"]
+    notes = [
+        "带 * 的列必填。学校类型：小学、初中、九年一贯制学校、完全中学、高中、中等职业学校、幼儿园、教学点。",
+        "办学性质：公办 / 民办（默认公办）；城乡类别：城区 / 镇区 / 乡村（默认城区）。",
+        "所在区域代码为行政区划代码（县区或乡镇），须在您的管辖范围内；督学责任区填写名称，可留空。",
+        "在校生数须为非负整数；与学校类型对应的学段人数必填（如小学填“小学在校生数”）。",
+        "学校代码已存在时更新该校信息；同一文件中学校代码不得重复。全角数字和首尾空格会自动规范化。",
+    ]
+
+    def prepare(self, rows) -> None:
+        self.kinds = choice_lookup(School.Kind.choices)
+        self.kinds.update({"九年一贯制": School.Kind.NINE_YEAR, "中职": School.Kind.VOCATIONAL})
+        self.ownerships = choice_lookup(School.Ownership.choices)
+        self.locations = choice_lookup(School.Location.choices)
+        self.locations.update({"城市": School.Location.URBAN, "镇": School.Location.TOWN, "农村": School.Location.RURAL})
+        self.regions = {r.code: r for r in Region.objects.for_user(self.actor, "change")}
+        self.zones = {z.name: z for z in Zone.objects.for_user(self.actor, "change").filter(is_active=True)}
+        codes = [str(r.get("code", "")) for _, r in rows]
+        self.existing = {s.code: s for s in School.objects.filter(code__in=codes).select_related("region")}
+        self.editable = set(
+            School.objects.for_user(self.actor, "change").filter(code__in=codes).values_list("code", flat=True)
+        )
+
+    def validate_row(self, number, record):
+        errors = []
+
+        def err(field, message):
+            errors.append(RowError(number, self.header_for(field), message))
+
+        cleaned = {}
+        for field in ("code", "name", "kind", "region"):
+            if str(record.get(field, "")).strip() == "":
+                err(field, _("Required."))
+        code = str(record.get("code", ""))
+        if code and (len(code) > 20 or not code.isalnum()):
+            err("code", _("Use at most 20 letters or digits."))
+        if code in self.existing and code not in self.editable:
+            err("code", _("This code belongs to a school outside your scope."))
+        cleaned["code"] = code
+        cleaned["name"] = str(record.get("name", ""))[:100]
+        kind = self.kinds.get(str(record.get("kind", "")).lower())
+        if record.get("kind") and kind is None:
+            err("kind", _("Unknown school kind “{value}”.").format(value=record.get("kind")))
+        cleaned["kind"] = kind
+        for field, lookup, default in (("ownership", self.ownerships, School.Ownership.PUBLIC),
+                                       ("location", self.locations, School.Location.URBAN)):
+            raw = str(record.get(field, "")).lower()
+            value = lookup.get(raw) if raw else default
+            if value is None:
+                err(field, _("Unknown value “{value}”.").format(value=record.get(field)))
+            cleaned[field] = value
+        region_code = str(record.get("region", ""))
+        region = self.regions.get(region_code)
+        if region_code and region is None:
+            err("region", _("Unknown region code “{value}” or outside your scope.").format(value=region_code))
+        cleaned["region"] = region
+        zone_name = str(record.get("zone", ""))
+        zone = self.zones.get(zone_name) if zone_name else None
+        if zone_name and zone is None:
+            err("zone", _("Unknown zone “{value}”.").format(value=zone_name))
+        if zone is not None and region is not None and not region.path.startswith(zone.office.region.path):
+            err("zone", _("The zone belongs to another office than the region."))
+        cleaned["zone"] = zone
+        needed = ENROLMENT_BY_KIND.get(kind, [])
+        for field in ENROLMENT_FIELDS:
+            raw = record.get(field, "")
+            if raw in ("", None):
+                if field in needed:
+                    err(field, _("Required for this kind of school."))
+                cleaned[field] = 0
+                continue
+            try:
+                value = int(str(raw).replace(",", ""))
+                if float(str(raw).replace(",", "")) != value:
+                    raise ValueError
+            except ValueError:
+                err(field, _("Must be a whole number."))
+                continue
+            if value < 0:
+                err(field, _("Must not be negative."))
+            cleaned[field] = value
+        for field, limit in (("address", 200), ("liaison_name", 32), ("liaison_phone", 32), ("principal_name", 32)):
+            value = str(record.get(field, ""))
+            if len(value) > limit:
+                err(field, _("At most {limit} characters.").format(limit=limit))
+            cleaned[field] = value
+        return cleaned, errors
+
+    def validate_across(self, rows):
+        seen: dict[str, int] = {}
+        errors = []
+        for number, cleaned in rows:
+            first = seen.setdefault(cleaned["code"], number)
+            if first != number:
+                errors.append(RowError(number, self.header_for("code"),
+                                       _("Duplicate school code; also on row {row}.").format(row=first)))
+        return errors
+
+    def write(self, rows, progress=None) -> int:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        total = len(rows)
+        for index, (_number, data) in enumerate(rows, start=1):
+            zone = data.pop("zone")
+            school = self.existing.get(data["code"])
+            creating = school is None
+            school = school or School()
+            before = {} if creating else {k: getattr(school, k if k != "region" else "region_id") for k in data}
+            for key, value in data.items():
+                setattr(school, key, value)
+            school.save()
+            after = {k: (v.pk if k == "region" else v) for k, v in data.items()}
+            changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+            record(actor=self.actor, action=f"organizations.school.{'create' if creating else 'update'}",
+                   target=school, changes=changes, reason=_("Excel import"))
+            if zone is not None:
+                zone_assign_school(actor=self.actor, school_id=school.pk, zone_id=zone.pk, on=today,
+                                   reason=_("Excel import"))
+            if progress and index % 100 == 0:
+                progress(total // 2 + index // 2, total)
+        return total
+
+
+def run_school_import_job(job, progress) -> None:
+    run_import_job(SchoolImporter, job, progress)
+
+
+class SchoolImportView(ImportView):
+    importer_class = SchoolImporter
+    list_url = "/organizations/schools/"
+    extra_context = {"title": gettext_lazy("Import schools")}

@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
+
+from dudao.core.models import DatedManager
+from dudao.core.scope import ScopedModel
+
+
+def pinyin_key(text: str) -> str:
+    """A sort key that orders Chinese names by pinyin on every database."""
+    return " ".join(lazy_pinyin(text or ""))[:255]
+
+
+class Region(ScopedModel):
+    """Places a unit in the administrative tree 省 → 市 → 县/区 → 学区/乡镇."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        CITY = 2, _("City")
+        COUNTY = 3, _("County / district")
+        TOWNSHIP = 4, _("Township / school district")
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent"),
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    sort_key = models.CharField(max_length=255, editable=False, blank=True)
+
+    scope_region = "path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:region_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.level >= self.level:
+            raise ValidationError({"parent": _("The parent must be a higher level than the region.")})
+        if self.parent_id is None and self.level != self.Level.PROVINCE:
+            raise ValidationError({"parent": _("Only a province has no parent.")})
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        self.sort_key = pinyin_key(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "path", "sort_key"}
+        super().save(*args, **kwargs)
+
+    def audit_scope(self):
+        return self.path, None
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+
+class Office(ScopedModel):
+    """A supervision office (督导室) of a government at some level."""
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="office", verbose_name=_("region"))
+    hotline = models.CharField(_("complaint hotline"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    schools_per_inspector = models.PositiveSmallIntegerField(
+        _("schools per inspector"), default=settings.DUDAO_DEFAULT_SCHOOLS_PER_INSPECTOR,
+        help_text=_("National standard: about 5 schools per responsible inspector."),
+    )
+    schools_per_zone = models.PositiveSmallIntegerField(
+        _("schools per zone"), default=settings.DUDAO_DEFAULT_SCHOOLS_PER_ZONE,
+        help_text=_("National guidance: at most 20 schools per zone."),
+    )
+
+    scope_region = "region__path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("supervision office")
+        verbose_name_plural = _("supervision offices")
+        ordering = ["region__path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:office_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.region.path, None
+
+
+class School(ScopedModel):
+    """A unit under supervision: a school, kindergarten or teaching point."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior secondary school")
+        NINE_YEAR = "nine_year", _("Nine-year school")
+        COMPLETE_SECONDARY = "complete_secondary", _("Complete secondary school")
+        SENIOR = "senior", _("Senior secondary school")
+        VOCATIONAL = "vocational", _("Secondary vocational school")
+        KINDERGARTEN = "kindergarten", _("Kindergarten")
+        TEACHING_POINT = "teaching_point", _("Teaching point")
+
+    class Ownership(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    class Location(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        TOWN = "town", _("Town")
+        RURAL = "rural", _("Rural")
+
+    code = models.CharField(_("school code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC)
+    location = models.CharField(_("urban / rural"), max_length=10, choices=Location.choices, default=Location.URBAN)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="schools", verbose_name=_("region"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    enrolment_kindergarten = models.PositiveIntegerField(_("kindergarten pupils"), default=0)
+    enrolment_primary = models.PositiveIntegerField(_("primary pupils"), default=0)
+    enrolment_junior = models.PositiveIntegerField(_("junior secondary pupils"), default=0)
+    enrolment_senior = models.PositiveIntegerField(_("senior secondary pupils"), default=0)
+    liaison_name = models.CharField(_("liaison person"), max_length=32, blank=True)
+    liaison_phone = models.CharField(_("liaison phone"), max_length=32, blank=True)
+    principal_name = models.CharField(_("principal"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_key = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
+
+    scope_region = "region__path"
+    scope_school = "pk"
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["sort_key", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:school_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.sort_key = pinyin_key(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+    def audit_scope(self):
+        return self.region.path, self.pk
+
+    @property
+    def enrolment_total(self) -> int:
+        return self.enrolment_kindergarten + self.enrolment_primary + self.enrolment_junior + self.enrolment_senior
+
+    @property
+    def is_kindergarten(self) -> bool:
+        return self.kind == self.Kind.KINDERGARTEN
+
+
+class Zone(ScopedModel):
+    """A responsibility zone (督学责任区): schools of one county office grouped for inspectors."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="zones", verbose_name=_("office"))
+    name = models.CharField(_("name"), max_length=64)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["office", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="organizations_zone_unique_name_per_office"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:zone_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.office.region.path, None
+
+
+class ZoneMembership(ScopedModel):
+    """Places a school in a zone for a period; zones are redrawn and the history is kept."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("zone"))
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="zone_memberships", verbose_name=_("school"))
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    objects = DatedManager()
+
+    class Meta:
+        verbose_name = _("zone membership")
+        verbose_name_plural = _("zone memberships")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(valid_to__isnull=True),
+                name="organizations_zonemembership_one_open_per_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="organizations_zonemembership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} → {self.zone}"
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id

@@ -1,0 +1,36 @@
+"""Scoped reads shared by pages, API, exports and dashboards."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dudao.organizations.models import Office, School, Zone, ZoneMembership
+
+
+def school_list(*, user):
+    return School.objects.for_user(user).select_related("region")
+
+
+def zone_list_with_counts(*, user, on=None):
+    """Zones in scope with their current number of schools and whether they pass the office's limit."""
+    on = on or timezone.localdate()
+    current = Q(memberships__valid_from__lte=on) & (Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=on))
+    zones = (
+        Zone.objects.for_user(user)
+        .select_related("office__region")
+        .annotate(school_count=Count("memberships", filter=current))
+        .order_by("office__region__path", "name")
+    )
+    for zone in zones:
+        zone.over_limit = zone.school_count > zone.office.schools_per_zone
+    return zones
+
+
+def zone_current_schools(*, user, zone, on=None):
+    ids = ZoneMembership.objects.for_user(user).current(on).filter(zone=zone).values("school_id")
+    return School.objects.for_user(user).filter(pk__in=ids).select_related("region")
+
+
+def office_for_user(*, user):
+    """The first office in the user's scope (their own), for defaults such as ratios and hotline."""
+    ids = sorted(user.scope.office_ids)
+    return Office.objects.for_user(user).select_related("region").filter(pk__in=ids).first() if ids else None

@@ -1,0 +1,47 @@
+"""Writes on the organisation tree: reference data through the audited ``model_save``, and zone
+redrawing with its dated history."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dudao.audit.services import model_delete, model_save, record
+from dudao.organizations.models import School, Zone, ZoneMembership
+
+__all__ = ["model_save", "model_delete", "zone_assign_school"]
+
+
+@transaction.atomic
+def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: datetime.date | None = None,
+                       reason: str = "") -> ZoneMembership | None:
+    """Moves a school into a zone from ``on`` (today by default), closing its previous membership.
+
+    ``zone_id=None`` takes the school out of every zone. The earlier membership is kept with its
+    dates, so the history of who belonged where stays readable.
+    """
+    on = on or timezone.localdate()
+    if not actor.has_perm("organizations.change_zonemembership") and not actor.has_perm("organizations.add_zonemembership"):
+        raise PermissionDenied
+    school = School.objects.for_user(actor, "change").get(pk=school_id)
+    zone = Zone.objects.for_user(actor, "change").get(pk=zone_id) if zone_id else None
+    if zone is not None and not school.region.path.startswith(zone.office.region.path):
+        raise ValidationError({"zone": _("The zone belongs to another office than the school.")})
+    current = ZoneMembership.objects.select_for_update().filter(school=school, valid_to__isnull=True).first()
+    if current is not None and zone is not None and current.zone_id == zone.pk:
+        return current
+    before = current.zone.name if current else None
+    if current is not None:
+        if current.valid_from >= on:
+            current.delete()  # a correction on the same day: replace rather than keep an empty period
+        else:
+            current.valid_to = on - datetime.timedelta(days=1)
+            current.save(update_fields=["valid_to", "updated_at"])
+    membership = None
+    if zone is not None:
+        membership = ZoneMembership.objects.create(zone=zone, school=school, valid_from=on)
+    record(actor=actor, action="organizations.zonemembership.move", target=school,
+           changes={"zone": [before, zone.name if zone else None]}, reason=reason)
+    return membership

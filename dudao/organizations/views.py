@@ -1,0 +1,274 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from dudao.core.tables import Column
+from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from dudao.inspectors.selectors import current_listing_by_school
+from dudao.organizations import selectors, services
+from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
+from dudao.organizations.forms import OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+
+
+# ---- regions -------------------------------------------------------------------------------
+class RegionListView(ObjectListView):
+    model = Region
+    filterset_class = RegionFilterSet
+    select_related = ("parent",)
+    default_ordering = ("path",)
+    add_url_name = "organizations:region_add"
+    columns = [
+        Column("code", gettext_lazy("Division code"), order_by="code"),
+        Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),
+        Column("level", gettext_lazy("Level"), order_by="level"),
+        Column("parent.name", gettext_lazy("Parent"), order_by="parent__sort_key"),
+    ]
+
+
+class RegionDetailView(ObjectDetailView):
+    model = Region
+    template_name = "organizations/region_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["children"] = Region.objects.for_user(user).filter(parent=self.object).order_by("code")
+        ctx["school_count"] = School.objects.for_user(user).filter(region__path__startswith=self.object.path).count()
+        return ctx
+
+
+class RegionEditView(ObjectEditView):
+    model = Region
+    form_class = RegionForm
+    service = services.model_save
+
+
+class RegionDeleteView(ObjectDeleteView):
+    model = Region
+    service = services.model_delete
+    success_url = "/organizations/regions/"
+
+
+# ---- offices -------------------------------------------------------------------------------
+class OfficeListView(ObjectListView):
+    model = Office
+    filterset_class = OfficeFilterSet
+    select_related = ("region",)
+    default_ordering = ("region__path",)
+    add_url_name = "organizations:office_add"
+    columns = [
+        Column("name", gettext_lazy("Name"), order_by="name", link=True),
+        Column("region.name", gettext_lazy("Region"), order_by="region__sort_key"),
+        Column("region.level", gettext_lazy("Level"), order_by="region__level"),
+        Column("hotline", gettext_lazy("Complaint hotline")),
+        Column("schools_per_inspector", gettext_lazy("Schools per inspector")),
+        Column("schools_per_zone", gettext_lazy("Schools per zone")),
+    ]
+
+
+class OfficeDetailView(ObjectDetailView):
+    model = Office
+    template_name = "organizations/office_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["zones"] = [z for z in selectors.zone_list_with_counts(user=user) if z.office_id == self.object.pk]
+        ctx["school_count"] = School.objects.for_user(user).filter(region__path__startswith=self.object.region.path).count()
+        return ctx
+
+
+class OfficeEditView(ObjectEditView):
+    model = Office
+    form_class = OfficeForm
+    service = services.model_save
+
+
+# ---- schools -------------------------------------------------------------------------------
+def _zone_name(school):
+    ms = getattr(school, "current_zone", None)
+    return ms[0].zone.name if ms else ""
+
+
+def _inspector_name(school):
+    ls = getattr(school, "current_listing", None)
+    return ls[0].inspector.name if ls else ""
+
+
+class SchoolListView(ObjectListView):
+    model = School
+    filterset_class = SchoolFilterSet
+    select_related = ("region",)
+    default_ordering = ("sort_key", "code")
+    add_url_name = "organizations:school_add"
+    import_url_name = "organizations:school_import"
+    columns = [
+        Column("code", gettext_lazy("School code"), order_by="code"),
+        Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),
+        Column("kind", gettext_lazy("Kind"), order_by="kind"),
+        Column("ownership", gettext_lazy("Ownership"), order_by="ownership"),
+        Column("location", gettext_lazy("Urban / rural"), order_by="location"),
+        Column("region.name", gettext_lazy("Region"), order_by="region__sort_key"),
+        Column(_zone_name, gettext_lazy("Zone")),
+        Column(_inspector_name, gettext_lazy("Responsible inspector")),
+        Column("enrolment_total", gettext_lazy("Enrolment"), order_by="enrolment_primary"),
+        Column("liaison_name", gettext_lazy("Liaison person")),
+        Column("liaison_phone", gettext_lazy("Liaison phone"), html=False),
+        Column("address", gettext_lazy("Address"), html=False),
+    ]
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        from dudao.inspectors.models import Listing
+
+        today = timezone.localdate()
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("zone_memberships", queryset=ZoneMembership.objects.for_user(user).current(today)
+                         .select_related("zone"), to_attr="current_zone"),
+                Prefetch("listings", queryset=Listing.objects.for_user(user).current(today)
+                         .select_related("inspector"), to_attr="current_listing"),
+            )
+        )
+
+
+class SchoolDetailView(ObjectDetailView):
+    model = School
+    template_name = "organizations/school_detail.html"
+    select_related = ("region",)
+
+    def get_context_data(self, **kwargs):
+        from dudao.inspectors.models import Listing
+
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        school = self.object
+        ctx["zone_history"] = ZoneMembership.objects.for_user(user).filter(school=school).select_related("zone")
+        ctx["listing_history"] = Listing.objects.for_user(user).filter(school=school).select_related("inspector")
+        ctx["current_listing"] = current_listing_by_school(user=user, school_ids=[school.pk]).get(school.pk)
+        ctx["tab"] = self.request.GET.get("tab", "overview")
+        return ctx
+
+
+class SchoolEditView(ObjectEditView):
+    model = School
+    form_class = SchoolForm
+    service = services.model_save
+
+
+class SchoolDeleteView(ObjectDeleteView):
+    model = School
+    service = services.model_delete
+    success_url = "/organizations/schools/"
+
+
+class SchoolZoneAssignView(ScopedMixin, FormView):
+    """Moves a school to another zone from a date; the old membership is kept with its dates."""
+
+    model = School
+    form_class = ZoneAssignForm
+    template_name = "organizations/school_zone_assign.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.school = self.get_object()
+            if not self.scoped_queryset("change").filter(pk=self.school.pk).exists():
+                raise PermissionDenied
+            self.require_perm("change")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs.setdefault("initial", {})["valid_from"] = timezone.localdate()
+        return kwargs
+
+    def form_valid(self, form):
+        zone = form.cleaned_data["zone"]
+        services.zone_assign_school(actor=self.request.user, school_id=self.school.pk,
+                                    zone_id=zone.pk if zone else None, on=form.cleaned_data["valid_from"],
+                                    reason=form.cleaned_data["reason"])
+        messages.success(self.request, _("Zone changed."))
+        return HttpResponseRedirect(self.school.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.school
+        return ctx
+
+
+# ---- zones ---------------------------------------------------------------------------------
+def _zone_count(zone):
+    return zone.school_count
+
+
+class ZoneListView(ObjectListView):
+    model = Zone
+    filterset_class = ZoneFilterSet
+    select_related = ("office__region",)
+    default_ordering = ("office__region__path", "name")
+    add_url_name = "organizations:zone_add"
+    template_name = "organizations/zone_list.html"
+    columns = [
+        Column("name", gettext_lazy("Name"), order_by="name", link=True),
+        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
+        Column(_zone_count, gettext_lazy("Schools now"), order_by="school_count"),
+        Column("is_active", gettext_lazy("Active")),
+    ]
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        today = timezone.localdate()
+        current = Q(memberships__valid_from__lte=today) & (
+            Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=today)
+        )
+        return super().get_queryset().annotate(school_count=Count("memberships", filter=current))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["over_limit"] = [z for z in selectors.zone_list_with_counts(user=self.request.user) if z.over_limit]
+        return ctx
+
+
+class ZoneDetailView(ObjectDetailView):
+    model = Zone
+    template_name = "organizations/zone_detail.html"
+    select_related = ("office__region",)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        schools = list(selectors.zone_current_schools(user=user, zone=self.object))
+        listings = current_listing_by_school(user=user, school_ids=[s.pk for s in schools])
+        ctx["schools"] = [(s, listings.get(s.pk)) for s in schools]
+        ctx["over_limit"] = len(schools) > self.object.office.schools_per_zone
+        ctx["history"] = (
+            ZoneMembership.objects.for_user(user).filter(zone=self.object).select_related("school")
+            .order_by("-valid_from")[:200]
+        )
+        return ctx
+
+
+class ZoneEditView(ObjectEditView):
+    model = Zone
+    form_class = ZoneForm
+    service = services.model_save
+
+
+class ZoneDeleteView(ObjectDeleteView):
+    model = Zone
+    service = services.model_delete
+    success_url = "/organizations/zones/"
+
+
+__all__ = [name for name in dir() if name.endswith("View")]

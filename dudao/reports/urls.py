@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dudao.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+]

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("", include("dudao.reports.urls")),
+    path("accounts/", include("dudao.accounts.urls")),
+    path("organizations/", include("dudao.organizations.urls")),
+    path("inspectors/", include("dudao.inspectors.urls")),
+    path("audit/", include("dudao.audit.urls")),
+    path("jobs/", include("dudao.jobs.urls")),
+    path("notifications/", include("dudao.notifications.urls")),
+    path("api/", include(("dudao.api_urls", "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
