@@ -8,7 +8,6 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dudao.core.scope import ScopedQuerySet

@@ -1,7 +1,8 @@
 """Table columns: one list drives the HTML table, the sort links and the Excel export."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.db.models import Model
 

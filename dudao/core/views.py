@@ -252,3 +252,23 @@ class ObjectDeleteView(ScopedMixin, TemplateView):
 def not_found_unless(condition) -> None:
     if not condition:
         raise Http404
+
+
+class TransitionView(ScopedMixin, View):
+    """POST-only: maps a transition name to its service; the service checks state and permission."""
+
+    services: dict = {}
+
+    def post(self, request, pk, name):
+        service = self.services.get(name)
+        if service is None:
+            raise Http404
+        obj = self.get_object()  # 404 when out of scope
+        reason = request.POST.get("reason", "")[:500]
+        service(actor=request.user, **{f"{self.opts.model_name}_id": obj.pk}, reason=reason)
+        messages.success(request, _("Done."))
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return HttpResponseRedirect(obj.get_absolute_url())

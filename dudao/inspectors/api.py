@@ -15,8 +15,8 @@ class InspectorSerializer(ScopedModelSerializer):
     class Meta:
         model = Inspector
         fields = ["id", "office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email",
-                  "photo", "is_active"]
-        read_only_fields = ["photo"]
+                  "photo", "status"]
+        read_only_fields = ["photo", "status"]
 
 
 class ListingSerializer(ScopedModelSerializer):
@@ -40,6 +40,31 @@ class InspectorViewSet(ScopedViewSet):
     ordering_fields = ["sort_key", "certificate_no"]
     save_service = services.model_save
     delete_service = services.model_delete
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+def _transition_action(name):
+    @extend_schema(request=TransitionInputSerializer, responses=InspectorSerializer)
+    @action(detail=True, methods=["post"], url_path=name, url_name=name)
+    def handler(self, request, pk=None):
+        inspector = self.get_object()
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.INSPECTOR_TRANSITION_SERVICES[name](actor=request.user, inspector_id=inspector.pk,
+                                                      reason=data.validated_data.get("reason", ""))
+        inspector.refresh_from_db()
+        return Response(InspectorSerializer(inspector, context={"request": request}).data)
+
+    handler.__name__ = name
+    handler.__doc__ = f"Applies the {name!r} transition to the inspector."
+    return handler
+
+
+for _name in services.INSPECTOR_TRANSITION_SERVICES:
+    setattr(InspectorViewSet, _name, _transition_action(_name))
 
 
 class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -10,11 +10,11 @@ class InspectorFilterSet(ScopedFilterSet):
     search_fields = ("name", "certificate_no", "employer", "phone")
     kind = django_filters.ChoiceFilter(choices=Inspector.Kind.choices, label=_("Kind"))
     office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    status = django_filters.ChoiceFilter(choices=Inspector.Status.choices, label=_("Status"))
 
     class Meta:
         model = Inspector
-        fields = ["q", "kind", "office", "is_active"]
+        fields = ["q", "kind", "office", "status"]
 
 
 class ListingFilterSet(ScopedFilterSet):

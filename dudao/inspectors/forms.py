@@ -8,7 +8,7 @@ from dudao.inspectors.models import Inspector
 class InspectorForm(ScopedModelForm):
     class Meta:
         model = Inspector
-        fields = ["office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email", "photo", "is_active"]
+        fields = ["office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email", "photo"]
 
 
 class ListingAssignForm(forms.Form):
@@ -20,6 +20,6 @@ class ListingAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["inspector"].queryset = Inspector.objects.for_user(user, "change").filter(is_active=True)
+        self.fields["inspector"].queryset = Inspector.objects.for_user(user, "change").filter(status=Inspector.Status.ACTIVE)
         for f in self.fields.values():
             f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

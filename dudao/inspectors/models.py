@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.core.models import DatedManager
 from dudao.core.scope import ScopedModel
+from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, School, pinyin_key
 
 
@@ -19,6 +20,17 @@ class Inspector(ScopedModel):
     class Kind(models.TextChoices):
         FULL_TIME = "full_time", _("Full-time")
         PART_TIME = "part_time", _("Part-time")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In service")
+        SUSPENDED = "suspended", _("Suspended")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    TRANSITIONS = {
+        "suspend": Transition({Status.ACTIVE}, Status.SUSPENDED, "inspectors.change_inspector"),
+        "reinstate": Transition({Status.SUSPENDED}, Status.ACTIVE, "inspectors.change_inspector"),
+        "dismiss": Transition({Status.ACTIVE, Status.SUSPENDED}, Status.DISMISSED, "inspectors.delete_inspector"),
+    }
 
     class Gender(models.TextChoices):
         MALE = "male", _("Male")
@@ -37,7 +49,7 @@ class Inspector(ScopedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     sort_key = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
 
     scope_region = "office__region__path"
@@ -62,6 +74,10 @@ class Inspector(ScopedModel):
 
     def audit_scope(self):
         return self.office.region.path, None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class Listing(ScopedModel):

@@ -24,11 +24,6 @@ def inspector_current_listings(*, user, inspector, on=None):
     return Listing.objects.for_user(user).current(on).filter(inspector=inspector).select_related("school__region")
 
 
-def current_listing_by_school(*, user, school_ids, on=None) -> dict[int, Listing]:
-    rows = Listing.objects.for_user(user).current(on).filter(school_id__in=list(school_ids)).select_related("inspector")
-    return {row.school_id: row for row in rows}
-
-
 def overloaded_inspectors(*, user, on=None):
     """Inspectors listed at more schools than their office's ratio (STANDARDS §0: about 5)."""
     return [i for i in inspector_list(user=user, on=on) if i.school_count > i.office.schools_per_inspector]

@@ -8,10 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import model_delete, model_save, record
+from dudao.core.workflow import apply_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.organizations.models import School
 
-__all__ = ["model_save", "model_delete", "listing_assign"]
+__all__ = [
+    "model_save", "model_delete", "listing_assign", "inspector_suspend", "inspector_reinstate", "inspector_dismiss",
+]
 
 
 @transaction.atomic
@@ -45,3 +48,40 @@ def listing_assign(*, actor, school_id: int, inspector_id: int | None, on: datet
     record(actor=actor, action="inspectors.listing.assign", target=school,
            changes={"inspector": [before, inspector.name if inspector else None]}, reason=reason)
     return listing
+
+
+def _inspector_transition(*, actor, inspector_id: int, name: str, reason: str = "") -> Inspector:
+    inspector = Inspector.objects.for_user(actor, "view").select_for_update().get(pk=inspector_id)
+    change = apply_transition(inspector, name, actor=actor)
+    if name == "dismiss":
+        today = timezone.localdate()
+        for listing in Listing.objects.filter(inspector=inspector, valid_to__isnull=True):
+            listing.valid_to = max(today, listing.valid_from)
+            listing.save(update_fields=["valid_to", "updated_at"])
+    record(actor=actor, action=f"inspectors.inspector.{name}", target=inspector, changes=change, reason=reason)
+    return inspector
+
+
+@transaction.atomic
+def inspector_suspend(*, actor, inspector_id: int, reason: str = "") -> Inspector:
+    """Suspends an inspector in service (暂停); their listings stay until re-listed."""
+    return _inspector_transition(actor=actor, inspector_id=inspector_id, name="suspend", reason=reason)
+
+
+@transaction.atomic
+def inspector_reinstate(*, actor, inspector_id: int, reason: str = "") -> Inspector:
+    """Puts a suspended inspector back in service."""
+    return _inspector_transition(actor=actor, inspector_id=inspector_id, name="reinstate", reason=reason)
+
+
+@transaction.atomic
+def inspector_dismiss(*, actor, inspector_id: int, reason: str = "") -> Inspector:
+    """Dismisses an inspector (解聘) and ends their current listings today."""
+    return _inspector_transition(actor=actor, inspector_id=inspector_id, name="dismiss", reason=reason)
+
+
+INSPECTOR_TRANSITION_SERVICES = {
+    "suspend": inspector_suspend,
+    "reinstate": inspector_reinstate,
+    "dismiss": inspector_dismiss,
+}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.InspectorDetailView.as_view(), name="inspector_detail"),
     path("<int:pk>/edit/", views.InspectorEditView.as_view(), name="inspector_edit"),
     path("<int:pk>/delete/", views.InspectorDeleteView.as_view(), name="inspector_delete"),
+    path("<int:pk>/transition/<str:name>/", views.InspectorTransitionView.as_view(), name="inspector_transition"),
     path("listings/", views.ListingListView.as_view(), name="listing_list"),
     path("schools/<int:pk>/listing/", views.SchoolListingAssignView.as_view(), name="school_listing_assign"),
 ]

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from dudao.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedMixin,
+    TransitionView,
+)
+from dudao.core.workflow import available_transitions
 from dudao.inspectors import selectors, services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
@@ -35,7 +43,7 @@ class InspectorListView(ObjectListView):
         Column("phone", gettext_lazy("Phone")),
         Column("email", gettext_lazy("E-mail"), html=False),
         Column(_school_count, gettext_lazy("Schools listed"), order_by="school_count"),
-        Column("is_active", gettext_lazy("Active")),
+        Column("status", gettext_lazy("Status"), order_by="status"),
     ]
 
     def get_queryset(self):
@@ -56,6 +64,7 @@ class InspectorDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         current = list(selectors.inspector_current_listings(user=user, inspector=self.object))
+        ctx["transitions"] = available_transitions(self.object, user) if ctx["can_change"] else []
         ctx["current_listings"] = current
         ctx["over_ratio"] = len(current) > self.object.office.schools_per_inspector
         ctx["history"] = (
@@ -74,6 +83,11 @@ class InspectorDeleteView(ObjectDeleteView):
     model = Inspector
     service = services.model_delete
     success_url = "/inspectors/"
+
+
+class InspectorTransitionView(TransitionView):
+    model = Inspector
+    services = services.INSPECTOR_TRANSITION_SERVICES
 
 
 class ListingListView(ObjectListView):

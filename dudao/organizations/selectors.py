@@ -30,6 +30,23 @@ def zone_current_schools(*, user, zone, on=None):
     return School.objects.for_user(user).filter(pk__in=ids).select_related("region")
 
 
+def listing_model():
+    """The listing model (挂牌), reached through the reverse relation of its string foreign key.
+
+    Listings live a layer up, in ``inspectors``; organisation pages show them without importing
+    that layer, the same way ``accounts.scope`` reads them.
+    """
+    return School._meta.get_field("listings").related_model
+
+
+def current_listing_by_school(*, user, school_ids, on=None) -> dict:
+    rows = (
+        listing_model().objects.for_user(user).current(on).filter(school_id__in=list(school_ids))
+        .select_related("inspector")
+    )
+    return {row.school_id: row for row in rows}
+
+
 def office_for_user(*, user):
     """The first office in the user's scope (their own), for defaults such as ratios and hotline."""
     ids = sorted(user.scope.office_ids)

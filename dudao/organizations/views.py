@@ -8,7 +8,6 @@ from django.views.generic import FormView
 
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
-from dudao.inspectors.selectors import current_listing_by_school
 from dudao.organizations import selectors, services
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
 from dudao.organizations.forms import OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
@@ -125,8 +124,6 @@ class SchoolListView(ObjectListView):
     def get_queryset(self):
         from django.db.models import Prefetch
 
-        from dudao.inspectors.models import Listing
-
         today = timezone.localdate()
         user = self.request.user
         return (
@@ -135,7 +132,7 @@ class SchoolListView(ObjectListView):
             .prefetch_related(
                 Prefetch("zone_memberships", queryset=ZoneMembership.objects.for_user(user).current(today)
                          .select_related("zone"), to_attr="current_zone"),
-                Prefetch("listings", queryset=Listing.objects.for_user(user).current(today)
+                Prefetch("listings", queryset=selectors.listing_model().objects.for_user(user).current(today)
                          .select_related("inspector"), to_attr="current_listing"),
             )
         )
@@ -147,14 +144,12 @@ class SchoolDetailView(ObjectDetailView):
     select_related = ("region",)
 
     def get_context_data(self, **kwargs):
-        from dudao.inspectors.models import Listing
-
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         school = self.object
         ctx["zone_history"] = ZoneMembership.objects.for_user(user).filter(school=school).select_related("zone")
-        ctx["listing_history"] = Listing.objects.for_user(user).filter(school=school).select_related("inspector")
-        ctx["current_listing"] = current_listing_by_school(user=user, school_ids=[school.pk]).get(school.pk)
+        ctx["listing_history"] = selectors.listing_model().objects.for_user(user).filter(school=school).select_related("inspector")
+        ctx["current_listing"] = selectors.current_listing_by_school(user=user, school_ids=[school.pk]).get(school.pk)
         ctx["tab"] = self.request.GET.get("tab", "overview")
         return ctx
 
@@ -249,7 +244,7 @@ class ZoneDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         schools = list(selectors.zone_current_schools(user=user, zone=self.object))
-        listings = current_listing_by_school(user=user, school_ids=[s.pk for s in schools])
+        listings = selectors.current_listing_by_school(user=user, school_ids=[s.pk for s in schools])
         ctx["schools"] = [(s, listings.get(s.pk)) for s in schools]
         ctx["over_limit"] = len(schools) > self.object.office.schools_per_zone
         ctx["history"] = (

@@ -5,9 +5,9 @@ from django.utils import timezone
 from dudao.accounts.models import Role
 from dudao.audit.models import AuditEvent
 from dudao.inspectors.models import Inspector, Listing
-from dudao.inspectors.selectors import current_listing_by_school, overloaded_inspectors
+from dudao.inspectors.selectors import overloaded_inspectors
 from dudao.organizations.models import School, Zone
-from dudao.organizations.selectors import zone_list_with_counts
+from dudao.organizations.selectors import current_listing_by_school, zone_list_with_counts
 
 
 def dashboard_for(*, user) -> dict:
@@ -29,7 +29,7 @@ def dashboard_for(*, user) -> dict:
                 "is_office": True,
                 "zone_count": len(zones),
                 "zones_over_limit": [z for z in zones if z.over_limit],
-                "inspector_count": Inspector.objects.for_user(user).filter(is_active=True).count(),
+                "inspector_count": Inspector.objects.for_user(user).filter(status=Inspector.Status.ACTIVE).count(),
                 "unlisted_schools": schools.exclude(pk__in=listed).order_by("sort_key")[:20],
                 "unlisted_count": schools.exclude(pk__in=listed).count(),
                 "overloaded": overloaded_inspectors(user=user, on=today),
