@@ -19,9 +19,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
         for f in self.filters.values():
-            qs = f.extra.get("queryset")
-            if isinstance(qs, ScopedQuerySet) and user is not None:
-                f.extra["queryset"] = qs.for_user(user, "view")
+            qs = getattr(f, "queryset", None)
+            if isinstance(qs, ScopedQuerySet):
+                f.queryset = qs.for_user(user, "view") if user is not None else qs.none()
         for field in self.form.fields.values():
             w = field.widget
             css = "form-select" if isinstance(w, (forms.Select, forms.SelectMultiple)) else "form-control"

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy
+
 from dudao.core.views import ScopedTemplateView
 from dudao.reports.selectors import dashboard_for
 
@@ -6,6 +8,7 @@ class DashboardView(ScopedTemplateView):
     """The landing page: what this user's role needs first."""
 
     template_name = "reports/dashboard.html"
+    extra_context = {"title": gettext_lazy("Dashboard")}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
