@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dudao.notifications",
     "dudao.organizations",
     "dudao.inspectors",
+    "dudao.monitoring",
     "dudao.reports",
 ]
 

@@ -59,6 +59,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from zipfile import BadZipFile
 
 from dudao.monitoring.formulas import (
     BASIC_2012_COMPOSITE_THRESHOLDS,
@@ -68,7 +69,6 @@ from dudao.monitoring.formulas import (
     QUALITY_2017_MIN_MET,
     QUALITY_2017_STANDARDS,
     SPLIT_FIELDS,
-    CVStatus,
     IndicatorSpec,
     IndicatorStatus,
     Method,
@@ -105,6 +105,7 @@ __all__ = [
     "build_units",
     "parse_records",
     "read_school_table",
+    "template_header",
     "write_template",
 ]
 
@@ -136,48 +137,134 @@ _AREA = ("㎡", "m2", "平方米", "平米")
 _PEOPLE = ("人",)
 
 COLUMNS: tuple[Column, ...] = (
-    Column("school_code", "学校代码", "text", aliases=("学校标识码", "学校编码", "代码", "code"),
-           help="必填。每所学校唯一；一贯制学校各学段行使用同一代码。"),
+    Column(
+        "school_code",
+        "学校代码",
+        "text",
+        aliases=("学校标识码", "学校编码", "代码", "code"),
+        help="必填。每所学校唯一；一贯制学校各学段行使用同一代码。",
+    ),
     Column("school_name", "学校名称", "text", aliases=("校名", "名称", "name"), help="必填。"),
-    Column("school_type", "学校类型", "school_type", aliases=("办学类型", "学校类别", "类型", "level", "type"),
-           help="必填：小学、初中、九年一贯制、完全中学、十二年一贯制。"),
-    Column("stage", "学段", "stage", aliases=("学部",),
-           help="小学或初中。一贯制学校必填，每个义务教育学段一行；单一学段学校可留空。"),
-    Column("students", "在校生数", "count", _PEOPLE, aliases=("学生数", "在校学生数", "enrolment"),
-           help="必填。本行学段的在校生数（整数）。"),
-    Column("senior_students", "高中在校生数", "count", _PEOPLE, aliases=("高中学生数",),
-           help="完全中学、十二年一贯制学校填写，用于拆分校舍与设施（STANDARDS §3.6）。"),
-    Column("teaching_area_m2", "教学及辅助用房面积", "amount", _AREA,
-           help="全校合计；一贯制学校按 §3.6 比例拆分。含室内体育用房。"),
-    Column("indoor_sports_area_m2", "室内体育用房面积", "amount", _AREA,
-           help="教学及辅助用房中的室内体育用房；2017 指标4扣除。没有请填 0。"),
+    Column(
+        "school_type",
+        "学校类型",
+        "school_type",
+        aliases=("办学类型", "学校类别", "类型", "level", "type"),
+        help="必填：小学、初中、九年一贯制、完全中学、十二年一贯制。",
+    ),
+    Column(
+        "stage",
+        "学段",
+        "stage",
+        aliases=("学部",),
+        help="小学或初中。一贯制学校必填，每个义务教育学段一行；单一学段学校可留空。",
+    ),
+    Column(
+        "students",
+        "在校生数",
+        "count",
+        _PEOPLE,
+        aliases=("学生数", "在校学生数", "enrolment"),
+        help="必填。本行学段的在校生数（整数）。",
+    ),
+    Column(
+        "senior_students",
+        "高中在校生数",
+        "count",
+        _PEOPLE,
+        aliases=("高中学生数",),
+        help="完全中学、十二年一贯制学校填写，用于拆分校舍与设施（STANDARDS §3.6）。",
+    ),
+    Column(
+        "teaching_area_m2",
+        "教学及辅助用房面积",
+        "amount",
+        _AREA,
+        help="全校合计；一贯制学校按 §3.6 比例拆分。含室内体育用房。",
+    ),
+    Column(
+        "indoor_sports_area_m2",
+        "室内体育用房面积",
+        "amount",
+        _AREA,
+        help="教学及辅助用房中的室内体育用房；2017 指标4扣除。没有请填 0。",
+    ),
     Column("gym_area_m2", "体育馆面积", "amount", _AREA, help="全校合计（拆分）。"),
     Column("field_area_m2", "运动场地面积", "amount", _AREA, aliases=("运动场面积",), help="全校合计（拆分）。"),
-    Column("equipment_value_yuan", "教学仪器设备资产值", "amount", ("元",), aliases=("教学仪器设备值",),
-           help="全校合计（拆分）。与“万元”列二选一。"),
-    Column("equipment_value_wan_yuan", "教学仪器设备资产值", "amount", ("万元",), aliases=("教学仪器设备值",),
-           help="统计报表口径（万元），自动乘以 10000 换算为元。"),
-    Column("computers", "教学用计算机台数", "count", ("台",), aliases=("计算机台数", "教学用计算机"),
-           help="全校合计（拆分）。"),
+    Column(
+        "equipment_value_yuan",
+        "教学仪器设备资产值",
+        "amount",
+        ("元",),
+        aliases=("教学仪器设备值",),
+        help="全校合计（拆分）。与“万元”列二选一。",
+    ),
+    Column(
+        "equipment_value_wan_yuan",
+        "教学仪器设备资产值",
+        "amount",
+        ("万元",),
+        aliases=("教学仪器设备值",),
+        help="统计报表口径（万元），自动乘以 10000 换算为元。",
+    ),
+    Column(
+        "computers",
+        "教学用计算机台数",
+        "count",
+        ("台",),
+        aliases=("计算机台数", "教学用计算机"),
+        help="全校合计（拆分）。",
+    ),
     Column("books", "图书册数", "count", ("册",), aliases=("图书",), help="全校合计（拆分）。"),
     Column("teachers", "专任教师数", "count", _PEOPLE, help="本学段。"),
-    Column("teachers_above_required_degree", "高于规定学历专任教师数", "count", _PEOPLE,
-           aliases=("高于规定学历教师数",), help="本学段；小学为专科及以上，初中为本科及以上。"),
-    Column("teachers_intermediate_title", "中级及以上职称专任教师数", "count", _PEOPLE,
-           aliases=("中级及以上专业技术职务专任教师数", "中级及以上专业技术职务教师数", "中级及以上职称教师数"),
-           help="本学段。"),
-    Column("key_teachers_county_level", "县级及以上骨干教师数", "count", _PEOPLE,
-           aliases=("县级以上骨干教师数", "骨干教师数"), help="本学段。"),
-    Column("pe_music_art_teachers", "体育音乐美术专任教师数", "count", _PEOPLE,
-           aliases=("体育、音乐、美术专任教师数", "体育、艺术（美术、音乐）专任教师数", "体育艺术专任教师数"),
-           help="本学段体育、音乐、美术（艺术）专任教师。"),
+    Column(
+        "teachers_above_required_degree",
+        "高于规定学历专任教师数",
+        "count",
+        _PEOPLE,
+        aliases=("高于规定学历教师数",),
+        help="本学段；小学为专科及以上，初中为本科及以上。",
+    ),
+    Column(
+        "teachers_intermediate_title",
+        "中级及以上职称专任教师数",
+        "count",
+        _PEOPLE,
+        aliases=("中级及以上专业技术职务专任教师数", "中级及以上专业技术职务教师数", "中级及以上职称教师数"),
+        help="本学段。",
+    ),
+    Column(
+        "key_teachers_county_level",
+        "县级及以上骨干教师数",
+        "count",
+        _PEOPLE,
+        aliases=("县级以上骨干教师数", "骨干教师数"),
+        help="本学段。",
+    ),
+    Column(
+        "pe_music_art_teachers",
+        "体育音乐美术专任教师数",
+        "count",
+        _PEOPLE,
+        aliases=("体育、音乐、美术专任教师数", "体育、艺术（美术、音乐）专任教师数", "体育艺术专任教师数"),
+        help="本学段体育、音乐、美术（艺术）专任教师。",
+    ),
     Column("multimedia_classrooms", "网络多媒体教室数", "count", ("间",), aliases=("网络多媒体教室",), help="本学段。"),
-    Column("classes", "班级数", "count", ("个", "班"), aliases=("班数",), help="本学段（指标不使用，供政府保障程度项目参考）。"),
+    Column(
+        "classes",
+        "班级数",
+        "count",
+        ("个", "班"),
+        aliases=("班数",),
+        help="本学段（指标不使用，供政府保障程度项目参考）。",
+    ),
 )
 
 _COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 
-IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "备注", "说明", "乡镇", "所属乡镇", "学区", "no", "remark", "note"})
+IGNORED_HEADERS: frozenset[str] = frozenset(
+    {"序号", "备注", "说明", "乡镇", "所属乡镇", "学区", "no", "remark", "note"}
+)
 """Headers that are accepted and ignored; any other unknown header is an error (a mistyped header
 would otherwise turn a whole column into missing data)."""
 
@@ -353,7 +440,7 @@ def _parse_number(raw: object, kind: ColumnKind) -> tuple[float | None, str | No
     if isinstance(raw, int | float):
         number = float(raw)
     elif isinstance(raw, str):
-        text = _normalise_text(raw).replace(" ", "")
+        text = _normalise_text(raw)
         if _THOUSANDS.fullmatch(text):
             text = text.replace(",", "")
         if not _NUMBER.fullmatch(text):
@@ -399,22 +486,26 @@ def _parse_table(
     header: Sequence[object],
     records: Iterable[tuple[int, Sequence[object]]],
     method: Method | None,
+    *,
+    header_row: int = 1,
 ) -> list[SchoolRow]:
     errors: list[RowError] = []
     columns: dict[int, Column] = {}
     headers: dict[str, str] = {}  # column name → header text in the file
-    ignored: set[int] = set()
+    named: set[int] = set()  # positions with a header (mapped or ignored)
     for position, raw in enumerate(header):
         text = _parse_text(raw)
         if not text:
             continue
-        ignored.add(position)
+        named.add(position)
         column, problem = _resolve_header(text)
         if problem:
-            errors.append(RowError(1, text, problem, "unknown_column"))
+            errors.append(RowError(header_row, text, problem, "unknown_column"))
         elif column is not None:
             if column.name in headers:
-                errors.append(RowError(1, text, f"same column as '{headers[column.name]}'", "duplicate_column"))
+                errors.append(
+                    RowError(header_row, text, f"same column as '{headers[column.name]}'", "duplicate_column")
+                )
             else:
                 columns[position] = column
                 headers[column.name] = text
@@ -422,16 +513,17 @@ def _parse_table(
     if method is not None and "equipment_value_wan_yuan" in present:
         present.add("equipment_value_yuan")
     for name in sorted(_required_columns(method) - present):
-        errors.append(RowError(1, template_header(_COLUMNS_BY_NAME[name]), "missing column", "missing_column"))
+        errors.append(RowError(header_row, template_header(_COLUMNS_BY_NAME[name]), "missing column", "missing_column"))
 
     rows: list[SchoolRow] = []
     for number, cells in records:
         if all(_is_blank(c) for c in cells):
             continue
         for position, cell in enumerate(cells):
-            if position not in columns and position not in ignored and not _is_blank(cell):
-                errors.append(RowError(number, f"column {position + 1}", "value in a column without a header",
-                                       "unknown_column"))
+            if position not in named and not _is_blank(cell):
+                errors.append(
+                    RowError(number, f"column {position + 1}", "value in a column without a header", "no_header")
+                )
         cells_by_name = {columns[p].name: cells[p] if p < len(cells) else None for p in columns}
         row, row_errors = _parse_row(number, cells_by_name, headers)
         errors.extend(row_errors)
@@ -465,7 +557,11 @@ def _parse_row(
     else:
         school_type = _SCHOOL_TYPES.get(_header_key(raw_type))
         if school_type is None:
-            error("school_type", f"'{raw_type}' is not one of 小学, 初中, 九年一贯制, 完全中学, 十二年一贯制", "unknown_value")
+            error(
+                "school_type",
+                f"'{raw_type}' is not one of 小学, 初中, 九年一贯制, 完全中学, 十二年一贯制",
+                "unknown_value",
+            )
 
     stage: Stage | None = None
     raw_stage = _parse_text(cells.get("stage"))
@@ -474,7 +570,9 @@ def _parse_row(
         if stage is None:
             error("stage", f"'{raw_stage}' is not 小学 or 初中", "unknown_value")
         elif stage is Stage.SENIOR:
-            error("stage", "高中 is not analysed: give the senior pupils in 高中在校生数 on the 初中 row", "unknown_value")
+            error(
+                "stage", "高中 is not analysed: give the senior pupils in 高中在校生数 on the 初中 row", "unknown_value"
+            )
             stage = None
     if school_type is not None and (raw_stage == "" or stage is not None):
         if not school_type.is_combined:
@@ -521,7 +619,9 @@ def _parse_row(
         for subset in _SUBSET_OF_TEACHERS:
             count = numbers[subset]
             if count is not None and count > teachers:
-                error(subset, f"{_format(count)} is more than the {_format(teachers)} full-time teachers", "inconsistent")
+                error(
+                    subset, f"{_format(count)} is more than the {_format(teachers)} full-time teachers", "inconsistent"
+                )
 
     if errors or school_type is None or stage is None or students is None:
         return None, errors
@@ -555,36 +655,69 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
         first = group[0]
         for row in group[1:]:
             if row.school_type is not first.school_type:
-                errors.append(RowError(row.row, label("school_type"),
-                                       f"school {code} is a {first.school_type.label} on row {first.row}", "inconsistent"))
+                errors.append(
+                    RowError(
+                        row.row,
+                        label("school_type"),
+                        f"school {code} is a {first.school_type.label} on row {first.row}",
+                        "inconsistent",
+                    )
+                )
             if row.school_name != first.school_name:
-                errors.append(RowError(row.row, label("school_name"),
-                                       f"school {code} is named '{first.school_name}' on row {first.row}", "inconsistent"))
+                errors.append(
+                    RowError(
+                        row.row,
+                        label("school_name"),
+                        f"school {code} is named '{first.school_name}' on row {first.row}",
+                        "inconsistent",
+                    )
+                )
         seen: dict[Stage, int] = {}
         for row in group:
             if row.stage in seen:
                 what = "duplicate school code" if not first.school_type.is_combined else f"second {row.stage.label} row"
-                errors.append(RowError(row.row, label("school_code"), f"{what} {code} (also on row {seen[row.stage]})",
-                                       "duplicate"))
+                errors.append(
+                    RowError(
+                        row.row, label("school_code"), f"{what} {code} (also on row {seen[row.stage]})", "duplicate"
+                    )
+                )
             else:
                 seen[row.stage] = row.row
         if not first.school_type.is_combined or any(r.school_type is not first.school_type for r in group):
             continue
         for stage in first.school_type.compulsory_stages:
             if stage not in seen:
-                errors.append(RowError(first.row, label("stage"),
-                                       f"{first.school_type.label} {code} has no {stage.label} row "
-                                       f"(add one; 0 pupils if the stage is empty)", "required"))
+                errors.append(
+                    RowError(
+                        first.row,
+                        label("stage"),
+                        f"{first.school_type.label} {code} has no {stage.label} row "
+                        f"(add one; 0 pupils if the stage is empty)",
+                        "required",
+                    )
+                )
         for name in (*SPLIT_FIELDS, "senior_students"):
             given = [(r, _whole_school_value(r, name)) for r in group]
             given = [(r, v) for r, v in given if v is not None]
             for row, value in given[1:]:
                 if not math.isclose(value, given[0][1], rel_tol=1e-9, abs_tol=1e-9):
-                    errors.append(RowError(row.row, label(name),
-                                           f"whole-school total differs from row {given[0][0].row}", "inconsistent"))
+                    errors.append(
+                        RowError(
+                            row.row,
+                            label(name),
+                            f"whole-school total differs from row {given[0][0].row}",
+                            "inconsistent",
+                        )
+                    )
         if Stage.SENIOR in first.school_type.stages and not any(r.senior_students is not None for r in group):
-            errors.append(RowError(first.row, label("senior_students"),
-                                   f"required for a {first.school_type.label} (to split its facilities)", "required"))
+            errors.append(
+                RowError(
+                    first.row,
+                    label("senior_students"),
+                    f"required for a {first.school_type.label} (to split its facilities)",
+                    "required",
+                )
+            )
     return errors
 
 
@@ -603,14 +736,14 @@ def _group_by_school(rows: Iterable[SchoolRow]) -> dict[str, list[SchoolRow]]:
 
 def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | str | None = None) -> list[SchoolRow]:
     """Validates records given as mappings (keys: any accepted header, e.g. the English field names),
-    as the web UI or an API would pass them. Record *k* (from 1) is reported as row *k*. Raises
-    ``SchoolTableError`` with every problem."""
+    as the web UI or an API would pass them. Record *k* (from 1) is reported as row *k*, problems
+    with the keys as row 0. Raises ``SchoolTableError`` with every problem."""
     records = list(records)
     keys: list[str] = []
     for record in records:
         keys.extend(k for k in record if k not in keys)
     table = ((k, [record.get(key) for key in keys]) for k, record in enumerate(records, start=1))
-    return _parse_table(keys, table, None if method is None else Method(method))
+    return _parse_table(keys, table, None if method is None else Method(method), header_row=0)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -633,8 +766,7 @@ def read_school_table(path: str | Path, *, method: Method | str | None = None) -
     elif suffix == ".csv":
         header, records = _read_csv(path)
     else:
-        raise SchoolTableError([RowError(0, "", f"unsupported file type '{path.suffix}': use .xlsx or .csv",
-                                         "file")])
+        raise SchoolTableError([RowError(0, "", f"unsupported file type '{path.suffix}': use .xlsx or .csv", "file")])
     return _parse_table(header, records, resolved)
 
 
@@ -644,7 +776,7 @@ def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise SchoolTableError([RowError(0, "", f"cannot open the workbook: {exc}", "file")]) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -687,11 +819,22 @@ def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
     for code, group in _group_by_school(rows).items():
         first = group[0]
         if not first.school_type.is_combined:
-            units.append(SchoolUnit(code, first.school_name, first.school_type, first.stage, first.students,
-                                    dict(first.values), (first.row,)))
+            units.append(
+                SchoolUnit(
+                    code,
+                    first.school_name,
+                    first.school_type,
+                    first.stage,
+                    first.students,
+                    dict(first.values),
+                    (first.row,),
+                )
+            )
             continue
-        totals = {name: next((r.values.get(name) for r in group if r.values.get(name) is not None), None)
-                  for name in SPLIT_FIELDS}
+        totals = {
+            name: next((r.values.get(name) for r in group if r.values.get(name) is not None), None)
+            for name in SPLIT_FIELDS
+        }
         enrolment: dict[Stage, int] = {r.stage: r.students for r in group}
         if Stage.SENIOR in first.school_type.stages:
             enrolment[Stage.SENIOR] = next(r.senior_students for r in group if r.senior_students is not None)
@@ -705,8 +848,19 @@ def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
             values = dict(row.values)
             for name, total in totals.items():
                 values[name] = None if total is None or share is None else total * share
-            units.append(SchoolUnit(code, row.school_name, row.school_type, row.stage, row.students, values,
-                                    tuple(r.row for r in group), share, note))
+            units.append(
+                SchoolUnit(
+                    code,
+                    row.school_name,
+                    row.school_type,
+                    row.stage,
+                    row.students,
+                    values,
+                    tuple(r.row for r in group),
+                    share,
+                    note,
+                )
+            )
     return units
 
 
@@ -771,9 +925,7 @@ def analyze(
     else:
         raise TypeError("rows must be all SchoolRow or all mappings")
     units = build_units(school_rows)
-    default_thresholds = (
-        BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
-    )
+    default_thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
     stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
     stage_standards = _stage_standards(
         standards, QUALITY_2017_STANDARDS if method is Method.QUALITY_2017 else None, indicators_for(method)
@@ -828,13 +980,15 @@ def _analyze_level(
     alarms: list[dict[str, Any]] = []
 
     def alarm(kind: str, message: str, *, indicator: str | None = None, school: SchoolUnit | None = None) -> None:
-        alarms.append({
-            "level": stage.value,
-            "kind": kind,
-            "indicator": indicator,
-            "school_code": None if school is None else school.school_code,
-            "message": message,
-        })
+        alarms.append(
+            {
+                "level": stage.value,
+                "kind": kind,
+                "indicator": indicator,
+                "school_code": None if school is None else school.school_code,
+                "message": message,
+            }
+        )
 
     values: dict[str, list[float | None]] = {}
     for spec in specs:
@@ -859,7 +1013,7 @@ def _analyze_level(
             "students": unit.students,
             "rows": list(unit.rows),
             "split_share": unit.split_share,
-            "raw": {name: value for name, value in unit.values.items()},
+            "raw": dict(unit.values),
             "indicators": {spec.key: values[spec.key][k] for spec in specs},
             "note": unit.note,
         }
@@ -873,20 +1027,27 @@ def _analyze_level(
         if standards:
             statuses = {
                 spec.key: indicator_status(values[spec.key][k], standards[spec.key]).value
-                for spec in specs if spec.key in standards
+                for spec in specs
+                if spec.key in standards
             }
             entry["statuses"] = statuses
             entry["development_index"] = {
                 spec.key: (None if values[spec.key][k] is None else values[spec.key][k] / standards[spec.key])
-                for spec in specs if spec.key in standards
+                for spec in specs
+                if spec.key in standards
             }
             for spec in specs:
                 status = statuses.get(spec.key)
                 if status in (IndicatorStatus.BETWEEN, IndicatorStatus.BELOW_FLOOR):
                     below = "below 85 % of" if status == IndicatorStatus.BELOW_FLOOR else "below"
                     kind = "below_floor" if status == IndicatorStatus.BELOW_FLOOR else "below_standard"
-                    alarm(kind, f"{unit.school_name}: {spec.name} {values[spec.key][k]:.4g} is {below} "
-                          f"the standard {standards[spec.key]:g}", indicator=spec.key, school=unit)
+                    alarm(
+                        kind,
+                        f"{unit.school_name}: {spec.name} {values[spec.key][k]:.4g} is {below} "
+                        f"the standard {standards[spec.key]:g}",
+                        indicator=spec.key,
+                        school=unit,
+                    )
         if method is Method.QUALITY_2017 and unit.students > 0:
             rule = school_rule_2017(entry["statuses"].values(), QUALITY_2017_MIN_MET)
             entry["rule"] = rule.as_dict()
@@ -895,8 +1056,9 @@ def _analyze_level(
         schools.append(entry)
 
     indicators = [
-        _analyze_indicator(spec, units, values[spec.key], students, stage, method, threshold,
-                           standards.get(spec.key), alarm)
+        _analyze_indicator(
+            spec, units, values[spec.key], students, stage, method, threshold, standards.get(spec.key), alarm
+        )
         for spec in specs
     ]
 
@@ -1012,8 +1174,14 @@ def _analyze_indicator(
             resource = value * unit.students / spec.per
             need = shortfall_to_standard(resource, unit.students, standard, per=spec.per)
             if need > 0:
-                shortfalls.append({"school_code": unit.school_code, "school_name": unit.school_name,
-                                   "resource": resource, "addition": need})
+                shortfalls.append(
+                    {
+                        "school_code": unit.school_code,
+                        "school_name": unit.school_name,
+                        "resource": resource,
+                        "addition": need,
+                    }
+                )
         to_standard = {
             "unit": spec.resource_unit,
             "standard": standard,
@@ -1026,7 +1194,8 @@ def _analyze_indicator(
     to_threshold = {
         "unit": spec.resource_unit,
         "target": "this indicator's CV ≤ the composite threshold (sufficient, §3.5)"
-        if method is Method.BASIC_2012 else "CV ≤ threshold (§4.2)",
+        if method is Method.BASIC_2012
+        else "CV ≤ threshold (§4.2)",
         "needed": plan.needed,
         "threshold": plan.threshold,
         "cv_before": plan.cv_before,
@@ -1050,8 +1219,13 @@ def _composite(indicators: Sequence[Mapping[str, Any]], threshold: float) -> dic
     cvs = [ind["cv"]["value"] for ind in indicators]
     undefined = [ind["name"] for ind in indicators if ind["cv"]["value"] is None]
     if undefined:
-        return {"value": None, "published": None, "threshold": threshold, "passed": None,
-                "reason": f"composite undefined: no CV for {', '.join(undefined)}"}
+        return {
+            "value": None,
+            "published": None,
+            "threshold": threshold,
+            "passed": None,
+            "reason": f"composite undefined: no CV for {', '.join(undefined)}",
+        }
     value = composite_cv_2012(cvs)
     passed = cv_within_threshold(value, threshold)
     sign = "≤" if passed else ">"
@@ -1141,4 +1315,3 @@ def write_template(path: str | Path) -> Path:
         notes.append([line])
     workbook.save(path)
     return path
-

@@ -306,13 +306,25 @@ class IndicatorSpec:
 
 BASIC_2012_INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("teaching_area", 1, "生均教学及辅助用房面积", "㎡/生", "㎡", ("teaching_area_m2",), clause="§3.3-1"),
-    IndicatorSpec("sports_area", 2, "生均体育运动场馆面积", "㎡/生", "㎡", ("gym_area_m2", "field_area_m2"), clause="§3.3-2"),
-    IndicatorSpec("equipment_value", 3, "生均教学仪器设备值", "元/生", "元", ("equipment_value_yuan",), clause="§3.3-3"),
-    IndicatorSpec("computers_per_100", 4, "每百名学生拥有计算机台数", "台/百生", "台", ("computers",), per=100.0, clause="§3.3-4"),
+    IndicatorSpec(
+        "sports_area", 2, "生均体育运动场馆面积", "㎡/生", "㎡", ("gym_area_m2", "field_area_m2"), clause="§3.3-2"
+    ),
+    IndicatorSpec(
+        "equipment_value", 3, "生均教学仪器设备值", "元/生", "元", ("equipment_value_yuan",), clause="§3.3-3"
+    ),
+    IndicatorSpec(
+        "computers_per_100", 4, "每百名学生拥有计算机台数", "台/百生", "台", ("computers",), per=100.0, clause="§3.3-4"
+    ),
     IndicatorSpec("books", 5, "生均图书册数", "册/生", "册", ("books",), clause="§3.3-5"),
     IndicatorSpec("teacher_ratio", 6, "师生比", "人/生", "人", ("teachers",), clause="§3.3-6"),
     IndicatorSpec(
-        "above_degree_teachers", 7, "生均高于规定学历教师数", "人/生", "人", ("teachers_above_required_degree",), clause="§3.3-7"
+        "above_degree_teachers",
+        7,
+        "生均高于规定学历教师数",
+        "人/生",
+        "人",
+        ("teachers_above_required_degree",),
+        clause="§3.3-7",
     ),
     IndicatorSpec(
         "intermediate_title_teachers",
@@ -367,8 +379,12 @@ QUALITY_2017_INDICATORS: tuple[IndicatorSpec, ...] = (
         subtract=("indoor_sports_area_m2",),
         clause="§4.2-4 (indoor sports rooms move to indicator 5)",
     ),
-    IndicatorSpec("sports_area", 5, "生均体育运动场馆面积", "㎡/生", "㎡", ("gym_area_m2", "field_area_m2"), clause="§4.2-5"),
-    IndicatorSpec("equipment_value", 6, "生均教学仪器设备值", "元/生", "元", ("equipment_value_yuan",), clause="§4.2-6"),
+    IndicatorSpec(
+        "sports_area", 5, "生均体育运动场馆面积", "㎡/生", "㎡", ("gym_area_m2", "field_area_m2"), clause="§4.2-5"
+    ),
+    IndicatorSpec(
+        "equipment_value", 6, "生均教学仪器设备值", "元/生", "元", ("equipment_value_yuan",), clause="§4.2-6"
+    ),
     IndicatorSpec(
         "multimedia_classrooms_per_100",
         7,
@@ -514,7 +530,7 @@ def _finite_or_none(value: object) -> float | None:
 
 
 def _as_float_array(items: Iterable[MaybeNumber] | NDArray[Any]) -> NDArray[np.float64]:
-    if isinstance(items, np.ndarray):
+    if isinstance(items, np.ndarray) and items.dtype != object:
         return items.astype(float, copy=False).ravel()
     return np.array([np.nan if v is None else float(v) for v in items], dtype=float)
 
@@ -570,15 +586,36 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
     counts = {"n_missing": sample.n_missing, "n_zero_enrolment": sample.n_zero_enrolment}
     excluded = _excluded_note(sample)
     if sample.x.size == 0:
-        return CVResult(None, None, None, 0, **counts, status=CVStatus.NO_DATA,
-                        note=_join("no school has both a value and pupils", excluded))
+        return CVResult(
+            None,
+            None,
+            None,
+            0,
+            **counts,
+            status=CVStatus.NO_DATA,
+            note=_join("no school has both a value and pupils", excluded),
+        )
     mean = float(np.dot(sample.p, sample.x))
     if mean == 0.0:
-        return CVResult(None, 0.0, 0.0, int(sample.x.size), **counts, status=CVStatus.ZERO_MEAN,
-                        note=_join("every school has 0: the mean is 0 and the CV is undefined", excluded))
+        return CVResult(
+            None,
+            0.0,
+            0.0,
+            int(sample.x.size),
+            **counts,
+            status=CVStatus.ZERO_MEAN,
+            note=_join("every school has 0: the mean is 0 and the CV is undefined", excluded),
+        )
     if sample.x.size == 1:
-        return CVResult(0.0, mean, 0.0, 1, **counts, status=CVStatus.SINGLE_SCHOOL,
-                        note=_join("only one school: no difference between schools, CV = 0", excluded))
+        return CVResult(
+            0.0,
+            mean,
+            0.0,
+            1,
+            **counts,
+            status=CVStatus.SINGLE_SCHOOL,
+            note=_join("only one school: no difference between schools, CV = 0", excluded),
+        )
     if np.all(sample.x == sample.x[0]):
         sd = 0.0
     else:
@@ -696,7 +733,7 @@ def school_rule_2017(
     With missing indicators the rule is decided when it can be (a known failure, or enough met and
     nothing that could still fall below the floor is impossible to know), else ``passed=None``.
     """
-    counts = {status: 0 for status in IndicatorStatus}
+    counts = dict.fromkeys(IndicatorStatus, 0)
     for status in statuses:
         counts[IndicatorStatus(status)] += 1
     met, between = counts[IndicatorStatus.MET], counts[IndicatorStatus.BETWEEN]
@@ -905,6 +942,11 @@ class CVAdjustment:
         return asdict(self)
 
 
+_PLAN_MARGIN = 1e-12
+"""The plan aims at threshold × (1 − 1e-12), so that it still meets the threshold when a caller
+rebuilds the new values as Xᵢ + Δᵢ/Pᵢ in floating point (costs a relative 1e-12 of the total)."""
+
+
 def _waterfill_cv(x: NDArray[np.float64], p: NDArray[np.float64], level: float) -> float:
     y = np.maximum(x, level)
     if np.all(y == y[0]):
@@ -913,15 +955,13 @@ def _waterfill_cv(x: NDArray[np.float64], p: NDArray[np.float64], level: float) 
     return math.sqrt(float(np.dot(p, (y - mean) ** 2))) / mean
 
 
-def cv_adjustment_plan(
-    values: Sequence[MaybeNumber], weights: Sequence[MaybeNumber], threshold: float
-) -> CVAdjustment:
+def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNumber], threshold: float) -> CVAdjustment:
     """Least total resource to add so that the county's CV falls to ``threshold`` (STANDARDS §8 [P],
     差异调整空间; CV of §3.4). Additions only (Δᵢ ≥ 0), allocated to named schools.
 
     Problem: minimise Σ Δᵢ subject to CV(Xᵢ + Δᵢ/Pᵢ) ≤ t, Δᵢ ≥ 0. Solution: **water-filling** — raise
     every school below a common level L to L (Δᵢ = Pᵢ·max(0, L − Xᵢ)), with the least L that meets
-    the threshold. Why this is optimal:
+    the threshold (aiming 1e-12 below it, see ``_PLAN_MARGIN``). Why this is optimal:
 
     1. Σ Δᵢ = P·(m − X̄) where m is the new weighted mean, so minimising the total is minimising m.
     2. For a fixed m, the variance Σ pᵢyᵢ² − m² is minimised over {y ≥ X, Σ pᵢyᵢ = m} by a strictly
@@ -947,20 +987,29 @@ def cv_adjustment_plan(
     before = weighted_cv_detail(values, weights)
     additions: list[float | None] = [None] * sample.size
     if before.value is None:
-        return CVAdjustment(False, None, None, additions, None, None, threshold, 0,
-                            note=f"no plan: {before.note}")
+        return CVAdjustment(False, None, None, additions, None, None, threshold, 0, note=f"no plan: {before.note}")
     for i in sample.index:
         additions[int(i)] = 0.0
     if cv_within_threshold(before.value, threshold):
-        return CVAdjustment(False, 0.0, None, additions, before.value, before.value, threshold, 0,
-                            note="the CV already meets the threshold")
+        return CVAdjustment(
+            False,
+            0.0,
+            None,
+            additions,
+            before.value,
+            before.value,
+            threshold,
+            0,
+            note="the CV already meets the threshold",
+        )
     x, p = sample.x, sample.p
+    target = threshold * (1.0 - _PLAN_MARGIN)
     low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t
     for _ in range(200):
         mid = 0.5 * (low + high)
         if mid <= low or mid >= high:
             break
-        if _waterfill_cv(x, p, mid) <= threshold:
+        if _waterfill_cv(x, p, mid) <= target:
             high = mid
         else:
             low = mid
@@ -980,4 +1029,3 @@ def cv_adjustment_plan(
         int(np.count_nonzero(raised > 0)),
         note=before.note,
     )
-
