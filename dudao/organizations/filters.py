@@ -37,10 +37,10 @@ class SchoolFilterSet(ScopedFilterSet):
         model = School
         fields = ["q", "kind", "ownership", "location", "region", "zone"]
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: int):
         return queryset.filter(region__path__startswith=value.path) if value else queryset
 
-    def filter_zone(self, queryset, name, value):
+    def filter_zone(self, queryset, name, value: int):
         if not value:
             return queryset
         return queryset.filter(zone_memberships__zone=value, zone_memberships__valid_to__isnull=True)
