@@ -189,3 +189,4 @@ LOGGING = {
 }
 
 DUDAO_SITE_NAME = _("Dudao education supervision platform")
+FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -23,6 +23,8 @@ class ScopedFilterSet(django_filters.FilterSet):
             if isinstance(qs, ScopedQuerySet):
                 f.queryset = qs.for_user(user, "view") if user is not None else qs.none()
         for field in self.form.fields.values():
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = _("All")
             w = field.widget
             css = "form-select" if isinstance(w, (forms.Select, forms.SelectMultiple)) else "form-control"
             w.attrs.setdefault("class", css)

@@ -15,6 +15,11 @@ from dudao.organizations.models import Office, Region, School, Zone, ZoneMembers
 
 
 # ---- regions -------------------------------------------------------------------------------
+def _tree_name(region):
+    """The name indented by its depth, so the list in path order reads as the 省→市→县→乡镇 tree."""
+    return ("　" * (region.level - 1) + "└ " if region.level > 1 else "") + region.name
+
+
 class RegionListView(ObjectListView):
     model = Region
     filterset_class = RegionFilterSet
@@ -22,8 +27,9 @@ class RegionListView(ObjectListView):
     default_ordering = ("path",)
     add_url_name = "organizations:region_add"
     columns = [
+        Column(_tree_name, gettext_lazy("Name"), order_by="path", link=True, export=False),
+        Column("name", gettext_lazy("Name"), html=False),
         Column("code", gettext_lazy("Division code"), order_by="code"),
-        Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),
         Column("level", gettext_lazy("Level"), order_by="level"),
         Column("parent.name", gettext_lazy("Parent"), order_by="parent__sort_key"),
     ]
