@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy
 from dudao.audit.filters import AuditEventFilterSet
 from dudao.audit.models import AuditEvent
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ObjectListView
+from dudao.core.views import ObjectDetailView
+from dudao.jobs.exports import ExportableListView as ObjectListView
 
 
 def _changes(event):

@@ -11,10 +11,10 @@ from dudao.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
-    ObjectListView,
     ScopedMixin,
     TransitionView,
 )
+from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.core.workflow import available_transitions
 from dudao.inspectors import selectors, services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 HANDLERS = {
     "organizations.import_schools": "dudao.organizations.imports.run_school_import_job",
     "inspectors.import_inspectors": "dudao.inspectors.imports.run_inspector_import_job",
+    "core.export": "dudao.jobs.exports.run_export_job",
 }
 
 

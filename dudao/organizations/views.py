@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ScopedMixin
+from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations import selectors, services
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
 from dudao.organizations.forms import OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
