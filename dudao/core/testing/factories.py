@@ -7,8 +7,18 @@ import datetime
 
 import factory
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 
 PASSWORD = "dudao-demo"
+
+_password_hashes: dict[str, str] = {}
+
+
+def password_hash(raw: str = PASSWORD) -> str:
+    """The hash of ``raw``, computed once per process: password hashing is slow on purpose."""
+    if raw not in _password_hashes:
+        _password_hashes[raw] = make_password(raw)
+    return _password_hashes[raw]
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -88,7 +98,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.LazyFunction(password_hash)
 
 
 def make_user(username: str, role: str, *, office=None, zone=None, school=None, **extra):

@@ -5,9 +5,12 @@ role. Tests use it to prove that nothing of county B reaches any user of county 
 """
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from dudao.core.testing.factories import (
     InspectorFactory,
@@ -92,3 +95,21 @@ def build_world() -> World:
     city_user = make_user("city_office_admin", "office_admin", office=city_office)
     sysadmin = make_user("sysadmin", "sysadmin", office=None)
     return World(province, city, a, b, city_office, city_user, sysadmin)
+
+
+def fresh(user):
+    """``user`` read again from the database, without a cached scope (as a new request sees it)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@contextmanager
+def world_rolled_back(django_db_blocker):
+    """Builds one world for many tests and throws it away afterwards.
+
+    Use it in a module- or class-scoped fixture: the world is written inside a transaction that
+    is rolled back at the end, and each test's own ``db`` transaction nests inside it (a savepoint),
+    so tests still cannot see each other's writes. Read users again with ``fresh`` in tests.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
