@@ -1,0 +1,56 @@
+"""Scope-matrix cases of the organisation tree (see ``dudao.core.testing.scope_matrix``)."""
+
+from dudao.core.testing.scope_matrix import ScopeCase, register
+from dudao.organizations import selectors
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+
+register(ScopeCase(
+    label="organizations.Region",
+    b_row=lambda world: Region.objects.get(pk=world.b.township.pk),
+    a_row=lambda world: Region.objects.get(pk=world.a.township.pk),
+    marker=lambda region: region.name,
+    ui_list="organizations:region_list",
+    ui_detail="organizations:region_detail",
+    api_basename="organizations-region",
+))
+
+register(ScopeCase(
+    label="organizations.Office",
+    b_row=lambda world: Office.objects.get(pk=world.b.office.pk),
+    a_row=lambda world: Office.objects.get(pk=world.a.office.pk),
+    marker=lambda office: office.name,
+    ui_list="organizations:office_list",
+    ui_detail="organizations:office_detail",
+    api_basename="organizations-office",
+))
+
+register(ScopeCase(
+    label="organizations.School",
+    # school 4 has no listed inspector, so it also shows on the office dashboard's "unlisted" list
+    b_row=lambda world: School.objects.get(pk=world.b.schools[3].pk),
+    a_row=lambda world: School.objects.get(pk=world.a.schools[3].pk),
+    marker=lambda school: school.code,
+    ui_list="organizations:school_list",
+    ui_detail="organizations:school_detail",
+    api_basename="organizations-school",
+    selectors={"school_list": lambda user: selectors.school_list(user=user)},
+))
+
+register(ScopeCase(
+    label="organizations.Zone",
+    b_row=lambda world: Zone.objects.get(pk=world.b.zones[1].pk),
+    a_row=lambda world: Zone.objects.get(pk=world.a.zones[1].pk),
+    marker=lambda zone: zone.name,
+    ui_list="organizations:zone_list",
+    ui_detail="organizations:zone_detail",
+    api_basename="organizations-zone",
+    selectors={"zone_list_with_counts": lambda user: selectors.zone_list_with_counts(user=user)},
+))
+
+register(ScopeCase(
+    label="organizations.ZoneMembership",
+    b_row=lambda world: ZoneMembership.objects.get(school=world.b.schools[0]),
+    a_row=lambda world: ZoneMembership.objects.get(school=world.a.schools[0]),
+    marker=lambda membership: membership.school.code,
+    api_basename="organizations-zonemembership",
+))
