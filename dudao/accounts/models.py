@@ -108,3 +108,16 @@ class Membership(TimeStampedModel):
     def __str__(self) -> str:
         where = self.school or self.zone or self.office or ""
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:membership_list") + f"?q={self.user.username}"
+
+    def audit_scope(self):
+        return (self.office.region.path if self.office_id else ""), self.school_id
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.valid_from <= today and (self.valid_to is None or self.valid_to >= today)

@@ -34,13 +34,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         _OFFICE_READ
         | _perms(ORGANISATION_MODELS, _CRUD)
-        | {"organizations.import_school", "inspectors.import_inspector", "accounts.manage_membership"}
+        | {"organizations.import_school", "inspectors.import_inspector"}
+        | _perms(("accounts.membership",), ("view", "add", "change"))
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
         | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
                   "organizations.zonemembership"), ("add", "change"))
-        | {"organizations.import_school", "inspectors.import_inspector"}
+        | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
     ),
     Role.ZONE_LEADER: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}

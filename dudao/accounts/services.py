@@ -12,3 +12,83 @@ def user_set_language(*, actor, language: str):
         actor.save(update_fields=["language"])
         record(actor=actor, action="accounts.user.set_language", target=actor, changes={"language": [old, language]})
     return actor
+
+
+def _generated_password() -> str:
+    import secrets
+
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+@transaction.atomic
+def membership_grant(*, actor, username: str, role: str, office, zone=None, school=None, valid_from=None,
+                     valid_to=None, full_name: str = "", phone: str = "") -> tuple:
+    """Gives ``username`` a role; creates the account when it does not exist.
+
+    Returns ``(membership, password)`` where ``password`` is the generated initial password of a
+    new account (shown once to the office) or ``None``.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from dudao.accounts.models import Membership, User
+
+    if not actor.has_perm("accounts.add_membership"):
+        raise PermissionDenied
+    if not type(office).objects.for_user(actor, "change").filter(pk=office.pk).exists():
+        raise PermissionDenied
+    password = None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        password = _generated_password()
+        user = User(username=username, full_name=full_name, phone=phone)
+        user.set_password(password)
+        user.save()
+        record(actor=actor, action="accounts.user.create", target=user,
+               changes={"username": [None, username], "full_name": [None, full_name]})
+    membership = Membership(user=user, role=role, office=office, zone=zone, school=school,
+                            valid_from=valid_from or timezone.localdate(), valid_to=valid_to)
+    membership.full_clean()
+    membership.save()
+    record(actor=actor, action="accounts.membership.grant", target=membership,
+           changes={"role": [None, role], "user": [None, username]})
+    return membership, password
+
+
+@transaction.atomic
+def membership_end(*, actor, membership_id: int, on=None, reason: str = ""):
+    """Ends a role now: it is valid until the day before ``on`` (today by default), kept for the history."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dudao.accounts.models import Membership
+
+    membership = Membership.objects.for_user(actor, "change").select_for_update().get(pk=membership_id)
+    on = on or timezone.localdate()
+    old = membership.valid_to
+    membership.valid_to = on - datetime.timedelta(days=1)
+    membership.valid_from = min(membership.valid_from, membership.valid_to)
+    membership.save(update_fields=["valid_from", "valid_to", "updated_at"])
+    record(actor=actor, action="accounts.membership.end", target=membership,
+           changes={"valid_to": [old, membership.valid_to]}, reason=reason)
+    return membership
+
+
+@transaction.atomic
+def user_reset_password(*, actor, membership_id: int) -> str:
+    """Sets a new generated password for the account behind a membership the actor manages."""
+    from dudao.accounts.models import Membership
+
+    membership = Membership.objects.for_user(actor, "change").select_related("user").get(pk=membership_id)
+    user = membership.user
+    if user.is_superuser:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    password = _generated_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor=actor, action="accounts.user.reset_password", target=membership)
+    return password

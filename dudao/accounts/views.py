@@ -1,12 +1,22 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import TemplateView
 
+from dudao.accounts import services
+from dudao.accounts.filters import MembershipFilterSet
+from dudao.accounts.forms import MembershipForm
+from dudao.accounts.models import Membership
 from dudao.accounts.services import user_set_language
+from dudao.core.tables import Column
+from dudao.core.views import ScopedMixin
+from dudao.jobs.exports import ExportableListView
 
 
 class LoginView(auth_views.LoginView):
@@ -40,3 +50,85 @@ class ProfileView(LoginRequiredMixin, View):
 
         memberships = request.user.memberships.current().select_related("office", "zone", "school")
         return render(request, "accounts/profile.html", {"memberships": memberships})
+
+
+class MembershipListView(ExportableListView):
+    """People and their roles in the office's area: grant, end, reset a password."""
+
+    model = Membership
+    filterset_class = MembershipFilterSet
+    select_related = ("user", "office", "zone", "school")
+    default_ordering = ("-valid_from", "pk")
+    add_url_name = "accounts:membership_add"
+    template_name = "accounts/membership_list.html"
+    row_actions_template = "accounts/partials/_membership_actions.html"
+    title = gettext_lazy("Accounts and roles")
+    columns = [
+        Column("user.username", gettext_lazy("Username"), order_by="user__username"),
+        Column("user.full_name", gettext_lazy("Full name"), order_by="user__full_name"),
+        Column("role", gettext_lazy("Role"), order_by="role"),
+        Column("office.name", gettext_lazy("Office")),
+        Column("zone.name", gettext_lazy("Zone")),
+        Column("school.name", gettext_lazy("School")),
+        Column("valid_from", gettext_lazy("From"), order_by="valid_from"),
+        Column("valid_to", gettext_lazy("To"), order_by="valid_to"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_manage"] = self.request.user.has_perm("accounts.change_membership")
+        return ctx
+
+
+class MembershipGrantView(ScopedMixin, TemplateView):
+    model = Membership
+    template_name = "core/object_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_perm("add")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", MembershipForm(user=self.request.user))
+        ctx["title"] = gettext_lazy("Grant a role")
+        return ctx
+
+    def post(self, request):
+        form = MembershipForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        membership, password = services.membership_grant(
+            actor=request.user, username=data["username"], role=data["role"], office=data["office"],
+            zone=data.get("zone"), school=data.get("school"), valid_from=data.get("valid_from"),
+            valid_to=data.get("valid_to"), full_name=data.get("full_name", ""), phone=data.get("phone", ""),
+        )
+        if password:
+            messages.success(request, _("Account {username} created. Initial password: {password}").format(
+                username=membership.user.username, password=password))
+        else:
+            messages.success(request, _("Role granted."))
+        return HttpResponseRedirect(membership.get_absolute_url())
+
+
+class MembershipActionView(ScopedMixin, View):
+    model = Membership
+    action = "change"
+
+    def post(self, request, pk, name):
+        membership = self.get_object()
+        self.require_perm("change")
+        if name == "end":
+            services.membership_end(actor=request.user, membership_id=membership.pk)
+            messages.success(request, _("Role ended."))
+        elif name == "reset-password":
+            password = services.user_reset_password(actor=request.user, membership_id=membership.pk)
+            messages.success(request, _("New password for {username}: {password}").format(
+                username=membership.user.username, password=password))
+        else:
+            from django.http import Http404
+
+            raise Http404
+        return HttpResponseRedirect(membership.get_absolute_url())

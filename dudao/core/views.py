@@ -74,6 +74,7 @@ class ObjectListView(ScopedMixin, TemplateView):
     import_url_name: str | None = None
     export_url_name: str | None = None
     title = None
+    row_actions_template: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -148,6 +149,7 @@ class ObjectListView(ScopedMixin, TemplateView):
                 "export_query": self.query_without("page", "export"),
                 "can_add": self.add_url_name and self.request.user.has_perm(permission_name(self.model, "add")),
                 "add_url_name": self.add_url_name,
+                "row_actions_template": self.row_actions_template,
                 "import_url_name": self.import_url_name,
                 "can_import": self.import_url_name
                 and self.request.user.has_perm(f"{self.opts.app_label}.import_{self.opts.model_name}"),

@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.models import Membership, Role
 from dudao.core.forms import ScopedModelForm
 from dudao.inspectors.models import Inspector
 
@@ -8,7 +10,14 @@ from dudao.inspectors.models import Inspector
 class InspectorForm(ScopedModelForm):
     class Meta:
         model = Inspector
-        fields = ["office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email", "photo"]
+        fields = ["office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email", "photo", "user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only accounts holding an inspector role in the user's area may be linked
+        holders = Membership.objects.for_user(self.user).filter(role=Role.INSPECTOR).values("user_id")
+        self.fields["user"].queryset = get_user_model().objects.filter(pk__in=holders).order_by("username")
+        self.fields["user"].help_text = _("The login account of this inspector (grant it the inspector role first).")
 
 
 class ListingAssignForm(forms.Form):
