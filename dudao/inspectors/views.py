@@ -14,12 +14,12 @@ from dudao.core.views import (
     ScopedMixin,
     TransitionView,
 )
-from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.core.workflow import available_transitions
 from dudao.inspectors import selectors, services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
 from dudao.inspectors.models import Inspector, Listing
+from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations.models import School
 
 

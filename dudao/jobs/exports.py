@@ -42,7 +42,7 @@ def run_export_job(job, progress) -> None:
     request = HttpRequest()
     request.method = "GET"
     request.GET = QueryDict(job.params.get("query", ""))
-    request.user = get_user_model().objects.get(pk=job.created_by_id)
+    request.user = get_user_model().objects.get(pk=job.created_by_id)  # scope: owner, whose scope the view applies
     view = view_class()
     view.setup(request, **job.params.get("kwargs", {}))
     qs = view.filtered_queryset()
