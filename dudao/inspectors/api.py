@@ -47,8 +47,6 @@ class TransitionInputSerializer(serializers.Serializer):
 
 
 def _transition_action(name):
-    @extend_schema(request=TransitionInputSerializer, responses=InspectorSerializer)
-    @action(detail=True, methods=["post"], url_path=name, url_name=name)
     def handler(self, request, pk=None):
         inspector = self.get_object()
         data = TransitionInputSerializer(data=request.data)
@@ -58,9 +56,12 @@ def _transition_action(name):
         inspector.refresh_from_db()
         return Response(InspectorSerializer(inspector, context={"request": request}).data)
 
+    # named before @action runs: its method map records the function's name, and the router
+    # builds a route only when the viewset has an attribute of that name
     handler.__name__ = name
     handler.__doc__ = f"Applies the {name!r} transition to the inspector."
-    return handler
+    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return extend_schema(request=TransitionInputSerializer, responses=InspectorSerializer)(handler)
 
 
 for _name in services.INSPECTOR_TRANSITION_SERVICES:
