@@ -44,7 +44,7 @@ class SchoolSerializer(ScopedModelSerializer):
 class ZoneSerializer(ScopedModelSerializer):
     class Meta:
         model = Zone
-        fields = ["id", "office", "name", "description", "is_active"]
+        fields = ["id", "office", "name", "number", "description", "is_active"]
 
 
 class ZoneMembershipSerializer(ScopedModelSerializer):

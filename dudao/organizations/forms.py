@@ -30,7 +30,7 @@ class SchoolForm(ScopedModelForm):
 class ZoneForm(ScopedModelForm):
     class Meta:
         model = Zone
-        fields = ["office", "name", "description", "is_active"]
+        fields = ["office", "name", "number", "description", "is_active"]
 
 
 class ZoneAssignForm(forms.Form):

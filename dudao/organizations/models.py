@@ -179,6 +179,9 @@ class Zone(ScopedModel):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="zones", verbose_name=_("office"))
     name = models.CharField(_("name"), max_length=64)
+    number = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Zones are listed by this number, then in the order they were created."),
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -188,7 +191,7 @@ class Zone(ScopedModel):
     class Meta:
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
-        ordering = ["office", "name"]
+        ordering = ["office", "number", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["office", "name"], name="organizations_zone_unique_name_per_office"),
         ]

@@ -18,7 +18,7 @@ def zone_list_with_counts(*, user, on=None):
         Zone.objects.for_user(user)
         .select_related("office__region")
         .annotate(school_count=Count("memberships", filter=current))
-        .order_by("office__region__path", "name")
+        .order_by("office__region__path", "number", "pk")
     )
     for zone in zones:
         zone.over_limit = zone.school_count > zone.office.schools_per_zone

@@ -217,7 +217,7 @@ class ZoneListView(ObjectListView):
     model = Zone
     filterset_class = ZoneFilterSet
     select_related = ("office__region",)
-    default_ordering = ("office__region__path", "name")
+    default_ordering = ("office__region__path", "number", "pk")
     add_url_name = "organizations:zone_add"
     template_name = "organizations/zone_list.html"
     columns = [
