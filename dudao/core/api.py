@@ -3,7 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -50,6 +50,8 @@ class ScopedSerializerMixin:
         for field in fields.values():
             target = getattr(field, "child_relation", field)
             qs = getattr(target, "queryset", None)
+            if isinstance(qs, models.Manager):  # ModelSerializer passes the related model's manager
+                qs = qs.all()
             if isinstance(qs, ScopedQuerySet) and user is not None:
                 target.queryset = qs.for_user(user, "view")
         return fields
