@@ -42,6 +42,6 @@ class ZoneAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["zone"].queryset = Zone.objects.for_user(user, "change").filter(is_active=True)
+        self.fields["zone"].queryset = Zone.objects.for_user(user, "view").filter(is_active=True)
         for f in self.fields.values():
             f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

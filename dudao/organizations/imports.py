@@ -62,7 +62,7 @@ class SchoolImporter(Importer):
         self.locations = choice_lookup(School.Location.choices)
         self.locations.update({"城市": School.Location.URBAN, "镇": School.Location.TOWN, "农村": School.Location.RURAL})
         self.regions = {r.code: r for r in Region.objects.for_user(self.actor, "change")}
-        self.zones = {z.name: z for z in Zone.objects.for_user(self.actor, "change").filter(is_active=True)}
+        self.zones = {z.name: z for z in Zone.objects.for_user(self.actor, "view").filter(is_active=True)}
         codes = [str(r.get("code", "")) for _, r in rows]
         self.existing = {s.code: s for s in School.objects.filter(code__in=codes).select_related("region")}
         self.editable = set(

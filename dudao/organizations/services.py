@@ -26,7 +26,8 @@ def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: dateti
     if not actor.has_perm("organizations.change_zonemembership") and not actor.has_perm("organizations.add_zonemembership"):
         raise PermissionDenied
     school = School.objects.for_user(actor, "change").get(pk=school_id)
-    zone = Zone.objects.for_user(actor, "change").get(pk=zone_id) if zone_id else None
+    # moving a school changes its membership, not the zone: seeing the zone is enough
+    zone = Zone.objects.for_user(actor, "view").get(pk=zone_id) if zone_id else None
     if zone is not None and not school.region.path.startswith(zone.office.region.path):
         raise ValidationError({"zone": _("The zone belongs to another office than the school.")})
     current = ZoneMembership.objects.select_for_update().filter(school=school, valid_to__isnull=True).first()
