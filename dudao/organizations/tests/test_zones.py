@@ -1,0 +1,191 @@
+"""Zones (督学责任区): dated membership history, the API twin, and the zone-size warning."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from dudao.audit.models import AuditEvent
+from dudao.core.testing.factories import SchoolFactory, ZoneMembershipFactory
+from dudao.core.testing.html import text_by_testid
+from dudao.core.testing.world import fresh, world_rolled_back
+from dudao.organizations.models import Zone, ZoneMembership
+from dudao.organizations.services import zone_assign_school
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+SEPTEMBER = datetime.date(2025, 9, 1)  # the world's memberships start here
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with world_rolled_back(django_db_blocker) as world:
+        yield world
+
+
+def history(school):
+    return list(ZoneMembership.objects.filter(school=school).order_by("valid_from")
+                .values_list("zone_id", "valid_from", "valid_to"))
+
+
+# ---- dated history ---------------------------------------------------------------------------
+
+def test_move_ends_previous_membership_the_day_before(world):
+    # given school 1 in zone 1 since September
+    school, (zone1, zone2) = world.a.schools[0], world.a.zones
+    on = TODAY - datetime.timedelta(days=10)
+
+    # when it moves to zone 2 from ``on``
+    membership = zone_assign_school(actor=fresh(world.a.users["office_admin"]), school_id=school.pk,
+                                    zone_id=zone2.pk, on=on, reason="区划调整")
+
+    # then the old membership ends the day before and the new one is open
+    assert history(school) == [(zone1.pk, SEPTEMBER, on - datetime.timedelta(days=1)), (zone2.pk, on, None)]
+    assert membership.zone == zone2
+    event = AuditEvent.objects.get(action="organizations.zonemembership.move")
+    assert event.changes == {"zone": [zone1.name, zone2.name]}
+    assert event.reason == "区划调整"
+
+
+def test_same_day_correction_replaces_the_new_membership(world):
+    school, (zone1, zone2) = world.a.schools[0], world.a.zones
+    actor = fresh(world.a.users["office_admin"])
+    on = TODAY - datetime.timedelta(days=10)
+    zone_assign_school(actor=actor, school_id=school.pk, zone_id=zone2.pk, on=on)
+    third = Zone.objects.create(office=world.a.office, name="甲县第3责任区")
+
+    # when the move is corrected on the same day
+    zone_assign_school(actor=actor, school_id=school.pk, zone_id=third.pk, on=on)
+
+    # then no empty one-day period is left behind
+    assert history(school) == [(zone1.pk, SEPTEMBER, on - datetime.timedelta(days=1)), (third.pk, on, None)]
+
+
+def test_assigning_the_current_zone_changes_nothing(world):
+    school, zone1 = world.a.schools[0], world.a.zones[0]
+    before = AuditEvent.objects.count()
+    zone_assign_school(actor=fresh(world.a.users["office_admin"]), school_id=school.pk, zone_id=zone1.pk)
+    assert history(school) == [(zone1.pk, SEPTEMBER, None)]
+    assert AuditEvent.objects.count() == before
+
+
+def test_taking_a_school_out_of_every_zone(world):
+    school, zone1 = world.a.schools[0], world.a.zones[0]
+    result = zone_assign_school(actor=fresh(world.a.users["office_admin"]), school_id=school.pk, zone_id=None, on=TODAY)
+    assert result is None
+    assert history(school) == [(zone1.pk, SEPTEMBER, TODAY - datetime.timedelta(days=1))]
+
+
+def test_zone_of_another_office_is_refused(world):
+    # the city office sees both counties, but a county-B zone cannot take a county-A school
+    with pytest.raises(ValidationError):
+        zone_assign_school(actor=fresh(world.city_user), school_id=world.a.schools[0].pk, zone_id=world.b.zones[0].pk)
+    assert history(world.a.schools[0])[-1][2] is None
+
+
+def test_zone_out_of_scope_is_not_found(world):
+    with pytest.raises(Zone.DoesNotExist):
+        zone_assign_school(actor=fresh(world.a.users["office_admin"]), school_id=world.a.schools[0].pk,
+                           zone_id=world.b.zones[0].pk)
+
+
+def test_zone_leader_may_not_move_schools(world):
+    with pytest.raises(PermissionDenied):
+        zone_assign_school(actor=fresh(world.a.users["zone_leader"]), school_id=world.a.schools[0].pk,
+                           zone_id=world.a.zones[1].pk)
+
+
+# ---- the API twin and the page ---------------------------------------------------------------
+
+def assign_zone_url(school):
+    return reverse("api:organizations-school-assign-zone", args=[school.pk])
+
+
+def test_api_moves_school_with_history(world, client):
+    school, (zone1, zone2) = world.a.schools[0], world.a.zones
+    on = TODAY - datetime.timedelta(days=3)
+    client.force_login(fresh(world.a.users["office_staff"]))
+
+    response = client.post(assign_zone_url(school), {"zone": zone2.pk, "valid_from": on.isoformat(), "reason": "API"},
+                           content_type="application/json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["zone"] == zone2.pk
+    assert response.json()["valid_from"] == on.isoformat()
+    assert history(school) == [(zone1.pk, SEPTEMBER, on - datetime.timedelta(days=1)), (zone2.pk, on, None)]
+
+
+@pytest.mark.parametrize(("who", "school_of", "zone_of", "status"), [
+    ("a_office_admin", "b", "b", 404),  # school out of scope
+    ("a_office_admin", "a", "b", 404),  # zone out of scope
+    ("a_zone_leader", "a", "a", 403),  # may see the school, may not move it
+])
+def test_api_refusals(world, client, who, school_of, zone_of, status):
+    user = fresh(world.a.users[who.removeprefix("a_")])
+    school, zone = getattr(world, school_of).schools[0], getattr(world, zone_of).zones[1]
+    before = history(school)
+    client.force_login(user)
+
+    response = client.post(assign_zone_url(school), {"zone": zone.pk}, content_type="application/json")
+
+    assert response.status_code == status
+    assert history(school) == before
+
+
+@pytest.mark.parametrize("role", ["office_admin", "office_staff"])
+def test_page_moves_school(world, client, role):
+    """Office staff hold the zone-membership permissions, so they move schools too."""
+    school, (zone1, zone2) = world.a.schools[0], world.a.zones
+    client.force_login(fresh(world.a.users[role]))
+    response = client.post(reverse("organizations:school_zone_assign", args=[school.pk]),
+                           {"zone": zone2.pk, "valid_from": TODAY.isoformat(), "reason": ""})
+    assert response.status_code == 302
+    assert history(school)[-1] == (zone2.pk, TODAY, None)
+
+
+# ---- the zone-size warning --------------------------------------------------------------------
+
+def fill_zone(world, zone, count):
+    """Puts schools into ``zone`` until it holds ``count`` current schools."""
+    have = ZoneMembership.objects.current().filter(zone=zone).count()
+    for _ in range(count - have):
+        ZoneMembershipFactory(zone=zone, school=SchoolFactory(region=world.a.township), valid_from=SEPTEMBER)
+
+
+@pytest.mark.parametrize(("count", "warned"), [(20, False), (21, True)])
+def test_zone_size_warning(world, client, count, warned):
+    """A zone holds "一般应控制在20所以内" (教督〔2012〕7号; STANDARDS §0): 21 schools warn, 20 do not."""
+    # given zone 1 with ``count`` schools and the office's default limit of 20
+    zone = world.a.zones[0]
+    assert zone.office.schools_per_zone == 20
+    fill_zone(world, zone, count)
+    client.force_login(fresh(world.a.users["office_admin"]))
+
+    # when the zone list and the dashboard are shown
+    zone_page = client.get(reverse("organizations:zone_list")).content.decode()
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+
+    # then both warn exactly when the zone passes the limit, naming the zone and its count
+    zone_warning = text_by_testid(zone_page, "zone-warnings")
+    dashboard_warning = text_by_testid(dashboard, "ratio-warnings")
+    if warned:
+        assert zone.name in zone_warning and "21" in zone_warning
+        assert zone.name in dashboard_warning and "21" in dashboard_warning
+    else:
+        assert zone_warning is None
+        assert dashboard_warning is None or zone.name not in dashboard_warning
+
+
+def test_zone_limit_is_the_offices_own(world, client):
+    # given an office that sets its own, lower limit
+    office = world.a.office
+    office.schools_per_zone = 2
+    office.save(update_fields=["schools_per_zone"])
+    client.force_login(fresh(world.a.users["office_admin"]))
+    # then its zone of two schools does not warn, a third school does
+    assert text_by_testid(client.get(reverse("organizations:zone_list")).content.decode(), "zone-warnings") is None
+    fill_zone(world, world.a.zones[0], 3)
+    warning = text_by_testid(client.get(reverse("organizations:zone_list")).content.decode(), "zone-warnings")
+    assert world.a.zones[0].name in warning
