@@ -46,7 +46,7 @@ def record(*, actor, action: str, target=None, changes: dict | None = None, reas
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "system",
         action=action,
-        target_ct=ContentType.objects.get_for_model(type(target)) if target is not None else None,
+        target_ct=ContentType.objects.get_for_model(target) if target is not None else None,  # works for the lazy request.user too
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
         region_path=region_path,
