@@ -1,0 +1,105 @@
+"""``scope_for``: the one place where roles become rows; and the role backend's capabilities."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dudao.accounts.models import Membership, Role
+from dudao.accounts.roles import ROLE_PERMISSIONS
+from dudao.accounts.scope import scope_for
+from dudao.core.testing.factories import PASSWORD, UserFactory, make_user
+from dudao.core.testing.world import fresh, world_rolled_back
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with world_rolled_back(django_db_blocker) as world:
+        yield world
+
+
+def test_office_roles_reach_the_office_region(world):
+    scope = scope_for(fresh(world.a.users["office_admin"]))
+    assert scope.office_paths == (world.a.region.path,)
+    assert not scope.unrestricted and scope.is_office
+    assert scope.school_ids == frozenset()
+
+
+def test_city_office_path_covers_its_counties(world):
+    # given the city administrator also holding a role in county A
+    user = fresh(world.city_user)
+    Membership.objects.create(user=user, role=Role.OFFICE_STAFF, office=world.a.office,
+                              valid_from=datetime.date(2020, 1, 1))
+    # then the county path, lying inside the city's, is dropped
+    assert scope_for(fresh(user)).office_paths == (world.city.path,)
+
+
+@pytest.mark.parametrize(("role", "indexes"), [
+    ("zone_leader", {0, 2}), ("inspector", {0, 2}), ("school_liaison", {0}), ("principal", {1}),
+])
+def test_school_bound_roles_reach_their_schools(world, role, indexes):
+    scope = scope_for(fresh(world.a.users[role]))
+    assert scope.school_ids == {world.a.schools[i].pk for i in indexes}
+    assert scope.office_paths == ()
+    assert scope.reference_paths == (world.a.region.path,)  # regions, zones, inspectors: read-only
+    assert not scope.is_office
+
+
+def test_ended_membership_gives_nothing(world):
+    user = fresh(world.a.users["office_staff"])
+    Membership.objects.filter(user=user).update(valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    scope = scope_for(fresh(user))
+    assert scope.office_paths == () and scope.roles == frozenset()
+    assert not fresh(user).has_perm("organizations.view_school")
+
+
+def test_future_membership_gives_nothing_yet(world):
+    user = fresh(world.a.users["office_staff"])
+    Membership.objects.filter(user=user).update(valid_from=timezone.localdate() + datetime.timedelta(days=1))
+    assert scope_for(fresh(user)).office_paths == ()
+
+
+def test_inactive_user_has_no_scope_and_no_permission(world):
+    user = fresh(world.a.users["office_admin"])
+    user.is_active = False
+    assert scope_for(user).office_paths == ()
+    assert not user.has_perm("organizations.view_school")
+
+
+def test_superuser_and_sysadmin_are_unrestricted(world):
+    assert scope_for(fresh(world.sysadmin)).unrestricted
+    superuser = UserFactory(username="root", is_superuser=True)
+    assert scope_for(superuser).unrestricted
+    assert superuser.has_perm("anything.at_all")
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.SYSADMIN])
+def test_backend_grants_exactly_the_role_table(world, role):
+    user = make_user(f"perm_{role}", role, office=world.a.office, zone=world.a.zones[0], school=world.a.schools[0])
+    granted = ROLE_PERMISSIONS[role]
+    assert all(user.has_perm(p) for p in granted)
+    for probe in ("organizations.delete_school", "audit.view_auditevent", "inspectors.change_inspector"):
+        assert user.has_perm(probe) == (probe in granted), probe
+
+
+def test_scope_is_cached_until_refreshed(world):
+    user = fresh(world.a.users["office_staff"])
+    assert user.scope.office_paths == (world.a.region.path,)
+    Membership.objects.filter(user=user).delete()
+    assert user.scope.office_paths == (world.a.region.path,)  # one request, one scope
+    user.refresh_scope()
+    assert user.scope.office_paths == ()
+
+
+def test_login_with_password(world, client):
+    response = client.post("/accounts/login/", {"username": "a_office_admin", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_login_with_wrong_password(world, client):
+    response = client.post("/accounts/login/", {"username": "a_office_admin", "password": "wrong"})
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
