@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "dudao.notifications",
     "dudao.organizations",
     "dudao.inspectors",
+    "dudao.instruments",
+    "dudao.inspections",
     "dudao.monitoring",
     "dudao.reports",
 ]

@@ -26,8 +26,23 @@ def _perms(models, actions):
     return out
 
 
-_OFFICE_READ = _perms(ORGANISATION_MODELS, (_VIEW,)) | {
+# The monthly supervision loop.
+LOOP_MODELS = (
+    "inspections.visit", "inspections.finding", "inspections.rectification", "inspections.attachment",
+    "instruments.instrument", "instruments.response",
+)
+_LOOP_READ = _perms(LOOP_MODELS, (_VIEW,)) | {"inspections.view_deadlinepolicy"}
+_INSPECTOR_LOOP = _LOOP_READ | _perms(
+    ("inspections.visit", "inspections.finding", "inspections.attachment", "instruments.response"), ("add", "change")
+) | {"inspections.add_rectification", "inspections.recheck_rectification"}
+_SCHOOL_LOOP = _perms(("inspections.visit", "inspections.finding", "inspections.rectification",
+                       "inspections.attachment"), (_VIEW,)) | {
+    "inspections.submit_rectification", "inspections.add_attachment",
+}
+
+_OFFICE_READ = _perms(ORGANISATION_MODELS, (_VIEW,)) | _LOOP_READ | {
     "audit.view_auditevent", "jobs.view_job", "jobs.add_job", "notifications.view_notification",
+    "inspections.escalate_rectification",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -36,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms(ORGANISATION_MODELS, _CRUD)
         | {"organizations.import_school", "inspectors.import_inspector"}
         | _perms(("accounts.membership",), ("view", "add", "change"))
+        | _perms(("instruments.instrument", "inspections.deadlinepolicy"), _CRUD)
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
@@ -44,14 +60,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
     ),
     Role.ZONE_LEADER: frozenset(
-        _perms(ORGANISATION_MODELS, (_VIEW,)) | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+        _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP
+        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
     ),
     Role.INSPECTOR: frozenset(
-        _perms(ORGANISATION_MODELS, (_VIEW,)) | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+        _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP
+        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
     ),
     Role.SCHOOL_LIAISON: frozenset(
         _perms(("organizations.school", "organizations.region", "organizations.office",
                 "inspectors.inspector", "inspectors.listing"), (_VIEW,))
+        | _SCHOOL_LOOP
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
     ),
 }

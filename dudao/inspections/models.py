@@ -1,0 +1,364 @@
+"""The monthly supervision loop: visits against the checklist, lesson observations, findings,
+rectification notices, the school's answers, re-checks (回头看) and escalations."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.scope import ScopedModel, ScopedQuerySet
+from dudao.core.workflow import Transition
+
+
+class Method(models.TextChoices):
+    """Methods of routine supervision (挂牌督导办法 第六条, STANDARDS §1.5)."""
+
+    CAMPUS_WALK = "campus_walk", _("Campus walk")
+    LESSON = "lesson", _("Unannounced lesson observation")
+    RECORDS = "records", _("Reading records")
+    MEETING = "meeting", _("Attending a meeting")
+    TALKS = "talks", _("Talks and home visits")
+    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Minor")
+    GENERAL = "general", _("General")
+    SERIOUS = "serious", _("Serious")
+    URGENT = "urgent", _("Urgent safety hazard")
+
+
+def _upload_to(instance, filename: str) -> str:
+    today = timezone.localdate()
+    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class Visit(ScopedModel):
+    """Records a responsible inspector's visit to a listed school (督导记录)."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("Routine supervision")
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    TRANSITIONS = {
+        "submit": Transition({Status.DRAFT}, Status.SUBMITTED, "inspections.add_visit"),
+    }
+
+    client_uuid = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4,
+                                   help_text=_("Set by the form on the device so a repeated sync never creates two visits."))
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="visits",
+                               verbose_name=_("school"))
+    inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, related_name="visits",
+                                  verbose_name=_("inspector"))
+    date = models.DateField(_("date"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ROUTINE)
+    methods = models.JSONField(_("methods"), default=list, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    checklist = models.ForeignKey("instruments.InstrumentVersion", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="visits", verbose_name=_("checklist"))
+    response = models.OneToOneField("instruments.Response", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="visit", verbose_name=_("checklist answers"))
+    highlights = models.TextField(_("highlights"), blank=True)
+    highlight_recommended = models.BooleanField(_("recommend the highlights to the office"), default=False)
+    problems = models.TextField(_("problems found"), blank=True)
+    feedback = models.TextField(_("feedback given to the school"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("recorded by"))
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["school", "date"], name="inspections_visit_school_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.school}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:visit_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id
+
+
+class LessonObservation(models.Model):
+    """A lesson observed during a visit (听课记录)."""
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+        POOR = "poor", _("Needs improvement")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("visit"))
+    class_name = models.CharField(_("class"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=40)
+    teacher = models.CharField(_("teacher"), max_length=32)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
+    comments = models.TextField(_("comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("lesson observation")
+        verbose_name_plural = _("lesson observations")
+        ordering = ["visit", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.class_name} {self.subject} {self.teacher}"
+
+
+class Finding(ScopedModel):
+    """A problem found at a school, tied to a checklist item where it has one."""
+
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="findings",
+                               verbose_name=_("school"))
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="findings",
+                              verbose_name=_("visit"))
+    item = models.ForeignKey("instruments.Item", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="findings", verbose_name=_("checklist item"))
+    item_code = models.CharField(_("item code"), max_length=32, blank=True)
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices, default=Severity.GENERAL)
+    description = models.TextField(_("description"))
+    found_on = models.DateField(_("found on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("recorded by"))
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-found_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:finding_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id
+
+
+class RectificationQuerySet(ScopedQuerySet):
+    OPEN = ("issued", "submitted", "returned")
+
+    def open(self):
+        return self.filter(status__in=self.OPEN)
+
+    def overdue(self, on: datetime.date | None = None):
+        """Open notices past their deadline: derived from the date, never stored."""
+        on = on or timezone.localdate()
+        return self.filter(status__in=("issued", "returned"), deadline__lt=on)
+
+
+class Rectification(ScopedModel):
+    """A rectification notice (整改通知书) with a deadline, answered by the school and re-checked."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        SUBMITTED = "submitted", _("Awaiting re-check")
+        RETURNED = "returned", _("Returned")
+        CLOSED = "closed", _("Closed")
+
+    TRANSITIONS = {
+        "submit": Transition({Status.ISSUED, Status.RETURNED}, Status.SUBMITTED, "inspections.submit_rectification"),
+        "return": Transition({Status.SUBMITTED}, Status.RETURNED, "inspections.recheck_rectification"),
+        "close": Transition({Status.SUBMITTED}, Status.CLOSED, "inspections.recheck_rectification"),
+    }
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rectifications",
+                                verbose_name=_("finding"))
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="rectifications",
+                               verbose_name=_("school"))
+    number = models.CharField(_("notice number"), max_length=64, blank=True)
+    requirements = models.TextField(_("requirements"))
+    issued_on = models.DateField(_("issued on"))
+    deadline = models.DateField(_("deadline"), db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rectification notice")
+        verbose_name_plural = _("rectification notices")
+        ordering = ["deadline", "pk"]
+        permissions = [
+            ("submit_rectification", "Can answer a rectification notice"),
+            ("recheck_rectification", "Can re-check a rectification"),
+            ("escalate_rectification", "Can escalate a rectification"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["finding"], condition=Q(status__in=["issued", "submitted", "returned"]),
+                                    name="inspections_rectification_one_open_per_finding"),
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("issued_on")),
+                                   name="inspections_rectification_deadline_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"整改通知 {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:rectification_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.status in {self.Status.ISSUED, self.Status.RETURNED} and self.deadline < on
+
+
+class RectificationResponse(models.Model):
+    """The school's answer to a notice: measures taken, with evidence files (整改报告)."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="responses",
+                                      verbose_name=_("rectification notice"))
+    measures = models.TextField(_("measures taken"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rectification report")
+        verbose_name_plural = _("rectification reports")
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return self.measures[:60]
+
+
+class Recheck(models.Model):
+    """The inspector's re-check (回头看) of a school's answer: closes the notice or returns it."""
+
+    class Result(models.TextChoices):
+        RECTIFIED = "rectified", _("Rectified")
+        PARTIAL = "partial", _("Partly rectified")
+        NOT_RECTIFIED = "not_rectified", _("Not rectified")
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="rechecks",
+                                      verbose_name=_("rectification notice"))
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    remarks = models.TextField(_("remarks"), blank=True)
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    closed = models.BooleanField(_("closed the notice"))
+
+    class Meta:
+        verbose_name = _("re-check")
+        verbose_name_plural = _("re-checks")
+        ordering = ["checked_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_on} {self.get_result_display()}"
+
+
+class Escalation(models.Model):
+    """What the office did about an overdue or failed rectification: an interview or a public criticism."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Interview (约谈)")
+        CRITICISM = "criticism", _("Public criticism (通报批评)")
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="escalations",
+                                      verbose_name=_("rectification notice"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class Attachment(ScopedModel):
+    """A photo or file attached to a visit, a finding or a school's answer, stored with its SHA-256."""
+
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="attachments",
+                               verbose_name=_("school"))
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    response = models.ForeignKey(RectificationResponse, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:attachment_download", args=[self.pk])
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class DeadlinePolicy(ScopedModel):
+    """An office's default number of days to rectify, per severity (no national deadline: STANDARDS §1.6)."""
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="deadline_policies",
+                               verbose_name=_("office"))
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
+    days = models.PositiveSmallIntegerField(_("days to rectify"))
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    DEFAULT_DAYS = {Severity.MINOR: 30, Severity.GENERAL: 30, Severity.SERIOUS: 15, Severity.URGENT: 3}
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "severity"], name="inspections_deadlinepolicy_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.get_severity_display()} {self.days}"
+
+    def audit_scope(self):
+        return self.office.region.path, None
