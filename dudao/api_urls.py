@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from dudao.audit.api import AuditEventViewSet
+from dudao.inspections import api as inspections_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet
 from dudao.organizations.api import (
     OfficeViewSet,
@@ -24,6 +25,7 @@ router.register("organizations/zone-memberships", ZoneMembershipViewSet, basenam
 router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")
 router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
 router.register("audit/events", AuditEventViewSet, basename="audit-auditevent")
+inspections_api.register(router)
 
 
 class TokenView(ObtainAuthToken):

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("dudao.accounts.urls")),
     path("organizations/", include("dudao.organizations.urls")),
     path("inspectors/", include("dudao.inspectors.urls")),
+    path("instruments/", include("dudao.instruments.urls")),
+    path("inspections/", include("dudao.inspections.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),
     path("notifications/", include("dudao.notifications.urls")),

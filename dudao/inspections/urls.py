@@ -1,0 +1,5 @@
+from dudao.inspections import urls_rectifications, urls_visits
+
+app_name = "inspections"
+
+urlpatterns = [*urls_visits.urlpatterns, *urls_rectifications.urlpatterns]
