@@ -45,6 +45,18 @@ _OFFICE_READ = _perms(ORGANISATION_MODELS, (_VIEW,)) | _LOOP_READ | {
     "inspections.escalate_rectification",
 }
 
+# Plans and tasks (规程 Art. 2): the office reviews and files plans (审核备案) and prescribes tasks;
+# zone leaders and inspectors write, submit and read plans and complete their tasks. Scope decides
+# which plans they write (their own, their zone's) and which tasks they reach (their own; a zone
+# leader also reads the zone's). School liaisons and principals get none: plans and tasks are the
+# office's internal work management, and a task may concern a school (a complaint to verify).
+_PLANS_OFFICE = _perms(("plans.workplan", "plans.task"), ("view", "add", "change")) | {
+    "plans.submit_workplan", "plans.review_workplan", "plans.prescribe_task", "plans.complete_task",
+}
+_PLANS_INSPECTOR = _perms(("plans.workplan",), ("view", "add", "change")) | {
+    "plans.submit_workplan", "plans.view_task", "plans.add_task", "plans.change_task", "plans.complete_task",
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         _OFFICE_READ
@@ -52,19 +64,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"organizations.import_school", "inspectors.import_inspector"}
         | _perms(("accounts.membership",), ("view", "add", "change"))
         | _perms(("instruments.instrument", "inspections.deadlinepolicy"), _CRUD)
+        | _PLANS_OFFICE | _perms(("plans.workplan", "plans.task"), ("delete",))
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
         | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
                   "organizations.zonemembership"), ("add", "change"))
         | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
+        | _PLANS_OFFICE
     ),
     Role.ZONE_LEADER: frozenset(
-        _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP
+        _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
     ),
     Role.INSPECTOR: frozenset(
-        _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP
+        _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
     ),
     Role.SCHOOL_LIAISON: frozenset(
