@@ -150,7 +150,8 @@ def test_status_rule_finds_an_assignment():
 
 
 READ_MODULES = {"views.py", "api.py", "selectors.py", "exports.py", "documents.py"}
-MANAGER_ACCESS = re.compile(r"\.(objects|_default_manager|_base_manager)\s*\.\s*(?!for_user\s*\()")
+# ``.none()`` reads no row, so it needs no scope
+MANAGER_ACCESS = re.compile(r"\.(objects|_default_manager|_base_manager)\s*\.\s*(?!for_user\s*\(|none\s*\(\))")
 SCOPE_MARKER = re.compile(r"#\s*scope:\s*\w+")
 
 
@@ -182,10 +183,11 @@ def test_read_rule_finds_an_unscoped_read():
     files = [
         ("dudao/x/views.py", "qs = School.objects.filter(pk=1)\n"),
         ("dudao/x/api.py", "qs = Zone.objects\n    .all()\n"),
-        ("dudao/x/selectors.py", "qs = School.objects.for_user(user)\nregions = Region.objects.all()  # scope: public\n"),
+        ("dudao/x/selectors.py", "qs = School.objects.for_user(user)\nregions = Region.objects.all()  # scope: public\n"
+                                 "empty = Office.objects.none()\nsome = Office.objects.none().union(Office.objects.all())\n"),
     ]
     assert [line.split(":")[0] + ":" + line.split(":")[1] for line in unscoped_reads(files)] == [
-        "dudao/x/views.py:1", "dudao/x/api.py:1",
+        "dudao/x/views.py:1", "dudao/x/api.py:1", "dudao/x/selectors.py:4",
     ]
 
 
