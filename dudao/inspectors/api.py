@@ -42,14 +42,14 @@ class InspectorViewSet(ScopedViewSet):
     delete_service = services.model_delete
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class InspectorTransitionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 def _transition_action(name):
     def handler(self, request, pk=None):
         inspector = self.get_object()
-        data = TransitionInputSerializer(data=request.data)
+        data = InspectorTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.INSPECTOR_TRANSITION_SERVICES[name](actor=request.user, inspector_id=inspector.pk,
                                                       reason=data.validated_data.get("reason", ""))
@@ -61,7 +61,7 @@ def _transition_action(name):
     handler.__name__ = name
     handler.__doc__ = f"Applies the {name!r} transition to the inspector."
     handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
-    return extend_schema(request=TransitionInputSerializer, responses=InspectorSerializer)(handler)
+    return extend_schema(request=InspectorTransitionInputSerializer, responses=InspectorSerializer)(handler)
 
 
 for _name in services.INSPECTOR_TRANSITION_SERVICES:
