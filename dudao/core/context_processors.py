@@ -10,6 +10,8 @@ MENU = [
     ("organizations:zone_list", _("Zones"), "ti-layout-grid", "organizations.view_zone"),
     ("inspectors:inspector_list", _("Inspectors"), "ti-id-badge-2", "inspectors.view_inspector"),
     ("inspectors:listing_list", _("Listings"), "ti-link", "inspectors.view_listing"),
+    ("inspections:visit_list", _("Visits"), "ti-clipboard-check", "inspections.view_visit"),
+    ("inspections:coverage", _("Coverage"), "ti-calendar-check", "inspections.view_visit"),
     ("accounts:membership_list", _("Accounts"), "ti-users", "accounts.view_membership"),
     ("audit:event_list", _("Audit log"), "ti-history", "audit.view_auditevent"),
     ("jobs:job_list", _("Jobs"), "ti-loader", "jobs.view_job"),

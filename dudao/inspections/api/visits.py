@@ -1,2 +1,263 @@
+"""API of routine visits, their lesson observations and evidence files.
+
+* ``visits/``: list and retrieve (the same visibility as the pages: drafts only for their author);
+  ``POST`` creates *or updates* the draft with that ``client_uuid`` (201 the first time, 200 after:
+  a repeated sync never creates a second visit); ``PUT``/``PATCH`` update a draft;
+  ``POST visits/{id}/submit/`` files it (409 once submitted); ``POST visits/{id}/attachments/``
+  uploads a photo or file (multipart ``file``; the same bytes twice answer 200 with the first file);
+  ``GET visits/checklist/?school=<id>`` gives the checklist items a visit to that school answers.
+* ``lesson-observations/``: read-only, through the visits one may see.
+* ``attachments/``: read-only; ``GET attachments/{id}/download/`` serves the bytes after checking
+  their SHA-256 (409 altered, 410 gone).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.inspections import selectors_visits as selectors
+from dudao.inspections.filters_visits import VisitFilterSet
+from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
+from dudao.inspections.services import visits as services
+from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
+from dudao.organizations.models import School
+
+
+class LessonObservationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LessonObservation
+        fields = ["id", "visit", "class_name", "subject", "teacher", "topic", "rating", "comments"]
+        read_only_fields = fields
+
+
+class NestedLessonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LessonObservation
+        fields = ["class_name", "subject", "teacher", "topic", "rating", "comments"]
+        extra_kwargs = {name: {"required": False, "allow_blank": True} for name in fields}
+
+
+@extend_schema_serializer(component_name="EvidenceFile")
+class AttachmentSerializer(ScopedModelSerializer):
+    """An evidence file with its SHA-256 and size; ``download_url`` serves the checked bytes."""
+
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "school", "visit", "finding", "response", "original_name", "content_type", "size",
+                  "sha256", "uploaded_by", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = reverse("api:inspections-attachment-download", args=[obj.pk])
+        return request.build_absolute_uri(url) if request else url
+
+
+class AnswerSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=32, help_text="The item's code in the visit's checklist.")
+    value = serializers.JSONField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class VisitSerializer(ScopedModelSerializer):
+    """A visit as read: lessons nested, answers in checklist order, files with their digests."""
+
+    lessons = NestedLessonSerializer(many=True, read_only=True)
+    answers = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    lesson_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "client_uuid", "school", "inspector", "date", "kind", "methods", "purpose", "checklist",
+                  "highlights", "highlight_recommended", "problems", "feedback", "status", "submitted_at",
+                  "created_by", "created_at", "updated_at", "lesson_count", "lessons", "answers", "attachments"]
+        read_only_fields = fields
+
+    @extend_schema_field(AnswerSerializer(many=True))
+    def get_answers(self, obj) -> list[dict]:
+        if not obj.response_id:
+            return []
+        answers = sorted(obj.response.answers.all(), key=lambda a: (a.item.position, a.item.pk))
+        return [{"item": a.item.code, "text": a.item.text, "value": a.value, "note": a.note} for a in answers]
+
+
+class VisitInputSerializer(serializers.Serializer):
+    """What a client sends: the fields, the answers by item code, the lessons (all replace)."""
+
+    client_uuid = serializers.UUIDField(required=False)
+    school = serializers.IntegerField(min_value=1, required=False)
+    date = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=Visit.Kind.choices, required=False)
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=Method.choices), required=False)
+    purpose = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    highlights = serializers.CharField(required=False, allow_blank=True)
+    highlight_recommended = serializers.BooleanField(required=False)
+    problems = serializers.CharField(required=False, allow_blank=True)
+    feedback = serializers.CharField(required=False, allow_blank=True)
+    answers = AnswerSerializer(many=True, required=False)
+    lessons = NestedLessonSerializer(many=True, required=False)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    response_type = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField())
+    required = serializers.BooleanField()
+
+
+class VisitViewSet(ScopedViewSet):
+    model = Visit
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilterSet
+    ordering_fields = ["date", "submitted_at"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = selectors.visit_list(user=self.request.user)  # for_user( inside the selector, plus draft privacy
+        return (
+            qs.select_related("response")
+            .prefetch_related("lessons", "attachments", "response__answers__item")
+            .order_by("-date", "-pk")
+        )
+
+    def _save(self, request, *, visit=None, partial=False):
+        data = VisitInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        client_uuid = values.pop("client_uuid", None) if visit is None else visit.client_uuid
+        if client_uuid is None:
+            raise exceptions.ValidationError({"client_uuid": ["This field is required."]})
+        school_id = values.pop("school", None) or (visit.school_id if visit is not None else None)
+        if school_id is None:
+            raise exceptions.ValidationError({"school": ["This field is required."]})
+        answers = values.pop("answers", None)
+        lessons = values.pop("lessons", None)
+        if visit is None and not partial:
+            answers = answers if answers is not None else []
+            lessons = lessons if lessons is not None else []
+        saved, created = services.visit_save_draft(
+            actor=request.user, client_uuid=client_uuid, school_id=school_id, data=values,
+            answers=[dict(a) for a in answers] if answers is not None else None,
+            lessons=[dict(lesson) for lesson in lessons] if lessons is not None else None,
+        )
+        fresh = self.get_queryset().get(pk=saved.pk)
+        return Response(VisitSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=VisitInputSerializer, responses={201: VisitSerializer, 200: VisitSerializer})
+    def create(self, request, *args, **kwargs):
+        """Creates the draft ``client_uuid``, or updates it if it exists (idempotent sync)."""
+        return self._save(request)
+
+    @extend_schema(request=VisitInputSerializer, responses=VisitSerializer)
+    def update(self, request, *args, **kwargs):
+        return self._save(request, visit=self.get_object(), partial=kwargs.get("partial", False))
+
+    @extend_schema(request=TransitionInputSerializer, responses=VisitSerializer)
+    @action(detail=True, methods=["post"], url_path="submit", url_name="submit")
+    def submit(self, request, pk=None):
+        """Files the visit; 409 when it is already submitted."""
+        visit = self.get_object()
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.visit_submit(actor=request.user, visit_id=visit.pk, reason=data.validated_data.get("reason", ""))
+        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
+                   responses={201: AttachmentSerializer, 200: AttachmentSerializer})
+    @action(detail=True, methods=["post"], url_path="attachments", url_name="attachments",
+            parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        """Adds a photo or file to a draft (JPEG/PNG/WebP, PDF, DOCX, XLSX; ≤ 20 MB)."""
+        visit = self.get_object()
+        data = AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment, created = services.visit_attachment_add(actor=request.user, visit_id=visit.pk,
+                                                            uploaded_file=data.validated_data["file"])
+        return Response(AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(parameters=[OpenApiParameter("school", int, required=True)],
+                   responses=ChecklistItemSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="checklist", url_name="checklist")
+    def checklist(self, request):
+        """The items a visit to ``school`` answers (the school's office's routine list, or the national one)."""
+        try:
+            school = School.objects.for_user(request.user, "view").select_related("region").get(pk=int(request.query_params.get("school", "")))
+        except ValueError:
+            raise exceptions.ValidationError({"school": ["Give a school id."]})
+        version = selectors.checklist_for_school(school=school)
+        items = selectors.checklist_items(version)
+        return Response({
+            "checklist": version.pk if version else None,
+            "name": version.instrument.name if version else None,
+            "items": ChecklistItemSerializer(items, many=True).data,
+        })
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError({"non_field_errors": exc.messages})
+        return super().handle_exception(exc)
+
+
+class LessonObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Lessons observed (听课记录), read through the visits the user may see; change them on the visit."""
+
+    model = Visit  # the capability is the visit's: view_visit
+    serializer_class = LessonObservationSerializer
+    ordering_fields = ["visit", "pk"]
+
+    def get_queryset(self):
+        visits = Visit.objects.for_user(self.request.user, "view").filter(selectors.visit_visible_q(self.request.user))
+        return LessonObservation.objects.filter(visit__in=visits).order_by("visit", "pk")  # scope: through the visits
+
+
+class AttachmentViewSet(ScopedViewSet):
+    """Evidence files with their SHA-256; ``download`` checks the bytes before serving them."""
+
+    model = Attachment
+    serializer_class = AttachmentSerializer
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.attachment_list(user=self.request.user).order_by("pk")  # for_user( inside the selector
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path="download", url_name="download")
+    def download(self, request, pk=None):
+        attachment = self.get_object()
+        try:
+            data = attachment_read_verified(attachment, actor=request.user)
+        except AttachmentIntegrityError as exc:
+            detail = ("The file is gone from the storage." if exc.kind == "missing"
+                      else "The file no longer matches its SHA-256; it was altered after upload.")
+            return Response({"detail": detail, "kind": exc.kind, "sha256": attachment.sha256}, status=exc.status_code)
+        response = FileResponse(data, content_type=attachment.content_type, as_attachment=True,
+                                filename=attachment.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
 def register(router) -> None:
-    """Registers the visit viewsets (filled in with the visit API)."""
+    """Registers the visit, lesson-observation and attachment viewsets."""
+    router.register("inspections/visits", VisitViewSet, basename="inspections-visit")
+    router.register("inspections/lesson-observations", LessonObservationViewSet, basename="inspections-lessonobservation")
+    router.register("inspections/attachments", AttachmentViewSet, basename="inspections-attachment")

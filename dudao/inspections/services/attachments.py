@@ -192,12 +192,24 @@ def attachment_store(*, actor, school, uploaded_file, visit=None, finding=None, 
     return attachment
 
 
-def attachment_read_verified(attachment: Attachment):
+def attachment_read_verified(attachment: Attachment, *, actor=None):
     """The stored bytes in a temporary file, after checking size and SHA-256 against the row.
 
     The caller serves the returned file (positioned at 0) and closes it; the bytes served are the
-    bytes verified, even if the storage changes meanwhile.
+    bytes verified, even if the storage changes meanwhile. A failed check raises
+    ``AttachmentIntegrityError`` and, with an ``actor``, writes ``inspections.attachment.integrity_failure``
+    to the audit log (who met the damaged file, and how it was damaged).
     """
+    try:
+        return _read_verified(attachment)
+    except AttachmentIntegrityError as exc:
+        if actor is not None:
+            record(actor=actor, action="inspections.attachment.integrity_failure", target=attachment,
+                   reason=exc.kind)
+        raise
+
+
+def _read_verified(attachment: Attachment):
     storage = attachment.file.storage
     if not attachment.file.name or not storage.exists(attachment.file.name):
         raise AttachmentIntegrityError(attachment, "missing")

@@ -1,0 +1,364 @@
+"""Scoped reads of visits (督导记录), their evidence files, the checklist a visit is recorded on,
+and the monthly and term coverage of schools.
+
+Who sees which visit: ``Visit.objects.for_user`` gives the schools (office: its region; zone
+leader: the zone's schools; inspector: the schools listed to them; liaison and principal: their
+school). On top of that, a **draft is private to the person recording it**: everybody else,
+the school included, sees a visit only once it is submitted (on-the-spot feedback, STANDARDS
+§1.5–§1.6). Every page, API, export and count reads through ``visit_list``/``visit_get``.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from dudao.inspections.models import Attachment, LessonObservation, Visit
+from dudao.inspectors.models import Inspector, Listing
+from dudao.instruments.models import Instrument, InstrumentVersion, ancestor_paths
+from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
+from dudao.organizations.models import Office, School, Zone, ZoneMembership
+
+# ---- visibility ------------------------------------------------------------------------------
+
+
+def visit_visible_q(user, prefix: str = "") -> Q:
+    """Submitted visits, and the user's own drafts (unrestricted users see every draft)."""
+    if getattr(getattr(user, "scope", None), "unrestricted", False):
+        return Q()
+    return Q(**{f"{prefix}status": Visit.Status.SUBMITTED}) | Q(**{f"{prefix}created_by": user.pk})
+
+
+def visit_list(*, user):
+    """Visits the user may see, with what the list, the export and the API show."""
+    return (
+        Visit.objects.for_user(user, "view")
+        .filter(visit_visible_q(user))
+        .select_related("school", "inspector", "created_by")
+        .annotate(lesson_count=Count("lessons"))
+    )
+
+
+def visit_get(*, user, pk: int) -> Visit:
+    """One visible visit with its lessons, files and checklist answers (``DoesNotExist`` → 404)."""
+    return (
+        Visit.objects.for_user(user, "view")
+        .filter(visit_visible_q(user))
+        .select_related("school__region", "inspector", "created_by", "checklist__instrument", "response")
+        .prefetch_related(
+            Prefetch("lessons", queryset=LessonObservation.objects.order_by("pk")),  # scope: through the visit
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),  # scope: through the visit
+        )
+        .get(pk=pk)
+    )
+
+
+def visit_editable_get(*, user, pk: int) -> Visit:
+    """A visit the user may still change: their own draft in their change scope.
+
+    Invisible → ``DoesNotExist`` (404); visible but someone else's or in another state → the
+    caller decides (``visit_is_editable``).
+    """
+    return Visit.objects.for_user(user, "view").filter(visit_visible_q(user)).select_related("school").get(pk=pk)
+
+
+def visit_is_editable(*, user, visit: Visit) -> bool:
+    return (
+        visit.status == Visit.Status.DRAFT
+        and visit.created_by_id == user.pk
+        and user.has_perm("inspections.change_visit")
+        and Visit.objects.for_user(user, "change").filter(pk=visit.pk).exists()
+    )
+
+
+def checklist_items(version) -> list:
+    """The items of a checklist version in tree order (a section, then its items), each with ``depth``."""
+    if version is None:
+        return []
+    items = list(version.items.order_by("position", "pk"))  # scope: the version a visible visit or school uses
+    children: dict[int | None, list] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+    out = []
+
+    def walk(parent_id, depth):
+        for item in children.get(parent_id, []):
+            item.depth = depth
+            out.append(item)
+            walk(item.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def visit_answers(*, visit: Visit) -> list[dict]:
+    """The checklist items of the visit's frozen version in order, each with its answer and note."""
+    if not visit.checklist_id:
+        return []
+    items = checklist_items(visit.checklist)
+    answers = {}
+    if visit.response_id:
+        answers = {a.item_id: a for a in visit.response.answers.all()}  # scope: through the visit
+    out = []
+    for item in items:
+        answer = answers.get(item.pk)
+        value = answer.value if answer else None
+        out.append({
+            "display": "、".join(map(str, value)) if isinstance(value, list) else value,
+            "item": item, "code": item.code, "text": item.text, "response_type": item.response_type,
+            "value": value, "note": answer.note if answer else "",
+            "is_problem": bool(answer and item.options and answer.value == item.options[-1]
+                               and item.response_type == item.ResponseType.SINGLE_CHOICE),
+        })
+    return out
+
+
+def attachment_list(*, user):
+    """Evidence files the user may open: those of the schools in scope, except the files of
+    someone else's draft visit."""
+    visible_visit = Q(visit__isnull=True) | visit_visible_q(user, prefix="visit__")
+    return Attachment.objects.for_user(user, "view").filter(visible_visit).select_related("school")
+
+
+def attachment_get(*, user, pk: int) -> Attachment:
+    return attachment_list(user=user).get(pk=pk)
+
+
+# ---- where an inspector may record visits ----------------------------------------------------
+
+
+def visit_school_ids(*, user, on: datetime.date | None = None) -> set[int]:
+    """Schools where ``user`` may record a visit today: those listed to their inspector record
+    (挂牌) and, for a zone leader, the schools of their zone. Office users record none."""
+    if not user.is_authenticated or not user.has_perm("inspections.add_visit"):
+        return set()
+    on = on or timezone.localdate()
+    ids = set(Listing.objects.current(on).filter(inspector__user=user).values_list("school_id", flat=True))  # scope: the user's own listings
+    zone_ids = user.scope.zone_ids
+    if zone_ids:
+        ids |= set(
+            ZoneMembership.objects.current(on).filter(zone_id__in=sorted(zone_ids))  # scope: the user's own zones
+            .values_list("school_id", flat=True)
+        )
+    return ids
+
+
+def visit_school_choices(*, user):
+    """The schools offered in the visit form, in the user's scope and active."""
+    ids = visit_school_ids(user=user)
+    return School.objects.for_user(user, "view").filter(pk__in=sorted(ids), is_active=True).order_by("sort_key", "code")
+
+
+# ---- the checklist a visit is recorded on ----------------------------------------------------
+
+
+def routine_checklist_codes(*, kindergarten: bool) -> tuple[str, ...]:
+    """Codes under which an office publishes its own routine checklist: the national code (an
+    office's copy keeps it) or the same without ``national-`` (``school-routine``)."""
+    national = (KINDERGARTEN_CHECKLIST if kindergarten else SCHOOL_CHECKLIST)["code"]
+    return national, national.removeprefix("national-")
+
+
+def checklist_for_school(*, school: School) -> InstrumentVersion | None:
+    """The published routine checklist a visit to ``school`` is recorded on.
+
+    The nearest office above the school (county before city before province) that has published
+    its own routine checklist for the school's audience (kindergartens or schools) wins; else the
+    national one shipped with the platform (挂牌督导办法 第四条, STANDARDS §1.4; kindergartens §2.2).
+    """
+    kindergarten = school.is_kindergarten
+    audience = Instrument.Audience.KINDERGARTENS if kindergarten else Instrument.Audience.SCHOOLS
+    codes = routine_checklist_codes(kindergarten=kindergarten)
+    published = InstrumentVersion.Status.PUBLISHED
+    paths = ancestor_paths(school.region.path)
+    offices = {o.pk: o.region.path for o in Office.objects.filter(region__path__in=paths).select_related("region")}  # scope: the offices above a school the caller already reached
+    versions = list(
+        InstrumentVersion.objects.filter(  # scope: published checklists are readable by every user of the school's offices
+            status=published, instrument__kind=Instrument.Kind.CHECKLIST, instrument__audience=audience,
+            instrument__code__in=codes,
+        )
+        .filter(Q(instrument__office_id__in=list(offices)) | Q(instrument__office__isnull=True))
+        .select_related("instrument")
+        .order_by("-number")
+    )
+
+    def rank(version):
+        office_id = version.instrument.office_id
+        depth = len(offices[office_id]) if office_id else -1  # deeper path = nearer office
+        return (depth, version.number)
+
+    return max(versions, key=rank) if versions else None
+
+
+def checklists_for_schools(*, schools) -> dict[int, InstrumentVersion | None]:
+    """``checklist_for_school`` for each school (few distinct answers: memoised per office path and audience)."""
+    memo: dict[tuple[str, bool], InstrumentVersion | None] = {}
+    out = {}
+    for school in schools:
+        key = (school.region.path, school.is_kindergarten)
+        if key not in memo:
+            memo[key] = checklist_for_school(school=school)
+        out[school.pk] = memo[key]
+    return out
+
+
+# ---- coverage ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A school term: spring = February to July, autumn = September to January (next year).
+
+    August (summer holiday) belongs to the autumn term that starts in September, so a visit in
+    August counts for no term and the coverage page of August shows the coming term.
+    """
+
+    start: datetime.date
+    end: datetime.date
+    season: str  # "spring" | "autumn"
+    year: int  # the calendar year the term starts in
+
+
+def term_for(day: datetime.date) -> Term:
+    if 2 <= day.month <= 7:
+        return Term(datetime.date(day.year, 2, 1), datetime.date(day.year, 7, 31), "spring", day.year)
+    start_year = day.year - 1 if day.month == 1 else day.year
+    return Term(datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 1, 31), "autumn", start_year)
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+MONTHLY_FLOOR = 1  # 挂牌督导办法: "每月不得少于1次" (STANDARDS §0, §1.5)
+TERM_FLOOR = 2  # 教育督导条例 第十四条: "每学期不得少于2次" (STANDARDS §0, §5.2)
+
+
+@dataclass
+class CoverageRow:
+    school: School
+    month_visits: int
+    term_visits: int
+    zone: Zone | None
+    inspector: Inspector | None
+
+    @property
+    def missing_month(self) -> bool:
+        return self.month_visits < MONTHLY_FLOOR
+
+    @property
+    def below_term(self) -> bool:
+        return self.term_visits < TERM_FLOOR
+
+
+@dataclass
+class CoverageGroup:
+    key: object  # a Zone, an Inspector, or None
+    rows: list[CoverageRow] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[CoverageRow]:
+        return [r for r in self.rows if r.missing_month]
+
+    @property
+    def visited_count(self) -> int:
+        return len(self.rows) - len(self.missing)
+
+    @property
+    def below_term_count(self) -> int:
+        return sum(r.below_term for r in self.rows)
+
+
+@dataclass
+class Coverage:
+    month: datetime.date
+    month_end: datetime.date
+    term: Term
+    rows: list[CoverageRow]
+    by_zone: list[CoverageGroup]
+    by_inspector: list[CoverageGroup]
+
+    @property
+    def missing(self) -> list[CoverageRow]:
+        return [r for r in self.rows if r.missing_month]
+
+    @property
+    def below_term(self) -> list[CoverageRow]:
+        return [r for r in self.rows if r.below_term]
+
+    @property
+    def visited_count(self) -> int:
+        return len(self.rows) - len(self.missing)
+
+
+def can_see_coverage(user) -> bool:
+    """Office users, zone leaders and inspectors; not the schools themselves."""
+    return user.is_authenticated and user.has_perm("inspections.view_visit") and (
+        user.scope.is_office or user.has_perm("inspections.add_visit")
+    )
+
+
+def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int | None = None) -> Coverage:
+    """Submitted visits per school in ``month`` and in its term, grouped per zone and per inspector.
+
+    The schools are the active schools in the user's scope: an office its region's, a zone leader
+    the zone's, an inspector those listed to them. Zone and listed inspector are those of the end
+    of the month (or today for the current month). Three queries whatever the number of schools.
+    """
+    if not can_see_coverage(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    first, last = month_bounds(month or today)
+    term = term_for(first)
+    on = min(last, today) if first <= today else last
+    submitted = Q(visits__status=Visit.Status.SUBMITTED)
+    zone_of = (
+        ZoneMembership.objects.current(on).filter(school=OuterRef("pk"))  # scope: annotating schools read through for_user
+        .order_by("-valid_from").values("zone_id")[:1]
+    )
+    inspector_of = (
+        Listing.objects.current(on).filter(school=OuterRef("pk"))  # scope: annotating schools read through for_user
+        .order_by("-valid_from").values("inspector_id")[:1]
+    )
+    schools = (
+        School.objects.for_user(user, "view").filter(is_active=True)
+        .annotate(
+            month_visits=Count("visits", filter=submitted & Q(visits__date__range=(first, last))),
+            term_visits=Count("visits", filter=submitted & Q(visits__date__range=(term.start, term.end))),
+            zone_ref=Subquery(zone_of), inspector_ref=Subquery(inspector_of),
+        )
+        .select_related("region")
+        .order_by("sort_key", "code")
+    )
+    if zone_id:
+        schools = schools.filter(zone_ref=zone_id)
+    schools = list(schools)
+    zones = Zone.objects.for_user(user, "view").in_bulk({s.zone_ref for s in schools if s.zone_ref})
+    inspectors = Inspector.objects.for_user(user, "view").in_bulk({s.inspector_ref for s in schools if s.inspector_ref})
+    rows = [
+        CoverageRow(school=s, month_visits=s.month_visits, term_visits=s.term_visits,
+                    zone=zones.get(s.zone_ref), inspector=inspectors.get(s.inspector_ref))
+        for s in schools
+    ]
+    return Coverage(
+        month=first, month_end=last, term=term, rows=rows,
+        by_zone=_group(rows, lambda r: r.zone, lambda z: (z.office_id, z.number, z.pk)),
+        by_inspector=_group(rows, lambda r: r.inspector, lambda i: (i.sort_key, i.pk)),
+    )
+
+
+def _group(rows, key_of, order) -> list[CoverageGroup]:
+    groups: dict[object, CoverageGroup] = {}
+    for row in rows:
+        key = key_of(row)
+        groups.setdefault(key.pk if key else None, CoverageGroup(key=key)).rows.append(row)
+    known = sorted((g for k, g in groups.items() if k is not None), key=lambda g: order(g.key))
+    return known + ([groups[None]] if None in groups else [])
+
+
+def coverage_zone_choices(*, user):
+    return Zone.objects.for_user(user, "view").select_related("office").order_by("office__region__path", "number", "pk")
