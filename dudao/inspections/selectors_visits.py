@@ -119,8 +119,9 @@ def visit_answers(*, visit: Visit) -> list[dict]:
 def attachment_list(*, user):
     """Evidence files the user may open: those of the schools in scope, except the files of
     someone else's draft visit."""
-    visible_visit = Q(visit__isnull=True) | visit_visible_q(user, prefix="visit__")
-    return Attachment.objects.for_user(user, "view").filter(visible_visit).select_related("school")
+    qs = Attachment.objects.for_user(user, "view").select_related("school")
+    visible = visit_visible_q(user, prefix="visit__")
+    return qs.filter(Q(visit__isnull=True) | visible) if visible else qs  # Q() | x would be x alone
 
 
 def attachment_get(*, user, pk: int) -> Attachment:
