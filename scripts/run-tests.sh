@@ -20,7 +20,7 @@ run() {  # run NAME [ENV=VALUE...]: one pytest run; its output goes to the termi
     local name=$1; shift
     echo "==> $name: pytest ${xdist[*]} $*"
     local started=$SECONDS
-    env -u DATABASE_URL "${ENVIRONMENT[@]}" .venv/bin/python -m pytest -p no:cacheprovider "${xdist[@]}" "$@" 2>&1 | tee "$logdir/$name.log"
+    env -u DATABASE_URL "${ENVIRONMENT[@]}" .venv/bin/python -m pytest -p no:cacheprovider --tb=short "${xdist[@]}" "$@" 2>&1 | tee "$logdir/$name.log"
     local status=${PIPESTATUS[0]}
     echo "==> $name: exit status $status, $((SECONDS - started))s wall time" >>"$logdir/times"
     return "$status"
