@@ -15,6 +15,7 @@ from dudao.organizations.api import (
     ZoneMembershipViewSet,
     ZoneViewSet,
 )
+from dudao.plans.api import TaskViewSet, WorkPlanViewSet
 
 router = DefaultRouter()
 router.register("organizations/regions", RegionViewSet, basename="organizations-region")
@@ -26,6 +27,8 @@ router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-
 router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
 router.register("audit/events", AuditEventViewSet, basename="audit-auditevent")
 inspections_api.register(router)
+router.register("plans/workplans", WorkPlanViewSet, basename="plans-workplan")
+router.register("plans/tasks", TaskViewSet, basename="plans-task")
 
 
 class TokenView(ObtainAuthToken):

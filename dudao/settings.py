@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dudao.inspectors",
     "dudao.instruments",
     "dudao.inspections",
+    "dudao.plans",
     "dudao.monitoring",
     "dudao.reports",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inspectors/", include("dudao.inspectors.urls")),
     path("instruments/", include("dudao.instruments.urls")),
     path("inspections/", include("dudao.inspections.urls")),
+    path("plans/", include("dudao.plans.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),
     path("notifications/", include("dudao.notifications.urls")),
