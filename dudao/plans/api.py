@@ -1,0 +1,302 @@
+"""API of plans and tasks: the same services as the pages, transitions as ``POST …/{id}/{name}/``."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.plans import selectors, services
+from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
+from dudao.plans.models import PlanItem, Task, Term, WorkPlan, term_for
+
+# Actions whose capability the service checks itself: the router only needs the user to read the model.
+_SERVICE_CHECKED = {"submit", "approve", "return", "complete", "reopen", "prescribe", "completion"}
+
+
+class _ServiceCheckedMixin:
+    @property
+    def required_action(self):
+        return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
+
+
+# ---- plans -----------------------------------------------------------------------------------
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanItem
+        fields = ["month", "theme", "work_items"]
+
+
+class WorkPlanSerializer(ScopedModelSerializer):
+    items = PlanItemSerializer(many=True, read_only=True)
+    owner = serializers.CharField(source="owner_name", read_only=True)
+
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "office", "level", "zone", "inspector", "owner", "year", "term", "title", "summary",
+                  "status", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "created_by", "items"]
+        read_only_fields = fields
+
+
+class PlanItemInputSerializer(serializers.Serializer):
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    theme = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    work_items = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkPlanCreateInputSerializer(serializers.Serializer):
+    # a plain string checked below: a second enum of the same values would collide in the schema
+    level = serializers.CharField(help_text="office, zone or inspector (whose plan)")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    term = serializers.ChoiceField(choices=Term.choices)
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    office = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    zone = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    inspector = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    items = PlanItemInputSerializer(many=True, required=False)
+
+    def validate_level(self, value):
+        if value not in WorkPlan.Level.values:
+            raise serializers.ValidationError(f"One of {', '.join(WorkPlan.Level.values)}.")
+        return value
+
+
+class WorkPlanUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    items = PlanItemInputSerializer(many=True, required=False)
+
+
+class WorkPlanTransitionInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
+    """Work plans (工作计划) with their month tables. ``PATCH`` writes the table while the plan is a
+    draft or returned; ``POST …/submit/``, ``…/approve/`` and ``…/return/`` move it."""
+
+    model = WorkPlan
+    serializer_class = WorkPlanSerializer
+    filterset_class = WorkPlanFilterSet
+    select_related = selectors.PLAN_RELATED
+    prefetch_related = ("items",)
+    ordering_fields = ["year", "status", "submitted_at", "reviewed_at"]
+
+    def _out(self, plan, code=status.HTTP_200_OK):
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(WorkPlanSerializer(plan, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=WorkPlanCreateInputSerializer, responses=WorkPlanSerializer)
+    def create(self, request, *args, **kwargs):
+        data = WorkPlanCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        plan = services.workplan_create(
+            actor=request.user, level=v["level"], year=v["year"], term=v["term"], title=v["title"],
+            summary=v["summary"], office_id=v.get("office"), zone_id=v.get("zone"), inspector_id=v.get("inspector"),
+            items=[dict(row) for row in v.get("items", [])],
+        )
+        return self._out(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=WorkPlanUpdateInputSerializer, responses=WorkPlanSerializer)
+    def update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        data = WorkPlanUpdateInputSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.workplan_update_items(actor=request.user, workplan_id=plan.pk,
+                                       items=[dict(row) for row in v.get("items", [])],
+                                       title=v.get("title"), summary=v.get("summary"))
+        return self._out(plan)
+
+    @extend_schema(request=WorkPlanUpdateInputSerializer, responses=WorkPlanSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.workplan_delete(actor=request.user, instance=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _plan_transition(name):
+    def handler(self, request, pk=None):
+        plan = self.get_object()
+        data = WorkPlanTransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.WORKPLAN_TRANSITION_SERVICES[name](actor=request.user, workplan_id=plan.pk,
+                                                    comment=data.validated_data["comment"])
+        return self._out(plan)
+
+    # named before @action runs, so the router builds the route (see inspectors.api)
+    handler.__name__ = name
+    handler.__doc__ = f"Applies the {name!r} transition to the plan."
+    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return extend_schema(request=WorkPlanTransitionInputSerializer, responses=WorkPlanSerializer)(handler)
+
+
+for _name in services.WORKPLAN_TRANSITION_SERVICES:
+    setattr(WorkPlanViewSet, _name, _plan_transition(_name))
+
+
+# ---- tasks -----------------------------------------------------------------------------------
+
+class TaskSerializer(ScopedModelSerializer):
+    inspector_name = serializers.CharField(source="inspector.name", read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "office", "kind", "title", "description", "inspector", "inspector_name", "school", "zone",
+                  "due_date", "status", "overdue", "completed_on", "completed_at", "completion_note", "batch",
+                  "created_by"]
+        read_only_fields = fields
+
+
+class TaskCreateInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[Task.Kind.SELF_CHOSEN, Task.Kind.ROUTINE], default=Task.Kind.SELF_CHOSEN)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    due_date = serializers.DateField()
+    school = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class TaskPrescribeInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[Task.Kind.PRESCRIBED, Task.Kind.ROUTINE], default=Task.Kind.PRESCRIBED)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    due_date = serializers.DateField()
+    inspectors = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=False)
+    zone = serializers.IntegerField(required=False, min_value=1)
+    office = serializers.IntegerField(required=False, min_value=1)
+
+
+class TaskUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False)
+
+
+class TaskCompleteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TaskReopenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
+    """Tasks (常规/规定/自主任务). ``POST tasks/`` adds an inspector's own task; ``POST tasks/prescribe/``
+    gives one task to many inspectors; ``…/complete/`` and ``…/reopen/`` move a task."""
+
+    model = Task
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilterSet
+    select_related = selectors.TASK_RELATED
+    ordering_fields = ["due_date", "status", "completed_on"]
+
+    def _out(self, task, code=status.HTTP_200_OK):
+        task = self.get_queryset().get(pk=task.pk)
+        return Response(TaskSerializer(task, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=TaskCreateInputSerializer, responses=TaskSerializer)
+    def create(self, request, *args, **kwargs):
+        data = TaskCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        task = services.task_create_self(actor=request.user, kind=v["kind"], title=v["title"],
+                                         description=v["description"], due_date=v["due_date"],
+                                         school_id=v.get("school"))
+        return self._out(task, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TaskUpdateInputSerializer, responses=TaskSerializer)
+    def update(self, request, *args, **kwargs):
+        task = self.get_object()
+        self.check_change_scope(task)
+        data = TaskUpdateInputSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        for key, value in data.validated_data.items():
+            setattr(task, key, value)
+        services.task_update(actor=request.user, instance=task)
+        return self._out(task)
+
+    @extend_schema(request=TaskUpdateInputSerializer, responses=TaskSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.task_delete(actor=request.user, instance=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=TaskPrescribeInputSerializer, responses=TaskSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="prescribe")
+    def prescribe(self, request):
+        """Gives one task to the inspectors of a zone, to chosen inspectors, or to all of an office."""
+        data = TaskPrescribeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        tasks = services.task_prescribe(
+            actor=request.user, kind=v["kind"], title=v["title"], description=v["description"],
+            due_date=v["due_date"], inspector_ids=v.get("inspectors"), zone_id=v.get("zone"),
+            office_id=v.get("office"),
+        )
+        rows = self.get_queryset().filter(pk__in=[t.pk for t in tasks]).order_by("pk")
+        return Response(TaskSerializer(rows, many=True, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TaskCompleteInputSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"], url_path="complete")
+    def complete(self, request, pk=None):
+        """Records the task as done (on ``completed_on``, today by default) with a note."""
+        task = self.get_object()
+        data = TaskCompleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.task_complete(actor=request.user, task_id=task.pk, note=data.validated_data["note"],
+                               completed_on=data.validated_data["completed_on"])
+        return self._out(task)
+
+    @extend_schema(request=TaskReopenInputSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"], url_path="reopen")
+    def reopen(self, request, pk=None):
+        """Opens a done task again."""
+        task = self.get_object()
+        data = TaskReopenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.task_reopen(actor=request.user, task_id=task.pk, reason=data.validated_data["reason"])
+        return self._out(task)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="year of the period (default: the current term)"),
+                    OpenApiParameter("term", str, enum=Term.values, description="whole_year, spring or autumn"),
+                    OpenApiParameter("until", str, enum=["today", "end"],
+                                     description="count tasks due up to today (default) or in the whole period")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    @action(detail=False, methods=["get"], url_path="completion", filterset_class=None, pagination_class=None)
+    def completion(self, request):
+        """Completion per inspector and per zone of the tasks due in a term: total, done, on time, overdue, rates."""
+        year, term = term_for(timezone.localdate())
+        try:
+            year = int(request.query_params.get("year", year))
+        except ValueError:
+            raise serializers.ValidationError({"year": "Enter a year."})
+        term = request.query_params.get("term", term)
+        if term not in Term.values:
+            raise serializers.ValidationError({"term": f"One of {', '.join(Term.values)}."})
+        until = request.query_params.get("until", "today")
+        if until not in ("today", "end"):
+            raise serializers.ValidationError({"until": "today or end."})
+        start, end = selectors.completion_period(year, term, until)
+        data = selectors.task_completion(user=request.user, period=(start, end))
+        strip = ("sort",)
+        return Response({
+            "year": year, "term": term, "period": [start, end], "on": data["on"],
+            "inspectors": [{k: v for k, v in r.items() if k not in strip} for r in data["inspectors"]],
+            "zones": [{k: v for k, v in r.items() if k not in strip} for r in data["zones"]],
+            "total": data["total"],
+        })
+

@@ -1,0 +1,333 @@
+"""Work plans (工作计划) with their month-by-month themes (一月一主题), and inspectors' tasks.
+
+规程 Art. 2 (STANDARDS §1.6): a responsible inspector makes monthly, quarterly and annual plans from
+the office's annual arrangements and reports them to the office for review and filing
+(报教育督导部门审核备案). Offices, zones and inspectors each plan a year or a term; each plan has
+one row per month with a theme and its work items, like the plan tables of county offices.
+
+Tasks are routine (常规任务), prescribed by the office to many inspectors at once (规定任务), or
+self-chosen (自主任务). "Overdue" is derived from the due date, never stored.
+
+Who sees what (``for_user``):
+
+* plans: the office over its region subtree; school-bound users of the office (inspectors, zone
+  leaders) read the plans of their office once submitted, and their own drafts; they change only
+  the plans they author (their own inspector plan, their zone's plan);
+* tasks: the office over its region subtree; an inspector their own tasks; a zone leader also
+  reads the tasks of their zone. School liaisons and principals hold no plan or task permission.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.scope import ScopedModel, ScopedQuerySet, permission_name
+from dudao.core.workflow import Transition
+
+MONTHS = tuple(range(1, 13))
+
+
+class Term(models.TextChoices):
+    WHOLE_YEAR = "whole_year", _("Whole year")
+    SPRING = "spring", _("Spring term")
+    AUTUMN = "autumn", _("Autumn term")
+
+
+# The months a plan's table holds, in order. The spring term runs from February to the summer
+# holiday (七月); the autumn term from the August preparation of the new school year to January.
+TERM_MONTHS: dict[str, tuple[int, ...]] = {
+    Term.WHOLE_YEAR: MONTHS,
+    Term.SPRING: (2, 3, 4, 5, 6, 7),
+    Term.AUTUMN: (8, 9, 10, 11, 12, 1),
+}
+
+
+def term_for(on: datetime.date) -> tuple[int, str]:
+    """The (year, term) a date falls in: January belongs to the autumn term of the year before."""
+    if on.month == 1:
+        return on.year - 1, Term.AUTUMN
+    if on.month <= 7:
+        return on.year, Term.SPRING
+    return on.year, Term.AUTUMN
+
+
+def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a plan's period."""
+    if term == Term.SPRING:
+        return datetime.date(year, 2, 1), datetime.date(year, 7, 31)
+    if term == Term.AUTUMN:
+        return datetime.date(year, 8, 1), datetime.date(year + 1, 1, 31)
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _office_paths_q(lookup: str, paths) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
+
+
+class _OwnScopeQuerySet(ScopedQuerySet):
+    """``for_user`` with the capability check of ``ScopedQuerySet`` and a model-specific row rule."""
+
+    def for_user(self, user, action: str = "view"):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        scope = user.scope
+        if scope.unrestricted:
+            return self
+        return self.filter(self.scope_q(user, scope, action))
+
+    def scope_q(self, user, scope, action: str) -> Q:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class WorkPlanQuerySet(_OwnScopeQuerySet):
+    def scope_q(self, user, scope, action: str) -> Q:
+        region = self.model.scope_region
+        q = _office_paths_q(region, scope.office_paths)
+        if action == "delete":
+            return q
+        authored = Q(level=WorkPlan.Level.INSPECTOR, inspector__user=user)
+        if scope.zone_ids:
+            authored |= Q(level=WorkPlan.Level.ZONE, zone_id__in=sorted(scope.zone_ids))
+        if action == "view":
+            # the office's plans once submitted, read-only, for the inspectors of the office
+            q |= _office_paths_q(region, scope.reference_paths) & ~Q(status=WorkPlan.Status.DRAFT)
+        return q | authored
+
+
+class WorkPlan(ScopedModel):
+    """Plans a year or a term of an office, a zone or an inspector, month by month (一月一主题)."""
+
+    class Level(models.TextChoices):
+        OFFICE = "office", _("Office")
+        ZONE = "zone", _("Zone")
+        INSPECTOR = "inspector", _("Inspector")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved and filed")
+        RETURNED = "returned", _("Returned")
+
+    TRANSITIONS = {
+        "submit": Transition({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "plans.submit_workplan"),
+        "approve": Transition({Status.SUBMITTED}, Status.APPROVED, "plans.review_workplan"),
+        "return": Transition({Status.SUBMITTED}, Status.RETURNED, "plans.review_workplan"),
+    }
+
+    Term = Term
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="work_plans",
+                               verbose_name=_("office"))
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    zone = models.ForeignKey("organizations.Zone", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="work_plans", verbose_name=_("zone"))
+    inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="work_plans", verbose_name=_("inspector"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    term = models.CharField(_("term"), max_length=12, choices=Term.choices, default=Term.WHOLE_YEAR)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("guiding ideas and goals"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("written by"))
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    objects = WorkPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["-year", "-pk"]
+        permissions = [
+            ("submit_workplan", "Can submit a work plan for review"),
+            ("review_workplan", "Can approve or return a work plan (审核备案)"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="plans_workplan_owner_matches_level",
+                condition=(
+                    Q(level="office", zone__isnull=True, inspector__isnull=True)
+                    | Q(level="zone", zone__isnull=False, inspector__isnull=True)
+                    | Q(level="inspector", inspector__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(fields=["office", "year", "term"], condition=Q(level="office"),
+                                    name="plans_workplan_one_per_office_period"),
+            models.UniqueConstraint(fields=["zone", "year", "term"], condition=Q(level="zone"),
+                                    name="plans_workplan_one_per_zone_period"),
+            models.UniqueConstraint(fields=["inspector", "year", "term"], condition=Q(level="inspector"),
+                                    name="plans_workplan_one_per_inspector_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:workplan_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.office.region.path, None
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        return TERM_MONTHS[self.term]
+
+    @property
+    def owner_name(self) -> str:
+        """Whose plan it is: the inspector, the zone or the office."""
+        if self.level == self.Level.INSPECTOR:
+            return str(self.inspector)
+        if self.level == self.Level.ZONE:
+            return str(self.zone)
+        return str(self.office)
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        return term_dates(self.year, self.term)
+
+    @property
+    def is_editable(self) -> bool:
+        """The month table can be changed only before it is submitted or after it was returned."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class PlanItem(models.Model):
+    """One month of a plan: its theme (一月一主题) and the work items planned for it."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan"))
+    month = models.PositiveSmallIntegerField(_("month"), choices=[(m, m) for m in MONTHS])
+    theme = models.CharField(_("theme"), max_length=100, blank=True)
+    work_items = models.TextField(_("work items"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("month of a plan")
+        verbose_name_plural = _("months of a plan")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "month"], name="plans_planitem_one_per_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plans_planitem_month_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month}: {self.theme}"
+
+    @property
+    def work_lines(self) -> list[str]:
+        return [line.strip() for line in self.work_items.splitlines() if line.strip()]
+
+
+class TaskQuerySet(_OwnScopeQuerySet):
+    def scope_q(self, user, scope, action: str) -> Q:
+        q = _office_paths_q(self.model.scope_region, scope.office_paths)
+        if action == "delete":
+            return q
+        q |= Q(inspector__user=user)
+        if action == "view" and scope.zone_ids:
+            q |= Q(zone_id__in=sorted(scope.zone_ids))
+        return q
+
+    def open(self):
+        return self.filter(status=Task.Status.OPEN)
+
+    def overdue(self, on: datetime.date | None = None):
+        """Open tasks past their due date: derived from the date, never stored."""
+        return self.filter(status=Task.Status.OPEN, due_date__lt=on or timezone.localdate())
+
+
+class Task(ScopedModel):
+    """Gives an inspector a piece of work with a due date: routine, prescribed or self-chosen."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("Routine")
+        PRESCRIBED = "prescribed", _("Prescribed")
+        SELF_CHOSEN = "self_chosen", _("Self-chosen")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    TRANSITIONS = {
+        "complete": Transition({Status.OPEN}, Status.DONE, "plans.complete_task"),
+        "reopen": Transition({Status.DONE}, Status.OPEN, "plans.complete_task"),
+    }
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="tasks",
+                               verbose_name=_("office"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, related_name="tasks",
+                                  verbose_name=_("inspector"))
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="tasks", verbose_name=_("school"))
+    zone = models.ForeignKey("organizations.Zone", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="tasks", verbose_name=_("zone"),
+                             help_text=_("The zone the task counts for, fixed when the task is given."))
+    due_date = models.DateField(_("due date"), db_index=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completion recorded"), null=True, blank=True)
+    completion_note = models.TextField(_("completion note"), blank=True)
+    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True,
+                             help_text=_("Groups the copies of one task given to many inspectors."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("given by"))
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_date", "pk"]
+        permissions = [
+            ("prescribe_task", "Can prescribe a task to inspectors"),
+            ("complete_task", "Can complete or reopen a task"),
+        ]
+        indexes = [models.Index(fields=["inspector", "due_date"], name="plans_task_inspector_due")]
+        constraints = [
+            models.CheckConstraint(
+                name="plans_task_done_has_date",
+                condition=Q(status="open") | Q(completed_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:task_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.office.region.path, None
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.status == self.Status.OPEN and self.due_date < (on or timezone.localdate())
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    @property
+    def done_on_time(self) -> bool:
+        return self.status == self.Status.DONE and self.completed_on is not None and self.completed_on <= self.due_date

@@ -1,0 +1,133 @@
+"""Scoped reads of plans and tasks shared by pages, API, exports and the completion table."""
+
+import datetime
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from dudao.inspectors.models import Inspector, Listing
+from dudao.organizations.models import ZoneMembership
+from dudao.plans.models import PlanItem, Task, WorkPlan, term_dates
+
+PLAN_RELATED = ("office", "zone", "inspector", "created_by", "reviewed_by")
+TASK_RELATED = ("office", "inspector", "school", "zone")
+
+
+def workplan_list(*, user):
+    """Plans the user may see, with what the list shows."""
+    return WorkPlan.objects.for_user(user).select_related(*PLAN_RELATED)
+
+
+def workplan_get(*, user, pk: int) -> WorkPlan:
+    """One plan in the user's scope (``DoesNotExist`` otherwise, i.e. 404)."""
+    return WorkPlan.objects.for_user(user).select_related("office__region", *PLAN_RELATED).get(pk=pk)
+
+
+def workplan_items(*, user, plan: WorkPlan) -> list[PlanItem]:
+    """The month table of a plan the user may see, in the plan's month order."""
+    if not WorkPlan.objects.for_user(user).filter(pk=plan.pk).exists():
+        return []
+    return list(PlanItem.objects.filter(plan=plan).order_by("position", "month"))  # scope: the plan above
+
+
+def workplan_may_author(*, user, plan: WorkPlan) -> bool:
+    """Whether ``user`` writes this plan: fills its month table and submits it.
+
+    An inspector's plan is written by the inspector; the office writes it on their behalf only
+    when the inspector has no login account (a paper plan typed in). Zone plans are written by
+    the zone's leader or the office; office plans by the office.
+    """
+    if not WorkPlan.objects.for_user(user, "change").filter(pk=plan.pk).exists():
+        return False
+    if plan.level != WorkPlan.Level.INSPECTOR:
+        return True
+    owner = plan.inspector.user_id
+    return owner == user.pk or (owner is None and user.scope.is_office)
+
+
+def workplan_may_review(*, user, plan: WorkPlan) -> bool:
+    """Whether ``user`` reviews this plan (审核备案): the plan's own office, with the permission."""
+    if not user.has_perm("plans.review_workplan"):
+        return False
+    if user.scope.unrestricted:
+        return True
+    return plan.office_id in user.scope.office_ids and user.scope.is_office
+
+
+def task_list(*, user):
+    """Tasks the user may see: the office's in its region, an inspector's own, a zone leader's zone."""
+    return Task.objects.for_user(user).select_related(*TASK_RELATED)
+
+
+def inspectors_by_zone(*, user, zone_ids=None, on: datetime.date | None = None) -> dict[int, set[int]]:
+    """The inspectors of each zone now: those listed (挂牌) at a school that is in the zone now."""
+    on = on or timezone.localdate()
+    memberships = ZoneMembership.objects.for_user(user).current(on)
+    if zone_ids is not None:
+        memberships = memberships.filter(zone_id__in=list(zone_ids))
+    zone_of_school = dict(memberships.values_list("school_id", "zone_id"))
+    listings = (
+        Listing.objects.for_user(user).current(on)
+        .filter(school_id__in=list(zone_of_school), inspector__status=Inspector.Status.ACTIVE)
+        .values_list("inspector_id", "school_id")
+    )
+    out: dict[int, set[int]] = {}
+    for inspector_id, school_id in listings:
+        out.setdefault(zone_of_school[school_id], set()).add(inspector_id)
+    return out
+
+
+def completion_period(year: int, term: str, until: str = "today",
+                      on: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The due dates a completion table counts: the term's, cut at ``on`` (today) unless ``until="end"``.
+
+    Counting only the tasks due so far keeps a running term's rate from being dragged down by
+    tasks that are not due yet.
+    """
+    start, end = term_dates(year, term)
+    if until == "today":
+        end = min(end, on or timezone.localdate())
+    return start, end
+
+
+def _rate(part: int, total: int) -> float | None:
+    return round(100 * part / total, 1) if total else None
+
+
+def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None = None,
+                    on: datetime.date | None = None) -> dict:
+    """Completion per inspector and per zone of the tasks due in ``period`` (all tasks when None).
+
+    Each row holds ``total``, ``done``, ``on_time`` (done no later than the due date),
+    ``overdue`` (open past the due date on ``on``) and the rates in per cent. Two grouped queries,
+    whatever the number of inspectors.
+    """
+    on = on or timezone.localdate()
+    tasks = Task.objects.for_user(user)
+    if period is not None:
+        tasks = tasks.filter(due_date__gte=period[0], due_date__lte=period[1])
+    done = Q(status=Task.Status.DONE)
+    counts = {
+        "total": Count("pk"),
+        "done": Count("pk", filter=done),
+        "on_time": Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
+        "overdue": Count("pk", filter=Q(status=Task.Status.OPEN, due_date__lt=on)),
+    }
+
+    def rows(group, name_field, sort_field):
+        out = []
+        for row in tasks.order_by().values(group, name_field, sort_field).annotate(**counts):
+            out.append({
+                "id": row[group], "name": row[name_field] or "", "sort": row[sort_field],
+                **{k: row[k] for k in counts},
+                "rate": _rate(row["done"], row["total"]), "on_time_rate": _rate(row["on_time"], row["total"]),
+            })
+        # rows without a zone last; then the zones' own order, inspectors by pinyin
+        return sorted(out, key=lambda r: (r["id"] is None, r["sort"] if r["sort"] is not None else 0, r["id"] or 0))
+
+    by_inspector = rows("inspector_id", "inspector__name", "inspector__sort_key")
+    by_zone = rows("zone_id", "zone__name", "zone__number")
+    total = {k: sum(r[k] for r in by_inspector) for k in counts}
+    total.update(rate=_rate(total["done"], total["total"]), on_time_rate=_rate(total["on_time"], total["total"]))
+    return {"inspectors": by_inspector, "zones": by_zone, "total": total, "period": period, "on": on}
+

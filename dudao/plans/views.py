@@ -1,0 +1,410 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, View
+
+from dudao.core.tables import Column
+from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ScopedMixin, ScopedTemplateView
+from dudao.core.workflow import TransitionNotAllowed
+from dudao.inspectors.models import Inspector
+from dudao.jobs.exports import ExportableListView as ObjectListView
+from dudao.plans import selectors, services
+from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
+from dudao.plans.forms import (
+    CompletionPeriodForm,
+    TaskCompleteForm,
+    TaskEditForm,
+    TaskPrescribeForm,
+    TaskSelfForm,
+    WorkPlanCreateForm,
+    WorkPlanItemsForm,
+)
+from dudao.plans.models import Task, Term, WorkPlan, term_for
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _owner(plan):
+    return plan.owner_name
+
+
+_owner.__name__ = "owner"
+
+
+def _reviewer(plan):
+    return str(plan.reviewed_by) if plan.reviewed_by_id else ""
+
+
+_reviewer.__name__ = "reviewed_by"
+
+
+# ---- plans -----------------------------------------------------------------------------------
+
+class WorkPlanListView(ObjectListView):
+    model = WorkPlan
+    filterset_class = WorkPlanFilterSet
+    default_ordering = ("-year", "level", "pk")
+    add_url_name = "plans:workplan_add"
+    title = gettext_lazy("Work plans")
+    columns = [
+        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        Column("level", gettext_lazy("Level"), order_by="level"),
+        Column(_owner, gettext_lazy("Whose plan")),
+        Column("year", gettext_lazy("Year"), order_by="year"),
+        Column("term", gettext_lazy("Period"), order_by="term"),
+        Column("status", gettext_lazy("Status"), order_by="status"),
+        Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
+        Column(_reviewer, gettext_lazy("Reviewed by")),
+        Column("reviewed_at", gettext_lazy("Reviewed"), order_by="reviewed_at"),
+    ]
+
+    def get_queryset(self):
+        return selectors.workplan_list(user=self.request.user)
+
+
+class WorkPlanDetailView(ObjectDetailView):
+    model = WorkPlan
+    template_name = "plans/workplan_detail.html"
+    select_related = ("office__region", "zone", "inspector", "created_by", "reviewed_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan, user = self.object, self.request.user
+        may_author = selectors.workplan_may_author(user=user, plan=plan)
+        may_review = selectors.workplan_may_review(user=user, plan=plan)
+        transitions = []
+        if may_author and plan.status in WorkPlan.TRANSITIONS["submit"].sources and user.has_perm(
+                WorkPlan.TRANSITIONS["submit"].permission):
+            transitions.append("submit")
+        if may_review and plan.status == WorkPlan.Status.SUBMITTED:
+            transitions += ["approve", "return"]
+        ctx.update({
+            "title": plan.title,
+            "items": [(item, MONTHS[item.month]) for item in selectors.workplan_items(user=user, plan=plan)],
+            "transitions": transitions,
+            "can_edit": may_author and plan.is_editable,
+            "can_delete": ctx["can_delete"] and plan.status != WorkPlan.Status.APPROVED
+            and WorkPlan.objects.for_user(user, "delete").filter(pk=plan.pk).exists(),
+        })
+        return ctx
+
+
+class WorkPlanCreateView(ScopedMixin, FormView):
+    """Starts a plan; the month table is filled in on the next page."""
+
+    model = WorkPlan
+    form_class = WorkPlanCreateForm
+    template_name = "plans/workplan_form.html"
+    extra_context = {"title": gettext_lazy("New work plan")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_perm("add")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            plan = services.workplan_create(
+                actor=self.request.user, level=data["level"], year=data["year"], term=data["term"],
+                title=data["title"], summary=data["summary"],
+                office_id=data["office"].pk if data.get("office") else None,
+                zone_id=data["zone"].pk if data.get("zone") and data["level"] == WorkPlan.Level.ZONE else None,
+                inspector_id=data["inspector"].pk if data.get("inspector") else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Plan started: fill in the month table."))
+        return HttpResponseRedirect(reverse("plans:workplan_edit", args=[plan.pk]))
+
+
+class WorkPlanEditView(ScopedMixin, FormView):
+    """The month-table editor: one row per month, a theme and the work items (一月一主题)."""
+
+    model = WorkPlan
+    form_class = WorkPlanItemsForm
+    template_name = "plans/workplan_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.plan = self.get_object()
+            if not selectors.workplan_may_author(user=request.user, plan=self.plan):
+                raise PermissionDenied
+            if not self.plan.is_editable:
+                raise TransitionNotAllowed(_("Only a draft or a returned plan can be changed."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        items = selectors.workplan_items(user=self.request.user, plan=self.plan)
+        return {**super().get_form_kwargs(), "plan": self.plan, "items": items}
+
+    def form_valid(self, form):
+        user = self.request.user
+        try:
+            services.workplan_update_items(actor=user, workplan_id=self.plan.pk, items=form.items(),
+                                           title=form.cleaned_data["title"], summary=form.cleaned_data["summary"])
+            if "submit" in self.request.POST:
+                services.workplan_submit(actor=user, workplan_id=self.plan.pk)
+                messages.success(self.request, _("Plan submitted to the office for review."))
+            else:
+                messages.success(self.request, _("Saved."))
+        except ValidationError as error:
+            messages.error(self.request, _errors(error))
+        return HttpResponseRedirect(self.plan.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"object": self.plan, "title": _("Edit {name}").format(name=self.plan.title)})
+        return ctx
+
+
+class WorkPlanTransitionView(ScopedMixin, View):
+    """POST: submit, approve or return (the comment is required to return)."""
+
+    model = WorkPlan
+
+    def post(self, request, pk, name):
+        service = services.WORKPLAN_TRANSITION_SERVICES.get(name)
+        if service is None:
+            raise Http404
+        plan = self.get_object()  # 404 when out of scope
+        comment = request.POST.get("comment", "")[:2000]
+        try:
+            service(actor=request.user, workplan_id=plan.pk, comment=comment)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("Done."))
+        return HttpResponseRedirect(plan.get_absolute_url())
+
+
+class WorkPlanDeleteView(ObjectDeleteView):
+    model = WorkPlan
+    service = services.workplan_delete
+    success_url = "/plans/"
+
+
+# ---- tasks -----------------------------------------------------------------------------------
+
+def _overdue(task):
+    return task.overdue
+
+
+_overdue.__name__ = "overdue"
+
+
+class TaskListView(ObjectListView):
+    model = Task
+    filterset_class = TaskFilterSet
+    template_name = "plans/task_list.html"
+    default_ordering = ("-status", "due_date", "pk")
+    title = gettext_lazy("Tasks")
+    columns = [
+        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        Column("kind", gettext_lazy("Kind"), order_by="kind"),
+        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
+        Column("school.name", gettext_lazy("School")),
+        Column("zone.name", gettext_lazy("Zone"), order_by="zone__number"),
+        Column("due_date", gettext_lazy("Due date"), order_by="due_date"),
+        Column("status", gettext_lazy("Status"), order_by="status"),
+        Column(_overdue, gettext_lazy("Overdue")),
+        Column("completed_on", gettext_lazy("Completed on"), order_by="completed_on"),
+    ]
+
+    def get_queryset(self):
+        return selectors.task_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["can_prescribe"] = user.has_perm("plans.prescribe_task")
+        ctx["can_add_own"] = user.has_perm("plans.add_task") and Inspector.objects.for_user(user).filter(
+            user=user).exists()
+        batch = self.filterset.form.cleaned_data.get("batch") if self.filterset.is_bound and self.filterset.is_valid() else None
+        if batch and user.scope.is_office:
+            ctx["batch_stats"] = selectors.task_list(user=user).filter(batch=batch).aggregate(
+                total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
+        return ctx
+
+
+class TaskDetailView(ObjectDetailView):
+    model = Task
+    template_name = "plans/task_detail.html"
+    select_related = ("office__region", "inspector", "school", "zone", "created_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        task, user = self.object, self.request.user
+        transitions = [name for name, t in Task.TRANSITIONS.items()
+                       if ctx["can_change"] and task.status in t.sources and user.has_perm(t.permission)]
+        ctx.update({
+            "title": task.title,
+            "transitions": transitions,
+            "complete_form": TaskCompleteForm(initial={"completed_on": timezone.localdate()}),
+            "can_edit": ctx["can_change"] and (task.kind == Task.Kind.SELF_CHOSEN or user.has_perm("plans.prescribe_task")),
+            "can_delete": user.has_perm("plans.delete_task")
+            and Task.objects.for_user(user, "delete").filter(pk=task.pk).exists(),
+        })
+        if task.batch and user.scope.is_office:
+            ctx["batch_stats"] = selectors.task_list(user=user).filter(batch=task.batch).aggregate(
+                total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
+        return ctx
+
+
+class TaskCreateView(ScopedMixin, FormView):
+    """An inspector adds a task of their own (自主任务)."""
+
+    model = Task
+    form_class = TaskSelfForm
+    template_name = "plans/task_form.html"
+    extra_context = {"title": gettext_lazy("New task of my own")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_perm("add")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            task = services.task_create_self(
+                actor=self.request.user, kind=data["kind"], title=data["title"], description=data["description"],
+                due_date=data["due_date"], school_id=data["school"].pk if data["school"] else None,
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(task.get_absolute_url())
+
+
+class TaskPrescribeView(ScopedMixin, FormView):
+    """The office gives a task to the inspectors of a zone, to chosen inspectors or to all (规定任务)."""
+
+    model = Task
+    form_class = TaskPrescribeForm
+    template_name = "plans/task_prescribe.html"
+    extra_context = {"title": gettext_lazy("Prescribe a task")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("plans.prescribe_task"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        sizes = selectors.inspectors_by_zone(user=self.request.user)
+        return {**super().get_form_kwargs(), "user": self.request.user, "zone_sizes": sizes}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            tasks = services.task_prescribe(
+                actor=self.request.user, kind=data["kind"], title=data["title"], description=data["description"],
+                due_date=data["due_date"], **form.target_kwargs(),
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Task given to {n} inspectors.").format(n=len(tasks)))
+        return HttpResponseRedirect(reverse("plans:task_list") + f"?batch={tasks[0].batch}")
+
+
+class TaskEditView(ObjectEditView):
+    model = Task
+    form_class = TaskEditForm
+    service = services.task_update
+
+
+class TaskDeleteView(ObjectDeleteView):
+    model = Task
+    service = services.task_delete
+    success_url = "/plans/tasks/"
+
+
+class TaskTransitionView(ScopedMixin, View):
+    """POST: complete a task (with a note and the date it was done) or reopen it."""
+
+    model = Task
+
+    def post(self, request, pk, name):
+        if name not in services.TASK_TRANSITION_SERVICES:
+            raise Http404
+        task = self.get_object()  # 404 when out of scope
+        try:
+            if name == "complete":
+                form = TaskCompleteForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors.as_text())
+                services.task_complete(actor=request.user, task_id=task.pk, note=form.cleaned_data["note"],
+                                       completed_on=form.cleaned_data["completed_on"])
+            else:
+                services.task_reopen(actor=request.user, task_id=task.pk, reason=request.POST.get("reason", "")[:500])
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("Done."))
+        return HttpResponseRedirect(task.get_absolute_url())
+
+
+class TaskCompletionView(ScopedTemplateView):
+    """Completion rates per inspector and per zone for a term (tasks done, done on time, overdue)."""
+
+    template_name = "plans/task_completion.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("plans.view_task"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        year, term = term_for(today)
+        until = "today"
+        form = CompletionPeriodForm(self.request.GET or None, initial={"year": year, "term": term, "until": until})
+        if form.is_bound and form.is_valid():
+            year = form.cleaned_data["year"] or year
+            term = form.cleaned_data["term"] or term
+            until = form.cleaned_data["until"] or until
+        period = selectors.completion_period(year, term, until, today)
+        data = selectors.task_completion(user=self.request.user, period=period)
+        names = [row["name"] for row in data["inspectors"]]
+        ctx.update({
+            "title": _("Task completion"), "form": form, "data": data, "year": year,
+            "term_label": Term(term).label, "period": period,
+            "chart": {
+                "tooltip": {"trigger": "axis"},
+                "legend": {"top": 0, "data": [_("Completion rate"), _("On time")]},
+                "grid": {"left": 48, "right": 16, "top": 36, "bottom": 64},
+                "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 30 if len(names) > 6 else 0}},
+                "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+                "series": [
+                    {"name": _("Completion rate"), "type": "bar", "data": [r["rate"] or 0 for r in data["inspectors"]]},
+                    {"name": _("On time"), "type": "bar", "data": [r["on_time_rate"] or 0 for r in data["inspectors"]]},
+                ],
+            },
+            "zone_chart": {
+                "tooltip": {"trigger": "axis"},
+                "grid": {"left": 48, "right": 16, "top": 16, "bottom": 40},
+                "xAxis": {"type": "category", "data": [r["name"] or _("No zone") for r in data["zones"]]},
+                "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+                "series": [{"name": _("Completion rate"), "type": "bar",
+                            "data": [r["rate"] or 0 for r in data["zones"]]}],
+            },
+        })
+        return ctx
