@@ -265,6 +265,7 @@ class Recheck(models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("checked by"))
     closed = models.BooleanField(_("closed the notice"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("re-check")
@@ -289,6 +290,7 @@ class Escalation(models.Model):
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("escalation")
@@ -362,3 +364,53 @@ class DeadlinePolicy(ScopedModel):
 
     def audit_scope(self):
         return self.office.region.path, None
+
+
+class RectificationSequence(ScopedModel):
+    """Counts an office's rectification notices per year, for document numbers such as 甲督整〔2026〕3号."""
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("office"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("notice number sequence")
+        verbose_name_plural = _("notice number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year"], name="inspections_rectificationsequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.year}: {self.last}"
+
+
+class OverdueAlert(models.Model):
+    """Records that the zone leaders and the office were told a notice is overdue, once per episode.
+
+    An episode is one deadline and the number of answers the school had given when it ran out:
+    answering ends an episode; a notice returned after its deadline, or given a new deadline,
+    starts another. The unique constraint makes ``dudao escalate_overdue`` safe to run again.
+    """
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="overdue_alerts",
+                                      verbose_name=_("rectification notice"))
+    deadline = models.DateField(_("deadline"))
+    answers = models.PositiveIntegerField(_("answers given before"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("overdue alert")
+        verbose_name_plural = _("overdue alerts")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["rectification", "deadline", "answers"],
+                                    name="inspections_overduealert_once_per_episode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rectification} {self.deadline}"
