@@ -12,6 +12,8 @@ MENU = [
     ("inspectors:listing_list", _("Listings"), "ti-link", "inspectors.view_listing"),
     ("inspections:visit_list", _("Visits"), "ti-clipboard-check", "inspections.view_visit"),
     ("inspections:coverage", _("Coverage"), "ti-calendar-check", "inspections.view_visit"),
+    ("inspections:rectification_list", _("Rectifications"), "ti-clipboard-list", "inspections.view_rectification"),
+    ("inspections:overdue_list", _("Overdue"), "ti-alarm", "inspections.escalate_rectification"),
     ("plans:workplan_list", _("Plans"), "ti-calendar", "plans.view_workplan"),
     ("plans:task_list", _("Tasks"), "ti-checkbox", "plans.view_task"),
     ("accounts:membership_list", _("Accounts"), "ti-users", "accounts.view_membership"),

@@ -1,0 +1,180 @@
+"""Forms of the rectification loop. They parse input for the services and never hold ``status``."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dudao.inspections.models import Escalation, Recheck, Severity, Visit
+from dudao.inspections.services.attachments import validate_upload
+from dudao.inspections.services.findings import finding_item_choices
+from dudao.organizations.models import School
+
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.docx,.xlsx"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files at once; each is checked like the store checks it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = [single(d, initial) for d in data] if isinstance(data, (list, tuple)) else (
+            [single(data, initial)] if data else [])
+        files = [f for f in files if f]
+        errors = []
+        for f in files:
+            try:
+                validate_upload(f)
+            except ValidationError as exc:
+                errors += exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class StyledForm(forms.Form):
+    """Adds Tabler classes to every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def add_service_errors(self, exc: ValidationError, mapping: dict | None = None) -> None:
+        """Shows a service's ``ValidationError`` on the matching fields (else above the form)."""
+        mapping = mapping or {}
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, messages in exc.message_dict.items():
+            field = mapping.get(field, field)
+            self.add_error(field if field in self.fields else None, messages)
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FindingForm(StyledForm):
+    """A problem found at a school; with a visit, the items offered are those of its checklist."""
+
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
+    visit = forms.ModelChoiceField(queryset=Visit.objects.none(), required=False, label=_("Visit"),
+                                   widget=forms.HiddenInput)
+    item = forms.ModelChoiceField(queryset=None, required=False, label=_("Checklist item"))
+    item_code = forms.CharField(label=_("Item code"), required=False, max_length=32,
+                                help_text=_("Filled in from the item when left empty."))
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.GENERAL, label=_("Severity"))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    found_on = forms.DateField(label=_("Found on"), widget=_date_input())
+    files = MultipleFileField(label=_("Evidence files"),
+                              help_text=_("Photos (JPEG, PNG, WebP), PDF, Word or Excel files, up to 20 MB each."))
+
+    def __init__(self, *args, user, visit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.for_user(user).order_by("sort_key")
+        self.fields["visit"].queryset = Visit.objects.for_user(user)
+        self.fields["item"].queryset = finding_item_choices(user=user, visit=visit).order_by(
+            "version__instrument__name", "position")
+        self.fields["item"].label_from_instance = lambda item: f"{item.code}. {item.text}"
+        self.fields["found_on"].initial = visit.date if visit is not None else timezone.localdate()
+        if visit is not None:
+            self.fields["visit"].initial = visit.pk
+            self.fields["school"].initial = visit.school_id
+            self.fields["school"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        visit = data.get("visit")
+        if visit is not None:
+            data["school"] = visit.school
+        return data
+
+
+class RectificationIssueForm(StyledForm):
+    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 4}),
+                                   help_text=_("What the school must rectify, and how to report it."))
+    issued_on = forms.DateField(label=_("Issued on"), widget=_date_input())
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=_date_input())
+    number = forms.CharField(label=_("Notice number"), required=False, max_length=64,
+                             help_text=_("Leave empty for the office's next number."))
+
+    def __init__(self, *args, default_deadline=None, default_days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].initial = timezone.localdate()
+        self.fields["deadline"].initial = default_deadline
+        if default_days is not None:
+            self.fields["deadline"].help_text = _(
+                "Empty: the office's default for this severity, {days} days after the issue date.").format(
+                days=default_days)
+
+
+class RectificationSubmitForm(StyledForm):
+    measures = forms.CharField(label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 5}))
+    files = MultipleFileField(label=_("Evidence files"),
+                              help_text=_("Photos (JPEG, PNG, WebP), PDF, Word or Excel files, up to 20 MB each."))
+
+
+class RectificationReturnForm(StyledForm):
+    result = forms.ChoiceField(
+        label=_("Result of the re-check"),
+        choices=[(v, label) for v, label in Recheck.Result.choices if v != Recheck.Result.RECTIFIED],
+    )
+    remarks = forms.CharField(label=_("Reasons for returning"), widget=forms.Textarea(attrs={"rows": 3}))
+    checked_on = forms.DateField(label=_("Checked on"), required=False, widget=_date_input())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].initial = timezone.localdate()
+
+
+class RectificationCloseForm(StyledForm):
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    checked_on = forms.DateField(label=_("Checked on"), required=False, widget=_date_input())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].initial = timezone.localdate()
+
+
+class EscalationForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Escalation.Kind.choices)
+    date = forms.DateField(label=_("Date"), required=False, widget=_date_input())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+TRANSITION_FORMS = {
+    "submit": RectificationSubmitForm,
+    "return": RectificationReturnForm,
+    "close": RectificationCloseForm,
+}
+
+
+class DeadlinePolicyForm(StyledForm):
+    """One number of days per severity for an office."""
+
+    def __init__(self, *args, policies, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in policies:
+            self.fields[row["severity"]] = forms.IntegerField(
+                label=row["label"], min_value=1, max_value=365, initial=row["days"],
+                help_text=_("Default without a setting: {days} days.").format(days=row["default"]),
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+            )

@@ -1,0 +1,401 @@
+"""Pages of the rectification loop: findings, notices, the school's answers, re-checks, escalation,
+the overdue list and the office's deadline settings. Thin: forms parse, services write,
+selectors read; 404 out of scope, 403 without permission, 409 in the wrong state."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from dudao.core.tables import Column
+from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.inspections import selectors_rectifications as selectors
+from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
+from dudao.inspections.forms_rectifications import (
+    TRANSITION_FORMS,
+    DeadlinePolicyForm,
+    EscalationForm,
+    FindingForm,
+    RectificationIssueForm,
+)
+from dudao.inspections.models import DeadlinePolicy, Finding, Rectification, RectificationQuerySet, Visit
+from dudao.inspections.services import findings as finding_services
+from dudao.inspections.services import rectifications as services
+from dudao.jobs.exports import ExportableListView
+from dudao.organizations.models import Office
+
+
+def _overdue_badge(rectification):
+    if getattr(rectification, "overdue", False):
+        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
+    return ""
+
+
+def _overdue_text(rectification):
+    return _("Yes") if getattr(rectification, "overdue", False) else _("No")
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _finding_description(finding):
+    return _short(finding.description)
+
+
+def _notice_requirements(rectification):
+    return _short(rectification.requirements)
+
+
+def _notice_status(finding):
+    status = getattr(finding, "notice_status", None)
+    return Rectification.Status(status).label if status else ""
+
+
+# ---- findings ----------------------------------------------------------------------------------
+
+class FindingListView(ExportableListView):
+    model = Finding
+    filterset_class = FindingFilterSet
+    template_name = "inspections/finding_list.html"
+    title = gettext_lazy("Findings")
+    add_url_name = "inspections:finding_add"
+    default_ordering = ("-found_on", "-pk")
+    columns = [
+        Column("found_on", gettext_lazy("Found on"), order_by="found_on", link=True),
+        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        Column("item_code", gettext_lazy("Item"), order_by="item_code"),
+        Column("severity", gettext_lazy("Severity"), order_by="severity"),
+        Column(_finding_description, gettext_lazy("Description"), export=False),
+        Column("description", gettext_lazy("Description"), html=False),
+        Column("inspector_name", gettext_lazy("Inspector")),
+        Column(_notice_status, gettext_lazy("Notice")),
+    ]
+
+    def get_queryset(self):
+        return selectors.finding_list(user=self.request.user)
+
+
+class FindingAddView(ScopedMixin, TemplateView):
+    """Records a finding; ``?visit=<id>`` fixes the school and offers the visit's checklist items."""
+
+    model = Finding
+    template_name = "inspections/finding_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_perm("add")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_visit(self):
+        visit_id = self.request.POST.get("visit") or self.request.GET.get("visit")
+        if not visit_id:
+            return None
+        try:
+            return Visit.objects.for_user(self.request.user).select_related("school").get(pk=int(visit_id))
+        except (ValueError, Visit.DoesNotExist):
+            raise Http404
+
+    def get_form(self, visit):
+        data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
+        return FindingForm(*data, user=self.request.user, visit=visit)
+
+    def get(self, request, *args, **kwargs):
+        visit = self.get_visit()
+        return self.render_to_response(self.get_context_data(form=self.get_form(visit), visit=visit))
+
+    def post(self, request, *args, **kwargs):
+        visit = self.get_visit()
+        form = self.get_form(visit)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                finding = finding_services.finding_record(
+                    actor=request.user, school_id=data["school"].pk, visit_id=visit.pk if visit else None,
+                    item_id=data["item"].pk if data.get("item") else None, item_code=data["item_code"],
+                    severity=data["severity"], description=data["description"], found_on=data["found_on"],
+                    files=data["files"],
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc, {"file": "files"})
+            else:
+                messages.success(request, _("Finding recorded."))
+                return HttpResponseRedirect(finding.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, visit=visit), status=400)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("New finding")
+        return ctx
+
+
+class FindingDetailView(ObjectDetailView):
+    model = Finding
+    template_name = "inspections/finding_detail.html"
+
+    def get_object(self):
+        return selectors.finding_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        notices = list(selectors.finding_notices(user=user, finding=self.object))
+        ctx.update({
+            "title": _("Finding"),
+            "notices": notices,
+            "can_issue": user.has_perm("inspections.add_rectification")
+            and not any(n.status in RectificationQuerySet.OPEN for n in notices),
+        })
+        return ctx
+
+
+# ---- notices -----------------------------------------------------------------------------------
+
+class RectificationIssueView(ScopedMixin, TemplateView):
+    """Issues a notice on a finding (the finding's page links here)."""
+
+    model = Finding
+    template_name = "inspections/rectification_issue.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("inspections.add_rectification"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, finding):
+        office = services.office_of_school(finding.school)
+        data = (self.request.POST,) if self.request.method == "POST" else ()
+        return RectificationIssueForm(*data, default_deadline=services.default_deadline(finding),
+                                      default_days=services.deadline_days(office, finding.severity))
+
+    def get(self, request, *args, **kwargs):
+        finding = self.get_object()
+        return self.render_to_response(self.get_context_data(form=self.get_form(finding), finding=finding))
+
+    def post(self, request, *args, **kwargs):
+        finding = self.get_object()
+        form = self.get_form(finding)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice = services.rectification_issue(
+                    actor=request.user, finding_id=finding.pk, requirements=data["requirements"],
+                    deadline=data["deadline"], number=data["number"], issued_on=data["issued_on"],
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Notice {number} issued.").format(number=notice))
+                return HttpResponseRedirect(notice.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, finding=finding), status=400)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Issue a rectification notice")
+        return ctx
+
+
+class RectificationListView(ExportableListView):
+    model = Rectification
+    filterset_class = RectificationFilterSet
+    template_name = "inspections/rectification_list.html"
+    title = gettext_lazy("Rectification notices")
+    default_ordering = ("deadline", "pk")
+    columns = [
+        Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
+        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
+        Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
+        Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
+        Column(_notice_requirements, gettext_lazy("Requirements"), export=False),
+        Column("requirements", gettext_lazy("Requirements"), html=False),
+        Column("issued_on", gettext_lazy("Issued on"), order_by="issued_on"),
+        Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
+        Column("status", gettext_lazy("Status"), order_by="status"),
+        Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
+        Column(_overdue_text, gettext_lazy("Overdue"), html=False),
+    ]
+
+    def get_queryset(self):
+        return selectors.rectification_list(user=self.request.user)
+
+
+class OverdueListView(RectificationListView):
+    """Overdue notices for the office and the zone leaders, oldest deadline first."""
+
+    template_name = "inspections/overdue_list.html"
+    title = gettext_lazy("Overdue rectification notices")
+    default_ordering = ("deadline", "pk")
+    columns = [
+        Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
+        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
+        Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
+        Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
+        Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
+        Column("status", gettext_lazy("Status"), order_by="status"),
+        Column("answer_count", gettext_lazy("Answers"), order_by="answer_count"),
+        Column("escalation_count", gettext_lazy("Escalations"), order_by="escalation_count"),
+    ]
+
+    def get_queryset(self):
+        return selectors.overdue_list(user=self.request.user)
+
+
+class RectificationDetailView(ObjectDetailView):
+    model = Rectification
+    template_name = "inspections/rectification_detail.html"
+
+    def get_object(self):
+        return selectors.rectification_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        notice, user = self.object, self.request.user
+        forms = kwargs.get("forms", {})
+        actions = {}
+        for name, form_class in TRANSITION_FORMS.items():
+            transition = Rectification.TRANSITIONS[name]
+            if notice.status in transition.sources and user.has_perm(transition.permission):
+                actions[name] = forms.get(name) or form_class()
+        if user.has_perm("inspections.escalate_rectification") and services.escalation_allowed(notice):
+            actions["escalate"] = forms.get("escalate") or EscalationForm()
+        ctx.update({
+            "title": str(notice),
+            "notice": notice,
+            "finding": notice.finding,
+            "responses": notice.responses.all(),
+            "rechecks": notice.rechecks.all(),
+            "escalations": notice.escalations.all(),
+            "history": selectors.rectification_history(rectification=notice),
+            "actions": actions,
+        })
+        return ctx
+
+
+class RectificationTransitionView(ScopedMixin, View):
+    """POST ``<pk>/<name>/`` for submit, return and close: 409 wrong state, 403 no permission,
+    400 with the detail page and the form's errors, else back to the notice."""
+
+    model = Rectification
+
+    def post(self, request, pk, name):
+        if name not in services.RECTIFICATION_TRANSITION_SERVICES:
+            raise Http404
+        notice = self.get_object()
+        services.rectification_transition_check(actor=request.user, rectification=notice, name=name)
+        form = TRANSITION_FORMS[name](request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.RECTIFICATION_TRANSITION_SERVICES[name](actor=request.user, rectification_id=notice.pk,
+                                                                  **data)
+            except ValidationError as exc:
+                form.add_service_errors(exc, {"file": "files"})
+            else:
+                messages.success(request, {
+                    "submit": _("Your answer was sent to the inspector."),
+                    "return": _("The notice was returned to the school."),
+                    "close": _("The notice is closed."),
+                }[name])
+                return HttpResponseRedirect(notice.get_absolute_url())
+        return _detail_with_errors(request, pk, {name: form})
+
+
+class RectificationEscalateView(ScopedMixin, View):
+    """POST: the office records an interview (约谈) or a public criticism (通报批评)."""
+
+    model = Rectification
+
+    def post(self, request, pk):
+        notice = self.get_object()
+        services.rectification_escalation_check(actor=request.user, rectification=notice)
+        form = EscalationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rectification_escalate(actor=request.user, rectification_id=notice.pk, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Escalation recorded."))
+                return HttpResponseRedirect(notice.get_absolute_url())
+        return _detail_with_errors(request, pk, {"escalate": form})
+
+
+def _detail_with_errors(request, pk, forms):
+    view = RectificationDetailView()
+    view.setup(request, pk=pk)
+    return view.render_to_response(view.get_context_data(forms=forms), status=400)
+
+
+# ---- office settings ---------------------------------------------------------------------------
+
+class DeadlinePolicyView(ScopedMixin, TemplateView):
+    """The office's default days to rectify per severity (STANDARDS §1.6: set locally)."""
+
+    model = DeadlinePolicy
+    template_name = "inspections/deadline_policy.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_perm("view")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_office(self):
+        offices = Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
+        wanted = self.request.GET.get("office") or self.request.POST.get("office")
+        if wanted:
+            try:
+                return get_object_or_404(offices, pk=int(wanted))
+            except ValueError:
+                raise Http404
+        own = offices.filter(pk__in=sorted(self.request.user.scope.office_ids)).first()
+        office = own or offices.first()
+        if office is None:
+            raise Http404
+        return office
+
+    def can_change(self, office) -> bool:
+        user = self.request.user
+        return user.has_perm("inspections.change_deadlinepolicy") and Office.objects.for_user(
+            user, "change").filter(pk=office.pk).exists()
+
+    def get(self, request, *args, **kwargs):
+        office = self.get_office()
+        return self.render_to_response(self.get_context_data(office=office))
+
+    def post(self, request, *args, **kwargs):
+        office = self.get_office()
+        if not self.can_change(office):
+            raise PermissionDenied
+        policies = selectors.deadline_policies(user=request.user, office=office)
+        form = DeadlinePolicyForm(request.POST, policies=policies)
+        if form.is_valid():
+            for row in policies:
+                days = form.cleaned_data[row["severity"]]
+                if days != row["days"]:
+                    services.deadline_policy_set(actor=request.user, office_id=office.pk, severity=row["severity"],
+                                                 days=days)
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(request.path + f"?office={office.pk}")
+        return self.render_to_response(self.get_context_data(office=office, form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        office = kwargs["office"]
+        policies = selectors.deadline_policies(user=self.request.user, office=office)
+        ctx.update({
+            "title": _("Deadlines for rectification"),
+            "office": office,
+            "offices": Office.objects.for_user(self.request.user).select_related("region").order_by("region__path"),
+            "policies": policies,
+            "form": kwargs.get("form") or DeadlinePolicyForm(policies=policies),
+            "can_change": self.can_change(office),
+            "today": timezone.localdate(),
+        })
+        return ctx
