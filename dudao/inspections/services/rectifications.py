@@ -32,7 +32,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -147,7 +147,12 @@ def office_short_name(office) -> str:
 def _next_number(office, year: int) -> str:
     if office is None:
         return ""
-    sequence, _created = RectificationSequence.objects.select_for_update().get_or_create(office=office, year=year)
+    try:  # the first notice of the year creates the row; two at once: one creates, both then lock it
+        with transaction.atomic():
+            RectificationSequence.objects.get_or_create(office=office, year=year)
+    except IntegrityError:
+        pass
+    sequence = RectificationSequence.objects.select_for_update().get(office=office, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last", "updated_at"])
     pattern = getattr(settings, "DUDAO_RECTIFICATION_NUMBER_PATTERN", DEFAULT_NUMBER_PATTERN)
