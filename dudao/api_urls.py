@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from dudao.audit.api import AuditEventViewSet
 from dudao.inspections import api as inspections_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet
+from dudao.instruments import api as instruments_api
 from dudao.organizations.api import (
     OfficeViewSet,
     RegionViewSet,
@@ -26,6 +27,9 @@ router.register("organizations/zone-memberships", ZoneMembershipViewSet, basenam
 router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")
 router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
 router.register("audit/events", AuditEventViewSet, basename="audit-auditevent")
+router.register("instruments/instruments", instruments_api.InstrumentViewSet, basename="instruments-instrument")
+router.register("instruments/versions", instruments_api.VersionViewSet, basename="instruments-version")
+router.register("instruments/items", instruments_api.ItemViewSet, basename="instruments-item")
 inspections_api.register(router)
 router.register("plans/workplans", WorkPlanViewSet, basename="plans-workplan")
 router.register("plans/tasks", TaskViewSet, basename="plans-task")

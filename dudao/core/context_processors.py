@@ -10,6 +10,7 @@ MENU = [
     ("organizations:zone_list", _("Zones"), "ti-layout-grid", "organizations.view_zone"),
     ("inspectors:inspector_list", _("Inspectors"), "ti-id-badge-2", "inspectors.view_inspector"),
     ("inspectors:listing_list", _("Listings"), "ti-link", "inspectors.view_listing"),
+    ("instruments:instrument_list", _("Checklists"), "ti-checklist", "instruments.view_instrument"),
     ("inspections:visit_list", _("Visits"), "ti-clipboard-check", "inspections.view_visit"),
     ("inspections:coverage", _("Coverage"), "ti-calendar-check", "inspections.view_visit"),
     ("inspections:rectification_list", _("Rectifications"), "ti-clipboard-list", "inspections.view_rectification"),

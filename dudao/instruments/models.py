@@ -26,29 +26,40 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 class InstrumentQuerySet(ScopedQuerySet):
+    """The scope of instruments, their versions and items (one rule for all three).
+
+    Versions and items are parts of their instrument: the capability is always the
+    instrument's (``instruments.view_instrument``, ``…change_instrument``), so roles need no
+    separate permissions for them.
+    """
+
     def for_user(self, user, action: str = "view"):
         """Shipped instruments and those of the user's offices and their parents are readable;
-        only instruments of offices in the user's change scope are editable."""
+        only instruments of offices in the user's change scope are editable. Drafts (versions and
+        their items) are readable only by those who may change them: nobody else answers a draft."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        from dudao.core.scope import permission_name
-
-        if not user.has_perm(permission_name(self.model, action)):
+        if not user.has_perm(f"instruments.{action}_instrument"):
             return self.none()
         scope = user.scope
         if scope.unrestricted:
             return self
         lookup = self.model.scope_region
-        q = Q(pk__in=[])
+        own = Q(pk__in=[])
         for path in scope.office_paths:
-            q |= Q(**{f"{lookup}__startswith": path})
-        if action == "view":
-            office_lookup = lookup.rsplit("__region__path", 1)[0]
-            q |= Q(**{f"{office_lookup}__isnull": True})
-            paths = {a for p in (*scope.office_paths, *scope.reference_paths) for a in ancestor_paths(p)}
-            if paths:
-                q |= Q(**{f"{lookup}__in": sorted(paths)})
-        return self.filter(q)
+            own |= Q(**{f"{lookup}__startswith": path})
+        if action != "view":
+            return self.filter(own)
+        office_lookup = lookup.rsplit("__region__path", 1)[0]
+        readable = own | Q(**{f"{office_lookup}__isnull": True})
+        paths = {a for p in (*scope.office_paths, *scope.reference_paths) for a in ancestor_paths(p)}
+        if paths:
+            readable |= Q(**{f"{lookup}__in": sorted(paths)})
+        draft_lookup = getattr(self.model, "scope_draft", None)
+        if draft_lookup is None:
+            return self.filter(readable)
+        editable = own if user.has_perm("instruments.change_instrument") else Q(pk__in=[])
+        return self.filter(editable | (readable & ~Q(**{draft_lookup: InstrumentVersion.Status.DRAFT})))
 
 
 class Instrument(ScopedModel):
@@ -104,6 +115,11 @@ class Instrument(ScopedModel):
     def latest_published(self):
         return self.versions.filter(status=InstrumentVersion.Status.PUBLISHED).order_by("-number").first()
 
+    @property
+    def is_national(self) -> bool:
+        """Shipped with the platform (no owning office): read-only for offices, copied to be adapted."""
+        return self.office_id is None
+
 
 class InstrumentVersion(TimeStampedModel):
     """One frozen (published) or editable (draft) content of an instrument."""
@@ -126,9 +142,13 @@ class InstrumentVersion(TimeStampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("published by"))
+    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("based on"),
+                                 help_text=_("The version whose items this one started from (a copy or a new draft)."))
 
     scope_region = "instrument__office__region__path"
     scope_school = None
+    scope_draft = "status"
 
     objects = InstrumentQuerySet.as_manager()
 
@@ -153,6 +173,7 @@ class InstrumentVersion(TimeStampedModel):
 
     @property
     def is_frozen(self) -> bool:
+        """Published and retired versions never change: answers point at them."""
         return self.status != self.Status.DRAFT
 
 
@@ -187,6 +208,12 @@ class Item(models.Model):
     evidence_required = models.BooleanField(_("evidence required"), default=False)
     required = models.BooleanField(_("answer required"), default=False)
 
+    scope_region = "version__instrument__office__region__path"
+    scope_school = None
+    scope_draft = "version__status"
+
+    objects = InstrumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
@@ -197,6 +224,9 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:40]}"
+
+    def audit_scope(self):
+        return self.version.instrument.audit_scope()
 
     def clean(self) -> None:
         if self.response_type == self.ResponseType.SCORE and self.max_score is None:

@@ -1,4 +1,5 @@
-"""The national instruments shipped as data (loaded by a migration; offices copy and edit them).
+"""The national instruments shipped as data (loaded after every migrate and flush by
+``services.ensure_national_instruments``; offices copy them to adapt them).
 
 * 中小学校责任督学经常性督导事项 — the 8 items of 《中小学校责任督学挂牌督导办法》第四条 in the exact
   official wording and order (STANDARDS §1.4), plus a free-text 其他情况;
