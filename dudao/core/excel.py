@@ -1,7 +1,6 @@
 """Excel helpers for validate-then-write imports and "export what I see" exports."""
 
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -24,15 +23,22 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": str(self.message)}
 
 
+# Full-width digits, Latin letters, the ideographic space and the few signs used in numbers and
+# codes become their ASCII forms; Chinese punctuation such as （）、，stays as typed in names.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+_HALF_WIDTH.update({0x3000: 0x20, 0xFF0E: ord("."), 0xFF0D: ord("-"), 0xFF0B: ord("+"), 0xFF20: ord("@"),
+                    0xFF3F: ord("_")})
+
+
 def normalise(value):
-    """Cleans a cell: full-width characters to half-width (NFKC), surrounding spaces trimmed."""
+    """Cleans a cell: full-width digits and letters to half-width, surrounding spaces trimmed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, str):
         return value
-    return unicodedata.normalize("NFKC", value).strip()
+    return value.translate(_HALF_WIDTH).strip()
 
 
 def read_table(fileobj, columns: dict[str, str], *, required_headers=()) -> tuple[list[tuple[int, dict]], list[RowError]]:
