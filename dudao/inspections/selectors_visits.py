@@ -297,17 +297,15 @@ class Coverage:
 
 
 def can_see_coverage(user) -> bool:
-    """Office users, zone leaders and inspectors; not the schools themselves."""
-    return user.is_authenticated and user.has_perm("inspections.view_visit") and (
-        user.scope.is_office or user.has_perm("inspections.add_visit")
-    )
+    """Whoever reads visits; the scope decides which schools (a school sees only itself)."""
+    return user.is_authenticated and user.has_perm("inspections.view_visit")
 
 
 def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int | None = None) -> Coverage:
     """Submitted visits per school in ``month`` and in its term, grouped per zone and per inspector.
 
     The schools are the active schools in the user's scope: an office its region's, a zone leader
-    the zone's, an inspector those listed to them. Zone and listed inspector are those of the end
+    the zone's, an inspector those listed to them, a liaison or principal their own. Zone and listed inspector are those of the end
     of the month (or today for the current month). Three queries whatever the number of schools.
     """
     if not can_see_coverage(user):

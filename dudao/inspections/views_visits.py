@@ -290,7 +290,6 @@ class VisitTransitionView(TransitionView):
         try:
             return super().post(request, pk, name)
         except ValidationError as exc:
-            transaction.set_rollback(True)
             for error in exc.messages:
                 messages.error(request, error)
             return HttpResponseRedirect(reverse("inspections:visit_edit", args=[pk]))
@@ -384,7 +383,9 @@ class AttachmentDownloadView(ScopedMixin, View):
 
 class CoverageView(ScopedTemplateView):
     """Which schools had no submitted visit this month (national floor: one a month, STANDARDS §0,
-    §1.5) and which have fewer than two this term (条例 第十四条, §5.2), per zone and per inspector."""
+    §1.5) and which have fewer than two this term (条例 第十四条, §5.2), per zone and per inspector.
+    Office users see their region, zone leaders their zone, inspectors their schools, and a
+    school's liaison or principal their own school."""
 
     template_name = "inspections/visit_coverage.html"
 

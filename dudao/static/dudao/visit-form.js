@@ -8,8 +8,8 @@
 // * Photos and files chosen in the form are kept in IndexedDB until they are uploaded (to the
 //   visit's API attachments endpoint, after the first sync). Without IndexedDB they stay in the
 //   file inputs and go with the normal form submission (they are then lost on a reload).
-// * Sync: POST JSON to the visit_sync URL on the `online` event, every 15 s while there are
-//   unsynced changes, a few seconds after typing stops, and on "Save draft".
+// * Sync: POST JSON to the visit_sync URL on the `online` event, every 30 s while there are
+//   unsynced changes, 10 s after typing stops, and on "Save draft".
 // * Submit: sync, upload what is pending, then file the visit (JSON with "submit": true); if files
 //   are still in the inputs, the normal form POST does it instead. Offline, submitting waits.
 // Without JavaScript the form is an ordinary multipart POST form.
@@ -335,7 +335,7 @@
   function changed() {
     saveLocal();
     window.clearTimeout(idleTimer);
-    idleTimer = window.setTimeout(function () { sync(); }, 4000);
+    idleTimer = window.setTimeout(function () { sync(); }, 10000);
   }
 
   // pending photos and files
@@ -561,7 +561,11 @@
     if (e.target.type === "file") keepFiles(e.target);
     else changed();
   });
-  files.available().then(renderPending).catch(function () { idbOk = false; });
+  files.available().then(function () {
+    // photos go to the device first: the big camera button is enough, the bare input can hide
+    if (form.elements.photos) form.elements.photos.classList.add("visually-hidden");
+    return renderPending();
+  }).catch(function () { idbOk = false; });
   renderDeviceDrafts(uuid);
   registerServiceWorker();
 
@@ -570,7 +574,7 @@
   window.setInterval(function () {
     var e = store.entry(uuid);
     if (navigator.onLine && e && e.dirty) sync();
-  }, 15000);
+  }, 30000);
   if (navigator.onLine && (store.entry(uuid) || {}).dirty) sync();
   else if (!navigator.onLine) setStatus("offline", S.offline);
 

@@ -1,0 +1,160 @@
+"""Coverage of schools by routine visits: none in a month is flagged (挂牌督导办法, STANDARDS §0 and
+§1.5: "每月不得少于1次"), fewer than two in a term is flagged (教育督导条例 第十四条, §5.2:
+"每学期不得少于2次"). Only submitted visits count; the page is constant in queries."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from dudao.core.testing.factories import ListingFactory, SchoolFactory, ZoneMembershipFactory
+from dudao.core.testing.queries import assert_constant_queries
+from dudao.inspections.selectors_visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_summary, term_for
+from dudao.inspections.tests import visit_fixtures
+from dudao.inspections.tests.visit_fixtures import record_visit, user
+
+pytestmark = pytest.mark.django_db
+
+world = visit_fixtures.world
+media_root = visit_fixtures.media_root
+
+OCTOBER = datetime.date(2025, 10, 1)
+
+
+@pytest.fixture
+def visits(world):
+    """County A in the autumn term 2025: school 1 twice in October (and once in August, before the
+    term), school 3 once in September and a draft in October, schools 2 and 4 never; county B once."""
+    inspector = user(world, "a", "inspector")
+    s1, s2, s3, s4 = world.a.schools
+    record_visit(inspector, s1, submit=True, date=datetime.date(2025, 10, 10))
+    record_visit(inspector, s1, submit=True, date=datetime.date(2025, 10, 20))
+    record_visit(inspector, s1, submit=True, date=datetime.date(2025, 8, 20))
+    record_visit(inspector, s3, submit=True, date=datetime.date(2025, 9, 15))
+    record_visit(inspector, s3, date=datetime.date(2025, 10, 5))  # a draft does not count
+    record_visit(user(world, "b", "inspector"), world.b.schools[0], submit=True, date=datetime.date(2025, 10, 8))
+    return world
+
+
+def counts(coverage):
+    return {row.school.name: (row.month_visits, row.term_visits) for row in coverage.rows}
+
+
+def test_the_floors_are_those_of_the_regulations():
+    assert (MONTHLY_FLOOR, TERM_FLOOR) == (1, 2)
+
+
+@pytest.mark.parametrize(("day", "start", "end", "season"), [
+    (datetime.date(2026, 3, 10), datetime.date(2026, 2, 1), datetime.date(2026, 7, 31), "spring"),
+    (datetime.date(2026, 7, 31), datetime.date(2026, 2, 1), datetime.date(2026, 7, 31), "spring"),
+    (datetime.date(2025, 12, 31), datetime.date(2025, 9, 1), datetime.date(2026, 1, 31), "autumn"),
+    (datetime.date(2026, 1, 15), datetime.date(2025, 9, 1), datetime.date(2026, 1, 31), "autumn"),
+    (datetime.date(2025, 8, 20), datetime.date(2025, 9, 1), datetime.date(2026, 1, 31), "autumn"),  # summer: the coming term
+])
+def test_terms_are_spring_february_to_july_and_autumn_september_to_january(day, start, end, season):
+    term = term_for(day)
+    assert (term.start, term.end, term.season) == (start, end, season)
+
+
+def test_office_sees_month_and_term_counts_of_its_schools(visits):
+    # given the county office in October 2025
+    coverage = coverage_summary(user=user(visits, "a", "office_admin"), month=OCTOBER)
+    s1, s2, s3, s4 = (s.name for s in visits.a.schools)
+
+    # then school 1 had two visits this month and this term (August is before the term), school 3 one
+    # in the term and none this month (its October draft does not count), schools 2 and 4 none
+    assert counts(coverage) == {s1: (2, 2), s2: (0, 0), s3: (0, 1), s4: (0, 0)}
+    assert {r.school.name for r in coverage.missing} == {s2, s3, s4}
+    assert {r.school.name for r in coverage.below_term} == {s2, s3, s4}
+    assert coverage.visited_count == 1
+    assert (coverage.term.start, coverage.term.end) == (datetime.date(2025, 9, 1), datetime.date(2026, 1, 31))
+
+
+def test_september_counts_the_september_visit(visits):
+    coverage = coverage_summary(user=user(visits, "a", "office_admin"), month=datetime.date(2025, 9, 1))
+    assert {r.school.name for r in coverage.rows if not r.missing_month} == {visits.a.schools[2].name}
+
+
+def test_groups_per_zone_and_per_inspector(visits):
+    coverage = coverage_summary(user=user(visits, "a", "office_admin"), month=OCTOBER)
+    s1, s2, s3, s4 = (s.name for s in visits.a.schools)
+
+    zones = {g.key.name: ([r.school.name for r in g.rows], g.visited_count) for g in coverage.by_zone}
+    assert zones == {visits.a.zones[0].name: ([s1, s3], 1), visits.a.zones[1].name: ([s2, s4], 0)}
+    inspectors = {(g.key.name if g.key else None): [r.school.name for r in g.missing] for g in coverage.by_inspector}
+    # inspector 1 is listed at schools 1 and 3, inspector 2 at school 2, school 4 has nobody listed
+    assert inspectors == {visits.a.inspectors[0].name: [s3], visits.a.inspectors[1].name: [s2], None: [s4]}
+    assert coverage.by_inspector[-1].key is None
+
+
+def test_zone_leader_sees_their_zone_and_the_inspector_their_schools(visits):
+    leader = coverage_summary(user=user(visits, "a", "zone_leader"), month=OCTOBER)
+    inspector = coverage_summary(user=user(visits, "a", "inspector"), month=OCTOBER)
+    zone_one = {visits.a.schools[0].name, visits.a.schools[2].name}
+    assert {r.school.name for r in leader.rows} == zone_one
+    assert {r.school.name for r in inspector.rows} == zone_one
+
+
+def test_city_office_sees_both_counties(visits):
+    coverage = coverage_summary(user=visits_city(visits), month=OCTOBER)
+    assert len(coverage.rows) == 8
+    assert sum(r.month_visits for r in coverage.rows) == 3
+
+
+def visits_city(world):
+    from dudao.core.testing.world import fresh
+
+    return fresh(world.city_user)
+
+
+def test_zone_filter_narrows_the_schools(visits):
+    coverage = coverage_summary(user=user(visits, "a", "office_admin"), month=OCTOBER, zone_id=visits.a.zones[1].pk)
+    assert {r.school.name for r in coverage.rows} == {visits.a.schools[1].name, visits.a.schools[3].name}
+
+
+@pytest.mark.parametrize(("role", "school"), [("school_liaison", 0), ("principal", 1)])
+def test_a_school_sees_only_its_own_coverage(visits, client, role, school):
+    coverage = coverage_summary(user=user(visits, "a", role), month=OCTOBER)
+    assert [r.school for r in coverage.rows] == [visits.a.schools[school]]
+    client.force_login(user(visits, "a", role))
+    html = client.get(reverse("inspections:coverage"), {"month": "2025-10"}).content.decode()
+    assert html.count('data-testid="coverage-row"') == 1
+
+
+def test_users_without_visits_do_not_see_coverage(visits):
+    from dudao.core.testing.factories import UserFactory
+
+    with pytest.raises(PermissionDenied):
+        coverage_summary(user=UserFactory(username="nobody"), month=OCTOBER)
+
+
+def test_coverage_page_flags_the_schools_without_a_visit(visits, client):
+    client.force_login(user(visits, "a", "office_admin"))
+
+    response = client.get(reverse("inspections:coverage"), {"month": "2025-10"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert f'data-school="{visits.a.schools[0].pk}" data-month="2" data-term="2"' in html
+    assert f'data-school="{visits.a.schools[2].pk}" data-month="0" data-term="1"' in html
+    assert html.count('class="table-danger"') == 3
+    assert visits.b.schools[0].name not in html
+
+
+def test_coverage_page_runs_constant_queries(world, client):
+    # given the county office, and schools added with a zone, a listed inspector and a visit each
+    office = user(world, "a", "office_admin")
+    client.force_login(office)
+
+    def grow(k):
+        for _ in range(k):
+            school = SchoolFactory(region=world.a.township)
+            ZoneMembershipFactory(zone=world.a.zones[0], school=school)
+            ListingFactory(inspector=world.a.inspectors[0], school=school)
+            record_visit(user(world, "a", "inspector"), school, submit=True)
+
+    def fetch():
+        assert client.get(reverse("inspections:coverage")).status_code == 200
+
+    assert_constant_queries(fetch, grow, n=2, m=22)
