@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("schools/<int:pk>/timeline/", views.SchoolTimelineView.as_view(), name="school_timeline"),
 ]

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy
 
 from dudao.core.views import ScopedTemplateView
+from dudao.reports import timeline
 from dudao.reports.selectors import dashboard_for
 
 
@@ -19,4 +20,27 @@ class DashboardView(ScopedTemplateView):
             "series": [{"type": "pie", "radius": ["40%", "70%"],
                         "data": [{"name": name, "value": n} for name, n in data["kind_counts"]]}],
         }
+        return ctx
+
+
+class SchoolTimelineView(ScopedTemplateView):
+    """One school's record in date order, filterable by year and kind (资源包)."""
+
+    template_name = "reports/school_timeline.html"
+
+    def get_context_data(self, **kwargs):
+        from dudao.organizations.models import School
+
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        school = School.objects.for_user(user).select_related("region").get(pk=self.kwargs["pk"])
+        year = self.request.GET.get("year")
+        year = int(year) if year and year.isdigit() else None
+        kinds = [k for k in self.request.GET.getlist("kind") if k in timeline.KINDS] or None
+        entries = timeline.school_timeline(user=user, school_id=school.pk, year=year, kinds=kinds)
+        ctx.update({
+            "object": school, "entries": entries, "year": year, "years": timeline.timeline_years(
+                user=user, school_id=school.pk), "kinds": timeline.KINDS, "chosen": kinds or [],
+            "title": gettext_lazy("Timeline"),
+        })
         return ctx
