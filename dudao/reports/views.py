@@ -13,7 +13,10 @@ class DashboardView(ScopedTemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        data = dashboard_for(user=self.request.user)
+        get = self.request.GET
+        zone_id = int(get["zone"]) if get.get("zone", "").isdigit() else None
+        inspector_id = int(get["inspector"]) if get.get("inspector", "").isdigit() else None
+        data = dashboard_for(user=self.request.user, zone_id=zone_id, inspector_id=inspector_id)
         ctx.update(data)
         ctx["kind_chart"] = {
             "tooltip": {"trigger": "item"},
