@@ -158,6 +158,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # choice sets that share a field name get their own schema names
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolKindEnum": "dudao.organizations.models.School.Kind",
+        "InspectorKindEnum": "dudao.inspectors.models.Inspector.Kind",
+        "VisitKindEnum": "dudao.inspections.models.Visit.Kind",
+        "InstrumentKindEnum": "dudao.instruments.models.Instrument.Kind",
+        "EscalationKindEnum": "dudao.inspections.models.Escalation.Kind",
+        "TaskKindEnum": "dudao.plans.models.Task.Kind",
+        "WorkPlanStatusEnum": "dudao.plans.models.WorkPlan.Status",
+        "TaskStatusEnum": "dudao.plans.models.Task.Status",
+        "VisitStatusEnum": "dudao.inspections.models.Visit.Status",
+        "RectificationStatusEnum": "dudao.inspections.models.Rectification.Status",
+        "InspectorStatusEnum": "dudao.inspectors.models.Inspector.Status",
+        "VersionStatusEnum": "dudao.instruments.models.InstrumentVersion.Status",
+    },
 }
 
 TASKS = {
