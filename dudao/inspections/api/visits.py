@@ -74,6 +74,8 @@ class VisitSerializer(ScopedModelSerializer):
     answers = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     lesson_count = serializers.IntegerField(read_only=True)
+    # a plain string when read (the input documents the choices): one enum per name keeps the schema's names stable
+    kind = serializers.CharField(read_only=True, help_text="routine (经常性督导) or follow_up (随访督导)")
 
     class Meta:
         model = Visit
