@@ -38,11 +38,34 @@ def _scope_of(target) -> tuple[str, int | None]:
 def record(*, actor, action: str, target=None, changes: dict | None = None, reason: str = "",
            request_id: str = "") -> AuditEvent:
     """Appends one event to the chain. ``changes`` is ``{field: [old, new]}``."""
+    return record_many(actor=actor, entries=[(action, target, changes, reason)], request_id=request_id)[0]
+
+
+@transaction.atomic
+def record_many(*, actor, entries, request_id: str = "") -> list[AuditEvent]:
+    """Appends several events in one locked step (bulk imports): ``entries`` are
+    ``(action, target, changes, reason)`` tuples, chained in the given order."""
     head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    now = timezone.now()
+    seq, prev = head.last_seq, head.last_hash
+    events = []
+    for action, target, changes, reason in entries:
+        seq += 1
+        event = _event(actor=actor, action=action, target=target, changes=changes, reason=reason,
+                       request_id=request_id, seq=seq, prev_hash=prev, now=now)
+        prev = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    head.last_seq, head.last_hash = seq, prev
+    head.save(update_fields=["last_seq", "last_hash"])
+    return events
+
+
+def _event(*, actor, action, target, changes, reason, request_id, seq, prev_hash, now) -> AuditEvent:
     region_path, school_id = _scope_of(target)
     event = AuditEvent(
-        seq=head.last_seq + 1,
-        created_at=timezone.now(),
+        seq=seq,
+        created_at=now,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "system",
         action=action,
@@ -54,12 +77,9 @@ def record(*, actor, action: str, target=None, changes: dict | None = None, reas
         changes={k: [_json_value(v) for v in pair] for k, pair in (changes or {}).items()},
         reason=reason,
         request_id=request_id,
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     event.hash = event.compute_hash()
-    event.save()
-    head.last_seq, head.last_hash = event.seq, event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
     return event
 
 

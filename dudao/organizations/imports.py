@@ -3,11 +3,11 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.audit.services import record
+from dudao.audit.services import record, record_many
 from dudao.core.choices import choice_lookup
 from dudao.core.excel import RowError
 from dudao.jobs.imports import Importer, ImportView, run_import_job
-from dudao.organizations.models import Region, School, Zone
+from dudao.organizations.models import Region, School, Zone, ZoneMembership, pinyin_key
 from dudao.organizations.services import zone_assign_school
 
 ENROLMENT_BY_KIND = {
@@ -145,29 +145,55 @@ class SchoolImporter(Importer):
         return errors
 
     def write(self, rows, progress=None) -> int:
+        """New schools are written in bulk (with their zone and one audit event each); existing
+        ones are updated row by row through the same services as the pages."""
         from django.utils import timezone
 
         today = timezone.localdate()
         total = len(rows)
-        for index, (_number, data) in enumerate(rows, start=1):
+        new_rows = [data for _number, data in rows if data["code"] not in self.existing]
+        self._create_in_bulk(new_rows, today, progress, total)
+        done = len(new_rows)
+        for _number, data in rows:
+            if data["code"] not in self.existing:
+                continue
+            done += 1
             zone = data.pop("zone")
-            school = self.existing.get(data["code"])
-            creating = school is None
-            school = school or School()
-            before = {} if creating else {k: getattr(school, k if k != "region" else "region_id") for k in data}
+            school = self.existing[data["code"]]
+            before = {k: getattr(school, k if k != "region" else "region_id") for k in data}
             for key, value in data.items():
                 setattr(school, key, value)
             school.save()
             after = {k: (v.pk if k == "region" else v) for k, v in data.items()}
             changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-            record(actor=self.actor, action=f"organizations.school.{'create' if creating else 'update'}",
-                   target=school, changes=changes, reason=_("Excel import"))
+            record(actor=self.actor, action="organizations.school.update", target=school, changes=changes,
+                   reason=_("Excel import"))
             if zone is not None:
                 zone_assign_school(actor=self.actor, school_id=school.pk, zone_id=zone.pk, on=today,
                                    reason=_("Excel import"))
-            if progress and index % 100 == 0:
-                progress(total // 2 + index // 2, total)
+            if progress and done % 100 == 0:
+                progress(total // 2 + done // 2, total)
         return total
+
+    def _create_in_bulk(self, new_rows, today, progress, total, batch: int = 500) -> None:
+        for start in range(0, len(new_rows), batch):
+            chunk = new_rows[start:start + batch]
+            zones = [data.pop("zone") for data in chunk]
+            schools = [School(**data, sort_key=pinyin_key(data["name"])) for data in chunk]
+            School.objects.bulk_create(schools)
+            ZoneMembership.objects.bulk_create(
+                [ZoneMembership(zone=zone, school=school, valid_from=today)
+                 for school, zone in zip(schools, zones, strict=True) if zone is not None]
+            )
+            entries = []
+            for school, zone, data in zip(schools, zones, chunk, strict=True):
+                changes = {k: [None, v.pk if k == "region" else v] for k, v in data.items()}
+                if zone is not None:
+                    changes["zone"] = [None, zone.name]
+                entries.append(("organizations.school.create", school, changes, _("Excel import")))
+            record_many(actor=self.actor, entries=entries)
+            if progress:
+                progress(total // 2 + (start + len(chunk)) // 2, total)
 
 
 def run_school_import_job(job, progress) -> None:
