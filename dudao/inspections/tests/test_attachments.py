@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from openpyxl import Workbook
 
@@ -16,6 +17,13 @@ from dudao.inspections.services.attachments import MAX_UPLOAD_SIZE, attachment_s
 from dudao.inspections.services.visits import visit_attachment_add
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import png_bytes, record_visit, upload, user
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the wording of service errors: read them in the source language."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from dudao.audit.models import AuditEvent
 from dudao.core.workflow import TransitionNotAllowed
@@ -11,6 +12,13 @@ from dudao.instruments import services
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.selectors import version_items
 from dudao.instruments.tests.conftest import build_draft, national, office_admin
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the wording of service errors: read them in the source language."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 
