@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.models import DatedManager
+from dudao.core.models import DatedSchoolLink
 from dudao.core.scope import ScopedModel
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, School, pinyin_key
@@ -80,36 +79,15 @@ class Inspector(ScopedModel):
         return self.status == self.Status.ACTIVE
 
 
-class Listing(ScopedModel):
+class Listing(DatedSchoolLink):
     """Lists an inspector at a school (挂牌) for a period; the history says who was listed when."""
 
     inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="listings", verbose_name=_("inspector"))
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="listings", verbose_name=_("school"))
-    valid_from = models.DateField(_("from"))
-    valid_to = models.DateField(_("to"), null=True, blank=True)
 
-    scope_region = "school__region__path"
-    scope_school = "school_id"
-
-    objects = DatedManager()
-
-    class Meta:
+    class Meta(DatedSchoolLink.Meta):
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
-        ordering = ["-valid_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["school"], condition=Q(valid_to__isnull=True),
-                name="inspectors_listing_one_open_per_school",
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="inspectors_listing_dates_ordered",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.inspector} @ {self.school}"
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id

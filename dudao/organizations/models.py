@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
-from dudao.core.models import DatedManager
+from dudao.core.models import DatedSchoolLink
 from dudao.core.scope import ScopedModel
 
 
@@ -206,36 +205,15 @@ class Zone(ScopedModel):
         return self.office.region.path, None
 
 
-class ZoneMembership(ScopedModel):
+class ZoneMembership(DatedSchoolLink):
     """Places a school in a zone for a period; zones are redrawn and the history is kept."""
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("zone"))
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="zone_memberships", verbose_name=_("school"))
-    valid_from = models.DateField(_("from"))
-    valid_to = models.DateField(_("to"), null=True, blank=True)
 
-    scope_region = "school__region__path"
-    scope_school = "school_id"
-
-    objects = DatedManager()
-
-    class Meta:
+    class Meta(DatedSchoolLink.Meta):
         verbose_name = _("zone membership")
         verbose_name_plural = _("zone memberships")
-        ordering = ["-valid_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["school"], condition=Q(valid_to__isnull=True),
-                name="organizations_zonemembership_one_open_per_school",
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="organizations_zonemembership_dates_ordered",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.school} → {self.zone}"
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
