@@ -1,0 +1,168 @@
+"""Times the dashboards, the loop's lists and the list APIs against a generated province.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/dudao_bench python bench/run.py --runs 5
+
+Each page is requested once to warm up, then ``--runs`` times; the table shows the median and the
+95th percentile (nearest rank: with 5 runs, the slowest) of the wall time of the whole request
+through Django's test ``Client`` (middleware, view, queries, template or serializer), the number of
+SQL queries, their total time and the slowest single query (from one more request with the queries
+captured). The test environment is not set up (no template instrumentation) and ``DEBUG`` is
+turned off, so the times are those of a production request minus the network. Users are the ones ``bench/generate.py`` creates.
+``--markdown FILE`` also writes the table as markdown; ``--explain`` prints ``EXPLAIN ANALYZE`` of
+the slowest query of each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dudao.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+# As in production: no query log on every request, no template debug information. The other
+# DEBUG-dependent settings (static files storage, HTTPS redirects) were fixed when the settings
+# were read, so the pages render with plain static URLs over http://testserver.
+settings.DEBUG = False
+
+from dudao.accounts.models import User  # noqa: E402
+
+ROLES = [
+    ("inspector", "bench_inspector"),
+    ("zone leader", "bench_zone_leader"),
+    ("county office", "bench_county_admin"),
+    ("city office", "bench_city_admin"),
+    ("province office", "bench_province_admin"),
+]
+OFFICE_PAGES = [
+    "/",
+    "/inspections/coverage/",
+    "/inspections/rectifications/overdue/",
+    "/inspections/rectifications/",
+    "/inspections/findings/",
+    "/inspections/visits/",
+    "/api/v1/inspections/visits/",
+    "/api/v1/inspections/rectifications/",
+    "/api/v1/inspections/findings/",
+    "/api/v1/plans/tasks/",
+]
+SCHOOL_PAGES = [
+    "/",
+    "/inspections/coverage/",
+    "/inspections/rectifications/",
+    "/inspections/visits/",
+    "/api/v1/inspections/visits/",
+    "/api/v1/inspections/rectifications/",
+]
+PAGES = {
+    "inspector": SCHOOL_PAGES,
+    "zone leader": [*SCHOOL_PAGES, "/inspections/rectifications/overdue/"],
+    "county office": OFFICE_PAGES,
+    "city office": OFFICE_PAGES,
+    "province office": OFFICE_PAGES,
+}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))  # nearest rank
+    return ordered[int(rank) - 1]
+
+
+def measure(client: Client, url: str, runs: int) -> dict:
+    response = client.get(url)  # warm-up (and the status to report)
+    if response.status_code != 200:
+        return {"status": response.status_code, "times": [0.0], "queries": 0, "slowest": (0.0, ""), "bytes": 0}
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    captured = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
+    captured_sorted = sorted(captured, reverse=True)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "status": response.status_code, "times": times, "queries": len(captured),
+        "slowest": max(captured, default=(0.0, "")), "sql_ms": sum(t for t, _ in captured),
+        "top": captured_sorted[:3],
+        "bytes": len(response.content),
+    }
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--role", action="append", help="only these roles (repeatable)")
+    parser.add_argument("--page", action="append", help="only these URLs (repeatable)")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
+    parser.add_argument("--top", action="store_true", help="print the three slowest queries of each page")
+    args = parser.parse_args(argv)
+    rows = []
+    print(f"{'page':42} {'role':16} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'SQL ms':>8} "
+          f"{'slowest q ms':>12} {'KB':>7}")
+    for role, username in ROLES:
+        if args.role and role not in args.role:
+            continue
+        user = User.objects.get(username=username)  # scope: a bench script signs its users in
+        client = Client()
+        client.force_login(user)
+        for url in PAGES[role]:
+            if args.page and url not in args.page:
+                continue
+            result = measure(client, url, args.runs)
+            median = statistics.median(result["times"])
+            p95 = percentile(result["times"], 95)
+            slow_ms, slow_sql = result["slowest"]
+            row = {"url": url, "role": role, "status": result["status"], "median": median, "p95": p95,
+                   "queries": result["queries"], "sql_ms": result.get("sql_ms", 0.0), "slow_ms": slow_ms,
+                   "slow_sql": slow_sql, "kb": result["bytes"] / 1024}
+            rows.append(row)
+            flag = "" if result["status"] == 200 else f"  (HTTP {result['status']})"
+            print(f"{url:42} {role:16} {median:10.0f} {p95:9.0f} {row['queries']:8d} {row['sql_ms']:8.0f} "
+                  f"{slow_ms:12.0f} {row['kb']:7.0f}{flag}", flush=True)
+            if args.top:
+                for ms, sql in result.get("top", []):
+                    print(f"    {ms:8.0f} ms  {sql[:300]}")
+            if args.explain and slow_sql:
+                print("    slowest: " + slow_sql[:600])
+                print("    " + explain(slow_sql).replace("\n", "\n    "))
+    if args.markdown:
+        lines = [
+            f"Runs per page: {args.runs} after one warm-up; times in ms for the whole request.",
+            "",
+            "| page | role | median ms | p95 ms | queries | SQL ms | slowest query ms | response KB |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            status = "" if r["status"] == 200 else f" (HTTP {r['status']})"
+            lines.append(f"| `{r['url']}`{status} | {r['role']} | {r['median']:.0f} | {r['p95']:.0f} | {r['queries']} "
+                         f"| {r['sql_ms']:.0f} | {r['slow_ms']:.0f} | {r['kb']:.0f} |")
+        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
