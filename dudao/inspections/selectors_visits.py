@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dudao.inspections.models import Attachment, LessonObservation, Visit
@@ -38,7 +39,11 @@ def visit_list(*, user):
         Visit.objects.for_user(user, "view")
         .filter(visit_visible_q(user))
         .select_related("school", "inspector", "created_by")
-        .annotate(lesson_count=Count("lessons"))
+        # a correlated count, so a page of 25 visits never groups every visit in scope
+        .annotate(lesson_count=Coalesce(Subquery(
+            LessonObservation.objects.filter(visit=OuterRef("pk"))  # scope: through the visit
+            .order_by().values("visit").annotate(n=Count("pk")).values("n")[:1]
+        ), 0))
     )
 
 

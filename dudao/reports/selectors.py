@@ -94,9 +94,11 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         Rectification.objects.for_user(user).filter(status=Rectification.Status.RETURNED, school_id__in=school_ids)
         .values_list("school_id", flat=True)
     )
+    # only the recent past matters: a school with no lesson in the window is flagged either way
+    since = today - datetime.timedelta(days=LESSON_GAP_DAYS)
     last_lesson = dict(
         LessonObservation.objects.filter(  # scope: schools read through for_user above
-            visit__school_id__in=school_ids, visit__status="submitted",
+            visit__school_id__in=school_ids, visit__status="submitted", visit__date__gte=since,
         ).values("visit__school_id").annotate(last=Max("visit__date")).values_list("visit__school_id", "last")
     )
     priorities = []
@@ -112,10 +114,8 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         if row.missing_month:
             item.reasons.append(_("no visit yet this month"))
             item.weight += 30
-        last = last_lesson.get(row.school.pk)
-        if last is None or (today - last).days > LESSON_GAP_DAYS:
-            item.reasons.append(_("no lesson observed for {days}+ days").format(days=LESSON_GAP_DAYS) if last
-                                else _("no lesson observed yet"))
+        if row.school.pk not in last_lesson:
+            item.reasons.append(_("no lesson observed for {days}+ days").format(days=LESSON_GAP_DAYS))
             item.weight += 10
         if counts.get("open") and not counts.get("overdue"):
             item.reasons.append(_("{n} open notices").format(n=counts["open"]))
