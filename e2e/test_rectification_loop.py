@@ -130,3 +130,10 @@ def test_finding_to_closed_notice_on_a_phone(page: Page, world, visit):
     notice = Rectification.objects.get(number=number)
     assert (notice.status, notice.closed_on is not None) == ("closed", True)
     assert notice.responses.count() == 2 and notice.rechecks.count() == 2
+
+    # the school's timeline (资源包) binds the visit, the finding and the notice's history in date order
+    page.goto(f"/schools/{notice.school_id}/timeline/")
+    events = page.get_by_test_id("timeline").locator("li[data-kind]")
+    kinds = [k for k in (events.nth(i).get_attribute("data-kind") for i in range(events.count()))
+             if k in {"finding", "notice", "answer", "recheck"}]
+    assert kinds == ["finding", "notice", "answer", "recheck", "answer", "recheck"]
