@@ -57,6 +57,13 @@ _PLANS_INSPECTOR = _perms(("plans.workplan",), ("view", "add", "change")) | {
     "plans.submit_workplan", "plans.view_task", "plans.add_task", "plans.change_task", "plans.complete_task",
 }
 
+# Balanced-development statistics (issue 4): the office collects, reviews and locks a year's school
+# returns; a school liaison files its own school's returns while the year is open; the rest read.
+_MONITORING_READ = _perms(("monitoring.statisticsyear", "monitoring.schoolreturn"), (_VIEW,))
+_MONITORING_OFFICE = _MONITORING_READ | _perms(("monitoring.statisticsyear", "monitoring.schoolreturn"),
+                                               ("add", "change")) | {"monitoring.lock_statisticsyear"}
+_MONITORING_SCHOOL = _MONITORING_READ | _perms(("monitoring.schoolreturn",), ("add", "change"))
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         _OFFICE_READ
@@ -65,27 +72,28 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms(("accounts.membership",), ("view", "add", "change"))
         | _perms(("instruments.instrument", "inspections.deadlinepolicy"), _CRUD)
         | _PLANS_OFFICE | _perms(("plans.workplan", "plans.task"), ("delete",))
+        | _MONITORING_OFFICE
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
         | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
                   "organizations.zonemembership"), ("add", "change"))
         | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
-        | _PLANS_OFFICE
+        | _PLANS_OFFICE | _MONITORING_OFFICE
     ),
     Role.ZONE_LEADER: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
-        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
     ),
     Role.INSPECTOR: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
-        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
     ),
     Role.SCHOOL_LIAISON: frozenset(
         _perms(("organizations.school", "organizations.region", "organizations.office",
                 "inspectors.inspector", "inspectors.listing"), (_VIEW,))
         | _SCHOOL_LOOP
-        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"}
+        | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_SCHOOL
     ),
 }
 ROLE_PERMISSIONS[Role.PRINCIPAL] = ROLE_PERMISSIONS[Role.SCHOOL_LIAISON]
