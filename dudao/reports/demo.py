@@ -9,11 +9,16 @@
 * five responsibility zones (督学责任区), drawn on 2024-09-01 and redrawn on 2025-09-01;
 * twelve inspectors (4 专职, 8 兼职), each listed at about five schools, one of them at six
   after the redraw, with the re-listing history;
-* one demo user per role, all with the password ``dudao-demo``.
+* one demo user per role, an account for every inspector (``inspector02`` … ``inspector12``
+  besides ``zone_leader`` and ``inspector``), all with the password ``dudao-demo``;
+* the office's deadlines per severity, its plans and tasks (``dudao.plans.demo.load_plans``) and a
+  year of the monthly loop up to today — visits, lessons, findings, notices in every state, the
+  school liaisons' answers (``liaison_<school code>`` accounts) — see ``dudao.reports.demo_loop``.
 
 Reference rows (regions, offices, schools, zones, inspectors, users) are plain ORM rows. The
-history — zone memberships and listings — goes through ``zone_assign_school`` and
-``listing_assign`` with explicit past dates, so the audit trail is the real one.
+history — zone memberships and listings, roles of the added accounts, plans, visits and the
+rectification loop — goes through the services with explicit past dates, so the audit trail is
+the real one.
 
 The same seed gives the same data: every random choice comes from one ``random.Random(seed)``
 consumed in a fixed order.
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from pypinyin import lazy_pinyin
 
 from dudao.accounts.models import Membership, Role, User
@@ -33,6 +39,16 @@ from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.services import listing_assign
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.organizations.services import zone_assign_school
+from dudao.plans.demo import load_plans
+from dudao.plans.models import Task, WorkPlan
+from dudao.reports.demo_loop import (
+    LoopSummary,
+    deadline_policies_set,
+    inspector_accounts,
+    liaison_username,
+    load_loop,
+    loop_summary,
+)
 
 DEMO_PASSWORD = "dudao-demo"
 DEFAULT_SEED = 20240901
@@ -81,7 +97,11 @@ def demo_exists() -> bool:
 
 def demo_conflicts() -> list[str]:
     """Rows that would collide with the demo (same usernames or division codes) in a database without it."""
-    problems = [f"user {u}" for u in User.objects.filter(username__in=USERNAMES).values_list("username", flat=True)]
+    clashing = User.objects.filter(
+        Q(username__in=USERNAMES) | Q(username__regex=r"^inspector[0-9]{2}$")
+        | Q(username__startswith=liaison_username(School(code=COUNTY_CODE)))
+    )
+    problems = [f"user {u}" for u in clashing.values_list("username", flat=True)]
     codes = (PROVINCE_CODE, CITY_CODE, COUNTY_CODE, NEIGHBOUR_CODE)
     problems += [f"region {c}" for c in Region.objects.filter(code__in=codes).values_list("code", flat=True)]
     return sorted(problems)
@@ -114,6 +134,11 @@ class DemoSummary:
     ended_memberships: int
     neighbour_schools: int
     users: int
+    inspector_accounts: int
+    liaison_accounts: int
+    plans: int
+    tasks: int
+    loop: LoopSummary
     audit_events: int
 
 
@@ -135,6 +160,11 @@ def demo_summary() -> DemoSummary:
         ended_memberships=ZoneMembership.objects.filter(school__in=schools, valid_to__isnull=False).count(),
         neighbour_schools=School.objects.filter(region__code__startswith=NEIGHBOUR_CODE).count(),
         users=User.objects.filter(username__in=USERNAMES).count(),
+        inspector_accounts=inspectors.filter(user__isnull=False).count(),
+        liaison_accounts=Membership.objects.filter(school__in=schools, role=Role.SCHOOL_LIAISON).count(),
+        plans=WorkPlan.objects.filter(office=office).count(),
+        tasks=Task.objects.filter(office=office).count(),
+        loop=loop_summary(office=office),
         audit_events=AuditEvent.objects.count(),
     )
 
@@ -519,7 +549,8 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
         Membership.objects.create(user=user, valid_from=FIRST_TERM, **membership)
         return user
 
-    account("office_admin", OFFICE_ADMIN_NAME, phone=people.phone(), role=Role.OFFICE_ADMIN, office=office)
+    office_admin = account("office_admin", OFFICE_ADMIN_NAME, phone=people.phone(), role=Role.OFFICE_ADMIN,
+                           office=office)
     account("office_staff", OFFICE_STAFF_NAME, phone=people.phone(), role=Role.OFFICE_STAFF, office=office)
     account("city_admin", CITY_ADMIN_NAME, phone=people.phone(), role=Role.OFFICE_ADMIN, office=city_office)
     account("neighbour_admin", NEIGHBOUR_ADMIN_NAME, phone=people.phone(), role=Role.OFFICE_ADMIN,
@@ -537,6 +568,16 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
             school=school)
     account("principal", school.principal_name, phone=people.phone(), role=Role.PRINCIPAL, office=office,
             school=school)
+
+    # The other inspectors sign in too; the office sets its deadlines, plans the year and the loop runs.
+    office_admin = User.objects.get(pk=office_admin.pk)
+    inspector_accounts(admin=office_admin, office=office, inspectors=inspectors, password=password,
+                       valid_from=FIRST_TERM)
+    deadline_policies_set(admin=office_admin, office=office)
+    load_plans(rng, office=office, zones=zones, inspectors=inspectors, reviewer=office_admin)
+    load_loop(rng, admin=office_admin, office=office,
+              schools=[s for s, _t, _tag in schools], password=password, valid_from=FIRST_TERM,
+              liaison_school=tagged["liaison"], drafts_for=inspectors[INSPECTOR_USER])
 
     return demo_summary()
 

@@ -38,7 +38,8 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 class Command(BaseCommand):
     help = (
         "Loads the demo county 示范县 (60 schools and kindergartens, 5 zones, 12 inspectors, one account per "
-        "role) and prints the logins. Does nothing if the demo is already loaded. --reset empties the WHOLE "
+        "role, an account per inspector) with a year of plans, visits, findings and rectifications up to today, "
+        "and prints the logins. Does nothing if the demo is already loaded. --reset empties the WHOLE "
         "database first."
     )
 
@@ -91,6 +92,17 @@ class Command(BaseCommand):
             f"历史 (history): {s.ended_memberships} 条已结束的责任区归属, {s.ended_listings} 条已结束的挂牌。\n"
             f"邻县 (neighbouring county): {s.neighbour_schools} 所学校。审计记录 (audit events): {s.audit_events}。"
         )
+        loop, notices = s.loop, s.loop.notices
+        self.stdout.write(
+            f"近一年 (last 12 months): {loop.visits} 次随访督导 (visits, in {loop.months_with_visits} months; "
+            f"{loop.drafts} 份草稿 drafts), {loop.lessons} 节听课 (lessons), {loop.findings} 个问题 (findings), "
+            f"{sum(notices.values())} 份整改通知书 (notices): {notices['issued']} 已下发 (issued), "
+            f"{notices['submitted']} 待复查 (awaiting re-check), {notices['returned']} 已退回 (returned), "
+            f"{notices['closed']} 已销号 (closed); {loop.overdue} 份逾期 (overdue), {loop.escalations} 次约谈或通报 "
+            f"(escalations), {loop.attachments} 个附件 (files)。\n"
+            f"工作计划 (plans): {s.plans}, 任务 (tasks): {s.tasks}。督学账号 (inspector accounts): "
+            f"{s.inspector_accounts}, 学校联系人账号 (liaison accounts): {s.liaison_accounts}。"
+        )
 
     def print_logins(self):
         port = os.environ.get("PORT") or "8000"
@@ -99,4 +111,9 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号 (demo logins):\n")
         self.stdout.write(format_table(["角色 (role)", "用户名 (username)", "密码 (password)", "姓名 (name)",
                                         "单位 (unit)"], rows))
+        self.stdout.write(
+            f"\n其他督学登录 inspector02 … inspector12，学校联系人登录 liaison_<学校代码>，密码均为 {DEMO_PASSWORD}。"
+            f"\n(The other inspectors sign in as inspector02 … inspector12 and school liaisons as "
+            f"liaison_<school code>, password {DEMO_PASSWORD}.)"
+        )
         self.stdout.write(f"\n访问 (open): http://127.0.0.1:{port}/\n")
