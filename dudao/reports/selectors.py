@@ -148,9 +148,9 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         "findings_by_item": by_item,
         "findings_chart": {
             "tooltip": {"trigger": "axis"},
-            "grid": {"left": 40, "right": 10, "top": 10, "bottom": 60},
+            "grid": {"left": 40, "right": 10, "top": 10, "bottom": 90},
             "xAxis": {"type": "category", "axisLabel": {"interval": 0, "rotate": 30},
-                      "data": [row["item_code"] or _("Other") for row in by_item]},
+                      "data": [_item_label(row) for row in by_item]},
             "yAxis": {"type": "value", "minInterval": 1},
             "series": [{"type": "bar", "data": [row["n"] for row in by_item]}],
         },
@@ -160,6 +160,13 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         "coverage_by_inspector": [g for g in coverage.by_inspector
                                   if not zone_id or any(r in rows for r in g.rows)],
     }
+
+
+def _item_label(row) -> str:
+    """A short axis label: the item's code and the start of its text (school and kindergarten
+    checklists share codes)."""
+    text = (row["item__text"] or "").rstrip("。")
+    return f"{row['item_code']} {text[:6]}".strip() if row["item_code"] else _("Other")
 
 
 def _kind_counts(schools) -> list[tuple[str, int]]:
