@@ -9,6 +9,7 @@ from dudao.audit.api import AuditEventViewSet
 from dudao.inspections import api as inspections_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet
 from dudao.instruments import api as instruments_api
+from dudao.monitoring import api as monitoring_api
 from dudao.organizations.api import (
     OfficeViewSet,
     RegionViewSet,
@@ -33,6 +34,7 @@ router.register("instruments/items", instruments_api.ItemViewSet, basename="inst
 inspections_api.register(router)
 router.register("plans/workplans", WorkPlanViewSet, basename="plans-workplan")
 router.register("plans/tasks", TaskViewSet, basename="plans-task")
+monitoring_api.register(router)
 
 
 class TokenView(ObtainAuthToken):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("instruments/", include("dudao.instruments.urls")),
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),
+    path("monitoring/", include("dudao.monitoring.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),
     path("notifications/", include("dudao.notifications.urls")),
