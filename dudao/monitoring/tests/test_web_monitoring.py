@@ -1,0 +1,233 @@
+"""Pages and API of balanced-development monitoring: import, lock, analysis, export, scope."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from dudao.core.testing.queries import assert_constant_queries
+from dudao.core.testing.world import build_world, fresh
+from dudao.monitoring import analysis, services
+from dudao.monitoring.models import SchoolReturn, StatisticsYear
+from dudao.organizations.models import School
+
+pytestmark = pytest.mark.django_db
+
+H = services.column_header
+HEADERS = [analysis.template_header(c) for c in analysis.COLUMNS]
+NAMES = [c.name for c in analysis.COLUMNS]
+# §3.4 fixture (STANDARDS §3.4): five primary schools, pupils and books; CV of 生均图书册数 = 0.515257
+FIXTURE = [(45, 279), (37, 137), (89, 935), (76, 160), (55, 402)]
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def county_schools(world, n):
+    from dudao.core.testing.factories import SchoolFactory
+
+    schools = list(world.a.schools)
+    for i in range(len(schools), n):
+        code = f"3601019{i:03d}"
+        existing = School.objects.filter(code=code).first()
+        schools.append(existing or SchoolFactory(code=code, name=f"甲县第{i + 1}学校", region=world.a.region))
+    return schools[:n]
+
+
+def record(school, students, **values):
+    row = {"school_code": school.code, "school_name": school.name, "school_type": "小学", "stage": "小学",
+           "students": students}
+    row.update(values)
+    return row
+
+
+def workbook(records) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for rec in records:
+        sheet.append([rec.get(name) for name in NAMES])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "county.xlsx"
+    return data
+
+
+def fixture_records(world):
+    schools = county_schools(world, 5)
+    return [record(s, p, books=b, teachers=5) for s, (p, b) in zip(schools, FIXTURE, strict=True)]
+
+
+def upload(client, year, records, **extra):
+    return client.post(reverse("monitoring:year_import", args=[year.pk]), {"file": workbook(records), **extra})
+
+
+def signed(client, user):
+    client.force_login(fresh(user))
+    return client
+
+
+def test_good_workbook_writes_returns_with_audit(world, client):
+    # given an open year of county A and the fixture workbook
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    signed(client, world.a.users["office_admin"])
+    # when the office imports it
+    response = upload(client, year, fixture_records(world))
+    # then five returns are written, audited, and the page redirects to the year
+    assert response.status_code == 302
+    assert SchoolReturn.objects.filter(statistics_year=year).count() == 5
+    from dudao.audit.models import AuditEvent
+    assert AuditEvent.objects.filter(action="monitoring.schoolreturn.import").count() == 5
+
+
+def test_bad_workbook_reports_every_error_and_writes_nothing(world, client):
+    # given rows with a negative area, a non-numeric cell, more degree teachers than teachers, an unknown code
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    rows = fixture_records(world)
+    rows[0]["teaching_area_m2"] = -5
+    rows[1]["books"] = "很多"
+    rows[2]["teachers_above_required_degree"] = 9
+    rows[3]["school_code"] = "999999"
+    signed(client, world.a.users["office_admin"])
+    # when the office imports it
+    response = upload(client, year, rows)
+    # then every problem is listed with row and column, and nothing is written
+    assert response.status_code == 400
+    errors = {(e.row, e.column.split("(")[0]) for e in response.context["errors"]}
+    assert {(2, "教学及辅助用房面积"), (3, "图书册数"), (4, "高于规定学历专任教师数")} <= errors
+    assert {e.code for e in response.context["errors"]} >= {"negative", "inconsistent"}
+    assert not SchoolReturn.objects.exists()
+    # and the unknown code is reported once the sheet itself is clean
+    rows = fixture_records(world)
+    rows[3]["school_code"] = "999999"
+    response = upload(client, year, rows)
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(5, H("school_code"))]
+    assert not SchoolReturn.objects.exists()
+
+
+def test_ten_times_last_year_and_teachers_above_pupils_are_warnings(world, client):
+    # given last year's returns of the fixture
+    signed(client, world.a.users["office_admin"])
+    last = StatisticsYear.objects.create(office=world.a.office, year=2023)
+    assert upload(client, last, fixture_records(world)).status_code == 302
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    rows = fixture_records(world)
+    rows[0]["books"] = 279 * 10  # a unit slip
+    rows[1]["teachers"] = 40  # 37 pupils
+    # when this year's workbook is imported without confirming
+    response = upload(client, year, rows)
+    # then both are warnings (not errors) and nothing is written until confirmed
+    assert response.status_code == 200
+    assert response.context["errors"] == []
+    assert {(w.row, w.code) for w in response.context["warnings"]} == {(2, "jump"), (3, "teachers_above_students")}
+    assert not SchoolReturn.objects.filter(statistics_year=year).exists()
+    response = upload(client, year, rows, confirm="1")
+    assert response.status_code == 302
+    assert SchoolReturn.objects.get(statistics_year=year, school__code=rows[0]["school_code"]).books == 2790
+
+
+def test_locked_year_refuses_import_and_edit_until_unlocked(world, client):
+    # given a locked year
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    admin = fresh(world.a.users["office_admin"])
+    services.statistics_year_lock(actor=admin, statistics_year_id=year.pk)
+    signed(client, admin)
+    # when the office imports, or the API adds nothing but the page is asked for
+    response = upload(client, year, fixture_records(world))
+    # then 409, nothing written
+    assert response.status_code == 409
+    assert client.get(reverse("monitoring:return_add", args=[year.pk])).status_code == 409
+    assert not SchoolReturn.objects.exists()
+    # when unlocked through the API, the import goes through
+    api = client.post(reverse("api:monitoring-statisticsyear-unlock", args=[year.pk]))
+    assert api.status_code == 200 and api.json()["status"] == "open"
+    assert client.post(reverse("api:monitoring-statisticsyear-unlock", args=[year.pk])).status_code == 409
+    assert upload(client, year, fixture_records(world)).status_code == 302
+
+
+def test_analysis_page_shows_s3_4_books_cv(world, client):
+    # given the §3.4 fixture imported (STANDARDS §3.4: enrolment-weighted CV of 生均图书册数 0.515257)
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    signed(client, world.a.users["office_admin"])
+    upload(client, year, fixture_records(world))
+    # when the analysis page is shown by the 2012 method
+    response = client.get(reverse("monitoring:year_analysis", args=[year.pk]) + "?method=basic-2012")
+    # then the CV is 0.515 to three decimals, and no NaN appears
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="cv-primary-books">0.515<' in html
+    assert "nan" not in html.lower().replace("nanning", "")
+    # and the API gives the same figure
+    api = client.get(reverse("api:monitoring-statisticsyear-analysis", args=[year.pk]) + "?method=basic-2012").json()
+    books = next(i for i in api["levels"]["primary"]["indicators"] if i["key"] == "books")
+    assert books["cv"]["published"] == 0.515
+
+
+def test_export_has_a_sheet_per_table_and_level_with_the_cv(world, client):
+    # given the fixture imported
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    signed(client, world.a.users["office_admin"])
+    upload(client, year, fixture_records(world))
+    # when the analysis is exported
+    response = client.get(reverse("monitoring:year_analysis", args=[year.pk]) + "?method=basic-2012&export=xlsx")
+    # then the workbook has every table for both levels and the CV value
+    book = load_workbook(io.BytesIO(response.content))
+    for title in ("小学指标", "小学综合差异系数", "小学学校", "小学预警", "小学差异贡献", "小学调整方案", "初中指标"):
+        assert title in book.sheetnames
+    rows = list(book["小学指标"].iter_rows(values_only=True))
+    books = next(r for r in rows if r[0] == "生均图书册数")
+    assert books[1] == 0.515
+
+
+def test_county_b_year_is_404_for_county_a_office(world, client):
+    # given a year of county B
+    year = StatisticsYear.objects.create(office=world.b.office, year=2024)
+    signed(client, world.a.users["office_admin"])
+    # then county A's office cannot reach it anywhere
+    assert client.get(reverse("monitoring:year_detail", args=[year.pk])).status_code == 404
+    assert client.get(reverse("monitoring:year_analysis", args=[year.pk])).status_code == 404
+    assert client.get(reverse("monitoring:year_import", args=[year.pk])).status_code == 404
+    assert client.get(reverse("api:monitoring-statisticsyear-analysis", args=[year.pk])).status_code == 404
+
+
+def test_liaison_sees_only_their_school_returns(world, client):
+    # given returns of four schools of county A
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    signed(client, world.a.users["office_admin"])
+    upload(client, year, fixture_records(world))
+    liaison = world.a.users["school_liaison"]
+    own = SchoolReturn.objects.get(school=world.a.schools[0])
+    other = SchoolReturn.objects.get(school=world.a.schools[1])
+    signed(client, liaison)
+    # then the liaison sees their school's return and not the others'
+    assert client.get(reverse("monitoring:return_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("monitoring:return_detail", args=[other.pk])).status_code == 404
+    ids = {r["id"] for r in client.get(reverse("api:monitoring-schoolreturn-list")).json()["results"]}
+    assert ids == {own.pk}
+    # and may correct their own return while the year is open, but not import the county workbook
+    assert client.get(reverse("monitoring:return_edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse("monitoring:year_import", args=[year.pk])).status_code == 403
+
+
+def test_year_list_query_count_is_constant(world, client):
+    # given county A's office and a growing number of years
+    from dudao.core.testing.factories import OfficeFactory, RegionFactory
+
+    signed(client, world.a.users["office_admin"])
+    counter = iter(range(2000, 2100))
+
+    def grow(k):
+        for _ in range(k):
+            n = next(counter)
+            region = RegionFactory(code=f"360101{n}", name=f"甲县{n}镇", level=4, parent=world.a.region)
+            office = OfficeFactory(region=region, name=f"甲县分室{n}")
+            StatisticsYear.objects.create(office=office, year=next(counter))
+
+    def fetch():
+        assert client.get(reverse("monitoring:year_list")).status_code == 200
+
+    assert_constant_queries(fetch, grow, n=2, m=22)
