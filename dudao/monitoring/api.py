@@ -24,7 +24,7 @@ class SchoolReturnSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class StatisticsYearTransitionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -35,7 +35,8 @@ class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     filterset_class = StatisticsYearFilterSet
 
     def get_queryset(self):
-        return selectors.statistics_year_list(user=self.request.user).order_by("-year", "pk")
+        return (StatisticsYear.objects.for_user(self.request.user).select_related("office__region", "locked_by")
+                .order_by("-year", "pk"))
 
     @extend_schema(parameters=[OpenApiParameter("method", str, enum=[m.value for m in selectors.METHODS])],
                    responses={200: dict})
@@ -47,18 +48,18 @@ class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def _transition(self, request, name):
         year = self.get_object()
-        data = TransitionInputSerializer(data=request.data)
+        data = StatisticsYearTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         year = services.STATISTICS_YEAR_TRANSITION_SERVICES[name](
             actor=request.user, statistics_year_id=year.pk, reason=data.validated_data.get("reason", ""))
         return Response(StatisticsYearSerializer(year, context={"request": request}).data)
 
-    @extend_schema(request=TransitionInputSerializer, responses=StatisticsYearSerializer)
+    @extend_schema(request=StatisticsYearTransitionInputSerializer, responses=StatisticsYearSerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         return self._transition(request, "lock")
 
-    @extend_schema(request=TransitionInputSerializer, responses=StatisticsYearSerializer)
+    @extend_schema(request=StatisticsYearTransitionInputSerializer, responses=StatisticsYearSerializer)
     @action(detail=True, methods=["post"])
     def unlock(self, request, pk=None):
         return self._transition(request, "unlock")
@@ -71,7 +72,8 @@ class SchoolReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_class = SchoolReturnFilterSet
 
     def get_queryset(self):
-        return selectors.school_return_list(user=self.request.user).order_by("pk")
+        return (SchoolReturn.objects.for_user(self.request.user)
+                .select_related("school__region", "statistics_year__office", "submitted_by").order_by("pk"))
 
 
 def register(router) -> None:
