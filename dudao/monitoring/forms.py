@@ -28,7 +28,8 @@ class SchoolReturnForm(ScopedModelForm):
     def __init__(self, *args, user, statistics_year, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.statistics_year = statistics_year
-        self.fields["school"].queryset = School.objects.for_user(user, "change").filter(
+        # the schools whose returns the user may file: those they see (a liaison: their own school)
+        self.fields["school"].queryset = School.objects.for_user(user, "view").filter(
             region__path__startswith=statistics_year.office.region.path).order_by("code")
         if self.instance.pk:
             self.fields["school"].disabled = True

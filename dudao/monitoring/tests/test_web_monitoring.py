@@ -231,3 +231,46 @@ def test_year_list_query_count_is_constant(world, client):
         assert client.get(reverse("monitoring:year_list")).status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=22)
+
+
+def test_trends_show_each_year_and_rollup_lists_counties_separately(world, client):
+    # given two years of county A with the §3.4 fixture, the second with one school's books doubled
+    first = StatisticsYear.objects.create(office=world.a.office, year=2023)
+    second = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    signed(client, world.a.users["office_admin"])
+    assert upload(client, first, fixture_records(world)).status_code == 302
+    records = fixture_records(world)
+    records[0]["books"] *= 2
+    assert upload(client, second, records).status_code == 302
+    # when the county's trends page is shown
+    trends = client.get(reverse("monitoring:trends", args=[world.a.office.pk]) + "?method=basic-2012")
+    # then both years appear, and the 2023 CV of books is the §3.4 figure
+    html = trends.content.decode()
+    assert trends.status_code == 200
+    assert "2023" in html and "2024" in html and "0.515" in html
+    # and the city office's roll-up lists county A on its own line per level, never pooled
+    signed(client, world.city_user)
+    rollup = client.get(reverse("monitoring:rollup") + "?method=basic-2012")
+    assert rollup.status_code == 200
+    assert world.a.region.name in rollup.content.decode()
+    # while county B's office cannot read county A's trends
+    signed(client, world.b.users["office_admin"])
+    assert client.get(reverse("monitoring:trends", args=[world.a.office.pk])).status_code == 404
+
+
+def test_liaison_fills_the_return_of_their_school(world, client):
+    # given an open year and the liaison of school 0
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    signed(client, world.a.users["school_liaison"])
+    url = reverse("monitoring:return_add", args=[year.pk])
+    # when the form is opened
+    page = client.get(url)
+    # then it offers their school only
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert world.a.schools[0].name in html and world.a.schools[1].name not in html
+    # and filing it writes the return of their school
+    response = client.post(url, {"school": world.a.schools[0].pk, "stage": "primary", "school_type": "primary",
+                                 "students": 300, "books": 6000, "teachers": 20})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert year.returns.get().school == world.a.schools[0]
