@@ -28,7 +28,7 @@ def test_placeholders_survive_translation():
     po = _entries("zh_Hans")
     import re
 
-    pattern = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)s")
+    pattern = re.compile(r"\{[a-z_]+(?::[^{}]*)?\}|%\([a-z_]+\)s")
     for e in po:
         if e.msgid_plural:
             assert set(pattern.findall(e.msgid_plural)) == set(pattern.findall(e.msgstr_plural[0])), e.msgid
@@ -43,7 +43,7 @@ def test_catalogue_is_current_with_the_source(tmp_path):
     out = tmp_path / "locale"
     out.mkdir()
     cmd = [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location",
-           "--no-obsolete", "-i", "monitoring/*", "--settings", "dudao.settings"]
+           "--no-obsolete", "-i", "monitoring/analysis.py", "-i", "monitoring/formulas.py", "--settings", "dudao.settings"]
     # extract into a copy so the real catalogue is untouched
     import shutil
 
