@@ -1,6 +1,10 @@
+import tempfile
+from pathlib import Path
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer
@@ -28,11 +32,73 @@ class StatisticsYearTransitionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Statistics years (read-only); ``analysis/`` runs the balance analysis, ``lock/`` and ``unlock/``."""
+class StatisticsYearOpenInputSerializer(serializers.Serializer):
+    office = serializers.IntegerField(min_value=1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
 
+
+class ImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    confirm_warnings = serializers.BooleanField(required=False, default=False)
+
+
+class RowProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    errors = RowProblemSerializer(many=True)
+    warnings = RowProblemSerializer(many=True)
+    written = serializers.IntegerField()
+    replaced = serializers.IntegerField()
+
+
+def _problems(items) -> list[dict]:
+    return [{"row": e.row, "column": str(e.column), "reason": str(e.reason)} for e in items]
+
+
+class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                            viewsets.GenericViewSet):
+    """Statistics years: open one (``POST``), import the county workbook (``import/``), run the
+    balance analysis (``analysis/``), ``lock/`` and ``unlock/``."""
+
+    model = StatisticsYear
     serializer_class = StatisticsYearSerializer
     filterset_class = StatisticsYearFilterSet
+
+    @extend_schema(request=StatisticsYearOpenInputSerializer, responses={201: StatisticsYearSerializer})
+    def create(self, request, *args, **kwargs):
+        data = StatisticsYearOpenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        year = services.statistics_year_open(actor=request.user, office_id=data.validated_data["office"],
+                                             year=data.validated_data["year"])
+        return Response(StatisticsYearSerializer(year, context={"request": request}).data, status=201)
+
+    @extend_schema(request={"multipart/form-data": ImportInputSerializer}, responses={200: ImportReportSerializer,
+                                                                                   400: ImportReportSerializer})
+    @action(detail=True, methods=["post"], url_path="import", url_name="import",
+            parser_classes=[MultiPartParser, FormParser])
+    def import_returns(self, request, pk=None):
+        """The county workbook in the template of ``dudao balance template``: every error and warning
+        with row, column and reason; nothing is written while errors remain or warnings are unconfirmed."""
+        year = self.get_object()
+        data = ImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in (".xlsx", ".csv") else ".xlsx"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            report = services.school_return_import(actor=request.user, statistics_year_id=year.pk, path=path,
+                                                   confirm_warnings=data.validated_data["confirm_warnings"],
+                                                   filename=upload.name)
+        body = {"errors": _problems(report.errors), "warnings": _problems(report.warnings),
+                "written": report.written, "replaced": report.replaced}
+        return Response(body, status=200 if report.written or not (report.errors or report.warnings) else 400)
 
     def get_queryset(self):
         return (StatisticsYear.objects.for_user(self.request.user).select_related("office__region", "locked_by")
@@ -65,11 +131,41 @@ class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return self._transition(request, "unlock")
 
 
-class SchoolReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """School returns (read-only); file them through the page or the county workbook import."""
+class SchoolReturnInputSerializer(ScopedModelSerializer):
+    class Meta:
+        model = SchoolReturn
+        fields = ["statistics_year", "school", "stage", "school_type", "students", "senior_students", *VALUE_FIELDS]
 
+
+class SchoolReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """School returns: read, file one (``POST``) or correct it (``PATCH``) while the year is open."""
+
+    model = SchoolReturn
     serializer_class = SchoolReturnSerializer
     filterset_class = SchoolReturnFilterSet
+
+    def get_serializer_class(self):
+        return SchoolReturnInputSerializer if self.action in {"create", "update", "partial_update"} else SchoolReturnSerializer
+
+    @extend_schema(responses={201: SchoolReturnSerializer})
+    def create(self, request, *args, **kwargs):
+        data = SchoolReturnInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        item = services.school_return_save(actor=request.user, instance=SchoolReturn(**data.validated_data))
+        return Response(SchoolReturnSerializer(item, context={"request": request}).data, status=201)
+
+    @extend_schema(responses={200: SchoolReturnSerializer})
+    def update(self, request, *args, **kwargs):
+        item = self.get_object()
+        data = SchoolReturnInputSerializer(item, data=request.data, partial=kwargs.get("partial", False),
+                                           context={"request": request})
+        data.is_valid(raise_exception=True)
+        for key, value in data.validated_data.items():
+            if key not in {"statistics_year", "school", "stage"}:
+                setattr(item, key, value)
+        item = services.school_return_save(actor=request.user, instance=item)
+        return Response(SchoolReturnSerializer(item, context={"request": request}).data)
 
     def get_queryset(self):
         return (SchoolReturn.objects.for_user(self.request.user)

@@ -274,3 +274,41 @@ def test_liaison_fills_the_return_of_their_school(world, client):
                                  "students": 300, "books": 6000, "teachers": 20})
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert year.returns.get().school == world.a.schools[0]
+
+
+def test_api_twins_open_a_year_import_the_workbook_and_file_a_return(world, client):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(fresh(world.a.users["office_admin"]))
+    # open a year
+    opened = api.post("/api/v1/monitoring/years/", {"office": world.a.office.pk, "year": 2025}, format="json")
+    assert opened.status_code == 201, opened.content
+    year_id = opened.json()["id"]
+    # a workbook with an error is refused with every problem, writing nothing
+    bad = fixture_records(world)
+    bad[1]["students"] = -3
+    refused = api.post(f"/api/v1/monitoring/years/{year_id}/import/", {"file": workbook(bad)}, format="multipart")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] and refused.json()["errors"][0]["row"] == 3
+    assert StatisticsYear.objects.get(pk=year_id).returns.count() == 0
+    # the clean workbook is written
+    written = api.post(f"/api/v1/monitoring/years/{year_id}/import/", {"file": workbook(fixture_records(world))},
+                       format="multipart")
+    assert written.status_code == 200 and written.json()["written"] == 5
+    # and the analysis gives the §3.4 CV
+    analysis = api.get(f"/api/v1/monitoring/years/{year_id}/analysis/?method=basic-2012").json()
+    books = next(i for i in analysis["levels"]["primary"]["indicators"] if i["key"] == "books")
+    assert books["cv"]["published"] == 0.515
+    # a liaison files a correction of their school's return
+    liaison = APIClient()
+    liaison.force_authenticate(fresh(world.a.users["school_liaison"]))
+    mine = SchoolReturn.objects.get(statistics_year_id=year_id, school=world.a.schools[0])
+    patched = liaison.patch(f"/api/v1/monitoring/returns/{mine.pk}/", {"books": 300}, format="json")
+    assert patched.status_code == 200, patched.content
+    mine.refresh_from_db()
+    assert mine.books == 300
+    # county B sees none of it
+    other = APIClient()
+    other.force_authenticate(fresh(world.b.users["office_admin"]))
+    assert other.get(f"/api/v1/monitoring/years/{year_id}/").status_code == 404
