@@ -5,6 +5,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dudao.core.excel import write_table
+
 STATUS_LABELS = {"met": "达标", "between": "85%–100%", "below_floor": "低于85%", "missing": "—"}
 DIRECTION_LABELS = {"weak": "薄弱(低于均值)", "over_resourced": "高于均值", "at_mean": "等于均值"}
 
@@ -85,3 +87,29 @@ def analysis_workbook(result: dict) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def table_workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
+    """One sheet holding a table exactly as the page shows it."""
+    return write_table(headers, rows, title=title)
+
+
+def trends_rows(trends: dict) -> tuple[list[str], list[list]]:
+    """Trends as one sheet: level, indicator, then the published CV of each year."""
+    labels = {"primary": "小学", "junior": "初中"}
+    headers = ["学段", "指标", *[str(y) for y in trends["years"]]]
+    rows = []
+    for stage, series in trends["series"].items():
+        for key, values in series.items():
+            rows.append([labels.get(stage, stage), trends["names"].get(key, key), *[_value(v) for v in values]])
+        rows.append([labels.get(stage, stage), "结论", *[_yes_no(p) for p in trends["passed"][stage]]])
+    return headers, rows
+
+
+def rollup_rows(lines: list[dict]) -> tuple[list[str], list[list]]:
+    """The roll-up as one sheet: one line per county and level, never pooled."""
+    headers = ["督导室", "年度", "学段", "学校数", "综合差异系数", "结论", "未达标指标", "原因"]
+    rows = [[str(line["statistics_year"].office), line["statistics_year"].year, line["label"], line["n_schools"],
+             _value((line["composite"] or {}).get("published")), _yes_no(line["passed"]),
+             "、".join(line["failed_indicators"]), "；".join(str(r) for r in line["reasons"])] for line in lines]
+    return headers, rows

@@ -253,6 +253,12 @@ class StatisticsYearAnalysisView(ScopedMixin, TemplateView):
         return render(request, self.template_name, ctx)
 
 
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
 class CountyTrendsView(ScopedMixin, TemplateView):
     """The CVs per indicator of a county office across its years with returns."""
 
@@ -266,6 +272,10 @@ class CountyTrendsView(ScopedMixin, TemplateView):
             raise Http404
         method = selectors.method_of(request.GET.get("method"))
         trends = selectors.county_trends(user=request.user, office_id=office_id, method=method)
+        if request.GET.get("export") == "xlsx":
+            headers, rows = exports.trends_rows(trends)
+            return _xlsx(exports.table_workbook("差异系数趋势", headers, rows),
+                         f"差异系数趋势-{first.office.name}-{method.value}.xlsx")
         stages = []
         for stage, series in trends["series"].items():
             rows = [(trends["names"].get(key, key), values) for key, values in series.items()]
@@ -288,6 +298,9 @@ class RollupView(ScopedMixin, TemplateView):
         method = selectors.method_of(request.GET.get("method"))
         year = request.GET.get("year")
         lines = selectors.rollup(user=request.user, method=method, year=int(year) if year and year.isdigit() else None)
+        if request.GET.get("export") == "xlsx":
+            headers, rows = exports.rollup_rows(lines)
+            return _xlsx(exports.table_workbook("各县对比", headers, rows), f"各县对比-{method.value}.xlsx")
         return render(request, self.template_name, {"title": _("Counties side by side"), "lines": lines,
                                                     "method": method.value, "methods": selectors.METHODS,
                                                     "year": year or ""})

@@ -248,11 +248,23 @@ def test_trends_show_each_year_and_rollup_lists_counties_separately(world, clien
     html = trends.content.decode()
     assert trends.status_code == 200
     assert "2023" in html and "2024" in html and "0.515" in html
+    # and exports the same table
+    sheet = load_workbook(io.BytesIO(client.get(reverse("monitoring:trends", args=[world.a.office.pk])
+                                                + "?method=basic-2012&export=xlsx").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2:] == ("2023", "2024")
+    books = next(r for r in rows if r[1] == "生均图书册数")
+    assert books[2] == 0.515
     # and the city office's roll-up lists county A on its own line per level, never pooled
     signed(client, world.city_user)
     rollup = client.get(reverse("monitoring:rollup") + "?method=basic-2012")
     assert rollup.status_code == 200
     assert world.a.region.name in rollup.content.decode()
+    sheet = load_workbook(io.BytesIO(client.get(reverse("monitoring:rollup")
+                                                + "?method=basic-2012&export=xlsx").content)).active
+    lines = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {line[0] for line in lines} == {str(world.a.office)}
+    assert [line[2] for line in lines] == ["小学", "初中"]
     # while county B's office cannot read county A's trends
     signed(client, world.b.users["office_admin"])
     assert client.get(reverse("monitoring:trends", args=[world.a.office.pk])).status_code == 404
