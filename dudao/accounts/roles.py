@@ -57,7 +57,7 @@ _PLANS_INSPECTOR = _perms(("plans.workplan",), ("view", "add", "change")) | {
     "plans.submit_workplan", "plans.view_task", "plans.add_task", "plans.change_task", "plans.complete_task",
 }
 
-# Balanced-development statistics (issue 4): the office collects, reviews and locks a year's school
+# Balanced-development statistics: the office collects, reviews and locks a year's school
 # returns; a school liaison files its own school's returns while the year is open; the rest read.
 _MONITORING_READ = _perms(("monitoring.statisticsyear", "monitoring.schoolreturn"), (_VIEW,))
 _MONITORING_OFFICE = _MONITORING_READ | _perms(("monitoring.statisticsyear", "monitoring.schoolreturn"),
