@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import ScopedQuerySet
 
+NUMBER_LIMIT = 2**53
+
 
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose model-choice filters offer only rows in the user's scope.
@@ -17,6 +19,11 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        for f in self.filters.values():
+            if isinstance(f, django_filters.NumberFilter):
+                # numbers past a 64-bit column answer 400, not a database overflow
+                f.extra.setdefault("max_value", NUMBER_LIMIT)
+                f.extra.setdefault("min_value", -NUMBER_LIMIT)
         user = getattr(request, "user", None)
         for f in self.filters.values():
             qs = getattr(f, "queryset", None)

@@ -284,6 +284,8 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
             year = int(request.query_params.get("year", year))
         except ValueError:
             raise serializers.ValidationError({"year": "Enter a year."})
+        if not 2000 <= year <= 2100:
+            raise serializers.ValidationError({"year": "Enter a year between 2000 and 2100."})
         term = request.query_params.get("term", term)
         if term not in Term.values:
             raise serializers.ValidationError({"term": f"One of {', '.join(Term.values)}."})
