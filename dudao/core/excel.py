@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -75,6 +76,11 @@ def read_table(fileobj, columns: dict[str, str], *, required_headers=()) -> tupl
     return out, errors
 
 
+def _cell_safe(value):
+    """Drops the control characters a worksheet cannot hold (they may come from pasted text)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def write_table(headers: list[str], rows, *, title: str = "Sheet1", notes: list[str] | None = None) -> bytes:
     """Writes one sheet with a bold header row and sensible column widths; returns the bytes."""
     wb = Workbook(write_only=False)
@@ -87,7 +93,7 @@ def write_table(headers: list[str], rows, *, title: str = "Sheet1", notes: list[
         cell.alignment = Alignment(horizontal="center")
     widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
     for row in rows:
-        values = ["" if v is None else v for v in row]
+        values = ["" if v is None else _cell_safe(v) for v in row]
         ws.append(values)
         for i, v in enumerate(values[: len(widths)]):
             widths[i] = min(60, max(widths[i], len(str(v)) + 4))
