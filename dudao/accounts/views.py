@@ -84,10 +84,7 @@ class MembershipGrantView(ScopedMixin, TemplateView):
     model = Membership
     template_name = "core/object_edit.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

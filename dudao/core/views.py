@@ -42,6 +42,14 @@ class ScopedMixin(LoginRequiredMixin):
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
 
+    # the model permission a signed-in user needs to open the view at all (403 otherwise)
+    permission_action: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.permission_action:
+            self.require_perm(self.permission_action)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
         return self.scoped_queryset()
 
@@ -76,10 +84,7 @@ class ObjectListView(ScopedMixin, TemplateView):
     title = None
     row_actions_template: str | None = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("view")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "view"
 
     def get_filterset(self):
         return self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)

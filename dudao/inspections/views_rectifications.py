@@ -87,10 +87,7 @@ class FindingAddView(ScopedMixin, TemplateView):
     model = Finding
     template_name = "inspections/finding_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def get_visit(self):
         visit_id = self.request.POST.get("visit") or self.request.GET.get("visit")
@@ -341,10 +338,7 @@ class DeadlinePolicyView(ScopedMixin, TemplateView):
     model = DeadlinePolicy
     template_name = "inspections/deadline_policy.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("view")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "view"
 
     def get_office(self):
         offices = Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")

@@ -181,10 +181,7 @@ class InstrumentCreateView(ServiceFormView):
     form_class = forms.InstrumentCreateForm
     extra_context = {"title": gettext_lazy("New instrument")}
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def perform(self, form):
         instrument = services.instrument_create(actor=self.request.user, **form.cleaned_data)
@@ -446,10 +443,7 @@ class InstrumentImportView(ImportMixin, ServiceFormView):
     extra_context = {"title": gettext_lazy("Import an instrument from Excel")}
     success_message = gettext_lazy("Imported as a draft. Check it, then publish it.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def perform(self, form):
         rows = self.validated_rows(form)

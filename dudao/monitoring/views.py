@@ -50,10 +50,7 @@ class StatisticsYearAddView(ScopedMixin, TemplateView):
     model = StatisticsYear
     template_name = "core/object_edit.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def get(self, request):
         return self.render_to_response({"form": StatisticsYearOpenForm(user=request.user),

@@ -105,10 +105,7 @@ class WorkPlanCreateView(ScopedMixin, FormView):
     template_name = "plans/workplan_form.html"
     extra_context = {"title": gettext_lazy("New work plan")}
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -271,10 +268,7 @@ class TaskCreateView(ScopedMixin, FormView):
     template_name = "plans/task_form.html"
     extra_context = {"title": gettext_lazy("New task of my own")}
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_perm("add")
-        return super().dispatch(request, *args, **kwargs)
+    permission_action = "add"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
