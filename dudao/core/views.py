@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
 from dudao.core.scope import permission_name
@@ -279,3 +279,38 @@ class TransitionView(ScopedMixin, View):
             response["HX-Refresh"] = "true"
             return response
         return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class ObjectFormView(ScopedMixin, FormView):
+    """A form acting on one row the user may change (move a school to a zone, re-list it): the row
+    comes from the view scope (404), the change scope and ``permission`` are required (403), the
+    form gets the user, and ``perform(form)`` calls the service."""
+
+    permission: str | None = None
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+            if self.permission and not request.user.has_perm(self.permission):
+                raise PermissionDenied
+            if not self.scoped_queryset("change").filter(pk=self.object.pk).exists():
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs.setdefault("initial", {})["valid_from"] = timezone.localdate()
+        return kwargs
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        self.perform(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "object": self.object}

@@ -1,17 +1,11 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
 from dudao.core.tables import Column
 from dudao.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
-    ScopedMixin,
+    ObjectFormView,
     TransitionView,
 )
 from dudao.core.workflow import available_transitions
@@ -104,38 +98,22 @@ class ListingListView(ObjectListView):
     ]
 
 
-class SchoolListingAssignView(ScopedMixin, FormView):
+class SchoolListingAssignView(ObjectFormView):
     """Re-lists a school: a new inspector from a date, the previous listing ended the day before."""
 
     model = School
     form_class = ListingAssignForm
     template_name = "inspectors/listing_assign.html"
+    permission = "inspectors.add_listing"
+    success_message = gettext_lazy("Listing changed.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.school = self.get_object()
-            if not request.user.has_perm("inspectors.add_listing"):
-                raise PermissionDenied
-            if not self.scoped_queryset("change").filter(pk=self.school.pk).exists():
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        kwargs.setdefault("initial", {})["valid_from"] = timezone.localdate()
-        return kwargs
-
-    def form_valid(self, form):
+    def perform(self, form) -> None:
         inspector = form.cleaned_data["inspector"]
-        services.listing_assign(actor=self.request.user, school_id=self.school.pk,
+        services.listing_assign(actor=self.request.user, school_id=self.object.pk,
                                 inspector_id=inspector.pk if inspector else None,
                                 on=form.cleaned_data["valid_from"], reason=form.cleaned_data["reason"])
-        messages.success(self.request, _("Listing changed."))
-        return HttpResponseRedirect(self.school.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["object"] = self.school
         ctx["loads"] = {i.pk: i.school_count for i in selectors.inspector_list(user=self.request.user)}
         return ctx

@@ -1,13 +1,8 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ScopedMixin
+from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectFormView
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations import selectors, services
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
@@ -173,39 +168,20 @@ class SchoolDeleteView(ObjectDeleteView):
     success_url = "/organizations/schools/"
 
 
-class SchoolZoneAssignView(ScopedMixin, FormView):
+class SchoolZoneAssignView(ObjectFormView):
     """Moves a school to another zone from a date; the old membership is kept with its dates."""
 
     model = School
     form_class = ZoneAssignForm
     template_name = "organizations/school_zone_assign.html"
+    permission = "organizations.change_school"
+    success_message = gettext_lazy("Zone changed.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.school = self.get_object()
-            if not self.scoped_queryset("change").filter(pk=self.school.pk).exists():
-                raise PermissionDenied
-            self.require_perm("change")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        kwargs.setdefault("initial", {})["valid_from"] = timezone.localdate()
-        return kwargs
-
-    def form_valid(self, form):
+    def perform(self, form) -> None:
         zone = form.cleaned_data["zone"]
-        services.zone_assign_school(actor=self.request.user, school_id=self.school.pk,
+        services.zone_assign_school(actor=self.request.user, school_id=self.object.pk,
                                     zone_id=zone.pk if zone else None, on=form.cleaned_data["valid_from"],
                                     reason=form.cleaned_data["reason"])
-        messages.success(self.request, _("Zone changed."))
-        return HttpResponseRedirect(self.school.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["object"] = self.school
-        return ctx
 
 
 # ---- zones ---------------------------------------------------------------------------------
