@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dudao.jobs",
     "dudao.notifications",
     "dudao.organizations",
+    "dudao.documents",
     "dudao.inspectors",
     "dudao.instruments",
     "dudao.inspections",
@@ -189,6 +190,10 @@ DUDAO_DEFAULT_SCHOOLS_PER_INSPECTOR = 5
 DUDAO_DEFAULT_SCHOOLS_PER_ZONE = 20
 DUDAO_IMPORT_JOB_THRESHOLD = env.int("DUDAO_IMPORT_JOB_THRESHOLD", default=500)
 DUDAO_EXPORT_JOB_THRESHOLD = env.int("DUDAO_EXPORT_JOB_THRESHOLD", default=5000)
+# LibreOffice for PDFs of .docx documents; found on PATH when empty
+DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
+# the address the signboard QR codes point at (the public school pages); empty: this site's own
+DUDAO_PUBLIC_BASE_URL = env.str("DUDAO_PUBLIC_BASE_URL", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -64,6 +64,12 @@ _MONITORING_OFFICE = _MONITORING_READ | _perms(("monitoring.statisticsyear", "mo
                                                ("add", "change")) | {"monitoring.lock_statisticsyear"}
 _MONITORING_SCHOOL = _MONITORING_READ | _perms(("monitoring.schoolreturn",), ("add", "change"))
 
+# Documents and the archive (台账): everyone who works a school's record reads its documents and
+# may have one generated about what they can see; only the office administrator changes the
+# office's templates (letterhead, wording, number pattern), which every document then uses.
+_DOCUMENTS = {"documents.view_document", "documents.add_document"}
+_DOCUMENTS_OFFICE = _DOCUMENTS | {"documents.view_documenttemplate"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         _OFFICE_READ
@@ -73,27 +79,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _perms(("instruments.instrument", "inspections.deadlinepolicy"), _CRUD)
         | _PLANS_OFFICE | _perms(("plans.workplan", "plans.task"), ("delete",))
         | _MONITORING_OFFICE
+        | _DOCUMENTS_OFFICE | _perms(("documents.documenttemplate",), ("add", "change"))
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
         | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
                   "organizations.zonemembership"), ("add", "change"))
         | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
-        | _PLANS_OFFICE | _MONITORING_OFFICE
+        | _PLANS_OFFICE | _MONITORING_OFFICE | _DOCUMENTS_OFFICE
     ),
     Role.ZONE_LEADER: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
+        | _DOCUMENTS
     ),
     Role.INSPECTOR: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
+        | _DOCUMENTS
     ),
     Role.SCHOOL_LIAISON: frozenset(
         _perms(("organizations.school", "organizations.region", "organizations.office",
                 "inspectors.inspector", "inspectors.listing"), (_VIEW,))
         | _SCHOOL_LOOP
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_SCHOOL
+        | _DOCUMENTS
     ),
 }
 ROLE_PERMISSIONS[Role.PRINCIPAL] = ROLE_PERMISSIONS[Role.SCHOOL_LIAISON]

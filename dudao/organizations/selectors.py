@@ -51,3 +51,22 @@ def office_for_user(*, user):
     """The first office in the user's scope (their own), for defaults such as ratios and hotline."""
     ids = sorted(user.scope.office_ids)
     return Office.objects.for_user(user).select_related("region").filter(pk__in=ids).first() if ids else None
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def office_of_school(school) -> Office | None:
+    """The school's own supervision office: the nearest office above it in the region tree."""
+    return (
+        Office.objects.filter(region__path__in=_ancestor_paths(school.region.path))
+        .select_related("region").order_by("-region__path").first()
+    )
+
+
+def office_short_name(office) -> str:
+    """The office's prefix in document numbers: its region's name without the 县/区/市/旗 ending."""
+    name = office.region.name if office is not None else ""
+    return name[:-1] if len(name) > 1 and name[-1] in "县区市旗" else name

@@ -55,6 +55,7 @@ from dudao.inspections.services.attachments import attachment_store
 from dudao.inspectors.models import Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School, ZoneMembership
+from dudao.organizations.selectors import office_of_school, office_short_name
 
 __all__ = [
     "DEFAULT_NUMBER_PATTERN", "RECTIFICATION_TRANSITION_SERVICES", "deadline_days", "deadline_policy_set",
@@ -68,19 +69,6 @@ MAX_DEADLINE_DAYS = 365
 
 
 # ---- who is told -----------------------------------------------------------------------------
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def office_of_school(school) -> Office | None:
-    """The school's own supervision office: the nearest office above it in the region tree."""
-    return (
-        Office.objects.filter(region__path__in=_ancestor_paths(school.region.path))
-        .select_related("region").order_by("-region__path").first()
-    )
-
 
 def _users(membership_filter: Q, on=None):
     ids = Membership.objects.current(on).filter(membership_filter).values("user_id")
@@ -136,12 +124,6 @@ def default_deadline(finding: Finding, issued_on: datetime.date | None = None) -
     """The deadline a notice on ``finding`` gets when the inspector leaves it empty."""
     issued_on = issued_on or timezone.localdate()
     return issued_on + datetime.timedelta(days=deadline_days(office_of_school(finding.school), finding.severity))
-
-
-def office_short_name(office) -> str:
-    """The office's prefix in document numbers: its region's name without the 县/区/市/旗 ending."""
-    name = office.region.name if office is not None else ""
-    return name[:-1] if len(name) > 1 and name[-1] in "县区市旗" else name
 
 
 def _next_number(office, year: int) -> str:

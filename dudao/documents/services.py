@@ -1,0 +1,254 @@
+"""Templates an office uploads and documents the platform generates and files.
+
+Every document comes from the office's active template for its kind, or the built-in one; it is
+rendered strictly (complete or not at all), converted to PDF, and filed with the template
+version, the data it was built from and the SHA-256 of each file.
+"""
+
+import hashlib
+import io
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dudao.audit.services import record, record_many
+from dudao.documents import kinds
+from dudao.documents.models import Document, DocumentSequence, DocumentTemplate
+from dudao.documents.render import TemplateError, check_template, docx_text, docx_to_pdf, render_docx, snapshot
+from dudao.organizations.models import Office
+from dudao.organizations.selectors import office_short_name
+
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def default_template_bytes(kind: str) -> bytes:
+    """The built-in template of ``kind`` as a .docx."""
+    out = io.BytesIO()
+    kinds.get(kind).build_default().save(out)
+    return out.getvalue()
+
+
+def active_template(office, kind: str) -> DocumentTemplate | None:
+    """The office's template in use for ``kind``; ``None`` means the built-in."""
+    if office is None:
+        return None
+    return DocumentTemplate.objects.filter(office=office, kind=kind, is_active=True).first()
+
+
+def template_source(template: DocumentTemplate | None, kind: str) -> bytes:
+    if template is None:
+        return default_template_bytes(kind)
+    with template.file.open("rb") as handle:
+        return handle.read()
+
+
+# ---- templates -----------------------------------------------------------------------------------
+
+def _office_in_change_scope(actor, office_id: int) -> Office:
+    office = Office.objects.for_user(actor, "view").select_related("region").get(pk=office_id)  # 404
+    if not actor.has_perm("documents.add_documenttemplate"):
+        raise PermissionDenied
+    if not (actor.scope.unrestricted or any(office.region.path.startswith(p) for p in actor.scope.office_paths)):
+        raise PermissionDenied
+    return office
+
+
+@transaction.atomic
+def template_upload(*, actor, office_id: int, kind: str, data: bytes, filename: str, number_pattern: str = "",
+                    note: str = "") -> DocumentTemplate:
+    """Files ``data`` as the office's next version of the template for ``kind`` and puts it in use.
+
+    The template is filled with the kind's complete sample context first: any placeholder that
+    cannot be read or filled is named in the ``ValidationError`` and nothing is saved."""
+    office = _office_in_change_scope(actor, office_id)
+    try:
+        kind_def = kinds.get(kind)
+    except KeyError:
+        raise ValidationError({"kind": _("Unknown kind of document.")}) from None
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise ValidationError({"file": _("A template may be at most 10 MB.")})
+    problems = check_template(data, kind_def.sample_context())
+    if problems:
+        raise ValidationError({"file": problems})
+    if number_pattern:
+        _check_pattern(number_pattern)
+    previous = (DocumentTemplate.objects.select_for_update().filter(office=office, kind=kind)
+                .order_by("-version").first())
+    DocumentTemplate.objects.filter(office=office, kind=kind, is_active=True).update(is_active=False)
+    template = DocumentTemplate(
+        office=office, kind=kind, version=(previous.version + 1) if previous else 1, original_name=filename[:200],
+        sha256=sha256(data), number_pattern=number_pattern or (previous.number_pattern if previous else ""),
+        note=note, uploaded_by=actor, is_active=True,
+    )
+    template.file.save(f"v{template.version}.docx", ContentFile(data), save=False)
+    template.save()
+    record(actor=actor, action="documents.template.upload", target=template,
+           changes={"kind": [None, kind], "version": [None, template.version], "sha256": [None, template.sha256]})
+    return template
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        pattern.format(office="甲", year=2026, seq=1)
+    except (KeyError, IndexError, ValueError):
+        raise ValidationError({"number_pattern": _(
+            "Use only {office}, {year} and {seq} in the number pattern, for example {office}教督〔{year}〕{seq}号."
+        )}) from None
+
+
+@transaction.atomic
+def template_activate(*, actor, template_id: int) -> DocumentTemplate:
+    """Puts an earlier version back in use (or keeps the current one)."""
+    template = DocumentTemplate.objects.for_user(actor, "view").select_related("office__region").get(pk=template_id)
+    _office_in_change_scope(actor, template.office_id)
+    before = (DocumentTemplate.objects.select_for_update().filter(office=template.office, kind=template.kind,
+                                                                  is_active=True).first())
+    if before is not None and before.pk == template.pk:
+        return template
+    DocumentTemplate.objects.filter(office=template.office, kind=template.kind, is_active=True).update(is_active=False)
+    template.is_active = True
+    template.save(update_fields=["is_active", "updated_at"])
+    record(actor=actor, action="documents.template.activate", target=template,
+           changes={"version": [before.version if before else 0, template.version]})
+    return template
+
+
+@transaction.atomic
+def template_use_default(*, actor, office_id: int, kind: str) -> None:
+    """Goes back to the built-in template for ``kind``; the office's versions stay on file."""
+    office = _office_in_change_scope(actor, office_id)
+    current = DocumentTemplate.objects.select_for_update().filter(office=office, kind=kind, is_active=True).first()
+    if current is None:
+        return
+    current.is_active = False
+    current.save(update_fields=["is_active", "updated_at"])
+    record(actor=actor, action="documents.template.activate", target=current, changes={"version": [current.version, 0]})
+
+
+# ---- documents -----------------------------------------------------------------------------------
+
+def next_number(office, kind: str, year: int, pattern: str) -> str:
+    """The next number of the office's documents of ``kind`` this year (in the caller's transaction)."""
+    try:
+        with transaction.atomic():
+            DocumentSequence.objects.get_or_create(office=office, kind=kind, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent request between our read and write
+    sequence = DocumentSequence.objects.select_for_update().get(office=office, kind=kind, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last", "updated_at"])
+    return pattern.format(office=office_short_name(office), year=year, seq=sequence.last)
+
+
+def _prepare(item: dict) -> dict:
+    """Renders one document's .docx (strictly) and works out what is filed with it."""
+    kind = kinds.get(item["kind"])
+    office = item["office"]
+    template = active_template(office, kind.code)
+    date = item.get("date") or timezone.localdate()
+    context = dict(item["context"])
+    number = item.get("number")
+    if number is None and kind.numbered:
+        pattern = (template.number_pattern if template and template.number_pattern else kind.default_number_pattern)
+        number = next_number(office, kind.code, date.year, pattern)
+    context.setdefault("number", number or "")
+    data = snapshot(context)
+    data_sha = sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+    subject = item.get("subject")
+    subject_type = f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
+    docx = render_docx(template_source(template, kind.code), context)
+    return {
+        "kind": kind.code, "title": item["title"][:200], "number": number or "", "office": office,
+        "school": item.get("school"), "zone": item.get("zone"), "inspector": item.get("inspector"),
+        "year": date.year, "date": date, "template": template, "template_version": template.version if template else 0,
+        "data": data, "data_sha256": data_sha, "docx": docx, "subject_type": subject_type,
+        "subject_id": subject.pk if subject is not None else None,
+    }
+
+
+def _existing(prepared: dict) -> Document | None:
+    if not prepared["subject_type"]:
+        return None
+    return Document.objects.filter(
+        kind=prepared["kind"], subject_type=prepared["subject_type"], subject_id=prepared["subject_id"],
+        template=prepared["template"], template_version=prepared["template_version"],
+        data_sha256=prepared["data_sha256"],
+    ).order_by("-pk").first()
+
+
+def _file(actor, prepared: dict, pdf: bytes | None) -> Document:
+    docx = prepared.pop("docx")
+    document = Document(**prepared, docx_sha256=sha256(docx), text=docx_text(docx)[:100_000], created_by=actor)
+    stem = f"{prepared['kind']}-{timezone.now():%Y%m%d%H%M%S%f}"
+    document.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    if pdf is not None:
+        document.pdf_sha256 = sha256(pdf)
+        document.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+def document_generate(*, actor, kind: str, context: dict, office, title: str, school=None, zone=None, inspector=None,
+                      date=None, subject=None, number: str | None = None, pdf: bool = True) -> Document:
+    """Generates one document from the office's template for ``kind`` and files it in the archive.
+
+    The same kind, subject, template version and data filed before return the document on file."""
+    return documents_generate_many(actor=actor, items=[{
+        "kind": kind, "context": context, "office": office, "title": title, "school": school, "zone": zone,
+        "inspector": inspector, "date": date, "subject": subject, "number": number,
+    }], pdf=pdf)[0]
+
+
+def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progress=None, chunk: int = 50
+                            ) -> list[Document]:
+    """Generates and files many documents (a county's notices, its signboards) ``chunk`` at a time:
+    each chunk is rendered, converted to PDF in one LibreOffice run and filed in one transaction,
+    so a failure files nothing of its chunk and a second run resumes from the documents on file."""
+    documents: list[Document] = []
+    for start in range(0, len(items), chunk):
+        with transaction.atomic():
+            prepared = [_prepare(item) for item in items[start:start + chunk]]
+            found = [_existing(p) for p in prepared]
+            todo = [i for i, doc in enumerate(found) if doc is None]
+            pdfs = docx_to_pdf([prepared[i]["docx"] for i in todo], chunk=chunk) if pdf and todo else []
+            for position, index in enumerate(todo):
+                found[index] = _file(actor, prepared[index], pdfs[position] if pdf else None)
+            record_many(actor=actor, entries=[
+                ("documents.document.generate", found[i],
+                 {"kind": [None, found[i].kind], "docx_sha256": [None, found[i].docx_sha256]}, "")
+                for i in todo
+            ])
+        documents.extend(found)
+        if progress:
+            progress(len(documents), len(items))
+    return documents
+
+
+def document_read_verified(document: Document, fmt: str) -> bytes:
+    """The bytes of the .docx or PDF, checked against the SHA-256 filed with it."""
+    field, expected = (document.docx, document.docx_sha256) if fmt == "docx" else (document.pdf, document.pdf_sha256)
+    if not field:
+        raise FileNotFoundError(fmt)
+    with field.open("rb") as handle:
+        data = handle.read()
+    if sha256(data) != expected:
+        raise DocumentIntegrityError(fmt)
+    return data
+
+
+class DocumentIntegrityError(Exception):
+    """A filed file no longer matches its SHA-256."""
+
+
+__all__ = [
+    "TemplateError", "active_template", "default_template_bytes", "document_generate", "document_read_verified",
+    "documents_generate_many", "next_number", "template_activate", "template_upload", "template_use_default",
+]
