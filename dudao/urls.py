@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
+    path("documents/", include("dudao.documents.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),
     path("notifications/", include("dudao.notifications.urls")),

@@ -19,6 +19,10 @@ MENU = [
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),
     ]),
+    (_("Archive"), "ti-archive", [
+        ("documents:document_list", _("Documents"), "ti-files", "documents.view_document"),
+        ("documents:template_list", _("Document templates"), "ti-template", "documents.view_documenttemplate"),
+    ]),
     (_("Organisation"), "ti-building-community", [
         ("organizations:school_list", _("Schools"), "ti-school", "organizations.view_school"),
         ("organizations:zone_list", _("Zones"), "ti-layout-grid", "organizations.view_zone"),

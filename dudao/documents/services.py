@@ -148,40 +148,41 @@ def next_number(office, kind: str, year: int, pattern: str) -> str:
     return pattern.format(office=office_short_name(office), year=year, seq=sequence.last)
 
 
-def _prepare(item: dict) -> dict:
-    """Renders one document's .docx (strictly) and works out what is filed with it."""
+def _prepare(item: dict) -> dict | Document:
+    """Renders one document's .docx (strictly) and works out what is filed with it; returns the
+    document on file instead when the same subject was filed from the same template and data."""
     kind = kinds.get(item["kind"])
     office = item["office"]
     template = active_template(office, kind.code)
     date = item.get("date") or timezone.localdate()
     context = dict(item["context"])
+    subject = item.get("subject")
+    subject_type = f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
+    # the fingerprint leaves the number out: a numbered document filed before keeps its number
+    fingerprint = snapshot({k: v for k, v in context.items() if k != "number"})
+    data_sha = sha256(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode())
+    if subject is not None:
+        found = Document.objects.filter(
+            kind=kind.code, subject_type=subject_type, subject_id=subject.pk, template=template,
+            template_version=template.version if template else 0, data_sha256=data_sha,
+        ).order_by("-pk").first()
+        if found is not None:
+            return found
     number = item.get("number")
     if number is None and kind.numbered:
         pattern = (template.number_pattern if template and template.number_pattern else kind.default_number_pattern)
         number = next_number(office, kind.code, date.year, pattern)
-    context.setdefault("number", number or "")
-    data = snapshot(context)
-    data_sha = sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
-    subject = item.get("subject")
-    subject_type = f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
+    if number:
+        context["number"] = number
+    context.setdefault("number", "")
     docx = render_docx(template_source(template, kind.code), context)
     return {
-        "kind": kind.code, "title": item["title"][:200], "number": number or "", "office": office,
+        "kind": kind.code, "title": item["title"][:200], "number": context["number"] or "", "office": office,
         "school": item.get("school"), "zone": item.get("zone"), "inspector": item.get("inspector"),
         "year": date.year, "date": date, "template": template, "template_version": template.version if template else 0,
-        "data": data, "data_sha256": data_sha, "docx": docx, "subject_type": subject_type,
+        "data": snapshot(context), "data_sha256": data_sha, "docx": docx, "subject_type": subject_type,
         "subject_id": subject.pk if subject is not None else None,
     }
-
-
-def _existing(prepared: dict) -> Document | None:
-    if not prepared["subject_type"]:
-        return None
-    return Document.objects.filter(
-        kind=prepared["kind"], subject_type=prepared["subject_type"], subject_id=prepared["subject_id"],
-        template=prepared["template"], template_version=prepared["template_version"],
-        data_sha256=prepared["data_sha256"],
-    ).order_by("-pk").first()
 
 
 def _file(actor, prepared: dict, pdf: bytes | None) -> Document:
@@ -216,7 +217,7 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
     for start in range(0, len(items), chunk):
         with transaction.atomic():
             prepared = [_prepare(item) for item in items[start:start + chunk]]
-            found = [_existing(p) for p in prepared]
+            found = [p if isinstance(p, Document) else None for p in prepared]
             todo = [i for i, doc in enumerate(found) if doc is None]
             pdfs = docx_to_pdf([prepared[i]["docx"] for i in todo], chunk=chunk) if pdf and todo else []
             for position, index in enumerate(todo):

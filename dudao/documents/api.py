@@ -1,0 +1,101 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dudao.documents import kinds, selectors, services
+from dudao.documents.filters import DocumentFilterSet, DocumentTemplateFilterSet
+from dudao.documents.models import Document, DocumentTemplate
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    docx_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "title", "number", "office", "school", "zone", "inspector", "year", "date",
+                  "template_version", "data", "docx_sha256", "pdf_sha256", "docx_url", "pdf_url", "subject_type",
+                  "subject_id", "created_at"]
+        read_only_fields = fields
+
+    def get_docx_url(self, obj) -> str:
+        return reverse("documents:download", args=[obj.pk, "docx"])
+
+    def get_pdf_url(self, obj) -> str | None:
+        return reverse("documents:download", args=[obj.pk, "pdf"]) if obj.pdf else None
+
+
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The archive: documents filed by the platform, read-only (documents are never changed)."""
+
+    model = Document
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+
+    def get_queryset(self):
+        return selectors.document_list(user=self.request.user).order_by("-date", "-pk")
+
+
+class DocumentTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentTemplate
+        fields = ["id", "office", "kind", "version", "original_name", "sha256", "number_pattern", "note", "is_active",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class TemplateUploadInputSerializer(serializers.Serializer):
+    office = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=[])
+    file = serializers.FileField()
+    number_pattern = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds.choices()
+
+
+class DocumentTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                              viewsets.GenericViewSet):
+    """An office's template versions. ``POST`` uploads a new version (refused, naming the broken
+    placeholders, when it cannot be filled); ``activate/`` puts an earlier version back in use."""
+
+    model = DocumentTemplate
+    serializer_class = DocumentTemplateSerializer
+    filterset_class = DocumentTemplateFilterSet
+    required_action = None  # set per action: activating a version needs the change permission
+
+    def get_queryset(self):
+        return DocumentTemplate.objects.for_user(self.request.user).order_by("office_id", "kind", "-version")
+
+    @extend_schema(request={"multipart/form-data": TemplateUploadInputSerializer},
+                   responses={201: DocumentTemplateSerializer})
+    def create(self, request, *args, **kwargs):
+        data = TemplateUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > services.MAX_TEMPLATE_BYTES:
+            raise serializers.ValidationError({"file": ["A template may be at most 10 MB."]})
+        try:
+            template = services.template_upload(
+                actor=request.user, office_id=data.validated_data["office"], kind=data.validated_data["kind"],
+                data=upload.read(), filename=upload.name, number_pattern=data.validated_data.get("number_pattern", ""),
+                note=data.validated_data.get("note", ""))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return Response(DocumentTemplateSerializer(template).data, status=201)
+
+    @extend_schema(request=None, responses={200: DocumentTemplateSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def activate(self, request, pk=None):
+        template = services.template_activate(actor=request.user, template_id=self.get_object().pk)
+        return Response(DocumentTemplateSerializer(template).data)
+
+
+def register(router) -> None:
+    router.register("documents/documents", DocumentViewSet, basename="documents-document")
+    router.register("documents/templates", DocumentTemplateViewSet, basename="documents-documenttemplate")

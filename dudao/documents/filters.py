@@ -1,0 +1,32 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.filters import ScopedFilterSet
+from dudao.documents import kinds
+from dudao.documents.models import Document, DocumentTemplate
+from dudao.organizations.models import Office, School
+
+
+class DocumentFilterSet(ScopedFilterSet):
+    """The archive (台账): by kind, school, office, year, date and the documents' own text."""
+
+    search_fields = ("title", "number", "text")
+    kind = django_filters.ChoiceFilter(choices=kinds.choices, label=_("Kind of document"))
+    school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
+    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
+    year = django_filters.NumberFilter(field_name="year", label=_("Year"), min_value=1900, max_value=2999)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = Document
+        fields = ["q", "kind", "school", "office", "year", "date_from", "date_to"]
+
+
+class DocumentTemplateFilterSet(ScopedFilterSet):
+    kind = django_filters.ChoiceFilter(choices=kinds.choices, label=_("Kind of document"))
+    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
+
+    class Meta:
+        model = DocumentTemplate
+        fields = ["kind", "office"]
