@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from dudao.documents.filters import DocumentFilterSet
 from dudao.documents.forms import TemplateUploadForm
 from dudao.documents.models import Document, DocumentTemplate
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.models import Office
+from dudao.organizations.models import Office, School
 from dudao.organizations.selectors import office_for_user
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -55,6 +55,21 @@ class DocumentListView(ExportableListView):
 
     def get_queryset(self):
         return selectors.document_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        ctx = super().get_context_data(**kwargs)
+        get = self.request.GET
+        year = get.get("year", "")
+        ctx["bundle"] = {
+            "year": int(year) if year.isdigit() and 1900 <= int(year) <= 2999 else timezone.localdate().year,
+            "school": School.objects.for_user(self.request.user).filter(pk=get["school"]).first()
+            if get.get("school", "").isdigit() else None,
+            "office": office_for_user(user=self.request.user),
+            "allowed": self.request.user.has_perm("jobs.add_job"),
+        }
+        return ctx
 
 
 class DocumentDetailView(ObjectDetailView):
@@ -198,3 +213,38 @@ class TemplateUseDefaultView(_TemplateMixin, View):
         services.template_use_default(actor=request.user, office_id=office.pk, kind=kind)
         messages.success(request, _("The built-in template is now in use."))
         return HttpResponseRedirect(f"{reverse('documents:template_list')}?office={office.pk}")
+
+
+# ---- bundles -------------------------------------------------------------------------------------
+
+class BundleStartView(ScopedMixin, View):
+    """Starts the job that packs a school's or an office's year into one zip (迎检台账)."""
+
+    model = Document
+    permission_action = "view"
+
+    def post(self, request):
+        from django.utils import timezone, translation
+
+        from dudao.documents.bundles import bundle_scope
+        from dudao.jobs.services import job_start
+
+        if not request.user.has_perm("jobs.add_job"):
+            raise PermissionDenied
+        year = request.POST.get("year", "")
+        school = request.POST.get("school", "")
+        office = request.POST.get("office", "")
+        if not year.isdigit() or not 1900 <= int(year) <= 2999 or not (school.isdigit() or office.isdigit()):
+            messages.error(request, _("Choose a year and a school or an office."))
+            return HttpResponseRedirect(reverse("documents:document_list"))
+        school_id = int(school) if school.isdigit() else None
+        office_id = None if school_id else int(office)
+        try:
+            target = bundle_scope(user=request.user, year=int(year), school_id=school_id, office_id=office_id)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+        job = job_start(actor=request.user, kind="documents.bundle",
+                        title=_("{name} {year} archive").format(name=target.name, year=year),
+                        params={"year": int(year), "school": school_id, "office": office_id,
+                                "language": translation.get_language(), "at": timezone.now().isoformat()})
+        return HttpResponseRedirect(job.get_absolute_url())
