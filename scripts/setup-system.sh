@@ -7,7 +7,7 @@
 # when everything is present. As any other user it prints what is missing and carries on.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk poppler-utils gettext postgresql libreoffice-writer-nogui)
+PACKAGES=(chromium fonts-noto-cjk fonts-lxgw-wenkai poppler-utils gettext postgresql libreoffice-writer-nogui)
 
 installed() {
     [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
