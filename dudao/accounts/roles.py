@@ -70,6 +70,12 @@ _MONITORING_SCHOOL = _MONITORING_READ | _perms(("monitoring.schoolreturn",), ("a
 _DOCUMENTS = {"documents.view_document", "documents.add_document"}
 _DOCUMENTS_OFFICE = _DOCUMENTS | {"documents.view_documenttemplate"}
 
+# Work reports (督导工作报告): inspectors and zone leaders draft and submit their monthly reports and
+# term summaries; the office drafts its own, sets when reports fall due, and accepts or returns
+# them. Scope decides whose reports (their own, their zone's, the office's subtree).
+_REPORTS_WRITE = _perms(("reports.report",), ("view", "add", "change")) | {"reports.submit_report"}
+_REPORTS_OFFICE = _REPORTS_WRITE | {"reports.review_report", "reports.view_reportpolicy"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         _OFFICE_READ
@@ -80,23 +86,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PLANS_OFFICE | _perms(("plans.workplan", "plans.task"), ("delete",))
         | _MONITORING_OFFICE
         | _DOCUMENTS_OFFICE | _perms(("documents.documenttemplate",), ("add", "change"))
+        | _REPORTS_OFFICE | _perms(("reports.reportpolicy",), ("add", "change"))
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
         | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
                   "organizations.zonemembership"), ("add", "change"))
         | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
-        | _PLANS_OFFICE | _MONITORING_OFFICE | _DOCUMENTS_OFFICE
+        | _PLANS_OFFICE | _MONITORING_OFFICE | _DOCUMENTS_OFFICE | _REPORTS_OFFICE
     ),
     Role.ZONE_LEADER: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
-        | _DOCUMENTS
+        | _DOCUMENTS | _REPORTS_WRITE
     ),
     Role.INSPECTOR: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
-        | _DOCUMENTS
+        | _DOCUMENTS | _REPORTS_WRITE
     ),
     Role.SCHOOL_LIAISON: frozenset(
         _perms(("organizations.school", "organizations.region", "organizations.office",

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "dudao.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from dudao.reports import documents
+
+        documents.register()

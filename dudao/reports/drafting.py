@@ -76,7 +76,8 @@ class Section:
     """
 
     key: str
-    title: object  # a lazy translation: the heading in the report
+    title: object  # a lazy translation: the heading on pages
+    heading: str  # the heading in the document, which is Chinese whatever the reader's language
     provider: str | Callable | None = None
     app_label: str | None = None
 
@@ -105,11 +106,11 @@ class Section:
 
 
 SECTIONS: list[Section] = [
-    Section("campaigns", gettext_lazy("Special supervision campaigns"),
+    Section("campaigns", gettext_lazy("Special supervision campaigns"), "专项督导",
             "dudao.campaigns.selectors:campaign_report_rows", "campaigns"),
-    Section("evaluations", gettext_lazy("Supervision evaluations"),
+    Section("evaluations", gettext_lazy("Supervision evaluations"), "督导评估",
             "dudao.evaluations.selectors:evaluation_report_rows", "evaluations"),
-    Section("complaints", gettext_lazy("Complaints handled"),
+    Section("complaints", gettext_lazy("Complaints handled"), "投诉举报办理",
             "dudao.complaints.selectors:complaint_report_rows", "complaints"),
 ]
 
@@ -274,7 +275,7 @@ def period_summary(*, user, level: str, office, zone=None, inspector=None, start
     sections = []
     for section in SECTIONS:
         rows = section.rows(user=user, subject=subject, start=start, end=end)
-        sections.append({"key": section.key, "title": str(section.title),
+        sections.append({"key": section.key, "title": str(section.title), "heading": section.heading,
                          "rows": [{"name": r.name, "date": r.date, "detail": r.detail} for r in rows]})
 
     by_inspector = Counter(v.inspector.name for v in visits)

@@ -81,3 +81,14 @@ def _liaison_of(world, school):
     from dudao.core.testing.factories import make_user
 
     return fresh(make_user(f"liaison_{school.pk}", "school_liaison", office=world.a.office, school=school))
+
+
+def make_colleague(world):
+    """A login for county A's second inspector (listed at school 1 only), made once."""
+    from dudao.core.testing.factories import make_user
+
+    inspector = type(world.a.inspectors[1]).objects.get(pk=world.a.inspectors[1].pk)
+    if inspector.user_id is None:
+        inspector.user = make_user("a_inspector2", "inspector", office=world.a.office)
+        inspector.save(update_fields=["user"])
+    return fresh(inspector.user)

@@ -146,7 +146,7 @@ def test_a_registered_section_provider_fills_rows(october, monkeypatch):
         return [SectionRow(name=f"{subject.name}的投诉", date="2026年10月9日", detail="已办结")]
 
     monkeypatch.setattr(drafting, "SECTIONS", list(drafting.SECTIONS))
-    drafting.register_section(Section("complaints", "投诉", provider))
+    drafting.register_section(Section("complaints", "Complaints", "投诉", provider))
 
     # then its rows are in the summary, in the place of the empty section
     data = summary(october)
