@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from dudao.audit.api import AuditEventViewSet
 from dudao.documents import api as documents_api
 from dudao.inspections import api as inspections_api
-from dudao.inspectors.api import InspectorViewSet, ListingViewSet
+from dudao.inspectors.api import InspectorViewSet, ListingViewSet, SchoolSignboardViewSet
 from dudao.instruments import api as instruments_api
 from dudao.monitoring import api as monitoring_api
 from dudao.organizations.api import (
@@ -28,6 +28,7 @@ router.register("organizations/zones", ZoneViewSet, basename="organizations-zone
 router.register("organizations/zone-memberships", ZoneMembershipViewSet, basename="organizations-zonemembership")
 router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")
 router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
+router.register("inspectors/schools", SchoolSignboardViewSet, basename="inspectors-school")
 router.register("audit/events", AuditEventViewSet, basename="audit-auditevent")
 router.register("instruments/instruments", instruments_api.InstrumentViewSet, basename="instruments-instrument")
 router.register("instruments/versions", instruments_api.VersionViewSet, basename="instruments-version")

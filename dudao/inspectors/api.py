@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -8,6 +9,7 @@ from dudao.core.api import ScopedModelSerializer, ScopedViewSet
 from dudao.inspectors import services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.models import Inspector, Listing
+from dudao.inspectors.signboards import public_base_url, signboard_generate, signboards_batch_start
 from dudao.organizations.models import School
 
 
@@ -91,3 +93,61 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             on=data.validated_data.get("valid_from") or timezone.localdate(), reason=data.validated_data.get("reason", ""),
         )
         return Response(ListingSerializer(listing, context={"request": request}).data if listing else {})
+
+
+class SignboardDocumentSerializer(serializers.Serializer):
+    """The filed signboard document: its id, page and downloads with their SHA-256."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    docx_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+    docx_sha256 = serializers.CharField()
+    pdf_sha256 = serializers.CharField()
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def get_docx_url(self, obj) -> str:
+        return reverse("documents:download", args=[obj.pk, "docx"])
+
+    def get_pdf_url(self, obj) -> str | None:
+        return reverse("documents:download", args=[obj.pk, "pdf"]) if obj.pdf else None
+
+
+class SignboardJobSerializer(serializers.Serializer):
+    job = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class SchoolSignboardViewSet(viewsets.GenericViewSet):
+    """Signboards (挂牌公示牌) of the schools in scope.
+
+    ``POST schools/{id}/signboard/`` files the school's board (.docx and PDF) and answers the
+    document; ``POST schools/signboards/`` with the schools list's filters as query parameters
+    starts the job that files one document with the boards of every listed school (202)."""
+
+    model = School
+    serializer_class = SignboardDocumentSerializer
+
+    def get_queryset(self):
+        return School.objects.for_user(self.request.user).select_related("region").order_by("pk")
+
+    @extend_schema(request=None, responses={201: SignboardDocumentSerializer})
+    @action(detail=True, methods=["post"], url_path="signboard")
+    def signboard(self, request, pk=None):
+        school = self.get_object()
+        document = signboard_generate(actor=request.user, school_id=school.pk, base_url=public_base_url(request))
+        return Response(SignboardDocumentSerializer(document).data, status=201)
+
+    @extend_schema(request=None, responses={202: SignboardJobSerializer})
+    @action(detail=False, methods=["post"], url_path="signboards")
+    def signboards(self, request):
+        job = signboards_batch_start(actor=request.user, query=request.query_params.urlencode(),
+                                     base_url=public_base_url(request))
+        return Response(SignboardJobSerializer(job).data, status=202)

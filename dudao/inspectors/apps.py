@@ -6,3 +6,6 @@ class InspectorsConfig(AppConfig):
     name = "dudao.inspectors"
     label = "inspectors"
     verbose_name = _("Inspectors")
+
+    def ready(self) -> None:
+        from dudao.inspectors import documents  # noqa: F401  (registers the signboard kind)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/transition/<str:name>/", views.InspectorTransitionView.as_view(), name="inspector_transition"),
     path("listings/", views.ListingListView.as_view(), name="listing_list"),
     path("schools/<int:pk>/listing/", views.SchoolListingAssignView.as_view(), name="school_listing_assign"),
+    path("schools/<int:pk>/signboard/", views.SchoolSignboardView.as_view(), name="school_signboard"),
+    path("schools/signboards/", views.SchoolSignboardsView.as_view(), name="school_signboards"),
 ]

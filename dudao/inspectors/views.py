@@ -1,4 +1,9 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from django.views.generic import View
 
 from dudao.core.tables import Column
 from dudao.core.views import (
@@ -6,6 +11,7 @@ from dudao.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectFormView,
+    ScopedMixin,
     TransitionView,
 )
 from dudao.core.workflow import available_transitions
@@ -13,6 +19,7 @@ from dudao.inspectors import selectors, services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
 from dudao.inspectors.models import Inspector, Listing
+from dudao.inspectors.signboards import public_base_url, signboard_generate, signboards_batch_start
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations.models import School
 
@@ -117,3 +124,29 @@ class SchoolListingAssignView(ObjectFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["loads"] = {i.pk: i.school_count for i in selectors.inspector_list(user=self.request.user)}
         return ctx
+
+
+class SchoolSignboardView(ScopedMixin, View):
+    """POST: files the school's signboard (Word and PDF) and opens the filed document."""
+
+    model = School
+
+    def post(self, request, pk):
+        try:
+            document = signboard_generate(actor=request.user, school_id=pk, base_url=public_base_url(request))
+        except ValidationError as exc:  # no inspector listed: nothing to print
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse("organizations:school_detail", args=[pk]))
+        return HttpResponseRedirect(document.get_absolute_url())
+
+
+class SchoolSignboardsView(ScopedMixin, View):
+    """POST with the schools list's query string: one document with the boards of every listed
+    school the list shows, made by a background job."""
+
+    model = School
+
+    def post(self, request):
+        job = signboards_batch_start(actor=request.user, query=request.GET.urlencode(),
+                                     base_url=public_base_url(request))
+        return HttpResponseRedirect(job.get_absolute_url())

@@ -108,6 +108,7 @@ class SchoolListView(ObjectListView):
     default_ordering = ("sort_key", "code")
     add_url_name = "organizations:school_add"
     import_url_name = "organizations:school_import"
+    template_name = "organizations/school_list.html"
     columns = [
         Column("code", gettext_lazy("School code"), order_by="code"),
         Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),

@@ -40,6 +40,8 @@ PUBLIC_VIEWS = {
     "rest_framework.routers.APIRootView",
     "drf_spectacular.views.SpectacularAPIView",
     "drf_spectacular.views.SpectacularSwaggerView",
+    # the public page behind a signboard's QR code: a signed link, the board's own data, no sign-in
+    "dudao.inspectors.views_public.PublicSchoolView",
 }
 # Views scoped by owner: they read only through their model's own ``for_user`` (checked below).
 OWNER_SCOPED_VIEWS = {
