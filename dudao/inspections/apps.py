@@ -6,3 +6,6 @@ class InspectionsConfig(AppConfig):
     name = "dudao.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from dudao.inspections import documents  # noqa: F401  registers the loop's kinds of document

@@ -26,6 +26,7 @@ from dudao.inspections.forms_rectifications import (
 from dudao.inspections.models import DeadlinePolicy, Finding, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.services import findings as finding_services
 from dudao.inspections.services import rectifications as services
+from dudao.inspections.views_documents import rectification_documents_context
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
 
@@ -271,6 +272,7 @@ class RectificationDetailView(ObjectDetailView):
             "escalations": notice.escalations.all(),
             "history": selectors.rectification_history(rectification=notice),
             "actions": actions,
+            **rectification_documents_context(user=user, notice=notice),
         })
         return ctx
 

@@ -35,6 +35,7 @@ from dudao.inspections.forms_visits import (
 from dudao.inspections.models import Attachment, Method, Visit
 from dudao.inspections.services import visits as services
 from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
+from dudao.inspections.views_documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
 
@@ -122,6 +123,7 @@ class VisitDetailView(ObjectDetailView):
             "documents": [a for a in attachments if not a.is_image],
             "finding_add_url": finding_url if finding_url and user.has_perm("inspections.add_finding")
             and Visit.objects.for_user(user, "change").filter(pk=visit.pk).exists() else None,
+            **visit_documents_context(user=user, visit=visit),
         })
         return ctx
 

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from dudao.audit.services import model_delete
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet
 from dudao.inspections import selectors_rectifications as selectors
+from dudao.inspections.api.documents import RectificationDocumentsMixin
 from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.models import (
     Attachment,
@@ -188,7 +189,7 @@ class FindingViewSet(ScopedViewSet):
         return Response(FindingSerializer(finding, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
-class RectificationViewSet(ScopedViewSet):
+class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
     """Rectification notices (整改通知书): ``POST`` issues one on a finding; transitions are
     ``POST {id}/submit/``, ``{id}/return/``, ``{id}/close/``; the office escalates with ``{id}/escalate/``."""
 
@@ -226,7 +227,7 @@ class RectificationViewSet(ScopedViewSet):
     def required_action(self) -> str | None:
         # transitions and escalation need only the view permission here; their services check the
         # transition's own permission (403) after the state (409)
-        return "view" if self.action in {"submit", "return_", "close", "escalate", "summary"} else None
+        return "view" if self.action in {"submit", "return_", "close", "escalate", "summary", "documents"} else None
 
     def _transition(self, request, name, input_serializer):
         notice = self.get_object()  # 404 outside the scope

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet
 from dudao.inspections import selectors_visits as selectors
+from dudao.inspections.api.documents import VisitDocumentsMixin
 from dudao.inspections.filters_visits import VisitFilterSet
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.services import visits as services
@@ -125,7 +126,7 @@ class ChecklistItemSerializer(serializers.Serializer):
     required = serializers.BooleanField()
 
 
-class VisitViewSet(ScopedViewSet):
+class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
     model = Visit
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
