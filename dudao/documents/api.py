@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.documents import kinds, selectors, services
+from dudao.documents import kinds, services
 from dudao.documents.filters import DocumentFilterSet, DocumentTemplateFilterSet
 from dudao.documents.models import Document, DocumentTemplate
 
@@ -36,7 +36,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_class = DocumentFilterSet
 
     def get_queryset(self):
-        return selectors.document_list(user=self.request.user).order_by("-date", "-pk")
+        return (Document.objects.for_user(self.request.user).select_related("office", "school", "created_by")
+                .order_by("-date", "-pk"))
 
 
 class DocumentTemplateSerializer(serializers.ModelSerializer):

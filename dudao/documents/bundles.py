@@ -37,7 +37,7 @@ class Entry:
     sha256: str
     field: object  # the FieldFile to read
     number: str = ""
-    status: str = "ok"
+    outcome: str = "ok"  # "missing" or "altered" when the file fails its check
 
     @property
     def path(self) -> str:
@@ -122,22 +122,22 @@ def bundle_write(entries: list[Entry], *, heading: str, progress=None) -> bytes:
                 with entry.field.open("rb") as handle:
                     data = handle.read()
             except (FileNotFoundError, OSError):
-                entry.status = "missing"
+                entry.outcome = "missing"
             else:
                 if hashlib.sha256(data).hexdigest() != entry.sha256:
-                    entry.status = "altered"
+                    entry.outcome = "altered"
                 else:
                     archive.writestr(entry.path, data)
             if progress and (done % 20 == 0 or done == len(entries)):
                 progress(done, len(entries))
-        packed = [e for e in entries if e.status == "ok"]
+        packed = [e for e in entries if e.outcome == "ok"]
         archive.writestr("SHA256SUMS", "".join(f"{e.sha256}  {e.path}\n" for e in packed))
         archive.writestr(_("index") + ".html", render_to_string("documents/bundle_index.html", {
             "heading": heading, "entries": entries, "made": timezone.localtime(), "packed": len(packed)}))
         headers = [_("Folder"), _("File"), _("Kind"), _("Title"), _("Document number"), _("Date"), "SHA-256",
                    _("Status")]
         status = {"ok": _("packed"), "missing": _("missing from storage"), "altered": _("altered: not packed")}
-        rows = [[e.folder, e.name, e.kind, e.title, e.number, e.date, e.sha256, status[e.status]] for e in entries]
+        rows = [[e.folder, e.name, e.kind, e.title, e.number, e.date, e.sha256, status[e.outcome]] for e in entries]
         archive.writestr(_("index") + ".xlsx", write_table(headers, rows, title=_("Index")))
     return out.getvalue()
 
@@ -145,7 +145,7 @@ def bundle_write(entries: list[Entry], *, heading: str, progress=None) -> bytes:
 def run_bundle_job(job, progress) -> None:
     """The ``documents.bundle`` job: builds the bundle in the scope of the user who asked for it."""
     params = job.params
-    user = get_user_model().objects.get(pk=job.created_by_id)
+    user = get_user_model().objects.get(pk=job.created_by_id)  # scope: the job owner, whose scope applies
     with translation.override(params.get("language") or translation.get_language()):
         entries = bundle_entries(user=user, year=params["year"], school_id=params.get("school"),
                                  office_id=params.get("office"))
@@ -153,5 +153,5 @@ def run_bundle_job(job, progress) -> None:
         data = bundle_write(entries, heading=job.title, progress=progress)
     job.result_file.save(f"{_safe(job.title, 80)}.zip", ContentFile(data), save=False)
     job.message = _("{packed} of {total} files packed.").format(
-        packed=sum(e.status == "ok" for e in entries), total=len(entries))
+        packed=sum(e.outcome == "ok" for e in entries), total=len(entries))
     job.save(update_fields=["result_file", "message"])

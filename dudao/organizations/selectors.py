@@ -61,7 +61,7 @@ def _ancestor_paths(path: str) -> list[str]:
 def office_of_school(school) -> Office | None:
     """The school's own supervision office: the nearest office above it in the region tree."""
     return (
-        Office.objects.filter(region__path__in=_ancestor_paths(school.region.path))
+        Office.objects.filter(region__path__in=_ancestor_paths(school.region.path))  # scope: public (who owns the school)
         .select_related("region").order_by("-region__path").first()
     )
 

@@ -151,14 +151,14 @@ def test_status_rule_finds_an_assignment():
     assert not STATUS_ASSIGNMENT.search("if obj.status == Inspector.Status.ACTIVE:")
 
 
-READ_MODULES = {"views.py", "api.py", "selectors.py", "exports.py", "documents.py"}
+READ_MODULES = {"views.py", "api.py", "selectors.py", "exports.py", "documents.py", "bundles.py"}
 # ``.none()`` reads no row, so it needs no scope
 MANAGER_ACCESS = re.compile(r"\.(objects|_default_manager|_base_manager)\s*\.\s*(?!for_user\s*\(|none\s*\(\))")
 SCOPE_MARKER = re.compile(r"#\s*scope:\s*\w+")
 
 
 def is_read_module(rel, parts) -> bool:
-    return parts[-1] in READ_MODULES or any(p in {"api", "views", "exports", "documents"} for p in parts[:-1])
+    return parts[-1] in READ_MODULES or any(p in {"api", "views", "exports"} for p in parts[:-1])
 
 
 def unscoped_reads(files):
