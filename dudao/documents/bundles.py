@@ -37,6 +37,7 @@ class Entry:
     sha256: str
     field: object  # the FieldFile to read
     number: str = ""
+    source: object = None  # the Document or evidence row the file belongs to
     outcome: str = "ok"  # "missing" or "altered" when the file fails its check
 
     @property
@@ -79,7 +80,7 @@ def bundle_entries(*, user, year: int, school_id: int | None = None, office_id: 
             if not field:
                 continue
             name = _unique(f"{stem}.{fmt}", folder, used)
-            entries.append(Entry(folder, name, doc.kind_label, doc.title, doc.date, digest, field, doc.number))
+            entries.append(Entry(folder, name, doc.kind_label, doc.title, doc.date, digest, field, doc.number, doc))
     entries.extend(_evidence(user=user, year=year, school_id=school_id, target=target, used=used))
     return entries
 
@@ -109,7 +110,7 @@ def _evidence(*, user, year, school_id, target, used) -> list[Entry]:
         folder = "/".join(p for p in (top, _("Evidence")) if p)
         date = timezone.localtime(row.created_at).date()
         name = _unique(_safe(f"{date:%Y%m%d}-{row.original_name}", 80), folder, used)
-        entries.append(Entry(folder, name, _("Evidence"), row.original_name, date, row.sha256, row.file))
+        entries.append(Entry(folder, name, _("Evidence"), row.original_name, date, row.sha256, row.file, source=row))
     return entries
 
 

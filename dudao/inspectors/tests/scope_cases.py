@@ -33,3 +33,4 @@ register(ScopeCase(
     api_basename="inspectors-listing",
     selectors={"current_listing_by_school": _current_listings},
 ))
+from dudao.inspectors.tests import scope_cases_documents  # noqa: E402, F401  (the archive: documents and bundles)
