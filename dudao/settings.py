@@ -194,6 +194,8 @@ DUDAO_EXPORT_JOB_THRESHOLD = env.int("DUDAO_EXPORT_JOB_THRESHOLD", default=5000)
 DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
 # the address the signboard QR codes point at (the public school pages); empty: this site's own
 DUDAO_PUBLIC_BASE_URL = env.str("DUDAO_PUBLIC_BASE_URL", default="")
+# signs the links printed on signboards; set it so that a new SECRET_KEY leaves printed boards valid
+DUDAO_PUBLIC_LINK_KEY = env.str("DUDAO_PUBLIC_LINK_KEY", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
