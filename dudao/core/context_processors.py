@@ -15,6 +15,8 @@ MENU = [
     (_("Plans and tasks"), "ti-calendar", [
         ("plans:workplan_list", _("Plans"), "ti-calendar", "plans.view_workplan"),
         ("plans:task_list", _("Tasks"), "ti-checkbox", "plans.view_task"),
+        ("reports:report_list", _("Work reports"), "ti-file-text", "reports.view_report"),
+        ("reports:report_status", _("Report status"), "ti-calendar-stats", "reports.review_report"),
     ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),

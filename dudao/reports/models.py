@@ -29,9 +29,10 @@ from dudao.core.workflow import Transition
 
 
 class Level(models.TextChoices):
-    INSPECTOR = "inspector", _("Inspector")
-    ZONE = "zone", _("Zone")
+    # the order and labels of ``plans.WorkPlan.Level``: one enum in the API schema
     OFFICE = "office", _("Office")
+    ZONE = "zone", _("Zone")
+    INSPECTOR = "inspector", _("Inspector")
 
 
 class PeriodKind(models.TextChoices):

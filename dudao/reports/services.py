@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.services import model_save, record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.documents.render import PdfUnavailable
 from dudao.documents.services import document_generate
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.services import notify
@@ -162,10 +163,12 @@ def report_draft(*, actor, level: str, period_kind: str, period_start: datetime.
     context = report_context(summary, title=report.title, period_kind=period_kind,
                              period_label=period_label(period_kind, start), date=today,
                              charts=charts.report_charts(summary))
-    document = document_generate(
-        actor=actor, kind=KIND, context=context, office=office, title=f"{report.title}（初稿）",
-        zone=report.zone, inspector=inspector, date=today, subject=report, pdf=pdf,
-    )
+    generate = partial(document_generate, actor=actor, kind=KIND, context=context, office=office,
+                       title=f"{report.title}（初稿）", zone=report.zone, inspector=inspector, date=today, subject=report)
+    try:
+        document = generate(pdf=pdf)
+    except PdfUnavailable:
+        document = generate(pdf=False)  # without LibreOffice the editable .docx is still drafted
     old = report.draft_id
     report.draft = document
     report.save(update_fields=["draft", "updated_at"])

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.CharField(choices=[('inspector', 'Inspector'), ('zone', 'Zone'), ('office', 'Office')], max_length=12, verbose_name='level')),
+                ('level', models.CharField(choices=[('office', 'Office'), ('zone', 'Zone'), ('inspector', 'Inspector')], max_length=12, verbose_name='level')),
                 ('period_kind', models.CharField(choices=[('month', 'Monthly report'), ('term', 'Term summary'), ('year', 'Year summary')], max_length=8, verbose_name='period')),
                 ('period_start', models.DateField(verbose_name='from')),
                 ('period_end', models.DateField(verbose_name='to')),
