@@ -213,3 +213,35 @@ def test_policy_page_sets_the_due_day(october, client):
     assert drafted(october).due_on == datetime.date(2026, 11, 8)
     signed_in(client, october, "office_staff")
     assert client.get(reverse("reports:report_policy")).status_code == 403
+
+
+def test_redraft_from_the_page_makes_a_new_draft(october, client):
+    report = drafted(october)
+    first = report.draft_id
+    signed_in(client, october)
+    # the same records give the same document back (the engine files no duplicate) ...
+    assert client.post(reverse("reports:report_redraft", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.draft_id == first
+    # ... a visit recorded since gives a new draft
+    report_fixtures.visit(user(october, "inspector"), october.a.schools[2], datetime.date(2026, 10, 29))
+    assert client.post(reverse("reports:report_redraft", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.draft_id != first
+    # the zone leader reads the report but does not draft it again
+    signed_in(client, october, "zone_leader")
+    assert client.post(reverse("reports:report_redraft", args=[report.pk])).status_code == 403
+
+
+def test_menu_shows_reports_to_inspectors_and_the_status_to_the_office(october, client):
+    from dudao.core.context_processors import navigation
+
+    def urls(role):
+        request = type("R", (), {"user": user(october, role), "resolver_match": None})()
+        items = navigation(request)["nav_items"]
+        return {c["url"] for i in items for c in i.get("children", [i])}
+
+    assert reverse("reports:report_list") in urls("inspector")
+    assert reverse("reports:report_status") not in urls("inspector")
+    assert reverse("reports:report_status") in urls("office_staff")
+    assert reverse("reports:report_list") not in urls("school_liaison")
