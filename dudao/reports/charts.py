@@ -8,6 +8,7 @@ same records is recognised as the same document. ``report_charts`` wraps them as
 
 import io
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dudao.documents.render import Image
@@ -94,8 +95,17 @@ def _short(label: str, limit: int = 18) -> str:
 
 
 def report_charts(summary: dict) -> dict[str, Image]:
-    """The charts of a drafted report as document images, by the name the template uses."""
-    return {
-        "coverage_chart": Image(coverage_chart(summary["months"]), width_mm=CHART_WIDTH_MM),
-        "findings_chart": Image(findings_chart(summary["findings"]["by_item"]), width_mm=CHART_WIDTH_MM),
-    }
+    """The charts of a drafted report as document images, by the name the template uses; their
+    labels are Chinese like the document, whatever the language of the person drafting it."""
+    with translation.override("zh-hans"):
+        items = [{**row, "label": _item_label(row)} for row in summary["findings"]["by_item"]]
+        return {
+            "coverage_chart": Image(coverage_chart(summary["months"]), width_mm=CHART_WIDTH_MM),
+            "findings_chart": Image(findings_chart(items), width_mm=CHART_WIDTH_MM),
+        }
+
+
+def _item_label(row: dict) -> str:
+    from dudao.reports.documents import item_label
+
+    return item_label(row) if "code" in row else row["label"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.documents import kinds, layout
 from dudao.documents.kinds import DocumentKind
 from dudao.documents.render import Image, cn_date
+from dudao.inspections.models import LessonObservation
 
 KIND = "work_report"
 NUMERALS = "一二三四五六七八九十"
@@ -30,6 +31,13 @@ def chinese_number(n: int) -> str:
         return NUMERALS[n - 1]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def item_label(row: dict) -> str:
+    """A checklist item as the document names it: its number and wording."""
+    if row["code"] and row["text"]:
+        return f"{row['code']}. {row['text']}"
+    return row["code"] or "未对应督导事项"
 
 
 def _pct(value) -> str:
@@ -77,9 +85,10 @@ def _context(summary, *, title, period_kind, period_label, date, charts) -> dict
                     "coverage": _pct(m["coverage"]), "visits": m["visits"]} for m in summary["months"]],
         "visits": {"total": summary["visits"]["total"]},
         "lessons": {"total": summary["lessons"]["total"],
-                    "by_rating": [{"label": r["label"], "n": r["n"]} for r in summary["lessons"]["by_rating"]]},
+                    "by_rating": [{"label": str(LessonObservation.Rating(r["rating"]).label), "n": r["n"]}
+                                  for r in summary["lessons"]["by_rating"]]},
         "findings": {"total": summary["findings"]["total"],
-                     "by_item": [{"no": i, "label": r["label"], "n": r["n"]}
+                     "by_item": [{"no": i, "label": item_label(r), "n": r["n"]}
                                  for i, r in enumerate(summary["findings"]["by_item"], start=1)]},
         "highlights": [{"school": h["school"], "date": cn_date(h["date"]), "inspector": h["inspector"],
                         "text": h["text"]} for h in summary["highlights"]],

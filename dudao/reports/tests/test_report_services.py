@@ -280,3 +280,12 @@ def test_a_report_submitted_after_its_due_date_is_late(october):
     assert report.due_on == datetime.date(2026, 10, 5)
     assert report.is_late()
     assert Document.objects.filter(subject_id=report.pk, kind="work_report").count() == 2
+
+
+def test_the_document_is_chinese_whatever_the_authors_language(october):
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = draft(october)
+    rows = table_rows(docx_of(report.draft))
+    assert ["优秀", "1"] in rows and ["待改进", "0"] in rows
