@@ -1,5 +1,7 @@
 """Scoped reads of the archive and of the templates in use."""
 
+from django.urls import reverse
+
 from dudao.documents import kinds
 from dudao.documents.models import Document, DocumentTemplate
 
@@ -8,13 +10,28 @@ def document_list(*, user):
     return Document.objects.for_user(user).select_related("office", "school", "created_by")
 
 
-def documents_about(*, user, subject) -> list[Document]:
-    """The documents filed about one record (a visit, a notice), newest first."""
-    return list(
-        Document.objects.for_user(user)
-        .filter(subject_type=f"{subject._meta.app_label}.{subject._meta.model_name}", subject_id=subject.pk)
-        .select_related("created_by").order_by("-pk")
-    )
+def document_url(document: Document, fmt: str | None = None) -> str:
+    """The document's page, or the download of its ``fmt`` ("docx"/"pdf")."""
+    if fmt is None:
+        return document.get_absolute_url()
+    return reverse("documents:download", args=[document.pk, fmt])
+
+
+def subject_documents(*, user, subjects: list) -> list[dict]:
+    """Documents filed about any of ``subjects`` (a visit, a notice, its escalations), newest
+    first, within the user's scope, each with its page and download addresses."""
+    query = None
+    for subject in subjects:
+        label = f"{subject._meta.app_label}.{subject._meta.model_name}"
+        part = Document.objects.for_user(user).filter(subject_type=label, subject_id=subject.pk)
+        query = part if query is None else query | part
+    if query is None:
+        return []
+    rows = query.select_related("created_by").order_by("-created_at", "-pk")[:50]
+    return [{
+        "document": doc, "url": document_url(doc), "docx_url": document_url(doc, "docx"),
+        "pdf_url": document_url(doc, "pdf") if doc.pdf else "",
+    } for doc in rows]
 
 
 def template_overview(*, user, office) -> list[dict]:

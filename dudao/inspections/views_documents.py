@@ -12,9 +12,9 @@ from django.views.generic import View
 from dudao.core.views import ScopedMixin
 from dudao.documents import kinds
 from dudao.documents.models import Document
+from dudao.documents.selectors import document_url, subject_documents
 from dudao.inspections import documents as contexts
 from dudao.inspections.models import Escalation, Rectification, Visit
-from dudao.inspections.selectors_documents import document_url, subject_documents
 from dudao.inspections.services import documents as services
 
 

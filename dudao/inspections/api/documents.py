@@ -9,8 +9,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dudao.documents.selectors import document_url
 from dudao.inspections import documents as contexts
-from dudao.inspections.selectors_documents import document_url
 from dudao.inspections.services import documents as services
 
 
