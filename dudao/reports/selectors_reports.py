@@ -85,8 +85,23 @@ def report_history(*, user, report: Report) -> list[AuditEvent]:
     if not Report.objects.for_user(user).filter(pk=report.pk).exists():
         return []
     ct = ContentType.objects.get_for_model(Report)
-    return list(AuditEvent.objects.filter(target_ct=ct, target_id=str(report.pk))  # scope: the report above
-                .select_related("actor").order_by("seq"))
+    events = list(AuditEvent.objects.filter(target_ct=ct, target_id=str(report.pk))  # scope: the report above
+                  .select_related("actor").order_by("seq"))
+    states = dict(Report.Status.choices)
+    for event in events:
+        event.label = HISTORY_LABELS.get(event.action.rsplit(".", 1)[-1], event.action)
+        old, new = (event.changes.get("status") or [None, None])[:2]
+        event.status_change = (states.get(old, ""), states.get(new, "")) if new else None
+    return events
+
+
+HISTORY_LABELS = {
+    "create": gettext_lazy("Drafted from the records"),
+    "redraft": gettext_lazy("Drafted again"),
+    "submit": gettext_lazy("Submitted"),
+    "return": gettext_lazy("Returned"),
+    "accept": gettext_lazy("Accepted"),
+}
 
 
 def policy_for(office: Office) -> ReportPolicy:
