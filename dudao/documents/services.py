@@ -8,6 +8,7 @@ version, the data it was built from and the SHA-256 of each file.
 import hashlib
 import io
 import json
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -197,6 +198,12 @@ def _file(actor, prepared: dict, pdf: bytes | None) -> Document:
     return document
 
 
+def _attach_pdf(document: Document, pdf: bytes) -> None:
+    document.pdf_sha256 = sha256(pdf)
+    document.pdf.save(f"{Path(document.docx.name).stem}.pdf", ContentFile(pdf), save=False)
+    document.save(update_fields=["pdf", "pdf_sha256", "updated_at"])
+
+
 def document_generate(*, actor, kind: str, context: dict, office, title: str, school=None, zone=None, inspector=None,
                       date=None, subject=None, number: str | None = None, pdf: bool = True) -> Document:
     """Generates one document from the office's template for ``kind`` and files it in the archive.
@@ -219,14 +226,19 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
             prepared = [_prepare(item) for item in items[start:start + chunk]]
             found = [p if isinstance(p, Document) else None for p in prepared]
             todo = [i for i, doc in enumerate(found) if doc is None]
-            pdfs = docx_to_pdf([prepared[i]["docx"] for i in todo], chunk=chunk) if pdf and todo else []
+            # a document on file without its PDF (filed as .docx only) gets it now
+            late = [i for i, doc in enumerate(found) if pdf and doc is not None and not doc.pdf]
+            sources = [prepared[i]["docx"] for i in todo] + [document_read_verified(found[i], "docx") for i in late]
+            pdfs = docx_to_pdf(sources, chunk=chunk) if pdf and sources else []
             for position, index in enumerate(todo):
                 found[index] = _file(actor, prepared[index], pdfs[position] if pdf else None)
+            for position, index in enumerate(late, start=len(todo)):
+                _attach_pdf(found[index], pdfs[position])
             record_many(actor=actor, entries=[
                 ("documents.document.generate", found[i],
                  {"kind": [None, found[i].kind], "docx_sha256": [None, found[i].docx_sha256]}, "")
                 for i in todo
-            ])
+            ] + [("documents.document.pdf", found[i], {"pdf_sha256": [None, found[i].pdf_sha256]}, "") for i in late])
         documents.extend(found)
         if progress:
             progress(len(documents), len(items))

@@ -158,3 +158,17 @@ def test_the_pdf_is_a4_with_chinese_text_page_numbers_and_embedded_fonts(world, 
     rows = fonts.splitlines()[2:]
     assert any("CJK" in row for row in rows)
     assert all(row.split()[-5] == "yes" for row in rows), fonts  # every font embedded ("emb" column)
+
+
+def test_a_document_filed_without_its_pdf_gets_it_when_asked_again(world, letter_kind):
+    # given a document filed as .docx only (no LibreOffice at the time, or a quick demo)
+    first = _generate(world, subject=world.a.schools[2], pdf=False)
+    assert not first.pdf
+    # when the same record is asked for with its PDF
+    again = _generate(world, subject=world.a.schools[2], pdf=True)
+    # then the document on file gets the PDF, checked and audited
+    assert again.pk == first.pk
+    first.refresh_from_db()
+    with first.pdf.open("rb") as handle:
+        assert services.sha256(handle.read()) == first.pdf_sha256
+    assert AuditEvent.objects.filter(action="documents.document.pdf", target_id=str(first.pk)).exists()
