@@ -35,12 +35,14 @@ from pypinyin import lazy_pinyin
 
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.models import AuditEvent
+from dudao.documents.models import Document
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.services import listing_assign
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.organizations.services import zone_assign_school
 from dudao.plans.demo import load_plans
 from dudao.plans.models import Task, WorkPlan
+from dudao.reports.demo_documents import file_demo_documents
 from dudao.reports.demo_loop import (
     LoopSummary,
     deadline_policies_set,
@@ -140,6 +142,7 @@ class DemoSummary:
     tasks: int
     loop: LoopSummary
     audit_events: int
+    documents: int
 
 
 def demo_summary() -> DemoSummary:
@@ -166,6 +169,7 @@ def demo_summary() -> DemoSummary:
         tasks=Task.objects.filter(office=office).count(),
         loop=loop_summary(office=office),
         audit_events=AuditEvent.objects.count(),
+        documents=Document.objects.filter(office=office).count(),
     )
 
 
@@ -578,6 +582,8 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     load_loop(rng, admin=office_admin, office=office,
               schools=[s for s, _t, _tag in schools], password=password, valid_from=FIRST_TERM,
               liaison_school=tagged["liaison"], drafts_for=inspectors[INSPECTOR_USER])
+    file_demo_documents(admin=office_admin, inspector_user=User.objects.get(pk=listed.user_id),
+                        liaison_school=tagged["liaison"], office=office)
 
     return demo_summary()
 

@@ -102,6 +102,7 @@ class Command(BaseCommand):
             f"(escalations), {loop.attachments} 个附件 (files)。\n"
             f"工作计划 (plans): {s.plans}, 任务 (tasks): {s.tasks}。督学账号 (inspector accounts): "
             f"{s.inspector_accounts}, 学校联系人账号 (liaison accounts): {s.liaison_accounts}。"
+            f"台账文书 (documents filed): {s.documents}。"
         )
 
     def print_logins(self):
