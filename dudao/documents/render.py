@@ -218,6 +218,8 @@ def docx_to_pdf(documents: list[bytes], *, chunk: int = 50, progress=None) -> li
                 subprocess.run(command, env=env, capture_output=True, timeout=120 + 10 * len(batch), check=False)
             except subprocess.TimeoutExpired as exc:
                 raise PdfUnavailable(_("LibreOffice did not finish converting the documents.")) from exc
+            except OSError as exc:  # DUDAO_SOFFICE names a file that is not there or cannot run
+                raise PdfUnavailable(_("PDF output needs LibreOffice (Debian package libreoffice-writer-nogui).")) from exc
             for name in names:
                 pdf = work / "out" / (name.stem + ".pdf")
                 if not pdf.exists():

@@ -5,9 +5,11 @@ rendered strictly (complete or not at all), converted to PDF, and filed with the
 version, the data it was built from and the SHA-256 of each file.
 """
 
+import contextlib
 import hashlib
 import io
 import json
+import zipfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +17,20 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document as DocxDocument
 
 from dudao.audit.services import record, record_many
 from dudao.documents import kinds
 from dudao.documents.models import Document, DocumentSequence, DocumentTemplate
-from dudao.documents.render import TemplateError, check_template, docx_text, docx_to_pdf, render_docx, snapshot
+from dudao.documents.render import (
+    PdfUnavailable,
+    TemplateError,
+    check_template,
+    docx_text,
+    docx_to_pdf,
+    render_docx,
+    snapshot,
+)
 from dudao.organizations.models import Office
 from dudao.organizations.selectors import office_short_name
 
@@ -261,7 +272,57 @@ class DocumentIntegrityError(Exception):
     """A filed file no longer matches its SHA-256."""
 
 
+# ---- documents people wrote ----------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def read_docx_upload(uploaded_file, *, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of an uploaded Word document, or ``ValidationError`` when it is not one python-docx
+    opens (a .doc, a PDF, a renamed picture, a macro document) or is larger than ``limit``."""
+    if uploaded_file is None:
+        raise ValidationError({"file": [_("Choose the finished report (.docx).")]})
+    too_large = ValidationError({"file": [_("The file may be at most {mb} MB.").format(mb=limit // (1024 * 1024))]})
+    if getattr(uploaded_file, "size", None) is not None and uploaded_file.size > limit:
+        raise too_large
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise too_large
+    not_docx = ValidationError({"file": [_("The file is not a Word .docx document; save it as .docx and upload it again.")]})
+    if not data or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise not_docx
+    try:
+        DocxDocument(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds for a damaged or foreign package
+        raise not_docx from exc
+    return data
+
+
+def document_file_upload(*, actor, kind: str, data: bytes, filename: str, office, title: str, school=None,
+                         zone=None, inspector=None, date=None, subject=None, pdf: bool = True) -> Document:
+    """Files a .docx a person finished in Word or WPS (checked by ``read_docx_upload``) as a
+    document of ``kind`` about ``subject``, with no template version; a PDF when LibreOffice is there."""
+    date = date or timezone.localdate()
+    meta = {"uploaded_name": filename[:200], "uploaded_by": actor.pk}
+    document = Document(
+        kind=kind, title=title[:200], office=office, school=school, zone=zone, inspector=inspector, year=date.year,
+        date=date, template=None, template_version=0, data=meta,
+        data_sha256=sha256(json.dumps(meta, sort_keys=True).encode()), docx_sha256=sha256(data),
+        text=docx_text(data)[:100_000], created_by=actor,
+        subject_type=f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else "",
+        subject_id=subject.pk if subject is not None else None,
+    )
+    document.docx.save(f"{kind}-{timezone.now():%Y%m%d%H%M%S%f}.docx", ContentFile(data), save=False)
+    document.save()
+    if pdf:
+        with contextlib.suppress(PdfUnavailable):  # without LibreOffice the .docx is filed alone
+            _attach_pdf(document, docx_to_pdf([data])[0])
+    record(actor=actor, action="documents.document.upload", target=document,
+           changes={"kind": [None, kind], "docx_sha256": [None, document.docx_sha256]})
+    return document
+
+
 __all__ = [
     "TemplateError", "active_template", "default_template_bytes", "document_generate", "document_read_verified",
-    "documents_generate_many", "next_number", "template_activate", "template_upload", "template_use_default",
+    "document_file_upload", "documents_generate_many", "next_number", "read_docx_upload", "template_activate", "template_upload", "template_use_default",
 ]

@@ -53,7 +53,8 @@ def office_for_user(*, user):
     return Office.objects.for_user(user).select_related("region").filter(pk__in=ids).first() if ids else None
 
 
-def _ancestor_paths(path: str) -> list[str]:
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a region and every region above it, from the top."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -61,7 +62,7 @@ def _ancestor_paths(path: str) -> list[str]:
 def office_of_school(school) -> Office | None:
     """The school's own supervision office: the nearest office above it in the region tree."""
     return (
-        Office.objects.filter(region__path__in=_ancestor_paths(school.region.path))  # scope: public (who owns the school)
+        Office.objects.filter(region__path__in=ancestor_paths(school.region.path))  # scope: public (who owns the school)
         .select_related("region").order_by("-region__path").first()
     )
 

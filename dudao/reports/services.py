@@ -24,13 +24,13 @@ from dudao.accounts.models import Membership, Role, User
 from dudao.audit.services import model_save, record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.render import PdfUnavailable
-from dudao.documents.services import document_generate
+from dudao.documents.services import document_file_upload, document_generate, read_docx_upload
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, Zone, ZoneMembership
+from dudao.organizations.selectors import ancestor_paths
 from dudao.reports import charts, drafting
 from dudao.reports.documents import KIND, report_context
-from dudao.reports.filing import document_file_upload, read_docx_upload
 from dudao.reports.models import Level, PeriodKind, Report, ReportPolicy, period_bounds, period_label
 from dudao.reports.selectors_reports import may_author, policy_for, report_may_author, report_may_review
 
@@ -64,15 +64,10 @@ def _reviewers(report: Report) -> list[User]:
     office = report.office
     if report.level == Level.OFFICE:
         parent = office.region.parent
-        above = Office.objects.filter(region__path__in=_ancestor_paths(parent.path)).order_by(  # scope: the offices above a report the actor reached
+        above = Office.objects.filter(region__path__in=ancestor_paths(parent.path)).order_by(  # scope: the offices above a report the actor reached
             "-region__level").first() if parent else None
         return _office_people(above.pk) if above else []
     return _office_people(office.pk)
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _authors(report: Report) -> list[User]:

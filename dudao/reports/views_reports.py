@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,7 +92,7 @@ class ReportDetailView(ObjectDetailView):
         for which, document in (("draft", report.draft), ("submitted", report.submitted)):
             if document is not None:
                 files.append({"which": which, "document": document, "has_pdf": bool(document.pdf),
-                              "archive_url": _document_url(document)})
+                              "archive_url": document.get_absolute_url()})
         ctx.update({
             "title": report.title,
             "transitions": transitions,
@@ -104,13 +104,6 @@ class ReportDetailView(ObjectDetailView):
             "late": report.is_late(),
         })
         return ctx
-
-
-def _document_url(document) -> str:
-    try:
-        return document.get_absolute_url()
-    except NoReverseMatch:
-        return ""
 
 
 class ReportDraftView(ScopedMixin, FormView):

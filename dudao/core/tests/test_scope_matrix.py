@@ -40,7 +40,7 @@ def test_every_expected_model_is_registered():
     expected = {
         "organizations.Region", "organizations.Office", "organizations.School", "organizations.Zone",
         "organizations.ZoneMembership", "inspectors.Inspector", "inspectors.Listing", "audit.AuditEvent",
-        "accounts.Membership",
+        "accounts.Membership", "documents.Document", "reports.Report",
     }
     # then each has a case, and each case names at least one list surface
     registered = {case.label for case in CASES}

@@ -144,7 +144,7 @@ def test_submit_refuses_a_zip_that_is_not_word(october):
 
 
 def test_submit_refuses_a_file_over_the_limit(october, monkeypatch):
-    from dudao.reports import filing
+    from dudao.documents import services as filing
 
     report = draft(october)
     data = finished(report).read()
