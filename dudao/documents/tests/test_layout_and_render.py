@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -122,8 +123,9 @@ def test_a_broken_placeholder_is_named(broken, named):
 
 
 def test_a_file_that_is_not_a_docx_is_refused_with_a_reason():
-    assert render.check_template(b"%PDF-1.7 not a word file", letter_sample()) == [
-        "The file is not a Word .docx document."]
+    with translation.override("en"):
+        assert render.check_template(b"%PDF-1.7 not a word file", letter_sample()) == [
+            "The file is not a Word .docx document."]
 
 
 def test_chinese_dates_use_arabic_numerals_without_leading_zeros():
