@@ -40,6 +40,7 @@ class DocumentListView(ExportableListView):
     """The archive (台账): every filed document the user may read."""
 
     model = Document
+    title = gettext_lazy("Documents")
     filterset_class = DocumentFilterSet
     default_ordering = ("-date", "-pk")
     template_name = "documents/document_list.html"
