@@ -5,6 +5,7 @@ never an empty gap, so a document is complete or not produced at all. PDFs come 
 .docx through LibreOffice headless, so the PDF shows exactly the office's own template.
 """
 
+import atexit
 import dataclasses
 import datetime
 import hashlib
@@ -191,8 +192,15 @@ def soffice_path() -> str | None:
 
 def _profile_dir() -> Path:
     # one LibreOffice profile per process: two processes never share one (it would lock), and a
-    # warm profile saves the start-up of a new one (about a second)
-    return Path(tempfile.gettempdir()) / f"dudao-soffice-{os.getuid()}-{os.getpid()}"
+    # warm profile saves the start-up of a new one (about a second); removed when the process ends
+    path = Path(tempfile.gettempdir()) / f"dudao-soffice-{os.getuid()}-{os.getpid()}"
+    if path not in _profiles:
+        _profiles.add(path)
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+_profiles: set[Path] = set()
 
 
 def docx_to_pdf(documents: list[bytes], *, chunk: int = 50, progress=None) -> list[bytes]:
