@@ -9,6 +9,7 @@ asks the user's cached ``scope`` for a ``Q`` over the model's declared lookups:
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 def permission_name(model, action: str) -> str:
@@ -26,6 +27,32 @@ class ScopedQuerySet(models.QuerySet):
         if scope.unrestricted:
             return self
         return self.filter(scope.q(self.model, action))
+
+
+class RuleScopedQuerySet(ScopedQuerySet):
+    """``for_user`` with the capability check of ``ScopedQuerySet`` and a model-specific row rule:
+    subclasses give ``scope_q(user, scope, action)`` (authored rows, the user's zone, ...)."""
+
+    def for_user(self, user, action: str = "view"):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        scope = user.scope
+        if scope.unrestricted:
+            return self
+        return self.filter(self.scope_q(user, scope, action))
+
+    def scope_q(self, user, scope, action: str):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def paths_q(lookup: str, paths):
+    """Rows whose ``lookup`` (a region path) lies under any of ``paths``; nothing for no paths."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

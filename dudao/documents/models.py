@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import ScopedModel, ScopedQuerySet, permission_name
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 
 
 def template_path(instance, filename: str) -> str:
@@ -58,28 +58,19 @@ class DocumentTemplate(ScopedModel):
         return self.office.region.path, None
 
 
-class DocumentQuerySet(ScopedQuerySet):
+class DocumentQuerySet(RuleScopedQuerySet):
     """Office users reach their region's documents; school-bound users those about their schools,
     their zone, themselves as inspector, or made by them. Documents are filed, never changed."""
 
-    def for_user(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm(permission_name(self.model, action)):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        q = Q(pk__in=[])
-        for path in scope.office_paths:
-            q |= Q(office__region__path__startswith=path)
+    def scope_q(self, user, scope, action: str) -> Q:
+        q = paths_q("office__region__path", scope.office_paths)
         if action == "view":
             if scope.school_ids:
                 q |= Q(school_id__in=sorted(scope.school_ids))
             if scope.zone_ids:
                 q |= Q(zone_id__in=sorted(scope.zone_ids), school__isnull=True)
             q |= Q(inspector__user=user, school__isnull=True) | Q(created_by=user)
-        return self.filter(q)
+        return q
 
 
 class Document(ScopedModel):

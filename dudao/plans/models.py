@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import ScopedModel, ScopedQuerySet, permission_name
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
 
 MONTHS = tuple(range(1, 13))
@@ -65,34 +65,10 @@ def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _office_paths_q(lookup: str, paths) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{lookup}__startswith": path})
-    return q
-
-
-class _OwnScopeQuerySet(ScopedQuerySet):
-    """``for_user`` with the capability check of ``ScopedQuerySet`` and a model-specific row rule."""
-
-    def for_user(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm(permission_name(self.model, action)):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        return self.filter(self.scope_q(user, scope, action))
-
-    def scope_q(self, user, scope, action: str) -> Q:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class WorkPlanQuerySet(_OwnScopeQuerySet):
+class WorkPlanQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
         region = self.model.scope_region
-        q = _office_paths_q(region, scope.office_paths)
+        q = paths_q(region, scope.office_paths)
         if action == "delete":
             return q
         authored = Q(level=WorkPlan.Level.INSPECTOR, inspector__user=user)
@@ -100,7 +76,7 @@ class WorkPlanQuerySet(_OwnScopeQuerySet):
             authored |= Q(level=WorkPlan.Level.ZONE, zone_id__in=sorted(scope.zone_ids))
         if action == "view":
             # the office's plans once submitted, read-only, for the inspectors of the office
-            q |= _office_paths_q(region, scope.reference_paths) & ~Q(status=WorkPlan.Status.DRAFT)
+            q |= paths_q(region, scope.reference_paths) & ~Q(status=WorkPlan.Status.DRAFT)
         return q | authored
 
 
@@ -234,9 +210,9 @@ class PlanItem(models.Model):
         return [line.strip() for line in self.work_items.splitlines() if line.strip()]
 
 
-class TaskQuerySet(_OwnScopeQuerySet):
+class TaskQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
-        q = _office_paths_q(self.model.scope_region, scope.office_paths)
+        q = paths_q(self.model.scope_region, scope.office_paths)
         if action == "delete":
             return q
         q |= Q(inspector__user=user)
