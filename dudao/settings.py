@@ -196,6 +196,8 @@ DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
 DUDAO_PUBLIC_BASE_URL = env.str("DUDAO_PUBLIC_BASE_URL", default="")
 # signs the links printed on signboards; set it so that a new SECRET_KEY leaves printed boards valid
 DUDAO_PUBLIC_LINK_KEY = env.str("DUDAO_PUBLIC_LINK_KEY", default="")
+# proxies in front of the site that append to X-Forwarded-For (0: the header is not trusted)
+DUDAO_TRUSTED_PROXY_COUNT = env.int("DUDAO_TRUSTED_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -51,3 +51,18 @@ class DatedSchoolLink(ScopedModel):
 
     def audit_scope(self):
         return self.school.region.path, self.school_id
+
+
+class RateLimitCounter(models.Model):
+    """One fixed-window counter per (hashed) key, shared by every process through the database."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="core_ratelimit_one_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}@{self.window_start}: {self.count}"

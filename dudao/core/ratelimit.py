@@ -1,0 +1,103 @@
+"""A fixed-window rate limiter keyed by client address, shared by every process through the database.
+
+``limited(request, scope, limit, window_seconds)`` counts one hit of the client in ``scope`` and
+answers whether it went over ``limit`` hits in the current window. Views use ``ratelimit(...)``
+(a decorator) or ``RateLimitMixin``; both answer 429 with a readable page and ``Retry-After``.
+The client address is REMOTE_ADDR, or the address ``DUDAO_TRUSTED_PROXY_COUNT`` proxies in from
+the right of X-Forwarded-For when that setting is above 0 (never trust the header otherwise).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import random
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.shortcuts import render
+
+from dudao.core.models import RateLimitCounter
+
+
+def client_ip(request) -> str:
+    proxies = int(getattr(settings, "DUDAO_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-proxies] if len(addresses) >= proxies else addresses[0]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(scope: str, ip: str) -> str:
+    return hashlib.sha256(f"{scope}\x00{ip}".encode()).hexdigest()
+
+
+def hit(scope: str, ident: str, window_seconds: int, now: float | None = None) -> tuple[int, int]:
+    """Count one hit of ``ident`` in ``scope``; returns (hits in this window, seconds left in it)."""
+    now_s = int(now if now is not None else time.time())
+    start = now_s - now_s % window_seconds
+    key = _key(scope, ident)
+    counters = RateLimitCounter.objects.filter(key=key, window_start=start)
+    with transaction.atomic():
+        if not counters.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateLimitCounter.objects.create(key=key, window_start=start, count=1,
+                                                    expires_at=start + window_seconds)
+            except IntegrityError:  # another process created it first
+                counters.update(count=F("count") + 1)
+            if random.random() < 0.05:  # now and then, forget windows that have ended
+                RateLimitCounter.objects.filter(expires_at__lt=now_s).delete()
+        count = counters.values_list("count", flat=True).first() or 0
+    return count, max(1, start + window_seconds - now_s)
+
+
+def limited(request, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count this request of its client in ``scope``; True when the client is over ``limit``."""
+    count, retry_after = hit(scope, client_ip(request), window_seconds)
+    request.ratelimit_retry_after = retry_after
+    return count > limit
+
+
+def too_many_requests(request, retry_after: int | None = None):
+    retry_after = retry_after or getattr(request, "ratelimit_retry_after", 60)
+    response = render(request, "429.html", {"retry_after": retry_after,
+                                            "retry_minutes": max(1, (retry_after + 59) // 60)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def ratelimit(scope: str, limit: int, window_seconds: int, methods: tuple[str, ...] = ("POST",)):
+    """Decorator of a function view: over the limit, answer 429 instead of calling it."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods and limited(request, scope, limit, window_seconds):
+                return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class RateLimitMixin:
+    """Class-based views: set ``ratelimit_scope``, ``ratelimit_limit``, ``ratelimit_window`` and
+    optionally ``ratelimit_methods`` (POST by default)."""
+
+    ratelimit_scope: str = ""
+    ratelimit_limit: int = 10
+    ratelimit_window: int = 3600
+    ratelimit_methods: tuple[str, ...] = ("POST",)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in self.ratelimit_methods and limited(
+            request, self.ratelimit_scope or type(self).__name__, self.ratelimit_limit, self.ratelimit_window,
+        ):
+            return too_many_requests(request)
+        return super().dispatch(request, *args, **kwargs)
