@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dudao.inspections",
     "dudao.plans",
     "dudao.monitoring",
+    "dudao.campaigns",
     "dudao.reports",
 ]
 

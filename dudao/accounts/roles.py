@@ -116,6 +116,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 ROLE_PERMISSIONS[Role.PRINCIPAL] = ROLE_PERMISSIONS[Role.SCHOOL_LIAISON]
 
 
+# Special campaigns (专项督导, 条例 第十三条–第二十三条): the office creates, launches and closes them
+# and reads every target; inspectors and zone leaders read the campaigns of their teams and of their
+# schools and record their team's result (the service checks team membership); schools read their
+# own target and submit its self-check with evidence.
+_CAMPAIGNS_READ = {"campaigns.view_campaign", "campaigns.view_campaigntarget", "campaigns.view_campaignevidence"}
+_CAMPAIGNS_TEAM = _CAMPAIGNS_READ | {"campaigns.visit_campaigntarget", "campaigns.add_campaignevidence"}
+_CAMPAIGNS_OFFICE = _CAMPAIGNS_READ | {
+    "campaigns.add_campaign", "campaigns.change_campaign", "campaigns.delete_campaign",
+    "campaigns.launch_campaign", "campaigns.close_campaign", "campaigns.visit_campaigntarget",
+}
+_CAMPAIGNS_SCHOOL = _CAMPAIGNS_READ | {"campaigns.selfcheck_campaigntarget", "campaigns.add_campaignevidence"}
+for _role, _extra in (
+    (Role.OFFICE_ADMIN, _CAMPAIGNS_OFFICE), (Role.OFFICE_STAFF, _CAMPAIGNS_OFFICE),
+    (Role.ZONE_LEADER, _CAMPAIGNS_TEAM), (Role.INSPECTOR, _CAMPAIGNS_TEAM),
+    (Role.SCHOOL_LIAISON, _CAMPAIGNS_SCHOOL), (Role.PRINCIPAL, _CAMPAIGNS_SCHOOL),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+
+
 def permissions_for_roles(roles) -> frozenset[str]:
     perms: set[str] = set()
     for role in roles:
