@@ -20,6 +20,7 @@ from dudao.organizations.api import (
 )
 from dudao.plans.api import TaskViewSet, WorkPlanViewSet
 from dudao.reports import api as reports_api
+from dudao.surveys import api as surveys_api
 
 router = DefaultRouter()
 router.register("organizations/regions", RegionViewSet, basename="organizations-region")
@@ -38,6 +39,7 @@ inspections_api.register(router)
 router.register("plans/workplans", WorkPlanViewSet, basename="plans-workplan")
 router.register("plans/tasks", TaskViewSet, basename="plans-task")
 monitoring_api.register(router)
+surveys_api.register(router)
 reports_api.register(router)
 documents_api.register(router)
 

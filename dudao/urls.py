@@ -13,6 +13,8 @@ urlpatterns = [
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
+    path("surveys/", include("dudao.surveys.urls")),
+    path("s/", include("dudao.surveys.urls_public")),  # public survey answer pages (links and QR codes)
     path("documents/", include("dudao.documents.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),

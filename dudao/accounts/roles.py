@@ -134,6 +134,18 @@ for _role, _extra in (
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 
+# Satisfaction surveys (社会满意度调查, STANDARDS §4.6): the office runs them (creates, opens, closes,
+# makes single-use codes) and reads every school's results; inspectors, zone leaders, liaisons and
+# principals read the results and links of their own schools once a survey is open (the school hands
+# out the QR codes). Respondents are anonymous and need no account; nobody reads answer sheets.
+_SURVEYS_READ = {"surveys.view_survey", "surveys.view_surveylink"}
+_SURVEYS_OFFICE = _SURVEYS_READ | {"surveys.add_survey", "surveys.change_survey", "surveys.run_survey"}
+for _role, _extra in (
+    (Role.OFFICE_ADMIN, _SURVEYS_OFFICE), (Role.OFFICE_STAFF, _SURVEYS_OFFICE),
+    (Role.ZONE_LEADER, _SURVEYS_READ), (Role.INSPECTOR, _SURVEYS_READ),
+    (Role.SCHOOL_LIAISON, _SURVEYS_READ), (Role.PRINCIPAL, _SURVEYS_READ),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 
 def permissions_for_roles(roles) -> frozenset[str]:
     perms: set[str] = set()

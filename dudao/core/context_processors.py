@@ -20,6 +20,7 @@ MENU = [
     ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),
+        ("surveys:survey_list", _("Satisfaction surveys"), "ti-mood-smile", "surveys.view_survey"),
     ]),
     (_("Archive"), "ti-archive", [
         ("documents:document_list", _("Documents"), "ti-files", "documents.view_document"),

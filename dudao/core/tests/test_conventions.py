@@ -42,6 +42,9 @@ PUBLIC_VIEWS = {
     "drf_spectacular.views.SpectacularSwaggerView",
     # the public page behind a signboard's QR code: a signed link, the board's own data, no sign-in
     "dudao.inspectors.views_public.PublicSchoolView",
+    # the answer and thank-you pages of a survey link: an unguessable token, anonymous answers, no sign-in
+    "dudao.surveys.views_public.SurveyAnswerView",
+    "dudao.surveys.views_public.SurveyThanksView",
 }
 # Views scoped by owner: they read only through their model's own ``for_user`` (checked below).
 OWNER_SCOPED_VIEWS = {

@@ -1,0 +1,86 @@
+"""The survey's result tables as one Excel workbook, one sheet per table (what the page shows)."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+
+def _pct(value):
+    return float(value) if value is not None else ""
+
+
+def _verdict(passed) -> str:
+    return "" if passed is None else (_("Pass") if passed else _("Below the pass mark"))
+
+
+def school_table(results) -> tuple[list[str], list[list]]:
+    headers = [_("School code"), _("School")]
+    for _g, label in results.groups:
+        headers += [_("{group}: responses").format(group=label), _("{group}: satisfaction %").format(group=label)]
+    headers += [_("Responses"), _("Satisfaction %"), _("Result")]
+    rows = []
+    for row in results.schools:
+        line = [row.school.code, row.school.name]
+        for g, _label in results.groups:
+            line += [row.cells[g].responses, _pct(row.cells[g].percent)]
+        line += [row.overall.responses, _pct(row.overall.percent), _verdict(row.overall.passed)]
+        rows.append(line)
+    total = ["", _("All schools")]
+    for g, _label in results.groups:
+        total += [results.group_totals[g].responses, _pct(results.group_totals[g].percent)]
+    total += [results.overall.responses, _pct(results.overall.percent), _verdict(results.overall.passed)]
+    rows.append(total)
+    return headers, rows
+
+
+def question_table(results) -> tuple[list[str], list[list]]:
+    headers = [_("No."), _("Question"), _("Option"), _("Count"), _("Share %"), _("Counted as satisfied"),
+               _("Satisfaction %")]
+    rows = []
+    for q in results.questions:
+        for option, count, share, counted in q.rows:
+            rows.append([q.code, q.text, option, count, _pct(share), "是" if counted and q.rated else "",
+                         _pct(q.percent)])
+    return headers, rows
+
+
+def comparison_table(comparison) -> tuple[list[str], list[list]]:
+    headers = [_("School code"), _("School"), _("Group"), _("Last year %"), _("This year %"), _("Change (points)")]
+    rows = [[line["school"].code, line["school"].name, line["group_label"] or _("All groups"),
+             _pct(line["before"]), _pct(line["now"]), _pct(line["change"])] for line in comparison["lines"]]
+    overall = comparison["overall"]
+    rows.append(["", _("All schools"), _("All groups"), _pct(overall["before"]), _pct(overall["now"]),
+                 _pct(overall["change"])])
+    return headers, rows
+
+
+def _sheet(ws, title: str, headers: list[str], rows: list[list]) -> None:
+    ws.title = title[:31]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
+    for row in rows:
+        ws.append(row)
+        for i, value in enumerate(row):
+            widths[i] = min(60, max(widths[i], len(str(value)) * 2 + 2))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def results_workbook(results, comparison=None) -> bytes:
+    """Sheets: schools × groups, questions × options, and (when there is one) last year beside this."""
+    wb = Workbook()
+    _sheet(wb.active, _("Schools"), *school_table(results))
+    _sheet(wb.create_sheet(), _("Questions"), *question_table(results))
+    if comparison is not None:
+        _sheet(wb.create_sheet(), _("Last year"), *comparison_table(comparison))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
