@@ -25,7 +25,8 @@ def _page(request, template, ctx, status=200):
     response = render(request, template, ctx, status=status)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = NO_STORE
-    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves for another site (no-referrer would
+    # make browsers send "Origin: null" with the form, which the CSRF check rightly refuses)
     return response
 
 

@@ -32,7 +32,7 @@ def test_answer_page_shows_the_questions_without_sign_in(world, client):
     assert survey.title in text and world.a.schools[0].name in text
     assert "您对学校的管理和办学行为是否满意？" in text
     assert 'name="viewport"' in text  # made for a phone
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
 
 
 def test_submitted_answers_are_stored_anonymously(world, client):
