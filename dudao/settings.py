@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dudao.inspections",
     "dudao.plans",
     "dudao.monitoring",
+    "dudao.complaints",
     "dudao.surveys",
     "dudao.campaigns",
     "dudao.reports",

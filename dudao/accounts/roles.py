@@ -115,6 +115,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 ROLE_PERMISSIONS[Role.PRINCIPAL] = ROLE_PERMISSIONS[Role.SCHOOL_LIAISON]
 
+# The public channel (规程 第三条(三) 受理、核实相关举报和投诉): the office reads, assigns, closes and
+# reopens complaints, sets its time limit and publishes reports and notices on the schools' public
+# pages; inspectors and zone leaders read the complaints of their schools (never those about
+# themselves, see ``Complaint.objects``); the handling inspector verifies, handles and answers.
+# Schools get none: a complaint may be about them, and the sender must be safe.
+_COMPLAINTS_READ = {"complaints.view_complaint"}
+_COMPLAINTS_INSPECTOR = _COMPLAINTS_READ | {"complaints.handle_complaint"}
+_COMPLAINTS_OFFICE = _COMPLAINTS_INSPECTOR | {
+    "complaints.close_complaint", "complaints.view_complaintpolicy", "complaints.view_publication",
+    "complaints.add_publication", "complaints.change_publication",
+}
+for _role, _extra in (
+    (Role.OFFICE_ADMIN, _COMPLAINTS_OFFICE | {"complaints.add_complaintpolicy", "complaints.change_complaintpolicy"}),
+    (Role.OFFICE_STAFF, _COMPLAINTS_OFFICE),
+    (Role.ZONE_LEADER, _COMPLAINTS_INSPECTOR),
+    (Role.INSPECTOR, _COMPLAINTS_INSPECTOR),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+
 
 # Special campaigns (专项督导, 条例 第十三条–第二十三条): the office creates, launches and closes them
 # and reads every target; inspectors and zone leaders read the campaigns of their teams and of their

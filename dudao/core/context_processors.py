@@ -18,6 +18,11 @@ MENU = [
         ("reports:report_list", _("Work reports"), "ti-file-text", "reports.view_report"),
         ("reports:report_status", _("Report status"), "ti-calendar-stats", "reports.review_report"),
     ]),
+    (_("Public"), "ti-message-report", [
+        ("complaints:complaint_list", _("Complaints"), "ti-message-report", "complaints.view_complaint"),
+        ("complaints:publication_list", _("Published"), "ti-world", "complaints.view_publication"),
+        ("complaints:policy", _("Complaint time limit"), "ti-clock", "complaints.view_complaintpolicy"),
+    ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),
         ("surveys:survey_list", _("Satisfaction surveys"), "ti-mood-smile", "surveys.view_survey"),

@@ -71,7 +71,7 @@ def public_base_url(request: HttpRequest | None = None) -> str:
 
 
 def public_url(school_id: int, base_url: str) -> str:
-    path = reverse("inspectors_public:school", args=[school_id, public_token(school_id)])
+    path = reverse("public:school", args=[school_id, public_token(school_id)])
     return base_url.rstrip("/") + path
 
 
@@ -204,24 +204,3 @@ def run_signboards_job(job, progress) -> None:
     job.params = {**job.params, "document": document.pk}
     job.save(update_fields=["result_file", "message", "params"])
     progress(total, total)
-
-
-# ---- the public page -----------------------------------------------------------------------------
-
-def public_school_page(*, school_id: int, token: str) -> dict | None:
-    """What anyone may read about a school behind its board's QR code: the school, the listed
-    inspector's name, phone and duties, the office's hotline. ``None`` for a forged token or an
-    unknown or closed school. Nothing else (no photo, no certificate number, no records)."""
-    if not public_token_valid(school_id, token):
-        return None
-    school = School.objects.filter(pk=school_id, is_active=True).select_related("region").first()  # scope: public
-    if school is None:
-        return None
-    listing = _current_listings([school.pk]).get(school.pk)
-    office = office_of_school(school) or (listing.inspector.office if listing else None)
-    return {
-        "school": {"name": school.name, "kind": school.get_kind_display()},
-        "inspector": {"name": listing.inspector.name, "phone": listing.inspector.phone} if listing else None,
-        "office": {"name": office.name, "hotline": office.hotline} if office else None,
-        **board_texts(school),
-    }

@@ -40,8 +40,13 @@ PUBLIC_VIEWS = {
     "rest_framework.routers.APIRootView",
     "drf_spectacular.views.SpectacularAPIView",
     "drf_spectacular.views.SpectacularSwaggerView",
-    # the public page behind a signboard's QR code: a signed link, the board's own data, no sign-in
-    "dudao.inspectors.views_public.PublicSchoolView",
+    # the public pages behind a signboard's QR code: a signed link, the board's own data and what the
+    # office published, the form to write to the inspector, the follow-up by tracking code; no sign-in
+    "dudao.complaints.views_public.PublicSchoolView",
+    "dudao.complaints.views_public.PublicPhotoView",
+    "dudao.complaints.views_public.PublicReportView",
+    "dudao.complaints.views_public.TrackView",
+    "dudao.complaints.views_public.RateView",
     # the answer and thank-you pages of a survey link: an unguessable token, anonymous answers, no sign-in
     "dudao.surveys.views_public.SurveyAnswerView",
     "dudao.surveys.views_public.SurveyThanksView",

@@ -1,0 +1,266 @@
+"""API twins under ``/api/v1/complaints/``.
+
+* ``complaints/``: list (the page's filters), retrieve; ``POST complaints/{id}/{verify|handle|answer|
+  close|reopen}/``, ``…/assign/``, ``…/finding/``, ``…/notice/``; ``GET complaints/summary/``;
+* ``publications/``: list, retrieve, ``POST`` publishes, ``POST publications/{id}/withdraw/``.
+
+The sender's name and phone are in an answer only for the handling inspector and the owning
+office; every other user reads them masked. 409 wrong state, 403 not allowed, 404 outside the scope.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dudao.complaints import selectors, services
+from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
+from dudao.complaints.masking import identity
+from dudao.complaints.models import Complaint, Publication
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.inspections.models import Severity
+
+
+class ComplaintSerializer(ScopedModelSerializer):
+    name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    identity_masked = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "kind", "school", "office", "text", "name", "phone", "identity_masked", "concerns_inspector",
+                  "handler", "status", "due_on", "overdue", "verification", "answer", "answered_at", "rating",
+                  "rating_comment", "rated_at", "closed_at", "reopen_count", "finding", "rectification",
+                  "created_at", "photos"]
+        read_only_fields = fields
+
+    def _identity(self, obj) -> dict:
+        cache = self.context.setdefault("_identity", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = identity(self.context["request"].user, obj)
+        return cache[obj.pk]
+
+    def get_name(self, obj) -> str:
+        return self._identity(obj)["name"]
+
+    def get_phone(self, obj) -> str:
+        return self._identity(obj)["phone"]
+
+    def get_identity_masked(self, obj) -> bool:
+        return self._identity(obj)["masked"]
+
+    def get_photos(self, obj) -> list[dict]:
+        return [{"id": p.pk, "sha256": p.sha256, "size": p.size, "content_type": p.content_type,
+                 "url": p.get_absolute_url()} for p in obj.photos.all()]
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.CharField()
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReopenInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AssignInput(serializers.Serializer):
+    inspector = serializers.IntegerField(allow_null=True, min_value=1)
+
+
+class FindingInput(serializers.Serializer):
+    description = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.GENERAL)
+    item_code = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+
+class NoticeInput(serializers.Serializer):
+    requirements = serializers.CharField()
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class SummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basically = serializers.IntegerField()
+    dissatisfied = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    mean_days = serializers.FloatField(allow_null=True)
+    answered_on_time = serializers.IntegerField()
+    answered_total = serializers.IntegerField()
+    satisfaction = serializers.FloatField(allow_null=True)
+
+
+TRANSITION_INPUTS = {"verify": NoteInput, "handle": NoteInput, "answer": AnswerInput, "close": ReasonInput,
+                     "reopen": ReopenInput}
+
+
+class ComplaintViewSet(ScopedViewSet):
+    """Complaints, reports, suggestions and questions from the schools' public pages."""
+
+    model = Complaint
+    serializer_class = ComplaintSerializer
+    filterset_class = ComplaintFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+    ordering_fields = ["created_at", "due_on"]
+
+    def get_queryset(self):
+        return selectors.complaint_list(user=self.request.user).prefetch_related("photos").order_by("-created_at",
+                                                                                                     "-pk")
+
+    def create(self, request, *args, **kwargs):  # the public sends through the public page only
+        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+    @property
+    def required_action(self) -> str | None:
+        return "view"
+
+    def _answer(self, request, pk):
+        complaint = self.get_queryset().get(pk=pk)
+        return Response(ComplaintSerializer(complaint, context={"request": request}).data)
+
+    def _transition(self, request, name):
+        complaint = self.get_object()
+        services.complaint_transition_check(actor=request.user, complaint=complaint, name=name)
+        data = TRANSITION_INPUTS[name](data=request.data)
+        data.is_valid(raise_exception=True)
+        services.COMPLAINT_TRANSITION_SERVICES[name](actor=request.user, complaint_id=complaint.pk,
+                                                      **data.validated_data)
+        return self._answer(request, complaint.pk)
+
+    @extend_schema(request=NoteInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Start verifying with the school."""
+        return self._transition(request, "verify")
+
+    @extend_schema(request=NoteInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def handle(self, request, pk=None):
+        """The complaint is being handled."""
+        return self._transition(request, "handle")
+
+    @extend_schema(request=AnswerInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Answer the sender."""
+        return self._transition(request, "answer")
+
+    @extend_schema(request=ReasonInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The office closes an answered complaint."""
+        return self._transition(request, "close")
+
+    @extend_schema(request=ReopenInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """The office reopens an answered or closed complaint."""
+        return self._transition(request, "reopen")
+
+    @extend_schema(request=AssignInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """The office names the handling inspector."""
+        complaint = self.get_object()
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.complaint_assign(actor=request.user, complaint_id=complaint.pk,
+                                  inspector_id=data.validated_data["inspector"])
+        return self._answer(request, complaint.pk)
+
+    @extend_schema(request=FindingInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def finding(self, request, pk=None):
+        """Record what the complaint revealed as a finding at the school."""
+        complaint = self.get_object()
+        data = FindingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk, **data.validated_data)
+        return self._answer(request, complaint.pk)
+
+    @extend_schema(request=NoticeInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def notice(self, request, pk=None):
+        """Issue a rectification notice on the complaint's finding."""
+        complaint = self.get_object()
+        data = NoticeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.complaint_rectification_issue(actor=request.user, complaint_id=complaint.pk, **data.validated_data)
+        return self._answer(request, complaint.pk)
+
+    @extend_schema(responses=SummarySerializer)
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        """Open, overdue, answered and closed; mean days to answer; ratings and satisfaction rate."""
+        qs = self.filter_queryset(self.get_queryset())
+        return Response(SummarySerializer(selectors.complaint_stats(user=request.user, queryset=qs)).data)
+
+
+class PublicationSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Publication
+        fields = ["id", "kind", "school", "office", "document", "rectification", "title", "summary", "created_at",
+                  "withdrawn_at"]
+        read_only_fields = ["id", "kind", "school", "office", "title", "created_at", "withdrawn_at"]
+
+
+class PublishInput(serializers.Serializer):
+    document = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    rectification = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class PublicationViewSet(ScopedViewSet):
+    """Reports and rectification notices shown on the schools' public pages."""
+
+    model = Publication
+    serializer_class = PublicationSerializer
+    filterset_class = PublicationFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.publication_list(user=self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(request=PublishInput, responses={201: PublicationSerializer})
+    def create(self, request, *args, **kwargs):
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        publication = services.publication_publish(actor=request.user, document_id=v.get("document"),
+                                                   rectification_id=v.get("rectification"),
+                                                   summary=v.get("summary", ""), title=v.get("title", ""))
+        return Response(PublicationSerializer(publication, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @property
+    def required_action(self) -> str | None:
+        return "view" if self.action == "withdraw" else None
+
+    @extend_schema(request=ReasonInput, responses=PublicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        publication = self.get_object()
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        publication = services.publication_withdraw(actor=request.user, publication_id=publication.pk,
+                                                    reason=data.validated_data.get("reason", ""))
+        return Response(PublicationSerializer(publication, context={"request": request}).data)
+
+
+def register(router) -> None:
+    router.register("complaints/complaints", ComplaintViewSet, basename="complaints-complaint")
+    router.register("complaints/publications", PublicationViewSet, basename="complaints-publication")

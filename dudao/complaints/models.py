@@ -1,0 +1,251 @@
+"""The public channel: complaints, reports, suggestions and consultations sent from a school's public
+page (规程 第三条(三): 受理、核实相关举报和投诉), the office's time limit, photos kept with their SHA-256,
+and what the office publishes on the public page (reports, rectification notices: 整改社会化).
+
+The complainant's name and phone are stored as given and read only through ``masking``: the
+handling inspector and the owning office see them, every other surface shows them masked.
+"""
+
+import datetime
+import os
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core.workflow import Transition
+
+
+class ComplaintPolicy(ScopedModel):
+    """An office's time limit for answering, the days after which an unrated answer closes, and
+    whether a dissatisfied sender reopens the complaint."""
+
+    DEFAULT_ANSWER_DAYS = 15
+
+    office = models.OneToOneField("organizations.Office", on_delete=models.CASCADE, related_name="complaint_policy",
+                                  verbose_name=_("office"))
+    answer_days = models.PositiveSmallIntegerField(_("days to answer"), default=DEFAULT_ANSWER_DAYS)
+    working_days = models.BooleanField(_("count working days (Monday to Friday)"), default=True)
+    close_after_days = models.PositiveSmallIntegerField(_("close an unrated answer after days"), default=10)
+    reopen_on_dissatisfaction = models.BooleanField(_("reopen when the sender is dissatisfied"), default=True)
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("complaint time limit")
+        verbose_name_plural = _("complaint time limits")
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.answer_days}"
+
+    def due_on(self, start: datetime.date) -> datetime.date:
+        return add_days(start, self.answer_days, self.working_days)
+
+
+def add_days(start: datetime.date, days: int, working: bool) -> datetime.date:
+    """``start`` plus ``days`` calendar days, or ``days`` working days (Saturdays and Sundays skipped)."""
+    if not working:
+        return start + datetime.timedelta(days=days)
+    day, left = start, days
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+class ComplaintQuerySet(RuleScopedQuerySet):
+    OPEN = ("registered", "verifying", "handling")
+
+    def scope_q(self, user, scope, action: str):
+        """The office's subtree; the inspectors' and zone leaders' schools and the complaints they
+        handle; never a complaint about oneself."""
+        q = paths_q("school__region__path", scope.office_paths)
+        if scope.school_ids:
+            q |= Q(school_id__in=sorted(scope.school_ids), concerns_inspector=False)
+        q |= Q(handler__user_id=user.pk)
+        return q & ~Q(concerns_inspector=True, inspector__user_id=user.pk)
+
+    def open(self):
+        return self.filter(status__in=self.OPEN)
+
+    def overdue(self, on: datetime.date | None = None):
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+
+def _photo_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:6]
+    return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class Complaint(ScopedModel):
+    """What a member of the public wrote about a school, followed with a tracking code."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        REPORT = "report", _("Report of wrongdoing")
+        SUGGESTION = "suggestion", _("Suggestion")
+        CONSULTATION = "consultation", _("Question")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        VERIFYING = "verifying", _("Verifying with the school")
+        HANDLING = "handling", _("Being handled")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+    TRANSITIONS = {
+        "verify": Transition({Status.REGISTERED}, Status.VERIFYING, "complaints.handle_complaint"),
+        "handle": Transition({Status.REGISTERED, Status.VERIFYING}, Status.HANDLING, "complaints.handle_complaint"),
+        "answer": Transition({Status.HANDLING}, Status.ANSWERED, "complaints.handle_complaint"),
+        "close": Transition({Status.ANSWERED}, Status.CLOSED, "complaints.close_complaint"),
+        "reopen": Transition({Status.ANSWERED, Status.CLOSED}, Status.HANDLING, "complaints.close_complaint"),
+    }
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="complaints",
+                               verbose_name=_("office"))
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="complaints",
+                               verbose_name=_("school"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
+    text = models.TextField(_("text"))
+    name = models.CharField(_("name"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    concerns_inspector = models.BooleanField(_("about the responsible inspector"), default=False)
+    inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("listed inspector"))
+    handler = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="handled_complaints", verbose_name=_("handling inspector"))
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    due_on = models.DateField(_("answer due"), db_index=True)
+    verification = models.TextField(_("verification with the school"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("comment on the answer"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    finding = models.ForeignKey("inspections.Finding", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("finding"))
+    rectification = models.ForeignKey("inspections.Rectification", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("rectification notice"))
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("handle_complaint", "Can verify, handle and answer a complaint"),
+            ("close_complaint", "Can close, reopen and assign a complaint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:complaint_detail", args=[self.pk])
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not (self.name or self.phone)
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.status in ComplaintQuerySet.OPEN and self.due_on < (on or timezone.localdate())
+
+    @property
+    def response_days(self) -> int | None:
+        if self.answered_at is None:
+            return None
+        return (timezone.localdate(self.answered_at) - timezone.localdate(self.created_at)).days
+
+
+class ComplaintPhoto(models.Model):
+    """A photo sent with a complaint, checked (content, size, decoding) and kept with its SHA-256."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to=_photo_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint photo")
+        verbose_name_plural = _("complaint photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:photo", args=[self.complaint_id, self.pk])
+
+
+class Publication(ScopedModel):
+    """What the office shows on a school's public page: a filed report, or the status and deadline
+    of a rectification notice (整改社会化) with a short summary free of personal data."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Report")
+        RECTIFICATION = "rectification", _("Rectification")
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("office"))
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="publications",
+                               verbose_name=_("school"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("document"))
+    rectification = models.ForeignKey("inspections.Rectification", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("rectification notice"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("public summary"), blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="document", document__isnull=False, rectification__isnull=True)
+                           | Q(kind="rectification", rectification__isnull=False, document__isnull=True)),
+                name="complaints_publication_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:publication_list") + f"?school={self.school_id}"
+
+    def audit_scope(self):
+        return self.school.region.path, self.school_id

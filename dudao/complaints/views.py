@@ -1,0 +1,380 @@
+"""The office's and inspectors' pages: the list with its figures and export, one complaint with
+its actions, the photos (checked against their SHA-256), the time limit, and publications.
+Thin: forms parse, services write, selectors read; 404 out of scope, 403 not allowed, 409 wrong state."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from dudao.complaints import selectors, services
+from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
+from dudao.complaints.forms import (
+    TRANSITION_FORMS,
+    AssignForm,
+    FindingFromComplaintForm,
+    NoticeFromComplaintForm,
+    PolicyForm,
+    PublishForm,
+    ReasonForm,
+)
+from dudao.complaints.masking import mask_name, mask_phone, owning_office_ids
+from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
+from dudao.core.tables import Column
+from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.workflow import available_transitions
+from dudao.documents.models import Document
+from dudao.inspections.models import Rectification
+from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
+from dudao.inspectors.models import Inspector
+from dudao.inspectors.signboards import public_base_url, public_url
+from dudao.jobs.exports import ExportableListView
+
+
+def _sender(complaint) -> str:
+    """Lists and exports show the sender masked, whoever reads them."""
+    if complaint.is_anonymous:
+        return _("Anonymous")
+    return " ".join(p for p in (mask_name(complaint.name), mask_phone(complaint.phone)) if p)
+
+
+def _overdue_badge(complaint):
+    if getattr(complaint, "overdue", False):
+        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
+    return ""
+
+
+def _overdue_text(complaint):
+    return _("Yes") if getattr(complaint, "overdue", False) else _("No")
+
+
+def _short_text(complaint):
+    return complaint.text if len(complaint.text) <= 40 else complaint.text[:39] + "…"
+
+
+def _received(complaint):
+    from django.utils import timezone
+
+    return timezone.localdate(complaint.created_at)
+
+
+def _handler(complaint):
+    return complaint.handler.name if complaint.handler_id else (_("The office") if complaint.concerns_inspector else "")
+
+
+class ComplaintListView(ExportableListView):
+    model = Complaint
+    filterset_class = ComplaintFilterSet
+    template_name = "complaints/complaint_list.html"
+    title = gettext_lazy("Complaints and suggestions")
+    default_ordering = ("-created_at", "-pk")
+    columns = [
+        Column("pk", gettext_lazy("No."), order_by="pk", link=True),
+        Column(_received, gettext_lazy("Received"), order_by="created_at"),
+        Column("kind", gettext_lazy("Kind"), order_by="kind"),
+        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        Column(_short_text, gettext_lazy("Message"), export=False),
+        Column("text", gettext_lazy("Message"), html=False),
+        Column(_sender, gettext_lazy("Sender")),
+        Column(_handler, gettext_lazy("Handling inspector")),
+        Column("status", gettext_lazy("Status"), order_by="status"),
+        Column("due_on", gettext_lazy("Answer due"), order_by="due_on"),
+        Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
+        Column(_overdue_text, gettext_lazy("Overdue"), html=False),
+        Column("response_days", gettext_lazy("Days to answer")),
+        Column("rating", gettext_lazy("Rating"), order_by="rating"),
+    ]
+
+    def get_queryset(self):
+        return selectors.complaint_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["stats"] = selectors.complaint_stats(user=self.request.user, queryset=self.filtered_queryset())
+        return ctx
+
+
+class ComplaintDetailView(ObjectDetailView):
+    model = Complaint
+    template_name = "complaints/complaint_detail.html"
+
+    def get_object(self):
+        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        complaint, user = self.object, self.request.user
+        forms = kwargs.get("forms", {})
+        may_act = services.may_act(user, complaint)
+        office = complaint.office_id in owning_office_ids(user)
+        actions = {}
+        for name in available_transitions(complaint, user):
+            if (name in ("close", "reopen") and office) or (name not in ("close", "reopen") and may_act):
+                actions[name] = forms.get(name) or TRANSITION_FORMS[name]()
+        open_states = (Complaint.Status.VERIFYING, Complaint.Status.HANDLING)
+        ctx.update({
+            "title": str(complaint),
+            "complaint": complaint,
+            "sender": selectors.complaint_identity(user=user, complaint=complaint),
+            "photos": complaint.photos.all(),
+            "history": selectors.complaint_history(user=user, complaint=complaint),
+            "actions": actions,
+            "can_assign": office and user.has_perm("complaints.close_complaint")
+            and complaint.status != Complaint.Status.CLOSED,
+            "assign_form": forms.get("assign") or AssignForm(
+                initial={"inspector": complaint.handler_id}, inspectors=self.assignable(complaint)),
+            "finding_form": forms.get("finding") or FindingFromComplaintForm(initial={"description": complaint.text}),
+            "notice_form": forms.get("notice") or NoticeFromComplaintForm(),
+            "can_record_finding": may_act and user.has_perm("inspections.add_finding")
+            and complaint.status in open_states and not complaint.finding_id,
+            "can_issue_notice": may_act and user.has_perm("inspections.add_rectification")
+            and complaint.finding_id and not complaint.rectification_id,
+        })
+        return ctx
+
+    def assignable(self, complaint):
+        qs = Inspector.objects.for_user(self.request.user).filter(office_id=complaint.office_id).order_by("sort_key")
+        if complaint.concerns_inspector and complaint.inspector_id:
+            qs = qs.exclude(pk=complaint.inspector_id)
+        return qs
+
+
+def _detail_with_errors(request, pk, forms):
+    view = ComplaintDetailView()
+    view.setup(request, pk=pk)
+    return view.render_to_response(view.get_context_data(forms=forms), status=400)
+
+
+class ComplaintTransitionView(ScopedMixin, View):
+    """POST ``<pk>/<name>/``: verify, handle, answer, close, reopen."""
+
+    model = Complaint
+
+    def post(self, request, pk, name):
+        if name not in services.COMPLAINT_TRANSITION_SERVICES:
+            raise Http404
+        complaint = self.get_object()
+        services.complaint_transition_check(actor=request.user, complaint=complaint, name=name)
+        form = TRANSITION_FORMS[name](request.POST)
+        if form.is_valid():
+            try:
+                services.COMPLAINT_TRANSITION_SERVICES[name](actor=request.user, complaint_id=complaint.pk,
+                                                              **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Done."))
+                return HttpResponseRedirect(complaint.get_absolute_url())
+        return _detail_with_errors(request, pk, {name: form})
+
+
+class ComplaintAssignView(ScopedMixin, View):
+    model = Complaint
+
+    def post(self, request, pk):
+        complaint = self.get_object()
+        view = ComplaintDetailView()
+        view.setup(request, pk=pk)
+        form = AssignForm(request.POST, inspectors=view.assignable(complaint))
+        if form.is_valid():
+            inspector = form.cleaned_data["inspector"]
+            try:
+                services.complaint_assign(actor=request.user, complaint_id=complaint.pk,
+                                          inspector_id=inspector.pk if inspector else None)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Assigned."))
+                return HttpResponseRedirect(complaint.get_absolute_url())
+        return _detail_with_errors(request, pk, {"assign": form})
+
+
+class ComplaintFindingView(ScopedMixin, View):
+    model = Complaint
+
+    def post(self, request, pk):
+        complaint = self.get_object()
+        form = FindingFromComplaintForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Finding recorded."))
+                return HttpResponseRedirect(complaint.get_absolute_url())
+        return _detail_with_errors(request, pk, {"finding": form})
+
+
+class ComplaintNoticeView(ScopedMixin, View):
+    model = Complaint
+
+    def post(self, request, pk):
+        complaint = self.get_object()
+        form = NoticeFromComplaintForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_rectification_issue(actor=request.user, complaint_id=complaint.pk,
+                                                       **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Rectification notice issued."))
+                return HttpResponseRedirect(complaint.get_absolute_url())
+        return _detail_with_errors(request, pk, {"notice": form})
+
+
+class ComplaintPhotoView(ScopedMixin, View):
+    """A photo of a complaint in the user's scope, served only if it still matches its SHA-256."""
+
+    model = Complaint
+
+    def get(self, request, pk, photo):
+        complaint = self.get_object()
+        item = get_object_or_404(complaint.photos.all(), pk=photo)
+        try:
+            handle = attachment_read_verified(item)
+        except AttachmentIntegrityError as exc:
+            raise Http404 from exc
+        return FileResponse(handle, content_type=item.content_type)
+
+
+class ComplaintPolicyView(ScopedMixin, TemplateView):
+    """The office's time limit for answering (default 15 working days) and closing rules."""
+
+    model = ComplaintPolicy
+    template_name = "complaints/policy.html"
+    permission_action = "view"
+
+    def office(self):
+        offices = selectors.complaint_offices(user=self.request.user)
+        wanted = self.request.GET.get("office") or self.request.POST.get("office")
+        if wanted:
+            try:
+                return get_object_or_404(offices, pk=int(wanted))
+            except ValueError:
+                raise Http404
+        office = offices.filter(pk__in=sorted(owning_office_ids(self.request.user))).first() or offices.first()
+        if office is None:
+            raise Http404
+        return office
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(office=self.office()))
+
+    def post(self, request, *args, **kwargs):
+        office = self.office()
+        if not request.user.has_perm("complaints.change_complaintpolicy"):
+            raise PermissionDenied
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            services.complaint_policy_set(actor=request.user, office_id=office.pk, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(request.path + f"?office={office.pk}")
+        return self.render_to_response(self.get_context_data(office=office, form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        office = kwargs["office"]
+        policy = selectors.complaint_policy_for(user=self.request.user, office=office)
+        ctx.update({
+            "title": _("Time limit for complaints"), "office": office, "policy": policy,
+            "offices": selectors.complaint_offices(user=self.request.user),
+            "form": kwargs.get("form") or PolicyForm(initial={
+                "answer_days": policy.answer_days, "working_days": policy.working_days,
+                "close_after_days": policy.close_after_days,
+                "reopen_on_dissatisfaction": policy.reopen_on_dissatisfaction}),
+            "can_change": self.request.user.has_perm("complaints.change_complaintpolicy"),
+        })
+        return ctx
+
+
+def _public_link(publication):
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                       public_url(publication.school_id, ""), _("Public page"))
+
+
+class PublicationListView(ExportableListView):
+    """What the office shows on the schools' public pages; publish a report or a notice here."""
+
+    model = Publication
+    filterset_class = PublicationFilterSet
+    template_name = "complaints/publication_list.html"
+    title = gettext_lazy("Published on the public pages")
+    default_ordering = ("-created_at", "-pk")
+    row_actions_template = "complaints/partials/_publication_actions.html"
+    columns = [
+        Column("title", gettext_lazy("Title"), order_by="title"),
+        Column("kind", gettext_lazy("Kind"), order_by="kind"),
+        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        Column("created_at", gettext_lazy("Published"), order_by="created_at"),
+        Column("withdrawn_at", gettext_lazy("Withdrawn"), order_by="withdrawn_at"),
+        Column(_public_link, gettext_lazy("Public page"), export=False),
+    ]
+
+    def get_queryset(self):
+        return selectors.publication_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.has_perm("complaints.add_publication"):
+            published_docs = Publication.objects.for_user(user).filter(
+                withdrawn_at__isnull=True, document__isnull=False).values("document_id")
+            published_notices = Publication.objects.for_user(user).filter(
+                withdrawn_at__isnull=True, rectification__isnull=False).values("rectification_id")
+            ctx["documents"] = (Document.objects.for_user(user).filter(
+                kind__in=services.PUBLISHABLE_KINDS, school__isnull=False).exclude(pk__in=published_docs)
+                .select_related("school").order_by("-date", "-pk")[:200])
+            ctx["notices"] = (Rectification.objects.for_user(user).exclude(pk__in=published_notices)
+                              .select_related("school").order_by("-issued_on", "-pk")[:200])
+            ctx["publish_form"] = PublishForm()
+        return ctx
+
+
+class PublicationPublishView(ScopedMixin, View):
+    model = Publication
+
+    def post(self, request):
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        try:
+            services.publication_publish(actor=request.user, document_id=form.cleaned_data["document"],
+                                         rectification_id=form.cleaned_data["rectification"],
+                                         summary=form.cleaned_data["summary"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Published on the school's public page."))
+        return HttpResponseRedirect(reverse("complaints:publication_list"))
+
+
+class PublicationWithdrawView(ScopedMixin, View):
+    model = Publication
+
+    def post(self, request, pk):
+        publication = self.get_object()
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        services.publication_withdraw(actor=request.user, publication_id=publication.pk,
+                                      reason=form.cleaned_data.get("reason", ""))
+        messages.success(request, _("Withdrawn from the public page."))
+        return HttpResponseRedirect(reverse("complaints:publication_list"))
+
+
+class PublicPageLinkView(ScopedMixin, View):
+    """Opens a school's public page from inside (the school must be in the user's scope)."""
+
+    model = Complaint
+
+    def get(self, request, school):
+        from dudao.organizations.models import School
+
+        item = get_object_or_404(School.objects.for_user(request.user), pk=school)
+        return HttpResponseRedirect(public_url(item.pk, public_base_url(request)))
