@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from dudao.audit.api import AuditEventViewSet
+from dudao.campaigns import api as campaigns_api
 from dudao.complaints import api as complaints_api
 from dudao.documents import api as documents_api
 from dudao.inspections import api as inspections_api
@@ -40,6 +41,7 @@ inspections_api.register(router)
 router.register("plans/workplans", WorkPlanViewSet, basename="plans-workplan")
 router.register("plans/tasks", TaskViewSet, basename="plans-task")
 monitoring_api.register(router)
+campaigns_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
 reports_api.register(router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
+    path("campaigns/", include("dudao.campaigns.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("surveys/", include("dudao.surveys.urls")),
     path("s/", include("dudao.surveys.urls_public")),  # public survey answer pages (links and QR codes)

@@ -10,6 +10,8 @@ MENU = [
         ("inspections:coverage", _("Coverage"), "ti-calendar-check", "inspections.view_visit"),
         ("inspections:rectification_list", _("Rectifications"), "ti-clipboard-list", "inspections.view_rectification"),
         ("inspections:overdue_list", _("Overdue"), "ti-alarm", "inspections.escalate_rectification"),
+        ("campaigns:campaign_list", _("Special campaigns"), "ti-flag", "campaigns.view_campaign"),
+        ("campaigns:target_list", _("Campaign schools"), "ti-list-check", "campaigns.view_campaigntarget"),
         ("instruments:instrument_list", _("Checklists"), "ti-checklist", "instruments.view_instrument"),
     ]),
     (_("Plans and tasks"), "ti-calendar", [

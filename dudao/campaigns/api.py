@@ -1,0 +1,306 @@
+"""API of special campaigns: the same services as the pages; transitions as ``POST …/{id}/{name}/``.
+
+* ``/api/v1/campaigns/campaigns/``: list, read, create (a draft with its target rule); ``…/{id}/targets/``
+  (a new target rule), ``…/{id}/teams/`` (create or change a team; warnings in the answer),
+  ``…/{id}/launch/``, ``…/{id}/close/``, ``…/{id}/progress/``, ``…/{id}/results/``,
+  ``…/{id}/rectifications/``, ``…/{id}/report/`` (drafts the 督导报告);
+* ``/api/v1/campaigns/targets/``: list, read; ``…/{id}/self_check/`` (the school; multipart with
+  ``files``, ``answers`` as JSON), ``…/{id}/result/`` (a team member), ``…/{id}/issue/`` (a problem into
+  a rectification notice), ``…/{id}/complete/``.
+"""
+
+import json
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from dudao.campaigns import selectors, services
+from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
+from dudao.campaigns.models import Campaign, CampaignProblem, CampaignTarget, Theme
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+
+_SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
+                    "self_check", "result", "issue", "complete"}
+
+
+class _ServiceCheckedMixin:
+    http_method_names = ["get", "post", "head", "options"]
+
+    @property
+    def required_action(self):
+        return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
+
+
+class CampaignSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["id", "office", "title", "theme", "description", "checklist", "start_date", "self_check_due",
+                  "end_date", "target_rule", "status", "launched_at", "closed_at", "created_by"]
+        read_only_fields = fields
+
+
+class TargetSerializer(ScopedModelSerializer):
+    self_check_late = serializers.BooleanField(read_only=True)
+    problems = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["id", "campaign", "school", "team", "status", "self_checked_at", "self_check_late",
+                  "self_check_summary", "visited_on", "team_summary", "completed_on", "problems"]
+        read_only_fields = fields
+
+    def get_problems(self, target) -> list[dict]:
+        return [{"id": p.pk, "item": p.item.code if p.item_id else "", "description": p.description,
+                 "severity": p.severity, "rectification": p.rectification_id} for p in target.problems.all()]
+
+
+class RuleSerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=services.RULES)
+    region = serializers.IntegerField(required=False, allow_null=True)
+    zone = serializers.IntegerField(required=False, allow_null=True)
+    kinds = serializers.ListField(child=serializers.CharField(), required=False)
+    schools = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class CampaignCreateInputSerializer(serializers.Serializer):
+    office = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=200)
+    theme = serializers.ChoiceField(choices=Theme.choices)
+    checklist = serializers.IntegerField(min_value=1, help_text="A published checklist version")
+    start_date = serializers.DateField()
+    self_check_due = serializers.DateField()
+    end_date = serializers.DateField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    rule = RuleSerializer(required=False)
+
+
+class TeamInputSerializer(serializers.Serializer):
+    team = serializers.IntegerField(required=False, allow_null=True, help_text="Empty for a new team")
+    name = serializers.CharField(max_length=100)
+    members = serializers.ListField(child=serializers.IntegerField(min_value=1))
+    leader = serializers.IntegerField(required=False, allow_null=True)
+    targets = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class AnswersField(serializers.Field):
+    """``{item code: value or {"value", "note"}}``, as JSON or (multipart) a JSON string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise serializers.ValidationError("Not valid JSON.")
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("An object of item codes.")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class SelfCheckInputSerializer(serializers.Serializer):
+    answers = AnswersField()
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class ProblemsField(serializers.Field):
+    """``[{"item": "2.1", "description": "…", "severity": "general"}]``, as JSON or a JSON string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data or "[]")
+            except ValueError:
+                raise serializers.ValidationError("Not valid JSON.")
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise serializers.ValidationError("A list of problems.")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ResultInputSerializer(SelfCheckInputSerializer):
+    visited_on = serializers.DateField(required=False, allow_null=True)
+    problems = ProblemsField(required=False)
+
+
+class IssueInputSerializer(serializers.Serializer):
+    problem = serializers.IntegerField(min_value=1)
+    requirements = serializers.CharField()
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+def _files(request) -> list:
+    return request.FILES.getlist("files") if hasattr(request, "FILES") else []
+
+
+class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
+    """Special campaigns (专项督导) in scope."""
+
+    model = Campaign
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilterSet
+    select_related = selectors.CAMPAIGN_RELATED
+    ordering_fields = ["start_date", "status"]
+
+    def _out(self, campaign, code=status.HTTP_200_OK, **extra):
+        data = CampaignSerializer(self.get_queryset().get(pk=campaign.pk), context={"request": self.request}).data
+        return Response({**data, **extra}, status=code)
+
+    @extend_schema(request=CampaignCreateInputSerializer, responses=CampaignSerializer)
+    def create(self, request, *args, **kwargs):
+        data = CampaignCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        rule = dict(v.pop("rule")) if v.get("rule") else None
+        campaign = services.campaign_create(actor=request.user, office_id=v.pop("office"), rule=rule, **v)
+        return self._out(campaign, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RuleSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def targets(self, request, pk=None):
+        campaign = self.get_object()
+        data = RuleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        targets = services.campaign_targets_set(actor=request.user, campaign_id=campaign.pk, rule=dict(data.validated_data))
+        return self._out(campaign, targets=[{"id": t.pk, "school": t.school_id} for t in targets])
+
+    @extend_schema(request=TeamInputSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def teams(self, request, pk=None):
+        campaign = self.get_object()
+        data = TeamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        team, warnings = services.campaign_team_save(
+            actor=request.user, campaign_id=campaign.pk, team_id=v.get("team"), name=v["name"],
+            member_ids=v["members"], leader_id=v.get("leader"), target_ids=v.get("targets"))
+        return self._out(campaign, team=team.pk, warnings=warnings)
+
+    @extend_schema(request=ReasonInputSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def launch(self, request, pk=None):
+        campaign = self.get_object()
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.campaign_launch(actor=request.user, campaign_id=campaign.pk, reason=data.validated_data["reason"])
+        return self._out(campaign, warnings=selectors.campaign_warnings(campaign=campaign))
+
+    @extend_schema(request=ReasonInputSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        campaign = self.get_object()
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.campaign_close(actor=request.user, campaign_id=campaign.pk, reason=data.validated_data["reason"])
+        return self._out(campaign)
+
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        return Response(selectors.campaign_progress(user=request.user, campaign=self.get_object()))
+
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        rows = selectors.campaign_results(user=request.user, campaign=self.get_object())
+        return Response([{
+            "target": r["target"].pk, "school": r["school"].pk, "school_name": r["school"].name,
+            "team": r["team"].pk if r["team"] else None, "status": r["status"], "self_score": r["self_score"],
+            "late": r["late"], "team_score": r["team_score"], "problems": r["problems"], "notices": r["notices"],
+            "notices_closed": r["notices_closed"],
+        } for r in rows])
+
+    @action(detail=True, methods=["get"])
+    def rectifications(self, request, pk=None):
+        rows = selectors.campaign_rectification_list(user=request.user, campaign=self.get_object())
+        return Response([{
+            "no": r["no"], "problem": r["problem"].pk, "school": r["school"].pk, "school_name": r["school"].name,
+            "item": r["item"], "description": r["description"],
+            "rectification": r["notice"].pk if r["notice"] else None, "number": r["number"],
+            "requirements": r["requirements"], "measures": r["measures"],
+            "deadline": r["deadline"].isoformat() if r["deadline"] else None,
+            "status": r["notice"].status if r["notice"] else None, "progress": r["progress"],
+        } for r in rows])
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        document = services.campaign_report_generate(actor=request.user, campaign_id=self.get_object().pk,
+                                                     pdf=request.data.get("pdf") in (True, "1", "true"))
+        return Response({"document": document.pk, "title": document.title}, status=status.HTTP_201_CREATED)
+
+
+class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
+    """The schools of campaigns in scope: their state, self-check and team result."""
+
+    model = CampaignTarget
+    serializer_class = TargetSerializer
+    filterset_class = CampaignTargetFilterSet
+    select_related = selectors.TARGET_RELATED
+    prefetch_related = (Prefetch("problems", queryset=CampaignProblem.objects.select_related("item")),)  # scope: of targets in scope
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def create(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed("POST")
+
+    def _out(self, target):
+        return Response(TargetSerializer(self.get_queryset().get(pk=target.pk), context={"request": self.request}).data)
+
+    @extend_schema(request=SelfCheckInputSerializer, responses=TargetSerializer)
+    @action(detail=True, methods=["post"])
+    def self_check(self, request, pk=None):
+        target = self.get_object()
+        data = SelfCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.target_self_check_submit(actor=request.user, target_id=target.pk, answers=data.validated_data["answers"],
+                                          summary=data.validated_data["summary"], files=_files(request))
+        return self._out(target)
+
+    @extend_schema(request=ResultInputSerializer, responses=TargetSerializer)
+    @action(detail=True, methods=["post"])
+    def result(self, request, pk=None):
+        target = self.get_object()
+        data = ResultInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.target_result_record(actor=request.user, target_id=target.pk, answers=v["answers"],
+                                      summary=v["summary"], visited_on=v.get("visited_on"),
+                                      problems=v.get("problems") or [], files=_files(request))
+        return self._out(target)
+
+    @extend_schema(request=IssueInputSerializer, responses=TargetSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        target = self.get_object()
+        data = IssueInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if not target.problems.filter(pk=v["problem"]).exists():
+            raise exceptions.NotFound()
+        services.problem_notice_issue(actor=request.user, problem_id=v["problem"], requirements=v["requirements"],
+                                      deadline=v.get("deadline"))
+        return self._out(target)
+
+    @extend_schema(request=ReasonInputSerializer, responses=TargetSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        target = self.get_object()
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.target_complete(actor=request.user, target_id=target.pk, reason=data.validated_data["reason"])
+        return self._out(target)
+
+
+def register(router) -> None:
+    router.register("campaigns/campaigns", CampaignViewSet, basename="campaigns-campaign")
+    router.register("campaigns/targets", CampaignTargetViewSet, basename="campaigns-target")
