@@ -10,6 +10,7 @@ from dudao.campaigns import api as campaigns_api
 from dudao.complaints import api as complaints_api
 from dudao.documents import api as documents_api
 from dudao.inspections import api as inspections_api
+from dudao.inspectors import api_development as inspectors_development_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet, SchoolSignboardViewSet
 from dudao.instruments import api as instruments_api
 from dudao.monitoring import api as monitoring_api
@@ -33,6 +34,7 @@ router.register("organizations/zone-memberships", ZoneMembershipViewSet, basenam
 router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")
 router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
 router.register("inspectors/schools", SchoolSignboardViewSet, basename="inspectors-school")
+inspectors_development_api.register(router)
 router.register("audit/events", AuditEventViewSet, basename="audit-auditevent")
 router.register("instruments/instruments", instruments_api.InstrumentViewSet, basename="instruments-instrument")
 router.register("instruments/versions", instruments_api.VersionViewSet, basename="instruments-version")

@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "dudao.inspections.models.Rectification.Status",
         "InspectorStatusEnum": "dudao.inspectors.models.Inspector.Status",
         "VersionStatusEnum": "dudao.instruments.models.InstrumentVersion.Status",
+        "TrainingRecordKindEnum": "dudao.inspectors.models.TrainingRecord.Kind",
+        "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
     },
 }
 

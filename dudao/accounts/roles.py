@@ -76,6 +76,22 @@ _DOCUMENTS_OFFICE = _DOCUMENTS | {"documents.view_documenttemplate"}
 _REPORTS_WRITE = _perms(("reports.report",), ("view", "add", "change")) | {"reports.submit_report"}
 _REPORTS_OFFICE = _REPORTS_WRITE | {"reports.review_report", "reports.view_reportpolicy"}
 
+# Inspector development (《督学管理暂行办法》, STANDARDS §6): the office keeps every inspector's training
+# file and terms of appointment, reviews and publishes cases, and sees the assessment; inspectors
+# record their own training, write and submit cases, read their terms, and rate themselves and
+# their peers; schools rate the inspector listed at them. Scope decides whose rows (own, office).
+_DEVELOPMENT_OFFICE = _perms(("inspectors.trainingrecord", "inspectors.term", "inspectors.case"), _CRUD) | {
+    "inspectors.review_case", "inspectors.view_inspectorpolicy", "reports.view_assessmentrating",
+    "reports.view_assessmentpolicy", "reports.view_assessment",
+}
+_DEVELOPMENT_INSPECTOR = _perms(("inspectors.trainingrecord",), _CRUD) | _perms(
+    ("inspectors.case",), ("view", "add", "change")) | {
+    "inspectors.submit_case", "inspectors.view_term",
+    "reports.view_assessmentrating", "reports.add_assessmentrating", "reports.change_assessmentrating",
+}
+_DEVELOPMENT_SCHOOL = {"reports.view_assessmentrating", "reports.add_assessmentrating",
+                       "reports.change_assessmentrating"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         _OFFICE_READ
@@ -87,30 +103,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _MONITORING_OFFICE
         | _DOCUMENTS_OFFICE | _perms(("documents.documenttemplate",), ("add", "change"))
         | _REPORTS_OFFICE | _perms(("reports.reportpolicy",), ("add", "change"))
+        | _DEVELOPMENT_OFFICE | _perms(("inspectors.inspectorpolicy", "reports.assessmentpolicy"), ("add", "change"))
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ
         | _perms(("organizations.school", "inspectors.inspector", "inspectors.listing",
                   "organizations.zonemembership"), ("add", "change"))
         | {"organizations.import_school", "inspectors.import_inspector", "accounts.view_membership"}
-        | _PLANS_OFFICE | _MONITORING_OFFICE | _DOCUMENTS_OFFICE | _REPORTS_OFFICE
+        | _PLANS_OFFICE | _MONITORING_OFFICE | _DOCUMENTS_OFFICE | _REPORTS_OFFICE | _DEVELOPMENT_OFFICE
     ),
     Role.ZONE_LEADER: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
-        | _DOCUMENTS | _REPORTS_WRITE
+        | _DOCUMENTS | _REPORTS_WRITE | _DEVELOPMENT_INSPECTOR
     ),
     Role.INSPECTOR: frozenset(
         _perms(ORGANISATION_MODELS, (_VIEW,)) | _INSPECTOR_LOOP | _PLANS_INSPECTOR
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_READ
-        | _DOCUMENTS | _REPORTS_WRITE
+        | _DOCUMENTS | _REPORTS_WRITE | _DEVELOPMENT_INSPECTOR
     ),
     Role.SCHOOL_LIAISON: frozenset(
         _perms(("organizations.school", "organizations.region", "organizations.office",
                 "inspectors.inspector", "inspectors.listing"), (_VIEW,))
         | _SCHOOL_LOOP
         | {"notifications.view_notification", "jobs.view_job", "jobs.add_job"} | _MONITORING_SCHOOL
-        | _DOCUMENTS
+        | _DOCUMENTS | _DEVELOPMENT_SCHOOL
     ),
 }
 ROLE_PERMISSIONS[Role.PRINCIPAL] = ROLE_PERMISSIONS[Role.SCHOOL_LIAISON]

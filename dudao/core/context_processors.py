@@ -25,6 +25,14 @@ MENU = [
         ("complaints:publication_list", _("Published"), "ti-world", "complaints.view_publication"),
         ("complaints:policy", _("Complaint time limit"), "ti-clock", "complaints.view_complaintpolicy"),
     ]),
+    (_("Inspector development"), "ti-certificate", [
+        ("inspectors:training_overview", _("Training hours"), "ti-certificate", "inspectors.view_trainingrecord"),
+        ("inspectors:training_list", _("Training records"), "ti-list-details", "inspectors.view_trainingrecord"),
+        ("inspectors:case_list", _("Supervision cases"), "ti-bulb", "inspectors.view_case"),
+        ("inspectors:term_list", _("Terms of appointment"), "ti-calendar-time", "inspectors.view_term"),
+        ("reports:assessment", _("Assessment"), "ti-chart-radar", "reports.view_assessment"),
+        ("reports:rating_list", _("Assessment ratings"), "ti-star", "reports.view_assessmentrating"),
+    ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),
         ("surveys:survey_list", _("Satisfaction surveys"), "ti-mood-smile", "surveys.view_survey"),

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.filters import ScopedFilterSet
-from dudao.inspectors.models import Inspector, Listing
+from dudao.inspectors.models import Case, Inspector, Listing, Term, TrainingRecord
 from dudao.organizations.models import Office
 
 
@@ -26,3 +26,36 @@ class ListingFilterSet(ScopedFilterSet):
     class Meta:
         model = Listing
         fields = ["q", "current", "inspector", "school"]
+
+
+class TrainingRecordFilterSet(ScopedFilterSet):
+    search_fields = ("course", "organiser", "inspector__name", "inspector__certificate_no")
+    year = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    kind = django_filters.ChoiceFilter(choices=TrainingRecord.Kind.choices, label=_("Kind"))
+    inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["q", "year", "kind", "inspector"]
+
+
+class CaseFilterSet(ScopedFilterSet):
+    search_fields = ("title", "text", "inspector__name")
+    year = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    status = django_filters.ChoiceFilter(choices=Case.Status.choices, label=_("Status"))
+    inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Author"))
+
+    class Meta:
+        model = Case
+        fields = ["q", "year", "status", "inspector"]
+
+
+class TermFilterSet(ScopedFilterSet):
+    search_fields = ("inspector__name", "inspector__certificate_no", "note")
+    inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
+    ends_after = django_filters.DateFilter(field_name="end", lookup_expr="gte", label=_("Ends on or after"))
+    ends_before = django_filters.DateFilter(field_name="end", lookup_expr="lte", label=_("Ends on or before"))
+
+    class Meta:
+        model = Term
+        fields = ["q", "inspector", "ends_after", "ends_before"]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
@@ -19,6 +20,7 @@ from dudao.inspectors import selectors, services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
 from dudao.inspectors.models import Inspector, Listing
+from dudao.inspectors.selectors_development import inspector_terms, training_ledger
 from dudao.inspectors.signboards import public_base_url, signboard_generate, signboards_batch_start
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations.models import School
@@ -71,6 +73,12 @@ class InspectorDetailView(ObjectDetailView):
         ctx["history"] = (
             Listing.objects.for_user(user).filter(inspector=self.object).select_related("school").order_by("-valid_from")
         )
+        own_or_office = self.object.user_id == user.pk or user.scope.is_office
+        if user.has_perm("inspectors.view_term") and own_or_office:
+            ctx["terms"] = inspector_terms(user=user, inspector=self.object)
+        if user.has_perm("inspectors.view_trainingrecord") and own_or_office:
+            year = timezone.localdate().year
+            ctx["training"] = training_ledger(user=user, inspector=self.object, year=year)["row"]
         return ctx
 
 

@@ -33,4 +33,7 @@ register(ScopeCase(
     api_basename="inspectors-listing",
     selectors={"current_listing_by_school": _current_listings},
 ))
-from dudao.inspectors.tests import scope_cases_documents  # noqa: E402, F401  (the archive: documents and bundles)
+from dudao.inspectors.tests import (
+    scope_cases_development,  # noqa: E402, F401  (training, cases, terms)
+    scope_cases_documents,  # noqa: E402, F401  (the archive: documents and bundles)
+)

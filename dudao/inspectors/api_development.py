@@ -1,0 +1,152 @@
+"""API twins of inspector development under ``/api/v1/inspectors/``.
+
+* ``training-records/``: list (the page's filters), retrieve, create, update, delete;
+* ``cases/``: list, retrieve, ``POST`` (create a draft), ``POST cases/{id}/submit|return|accept|publish/``
+  (``reason``; required to return);
+* ``terms/``: list, retrieve, ``POST`` (``inspector``, ``start``, ``note``: a 4th term in a row is 400).
+
+409 wrong state, 403 no permission, 404 outside the scope, 400 invalid input.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.inspectors import selectors_development as selectors
+from dudao.inspectors import services_development as services
+from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
+from dudao.inspectors.models import Case, Term, TrainingRecord
+
+
+class TrainingRecordSerializer(ScopedModelSerializer):
+    counts_toward_floor = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["id", "inspector", "year", "course", "organiser", "kind", "start_date", "end_date", "hours",
+                  "counts_toward_floor", "certificate_sha256"]
+        read_only_fields = ["year", "certificate_sha256"]
+
+
+class TrainingRecordViewSet(ScopedViewSet):
+    model = TrainingRecord
+    serializer_class = TrainingRecordSerializer
+    filterset_class = TrainingRecordFilterSet
+    select_related = ("inspector",)
+    ordering_fields = ["start_date", "hours", "year"]
+    save_service = services.training_record_save
+    delete_service = services.training_record_delete
+
+    def perform_create(self, serializer):
+        instance = TrainingRecord(**serializer.validated_data)
+        serializer.instance = services.training_record_save(actor=self.request.user, instance=instance)
+
+
+class CaseSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "office", "inspector", "year", "title", "text", "status", "submitted_at", "reviewed_by",
+                  "reviewed_at", "review_comment", "published_at"]
+        read_only_fields = fields
+
+
+class CaseCreateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    inspector = serializers.IntegerField(min_value=1, required=False, allow_null=True,
+                                         help_text="default: the caller's own inspector record")
+
+
+class CaseReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Supervision cases (优秀督导案例): written and submitted by inspectors, reviewed and published by
+    the office."""
+
+    model = Case
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = ["year", "submitted_at", "published_at"]
+
+    @property
+    def required_action(self):
+        return "view" if getattr(self, "action", None) in services.CASE_TRANSITION_SERVICES else None
+
+    def get_queryset(self):
+        return Case.objects.for_user(self.request.user).select_related(*selectors.CASE_RELATED).order_by("-year", "-pk")
+
+    def _out(self, case, code=status.HTTP_200_OK):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseSerializer(case, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=CaseCreateInputSerializer, responses=CaseSerializer)
+    def create(self, request):
+        data = CaseCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        case = services.case_create(actor=request.user, title=v["title"], text=v["text"], year=v.get("year"),
+                                    inspector_id=v.get("inspector"))
+        return self._out(case, status.HTTP_201_CREATED)
+
+
+def _case_action(name):
+    def handler(self, request, pk=None):
+        case = self.get_object()
+        data = CaseReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.CASE_TRANSITION_SERVICES[name](actor=request.user, case_id=case.pk,
+                                                reason=data.validated_data["reason"])
+        return self._out(case)
+
+    handler.__name__ = name
+    handler.__doc__ = f"Applies the {name!r} transition to the case."
+    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return extend_schema(request=CaseReasonInputSerializer, responses=CaseSerializer)(handler)
+
+
+for _name in services.CASE_TRANSITION_SERVICES:
+    setattr(CaseViewSet, _name, _case_action(_name))
+
+
+class TermSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Term
+        fields = ["id", "inspector", "number", "start", "end", "note", "reminded_on"]
+        read_only_fields = fields
+
+
+class TermInputSerializer(serializers.Serializer):
+    inspector = serializers.IntegerField(min_value=1)
+    start = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class TermViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Terms of part-time inspectors (3 years, at most 3 in a row)."""
+
+    model = Term
+    serializer_class = TermSerializer
+    filterset_class = TermFilterSet
+    ordering_fields = ["start", "end"]
+
+    def get_queryset(self):
+        return Term.objects.for_user(self.request.user).select_related("inspector__office").order_by("end", "pk")
+
+    @extend_schema(request=TermInputSerializer, responses=TermSerializer)
+    def create(self, request):
+        data = TermInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        term = services.term_add(actor=request.user, inspector_id=v["inspector"], start=v["start"], note=v["note"])
+        return Response(TermSerializer(term, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+def register(router) -> None:
+    router.register("inspectors/training-records", TrainingRecordViewSet, basename="inspectors-trainingrecord")
+    router.register("inspectors/cases", CaseViewSet, basename="inspectors-case")
+    router.register("inspectors/terms", TermViewSet, basename="inspectors-term")

@@ -1,0 +1,419 @@
+"""Pages of inspector development: training records and ledgers, the office's yearly overview,
+cases and their review, terms of appointment, and the office's rules."""
+
+import datetime
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, View
+
+from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.tables import Column
+from dudao.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectFormView,
+    ScopedMixin,
+    ScopedTemplateView,
+)
+from dudao.inspectors import selectors_development as selectors
+from dudao.inspectors import services_development as services
+from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
+from dudao.inspectors.forms_development import (
+    CaseForm,
+    InspectorPolicyForm,
+    TermForm,
+    TrainingRecordForm,
+    UploadForm,
+    YearForm,
+)
+from dudao.inspectors.imports_training import ledger_workbook
+from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
+from dudao.jobs.exports import ExportableListView
+from dudao.organizations.models import Office
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
+        return form.cleaned_data["year"]
+    return timezone.localdate().year
+
+
+def _counts(record):
+    return record.counts_toward_floor
+
+
+_counts.__name__ = "counts"
+
+
+# ---- training ----------------------------------------------------------------------------------------
+
+class TrainingRecordListView(ExportableListView):
+    model = TrainingRecord
+    filterset_class = TrainingRecordFilterSet
+    default_ordering = ("-start_date", "-pk")
+    add_url_name = "inspectors:training_add"
+    import_url_name = "inspectors:training_import"
+    title = gettext_lazy("Training records")
+    columns = [
+        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
+        Column("inspector.certificate_no", gettext_lazy("Certificate number")),
+        Column("year", gettext_lazy("Year"), order_by="year"),
+        Column("course", gettext_lazy("Course"), order_by="course", link=True),
+        Column("organiser", gettext_lazy("Organiser")),
+        Column("kind", gettext_lazy("Kind"), order_by="kind"),
+        Column("start_date", gettext_lazy("From"), order_by="start_date"),
+        Column("end_date", gettext_lazy("To")),
+        Column("hours", gettext_lazy("Hours"), order_by="hours"),
+        Column(_counts, gettext_lazy("Counts toward the floor")),
+    ]
+
+    def get_queryset(self):
+        return selectors.training_record_list(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "ledger":
+            records = self.filtered_queryset()[:20000]
+            response = HttpResponse(ledger_workbook(records), content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('培训档案.xlsx')}"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_import"] = self.request.user.has_perm("inspectors.add_trainingrecord")
+        return ctx
+
+
+class TrainingRecordEditView(ObjectEditView):
+    model = TrainingRecord
+    form_class = TrainingRecordForm
+    service = services.training_record_save
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError as error:
+            instance = self.get_instance()
+            form = self.get_form(instance)
+            form.is_valid()
+            for name, problems in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+                form.add_error(name if name in form.fields else None, problems)
+            return self.render_to_response(self.get_context_data(form=form, object=instance), status=400)
+
+
+class TrainingRecordDeleteView(ObjectDeleteView):
+    model = TrainingRecord
+    service = services.training_record_delete
+    success_url = "/inspectors/training/"
+
+
+class TrainingCertificateView(ScopedMixin, View):
+    """GET: the record's certificate file (404 outside the scope or without one)."""
+
+    model = TrainingRecord
+
+    def get(self, request, pk):
+        record = self.get_object()
+        if not record.certificate:
+            raise Http404
+        response = HttpResponse(record.certificate.read(), content_type="application/octet-stream")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record.certificate.name.rsplit('/', 1)[-1])}"
+        return response
+
+
+class TrainingLedgerView(ObjectDetailView):
+    """One inspector's training file (培训档案) for a year, against the floor."""
+
+    model = Inspector
+    template_name = "inspectors/training_ledger.html"
+    select_related = ("office__region",)
+
+    def get_object(self):
+        inspector = super().get_object()
+        user = self.request.user
+        if not user.has_perm("inspectors.view_trainingrecord") or not (
+                inspector.user_id == user.pk or user.scope.is_office):
+            raise Http404
+        return inspector
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year(self.request)
+        ledger = selectors.training_ledger(user=self.request.user, inspector=self.object, year=year)
+        ctx.update({"title": _("Training file of {name}").format(name=self.object.name), "year": year,
+                    "years": range(year - 3, year + 2), **ledger,
+                    "can_add": self.request.user.has_perm("inspectors.add_trainingrecord")})
+        return ctx
+
+
+class TrainingOverviewView(ScopedTemplateView):
+    """The office's year: every inspector's centralised, online and self-study hours, those below the
+    floor first and flagged."""
+
+    template_name = "inspectors/training_overview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("inspectors.view_trainingrecord"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        year = _year(self.request)
+        rows = selectors.training_overview(user=self.request.user, year=year)
+        ctx.update({"title": _("Training hours {year}").format(year=year), "year": year, "rows": rows,
+                    "below": [r for r in rows if r.below_floor], "form": YearForm(initial={"year": year})})
+        return ctx
+
+
+# ---- cases ---------------------------------------------------------------------------------------------
+
+class CaseListView(ExportableListView):
+    model = Case
+    filterset_class = CaseFilterSet
+    default_ordering = ("-year", "-pk")
+    add_url_name = "inspectors:case_add"
+    title = gettext_lazy("Supervision cases")
+    columns = [
+        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        Column("inspector.name", gettext_lazy("Author"), order_by="inspector__sort_key"),
+        Column("office.name", gettext_lazy("Office")),
+        Column("year", gettext_lazy("Year"), order_by="year"),
+        Column("status", gettext_lazy("Status"), order_by="status"),
+        Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
+        Column("published_at", gettext_lazy("Published"), order_by="published_at"),
+    ]
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+
+class CaseDetailView(ObjectDetailView):
+    model = Case
+    template_name = "inspectors/case_detail.html"
+    select_related = ("office__region", "inspector__user", "created_by", "reviewed_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        ctx.update({
+            "title": case.title,
+            "transitions": selectors.case_transitions(user=user, case=case),
+            "may_edit": selectors.case_may_edit(user=user, case=case),
+            "attachments": list(case.attachments.all()),
+            "upload_form": UploadForm(),
+        })
+        return ctx
+
+
+class CaseEditView(ScopedMixin, FormView):
+    """Writes a new case (no ``pk``) or changes a draft or returned one."""
+
+    model = Case
+    form_class = CaseForm
+    template_name = "core/object_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        if request.user.is_authenticated:
+            if "pk" in kwargs:
+                self.object = self.get_object()
+                if not selectors.case_may_edit(user=request.user, case=self.object):
+                    raise PermissionDenied
+            elif not request.user.has_perm("inspectors.add_case"):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.object is not None:
+            return {"title": self.object.title, "text": self.object.text, "year": self.object.year}
+        return {"year": timezone.localdate().year}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if self.object is None:
+                case = services.case_create(actor=self.request.user, title=data["title"], text=data["text"],
+                                            year=data["year"])
+            else:
+                case = services.case_update(actor=self.request.user, case_id=self.object.pk, **data)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(case.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit {name}").format(name=self.object) if self.object else _("New supervision case")
+        return {**super().get_context_data(**kwargs), "title": title, "opts": self.opts, "object": self.object}
+
+
+class CaseTransitionView(ScopedMixin, View):
+    """POST: the author submits; the office returns (with a reason), accepts or publishes."""
+
+    model = Case
+
+    def post(self, request, pk, name):
+        service = services.CASE_TRANSITION_SERVICES.get(name)
+        if service is None:
+            raise Http404
+        case = self.get_object()
+        try:
+            service(actor=request.user, case_id=case.pk, reason=request.POST.get("reason", "")[:2000])
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("Done."))
+        return HttpResponseRedirect(case.get_absolute_url())
+
+
+class CaseAttachView(ScopedMixin, View):
+    """POST (multipart): attaches a file to a draft or returned case."""
+
+    model = Case
+
+    def post(self, request, pk):
+        case = self.get_object()
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, form.errors.as_text())
+            return HttpResponseRedirect(case.get_absolute_url())
+        try:
+            services.case_attach(actor=request.user, case_id=case.pk, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("File attached."))
+        return HttpResponseRedirect(case.get_absolute_url())
+
+
+class CaseAttachmentView(ScopedMixin, View):
+    """GET: a case's file, for whoever may see the case (404 otherwise)."""
+
+    model = Case
+
+    def get(self, request, pk, attachment_id):
+        case = self.get_object()
+        try:
+            attachment = CaseAttachment.objects.get(case=case, pk=attachment_id)  # scope: the case read above
+        except CaseAttachment.DoesNotExist:
+            raise Http404
+        response = HttpResponse(attachment.file.read(), content_type="application/octet-stream")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+        return response
+
+
+# ---- terms ---------------------------------------------------------------------------------------------
+
+def _days_left(term):
+    return (term.end - timezone.localdate()).days if term.end >= timezone.localdate() else ""
+
+
+_days_left.__name__ = "days_left"
+
+
+class TermListView(ExportableListView):
+    model = Term
+    filterset_class = TermFilterSet
+    default_ordering = ("end", "pk")
+    title = gettext_lazy("Terms of appointment")
+    columns = [
+        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
+        Column("inspector.certificate_no", gettext_lazy("Certificate number")),
+        Column("number", gettext_lazy("Consecutive term"), order_by="number"),
+        Column("start", gettext_lazy("From"), order_by="start"),
+        Column("end", gettext_lazy("To"), order_by="end"),
+        Column(_days_left, gettext_lazy("Days left")),
+        Column("reminded_on", gettext_lazy("Reminder sent")),
+        Column("note", gettext_lazy("Note")),
+    ]
+
+    def get_queryset(self):
+        return selectors.term_list(user=self.request.user)
+
+
+class InspectorTermAddView(ObjectFormView):
+    """Records a new term of a part-time inspector (the office)."""
+
+    model = Inspector
+    form_class = TermForm
+    template_name = "core/object_edit.html"
+    permission = "inspectors.add_term"
+    success_message = gettext_lazy("Term recorded.")
+
+    def get_initial(self):
+        latest = Term.objects.for_user(self.request.user).filter(inspector=self.object).order_by("-start").first()
+        return {"start": latest.end + datetime.timedelta(days=1) if latest else timezone.localdate()}
+
+    def form_valid(self, form):
+        try:
+            services.term_add(actor=self.request.user, inspector_id=self.object.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("start", _errors(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opts": self.opts,
+                "title": _("New term of {name}").format(name=self.object.name)}
+
+
+class TermDeleteView(ScopedMixin, View):
+    model = Term
+
+    def post(self, request, pk):
+        term = self.get_object()
+        try:
+            services.term_delete(actor=request.user, term_id=term.pk)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        return HttpResponseRedirect(term.inspector.get_absolute_url())
+
+
+# ---- the office's rules --------------------------------------------------------------------------------
+
+class InspectorPolicyView(ScopedMixin, FormView):
+    model = InspectorPolicy
+    form_class = InspectorPolicyForm
+    template_name = "core/object_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not request.user.has_perm("inspectors.change_inspectorpolicy"):
+                raise PermissionDenied
+            self.office = Office.objects.for_user(request.user).filter(
+                pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
+            if self.office is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        policy = selectors.policy_for(self.office)
+        return {"training_floor_hours": policy.training_floor_hours, "term_reminder_days": policy.term_reminder_days}
+
+    def form_valid(self, form):
+        try:
+            services.inspector_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(reverse("inspectors:training_overview"))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opts": self.opts,
+                "title": _("Training and term rules of {office}").format(office=self.office)}
