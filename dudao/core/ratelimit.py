@@ -5,13 +5,14 @@ answers whether it went over ``limit`` hits in the current window. Views use ``r
 (a decorator) or ``RateLimitMixin``; both answer 429 with a readable page and ``Retry-After``.
 The client address is REMOTE_ADDR, or the address ``DUDAO_TRUSTED_PROXY_COUNT`` proxies in from
 the right of X-Forwarded-For when that setting is above 0 (never trust the header otherwise).
+Counters store only a keyed hash of scope and address, and are deleted once their window ends.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import random
+import hmac
 import time
 
 from django.conf import settings
@@ -32,15 +33,18 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _key(scope: str, ip: str) -> str:
-    return hashlib.sha256(f"{scope}\x00{ip}".encode()).hexdigest()
+def _key(scope: str, ip: str, window_start: int) -> str:
+    # keyed with the site's secret and the window: a stored key can be neither reversed to an
+    # address nor linked to the same client's key in another window
+    secret = f"{settings.SECRET_KEY}\x00ratelimit\x00{window_start}".encode()
+    return hmac.new(secret, f"{scope}\x00{ip}".encode(), hashlib.sha256).hexdigest()
 
 
 def hit(scope: str, ident: str, window_seconds: int, now: float | None = None) -> tuple[int, int]:
     """Count one hit of ``ident`` in ``scope``; returns (hits in this window, seconds left in it)."""
     now_s = int(now if now is not None else time.time())
     start = now_s - now_s % window_seconds
-    key = _key(scope, ident)
+    key = _key(scope, ident, start)
     counters = RateLimitCounter.objects.filter(key=key, window_start=start)
     with transaction.atomic():
         if not counters.update(count=F("count") + 1):
@@ -50,8 +54,8 @@ def hit(scope: str, ident: str, window_seconds: int, now: float | None = None) -
                                                     expires_at=start + window_seconds)
             except IntegrityError:  # another process created it first
                 counters.update(count=F("count") + 1)
-            if random.random() < 0.05:  # now and then, forget windows that have ended
-                RateLimitCounter.objects.filter(expires_at__lt=now_s).delete()
+            # a client's first hit in a window also forgets every window that has ended
+            RateLimitCounter.objects.filter(expires_at__lt=now_s).delete()
         count = counters.values_list("count", flat=True).first() or 0
     return count, max(1, start + window_seconds - now_s)
 
