@@ -51,9 +51,10 @@ INSTALLED_APPS = [
     "dudao.inspections",
     "dudao.plans",
     "dudao.monitoring",
+    "dudao.evaluations",
+    "dudao.campaigns",
     "dudao.complaints",
     "dudao.surveys",
-    "dudao.campaigns",
     "dudao.reports",
 ]
 
@@ -181,6 +182,7 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "dudao.instruments.models.InstrumentVersion.Status",
         "TrainingRecordKindEnum": "dudao.inspectors.models.TrainingRecord.Kind",
         "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
+        "AssessmentRatingRoleEnum": "dudao.reports.models_assessment.AssessmentRating.Role",
     },
 }
 
@@ -201,6 +203,12 @@ DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
 DUDAO_PUBLIC_BASE_URL = env.str("DUDAO_PUBLIC_BASE_URL", default="")
 # signs the links printed on signboards; set it so that a new SECRET_KEY leaves printed boards valid
 DUDAO_PUBLIC_LINK_KEY = env.str("DUDAO_PUBLIC_LINK_KEY", default="")
+# the public channel: proxies in front of the site (0: never trust X-Forwarded-For), the complaint
+# form's and the follow-up page's limits per client (hits, seconds), the largest photo accepted
+DUDAO_TRUSTED_PROXY_COUNT = env.int("DUDAO_TRUSTED_PROXY_COUNT", default=0)
+DUDAO_COMPLAINT_RATE_LIMIT = (env.int("DUDAO_COMPLAINT_RATE_LIMIT", default=5), 3600)
+DUDAO_COMPLAINT_TRACK_LIMIT = (env.int("DUDAO_COMPLAINT_TRACK_LIMIT", default=30), 3600)
+DUDAO_COMPLAINT_PHOTO_MAX_BYTES = env.int("DUDAO_COMPLAINT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 # proxies in front of the site that append to X-Forwarded-For (0: the header is not trusted)
 DUDAO_TRUSTED_PROXY_COUNT = env.int("DUDAO_TRUSTED_PROXY_COUNT", default=0)
 
