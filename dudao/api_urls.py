@@ -9,6 +9,7 @@ from dudao.audit.api import AuditEventViewSet
 from dudao.campaigns import api as campaigns_api
 from dudao.complaints import api as complaints_api
 from dudao.documents import api as documents_api
+from dudao.evaluations import api as evaluations_api
 from dudao.inspections import api as inspections_api
 from dudao.inspectors import api_development as inspectors_development_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet, SchoolSignboardViewSet
@@ -43,6 +44,7 @@ inspections_api.register(router)
 router.register("plans/workplans", WorkPlanViewSet, basename="plans-workplan")
 router.register("plans/tasks", TaskViewSet, basename="plans-task")
 monitoring_api.register(router)
+evaluations_api.register(router)
 campaigns_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)

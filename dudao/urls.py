@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
+    path("evaluations/", include("dudao.evaluations.urls")),
     path("campaigns/", include("dudao.campaigns.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("surveys/", include("dudao.surveys.urls")),

@@ -182,6 +182,30 @@ for _role, _extra in (
     (Role.SCHOOL_LIAISON, _SURVEYS_READ), (Role.PRINCIPAL, _SURVEYS_READ),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+# Evaluations (督导评估, 条例 第十七条–第二十三条): the office runs them (units, raters, phases), issues
+# the opinion letters whose rectification demands become findings and notices of the loop, and reads
+# every sheet; raters (inspectors, zone leaders, and principals or liaisons of peer schools) score
+# the units assigned to them and record site visits; a unit (a school's liaison or principal, a
+# region's office for 督政) submits its self-assessment with evidence and may reply. Which sheets and
+# results each one sees in each phase: ``dudao.evaluations.visibility``.
+_EVALUATIONS_READ = _perms(("evaluations.evaluation", "evaluations.unit", "evaluations.evidence",
+                            "evaluations.sitevisit"), (_VIEW,))
+_EVALUATIONS_RATER = _EVALUATIONS_READ | {"evaluations.view_rating", "evaluations.change_rating",
+                                          "evaluations.rate_evaluation", "evaluations.add_sitevisit"}
+_EVALUATIONS_UNIT = _EVALUATIONS_READ | {"evaluations.change_unit", "evaluations.submit_unit",
+                                         "evaluations.add_evidence"}
+_EVALUATIONS_OFFICE = _EVALUATIONS_RATER | _EVALUATIONS_UNIT | _perms(
+    ("evaluations.evaluation",), ("add", "change")) | {
+    "evaluations.manage_evaluation", "inspections.add_finding", "inspections.add_rectification",
+}
+for _role, _extra in (
+    (Role.OFFICE_ADMIN, _EVALUATIONS_OFFICE), (Role.OFFICE_STAFF, _EVALUATIONS_OFFICE),
+    (Role.ZONE_LEADER, _EVALUATIONS_RATER), (Role.INSPECTOR, _EVALUATIONS_RATER),
+    (Role.SCHOOL_LIAISON, _EVALUATIONS_UNIT | _EVALUATIONS_RATER),
+    (Role.PRINCIPAL, _EVALUATIONS_UNIT | _EVALUATIONS_RATER),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+
 
 def permissions_for_roles(roles) -> frozenset[str]:
     perms: set[str] = set()

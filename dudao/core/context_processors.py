@@ -35,6 +35,7 @@ MENU = [
     ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),
+        ("evaluations:evaluation_list", _("Evaluations"), "ti-award", "evaluations.view_evaluation"),
         ("surveys:survey_list", _("Satisfaction surveys"), "ti-mood-smile", "surveys.view_survey"),
     ]),
     (_("Archive"), "ti-archive", [

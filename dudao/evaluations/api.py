@@ -1,0 +1,360 @@
+"""API of evaluations: every page action has its twin here (``POST …/{id}/{action}/``).
+
+* ``evaluations/evaluations/``: list, retrieve, create; ``units/`` and ``raters/`` (draft set-up);
+  the phases ``notify/``, ``review/``, ``rate/``, ``feed_back/``, ``conclude/``, ``publish/``;
+  ``results/`` (what the phase lets the user see); ``report/`` (督导报告).
+* ``evaluations/units/``: list, retrieve (results only when the phase shows them);
+  ``self_assessment/`` (save), ``submit_self/``, ``evidence/``, ``visit/``, ``reply/``,
+  ``preliminary/``, ``opinion/``.
+* ``evaluations/ratings/``: list, retrieve (the scope hides other raters' sheets until one's own is
+  submitted); ``save/``, ``submit/``, ``reopen/``.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from dudao.core.api import ScopedModelSerializer
+from dudao.evaluations import selectors, services
+from dudao.evaluations import visibility as v
+from dudao.evaluations.filters import EvaluationFilterSet, UnitFilterSet
+from dudao.evaluations.models import Evaluation, RaterGroup, Rating, Unit
+from dudao.organizations.models import Office
+
+
+class EvaluationSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "office", "title", "year", "kind", "version", "status", "aggregation", "weight_by_group",
+                  "veto_cap", "veto_grade", "grade_bands", "description", "self_assessment_due", "notice_number"]
+        read_only_fields = fields
+
+
+class EvaluationCreateSerializer(serializers.Serializer):
+    office = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    version = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Evaluation.Kind.choices, default=Evaluation.Kind.SCHOOL)
+    aggregation = serializers.ChoiceField(choices=Evaluation.Aggregation.choices, default="mean")
+    weight_by_group = serializers.BooleanField(default=False)
+    veto_cap = serializers.DecimalField(max_digits=8, decimal_places=2, default=0)
+    veto_grade = serializers.CharField(max_length=20, default="不合格")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    self_assessment_due = serializers.DateField(required=False, allow_null=True, default=None)
+    groups = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=3), required=False)
+
+
+class UnitsInputSerializer(serializers.Serializer):
+    schools = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    regions = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class RaterInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    group = serializers.ChoiceField(choices=RaterGroup.Kind.choices, default=RaterGroup.Kind.EXPERTS)
+    units = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class UnitSerializer(ScopedModelSerializer):
+    results = serializers.SerializerMethodField()
+    self_assessment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Unit
+        fields = ["id", "evaluation", "school", "region", "name", "status", "self_submitted_at", "self_assessment",
+                  "preliminary_opinion", "reply", "opinion", "demands", "results"]
+        read_only_fields = fields
+
+    def _who(self, unit):
+        cache = self.context.setdefault("_viewers", {})
+        if unit.evaluation_id not in cache:
+            user = self.context["request"].user
+            cache[unit.evaluation_id] = (selectors.viewer(user=user, evaluation=unit.evaluation),
+                                         services.unit_side(user, unit))
+        return cache[unit.evaluation_id]
+
+    def get_results(self, unit) -> dict | None:
+        who, _side = self._who(unit)
+        if not who.results_visible(unit.evaluation) or unit.total is None:
+            return None
+        return {"total": str(unit.total), "maximum": str(unit.maximum), "grade": unit.grade, "rank": unit.rank,
+                "vetoed": unit.vetoed, "leaf_points": unit.leaf_points, "node_points": unit.node_points}
+
+    def get_self_assessment(self, unit) -> dict | None:
+        who, side = self._who(unit)
+        if not v.self_assessment_visible(unit.evaluation.status, office=who.office, unit=services.unit_side(
+                self.context["request"].user, unit), rater=who.rater is not None):
+            return None
+        return {"scores": unit.self_scores, "notes": unit.self_notes, "narrative": unit.narrative,
+                "total": str(unit.self_total) if unit.self_total is not None else None}
+
+    def to_representation(self, unit):
+        data = super().to_representation(unit)
+        if unit.evaluation.status not in v.UNIT_RESULT_PHASES:
+            data["preliminary_opinion"] = ""
+        return data
+
+
+class SheetInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(required=False, default=dict)
+    notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+    narrative = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    item_code = serializers.CharField(max_length=32)
+    file = serializers.FileField()
+
+
+class VisitInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    members = serializers.CharField(max_length=300)
+    notes = serializers.CharField()
+
+
+class TextInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class DemandSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    deadline = serializers.DateField()
+    item_code = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OpinionInputSerializer(serializers.Serializer):
+    evaluation_text = serializers.CharField(allow_blank=True)
+    demands = DemandSerializer(many=True, required=False, default=list)
+
+
+class RatingSerializer(ScopedModelSerializer):
+    rater_name = serializers.CharField(source="rater.__str__", read_only=True)
+    group = serializers.CharField(source="rater.group.kind", read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["id", "unit", "rater", "rater_name", "group", "status", "scores", "notes", "total", "submitted_at"]
+        read_only_fields = fields
+
+
+def _ok(serializer_class, obj, request):
+    return Response(serializer_class(obj, context={"request": request}).data)
+
+
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = EvaluationSerializer
+    filterset_class = EvaluationFilterSet
+
+    def get_queryset(self):
+        return selectors.evaluation_list(user=self.request.user)
+
+    @extend_schema(request=EvaluationCreateSerializer, responses={201: EvaluationSerializer})
+    def create(self, request):
+        data = EvaluationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        office = Office.objects.for_user(request.user).select_related("region").get(pk=d["office"])
+        evaluation = services.evaluation_create(
+            actor=request.user, office=office, title=d["title"], year=d["year"], version_id=d["version"],
+            kind=d["kind"], aggregation=d["aggregation"], weight_by_group=d["weight_by_group"],
+            veto_cap=d["veto_cap"], veto_grade=d["veto_grade"], description=d["description"],
+            self_assessment_due=d["self_assessment_due"], group_weights=d.get("groups"))
+        return Response(EvaluationSerializer(evaluation, context={"request": request}).data, status=201)
+
+    @extend_schema(request=UnitsInputSerializer, responses=UnitSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def units(self, request, pk=None):
+        evaluation = self.get_object()
+        data = UnitsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        units = services.units_add(actor=request.user, evaluation_id=evaluation.pk,
+                                   school_ids=data.validated_data["schools"], region_ids=data.validated_data["regions"])
+        return Response(UnitSerializer(units, many=True, context={"request": request}).data, status=201)
+
+    @extend_schema(request=RaterInputSerializer, responses={201: dict})
+    @action(detail=True, methods=["post"])
+    def raters(self, request, pk=None):
+        evaluation = self.get_object()
+        data = RaterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rater = services.rater_add(actor=request.user, evaluation_id=evaluation.pk, user_id=data.validated_data["user"],
+                                   group=data.validated_data["group"], unit_ids=data.validated_data["units"])
+        return Response({"id": rater.pk, "user": rater.user_id, "group": data.validated_data["group"]}, status=201)
+
+    def _phase(self, request, name):
+        evaluation = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evaluation = services.EVALUATION_TRANSITION_SERVICES[name](
+            actor=request.user, evaluation_id=evaluation.pk, reason=data.validated_data["reason"])
+        return _ok(EvaluationSerializer, evaluation, request)
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def notify(self, request, pk=None):
+        return self._phase(request, "notify")
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._phase(request, "review")
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        return self._phase(request, "rate")
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def feed_back(self, request, pk=None):
+        return self._phase(request, "feed_back")
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        return self._phase(request, "conclude")
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._phase(request, "publish")
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        """Ranking and per-indicator scores; the raters' totals and agreement only for the office;
+        403 while the phase hides the results from the user."""
+        evaluation = self.get_object()
+        res = selectors.results(user=request.user, evaluation=evaluation)
+        if res is None:
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        office = selectors.is_office(user=request.user, evaluation=evaluation)
+        return Response({"units": [{
+            "id": u.pk, "name": u.name, "rank": u.rank, "total": str(u.total), "maximum": str(u.maximum),
+            "grade": u.grade, "vetoed": u.vetoed, "node_points": u.node_points,
+            "self_total": str(u.self_total) if u.self_total is not None else None,
+            **({"rater_totals": {k: str(t) for k, t in res.rater_totals.get(u.pk, {}).items()},
+                "outlier_raters": res.agreement.get(u.pk, {}).get("outliers", [])} if office else {}),
+        } for u in res.units], "distribution": res.distribution})
+
+    @extend_schema(request=None, responses={201: dict})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        evaluation = self.get_object()
+        document = services.report_generate(actor=request.user, evaluation_id=evaluation.pk)
+        return Response({"document": document.pk, "url": document.get_absolute_url()}, status=201)
+
+
+class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+    @extend_schema(request=SheetInputSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def self_assessment(self, request, pk=None):
+        unit = self.get_object()
+        data = SheetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = services.self_assessment_save(actor=request.user, unit_id=unit.pk, **data.validated_data)
+        return _ok(UnitSerializer, unit, request)
+
+    @extend_schema(request=ReasonSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def submit_self(self, request, pk=None):
+        unit = self.get_object()
+        return _ok(UnitSerializer, services.self_assessment_submit(actor=request.user, unit_id=unit.pk), request)
+
+    @extend_schema(request={"multipart/form-data": EvidenceInputSerializer}, responses={201: dict})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        unit = self.get_object()
+        data = EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = services.evidence_add(actor=request.user, unit_id=unit.pk, **data.validated_data)
+        return Response({"id": evidence.pk, "item_code": evidence.item_code, "sha256": evidence.sha256}, status=201)
+
+    @extend_schema(request=VisitInputSerializer, responses={201: dict})
+    @action(detail=True, methods=["post"])
+    def visit(self, request, pk=None):
+        unit = self.get_object()
+        data = VisitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = services.site_visit_record(actor=request.user, unit_id=unit.pk, **data.validated_data)
+        return Response({"id": visit.pk, "date": visit.date}, status=201)
+
+    @extend_schema(request=TextInputSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        unit = self.get_object()
+        data = TextInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _ok(UnitSerializer, services.unit_reply(actor=request.user, unit_id=unit.pk,
+                                                       text=data.validated_data["text"]), request)
+
+    @extend_schema(request=TextInputSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def preliminary(self, request, pk=None):
+        unit = self.get_object()
+        data = TextInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _ok(UnitSerializer, services.preliminary_opinion_set(actor=request.user, unit_id=unit.pk,
+                                                                    text=data.validated_data["text"]), request)
+
+    @extend_schema(request=OpinionInputSerializer, responses=UnitSerializer)
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        unit = self.get_object()
+        data = OpinionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _ok(UnitSerializer, services.opinion_issue(actor=request.user, unit_id=unit.pk,
+                                                          **data.validated_data), request)
+
+
+class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RatingSerializer
+
+    def get_queryset(self):
+        return selectors.rating_list(user=self.request.user)
+
+    @extend_schema(request=SheetInputSerializer, responses=RatingSerializer)
+    @action(detail=True, methods=["post"])
+    def save(self, request, pk=None):
+        rating = self.get_object()
+        data = SheetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _ok(RatingSerializer, services.rating_save(actor=request.user, rating_id=rating.pk,
+                                                          scores=data.validated_data["scores"],
+                                                          notes=data.validated_data["notes"]), request)
+
+    @extend_schema(request=ReasonSerializer, responses=RatingSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        rating = self.get_object()
+        return _ok(RatingSerializer, services.rating_submit(actor=request.user, rating_id=rating.pk), request)
+
+    @extend_schema(request=ReasonSerializer, responses=RatingSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        rating = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _ok(RatingSerializer, services.rating_reopen(actor=request.user, rating_id=rating.pk,
+                                                            reason=data.validated_data["reason"]), request)
+
+
+def register(router) -> None:
+    router.register("evaluations/evaluations", EvaluationViewSet, basename="evaluations-evaluation")
+    router.register("evaluations/units", UnitViewSet, basename="evaluations-unit")
+    router.register("evaluations/ratings", RatingViewSet, basename="evaluations-rating")
