@@ -24,6 +24,7 @@ from dudao.organizations.api import (
 )
 from dudao.plans.api import TaskViewSet, WorkPlanViewSet
 from dudao.reports import api as reports_api
+from dudao.reports import api_assessment as reports_assessment_api
 from dudao.surveys import api as surveys_api
 
 router = DefaultRouter()
@@ -49,6 +50,7 @@ campaigns_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
 reports_api.register(router)
+reports_assessment_api.register(router)
 documents_api.register(router)
 
 

@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingRecordKindEnum": "dudao.inspectors.models.TrainingRecord.Kind",
         "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
         "AssessmentRatingRoleEnum": "dudao.reports.models_assessment.AssessmentRating.Role",
+        "AssessmentRatingRoleEnum": "dudao.reports.models_assessment.AssessmentRating.Role",
     },
 }
 

@@ -33,7 +33,5 @@ register(ScopeCase(
     api_basename="inspectors-listing",
     selectors={"current_listing_by_school": _current_listings},
 ))
-from dudao.inspectors.tests import (
-    scope_cases_development,  # noqa: E402, F401  (training, cases, terms)
-    scope_cases_documents,  # noqa: E402, F401  (the archive: documents and bundles)
-)
+# the archive (documents and bundles), and the training file, cases and terms
+from dudao.inspectors.tests import scope_cases_development, scope_cases_documents  # noqa: E402, F401

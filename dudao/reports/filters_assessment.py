@@ -1,0 +1,17 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.filters import ScopedFilterSet
+from dudao.inspectors.models import Inspector
+from dudao.reports.models_assessment import AssessmentRating
+
+
+class AssessmentRatingFilterSet(ScopedFilterSet):
+    search_fields = ("inspector__name", "school__name")
+    role = django_filters.ChoiceFilter(choices=AssessmentRating.Role.choices, label=_("Rater"))
+    year = django_filters.NumberFilter(field_name="period_start__year", label=_("Year"))
+    inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
+
+    class Meta:
+        model = AssessmentRating
+        fields = ["q", "role", "year", "inspector"]
