@@ -27,9 +27,9 @@ class CampaignForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     theme = forms.ChoiceField(choices=Theme.choices, label=_("Theme"))
     checklist = forms.ModelChoiceField(queryset=InstrumentVersion.objects.none(), label=_("Checklist"))
-    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    self_check_due = forms.DateField(label=_("Self-check due"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    self_check_due = forms.DateField(label=_("Self-check due"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     description = forms.CharField(label=_("Purpose and requirements"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     rule = forms.ChoiceField(choices=RULE_CHOICES, label=_("Target schools"), initial="kind")
@@ -83,13 +83,13 @@ class SelfCheckForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     summary = forms.CharField(label=_("Team's findings"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NoticeForm(forms.Form):
     requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 SEVERITY_CHOICES = Severity.choices

@@ -42,6 +42,7 @@ from dudao.organizations.models import Office, Region, School, Zone, ZoneMembers
 from dudao.organizations.services import zone_assign_school
 from dudao.plans.demo import load_plans
 from dudao.plans.models import Task, WorkPlan
+from dudao.reports.demo_campaigns import load_demo_campaigns
 from dudao.reports.demo_documents import file_demo_documents
 from dudao.reports.demo_loop import (
     LoopSummary,
@@ -584,6 +585,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
               liaison_school=tagged["liaison"], drafts_for=inspectors[INSPECTOR_USER])
     file_demo_documents(admin=office_admin, inspector_user=User.objects.get(pk=listed.user_id),
                         liaison_school=tagged["liaison"], office=office)
+    load_demo_campaigns(admin=User.objects.get(pk=office_admin.pk), office=office)
 
     return demo_summary()
 
@@ -595,4 +597,3 @@ def _zone_leaders(inspectors: list[Inspector]) -> list[Inspector]:
         mine = [(spec[1] != FULL, n) for n, spec in enumerate(INSPECTORS) if spec[0] == zone_index]
         leaders.append(inspectors[min(mine)[1]])
     return leaders
-
