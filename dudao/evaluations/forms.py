@@ -43,8 +43,9 @@ class EvaluationForm(forms.Form):
     def __init__(self, *args, user, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
-        if len(offices) == 1:
-            self.fields["office"].initial = offices[0].pk
+        first = list(offices[:2])
+        if len(first) == 1:
+            self.fields["office"].initial = first[0].pk
         systems = Instrument.objects.for_user(user).filter(kind=Instrument.Kind.INDICATOR_SYSTEM)
         self.fields["version"].queryset = (InstrumentVersion.objects.for_user(user)
                                            .filter(instrument__in=systems, status=InstrumentVersion.Status.PUBLISHED)

@@ -72,7 +72,7 @@ class EvaluationCreateView(LoginRequiredMixin, FormView):
     def offices(self):
         scope = self.request.user.scope
         qs = Office.objects.for_user(self.request.user).select_related("region")
-        return list(qs if scope.unrestricted else qs.filter(pk__in=sorted(scope.office_ids)))
+        return qs if scope.unrestricted else qs.filter(pk__in=sorted(scope.office_ids))
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "offices": self.offices()}
