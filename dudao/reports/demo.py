@@ -44,6 +44,7 @@ from dudao.plans.demo import load_plans
 from dudao.plans.models import Task, WorkPlan
 from dudao.reports.demo_campaigns import load_demo_campaigns
 from dudao.reports.demo_documents import file_demo_documents
+from dudao.reports.demo_evaluations import load_evaluations
 from dudao.reports.demo_loop import (
     LoopSummary,
     deadline_policies_set,
@@ -586,6 +587,9 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     file_demo_documents(admin=office_admin, inspector_user=User.objects.get(pk=listed.user_id),
                         liaison_school=tagged["liaison"], office=office)
     load_demo_campaigns(admin=User.objects.get(pk=office_admin.pk), office=office)
+    primary = [s for s, _t, _tag in schools if s.kind == tagged["liaison"].kind and s != tagged["liaison"]]
+    load_evaluations(admin=User.objects.get(pk=office_admin.pk), office=office,
+                     schools=[tagged["liaison"], *primary[:3]], password=password, valid_from=FIRST_TERM)
 
     return demo_summary()
 
