@@ -168,6 +168,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # choice sets that share a field name get their own schema names
     "ENUM_NAME_OVERRIDES": {
+        "EvaluationKindEnum": "dudao.evaluations.models.Evaluation.Kind",
+        "EvaluationStatusEnum": "dudao.evaluations.models.Evaluation.Status",
+        "EvaluationUnitStatusEnum": "dudao.evaluations.models.Unit.Status",
+        "EvaluationRatingStatusEnum": "dudao.evaluations.models.Rating.Status",
+        "RaterGroupKindEnum": "dudao.evaluations.models.RaterGroup.Kind",
         "SchoolKindEnum": "dudao.organizations.models.School.Kind",
         "InspectorKindEnum": "dudao.inspectors.models.Inspector.Kind",
         "VisitKindEnum": "dudao.inspections.models.Visit.Kind",

@@ -58,7 +58,7 @@ class RaterInputSerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None)
 
 
-class ReasonSerializer(serializers.Serializer):
+class EvaluationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
@@ -77,7 +77,8 @@ class UnitSerializer(ScopedModelSerializer):
         user = self.context["request"].user
         if "_office_ids" not in self.context:
             self.context["_office_ids"] = set(Evaluation.objects.for_user(user, "change").values_list("pk", flat=True))
-            self.context["_rater_ids"] = set(Rater.objects.filter(user=user).values_list("evaluation_id", flat=True))
+            self.context["_rater_ids"] = set(Rater.objects.filter(user=user)  # scope: the user's own rater rows
+                                             .values_list("evaluation_id", flat=True))
         return (unit.evaluation_id in self.context["_office_ids"], unit.evaluation_id in self.context["_rater_ids"],
                 services.unit_side(user, unit))
 
@@ -113,7 +114,7 @@ class EvidenceInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class VisitInputSerializer(serializers.Serializer):
+class SiteVisitInputSerializer(serializers.Serializer):
     date = serializers.DateField()
     members = serializers.CharField(max_length=300)
     notes = serializers.CharField()
@@ -153,7 +154,8 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = EvaluationFilterSet
 
     def get_queryset(self):
-        return selectors.evaluation_list(user=self.request.user)
+        return (Evaluation.objects.for_user(self.request.user)
+                .select_related("office__region", "version__instrument").order_by("-year", "-pk"))
 
     @extend_schema(request=EvaluationCreateSerializer, responses={201: EvaluationSerializer})
     def create(self, request):
@@ -190,38 +192,38 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _phase(self, request, name):
         evaluation = self.get_object()
-        data = ReasonSerializer(data=request.data)
+        data = EvaluationReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         evaluation = services.EVALUATION_TRANSITION_SERVICES[name](
             actor=request.user, evaluation_id=evaluation.pk, reason=data.validated_data["reason"])
         return _ok(EvaluationSerializer, evaluation, request)
 
-    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def notify(self, request, pk=None):
         return self._phase(request, "notify")
 
-    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self._phase(request, "review")
 
-    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         return self._phase(request, "rate")
 
-    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def feed_back(self, request, pk=None):
         return self._phase(request, "feed_back")
 
-    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         return self._phase(request, "conclude")
 
-    @extend_schema(request=ReasonSerializer, responses=EvaluationSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self._phase(request, "publish")
@@ -259,7 +261,8 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = UnitFilterSet
 
     def get_queryset(self):
-        return selectors.unit_list(user=self.request.user)
+        return (Unit.objects.for_user(self.request.user)
+                .select_related("evaluation__office__region", "school", "region").order_by("evaluation", "name"))
 
     @extend_schema(request=SheetInputSerializer, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
@@ -270,7 +273,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         unit = services.self_assessment_save(actor=request.user, unit_id=unit.pk, **data.validated_data)
         return _ok(UnitSerializer, unit, request)
 
-    @extend_schema(request=ReasonSerializer, responses=UnitSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=UnitSerializer)
     @action(detail=True, methods=["post"])
     def submit_self(self, request, pk=None):
         unit = self.get_object()
@@ -285,11 +288,11 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         evidence = services.evidence_add(actor=request.user, unit_id=unit.pk, **data.validated_data)
         return Response({"id": evidence.pk, "item_code": evidence.item_code, "sha256": evidence.sha256}, status=201)
 
-    @extend_schema(request=VisitInputSerializer, responses={201: dict})
+    @extend_schema(request=SiteVisitInputSerializer, responses={201: dict})
     @action(detail=True, methods=["post"])
     def visit(self, request, pk=None):
         unit = self.get_object()
-        data = VisitInputSerializer(data=request.data)
+        data = SiteVisitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         visit = services.site_visit_record(actor=request.user, unit_id=unit.pk, **data.validated_data)
         return Response({"id": visit.pk, "date": visit.date}, status=201)
@@ -326,7 +329,8 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = RatingSerializer
 
     def get_queryset(self):
-        return selectors.rating_list(user=self.request.user)
+        return (Rating.objects.for_user(self.request.user)
+                .select_related("rater__user", "rater__group", "unit").order_by("unit__name", "rater_id"))
 
     @extend_schema(request=SheetInputSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
@@ -338,17 +342,17 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                                           scores=data.validated_data["scores"],
                                                           notes=data.validated_data["notes"]), request)
 
-    @extend_schema(request=ReasonSerializer, responses=RatingSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         rating = self.get_object()
         return _ok(RatingSerializer, services.rating_submit(actor=request.user, rating_id=rating.pk), request)
 
-    @extend_schema(request=ReasonSerializer, responses=RatingSerializer)
+    @extend_schema(request=EvaluationReasonSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         rating = self.get_object()
-        data = ReasonSerializer(data=request.data)
+        data = EvaluationReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _ok(RatingSerializer, services.rating_reopen(actor=request.user, rating_id=rating.pk,
                                                             reason=data.validated_data["reason"]), request)

@@ -33,7 +33,7 @@ def is_office(*, user, evaluation: Evaluation) -> bool:
 
 
 def rater_of(*, user, evaluation: Evaluation) -> Rater | None:
-    return Rater.objects.filter(evaluation=evaluation, user=user).select_related("group").first()
+    return Rater.objects.filter(evaluation=evaluation, user=user).select_related("group").first()  # scope: own row
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.tables import Column
+from dudao.core.views import ScopedMixin
 from dudao.core.workflow import available_transitions
 from dudao.evaluations import exports, selectors, services
 from dudao.evaluations import visibility as v
@@ -60,7 +60,8 @@ class EvaluationListView(ExportableListView):
     ]
 
 
-class EvaluationCreateView(LoginRequiredMixin, FormView):
+class EvaluationCreateView(ScopedMixin, FormView):
+    model = Evaluation
     template_name = "core/object_edit.html"
     form_class = EvaluationForm
 
@@ -95,7 +96,9 @@ class EvaluationCreateView(LoginRequiredMixin, FormView):
         return {**super().get_context_data(**kwargs), "title": _("New evaluation")}
 
 
-class EvaluationMixin(LoginRequiredMixin):
+class EvaluationMixin(ScopedMixin):
+    model = Evaluation
+
     def get_evaluation(self):
         return selectors.evaluation_get(user=self.request.user, evaluation_id=self.kwargs["pk"])
 
@@ -221,7 +224,9 @@ class EvaluationReportView(EvaluationMixin, View):
 
 # ---- units ---------------------------------------------------------------------------------------
 
-class UnitMixin(LoginRequiredMixin):
+class UnitMixin(ScopedMixin):
+    model = Unit
+
     def get_unit(self):
         return selectors.unit_get(user=self.request.user, unit_id=self.kwargs["pk"])
 
@@ -349,7 +354,9 @@ class UnitOpinionView(UnitMixin, View):
         return HttpResponseRedirect(unit.get_absolute_url())
 
 
-class EvidenceDownloadView(LoginRequiredMixin, View):
+class EvidenceDownloadView(ScopedMixin, View):
+    model = Evidence
+
     def get(self, request, pk):
         evidence = Evidence.objects.for_user(request.user).get(pk=pk)
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
@@ -357,7 +364,8 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
 # ---- sheets --------------------------------------------------------------------------------------
 
-class RatingDetailView(LoginRequiredMixin, TemplateView):
+class RatingDetailView(ScopedMixin, TemplateView):
+    model = Rating
     template_name = "evaluations/rating_detail.html"
 
     def get_rating(self):
@@ -401,7 +409,9 @@ class RatingDetailView(LoginRequiredMixin, TemplateView):
         return HttpResponseRedirect(rating.get_absolute_url())
 
 
-class RatingReopenView(LoginRequiredMixin, View):
+class RatingReopenView(ScopedMixin, View):
+    model = Rating
+
     def post(self, request, pk):
         rating = selectors.rating_get(user=request.user, rating_id=pk)
         services.rating_reopen(actor=request.user, rating_id=rating.pk, reason=request.POST.get("reason", "")[:500])
