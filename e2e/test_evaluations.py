@@ -94,10 +94,13 @@ def test_evaluation_from_notice_to_published_ranking(page: Page, world, browser,
     deadline = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
     for unit in evaluation.units.order_by("name"):
         page.goto(f"/evaluations/units/{unit.pk}/")
-        page.fill("#id_demands", f"{deadline} | C3 | 作业公示制度未落实，限期整改。")
+        if unit.school_id == world.a.schools[0].pk:  # its responsible inspector follows the notice
+            page.fill("#id_demands", f"{deadline} | C3 | 作业公示制度未落实，限期整改。")
         with page.expect_navigation():
             page.get_by_test_id("issue-opinion").click()
-        expect(page.get_by_test_id("opinion")).to_contain_text("作业公示制度未落实")
+        expect(page.get_by_test_id("opinion")).to_be_visible()
+        if unit.school_id == world.a.schools[0].pk:
+            expect(page.get_by_test_id("opinion")).to_contain_text("作业公示制度未落实")
     page.goto(f"/evaluations/{evaluation.pk}/")
     _phase(page, "publish")
     page.get_by_test_id("results-link").click()

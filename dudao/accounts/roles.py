@@ -183,8 +183,8 @@ for _role, _extra in (
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 # Evaluations (督导评估, 条例 第十七条–第二十三条): the office runs them (units, raters, phases), issues
-# the opinion letters whose rectification demands become findings and notices of the loop, and reads
-# every sheet; raters (inspectors, zone leaders, and principals or liaisons of peer schools) score
+# the opinion letters (their rectification demands become notices issued by the school's responsible
+# inspector, who follows them in the loop) and reads every sheet; raters (inspectors, zone leaders, and principals or liaisons of peer schools) score
 # the units assigned to them and record site visits; a unit (a school's liaison or principal, a
 # region's office for 督政) submits its self-assessment with evidence and may reply. Which sheets and
 # results each one sees in each phase: ``dudao.evaluations.visibility``.
@@ -196,7 +196,7 @@ _EVALUATIONS_UNIT = _EVALUATIONS_READ | {"evaluations.change_unit", "evaluations
                                          "evaluations.add_evidence"}
 _EVALUATIONS_OFFICE = _EVALUATIONS_RATER | _EVALUATIONS_UNIT | _perms(
     ("evaluations.evaluation",), ("add", "change")) | {
-    "evaluations.manage_evaluation", "inspections.add_finding", "inspections.add_rectification",
+    "evaluations.manage_evaluation",
 }
 for _role, _extra in (
     (Role.OFFICE_ADMIN, _EVALUATIONS_OFFICE), (Role.OFFICE_STAFF, _EVALUATIONS_OFFICE),

@@ -33,7 +33,12 @@ from dudao.evaluations.examples import EXAMPLE_SYSTEMS
 from dudao.evaluations.models import Evaluation, Evidence, Rater, RaterGroup, Rating, SiteVisit, Unit
 from dudao.inspections.services.attachments import validate_upload
 from dudao.inspections.services.findings import finding_record
-from dudao.inspections.services.rectifications import rectification_issue, school_contacts
+from dudao.inspections.services.rectifications import (
+    rectification_issue,
+    school_contacts,
+    school_inspector_users,
+    zone_leaders,
+)
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.selectors import item_specs
 from dudao.notifications.services import notify
@@ -650,12 +655,25 @@ def clean_demands(demands, today: datetime.date) -> list[dict]:
     return out
 
 
+def rectification_issuer(school_id: int):
+    """Who issues and follows a school's rectification notices: its listed inspector with an account,
+    else a leader of its zone; None when the school has neither."""
+    for user in [*school_inspector_users(school_id), *zone_leaders(school_id)]:
+        user = get_user_model().objects.get(pk=user.pk)
+        if user.has_perm("inspections.add_finding") and user.has_perm("inspections.add_rectification"):
+            return user
+    return None
+
+
 @transaction.atomic
 def opinion_issue(*, actor, unit_id: int, evaluation_text: str, demands=(), reason: str = "") -> Unit:
     """Issues the unit's opinion letter (督导意见书, 条例 第二十一条): an objective evaluation and
     rectification demands with deadlines. For a school each demand becomes a finding and a
     rectification notice of the monthly loop (``finding_record`` + ``rectification_issue``), which the
-    school answers and the inspector re-checks (条例 第二十二条). The letter is filed as a document."""
+    school answers and the inspector re-checks (条例 第二十二条). The loop's notices are the
+    responsible inspector's (offices do not issue them), so they are issued in the name of the
+    inspector listed at the school (else a leader of its zone) who follows them; the opinion letter
+    and its audit record are the office's. The letter is filed as a document."""
     unit = _unit_locked(actor, unit_id)
     evaluation = unit.evaluation
     if not Evaluation.objects.for_user(actor, "change").filter(pk=evaluation.pk).exists():
@@ -666,16 +684,23 @@ def opinion_issue(*, actor, unit_id: int, evaluation_text: str, demands=(), reas
         raise ValidationError({"evaluation_text": [_("Write the evaluation.")]})
     today = timezone.localdate()
     cleaned = clean_demands(demands, today)
+    issuer = None
+    if cleaned and unit.school_id:
+        issuer = rectification_issuer(unit.school_id)
+        if issuer is None:
+            raise ValidationError({"demands": [_(
+                "No inspector with an account is listed at this school or leads its zone: list one to follow "
+                "the rectification.")]})
     change = apply_transition(unit, "conclude", actor=actor)
     stored = []
     for demand in cleaned:
         entry = {"text": demand["text"], "deadline": demand["deadline"].isoformat(), "item_code": demand["item_code"]}
-        if unit.school_id:
-            finding = finding_record(actor=actor, school_id=unit.school_id, description=demand["text"],
+        if issuer is not None:
+            finding = finding_record(actor=issuer, school_id=unit.school_id, description=demand["text"],
                                      item_code=demand["item_code"] or "督导评估", found_on=today)
-            rectification = rectification_issue(actor=actor, finding_id=finding.pk, requirements=demand["text"],
+            rectification = rectification_issue(actor=issuer, finding_id=finding.pk, requirements=demand["text"],
                                                  deadline=demand["deadline"], issued_on=today)
-            entry.update(rectification=rectification.pk, number=rectification.number)
+            entry.update(rectification=rectification.pk, number=rectification.number, issuer=issuer.username)
         stored.append(entry)
     unit.opinion, unit.demands, unit.opinion_issued_at = text, stored, timezone.now()
     unit.save(update_fields=["opinion", "demands", "opinion_issued_at", "updated_at"])

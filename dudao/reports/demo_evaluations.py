@@ -109,6 +109,8 @@ def load_evaluations(*, admin, office, schools: list[School], password: str, val
     for unit in units:
         lost = sorted(((worth[code] - Decimal(points), code) for code, points in unit.leaf_points.items()), reverse=True)
         weakest = [code for deducted, code in lost[:1] if deducted > 0]
+        if services.rectification_issuer(unit.school_id) is None:
+            weakest = []  # nobody listed to follow a notice: the letter states the evaluation only
         demands = [{"text": f"{NOTES.get(code, '该项指标失分')}请制定整改方案并限期整改。",
                     "deadline": today + datetime.timedelta(days=60), "item_code": code}
                    for code in weakest if code in NOTES]

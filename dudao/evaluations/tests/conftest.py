@@ -107,9 +107,10 @@ def run_to(world, phase: str, evaluation: Evaluation | None = None) -> Evaluatio
         services.evaluation_conclude(actor=admin, evaluation_id=evaluation.pk)
     if target >= 6:
         for unit in evaluation.units.all():
+            # school 1's listed inspector has an account and follows its notice; school 2's has none
+            demands = [{"text": "作业公示制度未落实，须限期整改。", "item_code": "C3",
+                        "deadline": datetime.date.today() + datetime.timedelta(days=30)}]
             services.opinion_issue(actor=admin, unit_id=unit.pk, evaluation_text="办学规范，特色鲜明。",
-                                   demands=[{"text": "作业公示制度未落实，须限期整改。",
-                                             "deadline": datetime.date.today() + datetime.timedelta(days=30),
-                                             "item_code": "C3"}])
+                                   demands=demands if unit.school_id == world.a.schools[0].pk else [])
         services.evaluation_publish(actor=admin, evaluation_id=evaluation.pk)
     return Evaluation.objects.get(pk=evaluation.pk)

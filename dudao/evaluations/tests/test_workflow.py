@@ -188,10 +188,12 @@ def test_opinion_letter_demands_become_rectification_notices(world):
     unit = services.opinion_issue(actor=user(world, "office_admin"), unit_id=unit.pk,
                                   evaluation_text="学校办学规范，课程开齐开足。",
                                   demands=[{"text": "作业公示制度未落实。", "deadline": deadline, "item_code": "C3"}])
-    # then the demand is a finding and a rectification notice of the loop, with the deadline
+    # then the demand is a finding and a rectification notice of the loop, with the deadline, issued by
+    # the school's responsible inspector who follows it (the loop's notices are never the office's)
     rectification = Rectification.objects.get(pk=unit.demands[0]["rectification"])
     assert rectification.deadline == deadline and rectification.school_id == world.a.schools[0].pk
     assert rectification.status == Rectification.Status.ISSUED
+    assert rectification.issued_by_id == world.a.users["inspector"].pk
     assert Finding.objects.get(pk=rectification.finding_id).item_code == "C3"
     # and the 督导意见书 is filed; its text holds the evaluation, the scores and the demand
     document = Document.objects.get(kind="opinion_letter", subject_id=unit.pk)
@@ -205,6 +207,12 @@ def test_opinion_letter_demands_become_rectification_notices(world):
     with pytest.raises(ValidationError):
         services.opinion_issue(actor=user(world, "office_admin"), unit_id=other.pk, evaluation_text="评价",
                                demands=[{"text": "x", "deadline": datetime.date(2020, 1, 1)}])
+    # and so is a demand for a school whose listed inspector has no account (nobody would follow it)
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_issue(actor=user(world, "office_admin"), unit_id=other.pk, evaluation_text="评价",
+                               demands=[{"text": "x", "deadline": deadline}])
+    assert "demands" in exc.value.message_dict
+    assert Unit.objects.get(pk=other.pk).status != Unit.Status.CONCLUDED
 
 
 def test_publish_needs_every_letter_and_report_is_filed(world):
