@@ -160,3 +160,17 @@ def test_list_page_and_api_use_constant_queries(world, client):
     for _ in range(11):
         new_evaluation(world)
     assert [count(url) for url in urls] == few
+
+
+def test_work_report_section_lists_the_evaluations_of_the_period(world):
+    # given a notified evaluation of county A
+    evaluation = run_to(world, "notified")
+    today = datetime.date.today()
+    from dudao.evaluations import selectors
+
+    # when the office's work report asks for the evaluations of the period
+    rows = selectors.evaluation_report_rows(user=user(world, "office_admin"), start=today - datetime.timedelta(days=30),
+                                            end=today)
+    # then it is there with its phase and units; county B's office gets nothing
+    assert [r["name"] for r in rows] == [evaluation.title] and "2个单位" in rows[0]["detail"]
+    assert selectors.evaluation_report_rows(user=user(world, "office_admin", "b"), start=today, end=today) == []
