@@ -182,9 +182,11 @@ for _role, _extra in (
     (Role.SCHOOL_LIAISON, _SURVEYS_READ), (Role.PRINCIPAL, _SURVEYS_READ),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+
 # Evaluations (督导评估, 条例 第十七条–第二十三条): the office runs them (units, raters, phases), issues
 # the opinion letters (their rectification demands become notices issued by the school's responsible
-# inspector, who follows them in the loop) and reads every sheet; raters (inspectors, zone leaders, and principals or liaisons of peer schools) score
+# inspector, who follows them in the loop) and reads every sheet; raters (inspectors, zone leaders,
+# and principals or liaisons of peer schools) score
 # the units assigned to them and record site visits; a unit (a school's liaison or principal, a
 # region's office for 督政) submits its self-assessment with evidence and may reply. Which sheets and
 # results each one sees in each phase: ``dudao.evaluations.visibility``.
