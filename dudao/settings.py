@@ -188,7 +188,6 @@ SPECTACULAR_SETTINGS = {
         "TrainingRecordKindEnum": "dudao.inspectors.models.TrainingRecord.Kind",
         "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
         "AssessmentRatingRoleEnum": "dudao.reports.models_assessment.AssessmentRating.Role",
-        "AssessmentRatingRoleEnum": "dudao.reports.models_assessment.AssessmentRating.Role",
     },
 }
 

@@ -151,7 +151,6 @@ for _role, _extra in (
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 
-
 # Special campaigns (专项督导, 条例 第十三条–第二十三条): the office creates, launches and closes them
 # and reads every target; inspectors and zone leaders read the campaigns of their teams and of their
 # schools and record their team's result (the service checks team membership); schools read their

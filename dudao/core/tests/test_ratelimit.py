@@ -77,7 +77,7 @@ def test_stored_keys_cannot_be_reversed_or_linked_and_ended_windows_are_forgotte
     first = RateLimitCounter.objects.get().key
     hit("t", "203.0.113.7", 60, now=1_000_090)
     # then the plain hash of scope and address is nowhere (a dictionary of addresses finds nothing)
-    plain = hashlib.sha256("t\x00203.0.113.7".encode()).hexdigest()
+    plain = hashlib.sha256(b"t\x00203.0.113.7").hexdigest()
     assert not RateLimitCounter.objects.filter(key=plain).exists()
     # the second window's key is not the first one's, and the first window, ended, is gone
     assert list(RateLimitCounter.objects.values_list("key", flat=True)) != [first]

@@ -209,3 +209,19 @@ def test_results_run_constant_queries(world, client):
         assert client.get(reverse("surveys:survey_results", args=[survey.pk])).status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=30)
+
+
+def test_ui_edit_keeps_schools_and_fixes_structure_once_open(world, client):
+    survey = make_survey(world)
+    client.force_login(office_admin(world))
+    url = reverse("surveys:survey_edit", args=[survey.pk])
+    assert 'name="groups"' in client.get(url).content.decode()
+    response = client.post(url, {"title": "改名后的调查", "year": survey.year, "version": survey.version_id,
+                                 "groups": ["parents"], "closes_on": "2099-01-01", "counted_options": "满意",
+                                 "pass_percent": "90"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    survey.refresh_from_db()
+    assert (survey.title, survey.counted_options, survey.groups) == ("改名后的调查", ["满意"], ["parents"])
+    assert survey.links.count() == 2  # the same two schools, parents only
+    services.survey_open(actor=office_admin(world), survey_id=survey.pk)
+    assert 'name="groups"' not in client.get(url).content.decode()
