@@ -10,6 +10,7 @@ import io
 from collections import Counter
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -270,12 +271,18 @@ class TestLoadedDemo:
         office = Office.objects.get(region=demo)
         policy = dict(DeadlinePolicy.objects.filter(office=office).values_list("severity", "days"))
         assert policy == {"minor": 30, "general": 30, "serious": 15, "urgent": 3}
-        findings = Finding.objects.filter(school__region__path__startswith=demo.path)
-        assert 30 <= findings.count() <= 50
-        assert not findings.filter(visit__isnull=True).exists() and not findings.filter(item__isnull=True).exists()
+        everything = Finding.objects.filter(school__region__path__startswith=demo.path)
+        # the monthly loop's findings come from visits; the others are a campaign's problems or an
+        # evaluation's rectification demands, each issued through the same services
+        findings = everything.filter(visit__isnull=False)
+        assert 30 <= findings.count() <= 50 and not findings.filter(item__isnull=True).exists()
         assert all(f.item.version_id == f.visit.checklist_id and f.item_code == f.item.code
                    for f in findings.select_related("item", "visit"))
-        notices = Rectification.objects.filter(school__region__path__startswith=demo.path).select_related("finding")
+        demanded = {d.get("rectification") for unit in apps.get_model("evaluations", "Unit").objects.all()
+                    for d in unit.demands}
+        for other in everything.filter(visit__isnull=True).prefetch_related("rectifications"):
+            assert hasattr(other, "campaign_problem") or {n.pk for n in other.rectifications.all()} & demanded
+        notices = Rectification.objects.filter(finding__in=findings).select_related("finding")
         assert set(notices.values_list("status", flat=True)) == set(Rectification.Status.values)
         assert all(n.deadline == n.issued_on + datetime.timedelta(days=policy[n.finding.severity]) for n in notices)
         assert notices.overdue(today).filter(status=Rectification.Status.ISSUED).exists()
