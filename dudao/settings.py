@@ -168,6 +168,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # choice sets that share a field name get their own schema names
     "ENUM_NAME_OVERRIDES": {
+        "SurveyGroupEnum": "dudao.surveys.models.Survey.Group",
+        "ComplaintRatingEnum": "dudao.complaints.models.Complaint.Rating",
+        "LessonRatingEnum": "dudao.inspections.models.LessonObservation.Rating",
         "EvaluationKindEnum": "dudao.evaluations.models.Evaluation.Kind",
         "EvaluationStatusEnum": "dudao.evaluations.models.Evaluation.Status",
         "EvaluationUnitStatusEnum": "dudao.evaluations.models.Unit.Status",

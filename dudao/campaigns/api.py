@@ -12,7 +12,7 @@
 import json
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -86,10 +86,11 @@ class TeamInputSerializer(serializers.Serializer):
     targets = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class CampaignReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
 class AnswersField(serializers.Field):
     """``{item code: value or {"value", "note"}}``, as JSON or (multipart) a JSON string."""
 
@@ -113,6 +114,7 @@ class SelfCheckInputSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "object", "additionalProperties": True}})
 class ProblemsField(serializers.Field):
     """``[{"item": "2.1", "description": "…", "severity": "general"}]``, as JSON or a JSON string."""
 
@@ -188,20 +190,20 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
             member_ids=v["members"], leader_id=v.get("leader"), target_ids=v.get("targets"))
         return self._out(campaign, team=team.pk, warnings=warnings)
 
-    @extend_schema(request=ReasonInputSerializer, responses=CampaignSerializer)
+    @extend_schema(request=CampaignReasonInputSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def launch(self, request, pk=None):
         campaign = self.get_object()
-        data = ReasonInputSerializer(data=request.data)
+        data = CampaignReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.campaign_launch(actor=request.user, campaign_id=campaign.pk, reason=data.validated_data["reason"])
         return self._out(campaign, warnings=selectors.campaign_warnings(campaign=campaign))
 
-    @extend_schema(request=ReasonInputSerializer, responses=CampaignSerializer)
+    @extend_schema(request=CampaignReasonInputSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         campaign = self.get_object()
-        data = ReasonInputSerializer(data=request.data)
+        data = CampaignReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.campaign_close(actor=request.user, campaign_id=campaign.pk, reason=data.validated_data["reason"])
         return self._out(campaign)
@@ -291,11 +293,11 @@ class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
                                       deadline=v.get("deadline"))
         return self._out(target)
 
-    @extend_schema(request=ReasonInputSerializer, responses=TargetSerializer)
+    @extend_schema(request=CampaignReasonInputSerializer, responses=TargetSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         target = self.get_object()
-        data = ReasonInputSerializer(data=request.data)
+        data = CampaignReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.target_complete(actor=request.user, target_id=target.pk, reason=data.validated_data["reason"])
         return self._out(target)

@@ -64,7 +64,7 @@ class AnswerInput(serializers.Serializer):
     answer = serializers.CharField()
 
 
-class ReasonInput(serializers.Serializer):
+class ComplaintReasonInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -103,7 +103,7 @@ class SummarySerializer(serializers.Serializer):
     satisfaction = serializers.FloatField(allow_null=True)
 
 
-TRANSITION_INPUTS = {"verify": NoteInput, "handle": NoteInput, "answer": AnswerInput, "close": ReasonInput,
+TRANSITION_INPUTS = {"verify": NoteInput, "handle": NoteInput, "answer": AnswerInput, "close": ComplaintReasonInput,
                      "reopen": ReopenInput}
 
 
@@ -158,7 +158,7 @@ class ComplaintViewSet(ScopedViewSet):
         """Answer the sender."""
         return self._transition(request, "answer")
 
-    @extend_schema(request=ReasonInput, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintReasonInput, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The office closes an answered complaint."""
@@ -250,11 +250,11 @@ class PublicationViewSet(ScopedViewSet):
     def required_action(self) -> str | None:
         return "view" if self.action == "withdraw" else None
 
-    @extend_schema(request=ReasonInput, responses=PublicationSerializer)
+    @extend_schema(request=ComplaintReasonInput, responses=PublicationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         publication = self.get_object()
-        data = ReasonInput(data=request.data)
+        data = ComplaintReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         publication = services.publication_withdraw(actor=request.user, publication_id=publication.pk,
                                                     reason=data.validated_data.get("reason", ""))
