@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import fresh
@@ -130,11 +131,11 @@ def test_excel_export_holds_every_table(world, answered, client):
     schools = sheet_rows(response.content, 0)
     s1 = next(r for r in schools if r[0] == world.a.schools[0].code)
     assert s1[1:8] == (world.a.schools[0].name, 4, 75.0, 2, 100.0, 6, 83.3)
-    assert schools[-1][1:] == ("All schools", 6, 66.7, 2, 100.0, 8, 75.0, "Below the pass mark")
+    assert schools[-1][1:] == (gettext("All schools"), 6, 66.7, 2, 100.0, 8, 75.0, gettext("Below the pass mark"))
     questions = sheet_rows(response.content, 1)
     assert ("1", "您对学校的管理和办学行为是否满意？", "满意", 4, 50.0, "是", 75.0) in questions
     comparison = sheet_rows(response.content, 2)
-    assert (world.a.schools[0].code, world.a.schools[0].name, "Parents", 0.0, 75.0, 75.0) in comparison
+    assert (world.a.schools[0].code, world.a.schools[0].name, gettext("Parents"), 0.0, 75.0, 75.0) in comparison
 
 
 def test_pages_render(world, answered, client):
