@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import ScopedModel, ScopedQuerySet, permission_name
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
 
 
@@ -69,31 +69,17 @@ def period_label(kind: str, start: datetime.date) -> str:
     return f"{start.year}年度"
 
 
-def _paths_q(lookup: str, paths) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{lookup}__startswith": path})
-    return q
-
-
-class ReportQuerySet(ScopedQuerySet):
-    def for_user(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm(permission_name(self.model, action)):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        q = _paths_q(self.model.scope_region, scope.office_paths)
+class ReportQuerySet(RuleScopedQuerySet):
+    def scope_q(self, user, scope, action: str) -> Q:
+        q = paths_q(self.model.scope_region, scope.office_paths)
         if action == "delete":
-            return self.filter(q)
+            return q
         own = Q(level=Level.INSPECTOR, inspector__user=user)
         if scope.zone_ids:
             own |= Q(level=Level.ZONE, zone_id__in=sorted(scope.zone_ids))
             if action == "view":
                 own |= Q(level=Level.INSPECTOR, zone_id__in=sorted(scope.zone_ids))
-        return self.filter(q | own)
+        return q | own
 
     def due_by(self, on: datetime.date):
         return self.filter(due_on__lt=on)
