@@ -17,7 +17,7 @@ from dudao.campaigns.forms import NoticeForm, ResultForm, SelfCheckForm, TeamFor
 from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, CampaignTarget
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView
+from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.documents.selectors import subject_documents
 from dudao.inspections.models import Severity
 from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
@@ -145,21 +145,9 @@ class CampaignDetailView(ObjectDetailView):
         return ctx
 
 
-class CampaignTransitionView(ScopedMixin, View):
+class CampaignTransitionView(TransitionView):
     model = Campaign
-
-    def post(self, request, pk, name):
-        service = services.CAMPAIGN_TRANSITION_SERVICES.get(name)
-        if service is None:
-            raise Http404
-        campaign = self.get_object()
-        try:
-            service(actor=request.user, campaign_id=campaign.pk, reason=request.POST.get("reason", "")[:500])
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
-            messages.success(request, _("Done."))
-        return HttpResponseRedirect(campaign.get_absolute_url())
+    services = services.CAMPAIGN_TRANSITION_SERVICES
 
 
 class TeamEditView(ScopedMixin, FormView):

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -262,7 +262,8 @@ def not_found_unless(condition) -> None:
 
 
 class TransitionView(ScopedMixin, View):
-    """POST-only: maps a transition name to its service; the service checks state and permission."""
+    """POST-only: maps a transition name to its service; the service checks state and permission.
+    A service's ``ValidationError`` (a reason required, a file missing) comes back as a message."""
 
     services: dict = {}
 
@@ -271,13 +272,21 @@ class TransitionView(ScopedMixin, View):
         if service is None:
             raise Http404
         obj = self.get_object()  # 404 when out of scope
-        reason = request.POST.get("reason", "")[:500]
-        service(actor=request.user, **{f"{self.opts.model_name}_id": obj.pk}, reason=reason)
+        reason = request.POST.get("reason", "")[:2000]
+        try:
+            service(actor=request.user, **{f"{self.opts.model_name}_id": obj.pk}, reason=reason)
+        except ValidationError as error:
+            return self.invalid(obj, error)
         messages.success(request, _("Done."))
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+    def invalid(self, obj, error: ValidationError):
+        """The service refused (a reason required, a file missing): say why on the row's page."""
+        messages.error(self.request, " ".join(error.messages))
         return HttpResponseRedirect(obj.get_absolute_url())
 
 

@@ -288,13 +288,11 @@ class VisitTransitionView(TransitionView):
     def get_object(self):
         return selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def post(self, request, pk, name):
-        try:
-            return super().post(request, pk, name)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-            return HttpResponseRedirect(reverse("inspections:visit_edit", args=[pk]))
+    def invalid(self, obj, error: ValidationError):
+        # an incomplete draft goes back to its form, each missing answer named
+        for message in error.messages:
+            messages.error(self.request, message)
+        return HttpResponseRedirect(reverse("inspections:visit_edit", args=[obj.pk]))
 
 
 def _json_errors(exc: ValidationError) -> dict:

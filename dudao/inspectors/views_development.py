@@ -22,6 +22,7 @@ from dudao.core.views import (
     ObjectFormView,
     ScopedMixin,
     ScopedTemplateView,
+    TransitionView,
 )
 from dudao.inspectors import selectors_development as selectors
 from dudao.inspectors import services_development as services
@@ -261,23 +262,11 @@ class CaseEditView(ScopedMixin, FormView):
         return {**super().get_context_data(**kwargs), "title": title, "opts": self.opts, "object": self.object}
 
 
-class CaseTransitionView(ScopedMixin, View):
+class CaseTransitionView(TransitionView):
     """POST: the author submits; the office returns (with a reason), accepts or publishes."""
 
     model = Case
-
-    def post(self, request, pk, name):
-        service = services.CASE_TRANSITION_SERVICES.get(name)
-        if service is None:
-            raise Http404
-        case = self.get_object()
-        try:
-            service(actor=request.user, case_id=case.pk, reason=request.POST.get("reason", "")[:2000])
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
-            messages.success(request, _("Done."))
-        return HttpResponseRedirect(case.get_absolute_url())
+    services = services.CASE_TRANSITION_SERVICES
 
 
 class CaseAttachView(ScopedMixin, View):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView
+from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.documents.models import Document
 from dudao.documents.services import DocumentIntegrityError, document_read_verified
 from dudao.jobs.exports import ExportableListView
@@ -171,23 +171,11 @@ class ReportSubmitView(ScopedMixin, View):
         return HttpResponseRedirect(report.get_absolute_url())
 
 
-class ReportTransitionView(ScopedMixin, View):
+class ReportTransitionView(TransitionView):
     """POST: the office accepts or returns a report (a reason is required to return it)."""
 
     model = Report
-
-    def post(self, request, pk, name):
-        service = services.REPORT_TRANSITION_SERVICES.get(name)
-        if service is None:
-            raise Http404
-        report = self.get_object()
-        try:
-            service(actor=request.user, report_id=report.pk, reason=request.POST.get("reason", "")[:2000])
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
-            messages.success(request, _("Done."))
-        return HttpResponseRedirect(report.get_absolute_url())
+    services = services.REPORT_TRANSITION_SERVICES
 
 
 class ReportFileView(ScopedMixin, View):
