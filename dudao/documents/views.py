@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.documents import kinds, selectors, services
@@ -84,8 +85,9 @@ class DocumentDetailView(ObjectDetailView):
         return ctx
 
 
-class DocumentDownloadView(ScopedMixin, View):
-    """Serves the .docx or PDF after checking its bytes against the SHA-256 filed with it."""
+class DocumentDownloadView(TokenDownloadMixin, ScopedMixin, View):
+    """Serves the .docx or PDF after checking its bytes against the SHA-256 filed with it (a browser's
+    session or the API's token)."""
 
     model = Document
 
