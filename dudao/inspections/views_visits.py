@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 import dudao
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
@@ -355,8 +356,9 @@ class VisitSyncView(ScopedMixin, View):
         return JsonResponse(_visit_json(visit, created=created), status=201 if created else 200)
 
 
-class AttachmentDownloadView(ScopedMixin, View):
-    """Serves an evidence file after checking its bytes against the stored SHA-256 and size.
+class AttachmentDownloadView(TokenDownloadMixin, ScopedMixin, View):
+    """Serves an evidence file after checking its bytes against the stored SHA-256 and size, to a
+    browser's session or the API's token.
 
     A file that is gone answers 410 and one whose content changed answers 409, each with a page
     that says so; both are written to the audit log. Files of someone else's draft are not found.
