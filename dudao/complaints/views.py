@@ -4,7 +4,7 @@ Thin: forms parse, services write, selectors read; 404 out of scope, 403 not all
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,6 +25,7 @@ from dudao.complaints.forms import (
 )
 from dudao.complaints.masking import mask_name, mask_phone, owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.core.workflow import available_transitions
@@ -229,8 +230,9 @@ class ComplaintNoticeView(ScopedMixin, View):
         return _detail_with_errors(request, pk, {"notice": form})
 
 
-class ComplaintPhotoView(ScopedMixin, View):
-    """A photo of a complaint in the user's scope, served only if it still matches its SHA-256."""
+class ComplaintPhotoView(TokenDownloadMixin, ScopedMixin, View):
+    """A photo of a complaint in the user's scope (a browser's session or the API's token), served
+    only if it still matches its SHA-256: an altered photo is 409, a lost one 410."""
 
     model = Complaint
 
@@ -240,7 +242,7 @@ class ComplaintPhotoView(ScopedMixin, View):
         try:
             handle = attachment_read_verified(item)
         except AttachmentIntegrityError as exc:
-            raise Http404 from exc
+            return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
         return FileResponse(handle, content_type=item.content_type)
 
 

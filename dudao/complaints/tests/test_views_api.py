@@ -99,10 +99,10 @@ def test_the_detail_page_acts_and_serves_the_checked_photo(world, client):
     item = complaint.photos.get()
     served = client.get(item.get_absolute_url())
     assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"\x89PNG")
-    # a changed file is not served
+    # a changed file is refused as changed (409), as every checked download is
     with item.file.open("wb") as handle:
         handle.write(b"changed")
-    assert client.get(item.get_absolute_url()).status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 409
 
 
 def test_the_office_sets_its_time_limit(world, client):
