@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.documents.models import Document
@@ -178,8 +179,9 @@ class ReportTransitionView(TransitionView):
     services = services.REPORT_TRANSITION_SERVICES
 
 
-class ReportFileView(ScopedMixin, View):
-    """GET: the drafted or the submitted report as .docx or PDF, checked against its SHA-256."""
+class ReportFileView(TokenDownloadMixin, ScopedMixin, View):
+    """GET: the drafted or the submitted report as .docx or PDF, checked against its SHA-256 (a
+    browser's session or the API's token)."""
 
     model = Report
 
