@@ -9,7 +9,7 @@ from django.utils import timezone
 from dudao.audit.models import AuditEvent
 from dudao.complaints.masking import identity
 from dudao.complaints.models import Complaint, ComplaintPolicy, ComplaintQuerySet, Publication
-from dudao.organizations.models import Office
+from dudao.organizations.models import Office, School
 
 LIST_RELATED = ("school", "office", "handler", "inspector")
 
@@ -21,6 +21,26 @@ def complaint_list(*, user, on: datetime.date | None = None):
         .annotate(overdue=Case(When(Q(status__in=ComplaintQuerySet.OPEN, due_on__lt=today), then=Value(True)),
                                default=Value(False), output_field=BooleanField()))
     )
+
+
+IN_PROGRESS = (Complaint.Status.VERIFYING, Complaint.Status.HANDLING)
+
+
+def school_complaints_in_progress(*, user, school_ids, on: datetime.date | None = None) -> list[dict]:
+    """Public complaints about the user's schools that the inspector is verifying or handling, as a
+    school may know them: the kind, the state and the date the answer is due — never the text,
+    the sender or the photos (schools do not read complaints, see ``accounts.roles``), and never a
+    complaint about the inspector. The schools come through the scoped door."""
+    today = on or timezone.localdate()
+    schools = School.objects.for_user(user).filter(pk__in=list(school_ids)).values("pk")
+    rows = (
+        Complaint.objects.filter(  # scope: the user's own schools above; sender-safe fields only
+            school_id__in=schools, concerns_inspector=False, status__in=IN_PROGRESS)
+        .order_by("due_on", "pk").values("kind", "status", "due_on", "school_id")
+    )
+    kinds, states = dict(Complaint.Kind.choices), dict(Complaint.Status.choices)
+    return [{"kind": kinds[r["kind"]], "status": states[r["status"]], "due_on": r["due_on"],
+             "school_id": r["school_id"], "overdue": r["due_on"] < today} for r in rows]
 
 
 def complaint_get(*, user, pk: int) -> Complaint:

@@ -3,21 +3,31 @@
 * Office and zone leader: coverage of the month, findings by checklist item, open and overdue
   rectifications, completion of tasks, with a drill-down office → zone → inspector → school.
 * Inspector: their schools in order of priority with the reasons, visits due this month, open
-  notices with their deadlines, and their tasks.
+  notices with their deadlines, their tasks and their draft visits.
+* School liaison and principal: the school's open notices (returned first) with the way to answer,
+  the latest visit record, public complaints being verified or handled, and open self-checks and
+  self-assessments.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.models import Role
 from dudao.audit.models import AuditEvent
-from dudao.inspections.models import Finding, LessonObservation, Rectification
+from dudao.campaigns.models import Campaign, CampaignTarget
+from dudao.campaigns.selectors import target_list
+from dudao.complaints.selectors import school_complaints_in_progress
+from dudao.evaluations import visibility as evaluation_phases
+from dudao.evaluations.models import Unit
+from dudao.evaluations.selectors import unit_list
+from dudao.inspections.models import Finding, LessonObservation, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.selectors_rectifications import rectification_list, rectification_summary
-from dudao.inspections.selectors_visits import coverage_summary
+from dudao.inspections.selectors_visits import coverage_summary, visit_list
+from dudao.inspections.services.findings import item_name
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
 from dudao.organizations.models import School, Zone
@@ -26,6 +36,7 @@ from dudao.plans.models import Task, term_for
 from dudao.plans.selectors import completion_period, task_completion, task_list
 
 LESSON_GAP_DAYS = 60  # a school without an observed lesson for this long moves up the list
+SCHOOL_SIDE_ROLES = frozenset({Role.SCHOOL_LIAISON, Role.PRINCIPAL})
 
 
 @dataclass
@@ -76,6 +87,12 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
                 "zones": Zone.objects.for_user(user).filter(pk__in=scope.zone_ids),
             }
         )
+        if scope.roles & SCHOOL_SIDE_ROLES:
+            data.update(school_overview(user=user, school_ids=[s.pk for s in my_schools], today=today))
+    if data["is_inspector"] or data["is_zone_leader"]:
+        data["my_drafts"] = list(
+            visit_list(user=user).filter(status=Visit.Status.DRAFT, created_by=user).order_by("-date", "-pk")[:20]
+        )
     if loop and (scope.is_office or data["is_inspector"] or data["is_zone_leader"]):
         data.update(loop_overview(user=user, today=today, zone_id=zone_id, inspector_id=inspector_id))
     return data
@@ -122,11 +139,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
             item.weight += 5
         priorities.append(item)
     priorities.sort(key=lambda p: (-p.weight, p.school.sort_key))
-    year = today.year
-    by_item = list(
-        Finding.objects.for_user(user).filter(found_on__year=year)
-        .values("item_code", "item__text").annotate(n=Count("pk")).order_by("item_code")
-    )
+    by_item = findings_by_item(user=user, year=today.year)
     open_notices = (
         rectification_list(user=user, on=today).filter(status__in=("issued", "returned", "submitted"))
         .order_by("deadline")[:12]
@@ -146,14 +159,8 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         "my_tasks": list(tasks.order_by("due_date")[:10]),
         "completion": completion,
         "findings_by_item": by_item,
-        "findings_chart": {
-            "tooltip": {"trigger": "axis"},
-            "grid": {"left": 40, "right": 10, "top": 10, "bottom": 90},
-            "xAxis": {"type": "category", "axisLabel": {"interval": 0, "rotate": 30},
-                      "data": [_item_label(row) for row in by_item]},
-            "yAxis": {"type": "value", "minInterval": 1},
-            "series": [{"type": "bar", "data": [row["n"] for row in by_item]}],
-        },
+        "findings_chart": findings_chart(by_item),
+        "findings_chart_height": findings_chart_height(by_item),
         "drill_zone": zone_id,
         "drill_inspector": inspector_id,
         "coverage_by_zone": coverage.by_zone,
@@ -162,11 +169,121 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
     }
 
 
-def _item_label(row) -> str:
-    """A short axis label: the item's code and the start of its text (school and kindergarten
-    checklists share codes)."""
-    text = (row["item__text"] or "").rstrip("。")
-    return f"{row['item_code']} {text[:6]}".strip() if row["item_code"] else _("Other")
+def school_overview(*, user, school_ids: list[int], today: datetime.date) -> dict:
+    """What a school's liaison or principal acts on, each row one tap from its page: the open
+    notices (returned first, then overdue, then by deadline) with the way to answer those still
+    with the school, the latest visit record of each school, public complaints about the school
+    being verified or handled, and the self-checks (专项督导) and self-assessments (督导评估) still
+    to submit. A fixed number of queries whatever the number of rows."""
+    notices = list(
+        rectification_list(user=user, on=today)
+        .filter(school_id__in=school_ids, status__in=RectificationQuerySet.OPEN)
+        .annotate(with_school_rank=Case(When(status=Rectification.Status.RETURNED, then=Value(0)),
+                                        When(status=Rectification.Status.ISSUED, then=Value(1)),
+                                        default=Value(2), output_field=IntegerField()))
+        .order_by("with_school_rank", "-overdue", "deadline", "pk")
+    )
+    can_answer = user.has_perm(Rectification.TRANSITIONS["submit"].permission)
+    for notice in notices:
+        notice.answer_url = (notice.get_absolute_url() + "#answer-form"
+                             if can_answer and notice.status in Rectification.TRANSITIONS["submit"].sources else "")
+    latest = (
+        Visit.objects.filter(school_id=OuterRef("school_id"), status=Visit.Status.SUBMITTED)  # scope: the outer visit
+        .order_by("-date", "-pk").values("pk")[:1]
+    )
+    latest_visits = list(
+        visit_list(user=user).filter(school_id__in=school_ids, status=Visit.Status.SUBMITTED, pk=Subquery(latest))
+        .order_by("school__sort_key")
+    )
+    self_checks = list(
+        target_list(user=user).filter(school_id__in=school_ids, status=CampaignTarget.Status.NOTIFIED,
+                                      campaign__status=Campaign.Status.LAUNCHED)
+        .order_by("campaign__self_check_due", "pk")
+    )
+    self_assessments = list(
+        unit_list(user=user).filter(school_id__in=school_ids, status=Unit.Status.PENDING,
+                                    evaluation__status__in=sorted(evaluation_phases.SELF_ASSESSMENT_PHASES))
+        .order_by("evaluation__self_assessment_due", "pk")
+    )
+    return {
+        "is_school": True,
+        "school_notices": notices,
+        "latest_visits": latest_visits,
+        "school_complaints": school_complaints_in_progress(user=user, school_ids=school_ids, on=today),
+        "open_self_checks": self_checks,
+        "open_self_assessments": self_assessments,
+    }
+
+
+OTHER_GROUP = "other"
+
+
+def findings_by_item(*, user, year: int) -> list[dict]:
+    """The year's findings per checklist item, grouped by instrument: the groups largest first and,
+    in each, the items largest first. Versions of one instrument count as one item per code.
+    Findings tied to no checklist item (an evaluation's demand, a code typed by hand) make one
+    last row. Each row: ``group``, ``group_name``, ``name`` (the item's wording), ``n``."""
+    rows = (
+        Finding.objects.for_user(user).filter(found_on__year=year)
+        .values("item__version__instrument_id", "item__version__instrument__name", "item__code", "item__text")
+        .annotate(n=Count("pk"))
+        .order_by("item__version__instrument_id", "item__code", "-item__version__number")
+    )
+    items: dict[tuple, dict] = {}
+    other = 0
+    for row in rows:
+        instrument = row["item__version__instrument_id"]
+        if instrument is None:
+            other += row["n"]
+            continue
+        entry = items.setdefault((instrument, row["item__code"]), {
+            "group": instrument, "group_name": row["item__version__instrument__name"],
+            "name": item_name(row["item__text"]), "n": 0})
+        entry["n"] += row["n"]
+    totals: dict[int, int] = {}
+    for entry in items.values():
+        totals[entry["group"]] = totals.get(entry["group"], 0) + entry["n"]
+    out = sorted(items.values(), key=lambda e: (-totals[e["group"]], e["group_name"], -e["n"], e["name"]))
+    if other:
+        label = _("Not tied to a checklist item")
+        out.append({"group": OTHER_GROUP, "group_name": label, "name": label, "n": other})
+    return out
+
+
+CHART_LABEL_CHARS = 16  # about two lines of the axis label on a phone
+CHART_ROW_PX = 34
+
+
+def _short_name(name: str, limit: int = CHART_LABEL_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def findings_chart(by_item: list[dict]) -> dict:
+    """An ECharts option: one horizontal bar per item, named by its wording (shortened and wrapped
+    to stay readable on a phone; the tooltip has the whole wording), one colour per instrument."""
+    labels = [_short_name(row["name"]) for row in by_item]
+    groups = list(dict.fromkeys((row["group"], row["group_name"]) for row in by_item))
+    series = [
+        {"name": group_name, "type": "bar", "stack": "findings", "barMaxWidth": 22,
+         "label": {"show": True, "position": "right"},
+         "data": [{"value": row["n"], "name": row["name"]} if row["group"] == group else "-" for row in by_item]}
+        for group, group_name in groups
+    ]
+    return {
+        "tooltip": {"trigger": "item", "confine": True},
+        "legend": {"type": "scroll", "top": 0, "left": 0, "right": 0},
+        "grid": {"left": 4, "right": 28, "top": 36, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {"type": "category", "inverse": True, "data": labels,
+                  "axisTick": {"show": False},
+                  "axisLabel": {"interval": 0, "width": 112, "overflow": "break", "lineHeight": 14}},
+        "series": series,
+    }
+
+
+def findings_chart_height(by_item: list[dict]) -> int:
+    """Pixels for the chart: a fixed row per item, so labels never overlap however many there are."""
+    return 60 + CHART_ROW_PX * max(len(by_item), 1)
 
 
 def _kind_counts(schools) -> list[tuple[str, int]]:

@@ -6,6 +6,7 @@ its notice (STANDARDS §1.6: the office decides), a description and evidence fil
 """
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,27 @@ from dudao.inspections.services.attachments import attachment_store
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.organizations.models import School
 
-__all__ = ["finding_record", "finding_item_choices"]
+__all__ = ["finding_record", "finding_item_choices", "item_name", "requirements_draft"]
+
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def item_name(text: str | None) -> str:
+    """A checklist item as people name it: its wording without the closing full stop or the
+    examples in brackets (安全管理情况（园舍设施、门卫值守……）。 → 安全管理情况)."""
+    name = _BRACKETS.sub("", text or "").strip().rstrip("。.；;").strip()
+    return name or (text or "").strip()
+
+
+def requirements_draft(finding) -> str:
+    """The requirements of a notice on ``finding`` as the inspector would start to write them."""
+    subject = item_name(finding.item.text) if finding.item_id else ""
+    text = finding.description.strip().rstrip("。")
+    if subject:
+        return _("Regarding “{item}”: {problem}. Draw up measures and rectify by the deadline, then report "
+                 "the rectification with evidence.").format(item=subject, problem=text)
+    return _("Problem: {problem}. Draw up measures and rectify by the deadline, then report the rectification "
+             "with evidence.").format(problem=text)
 
 
 def finding_item_choices(*, user, visit=None):
@@ -60,6 +81,9 @@ def finding_record(*, actor, description: str, school_id: int | None = None, vis
                 _("The item is not on the checklist of this visit.") if visit is not None
                 else _("Choose an item of a published checklist.")
             ]})
+    elif visit is not None and (item_code or "").strip():
+        # a code of the visit's own checklist names that item (the API takes codes)
+        item = finding_item_choices(user=actor, visit=visit).filter(code=item_code.strip()).first()
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": [_("Describe the problem.")]})
