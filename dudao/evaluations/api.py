@@ -4,12 +4,14 @@
   the phases ``notify/``, ``review/``, ``rate/``, ``feed_back/``, ``conclude/``, ``publish/``;
   ``results/`` (what the phase lets the user see); ``report/`` (督导报告).
 * ``evaluations/units/``: list, retrieve (results only when the phase shows them);
-  ``self_assessment/`` (save), ``submit_self/``, ``evidence/``, ``visit/``, ``reply/``,
+  ``self_assessment/`` (save), ``submit_self/``, ``evidence/`` (answers the file's ``url``, which
+  downloads with the token), ``visit/``, ``reply/``,
   ``preliminary/``, ``opinion/``.
 * ``evaluations/ratings/``: list, retrieve (the scope hides other raters' sheets until one's own is
   submitted); ``save/``, ``submit/``, ``reopen/``.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer
+from dudao.documents.selectors import document_url
 from dudao.evaluations import selectors, services
 from dudao.evaluations import visibility as v
 from dudao.evaluations.filters import EvaluationFilterSet, UnitFilterSet
@@ -253,7 +256,9 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def report(self, request, pk=None):
         evaluation = self.get_object()
         document = services.report_generate(actor=request.user, evaluation_id=evaluation.pk)
-        return Response({"document": document.pk, "url": document.get_absolute_url()}, status=201)
+        return Response({"document": document.pk, "url": document.get_absolute_url(),
+                         "docx_url": document_url(document, "docx"),
+                         "pdf_url": document_url(document, "pdf") if document.pdf else ""}, status=201)
 
 
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -285,8 +290,10 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         unit = self.get_object()
         data = EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        evidence = services.evidence_add(actor=request.user, unit_id=unit.pk, **data.validated_data)
-        return Response({"id": evidence.pk, "item_code": evidence.item_code, "sha256": evidence.sha256}, status=201)
+        evidence = services.evidence_add(actor=request.user, unit_id=unit.pk, item_code=data.validated_data["item_code"],
+                                         uploaded_file=data.validated_data["file"])
+        return Response({"id": evidence.pk, "item_code": evidence.item_code, "sha256": evidence.sha256,
+                         "url": reverse("evaluations:evidence_download", args=[evidence.pk])}, status=201)
 
     @extend_schema(request=SiteVisitInputSerializer, responses={201: dict})
     @action(detail=True, methods=["post"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.tables import Column
 from dudao.core.views import ScopedMixin
@@ -27,6 +28,7 @@ from dudao.evaluations.forms import (
     UnitsForm,
 )
 from dudao.evaluations.models import Evaluation, Evidence, Rating, Unit
+from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
 
@@ -354,12 +356,23 @@ class UnitOpinionView(UnitMixin, View):
         return HttpResponseRedirect(unit.get_absolute_url())
 
 
-class EvidenceDownloadView(ScopedMixin, View):
+class EvidenceDownloadView(TokenDownloadMixin, ScopedMixin, View):
+    """A unit's evidence file (a browser's session or the API's token), served only if it still
+    matches its SHA-256: an altered file is 409, a lost one 410."""
+
     model = Evidence
 
     def get(self, request, pk):
         evidence = Evidence.objects.for_user(request.user).get(pk=pk)
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+        try:
+            data = attachment_read_verified(evidence)
+        except AttachmentIntegrityError as exc:
+            return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
+        response = FileResponse(data, content_type=evidence.content_type, as_attachment=True,
+                                filename=evidence.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Digest"] = f"sha-256={evidence.sha256}"
+        return response
 
 
 # ---- sheets --------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ class TokenClient:
         assert "sessionid" not in response.cookies
         return response
 
+    def post(self, url: str, data: dict):
+        """A multipart ``POST`` to the API (an upload), with the token."""
+        return self.client.post(url, data, HTTP_AUTHORIZATION=f"Token {self.token}")
+
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
