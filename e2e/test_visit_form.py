@@ -137,3 +137,41 @@ def test_visit_survives_a_dropped_signal_and_reaches_the_school(phone, world, me
     assert other.evaluate("img => img.naturalWidth", thumb.element_handle()) == 64  # the checked download served it
     expect(other.get_by_test_id("visit-edit")).to_have_count(0)
     liaison.close()
+
+
+def test_a_problem_marked_on_the_phone_becomes_a_finding_with_its_item_and_note(phone, world, media):
+    school = world.a.schools[0]
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    login(page, "a_inspector")
+
+    # the inspector marks item 6 存在问题 with a note; 记录问题 appears under it only then
+    page.goto("/inspections/visits/add/")
+    page.select_option("select[name=school]", str(school.pk))
+    expect(page.get_by_test_id("record-finding-6")).to_be_hidden()
+    page.get_by_test_id("answer-6-2").click()
+    page.get_by_test_id("note-6").fill("校门口无减速带")
+    record = page.get_by_test_id("record-finding-6")
+    expect(record).to_be_visible()
+    assert record.bounding_box()["height"] >= 44  # a large target
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+    # and taps 记录问题: the draft syncs and the finding form opens for that answer
+    record.click()
+    expect(page).to_have_url(re.compile(r"/inspections/findings/add/\?visit=\d+&answer=6$"))
+    visit = visits()[0]
+    assert visit.status == "draft"
+    assert {a.item.code: a.note for a in visit.response.answers.select_related("item")}["6"] == "校门口无减速带"
+    item = page.locator("select[name=item]")
+    expect(item.locator("option:checked")).to_have_text("校园及周边安全情况，学生交通安全情况")
+    expect(page.locator("textarea[name=description]")).to_have_value("校门口无减速带")
+    expect(page.locator("input[name=item_code]")).to_have_count(0)  # no code to type
+    expect(page.get_by_test_id("finding-visit")).to_contain_text(school.name)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+    # the finding is recorded as prefilled, and the notice's requirements start from it
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("finding-description")).to_have_text("校门口无减速带")
+    page.get_by_test_id("issue-notice").click()
+    requirements = page.locator("textarea[name=requirements]")
+    expect(requirements).to_have_value(re.compile("校园及周边安全情况，学生交通安全情况.*校门口无减速带"))

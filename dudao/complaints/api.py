@@ -79,6 +79,8 @@ class AssignInput(serializers.Serializer):
 class FindingInput(serializers.Serializer):
     description = serializers.CharField()
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.GENERAL)
+    item = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                    help_text="id of an item of the school's routine checklist")
     item_code = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
 
@@ -188,7 +190,9 @@ class ComplaintViewSet(ScopedViewSet):
         complaint = self.get_object()
         data = FindingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk, **data.validated_data)
+        fields = dict(data.validated_data)
+        services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk,
+                                          item_id=fields.pop("item", None), **fields)
         return self._answer(request, complaint.pk)
 
     @extend_schema(request=NoticeInput, responses=ComplaintSerializer)

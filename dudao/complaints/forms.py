@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.complaints.models import Complaint
 from dudao.complaints.services import photos_check
 from dudao.inspections.models import Severity
+from dudao.inspections.services.findings import item_name
 
 
 class StyledForm(forms.Form):
@@ -126,9 +127,17 @@ class AssignForm(StyledForm):
 
 
 class FindingFromComplaintForm(StyledForm):
+    """What the complaint revealed, under an item of the school's checklist chosen by its name."""
+
     description = forms.CharField(label=_("Problem found"), widget=forms.Textarea(attrs={"rows": 3}))
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL)
-    item_code = forms.CharField(label=_("Item"), required=False, max_length=32)
+    item = forms.ModelChoiceField(label=_("Checklist item"), queryset=None, required=False)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["item"]
+        field.queryset = items
+        field.choices = [("", "---------"), *((item.pk, item_name(item.text)) for item in items)]
 
 
 class NoticeFromComplaintForm(StyledForm):

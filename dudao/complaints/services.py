@@ -377,9 +377,10 @@ def complaints_close_unrated(*, on: datetime.date | None = None) -> list[Complai
 
 @transaction.atomic
 def complaint_finding_record(*, actor, complaint_id: int, description: str, severity: str = Severity.GENERAL,
-                             item_code: str = "") -> Complaint:
+                             item_id: int | None = None, item_code: str = "") -> Complaint:
     """Records what the complaint revealed as a finding at its school (the inspector's own
-    ``finding_record``: their scope and permission apply) and links it to the complaint."""
+    ``finding_record``: their scope and permission apply), under ``item_id``, an item of a
+    published checklist, and links it to the complaint."""
     complaint = _locked(actor, complaint_id)
     if not may_act(actor, complaint):
         raise PermissionDenied
@@ -388,7 +389,7 @@ def complaint_finding_record(*, actor, complaint_id: int, description: str, seve
     if complaint.finding_id:
         raise TransitionNotAllowed(_("This complaint already has a finding."))
     finding = finding_record(actor=actor, school_id=complaint.school_id, description=description,
-                             severity=severity, item_code=item_code)
+                             severity=severity, item_id=item_id, item_code=item_code)
     complaint.finding = finding
     complaint.save(update_fields=["finding", "updated_at"])
     record(actor=actor, action="complaints.complaint.finding", target=complaint, changes={"finding": [None, finding.pk]})

@@ -32,6 +32,7 @@ from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
 from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
+from dudao.inspections.services.findings import finding_item_choices, requirements_draft
 from dudao.inspectors.models import Inspector
 from dudao.inspectors.signboards import public_base_url, public_url
 from dudao.jobs.exports import ExportableListView
@@ -129,8 +130,10 @@ class ComplaintDetailView(ObjectDetailView):
             and complaint.status != Complaint.Status.CLOSED,
             "assign_form": forms.get("assign") or AssignForm(
                 initial={"inspector": complaint.handler_id}, inspectors=self.assignable(complaint)),
-            "finding_form": forms.get("finding") or FindingFromComplaintForm(initial={"description": complaint.text}),
-            "notice_form": forms.get("notice") or NoticeFromComplaintForm(),
+            "finding_form": forms.get("finding") or FindingFromComplaintForm(
+                initial={"description": complaint.text}, items=finding_items(user, complaint)),
+            "notice_form": forms.get("notice") or NoticeFromComplaintForm(
+                initial={"requirements": requirements_draft(complaint.finding)} if complaint.finding_id else None),
             "can_record_finding": may_act and user.has_perm("inspections.add_finding")
             and complaint.status in open_states and not complaint.finding_id,
             "can_issue_notice": may_act and user.has_perm("inspections.add_rectification")
@@ -143,6 +146,11 @@ class ComplaintDetailView(ObjectDetailView):
         if complaint.concerns_inspector and complaint.inspector_id:
             qs = qs.exclude(pk=complaint.inspector_id)
         return qs
+
+
+def finding_items(user, complaint):
+    """The items of the school's routine checklist a finding from the complaint may name."""
+    return finding_item_choices(user=user, school=complaint.school)
 
 
 def _detail_with_errors(request, pk, forms):
@@ -199,11 +207,14 @@ class ComplaintFindingView(ScopedMixin, View):
     model = Complaint
 
     def post(self, request, pk):
-        complaint = self.get_object()
-        form = FindingFromComplaintForm(request.POST)
+        complaint = selectors.complaint_get(user=request.user, pk=pk)
+        form = FindingFromComplaintForm(request.POST, items=finding_items(request.user, complaint))
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            item = data.pop("item")
             try:
-                services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk, **form.cleaned_data)
+                services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk,
+                                                  item_id=item.pk if item else None, **data)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dudao.inspections.models import Attachment, LessonObservation, Visit
 from dudao.inspectors.models import Inspector, Listing
-from dudao.instruments.models import Instrument, InstrumentVersion, ancestor_paths
+from dudao.instruments.models import Instrument, InstrumentVersion, Item, ancestor_paths
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
 
@@ -119,6 +119,21 @@ def visit_answers(*, visit: Visit) -> list[dict]:
                                and item.response_type == item.ResponseType.SINGLE_CHOICE),
         })
     return out
+
+
+def visit_problem_answer(*, visit: Visit, code: str):
+    """The item of the visit's own checklist with ``code`` and the note of its answer, as
+    ``(item, note)``, to start a finding from; ``(None, "")`` when the checklist has no such item."""
+    if not (code and visit.checklist_id):
+        return None, ""
+    item = (
+        Item.objects.filter(version_id=visit.checklist_id, code=code)  # scope: the checklist of a visible visit
+        .exclude(response_type=Item.ResponseType.SECTION).first()
+    )
+    if item is None:
+        return None, ""
+    answer = visit.response.answers.filter(item=item).first() if visit.response_id else None  # scope: through the visit
+    return item, (answer.note if answer else "").strip()
 
 
 def attachment_list(*, user):

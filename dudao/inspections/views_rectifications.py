@@ -101,7 +101,7 @@ class FindingAddView(ScopedMixin, TemplateView):
 
     def get_form(self, visit):
         data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
-        return FindingForm(*data, user=self.request.user, visit=visit)
+        return FindingForm(*data, user=self.request.user, visit=visit, answer=self.request.GET.get("answer", ""))
 
     def get(self, request, *args, **kwargs):
         visit = self.get_visit()
@@ -115,7 +115,7 @@ class FindingAddView(ScopedMixin, TemplateView):
             try:
                 finding = finding_services.finding_record(
                     actor=request.user, school_id=data["school"].pk, visit_id=visit.pk if visit else None,
-                    item_id=data["item"].pk if data.get("item") else None, item_code=data["item_code"],
+                    item_id=data["item"].pk if data.get("item") else None,
                     severity=data["severity"], description=data["description"], found_on=data["found_on"],
                     files=data["files"],
                 )
@@ -169,7 +169,7 @@ class RectificationIssueView(ScopedMixin, TemplateView):
         office = services.office_of_school(finding.school)
         data = (self.request.POST,) if self.request.method == "POST" else ()
         return RectificationIssueForm(*data, default_deadline=services.default_deadline(finding),
-                                      default_days=services.deadline_days(office, finding.severity))
+                                      default_days=services.deadline_days(office, finding.severity), finding=finding)
 
     def get(self, request, *args, **kwargs):
         finding = self.get_object()

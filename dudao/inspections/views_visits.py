@@ -5,6 +5,7 @@ import datetime
 import json
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -92,11 +93,13 @@ def _device_config(user) -> dict:
     }
 
 
-def _finding_add_url(visit) -> str | None:
+def _finding_add_url(visit, answer: str | None = None) -> str | None:
+    """The finding form of ``visit``; with ``answer`` (an item's code) prefilled from that answer."""
     try:
-        return reverse("inspections:finding_add") + f"?visit={visit.pk}"
+        url = reverse("inspections:finding_add") + f"?visit={visit.pk}"
     except NoReverseMatch:
         return None
+    return url + "&" + urlencode({"answer": answer}) if answer else url
 
 
 class VisitDetailView(ObjectDetailView):
@@ -179,6 +182,9 @@ class VisitEditView(ScopedMixin, TemplateView):
         version = (visit.checklist if visit is not None and visit.school_id == school.pk
                    else selectors.checklist_for_school(school=school))
         action = request.POST.get("action", "save")
+        finding_code = action.removeprefix("finding:") if action.startswith("finding:") else None
+        if finding_code is not None:
+            action = "save"  # record the draft first, then open the finding form from its answer
         try:
             with transaction.atomic():
                 saved, _created = services.visit_save_draft(
@@ -208,6 +214,8 @@ class VisitEditView(ScopedMixin, TemplateView):
             messages.success(request, _("Visit submitted. The school can now read the record."))
             return HttpResponseRedirect(saved.get_absolute_url())
         messages.success(request, _("Draft saved."))
+        if finding_code is not None and request.user.has_perm("inspections.add_finding"):
+            return HttpResponseRedirect(_finding_add_url(saved, answer=finding_code))
         return HttpResponseRedirect(reverse("inspections:visit_edit", args=[saved.pk]))
 
     def form_context(self, form, visit, posted=None) -> dict:
@@ -247,6 +255,7 @@ class VisitEditView(ScopedMixin, TemplateView):
             active_version=selected_version.pk if selected_version else None,
             lessons=lesson_rows(visit, posted), rating_choices=RATING_CHOICES,
             attachments=attachments, has_schools=bool(schools),
+            can_record_findings=user.has_perm("inspections.add_finding"),
             title=_("Edit visit {visit}").format(visit=visit) if visit else _("New visit"),
             form_config={
                 **_device_config(user),
@@ -255,6 +264,8 @@ class VisitEditView(ScopedMixin, TemplateView):
                 "syncUrl": reverse("inspections:visit_sync"),
                 "uploadUrlTemplate": reverse("api:inspections-visit-attachments", args=[0]).replace("/0/", "/{id}/"),
                 "schoolChecklists": {str(k): (v.pk if v else None) for k, v in checklists.items()},
+                "findingUrlTemplate": (reverse("inspections:finding_add") + "?visit={id}&answer={code}"
+                                       if user.has_perm("inspections.add_finding") else None),
             },
             form_strings=_js_strings(),
         )
@@ -279,6 +290,8 @@ def _js_strings() -> dict:
         "notSynced": _("not synced"),
         "newVisit": _("New visit"),
         "photoStoreFailed": _("This browser cannot keep photos offline; they will be sent with the form."),
+        "findingOffline": _("You are offline. The draft is kept on this device; record the finding when the "
+                            "connection returns."),
     }
 
 

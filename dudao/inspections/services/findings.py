@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dudao.audit.services import record
 from dudao.inspections.models import Finding, Severity, Visit
+from dudao.inspections.selectors_visits import checklist_for_school
 from dudao.inspections.services.attachments import attachment_store
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.organizations.models import School
@@ -42,12 +43,16 @@ def requirements_draft(finding) -> str:
              "with evidence.").format(problem=text)
 
 
-def finding_item_choices(*, user, visit=None):
-    """The checklist items a finding may name: those of the visit's checklist version, or else the
-    items of every published checklist the user can read (the national 8 items among them)."""
+def finding_item_choices(*, user, visit=None, school=None):
+    """The checklist items a finding may name: those of the visit's checklist version; for a finding
+    at ``school`` without a visit (from a complaint), those of the school's routine checklist; or
+    else the items of every published checklist the user can read (the national 8 items among them)."""
     items = Item.objects.exclude(response_type=Item.ResponseType.SECTION).select_related("version__instrument")
     if visit is not None:
         return items.filter(version_id=visit.checklist_id) if visit.checklist_id else items.none()
+    if school is not None:
+        version = checklist_for_school(school=school)
+        return items.filter(version=version).order_by("position", "pk") if version else items.none()
     checklists = Instrument.objects.for_user(user).filter(kind=Instrument.Kind.CHECKLIST)
     return items.filter(version__instrument__in=checklists, version__status=InstrumentVersion.Status.PUBLISHED)
 

@@ -12,6 +12,8 @@
 //   unsynced changes, 10 s after typing stops, and on "Save draft".
 // * Submit: sync, upload what is pending, then file the visit (JSON with "submit": true); if files
 //   are still in the inputs, the normal form POST does it instead. Offline, submitting waits.
+// * "Record a finding" under an item answered with its problem option: sync, then open the finding
+//   form of the visit for that item (prefilled with the item and the note).
 // Without JavaScript the form is an ordinary multipart POST form.
 (function () {
   "use strict";
@@ -484,11 +486,26 @@
     return fileInputs.some(function (input) { return input.files && input.files.length; });
   }
 
+  // "Record a finding" under an item answered with a problem: sync the draft (the answer and its
+  // note reach the server), then open the finding form of this visit prefilled from that answer
+  function openFinding(action, code) {
+    saveLocal();
+    if (!navigator.onLine) { setStatus("offline", S.findingOffline); return; }
+    if (filesInInputs() || !config.findingUrlTemplate) { submitNatively(action); return; }
+    sync().then(function (result) {
+      var id = result && result.data && result.data.id;
+      if (!id) return;
+      window.location.href = config.findingUrlTemplate.replace("{id}", id).replace("{code}", encodeURIComponent(code));
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     if (form.dataset.native) return;
     event.preventDefault();
     var submitter = event.submitter;
-    var action = submitter && submitter.value === "submit" ? "submit" : "save";
+    var value = submitter ? submitter.value || "" : "";
+    if (value.indexOf("finding:") === 0) { openFinding(value, value.slice("finding:".length)); return; }
+    var action = value === "submit" ? "submit" : "save";
     saveLocal();
     if (action === "save") {
       if (filesInInputs() && navigator.onLine) { submitNatively("save"); return; }
