@@ -17,7 +17,7 @@ def results_workbook(*, user, campaign) -> bytes:
     return write_table(headers, ([
         r["school"].name, r["team"].name if r["team"] else "", r["status_label"], _score(r["self_score"]),
         _("Yes") if r["late"] else "", _score(r["team_score"]),
-        r["visited_on"].isoformat() if r["visited_on"] else "", r["problems"], r["notices"], r["notices_closed"],
+        r["visited_on"], r["problems"], r["notices"], r["notices_closed"],
     ] for r in rows), title=_("Results"))
 
 
@@ -27,5 +27,5 @@ def rectifications_workbook(*, user, campaign) -> bytes:
                _("Measures taken"), _("Deadline"), _("Status"), _("Progress")]
     return write_table(headers, ([
         r["no"], r["school"].name, r["item"], r["description"], r["number"], r["requirements"], r["measures"],
-        r["deadline"].isoformat() if r["deadline"] else "", str(r["status_label"]), str(r["progress_label"]),
+        r["deadline"], str(r["status_label"]), str(r["progress_label"]),
     ] for r in rows), title=_("Rectification list"))

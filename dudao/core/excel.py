@@ -1,8 +1,15 @@
-"""Excel helpers for validate-then-write imports and "export what I see" exports."""
+"""Excel helpers for validate-then-write imports and "export what I see" exports.
 
+Every workbook the platform writes goes through ``write_workbook`` (or ``put`` for a cell): text from
+people is stored as text, never as a formula, and dates as dates.
+"""
+
+import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -76,35 +83,91 @@ def read_table(fileobj, columns: dict[str, str], *, required_headers=()) -> tupl
     return out, errors
 
 
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
 def _cell_safe(value):
     """Drops the control characters a worksheet cannot hold (they may come from pasted text)."""
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def write_table(headers: list[str], rows, *, title: str = "Sheet1", notes: list[str] | None = None) -> bytes:
-    """Writes one sheet with a bold header row and sensible column widths; returns the bytes."""
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(headers)
+def cell_value(value):
+    """What a cell holds: numbers, booleans and dates as themselves (an aware time in local time),
+    anything else (lazy translations, choices, rows) as its text; ``None`` as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float, Decimal)):
+        return value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value
+    return _cell_safe(str(value))
+
+
+def put(ws, row: int, column: int, value):
+    """Writes one cell. Text is stored as text (type ``s``) and never evaluated, whatever it starts
+    with (``=``, ``+``, ``-``, ``@``, a tab, a carriage return, ``#N/A``): it reads back exactly as
+    written, with no quote added. Dates and times get a date format."""
+    value = cell_value(value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def put_row(ws, row: int, values) -> list:
+    """Writes ``values`` into ``row`` from column A through ``put``; returns what the cells hold."""
+    return [put(ws, row, column, value).value for column, value in enumerate(values, start=1)]
+
+
+def _width(value) -> int:
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 11
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(value)[:60])
+
+
+def write_sheet(ws, title: str, headers: list, rows) -> None:
+    """One table on ``ws``: a bold header row, the rows, sensible column widths, the header frozen."""
+    ws.title = str(title)[:31]
+    put_row(ws, 1, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        cell.alignment = Alignment(horizontal="center")
-    widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
-    for row in rows:
-        values = ["" if v is None else _cell_safe(v) for v in row]
-        ws.append(values)
-        for i, v in enumerate(values[: len(widths)]):
-            widths[i] = min(60, max(widths[i], len(str(v)) + 4))
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    widths = [max(8, _width(h) + 2) for h in headers]
+    for number, row in enumerate(rows, start=2):
+        for i, value in enumerate(put_row(ws, number, row)[: len(widths)]):
+            widths[i] = min(60, max(widths[i], _width(value) + 2))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
+
+
+def write_workbook(sheets, *, notes: list[str] | None = None, notes_title: str | None = None) -> bytes:
+    """Every workbook Dudao hands out: ``sheets`` are ``(title, headers, rows)`` in order, then an
+    optional sheet of notes, one line a row; returns the bytes."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        write_sheet(wb.create_sheet(), title, headers, rows)
     if notes:
-        help_ws = wb.create_sheet(_("Notes")[:31])
-        for line in notes:
-            help_ws.append([line])
+        help_ws = wb.create_sheet(str(notes_title or _("Notes"))[:31])
+        for number, line in enumerate(notes, start=1):
+            put(help_ws, number, 1, line)
         help_ws.column_dimensions["A"].width = 100
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def write_table(headers: list[str], rows, *, title: str = "Sheet1", notes: list[str] | None = None) -> bytes:
+    """Writes one sheet with a bold header row and sensible column widths; returns the bytes."""
+    return write_workbook([(title, headers, rows)], notes=notes)

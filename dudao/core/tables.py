@@ -1,5 +1,6 @@
 """Table columns: one list drives the HTML table, the sort links and the Excel export."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,9 +37,10 @@ class Column:
         return "" if value is None else value
 
     def export_value(self, obj):
+        """Numbers and dates stay numbers and dates in the workbook; anything else is its text."""
         value = self.value(obj)
         if isinstance(value, bool):
             return "是" if value else "否"
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float, datetime.date)):
             return value
         return str(value) if value is not None else ""

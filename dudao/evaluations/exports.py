@@ -12,12 +12,9 @@ What it holds follows the phase rules: nothing before the results are visible to
 raters' sheets only for the office.
 """
 
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
+from dudao.core.excel import write_workbook
 from dudao.evaluations import scoring, selectors
 
 
@@ -26,19 +23,6 @@ def _num(value):
         return ""
     value = Decimal(str(value))
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _sheet(wb, title, headers, rows, first=False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-    for row in rows:
-        ws.append(["" if v is None else v for v in row])
-    ws.freeze_panes = "A2"
-    return ws
 
 
 def _value(value):
@@ -54,14 +38,13 @@ def score_sheet(*, user, evaluation) -> bytes | None:
     if res is None:
         return None
     specs = {s.code: s for s in selectors.specs(evaluation)}
-    wb = Workbook()
-    _sheet(wb, "汇总", ["名次", "单位", "总分", "满分", "等级", "一票否决", "自评总分", "自评与评估差",
-                       *[f"{i.code} {i.text}" for i in res.top]],
-           [[u.rank, u.name, _num(u.total), _num(u.maximum), u.grade, "、".join(u.vetoed), _num(u.self_total),
-             _num(res.gaps.get(u.pk, {}).get("total")), *[_num(u.node_points.get(i.code)) for i in res.top]]
-            for u in res.units], first=True)
-    _sheet(wb, "指标得分", ["单位", *[f"{i.code} {i.text}"[:60] for i in res.leaves]],
-           [[u.name, *[_num(u.leaf_points.get(i.code)) for i in res.leaves]] for u in res.units])
+    sheets = [("汇总", ["名次", "单位", "总分", "满分", "等级", "一票否决", "自评总分", "自评与评估差",
+                        *[f"{i.code} {i.text}" for i in res.top]],
+               [[u.rank, u.name, _num(u.total), _num(u.maximum), u.grade, "、".join(u.vetoed), _num(u.self_total),
+                 _num(res.gaps.get(u.pk, {}).get("total")), *[_num(u.node_points.get(i.code)) for i in res.top]]
+                for u in res.units]),
+              ("指标得分", ["单位", *[f"{i.code} {i.text}"[:60] for i in res.leaves]],
+               [[u.name, *[_num(u.leaf_points.get(i.code)) for i in res.leaves]] for u in res.units])]
     if selectors.is_office(user=user, evaluation=evaluation):
         rows = []
         names = {i.code: i.text for i in res.leaves}
@@ -75,14 +58,12 @@ def score_sheet(*, user, evaluation) -> bytes | None:
                              rating.get_status_display(), code, text, _num(scoring.leaf_worth(spec)) if spec.is_scored
                              else "", _value(value), _num(points), _num(lost) if lost else "",
                              rating.notes.get(code, "")])
-        _sheet(wb, "评分明细", ["单位", "评分人", "组别", "状态", "编码", "指标", "满分", "评分", "得分", "扣分", "扣分说明"],
-               rows)
-    _sheet(wb, "自评", ["单位", "编码", "指标", "自评", "说明"],
-           [[u.name, i.code, i.text, _value(u.self_scores.get(i.code)), u.self_notes.get(i.code, "")]
-            for u in res.units for i in res.leaves])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        sheets.append(("评分明细", ["单位", "评分人", "组别", "状态", "编码", "指标", "满分", "评分", "得分", "扣分",
+                                   "扣分说明"], rows))
+    sheets.append(("自评", ["单位", "编码", "指标", "自评", "说明"],
+                   [[u.name, i.code, i.text, _value(u.self_scores.get(i.code)), u.self_notes.get(i.code, "")]
+                    for u in res.units for i in res.leaves]))
+    return write_workbook(sheets)
 
 
 def filename(evaluation) -> str:

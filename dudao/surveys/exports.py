@@ -1,11 +1,8 @@
 """The survey's result tables as one Excel workbook, one sheet per table (what the page shows)."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from dudao.core.excel import write_workbook
 
 
 def _pct(value):
@@ -57,30 +54,9 @@ def comparison_table(comparison) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-def _sheet(ws, title: str, headers: list[str], rows: list[list]) -> None:
-    ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
-    for row in rows:
-        ws.append(row)
-        for i, value in enumerate(row):
-            widths[i] = min(60, max(widths[i], len(str(value)) * 2 + 2))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-
-
 def results_workbook(results, comparison=None) -> bytes:
     """Sheets: schools × groups, questions × options, and (when there is one) last year beside this."""
-    wb = Workbook()
-    _sheet(wb.active, _("Schools"), *school_table(results))
-    _sheet(wb.create_sheet(), _("Questions"), *question_table(results))
+    sheets = [(_("Schools"), *school_table(results)), (_("Questions"), *question_table(results))]
     if comparison is not None:
-        _sheet(wb.create_sheet(), _("Last year"), *comparison_table(comparison))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        sheets.append((_("Last year"), *comparison_table(comparison)))
+    return write_workbook(sheets)
