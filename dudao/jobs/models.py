@@ -40,7 +40,8 @@ class Job(models.Model):
     input_file = models.FileField(upload_to=result_path, blank=True)
     progress = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True)  # a sentence for the user, in their language
+    detail = models.TextField(_("technical detail"), blank=True)  # an unexpected error, for administrators
     errors = models.JSONField(_("errors"), default=list, blank=True)
     result_file = models.FileField(_("result"), upload_to=result_path, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

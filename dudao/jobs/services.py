@@ -3,15 +3,20 @@
 A job's ``kind`` names a handler by dotted path in ``HANDLERS`` (kept here, reviewed, so that
 higher apps register their work without this layer importing them). A handler receives the
 job and a ``progress(done, total)`` callback and returns nothing; it raises
-``JobFailed(message, errors)`` to fail with a report.
+``JobFailed(message, errors)`` to fail with a report. A handler runs in the language of the user who
+started the job. Any other error fails the job with a sentence for that user
+(``UNEXPECTED_FAILURE``); the exception itself is logged and kept in ``detail``, which only system
+administrators see.
 """
 
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from dudao.jobs.models import Job
 
@@ -27,6 +32,10 @@ HANDLERS = {
     "documents.bundle": "dudao.documents.bundles.run_bundle_job",
     "campaigns.notices": "dudao.campaigns.services.run_notices_job",
 }
+
+
+UNEXPECTED_FAILURE = gettext_lazy("The job could not be finished because of an unexpected problem. Please try "
+                                  "again later; if it fails again, tell your system administrator.")
 
 
 class JobFailed(Exception):
@@ -60,6 +69,11 @@ def _set(job: Job, **fields) -> None:
     job.save(update_fields=list(fields))
 
 
+def job_language(job: Job) -> str:
+    """The language the job speaks: the one it was started in, else its starter's, else the site's."""
+    return job.params.get("language") or job.created_by.language or settings.LANGUAGE_CODE
+
+
 def job_run(job_id: int) -> Job:
     """Runs one queued job to its end, recording success or failure as data."""
     with transaction.atomic():
@@ -75,17 +89,20 @@ def job_run(job_id: int) -> Job:
         Job.objects.filter(pk=job.pk).update(**fields)
 
     handler = import_string(HANDLERS[job.kind])
-    try:
-        handler(job, progress)
-    except JobFailed as failure:
-        job.refresh_from_db()
-        _set(job, status=Job.Status.FAILED, message=failure.message, errors=failure.errors, finished_at=timezone.now())
-        return job
-    except Exception as exc:  # the runner's outermost frame: record the error as data
-        logger.exception("job %s failed", job.pk)
-        job.refresh_from_db()
-        _set(job, status=Job.Status.FAILED, message=f"{type(exc).__name__}: {exc}", finished_at=timezone.now())
-        return job
+    with translation.override(job_language(job)):
+        try:
+            handler(job, progress)
+        except JobFailed as failure:
+            job.refresh_from_db()
+            _set(job, status=Job.Status.FAILED, message=str(failure.message), errors=failure.errors,
+                 finished_at=timezone.now())
+            return job
+        except Exception as exc:  # the runner's outermost frame: record the error as data
+            logger.exception("job %s failed", job.pk)
+            job.refresh_from_db()
+            _set(job, status=Job.Status.FAILED, message=str(UNEXPECTED_FAILURE), detail=f"{type(exc).__name__}: {exc}",
+                 finished_at=timezone.now())
+            return job
     job.refresh_from_db()
     _set(job, status=Job.Status.SUCCEEDED, progress=job.total or job.progress, finished_at=timezone.now())
     return job

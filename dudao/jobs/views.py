@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.jobs.models import Job
 
 
@@ -30,10 +31,13 @@ class JobDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["job"] = get_object_or_404(Job.objects.for_user(self.request.user), uuid=self.kwargs["uuid"])
+        ctx["show_detail"] = self.request.user.scope.unrestricted  # an unexpected error's detail: administrators only
         return ctx
 
 
-class JobResultView(LoginRequiredMixin, View):
+class JobResultView(TokenDownloadMixin, LoginRequiredMixin, View):
+    """The job's file; an API client downloads it with its token (``Authorization: Token …``)."""
+
     def get(self, request, uuid):
         job = get_object_or_404(Job.objects.for_user(request.user), uuid=uuid)
         if not job.result_file:
