@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from markupsafe import Markup, escape
+
+from dudao.documents import template_check
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -86,8 +89,17 @@ def _with_images(value, tpl: DocxTemplate):
     return value
 
 
+def _literal(value):
+    """Data stay text: markup is escaped and braces are written as character references, so nothing a
+    person typed (a school name with ``{{`` or ``{_{``, which docxtpl turns into ``{{`` after filling)
+    becomes a placeholder in the filed document."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return value
+
+
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_literal)
     env.filters["cn_date"] = cn_date
     return env
 
@@ -141,6 +153,9 @@ def _name_broken(source: bytes, exc: Exception) -> list[str]:
         return [_("A placeholder names a value this kind of document does not have: {reason}.").format(
             reason=exc.message or str(exc))]
     if isinstance(exc, jinja2.TemplateSyntaxError):
+        near = " ".join(line.strip() for line in getattr(exc, "docx_context", None) or [] if line.strip())
+        if near:  # docxtpl's text of the paragraphs around the error (a text box, say): what Word shows
+            return [_("Near “{text}” the template's tags do not close properly.").format(text=near[:80])]
         return [_("The template's tags do not close properly (line {line}): {reason}").format(
             line=exc.lineno, reason=exc.message)]
     return [_("The template cannot be filled: {reason}").format(reason=exc)]
@@ -159,8 +174,14 @@ def render_docx(source: bytes, context: dict) -> bytes:
 
 
 def check_template(source: bytes, sample_context: dict) -> list[str]:
-    """The problems of an uploaded template, each naming its placeholder; empty when it is usable."""
+    """The problems of an uploaded template, each naming its text and the paragraph or table cell
+    where it sits (``template_check``); then it is filled with the complete sample once, as it will
+    be. Empty when it is usable."""
     try:
+        _open(source)
+        problems = template_check.problems(source, _environment(), sample_context)
+        if problems:
+            return problems
         render_docx(source, sample_context)
     except TemplateError as exc:
         return exc.messages
