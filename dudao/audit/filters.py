@@ -1,13 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from dudao.audit.actions import action_choices
 from dudao.audit.models import AuditEvent
 from dudao.core.filters import ScopedFilterSet
 
 
 class AuditEventFilterSet(ScopedFilterSet):
     search_fields = ("target_repr", "actor_name", "action", "reason")
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action"))
+    action = django_filters.ChoiceFilter(choices=action_choices, method="filter_action", label=_("Action"))
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("Actor"))
     since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"),
                                       widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
@@ -17,3 +18,7 @@ class AuditEventFilterSet(ScopedFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["q", "action", "actor", "since", "until"]
+
+    def filter_action(self, queryset, name, value):
+        """A code, or an app's prefix (``inspections.``) for every code of the app."""
+        return queryset.filter(action__startswith=value) if value else queryset

@@ -4,11 +4,38 @@ import json
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import ScopedManager
+from dudao.core.scope import ScopedQuerySet
 
 GENESIS = "0" * 64
+
+
+class _DescribedIterable(ModelIterable):
+    def __iter__(self):
+        from dudao.audit.changes import describe
+
+        events = list(super().__iter__())
+        user, limit = self.queryset._described
+        yield from describe(events, user=user, limit=limit)
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    _described = None
+
+    def described(self, user, *, limit: int | None = None):
+        """Events whose ``change_rows`` read as words for ``user`` (see ``audit.changes``), the
+        rows they refer to read in one query per model for all the events fetched."""
+        qs = self._chain()
+        qs._described = (user, limit)
+        qs._iterable_class = _DescribedIterable
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._described = self._described
+        return clone
 
 
 class AuditEvent(models.Model):
@@ -40,7 +67,7 @@ class AuditEvent(models.Model):
     scope_region = "region_path"
     scope_school = "school_id"
 
-    objects = ScopedManager()
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -53,6 +80,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in words (the code is for machines)."""
+        from dudao.audit.actions import action_label
+
+        return action_label(self.action)
+
+    @property
+    def actor_display(self) -> str:
+        """Who did it: the person's full name, the name written at the time, or "System"."""
+        if self.actor_id and self.actor is not None and self.actor.full_name:
+            return self.actor.full_name
+        if self.actor_id is None and self.actor_name in ("", "system"):
+            return str(_("System"))
+        return self.actor_name
 
     def content(self) -> dict:
         """The fields the hash covers, in a canonical form."""
