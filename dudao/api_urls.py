@@ -14,6 +14,7 @@ from dudao.inspections import api as inspections_api
 from dudao.inspectors import api_development as inspectors_development_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet, SchoolSignboardViewSet
 from dudao.instruments import api as instruments_api
+from dudao.jobs import api as jobs_api
 from dudao.monitoring import api as monitoring_api
 from dudao.organizations.api import (
     OfficeViewSet,
@@ -52,6 +53,7 @@ surveys_api.register(router)
 reports_api.register(router)
 reports_assessment_api.register(router)
 documents_api.register(router)
+jobs_api.register(router)
 
 
 class TokenView(ObtainAuthToken):

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.documents import kinds, services
+from dudao.documents import bundles, kinds, services
 from dudao.documents.filters import DocumentFilterSet, DocumentTemplateFilterSet
 from dudao.documents.models import Document, DocumentTemplate
 
@@ -97,6 +97,51 @@ class DocumentTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return Response(DocumentTemplateSerializer(template).data)
 
 
+class BundleInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=2999)
+    school = serializers.IntegerField(min_value=1, required=False, help_text="Pack this school's year.")
+    office = serializers.IntegerField(min_value=1, required=False,
+                                      help_text="Or pack the year of this office and its schools.")
+
+    def validate(self, attrs):
+        if ("school" in attrs) == ("office" in attrs):
+            raise serializers.ValidationError("Give either a school or an office.")
+        return attrs
+
+
+class BundleJobSerializer(serializers.Serializer):
+    job = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return reverse("api:jobs-job-detail", args=[obj.uuid])
+
+
+class BundleViewSet(viewsets.GenericViewSet):
+    """The bundle for an inspection (迎检台账包): ``POST`` with a year and a school or an office starts
+    the job that packs every document and evidence file of that year the caller may read into one
+    zip, with its index and SHA256SUMS (202). Follow the job at ``url``; when it has succeeded its
+    ``result_url`` downloads the zip with the same token. Out of scope: 404."""
+
+    model = Document
+    required_action = "view"  # packing reads the archive; starting a job needs jobs.add_job as well
+    serializer_class = BundleInputSerializer
+
+    def get_queryset(self):
+        return Document.objects.for_user(self.request.user)
+
+    @extend_schema(request=BundleInputSerializer, responses={202: BundleJobSerializer})
+    def create(self, request):
+        data = BundleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = bundles.bundle_start(actor=request.user, year=data.validated_data["year"],
+                                   school_id=data.validated_data.get("school"),
+                                   office_id=data.validated_data.get("office"))
+        return Response(BundleJobSerializer(job).data, status=202)
+
+
 def register(router) -> None:
     router.register("documents/documents", DocumentViewSet, basename="documents-document")
+    router.register("documents/bundles", BundleViewSet, basename="documents-bundle")
     router.register("documents/templates", DocumentTemplateViewSet, basename="documents-documenttemplate")

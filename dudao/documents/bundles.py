@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from dudao.core.excel import write_table
 from dudao.documents.models import Document
+from dudao.jobs.services import job_start
 from dudao.organizations.models import Office, School
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -58,6 +60,20 @@ def bundle_scope(*, user, year: int, school_id: int | None = None, office_id: in
     if school_id is not None:
         return School.objects.for_user(user).select_related("region").get(pk=school_id)
     return Office.objects.for_user(user).select_related("region").get(pk=office_id)
+
+
+def bundle_start(*, actor, year: int, school_id: int | None = None, office_id: int | None = None):
+    """Starts the job that packs the year of a school (when ``school_id`` is given) or of an office,
+    in the actor's scope and language; the page and the API call this. Without the right to start
+    jobs: ``PermissionDenied``; a school or office out of scope: ``DoesNotExist`` (404)."""
+    if not actor.has_perm("jobs.add_job"):
+        raise PermissionDenied
+    office_id = None if school_id is not None else office_id
+    target = bundle_scope(user=actor, year=year, school_id=school_id, office_id=office_id)
+    return job_start(actor=actor, kind="documents.bundle",
+                     title=_("{name} {year} archive").format(name=target.name, year=year),
+                     params={"year": year, "school": school_id, "office": office_id,
+                             "language": translation.get_language(), "at": timezone.now().isoformat()})
 
 
 def bundle_entries(*, user, year: int, school_id: int | None = None, office_id: int | None = None) -> list[Entry]:

@@ -227,10 +227,7 @@ class BundleStartView(ScopedMixin, View):
     permission_action = "view"
 
     def post(self, request):
-        from django.utils import timezone, translation
-
-        from dudao.documents.bundles import bundle_scope
-        from dudao.jobs.services import job_start
+        from dudao.documents.bundles import bundle_start
 
         if not request.user.has_perm("jobs.add_job"):
             raise PermissionDenied
@@ -240,14 +237,9 @@ class BundleStartView(ScopedMixin, View):
         if not year.isdigit() or not 1900 <= int(year) <= 2999 or not (school.isdigit() or office.isdigit()):
             messages.error(request, _("Choose a year and a school or an office."))
             return HttpResponseRedirect(reverse("documents:document_list"))
-        school_id = int(school) if school.isdigit() else None
-        office_id = None if school_id else int(office)
         try:
-            target = bundle_scope(user=request.user, year=int(year), school_id=school_id, office_id=office_id)
+            job = bundle_start(actor=request.user, year=int(year), school_id=int(school) if school.isdigit() else None,
+                               office_id=int(office) if office.isdigit() else None)
         except ObjectDoesNotExist:
             raise Http404 from None
-        job = job_start(actor=request.user, kind="documents.bundle",
-                        title=_("{name} {year} archive").format(name=target.name, year=year),
-                        params={"year": int(year), "school": school_id, "office": office_id,
-                                "language": translation.get_language(), "at": timezone.now().isoformat()})
         return HttpResponseRedirect(job.get_absolute_url())

@@ -4,12 +4,13 @@ import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import translation
 
 from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.core.testing.xlsx import sheet_rows, workbook_bytes
 from dudao.jobs.models import Job
-from dudao.jobs.services import job_run, job_start
+from dudao.jobs.services import UNEXPECTED_FAILURE, job_run, job_start
 
 pytestmark = pytest.mark.django_db
 SCHOOL_IMPORT = "organizations.import_schools"
@@ -71,13 +72,34 @@ def test_failed_validation_is_recorded_with_every_error(world, client, admin):
     assert "所在区域代码" in text_by_testid(page, "import-errors")
 
 
-def test_unexpected_error_is_recorded_not_raised(admin):
-    # given an import job without its file
+def test_an_unexpected_error_shows_a_sentence_and_keeps_the_detail_for_administrators(world, client, admin):
+    # given an import job without its file (its handler raises ValueError)
     job = start(admin, None)
-    # when it runs, then the error becomes the job's message
+    # when it runs
     job = job_run(job.pk)
+    # then it failed with a sentence in the starter's language; the exception is the detail
     assert job.status == Job.Status.FAILED
-    assert job.message.startswith("ValueError")
+    with translation.override("zh-hans"):
+        sentence = str(UNEXPECTED_FAILURE)
+    assert job.message == sentence and job.detail.startswith("ValueError")
+    # and the office user's page and API answer say the sentence, never the exception
+    client.force_login(admin)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert text_by_testid(page, "job-message") == sentence
+    assert "ValueError" not in page and text_by_testid(page, "job-detail") is None
+    answer = client.get(reverse("api:jobs-job-detail", args=[job.uuid])).json()
+    assert answer["message"] == sentence and "ValueError" not in str(answer)
+    # while a system administrator can read the detail
+    client.force_login(fresh(world.sysadmin))
+    assert "ValueError" in text_by_testid(client.get(job.get_absolute_url()).content.decode(), "job-detail")
+
+
+def test_a_failure_speaks_the_language_the_job_was_started_in(admin):
+    job = job_start(actor=admin, kind=SCHOOL_IMPORT, title="import", params={"language": "en"})
+    job = job_run(job.pk)
+    with translation.override("en"):
+        assert job.message == str(UNEXPECTED_FAILURE)
+    assert job.message.startswith("The job could not be finished")
 
 
 def test_successful_job_reports_progress(world, client, admin):

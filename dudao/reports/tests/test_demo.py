@@ -6,7 +6,9 @@ an empty database or load it themselves come after the class.
 """
 
 import datetime
+import hashlib
 import io
+import zipfile
 from collections import Counter
 
 import pytest
@@ -16,11 +18,16 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.models import AuditEvent
 from dudao.audit.services import verify_chain
+from dudao.core.testing.downloads import TokenClient, body
+from dudao.core.testing.xlsx import sheet_rows
+from dudao.documents.models import Document
 from dudao.inspections.models import (
     Attachment,
     DeadlinePolicy,
@@ -35,6 +42,7 @@ from dudao.inspections.models import (
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
 from dudao.instruments.models import Answer
+from dudao.jobs.models import Job
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.plans.models import Task, WorkPlan
 from dudao.reports.demo import COUNTY_CODE, DEMO_PASSWORD, NEIGHBOUR_CODE, REDRAW, USERNAMES, build_demo
@@ -51,7 +59,7 @@ def run_demo(*args, **options) -> str:
 @pytest.fixture(scope="class")
 def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, loaded and committed once for the class (as ``dudao demo`` does), flushed after."""
-    media = tmp_path_factory.mktemp("demo-media")
+    media = tmp_path_factory.getbasetemp() / "media"  # where each test reads files from (conftest._media_in_tmp)
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
         output = run_demo()
         try:
@@ -96,6 +104,29 @@ def fingerprint() -> list[tuple]:
     answers = RectificationResponse.objects.order_by("rectification__number", "submitted_at", "measures").values_list(
         "rectification__number", "measures", "submitted_at__date")
     return [*schools, *inspectors, *listings, *visits, *lessons, *notices, *answers]
+
+
+def checked_bundle(data: bytes) -> list[tuple]:
+    """Every file of a bundle matches its line of SHA256SUMS, SHA256SUMS lists every file, and the
+    index lists exactly those files as packed with the same digests; returns the index rows."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    with translation.override("zh-hans"):
+        index, packed = gettext("index"), gettext("packed")
+    sums = {name: digest for digest, name in
+            (line.split("  ", 1) for line in archive.read("SHA256SUMS").decode().splitlines())}
+    files = sorted(set(archive.namelist()) - {"SHA256SUMS", f"{index}.html", f"{index}.xlsx"})
+    assert files and files == sorted(sums)
+    for name in files:
+        assert hashlib.sha256(archive.read(name)).hexdigest() == sums[name], name
+    rows = sheet_rows(archive.read(f"{index}.xlsx"))[1:]
+    assert {f"{r[0]}/{r[1]}": r[6] for r in rows if r[7] == packed} == sums
+    assert all(isinstance(r[5], datetime.datetime) for r in rows)  # dates as dates
+    return rows
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 class _Rollback(Exception):
@@ -342,6 +373,54 @@ class TestLoadedDemo:
         assert page("city_admin", demo_school.get_absolute_url()).status_code == 200
 
         assert page("neighbour_admin", demo_school.get_absolute_url()).status_code == 404
+
+    def test_an_office_packs_a_demo_school_year_and_its_own_year_for_an_inspection(
+            self, demo, immediate_tasks, django_capture_on_commit_callbacks):
+        # given the office administrator, and the liaison's school with its notices of a year
+        school = School.objects.get(user_memberships__user__username="liaison")
+        year = Document.objects.filter(school=school, kind="rectification_notice").latest("date").year
+        client = Client()
+        client.login(username="office_admin", password=DEMO_PASSWORD)
+        for target in ({"school": school.pk}, {"office": Office.objects.get(region=demo).pk}):
+            # when they ask for the bundle of the school's year, then of the office's year
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(reverse("documents:bundle_start"), {**target, "year": year})
+            # then the job's page offers the zip, and every file in it checks out against SHA256SUMS and the index
+            job = Job.objects.filter(kind="documents.bundle").latest("pk")
+            assert response.url == job.get_absolute_url() and job.status == Job.Status.SUCCEEDED, job.detail
+            assert reverse("jobs:job_result", args=[job.uuid]) in client.get(response.url).content.decode()
+            rows = checked_bundle(body(client.get(reverse("jobs:job_result", args=[job.uuid]))))
+            # and it holds every document file and evidence file of the year, notices among them
+            where = {"school": school} if "school" in target else {"school__region__path__startswith": demo.path}
+            documents = Document.objects.filter(year=year, **where) if "school" in target else Document.objects.filter(
+                year=year, office__region__path__startswith=demo.path)
+            evidence = Attachment.objects.filter(created_at__year=year, **where).count()
+            assert len(rows) == sum(bool(d.docx) + bool(d.pdf) for d in documents) + evidence
+            with translation.override("zh-hans"):
+                assert gettext("Rectification notice") in {r[2] for r in rows}
+
+    def test_an_api_client_starts_a_bundle_follows_the_job_and_downloads_the_zip_with_its_token(
+            self, demo, immediate_tasks, django_capture_on_commit_callbacks):
+        # given the liaison's API token
+        school = School.objects.get(user_memberships__user__username="liaison")
+        year = Document.objects.filter(school=school, kind="rectification_notice").latest("date").year
+        token = TokenClient(User.objects.get(username="liaison"), password=DEMO_PASSWORD)
+        api = Client(HTTP_AUTHORIZATION=f"Token {token.token}")
+        # when they start the bundle of their school's year
+        with django_capture_on_commit_callbacks(execute=True):
+            started = api.post(reverse("api:documents-bundle-list"), {"school": school.pk, "year": year},
+                               content_type="application/json")
+        # then they follow the job to its end and download the zip with the same token, in their scope
+        assert started.status_code == 202, started.content
+        job = api.get(started.json()["url"]).json()
+        assert job["status"] == "succeeded" and job["result_url"], job
+        checked_bundle(body(token.get(job["result_url"])))
+        other = county_schools(demo).exclude(pk=school.pk).first()
+        assert api.post(reverse("api:documents-bundle-list"), {"school": other.pk, "year": year},
+                        content_type="application/json").status_code == 404
+        assert api.get(reverse("api:jobs-job-detail", args=[Job.objects.create(
+            kind="documents.bundle", title="x", created_by=User.objects.get(username="office_admin")).uuid])
+        ).status_code == 404  # someone else's job
 
     def test_running_twice_creates_nothing_new(self, demo):
         before = row_counts()
