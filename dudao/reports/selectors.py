@@ -73,7 +73,7 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
                 "unlisted_schools": schools.exclude(pk__in=listed).order_by("sort_key")[:20],
                 "unlisted_count": schools.exclude(pk__in=listed).count(),
                 "overloaded": overloaded_inspectors(user=user, on=today),
-                "recent_events": AuditEvent.objects.for_user(user).order_by("-seq")[:8],
+                "recent_events": AuditEvent.objects.for_user(user).select_related("actor").order_by("-seq")[:8],
                 "zones": zones,
             }
         )
