@@ -207,6 +207,14 @@ for _role, _extra in (
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 
+# Thresholds and standards of the balance analysis (STANDARDS §3.5, §4.2): the office administrator sets
+# them for the office (a city's or province's hold for its counties without their own); whoever reads
+# the analysis may read them.
+for _role in (Role.OFFICE_STAFF, Role.ZONE_LEADER, Role.INSPECTOR, Role.SCHOOL_LIAISON, Role.PRINCIPAL):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"monitoring.view_balancestandard"}
+ROLE_PERMISSIONS[Role.OFFICE_ADMIN] = ROLE_PERMISSIONS[Role.OFFICE_ADMIN] | _perms(
+    ("monitoring.balancestandard",), _CRUD)
+
 
 def permissions_for_roles(roles) -> frozenset[str]:
     perms: set[str] = set()

@@ -71,6 +71,7 @@ from dudao.monitoring.formulas import (
     SPLIT_FIELDS,
     IndicatorSpec,
     IndicatorStatus,
+    Message,
     Method,
     SchoolType,
     Stage,
@@ -84,6 +85,7 @@ from dudao.monitoring.formulas import (
     gini,
     indicator_status,
     indicators_for,
+    percent,
     publish,
     school_rule_2017,
     shortfall_to_standard,
@@ -110,6 +112,8 @@ __all__ = [
 ]
 
 ColumnKind = Literal["text", "school_type", "stage", "count", "amount"]
+
+_ = Message  # a sentence for a person, extracted into the catalogue (see ``formulas.Message``)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -295,7 +299,7 @@ by the unit in the header's brackets."""
 _UNIT_IN_BRACKETS = re.compile(r"^(?P<base>.*?)\((?P<unit>[^()]*)\)$")
 
 
-def _resolve_header(raw: str) -> tuple[Column | None, str | None]:
+def _resolve_header(raw: str) -> tuple[Column | None, Message | None]:
     """Maps a header to its column; returns (column, None) or (None, reason) or (None, None) if ignored."""
     text = _normalise_text(raw)
     if _header_key(text) in IGNORED_HEADERS:
@@ -307,18 +311,20 @@ def _resolve_header(raw: str) -> tuple[Column | None, str | None]:
     base, unit = (match["base"], match["unit"]) if match else (text, None)
     candidates = HEADER_ALIASES.get(_header_key(base), [])
     if not candidates:
-        return None, "unknown column (see the template's 填写说明 sheet)"
+        return None, _("unknown column (see the sheet 填写说明 of the template)")
     if unit is None:
         if len(candidates) > 1:
-            units = " or ".join(f"{c.header}({c.units[0]})" for c in candidates)
-            return None, f"the header must state the unit: {units}"
+            units = " / ".join(f"{c.header}({c.units[0]})" for c in candidates)
+            return None, _("the header must state the unit: {units}", units=units)
         return candidates[0], None
     unit_key = _header_key(unit)
     for column in candidates:
         if unit_key in {_header_key(u) for u in column.units}:
             return column, None
-    accepted = ", ".join(u for c in candidates for u in c.units)
-    return None, f"unit '{unit}' is not accepted here (expected {accepted or 'no unit'})"
+    accepted = " / ".join(u for c in candidates for u in c.units)
+    if not accepted:
+        return None, _("unit '{unit}' is not accepted here (expected no unit)", unit=unit)
+    return None, _("unit '{unit}' is not accepted here (expected {accepted})", unit=unit, accepted=accepted)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -330,11 +336,11 @@ def _resolve_header(raw: str) -> tuple[Column | None, str | None]:
 class RowError:
     """One validation problem: the sheet row (header = 1; 0 = the file itself), the column header as
     written in the file (or the template header when the column is absent), a stable ``code`` for
-    translation, and a readable ``reason``."""
+    machines, and the ``reason`` for a person (a ``Message``, shown in the user's language)."""
 
     row: int
     column: str
-    reason: str
+    reason: Message
     code: str = "invalid"
 
     def as_dict(self) -> dict[str, Any]:
@@ -385,7 +391,7 @@ class SchoolUnit:
     values: Mapping[str, float | None]
     rows: tuple[int, ...]
     split_share: float | None = None
-    note: str | None = None
+    note: Message | None = None
 
     def fields(self) -> dict[str, float | None]:
         return {"students": float(self.students), **self.values}
@@ -431,12 +437,12 @@ def _is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and _normalise_text(raw) == "")
 
 
-def _parse_number(raw: object, kind: ColumnKind) -> tuple[float | None, str | None, str | None]:
+def _parse_number(raw: object, kind: ColumnKind) -> tuple[float | None, str | None, Message | None]:
     """Returns (number, None, None) or (None, code, reason). Blank → (None, None, None)."""
     if _is_blank(raw):
         return None, None, None
     if isinstance(raw, bool):
-        return None, "not_numeric", "not a number"
+        return None, "not_numeric", _("not a number")
     if isinstance(raw, int | float):
         number = float(raw)
     elif isinstance(raw, str):
@@ -444,21 +450,44 @@ def _parse_number(raw: object, kind: ColumnKind) -> tuple[float | None, str | No
         if _THOUSANDS.fullmatch(text):
             text = text.replace(",", "")
         if not _NUMBER.fullmatch(text):
-            return None, "not_numeric", f"'{raw}' is not a number (leave blank if unknown, 0 if none)"
+            return None, "not_numeric", _("'{value}' is not a number (leave blank if unknown, 0 if none)", value=raw)
         number = float(text)
     else:
-        return None, "not_numeric", f"'{raw}' is not a number"
+        return None, "not_numeric", _("'{value}' is not a number", value=raw)
     if not math.isfinite(number):
-        return None, "not_numeric", "not a finite number"
+        return None, "not_numeric", _("not a finite number")
     if number < 0:
-        return None, "negative", f"{_format(number)} is negative"
+        return None, "negative", _("{value} is negative", value=_format(number))
     if kind == "count" and number != math.floor(number):
-        return None, "not_whole", f"{_format(number)} must be a whole number"
+        return None, "not_whole", _("{value} must be a whole number", value=_format(number))
     return number, None, None
 
 
 def _format(number: float) -> str:
     return str(int(number)) if number == int(number) else repr(number)
+
+
+def _stage_list(stages: Sequence[Stage]) -> Message:
+    """The stages' names as a list in the user's language (小学、初中)."""
+    joined = stages[0].label
+    for stage in stages[1:]:
+        joined = _("{first}, {second}", first=joined, second=stage.label)
+    return joined
+
+
+def _gym_problem(gym: float | None, indoor: float | None) -> Message | None:
+    """The gymnasium (体育馆) is one of the indoor sports rooms (室内体育用房), which are part of the
+    teaching rooms: the 2017 method deducts the indoor sports rooms from indicator 4 and counts the
+    gymnasium in indicator 5 (STANDARDS §4.2). A gymnasium larger than the indoor sports rooms means
+    one of the two figures is wrong, and an area would be counted in both indicators; refused."""
+    if gym is None or indoor is None or gym <= indoor:
+        return None
+    return _(
+        "the gymnasium's {gym} m² is more than the {indoor} m² of indoor sports rooms (室内体育用房面积) "
+        "it is part of",
+        gym=_format(gym),
+        indoor=_format(indoor),
+    )
 
 
 def _parse_text(raw: object) -> str:
@@ -504,7 +533,8 @@ def _parse_table(
         elif column is not None:
             if column.name in headers:
                 errors.append(
-                    RowError(header_row, text, f"same column as '{headers[column.name]}'", "duplicate_column")
+                    RowError(header_row, text, _("same column as '{header}'", header=headers[column.name]),
+                             "duplicate_column")
                 )
             else:
                 columns[position] = column
@@ -513,7 +543,9 @@ def _parse_table(
     if method is not None and "equipment_value_wan_yuan" in present:
         present.add("equipment_value_yuan")
     for name in sorted(_required_columns(method) - present):
-        errors.append(RowError(header_row, template_header(_COLUMNS_BY_NAME[name]), "missing column", "missing_column"))
+        errors.append(
+            RowError(header_row, template_header(_COLUMNS_BY_NAME[name]), _("missing column"), "missing_column")
+        )
 
     rows: list[SchoolRow] = []
     for number, cells in records:
@@ -522,7 +554,8 @@ def _parse_table(
         for position, cell in enumerate(cells):
             if position not in named and not _is_blank(cell):
                 errors.append(
-                    RowError(number, f"column {position + 1}", "value in a column without a header", "no_header")
+                    RowError(number, _("column {number}", number=position + 1),
+                             _("value in a column without a header"), "no_header")
                 )
         cells_by_name = {columns[p].name: cells[p] if p < len(cells) else None for p in columns}
         row, row_errors = _parse_row(number, cells_by_name, headers)
@@ -540,26 +573,26 @@ def _parse_row(
 ) -> tuple[SchoolRow | None, list[RowError]]:
     errors: list[RowError] = []
 
-    def error(name: str, reason: str, code: str) -> None:
+    def error(name: str, reason: Message, code: str) -> None:
         errors.append(RowError(number, headers.get(name, template_header(_COLUMNS_BY_NAME[name])), reason, code))
 
     code = _parse_text(cells.get("school_code"))
     name = _parse_text(cells.get("school_name"))
     if not code:
-        error("school_code", "required", "required")
+        error("school_code", _("required"), "required")
     if not name:
-        error("school_name", "required", "required")
+        error("school_name", _("required"), "required")
 
     school_type: SchoolType | None = None
     raw_type = _parse_text(cells.get("school_type"))
     if not raw_type:
-        error("school_type", "required", "required")
+        error("school_type", _("required"), "required")
     else:
         school_type = _SCHOOL_TYPES.get(_header_key(raw_type))
         if school_type is None:
             error(
                 "school_type",
-                f"'{raw_type}' is not one of 小学, 初中, 九年一贯制, 完全中学, 十二年一贯制",
+                _("'{value}' is not one of 小学, 初中, 九年一贯制, 完全中学, 十二年一贯制", value=raw_type),
                 "unknown_value",
             )
 
@@ -568,23 +601,26 @@ def _parse_row(
     if raw_stage:
         stage = _STAGES.get(_header_key(raw_stage))
         if stage is None:
-            error("stage", f"'{raw_stage}' is not 小学 or 初中", "unknown_value")
+            error("stage", _("'{value}' is not 小学 or 初中", value=raw_stage), "unknown_value")
         elif stage is Stage.SENIOR:
             error(
-                "stage", "高中 is not analysed: give the senior pupils in 高中在校生数 on the 初中 row", "unknown_value"
+                "stage", _("高中 is not analysed: give the senior pupils in 高中在校生数 on the 初中 row"), "unknown_value"
             )
             stage = None
     if school_type is not None and (raw_stage == "" or stage is not None):
         if not school_type.is_combined:
             own = school_type.stages[0]
             if stage is not None and stage is not own:
-                error("stage", f"a {school_type.label} has no {stage.label} stage", "inconsistent")
+                error("stage", _("a {type} has no {stage} stage", type=school_type.label, stage=stage.label),
+                      "inconsistent")
             stage = own
         elif stage is None:
-            stages = "、".join(s.label for s in school_type.compulsory_stages)
-            error("stage", f"required for a {school_type.label} (one row per stage: {stages})", "required")
+            stages = _stage_list(school_type.compulsory_stages)
+            error("stage", _("required for a {type} (one row per stage: {stages})", type=school_type.label,
+                             stages=stages), "required")
         elif stage not in school_type.compulsory_stages:
-            error("stage", f"a {school_type.label} has no {stage.label} stage", "inconsistent")
+            error("stage", _("a {type} has no {stage} stage", type=school_type.label, stage=stage.label),
+                  "inconsistent")
 
     numbers: dict[str, float | None] = {}
     invalid: set[str] = set()
@@ -599,28 +635,34 @@ def _parse_row(
 
     students = numbers.pop("students")
     if students is None and "students" not in invalid:
-        error("students", "required", "required")
+        error("students", _("required"), "required")
     senior = numbers.pop("senior_students")
     if senior is not None and school_type is not None and Stage.SENIOR not in school_type.stages:
-        error("senior_students", f"a {school_type.label} has no senior pupils", "inconsistent")
+        error("senior_students", _("a {type} has no senior pupils", type=school_type.label), "inconsistent")
 
     wan_yuan = numbers.pop("equipment_value_wan_yuan")
     if wan_yuan is not None:
         if numbers["equipment_value_yuan"] is not None:
-            error("equipment_value_wan_yuan", "give the equipment value in 元 or in 万元, not both", "inconsistent")
+            error("equipment_value_wan_yuan", _("give the equipment value in 元 or in 万元, not both"), "inconsistent")
         else:
             numbers["equipment_value_yuan"] = wan_yuan_to_yuan(wan_yuan)
 
     teaching, indoor = numbers["teaching_area_m2"], numbers["indoor_sports_area_m2"]
     if teaching is not None and indoor is not None and indoor > teaching:
-        error("indoor_sports_area_m2", "larger than the teaching area it is part of", "inconsistent")
+        error("indoor_sports_area_m2", _("larger than the teaching area it is part of"), "inconsistent")
+    gym_problem = _gym_problem(numbers["gym_area_m2"], indoor)
+    if gym_problem:
+        error("gym_area_m2", gym_problem, "inconsistent")
     teachers = numbers["teachers"]
     if teachers is not None:
         for subset in _SUBSET_OF_TEACHERS:
             count = numbers[subset]
             if count is not None and count > teachers:
                 error(
-                    subset, f"{_format(count)} is more than the {_format(teachers)} full-time teachers", "inconsistent"
+                    subset,
+                    _("{count} is more than the {teachers} full-time teachers", count=_format(count),
+                      teachers=_format(teachers)),
+                    "inconsistent",
                 )
 
     if errors or school_type is None or stage is None or students is None:
@@ -659,7 +701,8 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
                     RowError(
                         row.row,
                         label("school_type"),
-                        f"school {code} is a {first.school_type.label} on row {first.row}",
+                        _("school {code} is a {type} on row {row}", code=code, type=first.school_type.label,
+                          row=first.row),
                         "inconsistent",
                     )
                 )
@@ -668,19 +711,20 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
                     RowError(
                         row.row,
                         label("school_name"),
-                        f"school {code} is named '{first.school_name}' on row {first.row}",
+                        _("school {code} is named '{name}' on row {row}", code=code, name=first.school_name,
+                          row=first.row),
                         "inconsistent",
                     )
                 )
         seen: dict[Stage, int] = {}
         for row in group:
             if row.stage in seen:
-                what = "duplicate school code" if not first.school_type.is_combined else f"second {row.stage.label} row"
-                errors.append(
-                    RowError(
-                        row.row, label("school_code"), f"{what} {code} (also on row {seen[row.stage]})", "duplicate"
-                    )
-                )
+                if first.school_type.is_combined:
+                    reason = _("second {stage} row of {code} (also on row {row})", stage=row.stage.label, code=code,
+                               row=seen[row.stage])
+                else:
+                    reason = _("duplicate school code {code} (also on row {row})", code=code, row=seen[row.stage])
+                errors.append(RowError(row.row, label("school_code"), reason, "duplicate"))
             else:
                 seen[row.stage] = row.row
         if not first.school_type.is_combined or any(r.school_type is not first.school_type for r in group):
@@ -691,8 +735,8 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
                     RowError(
                         first.row,
                         label("stage"),
-                        f"{first.school_type.label} {code} has no {stage.label} row "
-                        f"(add one; 0 pupils if the stage is empty)",
+                        _("{type} {code} has no {stage} row (add one; 0 pupils if the stage is empty)",
+                          type=first.school_type.label, code=code, stage=stage.label),
                         "required",
                     )
                 )
@@ -705,16 +749,22 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
                         RowError(
                             row.row,
                             label(name),
-                            f"whole-school total differs from row {given[0][0].row}",
+                            _("whole-school total differs from row {row}", row=given[0][0].row),
                             "inconsistent",
                         )
                     )
+        gym = next((r for r in group if r.values.get("gym_area_m2") is not None), None)
+        indoor = next((r for r in group if r.values.get("indoor_sports_area_m2") is not None), None)
+        if gym is not None and indoor is not None and gym is not indoor:  # on one row the row check saw it
+            problem = _gym_problem(gym.values["gym_area_m2"], indoor.values["indoor_sports_area_m2"])
+            if problem:
+                errors.append(RowError(gym.row, label("gym_area_m2"), problem, "inconsistent"))
         if Stage.SENIOR in first.school_type.stages and not any(r.senior_students is not None for r in group):
             errors.append(
                 RowError(
                     first.row,
                     label("senior_students"),
-                    f"required for a {first.school_type.label} (to split its facilities)",
+                    _("required for a {type} (to split its facilities)", type=first.school_type.label),
                     "required",
                 )
             )
@@ -766,7 +816,9 @@ def read_school_table(path: str | Path, *, method: Method | str | None = None) -
     elif suffix == ".csv":
         header, records = _read_csv(path)
     else:
-        raise SchoolTableError([RowError(0, "", f"unsupported file type '{path.suffix}': use .xlsx or .csv", "file")])
+        raise SchoolTableError(
+            [RowError(0, "", _("unsupported file type '{suffix}': use .xlsx or .csv", suffix=path.suffix), "file")]
+        )
     return _parse_table(header, records, resolved)
 
 
@@ -777,7 +829,7 @@ def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SchoolTableError([RowError(0, "", f"cannot open the workbook: {exc}", "file")]) from exc
+        raise SchoolTableError([RowError(0, "", _("cannot open the workbook: {problem}", problem=str(exc)), "file")]) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -790,16 +842,18 @@ def _read_csv(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SchoolTableError([RowError(0, "", "the CSV file is not UTF-8: save it as 'CSV UTF-8'", "file")]) from exc
+        raise SchoolTableError(
+            [RowError(0, "", _("the CSV file is not UTF-8: save it as 'CSV UTF-8'"), "file")]
+        ) from exc
     except OSError as exc:
-        raise SchoolTableError([RowError(0, "", f"cannot read the file: {exc}", "file")]) from exc
+        raise SchoolTableError([RowError(0, "", _("cannot read the file: {problem}", problem=str(exc)), "file")]) from exc
     rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     return _split_header(rows)
 
 
 def _split_header(rows: list[list[object]]) -> tuple[list[object], list[tuple[int, list[object]]]]:
     if not rows or all(_is_blank(c) for c in rows[0]):
-        raise SchoolTableError([RowError(1, "", "the first row must hold the column headers", "file")])
+        raise SchoolTableError([RowError(1, "", _("the first row must hold the column headers"), "file")])
     return rows[0], [(number, cells) for number, cells in enumerate(rows[1:], start=2)]
 
 
@@ -842,7 +896,7 @@ def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
             shares: dict[Stage, float] | None = split_shares(first.school_type, enrolment)
             note = None
         except ValueError:
-            shares, note = None, "no pupils in any stage: facilities cannot be split"
+            shares, note = None, _("no pupils in any stage: facilities cannot be split")
         for row in group:
             share = None if shares is None else shares[row.stage]
             values = dict(row.values)
@@ -902,19 +956,24 @@ def analyze(
     *,
     thresholds: Mapping[Stage | str, float] | None = None,
     standards: Mapping[Stage | str, Mapping[str, float]] | None = None,
+    floor_ratio: float | None = None,
 ) -> dict[str, Any]:
     """Analyses a county's schools by one method and returns a plain JSON-serialisable dict.
 
     ``method``: ``basic-2012`` (8 indicators, composite CV ≤ 0.65 / 0.55, STANDARDS §3) or
     ``quality-2017`` (7 indicators with standards, each CV ≤ 0.50 / 0.45, per-school rule, §4.2).
     ``thresholds`` overrides the CV thresholds per stage; ``standards`` overrides (2017) or supplies
-    (2012: the provincial standard, §8) the standard values per stage and indicator key.
+    (2012: the provincial standard, §8) the standard values per stage and indicator key;
+    ``floor_ratio`` overrides the 85 % of the 2017 per-school rule ("余项不能低于要求的85%"). Without
+    overrides the national defaults of ``formulas`` apply.
 
     Result: ``levels.primary`` and ``levels.junior`` (小学 and 初中 are never pooled), each with the
     per-school indicator values, per-indicator CV (raw and published to 3 decimals), threshold,
     pass/fail with reason, attainment rate, Gini, development index, contributions with direction,
     alarms and the adjustment plan (to the standard per school; to the threshold per indicator); the
-    2012 composite; the 2017 per-school rule. No float in the result is NaN or infinite.
+    2012 composite; the 2017 per-school rule. No float in the result is NaN or infinite. Every
+    sentence in it is a ``Message`` (its English text; ``dudao.monitoring.texts.localize`` shows it in
+    the user's language).
     """
     method = Method(method)
     items = list(rows)
@@ -930,6 +989,9 @@ def analyze(
     stage_standards = _stage_standards(
         standards, QUALITY_2017_STANDARDS if method is Method.QUALITY_2017 else None, indicators_for(method)
     )
+    floor = QUALITY_2017_FLOOR_RATIO if floor_ratio is None else float(floor_ratio)
+    if not (math.isfinite(floor) and 0 < floor <= 1):
+        raise ValueError("the floor ratio must be a number above 0 and at most 1")
     levels = {
         stage.value: _analyze_level(
             [u for u in units if u.stage is stage],
@@ -937,16 +999,31 @@ def analyze(
             method,
             stage_thresholds[stage],
             stage_standards.get(stage, {}),
+            floor,
         )
         for stage in COMPULSORY_STAGES
     }
+    basic = method is Method.BASIC_2012
     return {
         "method": method.value,
-        "method_name": "县域义务教育基本均衡 (2012)" if method is Method.BASIC_2012 else "县域义务教育优质均衡 (2017)",
-        "clause": "STANDARDS §3.3–§3.6" if method is Method.BASIC_2012 else "STANDARDS §4.2–§4.3",
-        "cv_formula": "enrolment-weighted mean and population SD (STANDARDS §3.4)",
-        "attainment_basis": "count of schools (not enrolment-weighted)",
+        "method_name": _("Basic balance of county compulsory education (2012)")
+        if basic
+        else _("Quality balance of county compulsory education (2017)"),
+        "basis": _(
+            "Interim measures for the supervision and assessment of balanced development of county compulsory "
+            "education (Jiaodu [2012] No. 3)"
+        )
+        if basic
+        else _(
+            "Measures for the supervision and assessment of quality balanced development of county compulsory "
+            "education (Jiaodu [2017] No. 6)"
+        ),
+        "clause": "STANDARDS §3.3–§3.6" if basic else "STANDARDS §4.2–§4.3",
+        "cv_formula": _("Difference coefficient: enrolment-weighted mean and standard deviation (population form)"),
+        "attainment_basis": _("Attainment rate: share of schools (not weighted by enrolment)"),
         "thresholds": {s.value: stage_thresholds[s] for s in COMPULSORY_STAGES},
+        "standards": {s.value: dict(stage_standards.get(s, {})) for s in COMPULSORY_STAGES},
+        "floor_ratio": floor,
         "n_rows": len(school_rows),
         "levels": levels,
         "alarms": [a for level in levels.values() for a in level["alarms"]],
@@ -954,17 +1031,24 @@ def analyze(
     }
 
 
-def _method_notes(method: Method) -> list[str]:
+def _method_notes(method: Method) -> list[Message]:
     if method is Method.BASIC_2012:
         return [
-            "Only the inter-school balance is assessed: the entry condition (provincial basic standard), "
-            "the government work score (17 items) and public satisfaction are outside this analysis (§3.2).",
-            "Per-indicator plans bring each indicator's CV to the composite threshold; that is sufficient "
-            "for the composite, not the least plan (resources of different indicators cannot be added).",
+            _(
+                "Only the balance between schools is assessed: the entry condition (the province's basic "
+                "standard for schools), the government work score (17 items) and public satisfaction are "
+                "outside this analysis."
+            ),
+            _(
+                "Each indicator's plan brings its CV down to the composite threshold; that is enough for the "
+                "composite, but not the least plan (resources of different indicators cannot be added up)."
+            ),
         ]
     return [
-        "Only resource allocation is assessed: government guarantee (15 items), education quality (9 items) "
-        "and social recognition are outside this analysis (§4.3).",
+        _(
+            "Only resource allocation is assessed: government guarantee (15 items), education quality (9 items) "
+            "and social recognition are outside this analysis."
+        ),
     ]
 
 
@@ -974,12 +1058,13 @@ def _analyze_level(
     method: Method,
     threshold: float,
     standards: dict[str, float],
+    floor_ratio: float,
 ) -> dict[str, Any]:
     units = sorted(units, key=lambda u: u.school_code)
     specs = indicators_for(method)
     alarms: list[dict[str, Any]] = []
 
-    def alarm(kind: str, message: str, *, indicator: str | None = None, school: SchoolUnit | None = None) -> None:
+    def alarm(kind: str, message: Message, *, indicator: str | None = None, school: SchoolUnit | None = None) -> None:
         alarms.append(
             {
                 "level": stage.value,
@@ -998,7 +1083,9 @@ def _analyze_level(
                 column.append(compute_indicator(spec, unit.fields()))
             except ValueError as exc:  # inconsistent fields that bypassed the reader
                 column.append(None)
-                alarm("invalid_data", f"{unit.school_name}: {exc}", indicator=spec.key, school=unit)
+                problem = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+                alarm("invalid_data", _("{school}: {problem}", school=unit.school_name, problem=problem),
+                      indicator=spec.key, school=unit)
         values[spec.key] = column
     students = [float(u.students) for u in units]
 
@@ -1018,15 +1105,20 @@ def _analyze_level(
             "note": unit.note,
         }
         if unit.students == 0:
-            entry["note"] = "0 enrolment: left out of every statistic"
-            alarm("zero_enrolment", f"{unit.school_name}: 0 pupils, left out", school=unit)
+            entry["note"] = _("0 enrolment: left out of every statistic")
+            alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=unit.school_name), school=unit)
         else:
             missing = [spec for spec in specs if values[spec.key][k] is None]
             for spec in missing:
-                alarm("missing_data", f"{unit.school_name}: no value for {spec.name}", indicator=spec.key, school=unit)
+                alarm(
+                    "missing_data",
+                    _("{school}: no value for {indicator}", school=unit.school_name, indicator=spec.name),
+                    indicator=spec.key,
+                    school=unit,
+                )
         if standards:
             statuses = {
-                spec.key: indicator_status(values[spec.key][k], standards[spec.key]).value
+                spec.key: indicator_status(values[spec.key][k], standards[spec.key], floor_ratio).value
                 for spec in specs
                 if spec.key in standards
             }
@@ -1039,20 +1131,29 @@ def _analyze_level(
             for spec in specs:
                 status = statuses.get(spec.key)
                 if status in (IndicatorStatus.BETWEEN, IndicatorStatus.BELOW_FLOOR):
-                    below = "below 85 % of" if status == IndicatorStatus.BELOW_FLOOR else "below"
-                    kind = "below_floor" if status == IndicatorStatus.BELOW_FLOOR else "below_standard"
-                    alarm(
-                        kind,
-                        f"{unit.school_name}: {spec.name} {values[spec.key][k]:.4g} is {below} "
-                        f"the standard {standards[spec.key]:g}",
-                        indicator=spec.key,
-                        school=unit,
-                    )
+                    figures = {
+                        "school": unit.school_name,
+                        "indicator": spec.name,
+                        "value": f"{values[spec.key][k]:.4g}",
+                        "standard": f"{standards[spec.key]:g}",
+                    }
+                    if status == IndicatorStatus.BELOW_FLOOR:
+                        kind = "below_floor"
+                        message = _(
+                            "{school}: {indicator} {value} is below {floor} of the standard {standard}",
+                            floor=percent(floor_ratio),
+                            **figures,
+                        )
+                    else:
+                        kind = "below_standard"
+                        message = _("{school}: {indicator} {value} is below the standard {standard}", **figures)
+                    alarm(kind, message, indicator=spec.key, school=unit)
         if method is Method.QUALITY_2017 and unit.students > 0:
-            rule = school_rule_2017(entry["statuses"].values(), QUALITY_2017_MIN_MET)
+            rule = school_rule_2017(entry["statuses"].values(), QUALITY_2017_MIN_MET, floor_ratio)
             entry["rule"] = rule.as_dict()
             if rule.passed is False:
-                alarm("school_rule_failed", f"{unit.school_name}: {rule.reason}", school=unit)
+                alarm("school_rule_failed", _("{school}: {reason}", school=unit.school_name, reason=rule.reason),
+                      school=unit)
         schools.append(entry)
 
     indicators = [
@@ -1074,9 +1175,9 @@ def _analyze_level(
         "composite": None,
         "school_rule": None,
     }
-    outcomes: list[tuple[bool | None, str]] = []
+    outcomes: list[tuple[bool | None, Message]] = []
     if not units:
-        outcomes.append((None, f"no {stage.label} schools in the table"))
+        outcomes.append((None, _("no {stage} schools in the table", stage=stage.label)))
     elif method is Method.BASIC_2012:
         composite = _composite(indicators, threshold)
         level["composite"] = composite
@@ -1085,7 +1186,9 @@ def _analyze_level(
             alarm("composite_above_threshold", composite["reason"])
     else:
         for indicator in indicators:
-            outcomes.append((indicator["passed"], f"{indicator['name']}: {indicator['reason']}"))
+            outcomes.append(
+                (indicator["passed"], _("{indicator}: {reason}", indicator=indicator["name"], reason=indicator["reason"]))
+            )
         rules = [s["rule"] for s in schools if "rule" in s]
         n_passed = sum(1 for r in rules if r["passed"] is True)
         n_failed = sum(1 for r in rules if r["passed"] is False)
@@ -1096,22 +1199,27 @@ def _analyze_level(
             "n_failed": n_failed,
             "n_undetermined": n_open,
             "rate": (n_passed / len(rules)) if rules else None,
-            "rule": f"at least {QUALITY_2017_MIN_MET} of 7 met, the rest ≥ {QUALITY_2017_FLOOR_RATIO:.0%} (§4.2)",
+            "rule": _(
+                "at least {min_met} of {n} met, the rest ≥ {floor} of the standard",
+                min_met=QUALITY_2017_MIN_MET,
+                n=len(specs),
+                floor=percent(floor_ratio),
+            ),
         }
         level["school_rule"] = summary
         if n_failed:
-            outcomes.append((False, f"{n_failed} school(s) fail the per-school rule"))
+            outcomes.append((False, _("{n} school(s) fail the per-school rule", n=n_failed)))
         elif n_open:
-            outcomes.append((None, f"{n_open} school(s) cannot be judged (missing data)"))
+            outcomes.append((None, _("{n} school(s) cannot be judged (missing data)", n=n_open)))
         elif rules:
-            outcomes.append((True, "every school meets the per-school rule"))
+            outcomes.append((True, _("every school meets the per-school rule")))
     level["passed"] = _combine(outcomes)
     level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
     level["alarms"] = alarms
     return level
 
 
-def _combine(outcomes: Sequence[tuple[bool | None, str]]) -> bool | None:
+def _combine(outcomes: Sequence[tuple[bool | None, Message]]) -> bool | None:
     results = [passed for passed, _ in outcomes]
     if not results:
         return None
@@ -1143,17 +1251,28 @@ def _analyze_indicator(
     }
     result["mean_published"] = publish(result["mean"])
     if cv.value is None:
-        result["passed"], result["reason"] = None, f"CV undefined: {cv.note}"
-        alarm("cv_undefined", f"{stage.label} {spec.name}: {cv.note}", indicator=spec.key)
+        result["passed"], result["reason"] = None, _("CV undefined: {reason}", reason=cv.note)
+        alarm(
+            "cv_undefined",
+            _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name, reason=cv.note),
+            indicator=spec.key,
+        )
     elif method is Method.BASIC_2012:
         result["passed"] = None
-        result["reason"] = "the 2012 method tests only the composite of the 8 CVs (§3.4, §3.5)"
+        result["reason"] = _("the 2012 method tests only the composite of the 8 CVs")
     elif cv_within_threshold(cv.value, threshold):
-        result["passed"], result["reason"] = True, f"CV {cv.value:.6f} ≤ {threshold:g} (§4.2)"
+        result["passed"] = True
+        result["reason"] = _("CV {cv} ≤ {threshold}", cv=f"{cv.value:.6f}", threshold=f"{threshold:g}")
     else:
         result["passed"] = False
-        result["reason"] = f"CV {cv.value:.6f} > {threshold:g} (§4.2, compared before rounding)"
-        alarm("cv_above_threshold", f"{stage.label} {spec.name}: {result['reason']}", indicator=spec.key)
+        result["reason"] = _(
+            "CV {cv} > {threshold} (compared before rounding)", cv=f"{cv.value:.6f}", threshold=f"{threshold:g}"
+        )
+        alarm(
+            "cv_above_threshold",
+            _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name, reason=result["reason"]),
+            indicator=spec.key,
+        )
 
     result["gini"] = gini(values, students)
     result["attainment"] = None if standard is None else attainment_rate(values, standard, students).as_dict()
@@ -1187,15 +1306,15 @@ def _analyze_indicator(
             "standard": standard,
             "schools": shortfalls,
             "total": sum(s["addition"] for s in shortfalls),
-            "formula": "max(0, standard × Pᵢ − resourceᵢ) (§8)",
+            "formula": "max(0, standard × Pᵢ − resourceᵢ)",
         }
 
     plan = cv_adjustment_plan(values, students, threshold)
     to_threshold = {
         "unit": spec.resource_unit,
-        "target": "this indicator's CV ≤ the composite threshold (sufficient, §3.5)"
+        "target": _("this indicator's CV ≤ the composite threshold (enough for the composite)")
         if method is Method.BASIC_2012
-        else "CV ≤ threshold (§4.2)",
+        else _("CV ≤ the threshold"),
         "needed": plan.needed,
         "threshold": plan.threshold,
         "cv_before": plan.cv_before,
@@ -1208,7 +1327,7 @@ def _analyze_indicator(
             for unit, add in zip(units, plan.additions, strict=True)
             if add is not None and add > 0
         ],
-        "method": "water-filling: raise the lowest schools to a common level (least total, §8)",
+        "method": _("raise the lowest schools to a common level (the least total addition)"),
         "note": plan.note,
     }
     result["adjustment"] = {"to_standard": to_standard, "to_threshold": to_threshold}
@@ -1219,22 +1338,29 @@ def _composite(indicators: Sequence[Mapping[str, Any]], threshold: float) -> dic
     cvs = [ind["cv"]["value"] for ind in indicators]
     undefined = [ind["name"] for ind in indicators if ind["cv"]["value"] is None]
     if undefined:
+        names = undefined[0]
+        for name in undefined[1:]:
+            names = _("{first}, {second}", first=names, second=name)
         return {
             "value": None,
             "published": None,
             "threshold": threshold,
             "passed": None,
-            "reason": f"composite undefined: no CV for {', '.join(undefined)}",
+            "reason": _("composite undefined: no CV for {indicators}", indicators=names),
         }
     value = composite_cv_2012(cvs)
     passed = cv_within_threshold(value, threshold)
-    sign = "≤" if passed else ">"
+    figures = {"cv": f"{value:.6f}", "threshold": f"{threshold:g}"}
+    if passed:
+        reason = _("composite CV {cv} ≤ {threshold} (mean of the 8 CVs, compared before rounding)", **figures)
+    else:
+        reason = _("composite CV {cv} > {threshold} (mean of the 8 CVs, compared before rounding)", **figures)
     return {
         "value": value,
         "published": publish(value),
         "threshold": threshold,
         "passed": passed,
-        "reason": f"composite CV {value:.6f} {sign} {threshold:g} (mean of the 8 CVs, §3.4/§3.5, compared before rounding)",
+        "reason": reason,
     }
 
 

@@ -1,8 +1,9 @@
 import tempfile
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -10,7 +11,8 @@ from rest_framework.response import Response
 from dudao.core.api import ScopedModelSerializer
 from dudao.monitoring import selectors, services
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
-from dudao.monitoring.models import VALUE_FIELDS, SchoolReturn, StatisticsYear
+from dudao.monitoring.models import VALUE_FIELDS, BalanceStandard, SchoolReturn, StatisticsYear
+from dudao.organizations.models import Office
 
 
 class StatisticsYearSerializer(ScopedModelSerializer):
@@ -172,6 +174,92 @@ class SchoolReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
                 .select_related("school__region", "statistics_year__office", "submitted_by").order_by("pk"))
 
 
+class BalanceStandardSerializer(ScopedModelSerializer):
+    class Meta:
+        model = BalanceStandard
+        fields = ["id", "office", "year", "method", "threshold_primary", "threshold_junior", "standards",
+                  "floor_ratio", "set_by", "set_at"]
+        read_only_fields = fields
+
+
+class StageValuesSerializer(serializers.Serializer):
+    primary = serializers.DictField(child=serializers.FloatField())
+    junior = serializers.DictField(child=serializers.FloatField())
+
+
+class BalanceStandardInputSerializer(serializers.Serializer):
+    office = serializers.IntegerField(min_value=1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    method = serializers.ChoiceField(choices=BalanceStandard.Method.choices)
+    threshold_primary = serializers.DecimalField(max_digits=4, decimal_places=3)
+    threshold_junior = serializers.DecimalField(max_digits=4, decimal_places=3)
+    standards = StageValuesSerializer(required=False, allow_null=True,
+                                      help_text="2017 only: per stage, the standard of every indicator key.")
+    floor_ratio = serializers.DecimalField(max_digits=4, decimal_places=3, required=False, allow_null=True,
+                                           help_text="2017 only: e.g. 0.85.")
+
+
+class StandardsSourceSerializer(serializers.Serializer):
+    national = serializers.BooleanField()
+    office = serializers.CharField(allow_null=True)
+    office_id = serializers.IntegerField(allow_null=True)
+    own = serializers.BooleanField()
+    set_at = serializers.DateTimeField(allow_null=True)
+    set_by = serializers.CharField(allow_null=True)
+    id = serializers.IntegerField(allow_null=True)
+
+
+class StandardsInForceSerializer(serializers.Serializer):
+    thresholds = serializers.DictField(child=serializers.FloatField())
+    standards = serializers.DictField(child=serializers.DictField(child=serializers.FloatField()))
+    floor_ratio = serializers.FloatField(allow_null=True)
+    source = StandardsSourceSerializer()
+
+
+class BalanceStandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                             mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Offices' thresholds and standards of the balance analysis per year and method: ``POST`` sets an
+    office's own (office administrators), ``DELETE`` removes it, ``in-force/`` gives the values that hold
+    for an office's year (its own, else inherited from the office above, else the national defaults)."""
+
+    model = BalanceStandard
+    serializer_class = BalanceStandardSerializer
+
+    def get_queryset(self):
+        return (BalanceStandard.objects.for_user(self.request.user).select_related("office", "set_by")
+                .order_by("-year", "office_id", "method"))
+
+    @extend_schema(request=BalanceStandardInputSerializer, responses={201: BalanceStandardSerializer})
+    def create(self, request, *args, **kwargs):
+        data = BalanceStandardInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        item = services.balance_standard_set(
+            actor=request.user, office_id=v["office"], year=v["year"], method=v["method"],
+            thresholds={"primary": v["threshold_primary"], "junior": v["threshold_junior"]},
+            standards=v.get("standards"), floor_ratio=v.get("floor_ratio"))
+        return Response(BalanceStandardSerializer(item, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.balance_standard_clear(actor=self.request.user, balance_standard_id=instance.pk)
+
+    @extend_schema(parameters=[OpenApiParameter("office", int, required=True),
+                               OpenApiParameter("year", int, required=True),
+                               OpenApiParameter("method", str, enum=[m.value for m in selectors.METHODS])],
+                   responses={200: StandardsInForceSerializer})
+    @action(detail=False, methods=["get"], url_path="in-force", url_name="in-force")
+    def in_force(self, request):
+        office_id, year = request.query_params.get("office", ""), request.query_params.get("year", "")
+        if not (office_id.isdigit() and year.isdigit()):
+            raise serializers.ValidationError(_("Give the office and the statistics year."))
+        office = Office.objects.for_user(request.user).select_related("region").get(pk=int(office_id))
+        data = selectors.standards_in_force(office=office, year=int(year),
+                                            method=request.query_params.get("method"))
+        return Response(StandardsInForceSerializer(data).data)
+
+
 def register(router) -> None:
     router.register("monitoring/years", StatisticsYearViewSet, basename="monitoring-statisticsyear")
     router.register("monitoring/returns", SchoolReturnViewSet, basename="monitoring-schoolreturn")
+    router.register("monitoring/standards", BalanceStandardViewSet, basename="monitoring-balancestandard")

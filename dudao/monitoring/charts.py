@@ -1,5 +1,7 @@
 """ECharts options (plain dicts, rendered through ``json_script`` and ``dudao.js``)."""
 
+from django.utils.translation import gettext as _
+
 
 def cv_chart(level: dict) -> dict:
     """Bars: each indicator's published CV; a dashed line at the threshold (2017) or composite (2012)."""
@@ -12,9 +14,9 @@ def cv_chart(level: dict) -> dict:
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30}},
         "yAxis": {"type": "value"},
         "series": [{
-            "type": "bar", "name": "CV", "data": values,
+            "type": "bar", "name": _("CV"), "data": values,
             "markLine": {"symbol": "none", "lineStyle": {"type": "dashed", "color": "#d63939"},
-                         "data": [{"yAxis": threshold, "name": "threshold"}]},
+                         "data": [{"yAxis": threshold, "name": _("CV threshold")}]},
         }],
     }
 

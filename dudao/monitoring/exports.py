@@ -1,22 +1,44 @@
-"""The Excel workbook of an analysis: one sheet per table per level (小学 / 初中)."""
+"""The Excel workbooks of the analysis, the trends and the roll-up, in the user's language.
 
-import io
+The results come from the selectors already in the active language; the headers, statuses, alarm
+kinds and directions are translated here, and every indicator is named by its definition, never by
+its key.
+"""
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
-from dudao.core.excel import write_table
+from dudao.core.excel import write_table, write_workbook
 
-STATUS_LABELS = {"met": "达标", "between": "85%–100%", "below_floor": "低于85%", "missing": "—"}
-DIRECTION_LABELS = {"weak": "薄弱(低于均值)", "over_resourced": "高于均值", "at_mean": "等于均值"}
+STATUS_LABELS = {"met": gettext_lazy("Met"), "missing": "—"}  # the other two name the floor (_status_label)
+DIRECTION_LABELS = {
+    "weak": gettext_lazy("Below the mean (weak)"),
+    "over_resourced": gettext_lazy("Above the mean"),
+    "at_mean": gettext_lazy("At the mean"),
+}
+ALARM_LABELS = {
+    "invalid_data": gettext_lazy("Inconsistent data"),
+    "zero_enrolment": gettext_lazy("No pupils"),
+    "missing_data": gettext_lazy("Missing data"),
+    "below_standard": gettext_lazy("Below the standard"),
+    "below_floor": gettext_lazy("Below the floor"),
+    "school_rule_failed": gettext_lazy("School rule failed"),
+    "cv_undefined": gettext_lazy("CV undefined"),
+    "cv_above_threshold": gettext_lazy("CV above the threshold"),
+    "composite_above_threshold": gettext_lazy("Composite CV above the threshold"),
+}
 
 
 def _yes_no(value) -> str:
-    return "—" if value is None else ("通过" if value else "未通过")
+    return "—" if value is None else (_("Pass") if value else _("Fail"))
 
 
 def _value(value):
     return "—" if value is None else value
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def top_contributions(level: dict, n: int = 3) -> list[dict]:
@@ -28,65 +50,83 @@ def top_contributions(level: dict, n: int = 3) -> list[dict]:
     return out
 
 
+def _status_label(status, floor_percent: str) -> str:
+    if status == "between":
+        return _("{floor}–100 %").format(floor=floor_percent)
+    if status == "below_floor":
+        return _("Below {floor}").format(floor=floor_percent)
+    return _text(STATUS_LABELS.get(status, "—"))
+
+
 def sheets(result: dict) -> list[tuple[str, list[str], list[list]]]:
     """Every table of the analysis page as (title, headers, rows)."""
     out = []
+    floor = f"{(result.get('floor_ratio') or 0.85) * 100:.4g} %"
     for level in result["levels"].values():
         label = level["label"]
-        out.append((f"{label}指标", ["指标", "差异系数", "阈值", "判定", "原因", "达标率", "基尼系数", "发展指数",
-                                     "加权均值", "标准"], [
+        names_by_key = {i["key"]: i["name"] for i in level["indicators"]}
+        out.append((_("{stage} indicators").format(stage=label), [
+            _("Indicator"), _("CV"), _("CV threshold"), _("Verdict"), _("Reason"), _("Attainment rate"),
+            _("Gini coefficient"), _("Development index"), _("Weighted mean"), _("Standard")], [
             [i["name"], _value(i["cv"]["published"]), _value(i["threshold"]), _yes_no(i["passed"]), i["reason"],
              _value(None if i["attainment"] is None else i["attainment"]["rate"]), _value(i["gini"]),
              _value(i["development_index"]), _value(i["mean_published"]), _value(i["standard"])]
             for i in level["indicators"]]))
         if level["composite"] is not None:
             c = level["composite"]
-            out.append((f"{label}综合差异系数", ["综合差异系数", "阈值", "判定", "原因"],
+            out.append((_("{stage} composite CV").format(stage=label),
+                        [_("Composite CV"), _("CV threshold"), _("Verdict"), _("Reason")],
                         [[_value(c["published"]), c["threshold"], _yes_no(c["passed"]), c["reason"]]]))
         names = [i["name"] for i in level["indicators"]]
         keys = [i["key"] for i in level["indicators"]]
-        out.append((f"{label}学校", ["学校代码", "学校名称", "在校生数", *names,
-                                     *[f"{n}状态" for n in names], "学校规则", "说明"], [
+        out.append((_("{stage} schools").format(stage=label), [
+            _("School code"), _("School name"), _("Pupils"), *names,
+            *[_("{indicator}: status").format(indicator=n) for n in names], _("School rule"), _("Note")], [
             [s["school_code"], s["school_name"], s["students"], *[_value(s["indicators"][k]) for k in keys],
-             *[STATUS_LABELS.get(s.get("statuses", {}).get(k), "—") for k in keys],
-             "—" if "rule" not in s else f"{_yes_no(s['rule']['passed'])}: {s['rule']['reason']}", s["note"] or ""]
+             *[_status_label(s.get("statuses", {}).get(k), floor) for k in keys],
+             "—" if "rule" not in s else _("{verdict}: {reason}").format(verdict=_yes_no(s["rule"]["passed"]),
+                                                                         reason=s["rule"]["reason"]),
+             _text(s["note"])]
             for s in level["schools"]]))
-        out.append((f"{label}预警", ["类别", "指标", "学校代码", "说明"],
-                    [[a["kind"], a["indicator"] or "", a["school_code"] or "", a["message"]] for a in level["alarms"]]))
-        out.append((f"{label}差异贡献", ["指标", "学校代码", "学校名称", "贡献率", "方向", "偏离均值"], [
-            [i["name"], c["school_code"], c["school_name"], c["share"], DIRECTION_LABELS.get(c["direction"], ""),
+        out.append((_("{stage} alarms").format(stage=label),
+                    [_("Kind"), _("Indicator"), _("School code"), _("Description")],
+                    [[_text(ALARM_LABELS.get(a["kind"], a["kind"])), _text(names_by_key.get(a["indicator"])),
+                      a["school_code"] or "", a["message"]] for a in level["alarms"]]))
+        out.append((_("{stage} contributions").format(stage=label), [
+            _("Indicator"), _("School code"), _("School name"), _("Contribution"), _("Direction"),
+            _("Deviation from the mean")], [
+            [i["name"], c["school_code"], c["school_name"], c["share"], _text(DIRECTION_LABELS.get(c["direction"])),
              c["deviation"]]
             for i in level["indicators"] for c in i["contributions"]]))
         rows = []
         for i in level["indicators"]:
             plan = i["adjustment"]["to_threshold"]
             for s in plan["schools"]:
-                rows.append([i["name"], "达到差异系数阈值", s["school_code"], s["school_name"], s["addition"],
-                             plan["unit"]])
+                rows.append([i["name"], _("Reach the CV threshold"), s["school_code"], s["school_name"],
+                             s["addition"], plan["unit"]])
             standard = i["adjustment"]["to_standard"]
             for s in (standard or {}).get("schools", []):
-                rows.append([i["name"], "达到标准", s["school_code"], s["school_name"], s["addition"], standard["unit"]])
-        out.append((f"{label}调整方案", ["指标", "目标", "学校代码", "学校名称", "需增加", "单位"], rows))
+                rows.append([i["name"], _("Reach the standard"), s["school_code"], s["school_name"], s["addition"],
+                             standard["unit"]])
+        out.append((_("{stage} adjustment").format(stage=label),
+                    [_("Indicator"), _("Target"), _("School code"), _("School name"), _("Addition needed"),
+                     pgettext("measure", "Unit")], rows))
     return out
 
 
+def _source_line(result: dict) -> str:
+    source = result.get("standards_source") or {"national": True}
+    if source["national"]:
+        return _("Thresholds and standards: national defaults")
+    return _("Thresholds and standards set by {office} on {date}").format(
+        office=source["office"], date=(source["set_at"] or "")[:10])
+
+
 def analysis_workbook(result: dict) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets(result):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("说明")
-    for line in (result["method_name"], result["clause"], result["cv_formula"], *result["notes"]):
-        notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Every table of the analysis page, then the method, its basis and who set the thresholds."""
+    notes = [result["method_name"], result["basis"], result["cv_formula"], result["attainment_basis"],
+             _source_line(result), *result["notes"]]
+    return write_workbook(sheets(result), notes=notes, notes_title=pgettext("analysis workbook", "Notes"))
 
 
 def table_workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
@@ -94,22 +134,24 @@ def table_workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
     return write_table(headers, rows, title=title)
 
 
-def trends_rows(trends: dict) -> tuple[list[str], list[list]]:
+def trends_rows(trends: dict, labels: dict[str, str]) -> tuple[list[str], list[list]]:
     """Trends as one sheet: level, indicator, then the published CV of each year."""
-    labels = {"primary": "小学", "junior": "初中"}
-    headers = ["学段", "指标", *[str(y) for y in trends["years"]]]
+    headers = [_("Stage"), _("Indicator"), *[str(y) for y in trends["years"]]]
     rows = []
     for stage, series in trends["series"].items():
         for key, values in series.items():
             rows.append([labels.get(stage, stage), trends["names"].get(key, key), *[_value(v) for v in values]])
-        rows.append([labels.get(stage, stage), "结论", *[_yes_no(p) for p in trends["passed"][stage]]])
+        rows.append([labels.get(stage, stage), _("Verdict"), *[_yes_no(p) for p in trends["passed"][stage]]])
     return headers, rows
 
 
 def rollup_rows(lines: list[dict]) -> tuple[list[str], list[list]]:
     """The roll-up as one sheet: one line per county and level, never pooled."""
-    headers = ["督导室", "年度", "学段", "学校数", "综合差异系数", "结论", "未达标指标", "原因"]
+    headers = [_("Office"), _("Year"), _("Stage"), _("Schools"), _("Composite CV"), _("Verdict"),
+               _("Indicators not met"), _("Reasons")]
     rows = [[str(line["statistics_year"].office), line["statistics_year"].year, line["label"], line["n_schools"],
              _value((line["composite"] or {}).get("published")), _yes_no(line["passed"]),
-             "、".join(line["failed_indicators"]), "；".join(str(r) for r in line["reasons"])] for line in lines]
+             pgettext("list separator", ", ").join(line["failed_indicators"]),
+             pgettext("sentence separator", "; ").join(str(r) for r in line["reasons"])]
+            for line in lines]
     return headers, rows

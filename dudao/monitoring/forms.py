@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.forms import ScopedModelForm
+from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
 from dudao.monitoring.models import VALUE_FIELDS, SchoolReturn
+from dudao.monitoring.texts import localize
 from dudao.organizations.models import Office, School
 
 
@@ -42,3 +46,51 @@ class SchoolReturnForm(ScopedModelForm):
                 statistics_year=self.statistics_year, school=school, stage=stage).exists():
             raise forms.ValidationError(_("This school already has a return for this stage; edit it instead."))
         return data
+
+
+class BalanceStandardForm(forms.Form):
+    """An office's CV thresholds per stage and, for the 2017 method, its standard values and the floor of
+    the per-school rule (in %); prefilled with the values in force."""
+
+    threshold_primary = forms.DecimalField(label=_("CV threshold, primary"), min_value=Decimal("0.001"),
+                                           max_value=Decimal("2"), decimal_places=3)
+    threshold_junior = forms.DecimalField(label=_("CV threshold, junior secondary"), min_value=Decimal("0.001"),
+                                          max_value=Decimal("2"), decimal_places=3)
+
+    def __init__(self, *args, method: Method, in_force: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method = method
+        self.fields["threshold_primary"].initial = in_force["thresholds"]["primary"]
+        self.fields["threshold_junior"].initial = in_force["thresholds"]["junior"]
+        self.standard_rows = []
+        if method is Method.QUALITY_2017:
+            self.fields["floor_percent"] = forms.DecimalField(
+                label=_("Floor of the per-school rule, in percent of the standard"), min_value=Decimal("0.1"),
+                max_value=Decimal("100"), decimal_places=1, initial=round(in_force["floor_ratio"] * 100, 1),
+                help_text=_("The indicators a school does not meet must reach this share of the standard "
+                            "(national: 85 %)."))
+            for spec in indicators_for(method):
+                row = {"name": localize(spec.name), "unit": localize(spec.unit), "fields": []}
+                for stage in COMPULSORY_STAGES:
+                    name = f"standard_{stage.value}_{spec.key}"
+                    self.fields[name] = forms.DecimalField(
+                        label=_("{indicator} ({stage})").format(indicator=row["name"], stage=localize(stage.label)),
+                        min_value=Decimal("0.001"), max_digits=12, decimal_places=3,
+                        initial=in_force["standards"].get(stage.value, {}).get(spec.key))
+                    row["fields"].append(name)
+                self.standard_rows.append(row)
+        for field in self.fields.values():
+            field.widget.attrs.update({"class": "form-control", "step": "any"})
+
+    def setting(self) -> dict:
+        """The cleaned values as ``services.balance_standard_set`` takes them."""
+        data = self.cleaned_data
+        out = {"thresholds": {s.value: data[f"threshold_{s.value}"] for s in COMPULSORY_STAGES},
+               "standards": None, "floor_ratio": None}
+        if self.method is Method.QUALITY_2017:
+            out["floor_ratio"] = data["floor_percent"] / 100
+            out["standards"] = {
+                s.value: {spec.key: float(data[f"standard_{s.value}_{spec.key}"]) for spec in indicators_for(self.method)}
+                for s in COMPULSORY_STAGES
+            }
+        return out

@@ -19,6 +19,10 @@ Conventions used throughout
   exactly 3.57 in binary); it never decides a case the data can tell apart. Rounding to 3 decimals
   (``publish``) is for display only (§3.4 "Compare with thresholds before rounding … Publish to 3
   decimals").
+* Every sentence meant for a person (a reason, a note, a label) is a ``Message``: its English text,
+  with the template and named parameters kept so that the presentation layer shows it in the user's
+  language (``dudao.monitoring.texts.localize``). Errors that only a programmer can cause stay plain
+  ``ValueError`` text.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ __all__ = [
     "Direction",
     "IndicatorSpec",
     "IndicatorStatus",
+    "Message",
     "Method",
     "SchoolRuleResult",
     "SchoolType",
@@ -71,6 +76,7 @@ __all__ = [
     "indicator_status",
     "indicators_for",
     "meets_standard",
+    "percent",
     "publish",
     "school_rule_2017",
     "shortfall_to_standard",
@@ -87,6 +93,49 @@ REL_TOL = 1e-9
 
 Number = float | int
 MaybeNumber = float | int | None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Messages for people
+# ---------------------------------------------------------------------------------------------------
+
+
+class Message(str):
+    """A sentence for a person: an English template with named placeholders and its parameters.
+
+    It *is* its English text, so results stay plain JSON and read well in a log; the presentation
+    layer translates ``template`` (in ``context``, if any) and fills in ``params``, translating
+    those that are messages themselves. Write one with ``_("{n} schools", n=3)`` or
+    ``pgettext("unit", "m²")``: ``makemessages`` extracts those calls into the catalogue.
+    """
+
+    template: str
+    context: str | None
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Message:
+        self = super().__new__(cls, template.format(**params) if params else template)
+        self.template = template
+        self.context = None
+        self.params = params
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild_message, (self.template, self.context, self.params)
+
+
+def _rebuild_message(template: str, context: str | None, params: dict[str, Any]) -> Message:
+    message = Message(template, **params)
+    message.context = context
+    return message
+
+
+_ = Message
+
+
+def pgettext(context: str, template: str, /, **params: Any) -> Message:
+    """A ``Message`` whose template is translated in a context (the same English word, another sense)."""
+    return _rebuild_message(template, context, params)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -109,8 +158,12 @@ class Stage(StrEnum):
     SENIOR = "senior"  # 高中: only to split the facilities of 完全中学 / 十二年一贯制 (§3.6)
 
     @property
-    def label(self) -> str:
-        return {"primary": "小学", "junior": "初中", "senior": "高中"}[self.value]
+    def label(self) -> Message:
+        return {
+            "primary": pgettext("stage", "Primary"),
+            "junior": pgettext("stage", "Junior secondary"),
+            "senior": pgettext("stage", "Senior secondary"),
+        }[self.value]
 
 
 COMPULSORY_STAGES: tuple[Stage, Stage] = (Stage.PRIMARY, Stage.JUNIOR)
@@ -126,13 +179,13 @@ class SchoolType(StrEnum):
     TWELVE_YEAR = "twelve_year"  # 十二年一贯制学校 (小学 + 初中 + 高中)
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         return {
-            "primary": "小学",
-            "junior": "初中",
-            "nine_year": "九年一贯制",
-            "complete_secondary": "完全中学",
-            "twelve_year": "十二年一贯制",
+            "primary": pgettext("school type", "Primary school"),
+            "junior": pgettext("school type", "Junior secondary school"),
+            "nine_year": pgettext("school type", "Nine-year school"),
+            "complete_secondary": pgettext("school type", "Complete secondary school"),
+            "twelve_year": pgettext("school type", "Twelve-year school"),
         }[self.value]
 
     @property
@@ -280,9 +333,9 @@ class IndicatorSpec:
 
     key: str
     number: int
-    name: str
-    unit: str
-    resource_unit: str
+    name: Message
+    unit: Message
+    resource_unit: Message
     add: tuple[str, ...]
     subtract: tuple[str, ...] = ()
     per: float = 1.0
@@ -304,47 +357,74 @@ class IndicatorSpec:
         }
 
 
+_AREA = pgettext("unit", "m²")
+_YUAN = pgettext("unit", "yuan")
+_COMPUTERS = pgettext("unit", "computers")
+_BOOKS = pgettext("unit", "books")
+_TEACHERS = pgettext("unit", "teachers")
+_ROOMS = pgettext("unit", "rooms")
+_AREA_PER_PUPIL = pgettext("unit", "m²/pupil")
+_YUAN_PER_PUPIL = pgettext("unit", "yuan/pupil")
+_TEACHERS_PER_PUPIL = pgettext("unit", "teachers/pupil")
+_TEACHERS_PER_100 = pgettext("unit", "teachers/100 pupils")
+
+_TEACHING_AREA = _("Teaching and auxiliary rooms per pupil")  # 生均教学及辅助用房面积
+_SPORTS_AREA = _("Sports grounds and halls per pupil")  # 生均体育运动场馆面积
+_EQUIPMENT_VALUE = _("Teaching equipment value per pupil")  # 生均教学仪器设备值
+
 BASIC_2012_INDICATORS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("teaching_area", 1, "生均教学及辅助用房面积", "㎡/生", "㎡", ("teaching_area_m2",), clause="§3.3-1"),
+    IndicatorSpec("teaching_area", 1, _TEACHING_AREA, _AREA_PER_PUPIL, _AREA, ("teaching_area_m2",), clause="§3.3-1"),
     IndicatorSpec(
-        "sports_area", 2, "生均体育运动场馆面积", "㎡/生", "㎡", ("gym_area_m2", "field_area_m2"), clause="§3.3-2"
+        "sports_area", 2, _SPORTS_AREA, _AREA_PER_PUPIL, _AREA, ("gym_area_m2", "field_area_m2"), clause="§3.3-2"
     ),
     IndicatorSpec(
-        "equipment_value", 3, "生均教学仪器设备值", "元/生", "元", ("equipment_value_yuan",), clause="§3.3-3"
+        "equipment_value", 3, _EQUIPMENT_VALUE, _YUAN_PER_PUPIL, _YUAN, ("equipment_value_yuan",), clause="§3.3-3"
     ),
     IndicatorSpec(
-        "computers_per_100", 4, "每百名学生拥有计算机台数", "台/百生", "台", ("computers",), per=100.0, clause="§3.3-4"
+        "computers_per_100",
+        4,
+        _("Computers per 100 pupils"),  # 每百名学生拥有计算机台数
+        pgettext("unit", "computers/100 pupils"),
+        _COMPUTERS,
+        ("computers",),
+        per=100.0,
+        clause="§3.3-4",
     ),
-    IndicatorSpec("books", 5, "生均图书册数", "册/生", "册", ("books",), clause="§3.3-5"),
-    IndicatorSpec("teacher_ratio", 6, "师生比", "人/生", "人", ("teachers",), clause="§3.3-6"),
+    IndicatorSpec(
+        "books", 5, _("Books per pupil"), pgettext("unit", "books/pupil"), _BOOKS, ("books",), clause="§3.3-5"
+    ),  # 生均图书册数
+    IndicatorSpec(
+        "teacher_ratio", 6, _("Teacher-pupil ratio"), _TEACHERS_PER_PUPIL, _TEACHERS, ("teachers",), clause="§3.3-6"
+    ),  # 师生比
     IndicatorSpec(
         "above_degree_teachers",
         7,
-        "生均高于规定学历教师数",
-        "人/生",
-        "人",
+        _("Teachers above the required degree per pupil"),  # 生均高于规定学历教师数
+        _TEACHERS_PER_PUPIL,
+        _TEACHERS,
         ("teachers_above_required_degree",),
         clause="§3.3-7",
     ),
     IndicatorSpec(
         "intermediate_title_teachers",
         8,
-        "生均中级及以上专业技术职务教师数",
-        "人/生",
-        "人",
+        _("Teachers with intermediate or higher titles per pupil"),  # 生均中级及以上专业技术职务教师数
+        _TEACHERS_PER_PUPIL,
+        _TEACHERS,
         ("teachers_intermediate_title",),
         clause="§3.3-8",
     ),
 )
-"""The 8 indicators of the 2012 method, in the official order (STANDARDS §3.3)."""
+"""The 8 indicators of the 2012 method, in the official order (STANDARDS §3.3); the Chinese catalogue
+gives their official names."""
 
 QUALITY_2017_INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "above_degree_teachers_per_100",
         1,
-        "每百名学生拥有高于规定学历教师数",
-        "人/百生",
-        "人",
+        _("Teachers above the required degree per 100 pupils"),  # 每百名学生拥有高于规定学历教师数
+        _TEACHERS_PER_100,
+        _TEACHERS,
         ("teachers_above_required_degree",),
         per=100.0,
         clause="§4.2-1",
@@ -352,9 +432,9 @@ QUALITY_2017_INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "key_teachers_per_100",
         2,
-        "每百名学生拥有县级以上骨干教师数",
-        "人/百生",
-        "人",
+        _("Key teachers of county level or above per 100 pupils"),  # 每百名学生拥有县级以上骨干教师数
+        _TEACHERS_PER_100,
+        _TEACHERS,
         ("key_teachers_county_level",),
         per=100.0,
         clause="§4.2-2",
@@ -362,9 +442,9 @@ QUALITY_2017_INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "pe_art_teachers_per_100",
         3,
-        "每百名学生拥有体育、艺术（美术、音乐）专任教师数",
-        "人/百生",
-        "人",
+        _("PE and arts (fine arts, music) teachers per 100 pupils"),  # 每百名学生拥有体育、艺术（美术、音乐）专任教师数
+        _TEACHERS_PER_100,
+        _TEACHERS,
         ("pe_music_art_teachers",),
         per=100.0,
         clause="§4.2-3",
@@ -372,25 +452,25 @@ QUALITY_2017_INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "teaching_area",
         4,
-        "生均教学及辅助用房面积",
-        "㎡/生",
-        "㎡",
+        _TEACHING_AREA,
+        _AREA_PER_PUPIL,
+        _AREA,
         ("teaching_area_m2",),
         subtract=("indoor_sports_area_m2",),
         clause="§4.2-4 (indoor sports rooms move to indicator 5)",
     ),
     IndicatorSpec(
-        "sports_area", 5, "生均体育运动场馆面积", "㎡/生", "㎡", ("gym_area_m2", "field_area_m2"), clause="§4.2-5"
+        "sports_area", 5, _SPORTS_AREA, _AREA_PER_PUPIL, _AREA, ("gym_area_m2", "field_area_m2"), clause="§4.2-5"
     ),
     IndicatorSpec(
-        "equipment_value", 6, "生均教学仪器设备值", "元/生", "元", ("equipment_value_yuan",), clause="§4.2-6"
+        "equipment_value", 6, _EQUIPMENT_VALUE, _YUAN_PER_PUPIL, _YUAN, ("equipment_value_yuan",), clause="§4.2-6"
     ),
     IndicatorSpec(
         "multimedia_classrooms_per_100",
         7,
-        "每百名学生拥有网络多媒体教室数",
-        "间/百生",
-        "间",
+        _("Networked multimedia classrooms per 100 pupils"),  # 每百名学生拥有网络多媒体教室数
+        pgettext("unit", "rooms/100 pupils"),
+        _ROOMS,
         ("multimedia_classrooms",),
         per=100.0,
         clause="§4.2-7",
@@ -453,7 +533,7 @@ def compute_indicator(spec: IndicatorSpec, school: Mapping[str, MaybeNumber]) ->
         p for p in parts[len(spec.add) :] if p is not None
     )
     if numerator < 0:
-        raise ValueError(f"{spec.name}: {' + '.join(spec.add)} − {' − '.join(spec.subtract)} is negative")
+        raise ValueError(_("{indicator}: the area deducted is larger than the area it is part of", indicator=spec.name))
     # Multiply before dividing so that e.g. 21 × 100 ÷ 500 gives exactly the double nearest 4.2.
     return numerator * spec.per / students
 
@@ -490,7 +570,7 @@ class CVResult:
     n_missing: int
     n_zero_enrolment: int
     status: CVStatus
-    note: str | None = None
+    note: Message | None = None
 
     @property
     def n_excluded(self) -> int:
@@ -593,7 +673,7 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
             0,
             **counts,
             status=CVStatus.NO_DATA,
-            note=_join("no school has both a value and pupils", excluded),
+            note=_join(_("no school has both a value and pupils"), excluded),
         )
     mean = float(np.dot(sample.p, sample.x))
     if mean == 0.0:
@@ -604,7 +684,7 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
             int(sample.x.size),
             **counts,
             status=CVStatus.ZERO_MEAN,
-            note=_join("every school has 0: the mean is 0 and the CV is undefined", excluded),
+            note=_join(_("every school has 0: the mean is 0 and the CV is undefined"), excluded),
         )
     if sample.x.size == 1:
         return CVResult(
@@ -614,7 +694,7 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
             1,
             **counts,
             status=CVStatus.SINGLE_SCHOOL,
-            note=_join("only one school: no difference between schools, CV = 0", excluded),
+            note=_join(_("only one school: no difference between schools, CV = 0"), excluded),
         )
     if np.all(sample.x == sample.x[0]):
         sd = 0.0
@@ -628,17 +708,22 @@ def weighted_cv(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -
     return weighted_cv_detail(values, weights).value
 
 
-def _excluded_note(sample: _Sample) -> str | None:
-    parts = []
-    if sample.n_missing:
-        parts.append(f"{sample.n_missing} school(s) without a value left out")
-    if sample.n_zero_enrolment:
-        parts.append(f"{sample.n_zero_enrolment} school(s) with 0 enrolment left out")
-    return "; ".join(parts) or None
+def _excluded_note(sample: _Sample) -> Message | None:
+    return _join(
+        _("{n} school(s) without a value left out", n=sample.n_missing) if sample.n_missing else None,
+        _("{n} school(s) with 0 enrolment left out", n=sample.n_zero_enrolment) if sample.n_zero_enrolment else None,
+    )
 
 
-def _join(*parts: str | None) -> str:
-    return "; ".join(p for p in parts if p)
+def _join(*parts: Message | None) -> Message | None:
+    """The given messages in order, separated by semicolons; ``None`` when there are none."""
+    given = [p for p in parts if p]
+    if not given:
+        return None
+    joined = given[0]
+    for part in given[1:]:
+        joined = _("{first}; {second}", first=joined, second=part)
+    return joined
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -680,6 +765,11 @@ def publish(value: float | None, places: int = 3) -> float | None:
 # ---------------------------------------------------------------------------------------------------
 
 
+def percent(ratio: float) -> str:
+    """A ratio as a percentage for a sentence: 0.85 → "85 %", 0.875 → "87.5 %"."""
+    return f"{ratio * 100:.4g} %"
+
+
 def meets_standard(value: float, standard: float) -> bool:
     """``value ≥ standard`` ("…以上" includes the number itself, §4.2), forgiving float noise only."""
     return value >= standard - REL_TOL * abs(standard)
@@ -716,7 +806,7 @@ class SchoolRuleResult:
     n_between: int
     n_below_floor: int
     n_missing: int
-    reason: str
+    reason: Message
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -725,6 +815,7 @@ class SchoolRuleResult:
 def school_rule_2017(
     statuses: Iterable[IndicatorStatus | str],
     min_met: int = QUALITY_2017_MIN_MET,
+    floor_ratio: float = QUALITY_2017_FLOOR_RATIO,
 ) -> SchoolRuleResult:
     """The 2017 per-school rule, written generally (STANDARDS §4.2): "每所学校至少6项指标达到上述要求，
     余项不能低于要求的85%" → passes iff at least ``min_met`` indicators are met **and** no indicator is
@@ -732,27 +823,36 @@ def school_rule_2017(
 
     With missing indicators the rule is decided when it can be (a known failure, or enough met and
     nothing that could still fall below the floor is impossible to know), else ``passed=None``.
+    ``floor_ratio`` only words the reason: the statuses already carry the floor.
     """
     counts = dict.fromkeys(IndicatorStatus, 0)
     for status in statuses:
         counts[IndicatorStatus(status)] += 1
     met, between = counts[IndicatorStatus.MET], counts[IndicatorStatus.BETWEEN]
     below, missing = counts[IndicatorStatus.BELOW_FLOOR], counts[IndicatorStatus.MISSING]
-    tally = f"{met} met, {between} between 85 % and the standard, {below} below 85 %"
+    floor = percent(floor_ratio)
     if missing:
-        tally += f", {missing} missing"
+        tally = _(
+            "{met} met, {between} between {floor} and the standard, {below} below {floor}, {missing} missing",
+            met=met, between=between, below=below, missing=missing, floor=floor,
+        )
+    else:
+        tally = _(
+            "{met} met, {between} between {floor} and the standard, {below} below {floor}",
+            met=met, between=between, below=below, floor=floor,
+        )
     if below:
         passed: bool | None = False
-        reason = f"{below} indicator(s) below 85 % of the standard ({tally})"
+        reason = _("{n} indicator(s) below {floor} of the standard ({tally})", n=below, floor=floor, tally=tally)
     elif met + missing < min_met:
         passed = False
-        reason = f"only {met} of at least {min_met} indicators met ({tally})"
+        reason = _("only {met} of at least {min_met} indicators met ({tally})", met=met, min_met=min_met, tally=tally)
     elif missing:
         passed = None
-        reason = f"undetermined: {missing} indicator(s) without data ({tally})"
+        reason = _("undetermined: {n} indicator(s) without data ({tally})", n=missing, tally=tally)
     else:
         passed = True
-        reason = f"at least {min_met} met and the rest ≥ 85 % ({tally})"
+        reason = _("at least {min_met} met and the rest ≥ {floor} ({tally})", min_met=min_met, floor=floor, tally=tally)
     return SchoolRuleResult(passed, met, between, below, missing, reason)
 
 
@@ -936,7 +1036,7 @@ class CVAdjustment:
     cv_after: float | None
     threshold: float
     n_raised: int
-    note: str | None = None
+    note: Message | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -987,7 +1087,9 @@ def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNum
     before = weighted_cv_detail(values, weights)
     additions: list[float | None] = [None] * sample.size
     if before.value is None:
-        return CVAdjustment(False, None, None, additions, None, None, threshold, 0, note=f"no plan: {before.note}")
+        return CVAdjustment(
+            False, None, None, additions, None, None, threshold, 0, note=_("no plan: {reason}", reason=before.note)
+        )
     for i in sample.index:
         additions[int(i)] = 0.0
     if cv_within_threshold(before.value, threshold):
@@ -1000,12 +1102,12 @@ def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNum
             before.value,
             threshold,
             0,
-            note="the CV already meets the threshold",
+            note=_("the CV already meets the threshold"),
         )
     x, p = sample.x, sample.p
     target = threshold * (1.0 - _PLAN_MARGIN)
     low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t
-    for _ in range(200):
+    for _step in range(200):
         mid = 0.5 * (low + high)
         if mid <= low or mid >= high:
             break

@@ -151,3 +151,50 @@ class SchoolReturn(ScopedModel):
             value = getattr(self, name)
             record[name] = None if value is None else (int(value) if name in COUNT_FIELDS else float(value))
         return record
+
+
+class BalanceStandard(ScopedModel):
+    """The thresholds and standards an office sets for the balance analysis of one year and method.
+
+    STANDARDS §3.5: the 2012 composite thresholds (0.65 / 0.55) are a recollection, to be kept
+    configurable; §4.2: the 2017 CV thresholds, the 7 standard values and the 85 % of the per-school
+    rule. An office's setting holds for the statistics years of its own region and of every region
+    below it that has none of its own: a county inherits its city's, then its province's, and without
+    any the national defaults of ``formulas`` apply (``selectors.standards_in_force``).
+    """
+
+    class Method(models.TextChoices):
+        BASIC_2012 = "basic-2012", _("Basic balance (2012)")
+        QUALITY_2017 = "quality-2017", _("Quality balance (2017)")
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="balance_standards",
+                               verbose_name=_("office"))
+    year = models.PositiveSmallIntegerField(_("statistics year"))
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    threshold_primary = models.DecimalField(_("CV threshold, primary"), max_digits=4, decimal_places=3)
+    threshold_junior = models.DecimalField(_("CV threshold, junior secondary"), max_digits=4, decimal_places=3)
+    standards = models.JSONField(_("standard values"), default=dict, blank=True,
+                                 help_text=_("2017 method: per stage, the standard value of each indicator."))
+    floor_ratio = models.DecimalField(_("floor of the per-school rule"), max_digits=4, decimal_places=3, null=True,
+                                      blank=True, help_text=_("2017 method: share of the standard the rest must reach."))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("set by"))
+    set_at = models.DateTimeField(_("set at"))
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("balance analysis standard")
+        verbose_name_plural = _("balance analysis standards")
+        ordering = ("-year", "office_id", "method")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "method"],
+                                    name="monitoring_balancestandard_one_per_office_year_method"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.year} {self.get_method_display()}"
+
+    def audit_scope(self):
+        return self.office.region.path, None

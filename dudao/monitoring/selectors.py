@@ -1,8 +1,11 @@
 """Scoped reads of statistics years and returns, and the balance analysis built on them.
 
 Every function takes the user; the analysis reads only the returns the user may see, so a
-school liaison's analysis covers their school only (the page is meant for offices).
+school liaison's analysis covers their school only (the page is meant for offices). Results come in
+the active language (``texts.localize``).
 """
+
+from django.utils.translation import gettext as _
 
 from dudao.monitoring import analysis
 from dudao.monitoring.formulas import (
@@ -15,7 +18,8 @@ from dudao.monitoring.formulas import (
     Method,
     indicators_for,
 )
-from dudao.monitoring.models import SchoolReturn, StatisticsYear
+from dudao.monitoring.models import BalanceStandard, SchoolReturn, StatisticsYear
+from dudao.monitoring.texts import localize
 
 METHODS = (Method.BASIC_2012, Method.QUALITY_2017)
 
@@ -43,33 +47,85 @@ def method_of(value: str | None) -> Method:
         return Method.QUALITY_2017
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    """'/36/3601/360101/' → ['/36/', '/36/3601/', '/36/3601/360101/']."""
+    codes = [code for code in path.split("/") if code]
+    return ["/" + "/".join(codes[: k + 1]) + "/" for k in range(len(codes))]
+
+
+def national_defaults(method: Method | str) -> dict:
+    """The defaults of ``formulas`` (STANDARDS §3.5, §4.2) in the shape of a setting."""
+    method = method_of(str(method))
+    if method is Method.BASIC_2012:
+        return {"thresholds": {s.value: BASIC_2012_COMPOSITE_THRESHOLDS[s] for s in COMPULSORY_STAGES},
+                "standards": {}, "floor_ratio": None}
+    return {"thresholds": {s.value: QUALITY_2017_CV_THRESHOLDS[s] for s in COMPULSORY_STAGES},
+            "standards": {s.value: dict(QUALITY_2017_STANDARDS[s]) for s in COMPULSORY_STAGES},
+            "floor_ratio": QUALITY_2017_FLOOR_RATIO}
+
+
+def standards_in_force(*, office, year: int, method: Method | str) -> dict:
+    """The thresholds and standards that hold for an office's statistics year: its own setting, else the
+    nearest one of an office above it (its city, then its province), else the national defaults.
+
+    ``source`` says whose they are: ``national`` (True for the defaults), ``office`` (name), ``office_id``,
+    ``own`` (the office's own setting, not inherited), ``set_at`` and ``set_by``.
+    """
+    method = method_of(str(method))
+    setting = (
+        BalanceStandard.objects.filter(  # scope: the settings that govern this office's region, whoever reads
+            office__region__path__in=_ancestor_paths(office.region.path), year=year, method=method.value)
+        .select_related("office__region", "set_by").order_by("-office__region__level").first()
+    )
+    if setting is None:
+        return {**national_defaults(method), "source": {"national": True, "office": None, "office_id": None,
+                                                        "own": False, "set_at": None, "set_by": None, "id": None}}
+    return {
+        "thresholds": {"primary": float(setting.threshold_primary), "junior": float(setting.threshold_junior)},
+        "standards": setting.standards or {},
+        "floor_ratio": None if setting.floor_ratio is None else float(setting.floor_ratio),
+        "source": {"national": False, "office": setting.office.name, "office_id": setting.office_id,
+                   "own": setting.office_id == office.pk, "set_at": setting.set_at,
+                   "set_by": str(setting.set_by) if setting.set_by else None, "id": setting.pk},
+    }
+
+
 def year_analysis(*, user, statistics_year: StatisticsYear, method: Method | str) -> dict:
-    """``analysis.analyze`` on the year's returns the user can see (小学 and 初中 separately)."""
+    """``analysis.analyze`` on the year's returns the user can see (小学 and 初中 separately), with the
+    thresholds and standards in force for the year (``standards_in_force``) and who set them, in the
+    active language."""
+    method = method_of(str(method))
     returns = school_return_list(user=user, statistics_year=statistics_year).order_by("school__code", "stage")
     records = [r.as_record() for r in returns]
     rows = analysis.parse_records(records) if records else []
-    result = analysis.analyze(rows, method_of(str(method)))
+    in_force = standards_in_force(office=statistics_year.office, year=statistics_year.year, method=method)
+    result = analysis.analyze(rows, method, thresholds=in_force["thresholds"], standards=in_force["standards"] or None,
+                              floor_ratio=in_force["floor_ratio"])
+    source = dict(in_force["source"])
+    source["set_at"] = source["set_at"].isoformat() if source["set_at"] else None
+    result["standards_source"] = source
     result["statistics_year"] = {"id": statistics_year.pk, "year": statistics_year.year,
-                                 "office": str(statistics_year.office), "status": statistics_year.status}
-    return result
+                                 "office": str(statistics_year.office), "office_id": statistics_year.office_id,
+                                 "status": statistics_year.status}
+    return localize(result)
 
 
-def method_parameters(method: Method | str) -> dict:
-    """The thresholds and (2017) standards of a method, as data for the page (STANDARDS §3.5, §4.2)."""
-    method = method_of(str(method))
-    specs = indicators_for(method)
-    thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
+def method_parameters(result: dict) -> dict:
+    """The thresholds and (2017) standards an analysis used, as rows for the page (STANDARDS §3.5, §4.2)."""
+    method = method_of(result["method"])
+    labels = {s.value: str(localize(s.label)) for s in COMPULSORY_STAGES}
     out = {
         "method": method.value,
-        "thresholds": [{"stage": s.value, "label": s.label, "threshold": thresholds[s]} for s in COMPULSORY_STAGES],
+        "thresholds": [{"stage": s, "label": labels[s], "threshold": t} for s, t in result["thresholds"].items()],
         "indicators": [],
         "min_met": QUALITY_2017_MIN_MET,
-        "floor_ratio": QUALITY_2017_FLOOR_RATIO,
+        "floor_ratio": result["floor_ratio"],
+        "floor_percent": round(result["floor_ratio"] * 100, 1) if method is Method.QUALITY_2017 else None,
     }
-    for spec in specs:
-        item = {"key": spec.key, "name": spec.name}
+    for spec in indicators_for(method):
+        item = {"key": spec.key, "name": localize(spec.name)}
         if method is Method.QUALITY_2017:
-            item["standards"] = [QUALITY_2017_STANDARDS[s].get(spec.key) for s in COMPULSORY_STAGES]
+            item["standards"] = [result["standards"].get(s.value, {}).get(spec.key) for s in COMPULSORY_STAGES]
         out["indicators"].append(item)
     return out
 
@@ -91,7 +147,7 @@ def county_trends(*, user, office_id: int, method: Method | str) -> dict:
                 series.setdefault(stage, {}).setdefault(indicator["key"], []).append(indicator["cv"]["published"])
             if level["composite"] is not None:
                 series.setdefault(stage, {}).setdefault("composite", []).append(level["composite"]["published"])
-                names["composite"] = "综合差异系数"
+                names["composite"] = _("Composite CV")
     return {"method": method.value, "years": [y.year for y in years], "series": series, "names": names,
             "passed": passed}
 

@@ -1,4 +1,5 @@
-"""Writes of the statistics years and school returns: open, lock, unlock, import, file one return.
+"""Writes of the statistics years and school returns: open, lock, unlock, import, file one return;
+and of the thresholds and standards an office sets for the balance analysis.
 
 Every service is atomic, checks scope and state, and writes its audit record in the same
 transaction. A locked year refuses imports and edits with ``TransitionNotAllowed`` (HTTP 409).
@@ -17,7 +18,9 @@ from dudao.audit.services import record, record_many
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.monitoring import analysis
 from dudao.monitoring.analysis import RowError, SchoolRow, SchoolTableError
-from dudao.monitoring.models import COUNT_FIELDS, VALUE_FIELDS, SchoolReturn, StatisticsYear
+from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
+from dudao.monitoring.models import COUNT_FIELDS, VALUE_FIELDS, BalanceStandard, SchoolReturn, StatisticsYear
+from dudao.monitoring.texts import localize_errors
 from dudao.organizations.models import Office, School
 
 JUMP_FACTOR = 10  # a value this many times last year's is worth a second look (a unit slip: 万元 vs 元)
@@ -124,6 +127,13 @@ def return_warnings(year: StatisticsYear, rows: list[SchoolRow]) -> list[RowErro
                 warnings.append(RowError(row.row, column_header(name), _(
                     "{value:g} is {factor:.0f}× last year's {old:g}: check the unit and the figure"
                 ).format(value=value, factor=value / old, old=old), "jump"))
+        indoor, gym = row.values.get("indoor_sports_area_m2"), row.values.get("gym_area_m2")
+        if indoor is not None and gym is not None and indoor > gym:
+            warnings.append(RowError(row.row, column_header("indoor_sports_area_m2"), _(
+                "{indoor:g} m² of indoor sports rooms are deducted from the teaching rooms (2017 indicator 4), "
+                "but only the gymnasium's {gym:g} m² counts as sports area (indicator 5): {rest:g} m² count in "
+                "neither"
+            ).format(indoor=indoor, gym=gym, rest=indoor - gym), "indoor_sports_outside_gym"))
         teachers = row.values.get("teachers")
         if teachers is not None and teachers > row.students:
             warnings.append(RowError(row.row, column_header("teachers"), _(
@@ -154,7 +164,7 @@ def school_return_import_check(*, actor, statistics_year_id: int, path: str | Pa
     try:
         rows = analysis.read_school_table(path)
     except SchoolTableError as exc:
-        return ImportReport(errors=list(exc.errors))
+        return ImportReport(errors=localize_errors(exc.errors))
     _schools, errors = _schools_by_code(actor, year, rows)
     return ImportReport(errors=errors, warnings=return_warnings(year, rows), rows=rows)
 
@@ -225,7 +235,7 @@ def validate_return(instance: SchoolReturn) -> None:
     except SchoolTableError as exc:
         by_header = {column_header(name): name for name in _COLUMNS}
         errors: dict[str, list[str]] = {}
-        for error in exc.errors:
+        for error in localize_errors(exc.errors):
             name = by_header.get(error.column, error.column)
             target = name if name in {f.name for f in SchoolReturn._meta.fields} else "__all__"
             errors.setdefault(target, []).append(error.reason)
@@ -258,3 +268,117 @@ def school_return_save(*, actor, instance: SchoolReturn) -> SchoolReturn:
     record(actor=actor, action=f"monitoring.schoolreturn.{'change' if before else 'add'}", target=instance,
            changes=changes)
     return instance
+
+
+# ---------------------------------------------------------------------------------------------------
+# Thresholds and standards of the analysis (STANDARDS §3.5, §4.2)
+# ---------------------------------------------------------------------------------------------------
+
+THRESHOLD_RANGE = (Decimal("0.001"), Decimal("2"))
+
+
+def _decimal_setting(value, field: str, low: Decimal, high: Decimal) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.001"))
+    except (ArithmeticError, ValueError) as exc:
+        raise ValidationError({field: [_("Enter a number.")]}) from exc
+    if not (number.is_finite() and low <= number <= high):
+        raise ValidationError({field: [_("Between {low} and {high}.").format(low=low, high=high)]})
+    return number
+
+
+def _standard_values(method: Method, standards) -> dict[str, dict[str, float]]:
+    """The 2017 standard values, complete (every indicator of both stages) and positive."""
+    if method is not Method.QUALITY_2017:
+        if standards:
+            raise ValidationError({"standards": [_("The 2012 method has no standard values.")]})
+        return {}
+    keys = [spec.key for spec in indicators_for(method)]
+    clean: dict[str, dict[str, float]] = {}
+    for stage in COMPULSORY_STAGES:
+        given = (standards or {}).get(stage.value) or {}
+        unknown = set(given) - set(keys)
+        if unknown:
+            raise ValidationError({"standards": [_("Unknown indicators: {keys}.").format(keys=", ".join(sorted(unknown)))]})
+        clean[stage.value] = {}
+        for key in keys:
+            if given.get(key) is None:
+                raise ValidationError({"standards": [_("Give the standard of every indicator for both stages.")]})
+            try:
+                number = float(given[key])
+            except (TypeError, ValueError) as exc:
+                raise ValidationError({"standards": [_("Enter a number.")]}) from exc
+            if not (number > 0 and number < 1e9):
+                raise ValidationError({"standards": [_("A standard must be a positive number.")]})
+            clean[stage.value][key] = number
+    return clean
+
+
+def _changeable_office(actor, office_id: int) -> Office:
+    if not (actor.has_perm("monitoring.add_balancestandard") and actor.has_perm("monitoring.change_balancestandard")):
+        raise PermissionDenied
+    office = Office.objects.for_user(actor, "view").select_related("region").get(pk=office_id)
+    if not Office.objects.for_user(actor, "change").filter(pk=office.pk).exists():
+        raise PermissionDenied
+    return office
+
+
+def _setting_snapshot(item: BalanceStandard | None) -> dict:
+    if item is None:
+        return {"threshold_primary": None, "threshold_junior": None, "standards": None, "floor_ratio": None}
+    return {"threshold_primary": str(item.threshold_primary), "threshold_junior": str(item.threshold_junior),
+            "standards": item.standards or None, "floor_ratio": None if item.floor_ratio is None else str(item.floor_ratio)}
+
+
+@transaction.atomic
+def balance_standard_set(*, actor, office_id: int, year: int, method: str, thresholds: dict,
+                         standards: dict | None = None, floor_ratio=None) -> BalanceStandard:
+    """Sets an office's CV thresholds (per stage), and for the 2017 method its standard values and the
+    floor of the per-school rule, for one statistics year; its regions below inherit them. Audited."""
+    office = _changeable_office(actor, office_id)
+    try:
+        method = Method(method)
+    except ValueError as exc:
+        raise ValidationError({"method": [_("Choose a method.")]}) from exc
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": [_("Between {low} and {high}.").format(low=2000, high=2100)]})
+    values = {
+        f"threshold_{stage.value}": _decimal_setting((thresholds or {}).get(stage.value), f"threshold_{stage.value}",
+                                                     *THRESHOLD_RANGE)
+        for stage in COMPULSORY_STAGES
+    }
+    values["standards"] = _standard_values(method, standards)
+    if method is Method.QUALITY_2017:
+        values["floor_ratio"] = _decimal_setting(floor_ratio, "floor_ratio", Decimal("0.001"), Decimal("1"))
+    elif floor_ratio is not None:
+        raise ValidationError({"floor_ratio": [_("The 2012 method has no per-school rule.")]})
+    else:
+        values["floor_ratio"] = None
+    item = (BalanceStandard.objects.select_for_update().select_related("office__region")
+            .filter(office=office, year=year, method=method.value).first())
+    before = _setting_snapshot(item)
+    if item is None:
+        item = BalanceStandard(office=office, year=year, method=method.value)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.set_by, item.set_at = actor, timezone.now()
+    item.save()
+    after = _setting_snapshot(item)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    record(actor=actor, action="monitoring.balancestandard.set", target=item, changes=changes,
+           reason=f"{year} {method.value}")
+    return item
+
+
+@transaction.atomic
+def balance_standard_clear(*, actor, balance_standard_id: int) -> None:
+    """Removes an office's own setting: its analyses use the inherited setting or the national defaults again."""
+    if not actor.has_perm("monitoring.delete_balancestandard"):
+        raise PermissionDenied
+    item = (BalanceStandard.objects.for_user(actor, "view").select_for_update(of=("self",))
+            .select_related("office__region").get(pk=balance_standard_id))
+    _changeable_office(actor, item.office_id)
+    record(actor=actor, action="monitoring.balancestandard.clear", target=item,
+           changes={name: [value, None] for name, value in _setting_snapshot(item).items() if value is not None},
+           reason=f"{item.year} {item.method}")
+    item.delete()

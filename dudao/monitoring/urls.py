@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.StatisticsYearListView.as_view(), name="year_list"),
     path("add/", views.StatisticsYearAddView.as_view(), name="year_add"),
     path("rollup/", views.RollupView.as_view(), name="rollup"),
+    path("standards/", views.BalanceStandardView.as_view(), name="standards"),
     path("offices/<int:office_id>/trends/", views.CountyTrendsView.as_view(), name="trends"),
     path("<int:pk>/", views.StatisticsYearDetailView.as_view(), name="year_detail"),
     path("<int:pk>/import/", views.SchoolReturnImportView.as_view(), name="year_import"),

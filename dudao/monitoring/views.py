@@ -7,7 +7,9 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -17,10 +19,12 @@ from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.monitoring import analysis, charts, exports, selectors, services
+from dudao.monitoring import analysis, charts, exports, selectors, services, texts
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
-from dudao.monitoring.forms import SchoolReturnForm, StatisticsYearOpenForm
-from dudao.monitoring.models import SchoolReturn, StatisticsYear
+from dudao.monitoring.forms import BalanceStandardForm, SchoolReturnForm, StatisticsYearOpenForm
+from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
+from dudao.monitoring.models import BalanceStandard, SchoolReturn, StatisticsYear
+from dudao.organizations.models import Office
 
 
 class StatisticsYearListView(ObjectListView):
@@ -236,7 +240,7 @@ class StatisticsYearAnalysisView(ScopedMixin, TemplateView):
         if request.GET.get("export") == "xlsx":
             data = exports.analysis_workbook(result)
             response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-            name = f"均衡分析-{year.office.name}-{year.year}-{method.value}.xlsx"
+            name = f"{_('Balance analysis')}-{year.office.name}-{year.year}-{method.value}.xlsx"
             response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
             return response
         levels = []
@@ -246,7 +250,8 @@ class StatisticsYearAnalysisView(ScopedMixin, TemplateView):
                            "top_contributions": exports.top_contributions(level)})
         ctx = {"object": year, "title": _("Balance analysis {year}").format(year=year), "result": result,
                "levels": levels, "method": method.value, "methods": selectors.METHODS,
-               "parameters": selectors.method_parameters(method)}
+               "parameters": selectors.method_parameters(result), "source": result["standards_source"],
+               "set_at": parse_datetime(result["standards_source"]["set_at"] or "")}
         return render(request, self.template_name, ctx)
 
 
@@ -269,14 +274,16 @@ class CountyTrendsView(ScopedMixin, TemplateView):
             raise Http404
         method = selectors.method_of(request.GET.get("method"))
         trends = selectors.county_trends(user=request.user, office_id=office_id, method=method)
+        labels = {s.value: str(texts.localize(s.label)) for s in COMPULSORY_STAGES}
         if request.GET.get("export") == "xlsx":
-            headers, rows = exports.trends_rows(trends)
-            return _xlsx(exports.table_workbook("差异系数趋势", headers, rows),
-                         f"差异系数趋势-{first.office.name}-{method.value}.xlsx")
+            headers, rows = exports.trends_rows(trends, labels)
+            title = _("CV trends")
+            return _xlsx(exports.table_workbook(title, headers, rows), f"{title}-{first.office.name}-{method.value}.xlsx")
         stages = []
         for stage, series in trends["series"].items():
             rows = [(trends["names"].get(key, key), values) for key, values in series.items()]
-            stages.append({"stage": stage, "rows": rows, "passed": trends["passed"][stage],
+            stages.append({"stage": stage, "label": labels.get(stage, stage), "rows": rows,
+                           "passed": trends["passed"][stage],
                            "chart_id": f"trend-chart-{stage}",
                            "chart": charts.trend_chart(trends["years"], series, trends["names"])})
         return render(request, self.template_name, {
@@ -297,7 +304,88 @@ class RollupView(ScopedMixin, TemplateView):
         lines = selectors.rollup(user=request.user, method=method, year=int(year) if year and year.isdigit() else None)
         if request.GET.get("export") == "xlsx":
             headers, rows = exports.rollup_rows(lines)
-            return _xlsx(exports.table_workbook("各县对比", headers, rows), f"各县对比-{method.value}.xlsx")
+            title = _("Counties side by side")
+            return _xlsx(exports.table_workbook(title, headers, rows), f"{title}-{method.value}.xlsx")
         return render(request, self.template_name, {"title": _("Counties side by side"), "lines": lines,
                                                     "method": method.value, "methods": selectors.METHODS,
                                                     "year": year or ""})
+
+
+class BalanceStandardView(ScopedMixin, TemplateView):
+    """The thresholds and standards of an office's analyses for one year and method (STANDARDS §3.5, §4.2):
+    the values in force and whose they are; the office administrator sets or clears the office's own."""
+
+    model = BalanceStandard
+    template_name = "monitoring/standards.html"
+    permission_action = "view"
+
+    def setup_target(self, request):
+        params = request.POST if request.method == "POST" else request.GET
+        offices = Office.objects.for_user(request.user).select_related("region").order_by("region__path")
+        wanted = params.get("office")
+        if wanted:
+            if not wanted.isdigit():
+                raise Http404
+            office = get_object_or_404(offices, pk=int(wanted))
+        else:
+            office = offices.filter(pk__in=sorted(request.user.scope.office_ids)).first() or offices.first()
+            if office is None:
+                raise Http404
+        year = params.get("year", "")
+        self.office, self.offices = office, offices
+        self.year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        self.method = selectors.method_of(params.get("method"))
+
+    def can_change(self) -> bool:
+        user = self.request.user
+        return user.has_perm("monitoring.change_balancestandard") and Office.objects.for_user(
+            user, "change").filter(pk=self.office.pk).exists()
+
+    def get(self, request, *args, **kwargs):
+        self.setup_target(request)
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.setup_target(request)
+        if not self.can_change():
+            raise PermissionDenied
+        in_force = selectors.standards_in_force(office=self.office, year=self.year, method=self.method)
+        if request.POST.get("clear"):
+            if in_force["source"]["own"]:
+                services.balance_standard_clear(actor=request.user, balance_standard_id=in_force["source"]["id"])
+                messages.success(request, _("The office's own thresholds were removed."))
+            return HttpResponseRedirect(self.target_url())
+        form = BalanceStandardForm(request.POST, method=self.method, in_force=in_force)
+        if form.is_valid():
+            try:
+                services.balance_standard_set(actor=request.user, office_id=self.office.pk, year=self.year,
+                                              method=self.method.value, **form.setting())
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(self.target_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def target_url(self) -> str:
+        return f"{self.request.path}?office={self.office.pk}&year={self.year}&method={self.method.value}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        in_force = selectors.standards_in_force(office=self.office, year=self.year, method=self.method)
+        can_change = self.can_change()
+        labels = {s.value: str(texts.localize(s.label)) for s in COMPULSORY_STAGES}
+        rows = [{"name": texts.localize(spec.name), "unit": texts.localize(spec.unit),
+                 "values": [in_force["standards"].get(s.value, {}).get(spec.key) for s in COMPULSORY_STAGES]}
+                for spec in indicators_for(self.method)] if self.method is Method.QUALITY_2017 else []
+        ctx.update({
+            "title": _("Thresholds and standards of the balance analysis"),
+            "office": self.office, "offices": self.offices, "year": self.year, "method": self.method.value,
+            "methods": selectors.METHODS, "in_force": in_force, "source": in_force["source"],
+            "thresholds": [(labels[s], v) for s, v in in_force["thresholds"].items()],
+            "floor_percent": None if in_force["floor_ratio"] is None else in_force["floor_ratio"] * 100,
+            "rows": rows, "can_change": can_change,
+            "form": kwargs.get("form") or (BalanceStandardForm(method=self.method, in_force=in_force)
+                                           if can_change else None),
+        })
+        return ctx

@@ -1,0 +1,37 @@
+"""The engine's sentences (``formulas.Message``) in the user's language.
+
+``formulas`` and ``analysis`` import no Django, so their reasons, notes, alarms and labels are
+messages: English templates with named parameters. Pages, exports, the API and ``dudao balance``
+pass a result through ``localize`` once, in the active language, and show plain strings.
+"""
+
+from dataclasses import replace
+
+from django.utils.translation import gettext, pgettext
+
+from dudao.monitoring.analysis import RowError
+from dudao.monitoring.formulas import Message
+
+
+def render(message: Message) -> str:
+    """One message in the active language, its parameters rendered first."""
+    template = pgettext(message.context, message.template) if message.context else gettext(message.template)
+    if not message.params:
+        return template
+    return template.format(**{name: localize(value) for name, value in message.params.items()})
+
+
+def localize(value):
+    """``value`` with every message in it (in dicts and lists, at any depth) rendered as a string."""
+    if isinstance(value, Message):
+        return render(value)
+    if isinstance(value, dict):
+        return {key: localize(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [localize(item) for item in value]
+    return value
+
+
+def localize_errors(errors: list[RowError]) -> list[RowError]:
+    """Import problems with their column and reason in the active language (row and code kept)."""
+    return [replace(error, column=localize(error.column), reason=localize(error.reason)) for error in errors]
