@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from dudao.accounts.api import PasswordChangeView
 from dudao.audit.api import AuditEventViewSet
 from dudao.campaigns import api as campaigns_api
 from dudao.complaints import api as complaints_api
@@ -62,6 +63,7 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/auth/password/", PasswordChangeView.as_view(), name="password_change"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.models import Membership, Role
@@ -22,9 +23,9 @@ class MembershipForm(ScopedModelForm):
     class Meta:
         model = Membership
         fields = ["username", "full_name", "phone", "role", "office", "zone", "school", "valid_from", "valid_to"]
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_to": forms.DateInput(attrs={"type": "date"}),
+        widgets = {  # ISO dates: a date input shows nothing for the Chinese locale's 2026/03/02
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -53,3 +54,19 @@ class MembershipForm(ScopedModelForm):
             if existing is not None and existing.is_superuser:
                 self.add_error("username", _("This account cannot be given a role here."))
         return data
+
+
+class PasswordChangeForm(BasePasswordChangeForm):
+    """The person's own new password: the current one, the new one twice, Django's validators,
+    and never the password the office handed over again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and self.user.check_password(password):
+            raise forms.ValidationError(_("Choose a password different from the current one."))
+        return password

@@ -40,3 +40,40 @@ class UserLanguageActivationMiddleware(MiddlewareMixin):
         if user is not None and user.is_authenticated and user.language in SUPPORTED:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a person whose password was set by an office or an administrator to the change-password
+    page until they have chosen their own (the API answers them 403 itself, see
+    ``accounts.authentication``). Signing out, switching the language and static files stay open."""
+
+    OPEN_URL_NAMES = ("accounts:password_change", "accounts:logout", "accounts:language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password and not self._open(request):
+            return self._to_change_page(request)
+        return self.get_response(request)
+
+    def _open(self, request) -> bool:
+        from django.urls import reverse
+
+        path = request.path_info
+        if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, "/api/")):
+            return True
+        return path in {reverse(name) for name in self.OPEN_URL_NAMES}
+
+    def _to_change_page(self, request):
+        from django.http import HttpResponse, HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        target = reverse("accounts:password_change")
+        if request.method == "GET":  # back to the page asked for afterwards (the view checks it is ours)
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return HttpResponseRedirect(target)

@@ -19,6 +19,11 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True,
         help_text=_("Leave empty to follow the browser."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when an office creates the account or an administrator sets its password: the "
+                    "person chooses their own password before doing anything else."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -26,6 +31,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        """The person's name as they are known (``full_name``); the login only when none is given."""
+        return self.full_name.strip() or super().get_full_name() or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
 
     @cached_property
     def scope(self):

@@ -42,11 +42,12 @@ def membership_grant(*, actor, username: str, role: str, office, zone=None, scho
     user = User.objects.filter(username=username).first()
     if user is None:
         password = _generated_password()
-        user = User(username=username, full_name=full_name, phone=phone)
+        user = User(username=username, full_name=full_name, phone=phone, must_change_password=True)
         user.set_password(password)
         user.save()
         record(actor=actor, action="accounts.user.create", target=user,
-               changes={"username": [None, username], "full_name": [None, full_name]})
+               changes={"username": [None, username], "full_name": [None, full_name],
+                        "must_change_password": [None, True]})
     membership = Membership(user=user, role=role, office=office, zone=zone, school=school,
                             valid_from=valid_from or timezone.localdate(), valid_to=valid_to)
     membership.full_clean()
@@ -88,7 +89,42 @@ def user_reset_password(*, actor, membership_id: int) -> str:
 
         raise PermissionDenied
     password = _generated_password()
+    old = user.must_change_password
     user.set_password(password)
-    user.save(update_fields=["password"])
-    record(actor=actor, action="accounts.user.reset_password", target=membership)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    record(actor=actor, action="accounts.user.reset_password", target=membership,
+           changes={"must_change_password": [old, True]})
     return password
+
+
+@transaction.atomic
+def user_password_set_by_admin(*, actor, user_id: int):
+    """Records that a system administrator set ``user``'s password (Django admin): unless they set
+    their own, the person must choose their own password at the next sign-in."""
+    from django.core.exceptions import PermissionDenied
+
+    from dudao.accounts.models import User
+
+    if not actor.is_superuser:
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=user_id)
+    old = user.must_change_password
+    user.must_change_password = user.pk != actor.pk
+    user.save(update_fields=["must_change_password"])
+    record(actor=actor, action="accounts.user.set_password", target=user,
+           changes={"must_change_password": [old, user.must_change_password]})
+    return user
+
+
+@transaction.atomic
+def user_change_password(*, actor, password: str):
+    """Saves the password the person chose for themselves (checked by the caller's form); this
+    ends a required change. The audit record never holds the password."""
+    old = actor.must_change_password
+    actor.set_password(password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    record(actor=actor, action="accounts.user.change_password", target=actor,
+           changes={"must_change_password": [old, False]})
+    return actor

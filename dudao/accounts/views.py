@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from dudao.accounts import services
 from dudao.accounts.filters import MembershipFilterSet
-from dudao.accounts.forms import MembershipForm
+from dudao.accounts.forms import MembershipForm, PasswordChangeForm
 from dudao.accounts.models import Membership
 from dudao.accounts.services import user_set_language
 from dudao.core.tables import Column
@@ -50,6 +50,42 @@ class ProfileView(LoginRequiredMixin, View):
 
         memberships = request.user.memberships.current().select_related("office", "zone", "school")
         return render(request, "accounts/profile.html", {"memberships": memberships})
+
+
+class PasswordChangeView(LoginRequiredMixin, View):
+    """The person chooses their own password; required before anything else after an office or an
+    administrator set it (``PasswordChangeRequiredMiddleware``)."""
+
+    template_name = "accounts/password_change.html"
+
+    def _next(self, request) -> str:
+        next_url = request.POST.get("next") or request.GET.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            return "/"
+        return next_url
+
+    def _render(self, request, form, status=200):
+        from django.shortcuts import render
+
+        return render(request, self.template_name, {
+            "form": form, "next": self._next(request), "required": request.user.must_change_password,
+            "title": gettext_lazy("Change your password"),
+        }, status=status)
+
+    def get(self, request):
+        return self._render(request, PasswordChangeForm(request.user))
+
+    def post(self, request):
+        from django.contrib.auth import update_session_auth_hash
+
+        form = PasswordChangeForm(request.user, request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        user = services.user_change_password(actor=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return HttpResponseRedirect(self._next(request))
 
 
 class MembershipListView(ExportableListView):

@@ -24,7 +24,7 @@ class ListingAssignForm(forms.Form):
     """Lists an inspector at a school from a date (empty inspector: end the listing)."""
 
     inspector = forms.ModelChoiceField(queryset=Inspector.objects.none(), required=False, label=_("Inspector"))
-    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):

@@ -37,7 +37,7 @@ class ZoneAssignForm(forms.Form):
     """Moves one school into a zone from a date."""
 
     zone = forms.ModelChoiceField(queryset=Zone.objects.none(), required=False, label=_("Zone"))
-    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):

@@ -32,8 +32,10 @@ def test_office_admin_creates_a_liaison_account_for_a_school(client, world):
     password = re.search(r"([A-Za-z0-9]{12})$", shown[0]).group(1)
     assert user.check_password(password)
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"accounts.user.create", "accounts.membership.grant"}
-    # and the new liaison sees exactly their school
+    # and the new liaison, once they chose their own password, sees exactly their school
     client.force_login(user)
+    client.post("/accounts/password/", {"old_password": password, "new_password1": "Zhao-own-2026",
+                                        "new_password2": "Zhao-own-2026"})
     assert user.scope.school_ids == {school.pk}
     assert client.get(f"/organizations/schools/{school.pk}/").status_code == 200
     assert client.get(f"/organizations/schools/{world.a.schools[0].pk}/").status_code == 404

@@ -35,6 +35,8 @@ PUBLIC_VIEWS = {
     "dudao.accounts.views.LogoutView",
     "dudao.accounts.views.LanguageView",
     "dudao.accounts.views.ProfileView",
+    "dudao.accounts.views.PasswordChangeView",  # one's own password, page and API twin
+    "dudao.accounts.api.PasswordChangeView",
     # the API's token exchange, router root, schema and docs
     "dudao.api_urls.TokenView",
     "rest_framework.routers.APIRootView",
