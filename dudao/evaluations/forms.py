@@ -85,7 +85,7 @@ class RaterForm(forms.Form):
         path = evaluation.office.region.path
         ids = Membership.objects.current().filter(office__region__path__startswith=path).values("user_id")
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username")
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name()
         self.fields["group"].choices = [(g.kind, g.get_kind_display()) for g in evaluation.groups.all()]
         _style(self)
 

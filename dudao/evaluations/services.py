@@ -284,7 +284,7 @@ def rater_add(*, actor, evaluation_id: int, user_id: int, group: str = RaterGrou
     units = evaluation.units.all() if unit_ids is None else evaluation.units.filter(pk__in=list(unit_ids))
     Rating.objects.bulk_create([Rating(unit=u, rater=rater) for u in units])
     record(actor=actor, action="evaluations.evaluation.rater", target=evaluation,
-           changes={"rater": [None, user.username], "group": [None, group], "units": [None, units.count()]})
+           changes={"rater": [None, str(user)], "group": [None, group], "units": [None, units.count()]})
     return rater
 
 
@@ -700,7 +700,7 @@ def opinion_issue(*, actor, unit_id: int, evaluation_text: str, demands=(), reas
                                      item_code=demand["item_code"] or "督导评估", found_on=today)
             rectification = rectification_issue(actor=issuer, finding_id=finding.pk, requirements=demand["text"],
                                                  deadline=demand["deadline"], issued_on=today)
-            entry.update(rectification=rectification.pk, number=rectification.number, issuer=issuer.username)
+            entry.update(rectification=rectification.pk, number=rectification.number, issuer=str(issuer))
         stored.append(entry)
     unit.opinion, unit.demands, unit.opinion_issued_at = text, stored, timezone.now()
     unit.save(update_fields=["opinion", "demands", "opinion_issued_at", "updated_at"])

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dudao.audit.models import AuditEvent
+from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.xlsx import sheet_rows
 from dudao.evaluations.models import Evaluation, Rating, Unit
 from dudao.evaluations.tests.conftest import full_marks, new_evaluation, run_to, school_system, user
@@ -101,6 +102,22 @@ def test_results_page_and_excel_score_sheet(world, client):
     names = load_workbook(io.BytesIO(client.get(reverse("evaluations:evaluation_export",
                                                         args=[evaluation.pk])).content)).sheetnames
     assert "评分明细" not in names and "汇总" in names
+
+
+def test_ranking_names_each_rater_by_full_name(world, client):
+    # given a published evaluation scored by the inspector and the zone leader, known by their names
+    for role, name in (("inspector", "李明远"), ("zone_leader", "赵国庆")):
+        rater = world.a.users[role]
+        rater.full_name = name
+        rater.save(update_fields=["full_name"])
+    evaluation = run_to(world, "published")
+    client.force_login(user(world, "office_admin"))
+    # when the office opens the results
+    page = client.get(reverse("evaluations:evaluation_results", args=[evaluation.pk])).content.decode()
+    ranking = text_by_testid(page, "ranking")
+    # then the raters' totals carry their names, not their logins
+    assert "李明远" in ranking and "赵国庆" in ranking
+    assert "a_inspector" not in ranking and "a_zone_leader" not in ranking
 
 
 def test_report_button_files_the_report(world, client):
