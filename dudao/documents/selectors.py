@@ -1,5 +1,7 @@
 """Scoped reads of the archive and of the templates in use."""
 
+import re
+
 from django.urls import reverse
 
 from dudao.documents import kinds
@@ -15,6 +17,17 @@ def document_url(document: Document, fmt: str | None = None) -> str:
     if fmt is None:
         return document.get_absolute_url()
     return reverse("documents:download", args=[document.pk, fmt])
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def document_filename(document: Document, fmt: str) -> str:
+    """The name ``document`` downloads under: its kind and its number (整改回执及核查记录-X教督〔2026〕3号.pdf)
+    or, without a number, its title. A receipt quotes the number of the notice it answers, so the
+    number alone would give it the notice's name."""
+    stem = f"{document.kind_label}-{document.number}" if document.number else document.title
+    return f"{_UNSAFE_IN_NAME.sub('-', stem).strip()}.{fmt}"
 
 
 def subject_documents(*, user, subjects: list) -> list[dict]:

@@ -22,11 +22,13 @@ from dudao.organizations.selectors import office_for_user
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _file_response(data: bytes, filename: str, content_type: str, sha256: str) -> HttpResponse:
+def _file_response(data: bytes, filename: str, content_type: str, sha256: str, ascii_name: str) -> HttpResponse:
+    """The file as an attachment named ``filename`` (RFC 5987 ``filename*``, every byte outside
+    attr-char percent-encoded) with ``ascii_name`` for clients that read only ``filename``."""
     from urllib.parse import quote
 
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     response["Digest"] = f"sha-256={sha256}"
@@ -102,9 +104,10 @@ class DocumentDownloadView(TokenDownloadMixin, ScopedMixin, View):
         except services.DocumentIntegrityError:
             return render(request, "documents/integrity.html", {"document": document, "title": _("File check failed")},
                           status=409)
-        name = f"{document.number or document.title}.{fmt}".replace("/", "-")
         content_type = DOCX_TYPE if fmt == "docx" else "application/pdf"
-        return _file_response(data, name, content_type, document.docx_sha256 if fmt == "docx" else document.pdf_sha256)
+        return _file_response(data, selectors.document_filename(document, fmt), content_type,
+                              document.docx_sha256 if fmt == "docx" else document.pdf_sha256,
+                              ascii_name=f"{document.kind}-{document.pk}.{fmt}")
 
 
 # ---- templates -----------------------------------------------------------------------------------
@@ -148,7 +151,8 @@ class TemplateDefaultDownloadView(_TemplateMixin, View):
         except KeyError:
             raise Http404 from None
         data = services.default_template_bytes(kind)
-        return _file_response(data, f"{kind_def.label}（默认模板）.docx", DOCX_TYPE, services.sha256(data))
+        return _file_response(data, f"{kind_def.label}（默认模板）.docx", DOCX_TYPE, services.sha256(data),
+                              ascii_name=f"{kind}-default.docx")
 
 
 class TemplateDownloadView(_TemplateMixin, View):
@@ -157,7 +161,8 @@ class TemplateDownloadView(_TemplateMixin, View):
         with template.file.open("rb") as handle:
             data = handle.read()
         label = kinds.get(template.kind).label if template.kind in dict(kinds.choices()) else template.kind
-        return _file_response(data, f"{label} v{template.version}.docx", DOCX_TYPE, template.sha256)
+        return _file_response(data, f"{label} v{template.version}.docx", DOCX_TYPE, template.sha256,
+                              ascii_name=f"{template.kind}-v{template.version}.docx")
 
 
 class TemplateUploadView(_TemplateMixin, FormView):
