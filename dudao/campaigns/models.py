@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
@@ -71,7 +72,7 @@ class Campaign(ScopedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         LAUNCHED = "launched", _("Launched")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("campaign", "Closed")
 
     TRANSITIONS = {
         "launch": Transition({Status.DRAFT}, Status.LAUNCHED, "campaigns.launch_campaign"),
@@ -91,7 +92,7 @@ class Campaign(ScopedModel):
     target_rule = models.JSONField(_("how the targets were chosen"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     launched_at = models.DateTimeField(_("launched"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("campaign", "closed"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
 

@@ -5,13 +5,15 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.complaints.models import Complaint, ComplaintQuerySet, Publication
 from dudao.core.filters import ScopedFilterSet
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import School
 
-STATES = (("open", _("Open")), ("overdue", _("Overdue")), ("answered", _("Answered")), ("closed", _("Closed")))
+STATES = (("open", pgettext_lazy("complaint", "Open")), ("overdue", _("Overdue")), ("answered", _("Answered")),
+          ("closed", pgettext_lazy("complaint", "Closed")))
 
 
 class ComplaintFilterSet(ScopedFilterSet):

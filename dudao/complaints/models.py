@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
@@ -98,7 +99,7 @@ class Complaint(ScopedModel):
         VERIFYING = "verifying", _("Verifying with the school")
         HANDLING = "handling", _("Being handled")
         ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("complaint", "Closed")
 
     class Rating(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")
@@ -119,7 +120,7 @@ class Complaint(ScopedModel):
                                verbose_name=_("school"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
     text = models.TextField(_("text"))
-    name = models.CharField(_("name"), max_length=40, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     concerns_inspector = models.BooleanField(_("about the responsible inspector"), default=False)
     inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, null=True, blank=True,
@@ -130,7 +131,7 @@ class Complaint(ScopedModel):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     due_on = models.DateField(_("answer due"), db_index=True)
     verification = models.TextField(_("verification with the school"), blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(pgettext_lazy("complaint", "answer"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")

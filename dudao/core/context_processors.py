@@ -1,17 +1,23 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The menu: top-level entries and groups of (url name, label, icon, required permission).
-# Later apps add their entries to the group they belong to.
+# Later apps add their entries to the group they belong to. The groups follow an office's work:
+# supervision in its three forms (routine visits and rectification, special campaigns, evaluations
+# 督导评估), plans, the public's part (complaints, what is published, satisfaction surveys),
+# the inspectors, monitoring, the archive, the organisation and the system. Group labels carry
+# the "menu" context: "Public" there is 社会参与, not the 公办 of a school's ownership.
 MENU = [
     ("reports:dashboard", _("Dashboard"), "ti-layout-dashboard", None),
-    (_("Supervision"), "ti-clipboard-check", [
+    (pgettext_lazy("menu", "Supervision"), "ti-clipboard-check", [
         ("inspections:visit_list", _("Visits"), "ti-clipboard-check", "inspections.view_visit"),
         ("inspections:coverage", _("Coverage"), "ti-calendar-check", "inspections.view_visit"),
         ("inspections:rectification_list", _("Rectifications"), "ti-clipboard-list", "inspections.view_rectification"),
         ("inspections:overdue_list", _("Overdue"), "ti-alarm", "inspections.escalate_rectification"),
         ("campaigns:campaign_list", _("Special campaigns"), "ti-flag", "campaigns.view_campaign"),
         ("campaigns:target_list", _("Campaign schools"), "ti-list-check", "campaigns.view_campaigntarget"),
+        ("evaluations:evaluation_list", _("Evaluations"), "ti-award", "evaluations.view_evaluation"),
         ("instruments:instrument_list", _("Checklists"), "ti-checklist", "instruments.view_instrument"),
     ]),
     (_("Plans and tasks"), "ti-calendar", [
@@ -20,10 +26,11 @@ MENU = [
         ("reports:report_list", _("Work reports"), "ti-file-text", "reports.view_report"),
         ("reports:report_status", _("Report status"), "ti-calendar-stats", "reports.review_report"),
     ]),
-    (_("Public"), "ti-message-report", [
+    (pgettext_lazy("menu", "Public"), "ti-message-report", [
         ("complaints:complaint_list", _("Complaints"), "ti-message-report", "complaints.view_complaint"),
-        ("complaints:publication_list", _("Published"), "ti-world", "complaints.view_publication"),
+        ("complaints:publication_list", pgettext_lazy("menu", "Published"), "ti-world", "complaints.view_publication"),
         ("complaints:policy", _("Complaint time limit"), "ti-clock", "complaints.view_complaintpolicy"),
+        ("surveys:survey_list", _("Satisfaction surveys"), "ti-mood-smile", "surveys.view_survey"),
     ]),
     (_("Inspector development"), "ti-certificate", [
         ("inspectors:training_overview", _("Training hours"), "ti-certificate", "inspectors.view_trainingrecord"),
@@ -35,8 +42,6 @@ MENU = [
     ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),
-        ("evaluations:evaluation_list", _("Evaluations"), "ti-award", "evaluations.view_evaluation"),
-        ("surveys:survey_list", _("Satisfaction surveys"), "ti-mood-smile", "surveys.view_survey"),
     ]),
     (_("Archive"), "ti-archive", [
         ("documents:document_list", _("Documents"), "ti-files", "documents.view_document"),

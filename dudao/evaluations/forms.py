@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.evaluations.models import Evaluation, RaterGroup
 from dudao.instruments.models import Instrument, InstrumentVersion
@@ -93,7 +94,7 @@ class RaterForm(forms.Form):
 class SiteVisitForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     members = forms.CharField(label=_("Team members"), max_length=300)
-    notes = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=pgettext_lazy("site visit", "Record"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

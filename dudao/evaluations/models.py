@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
@@ -289,8 +290,8 @@ class Rating(ScopedModel):
     objects = RatingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("rating")
-        verbose_name_plural = _("ratings")
+        verbose_name = pgettext_lazy("evaluation", "rating")
+        verbose_name_plural = pgettext_lazy("evaluation", "ratings")
         ordering = ["unit", "rater"]
         constraints = [models.UniqueConstraint(fields=["unit", "rater"], name="evaluations_rating_once")]
 

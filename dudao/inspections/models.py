@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
@@ -174,7 +175,7 @@ class Rectification(ScopedModel):
         ISSUED = "issued", _("Issued")
         SUBMITTED = "submitted", _("Awaiting re-check")
         RETURNED = "returned", _("Returned")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("rectification", "Closed")
 
     TRANSITIONS = {
         "submit": Transition({Status.ISSUED, Status.RETURNED}, Status.SUBMITTED, "inspections.submit_rectification"),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.models import DatedSchoolLink
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
@@ -44,7 +45,7 @@ class Inspector(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="inspector", verbose_name=_("user account"),
     )
-    name = models.CharField(_("name"), max_length=32)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=32)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PART_TIME)
     certificate_no = models.CharField(_("certificate number"), max_length=32, unique=True)

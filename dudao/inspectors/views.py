@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import View
 
 from dudao.core.tables import Column
@@ -38,7 +38,7 @@ class InspectorListView(ObjectListView):
     import_url_name = "inspectors:inspector_import"
     template_name = "inspectors/inspector_list.html"
     columns = [
-        Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),
+        Column("name", pgettext_lazy("person", "Name"), order_by="sort_key", link=True),
         Column("kind", gettext_lazy("Kind"), order_by="kind"),
         Column("certificate_no", gettext_lazy("Certificate number"), order_by="certificate_no"),
         Column("office.name", gettext_lazy("Office"), order_by="office__name"),

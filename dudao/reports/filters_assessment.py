@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.filters import ScopedFilterSet
 from dudao.inspectors.models import Inspector
@@ -8,7 +9,7 @@ from dudao.reports.models_assessment import AssessmentRating
 
 class AssessmentRatingFilterSet(ScopedFilterSet):
     search_fields = ("inspector__name", "school__name")
-    role = django_filters.ChoiceFilter(choices=AssessmentRating.Role.choices, label=_("Rater"))
+    role = django_filters.ChoiceFilter(choices=AssessmentRating.Role.choices, label=pgettext_lazy("assessment role", "Rater"))
     year = django_filters.NumberFilter(field_name="period_start__year", label=_("Year"))
     inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
 

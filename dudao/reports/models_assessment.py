@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.reports.models import PeriodKind
@@ -104,8 +105,8 @@ class AssessmentRating(ScopedModel):
     inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, related_name="ratings",
                                   verbose_name=_("inspector"))
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("rater"))
-    role = models.CharField(_("rater"), max_length=8, choices=Role.choices)
+                              verbose_name=pgettext_lazy("assessment", "rater"))
+    role = models.CharField(pgettext_lazy("assessment role", "rater"), max_length=8, choices=Role.choices)
     school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+", verbose_name=_("school"))
     period_kind = models.CharField(_("period"), max_length=8, choices=[c for c in PeriodKind.choices if c[0] != "month"])

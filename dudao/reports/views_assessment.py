@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
@@ -197,7 +197,7 @@ class RatingListView(ExportableListView):
     columns = [
         Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
         Column(_period, gettext_lazy("Period")),
-        Column("role", gettext_lazy("Rater"), order_by="role"),
+        Column("role", pgettext_lazy("assessment role", "Rater"), order_by="role"),
         Column("school.name", gettext_lazy("School")),
         Column("rater", gettext_lazy("Rated by")),
         Column("score", gettext_lazy("Score"), order_by="score"),

@@ -1,6 +1,7 @@
 """The survey's result tables as one Excel workbook, one sheet per table (what the page shows)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dudao.core.excel import write_workbook
 
@@ -10,7 +11,7 @@ def _pct(value):
 
 
 def _verdict(passed) -> str:
-    return "" if passed is None else (_("Pass") if passed else _("Below the pass mark"))
+    return "" if passed is None else (pgettext("survey", "Pass") if passed else _("Below the pass mark"))
 
 
 def school_table(results) -> tuple[list[str], list[list]]:
@@ -34,7 +35,7 @@ def school_table(results) -> tuple[list[str], list[list]]:
 
 
 def question_table(results) -> tuple[list[str], list[list]]:
-    headers = [_("No."), _("Question"), _("Option"), _("Count"), _("Share %"), _("Counted as satisfied"),
+    headers = [_("No."), pgettext("survey", "Question"), _("Option"), _("Count"), _("Share %"), _("Counted as satisfied"),
                _("Satisfaction %")]
     rows = []
     for q in results.questions:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.scope import ScopedModel, ScopedQuerySet, permission_name
 from dudao.core.workflow import Transition
@@ -76,8 +77,8 @@ class Survey(ScopedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("survey", "Open")
+        CLOSED = "closed", pgettext_lazy("survey", "Closed")
 
     class Group(models.TextChoices):
         PARENTS = "parents", _("Parents")
