@@ -2,6 +2,7 @@ import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -9,7 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer
-from dudao.monitoring import selectors, services
+from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.monitoring import exports, selectors, services
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
 from dudao.monitoring.models import VALUE_FIELDS, BalanceStandard, SchoolReturn, StatisticsYear
 from dudao.organizations.models import Office
@@ -101,6 +103,21 @@ class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         body = {"errors": _problems(report.errors), "warnings": _problems(report.warnings),
                 "written": report.written, "replaced": report.replaced}
         return Response(body, status=200 if report.written or not (report.errors or report.warnings) else 400)
+
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def template(self, request, pk=None):
+        """The county workbook template with the year's schools the caller sees filled in (code, name,
+        type, one row per compulsory stage); the figures are left to fill."""
+        from urllib.parse import quote
+
+        from django.http import HttpResponse
+
+        year = self.get_object()
+        rows = selectors.template_rows(user=request.user, statistics_year=year)
+        response = HttpResponse(exports.prefilled_template(rows), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学校办学条件统计模板.xlsx')}"
+        return response
 
     def get_queryset(self):
         return (StatisticsYear.objects.for_user(self.request.user).select_related("office__region", "locked_by")

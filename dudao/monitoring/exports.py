@@ -8,7 +8,7 @@ its key.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from dudao.core.excel import write_table, write_workbook
+from dudao.core.excel import put_row, write_table, write_workbook
 
 STATUS_LABELS = {"met": gettext_lazy("Met"), "missing": "—"}  # the other two name the floor (_status_label)
 DIRECTION_LABELS = {
@@ -155,3 +155,31 @@ def rollup_rows(lines: list[dict]) -> tuple[list[str], list[list]]:
              pgettext("sentence separator", "; ").join(str(r) for r in line["reasons"])]
             for line in lines]
     return headers, rows
+
+
+def prefilled_template(rows: list[list[str]]) -> bytes:
+    """The county workbook template (``analysis.write_template``) with the office's schools in place of
+    the example row: code, name, type and stage filled (as text), the figures left for the office."""
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from dudao.monitoring import analysis
+
+    with tempfile.TemporaryDirectory() as folder:
+        workbook = load_workbook(analysis.write_template(Path(folder) / "template.xlsx"))
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    positions = [headers.index(analysis.template_header(c)) for c in analysis.COLUMNS
+                 if c.name in ("school_code", "school_name", "school_type", "stage")]
+    sheet.delete_rows(2)  # the example row
+    for number, row in enumerate(rows, start=2):
+        values = [""] * (max(positions) + 1)
+        for position, value in zip(positions, row, strict=True):
+            values[position] = value
+        put_row(sheet, number, values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

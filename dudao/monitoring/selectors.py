@@ -40,6 +40,27 @@ def school_return_list(*, user, statistics_year=None):
     return qs
 
 
+# the rows a school has in the county workbook: (学校类型, 学段) per compulsory stage it runs (§3.6)
+TEMPLATE_ROWS = {
+    "primary": (("小学", "小学"),),
+    "junior": (("初中", "初中"),),
+    "nine_year": (("九年一贯制", "小学"), ("九年一贯制", "初中")),
+    "complete_secondary": (("完全中学", "初中"),),
+}
+
+
+def template_rows(*, user, statistics_year: StatisticsYear) -> list[list[str]]:
+    """学校代码, 学校名称, 学校类型, 学段 of every active school of the year's office with compulsory
+    stages that the user sees, one row per stage, by code: the county workbook before the figures."""
+    from dudao.organizations.models import School
+
+    schools = (School.objects.for_user(user).filter(
+        region__path__startswith=statistics_year.office.region.path, is_active=True, kind__in=list(TEMPLATE_ROWS))
+        .order_by("code").only("code", "name", "kind"))
+    return [[school.code, school.name, school_type, stage]
+            for school in schools for school_type, stage in TEMPLATE_ROWS[school.kind]]
+
+
 def method_of(value: str | None) -> Method:
     try:
         return Method(value or Method.QUALITY_2017)

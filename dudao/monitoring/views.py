@@ -191,7 +191,7 @@ class SchoolReturnImportView(ScopedMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
-            return template_response()
+            return template_response(selectors.template_rows(user=request.user, statistics_year=self.year))
         return self.render_to_response({"object": self.year, "title": _("Import returns for {year}").format(
             year=self.year)})
 
@@ -219,10 +219,9 @@ class SchoolReturnImportView(ScopedMixin, TemplateView):
         return self.render_to_response(ctx, status=400 if report.errors else 200)
 
 
-def template_response() -> HttpResponse:
-    with tempfile.TemporaryDirectory() as folder:
-        data = analysis.write_template(Path(folder) / "template.xlsx").read_bytes()
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+def template_response(rows: list[list[str]]) -> HttpResponse:
+    """The county workbook template with the office's schools filled in (``selectors.template_rows``)."""
+    response = HttpResponse(exports.prefilled_template(rows), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学校办学条件统计模板.xlsx')}"
     return response
 
