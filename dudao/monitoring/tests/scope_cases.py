@@ -1,8 +1,10 @@
-"""Scope-matrix cases of statistics years and school returns (see ``dudao.core.testing.scope_matrix``)."""
+"""Scope-matrix cases of statistics years, school returns and thresholds (see ``dudao.core.testing.scope_matrix``)."""
+
+from django.utils import timezone
 
 from dudao.core.testing.scope_matrix import ScopeCase, register
 from dudao.monitoring import selectors
-from dudao.monitoring.models import SchoolReturn, StatisticsYear
+from dudao.monitoring.models import BalanceStandard, SchoolReturn, StatisticsYear
 
 
 def _year(county) -> StatisticsYear:
@@ -39,4 +41,21 @@ register(ScopeCase(
     ui_detail="monitoring:return_detail",
     api_basename="monitoring-schoolreturn",
     selectors={"school_return_list": lambda user: selectors.school_return_list(user=user)},
+))
+
+
+def _standard(county) -> BalanceStandard:
+    item, _ = BalanceStandard.objects.get_or_create(
+        office=county.office, year=2024, method="basic-2012",
+        defaults={"threshold_primary": "0.600", "threshold_junior": "0.500", "set_at": timezone.now()},
+    )
+    return item
+
+
+register(ScopeCase(
+    label="monitoring.BalanceStandard",
+    b_row=lambda world: _standard(world.b),
+    a_row=lambda world: _standard(world.a),
+    marker=lambda item: item.office.name,
+    api_basename="monitoring-balancestandard",
 ))

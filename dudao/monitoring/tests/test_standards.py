@@ -225,7 +225,7 @@ def test_import_refuses_a_gymnasium_larger_than_the_indoor_sports_rooms(world, c
     assert response.status_code == 400
     (error,) = response.context["errors"]
     assert (error.row, error.column.split("(")[0], error.code) == (3, "体育馆面积", "inconsistent")
-    assert "体育馆面积 600㎡ 大于其所属的室内体育用房面积 500㎡" == error.reason
+    assert error.reason == "体育馆面积 600㎡ 大于其所属的室内体育用房面积 500㎡"
     assert not SchoolReturn.objects.exists()
     # and indoor sports rooms larger than the gymnasium are a warning: the rest counts in neither indicator
     records[1].update(gym_area_m2=300, indoor_sports_area_m2=500)
