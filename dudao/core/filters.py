@@ -30,8 +30,13 @@ class ScopedFilterSet(django_filters.FilterSet):
             if isinstance(qs, ScopedQuerySet):
                 f.queryset = qs.for_user(user, "view") if user is not None else qs.none()
         for field in self.form.fields.values():
+            # a filter that offers a choice starts from "All", never "---------" or "Unknown"
             if getattr(field, "empty_label", None) is not None:
                 field.empty_label = _("All")
+            elif isinstance(field.widget, forms.Select) and not field.widget.allow_multiple_selected:
+                choices = list(field.widget.choices)
+                if choices and choices[0][0] in ("", "unknown", None):
+                    field.widget.choices = [(choices[0][0], _("All")), *choices[1:]]
             w = field.widget
             css = "form-select" if isinstance(w, (forms.Select, forms.SelectMultiple)) else "form-control"
             w.attrs.setdefault("class", css)
