@@ -139,13 +139,16 @@ class Document(ScopedModel):
             return self.kind
 
 
-class DocumentSequence(ScopedModel):
-    """Counts an office's documents of one kind per year, for numbers such as 甲教督〔2026〕3号."""
+class NumberSequence(ScopedModel):
+    """The running number of one number pattern in an office's year. Every kind of document (and
+    the rectification notices) that writes its numbers with the same pattern draws from the same
+    sequence, so two kinds never give the same number (``dudao.documents.numbering``)."""
 
     office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("office"))
-    kind = models.CharField(_("kind of document"), max_length=64)
     year = models.PositiveSmallIntegerField(_("year"))
+    pattern = models.CharField(_("document number pattern"), max_length=150,
+                               help_text=_("The pattern with the office's name and the year filled in."))
     last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     scope_region = "office__region__path"
@@ -155,8 +158,38 @@ class DocumentSequence(ScopedModel):
         verbose_name = _("document number sequence")
         verbose_name_plural = _("document number sequences")
         constraints = [
-            models.UniqueConstraint(fields=["office", "kind", "year"], name="documents_sequence_unique"),
+            models.UniqueConstraint(fields=["office", "year", "pattern"], name="documents_numbersequence_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.office_id} {self.kind} {self.year}: {self.last}"
+        return f"{self.office_id} {self.pattern}: {self.last}"
+
+
+class IssuedNumber(ScopedModel):
+    """One document number (发文字号) an office gave in a year and what it was given to: the
+    register that makes a number name one document (unique by office, year and number)."""
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("office"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.CharField(_("document number"), max_length=150)
+    kind = models.CharField(_("kind of document"), max_length=64)
+    sequence = models.ForeignKey(NumberSequence, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="numbers", verbose_name=_("document number sequence"))
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    replaces = models.CharField(_("number before renumbering"), max_length=150, blank=True)
+
+    scope_region = "office__region__path"
+    scope_school = None
+
+    class Meta:
+        verbose_name = _("issued document number")
+        verbose_name_plural = _("issued document numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "number"], name="documents_issuednumber_unique"),
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="documents_number_subject")]
+
+    def __str__(self) -> str:
+        return self.number

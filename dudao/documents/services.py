@@ -14,14 +14,15 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
 
 from dudao.audit.services import record, record_many
 from dudao.documents import kinds
-from dudao.documents.models import Document, DocumentSequence, DocumentTemplate
+from dudao.documents.models import Document, DocumentTemplate
+from dudao.documents.numbering import PatternError, number_next, number_of, number_pattern_check
 from dudao.documents.render import (
     PdfUnavailable,
     TemplateError,
@@ -32,7 +33,6 @@ from dudao.documents.render import (
     snapshot,
 )
 from dudao.organizations.models import Office
-from dudao.organizations.selectors import office_short_name
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
@@ -91,7 +91,7 @@ def template_upload(*, actor, office_id: int, kind: str, data: bytes, filename: 
     if problems:
         raise ValidationError({"file": problems})
     if number_pattern:
-        _check_pattern(number_pattern)
+        number_pattern_check(office=office, kind=kind, pattern=number_pattern)
     previous = (DocumentTemplate.objects.select_for_update().filter(office=office, kind=kind)
                 .order_by("-version").first())
     DocumentTemplate.objects.filter(office=office, kind=kind, is_active=True).update(is_active=False)
@@ -105,15 +105,6 @@ def template_upload(*, actor, office_id: int, kind: str, data: bytes, filename: 
     record(actor=actor, action="documents.template.upload", target=template,
            changes={"kind": [None, kind], "version": [None, template.version], "sha256": [None, template.sha256]})
     return template
-
-
-def _check_pattern(pattern: str) -> None:
-    try:
-        pattern.format(office="甲", year=2026, seq=1)
-    except (KeyError, IndexError, ValueError):
-        raise ValidationError({"number_pattern": _(
-            "Use only {office}, {year} and {seq} in the number pattern, for example {office}教督〔{year}〕{seq}号."
-        )}) from None
 
 
 @transaction.atomic
@@ -147,19 +138,6 @@ def template_use_default(*, actor, office_id: int, kind: str) -> None:
 
 # ---- documents -----------------------------------------------------------------------------------
 
-def next_number(office, kind: str, year: int, pattern: str) -> str:
-    """The next number of the office's documents of ``kind`` this year (in the caller's transaction)."""
-    try:
-        with transaction.atomic():
-            DocumentSequence.objects.get_or_create(office=office, kind=kind, year=year)
-    except IntegrityError:
-        pass  # created by a concurrent request between our read and write
-    sequence = DocumentSequence.objects.select_for_update().get(office=office, kind=kind, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last", "updated_at"])
-    return pattern.format(office=office_short_name(office), year=year, seq=sequence.last)
-
-
 def _prepare(item: dict) -> dict | Document:
     """Renders one document's .docx (strictly) and works out what is filed with it; returns the
     document on file instead when the same subject was filed from the same template and data."""
@@ -180,10 +158,17 @@ def _prepare(item: dict) -> dict | Document:
         ).order_by("-pk").first()
         if found is not None:
             return found
-    number = item.get("number")
+    number = item.get("number")  # given: quoted from what the document answers, nothing drawn
     if number is None and kind.numbered:
-        pattern = (template.number_pattern if template and template.number_pattern else kind.default_number_pattern)
-        number = next_number(office, kind.code, date.year, pattern)
+        number = number_of(office=office, kind=kind.code, subject=subject) if subject is not None else None
+        if number is None:
+            pattern = (template.number_pattern if template and template.number_pattern
+                       else kind.default_number_pattern)
+            try:
+                number = number_next(office=office, year=date.year, pattern=pattern, kind=kind.code, subject=subject)
+            except PatternError:  # a pattern saved before patterns were checked as they are now
+                number = number_next(office=office, year=date.year, pattern=kind.default_number_pattern,
+                                     kind=kind.code, subject=subject)
     if number:
         context["number"] = number
     context.setdefault("number", "")
@@ -324,5 +309,5 @@ def document_file_upload(*, actor, kind: str, data: bytes, filename: str, office
 
 __all__ = [
     "TemplateError", "active_template", "default_template_bytes", "document_generate", "document_read_verified",
-    "document_file_upload", "documents_generate_many", "next_number", "read_docx_upload", "template_activate", "template_upload", "template_use_default",
+    "document_file_upload", "documents_generate_many", "read_docx_upload", "template_activate", "template_upload", "template_use_default",
 ]

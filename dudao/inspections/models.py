@@ -367,28 +367,6 @@ class DeadlinePolicy(ScopedModel):
         return self.office.region.path, None
 
 
-class RectificationSequence(ScopedModel):
-    """Counts an office's rectification notices per year, for document numbers such as 甲督整〔2026〕3号."""
-
-    office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("office"))
-    year = models.PositiveSmallIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number issued"), default=0)
-
-    scope_region = "office__region__path"
-    scope_school = None
-
-    class Meta:
-        verbose_name = _("notice number sequence")
-        verbose_name_plural = _("notice number sequences")
-        constraints = [
-            models.UniqueConstraint(fields=["office", "year"], name="inspections_rectificationsequence_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id} {self.year}: {self.last}"
-
-
 class OverdueAlert(models.Model):
     """Records that the zone leaders and the office were told a notice is overdue, once per episode.
 
