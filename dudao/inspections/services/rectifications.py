@@ -14,8 +14,10 @@ Rules decided here (and shown in the interface):
   overdue (past its deadline and still with the school) or returned after a failed re-check.
   It does not change the notice's state; the school still has to answer.
 * **Numbers** follow ``DUDAO_RECTIFICATION_NUMBER_PATTERN`` (default ``{office}督整〔{year}〕{seq}号``),
-  with one sequence per office and year; ``{office}`` is the office's county name without its
-  last character (县/区/市), e.g. 甲县 → 甲督整〔2026〕1号.
+  drawn from the office's sequence of that pattern in the year (``documents.numbering``: shared
+  with any kind of document written with the same pattern, and entered in the office's register,
+  so a number, also one typed by hand, names one notice); ``{office}`` is the office's county name
+  without its last character (县/区/市), e.g. 甲县 → 甲督整〔2026〕1号.
 * **Overdue** is derived from the deadline and the state, never stored. ``overdue_alerts_send``
   (the ``dudao escalate_overdue`` command) tells the zone leaders and the office once per overdue
   episode and keeps an ``OverdueAlert`` row as proof.
@@ -32,7 +34,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,7 @@ from django.utils.translation import gettext as _
 from dudao.accounts.models import Membership, Role
 from dudao.audit.services import record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.documents.numbering import number_next, number_register
 from dudao.inspections.models import (
     DeadlinePolicy,
     Escalation,
@@ -48,14 +51,13 @@ from dudao.inspections.models import (
     Recheck,
     Rectification,
     RectificationResponse,
-    RectificationSequence,
     Severity,
 )
 from dudao.inspections.services.attachments import attachment_store
 from dudao.inspectors.models import Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School, ZoneMembership
-from dudao.organizations.selectors import office_of_school, office_short_name
+from dudao.organizations.selectors import office_of_school
 
 __all__ = [
     "DEFAULT_NUMBER_PATTERN", "RECTIFICATION_TRANSITION_SERVICES", "deadline_days", "deadline_policy_set",
@@ -126,19 +128,17 @@ def default_deadline(finding: Finding, issued_on: datetime.date | None = None) -
     return issued_on + datetime.timedelta(days=deadline_days(office_of_school(finding.school), finding.severity))
 
 
-def _next_number(office, year: int) -> str:
+def _number(office, year: int, given: str, rectification: Rectification) -> str:
+    """The number typed by hand, entered in the office's register (refused when taken), or the
+    office's next number of the year."""
     if office is None:
-        return ""
-    try:  # the first notice of the year creates the row; two at once: one creates, both then lock it
-        with transaction.atomic():
-            RectificationSequence.objects.get_or_create(office=office, year=year)
-    except IntegrityError:
-        pass
-    sequence = RectificationSequence.objects.select_for_update().get(office=office, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last", "updated_at"])
+        return given
+    if given:
+        return number_register(office=office, year=year, number=given, kind="rectification_notice",
+                               subject=rectification)
     pattern = getattr(settings, "DUDAO_RECTIFICATION_NUMBER_PATTERN", DEFAULT_NUMBER_PATTERN)
-    return pattern.format(office=office_short_name(office), year=year, seq=sequence.last)
+    return number_next(office=office, year=year, pattern=pattern, kind="rectification_notice",
+                       subject=rectification)
 
 
 # ---- the notice --------------------------------------------------------------------------------
@@ -205,11 +205,12 @@ def rectification_issue(*, actor, finding_id: int, requirements: str, deadline: 
         deadline = issued_on + datetime.timedelta(days=deadline_days(office, finding.severity))
     if deadline < issued_on:
         raise ValidationError({"deadline": [_("The deadline cannot be before the issue date.")]})
-    number = (number or "").strip() or _next_number(office, issued_on.year)
     rectification = Rectification.objects.create(
-        finding=finding, school=school, number=number, requirements=requirements, issued_on=issued_on,
+        finding=finding, school=school, number="", requirements=requirements, issued_on=issued_on,
         deadline=deadline, issued_by=actor,
     )
+    number = rectification.number = _number(office, issued_on.year, (number or "").strip(), rectification)
+    rectification.save(update_fields=["number", "updated_at"])
     record(actor=actor, action="inspections.rectification.issue", target=rectification, changes={
         "status": [None, rectification.status], "finding": [None, finding.pk], "number": [None, number],
         "issued_on": [None, issued_on], "deadline": [None, deadline],
