@@ -53,7 +53,7 @@ def test_finding_to_closed_notice_on_a_phone(page: Page, world, visit):
     sign_in_as(page, "a_inspector")
     page.goto(f"/inspections/findings/add/?visit={visit.pk}")
     expect(page.get_by_test_id("finding-visit")).to_contain_text(world.a.schools[0].name)
-    page.select_option("#id_item", label="7. 食堂、食品、饮水及宿舍卫生情况。")
+    page.select_option("#id_item", label="食堂、食品、饮水及宿舍卫生情况")  # by its name
     page.select_option("#id_severity", "serious")
     page.fill("#id_description", "食堂留样柜温度超标，留样记录缺失")
     page.set_input_files("#id_files", [photo("留样柜.png", (200, 40, 40))])
@@ -131,9 +131,9 @@ def test_finding_to_closed_notice_on_a_phone(page: Page, world, visit):
     assert (notice.status, notice.closed_on is not None) == ("closed", True)
     assert notice.responses.count() == 2 and notice.rechecks.count() == 2
 
-    # the school's timeline (资源包) binds the visit, the finding and the notice's history in date order
+    # the school's timeline (资源包) binds the visit, the finding and the notice's history, the newest first
     page.goto(f"/schools/{notice.school_id}/timeline/")
     events = page.get_by_test_id("timeline").locator("li[data-kind]")
     kinds = [k for k in (events.nth(i).get_attribute("data-kind") for i in range(events.count()))
              if k in {"finding", "notice", "answer", "recheck"}]
-    assert kinds == ["finding", "notice", "answer", "recheck", "answer", "recheck"]
+    assert kinds == ["recheck", "answer", "recheck", "answer", "notice", "finding"]

@@ -1,6 +1,6 @@
 """The school's timeline (资源包): plans, visits, lessons, findings, notices, answers, re-checks and
-escalations of one school in date order — the page an inspector opens before the next visit and
-the page the office opens before an inspection from above.
+escalations of one school, the newest first — the page an inspector opens before the next visit
+and the page the office opens before an inspection from above.
 
 It lives in the top layer because it binds apps of the same layer (plans and inspections); every
 row comes from the scoped selectors of those apps.
@@ -54,7 +54,8 @@ class Entry:
 
 
 def school_timeline(*, user, school_id: int, year: int | None = None, kinds=None) -> list[Entry]:
-    """Every visible event of a school, oldest first; ``School.DoesNotExist`` outside the scope (404)."""
+    """Every visible event of a school, the newest first (of one day, the latest recorded first);
+    ``School.DoesNotExist`` outside the scope (404)."""
     school = School.objects.for_user(user).get(pk=school_id)
     wanted = set(kinds or KINDS)
     entries: list[Entry] = []
@@ -80,7 +81,7 @@ def school_timeline(*, user, school_id: int, year: int | None = None, kinds=None
                 entries.append(Entry(e.date, e.kind, e.title, e.url, e.at, e.detail))
     if "plan" in wanted:
         entries += _plan_entries(user=user, school=school, year=year)
-    return sorted(entries, key=lambda e: e.sort_key)
+    return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
 def _plan_entries(*, user, school, year) -> list[Entry]:

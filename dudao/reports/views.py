@@ -27,7 +27,7 @@ class DashboardView(ScopedTemplateView):
 
 
 class SchoolTimelineView(ScopedTemplateView):
-    """One school's record in date order, filterable by year and kind (资源包)."""
+    """One school's record, the newest first, filterable by year and kind (资源包)."""
 
     template_name = "reports/school_timeline.html"
 

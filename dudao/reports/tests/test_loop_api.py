@@ -79,10 +79,10 @@ def test_the_loop_through_the_api_and_the_timeline():
                             format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
-    # then the school's timeline holds the loop in order
+    # then the school's timeline holds the loop, the newest first
     kinds = [e.kind for e in school_timeline(user=world.a.users["office_admin"], school_id=school.pk)]
     assert [k for k in kinds if k != "plan"] == [
-        "visit", "lesson", "finding", "notice", "answer", "recheck", "answer", "recheck"]
+        "recheck", "answer", "recheck", "answer", "notice", "finding", "lesson", "visit"]
     # and county B's office sees none of it
     other = _api(world.b.users["office_admin"])
     assert other.get(f"/api/v1/inspections/visits/{visit_id}/").status_code == 404
