@@ -114,7 +114,7 @@ def test_complaint_finding_offers_the_school_checklist_items_by_name(world, clie
     form = page.context["finding_form"]
     version = checklist_for_school(school=world.a.schools[0])
     canteen = version.items.get(code="7")
-    labels = dict((value, label) for value, label in form.fields["item"].choices if value)
+    labels = {value: label for value, label in form.fields["item"].choices if value}
     assert labels[canteen.pk] == "食堂、食品、饮水及宿舍卫生情况"
     assert set(labels) == set(version.items.exclude(response_type="section").values_list("pk", flat=True))
     assert "item_code" not in form.fields
