@@ -42,6 +42,7 @@ from dudao.organizations.models import Office, Region, School, Zone, ZoneMembers
 from dudao.organizations.services import zone_assign_school
 from dudao.plans.demo import load_plans
 from dudao.plans.models import Task, WorkPlan
+from dudao.reports.demo_balance import load_demo_balance
 from dudao.reports.demo_campaigns import load_demo_campaigns
 from dudao.reports.demo_documents import file_demo_documents
 from dudao.reports.demo_evaluations import load_evaluations
@@ -590,6 +591,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     primary = [s for s, _t, _tag in schools if s.kind == tagged["liaison"].kind and s != tagged["liaison"]]
     load_evaluations(admin=User.objects.get(pk=office_admin.pk), office=office,
                      schools=[tagged["liaison"], *primary[:3]], password=password, valid_from=FIRST_TERM)
+    load_demo_balance(rng, admin=User.objects.get(pk=office_admin.pk), office=office)
 
     return demo_summary()
 

@@ -8,6 +8,7 @@ an empty database or load it themselves come after the class.
 import datetime
 import hashlib
 import io
+import re
 import zipfile
 from collections import Counter
 
@@ -421,6 +422,28 @@ class TestLoadedDemo:
         assert api.get(reverse("api:jobs-job-detail", args=[Job.objects.create(
             kind="documents.bundle", title="x", created_by=User.objects.get(username="office_admin")).uuid])
         ).status_code == 404  # someone else's job
+
+    def test_office_opens_the_balance_analysis_of_this_and_last_year_with_cv_values(self, demo):
+        # given the demo's two statistics years (the current one starts in September)
+        from dudao.monitoring.models import StatisticsYear
+        from dudao.reports.demo_balance import statistics_years
+
+        years = StatisticsYear.objects.filter(office__region=demo).order_by("year")
+        assert [y.year for y in years] == list(statistics_years(timezone.localdate()))
+        client = Client()
+        client.login(username="office_admin", password=DEMO_PASSWORD)
+        for year in years:
+            # when the office opens each year's analysis, then every indicator of both levels has its CV
+            html = client.get(f"/monitoring/{year.pk}/analysis/").content.decode()
+            for stage in ("primary", "junior"):
+                cells = re.findall(rf'data-testid="cv-{stage}-[^"]+">([^<]*)<', html)
+                assert len(cells) == 7 and all(re.fullmatch(r"\d\.\d{3}", c.strip()) for c in cells), (year, cells)
+        # and the trends and the city's roll-up are not empty
+        trends = client.get(f"/monitoring/offices/{years[0].office_id}/trends/").content.decode()
+        assert all(str(y.year) in trends for y in years)
+        city = Client()
+        city.login(username="city_admin", password=DEMO_PASSWORD)
+        assert years[0].office.name in city.get("/monitoring/rollup/").content.decode()
 
     def test_running_twice_creates_nothing_new(self, demo):
         before = row_counts()
