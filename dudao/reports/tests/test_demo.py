@@ -341,6 +341,22 @@ class TestLoadedDemo:
         assert AuditEvent.objects.filter(action="inspections.visit.submit").count() >= 400
         assert AuditEvent.objects.filter(action="inspections.rectification.close").exists()
 
+    def test_no_number_is_given_to_two_documents_in_an_office_year(self, demo):
+        # every document carrying a number in an office's year is about one thing (a notice's
+        # 整改通知书 and 整改回执及核查记录 quote the notice's own number)
+        holders: dict[tuple, set] = {}
+        for office, year, number, *subject in (Document.objects.exclude(number="")
+                                               .values_list("office_id", "year", "number", "subject_type", "subject_id")
+                                               .iterator()):
+            holders.setdefault((office, year, number), set()).add(tuple(subject))
+        office = Office.objects.get(region=demo)
+        for pk, issued_on, number in Rectification.objects.filter(
+                school__region__path__startswith=demo.path).values_list("pk", "issued_on", "number"):
+            holders.setdefault((office.pk, issued_on.year, number), set()).add(("inspections.rectification", pk))
+        kinds = set(Document.objects.exclude(number="").values_list("kind", flat=True))
+        assert {"bulletin", "campaign_notice", "evaluation_notice", "opinion_letter"} <= kinds
+        assert {key: subjects for key, subjects in holders.items() if len(subjects) > 1} == {}
+
     def test_summary_counts_the_loop(self, demo, loaded):
         visits = Visit.objects.filter(status=Visit.Status.SUBMITTED).count()
         assert f"{visits} 次随访督导" in loaded
