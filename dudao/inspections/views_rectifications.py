@@ -26,6 +26,7 @@ from dudao.inspections.forms_rectifications import (
 from dudao.inspections.models import DeadlinePolicy, Finding, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.services import findings as finding_services
 from dudao.inspections.services import rectifications as services
+from dudao.inspections.services.findings import item_name
 from dudao.inspections.views_documents import rectification_documents_context
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
@@ -49,6 +50,11 @@ def _finding_description(finding):
     return _short(finding.description)
 
 
+def _finding_item(finding):
+    """The checklist item by its name; a finding tied to no item shows the code it was given."""
+    return item_name(finding.item.text) if finding.item_id else finding.item_code
+
+
 def _notice_requirements(rectification):
     return _short(rectification.requirements)
 
@@ -70,7 +76,7 @@ class FindingListView(ExportableListView):
     columns = [
         Column("found_on", gettext_lazy("Found on"), order_by="found_on", link=True),
         Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-        Column("item_code", gettext_lazy("Item"), order_by="item_code"),
+        Column(_finding_item, gettext_lazy("Checklist item"), order_by="item_code"),
         Column("severity", gettext_lazy("Severity"), order_by="severity"),
         Column(_finding_description, gettext_lazy("Description"), export=False),
         Column("description", gettext_lazy("Description"), html=False),

@@ -129,3 +129,20 @@ def test_complaint_finding_offers_the_school_checklist_items_by_name(world, clie
     # and the notice's requirements start from it
     notice_form = client.get(complaint.get_absolute_url()).context["notice_form"]
     assert "食堂饭菜不卫生" in notice_form["requirements"].value()
+
+
+def test_finding_list_names_the_item_not_its_code(world, client):
+    # given a finding on item 7 of a visit's checklist and one tied to no item, only a code
+    inspector = user(world, "a", "inspector")
+    visit = record_visit(inspector, world.a.schools[0], submit=True)
+    finding_record(actor=inspector, visit_id=visit.pk, item_id=visit.checklist.items.get(code="7").pk,
+                   description="留样记录不全")
+    finding_record(actor=inspector, school_id=world.a.schools[0].pk, item_code="C3", description="作业公示未落实")
+    client.force_login(inspector)
+
+    # when the inspector opens the list of findings
+    html = client.get(reverse("inspections:finding_list")).content.decode()
+
+    # then the item shows by its name; the code stays only where there is no item
+    assert "食堂、食品、饮水及宿舍卫生情况" in html
+    assert ">C3<" in html
