@@ -2,9 +2,14 @@
 # The whole suite twice, as `make test` runs it: on SQLite, then on a throwaway PostgreSQL server
 # that the pytest plugin dudao.core.testing.pgplugin starts (DUDAO_TEST_DB=postgres).
 #
-# Both runs always happen; the exit status is non-zero if either failed, and the last line printed
-# is a pytest summary line: the PostgreSQL run's, or the SQLite run's when only that one failed.
-# Environment: TEST_WORKERS (pytest-xdist workers, default 2; 0 = no xdist). Arguments go to pytest.
+# Then the date-sensitive part of the suite (marker ``clock``, see dudao/core/testing/clock.py) runs
+# again on moved clocks, on both databases: the next 31 December, 29 February, 1 January, a day of the
+# summer holiday and today three years ahead (TEST_CLOCKS overrides the list; TEST_CLOCKS=none skips).
+#
+# Every run always happens; the exit status is non-zero if any failed, and the last line printed
+# is a pytest summary line: the last failed run's, or the PostgreSQL run's when all passed.
+# Environment: TEST_WORKERS (pytest-xdist workers, default 2; 0 = no xdist). Arguments go to pytest
+# (on the moved clocks too, with ``-m "clock and not browser"`` added).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,22 +36,34 @@ summary() {  # the last non-empty line of a run's output
 }
 
 started=$SECONDS
+failed=()
 ENVIRONMENT=(DUDAO_TEST_DB=sqlite)
-run sqlite "$@"; sqlite_status=$?
+run sqlite "$@" || failed+=(sqlite)
 ENVIRONMENT=(DUDAO_TEST_DB=postgres)
-run postgres "$@"; postgres_status=$?
+run postgres "$@" || failed+=(postgres)
+
+clocks=${TEST_CLOCKS:-$(.venv/bin/python -m dudao.core.testing.clock)}
+if [[ "$clocks" != none ]]; then
+    for day in $clocks; do
+        for db in sqlite postgres; do
+            ENVIRONMENT=(DUDAO_TEST_DB=$db DUDAO_TEST_TODAY=$day)
+            run "$db-on-$day" -m "clock and not browser" "$@"
+            status=$?  # 5: the arguments chose no date-sensitive test
+            [[ $status -eq 0 || $status -eq 5 ]] || failed+=("$db-on-$day")
+        done
+    done
+fi
 
 echo
 cat "$logdir/times"
-echo "==> make test: $((SECONDS - started))s for both runs"
-if [[ $sqlite_status -ne 0 && $postgres_status -eq 0 ]]; then
-    echo "==> the SQLite run failed:"
-    summary sqlite
-elif [[ $postgres_status -ne 0 ]]; then
-    [[ $sqlite_status -ne 0 ]] && echo "==> SQLite: $(summary sqlite)"
-    echo "==> the PostgreSQL run failed:"
+echo "==> make test: $((SECONDS - started))s for all runs"
+if [[ ${#failed[@]} -eq 0 ]]; then
     summary postgres
-else
-    summary postgres
+    exit 0
 fi
-[[ $sqlite_status -eq 0 && $postgres_status -eq 0 ]]
+for name in "${failed[@]}"; do
+    echo "==> the run $name failed: $(summary "$name")"
+done
+echo "==> failed runs: ${failed[*]}"
+summary "${failed[-1]}"
+exit 1
