@@ -354,6 +354,7 @@ MONTHS = {
     7: (0.3, 1, 10), 8: (0.15, 20, 31), 9: (0.9, 1, 30), 10: (0.9, 9, 31), 11: (0.9, 1, 30), 12: (0.9, 1, 31),
 }
 THIS_MONTH_SHARE = 2 / 3  # of the schools, visited by about the 20th
+MIN_MONTHS_VISITED = 6  # of the eleven finished months, for every school on any day of the year
 RECENT_DAYS = 40  # findings newer than this are still in motion
 OLD_FINDINGS, RECENT_FINDINGS = 28, 12
 
@@ -494,7 +495,7 @@ class Planner:
     def visits(self) -> list[VisitPlan]:
         rng, today = self.rng, self.today
         months = _months(today)
-        plans: list[VisitPlan] = []
+        chosen_by_month: list[tuple[int, datetime.date, list[datetime.date], set[int]]] = []
         for offset, first in zip(range(len(months) - 1, -1, -1), months, strict=True):
             days = _school_days(first, today)
             if not days:
@@ -505,9 +506,13 @@ class Planner:
             else:
                 chance = MONTHS[first.month][0]
                 chosen = {s.pk for s in self.schools if rng.random() < chance}
-            story = self.liaison_school is not None and offset in LIAISON_STORY
             if self.liaison_school is not None and first.month != 8:
                 chosen.add(self.liaison_school.pk)
+            chosen_by_month.append((offset, first, days, chosen))
+        self._top_up(chosen_by_month)
+        plans: list[VisitPlan] = []
+        for offset, first, days, chosen in chosen_by_month:
+            story = self.liaison_school is not None and offset in LIAISON_STORY
             for school in self.schools:
                 if school.pk not in chosen:
                     continue
@@ -519,6 +524,18 @@ class Planner:
         plans += self._drafts()
         plans.sort(key=lambda p: (p.date, p.school.code, p.draft))
         return plans
+
+    def _top_up(self, chosen_by_month) -> None:
+        """Every school is visited in at least ``MIN_MONTHS_VISITED`` of the finished months, whatever
+        the day: a school the draw left short gets visits in busy term months that still miss others."""
+        busy = [(first, chosen) for offset, first, _days, chosen in chosen_by_month
+                if offset > 0 and MONTHS[first.month][0] >= 0.8]
+        for school in self.schools:
+            done = sum(1 for offset, _f, _d, chosen in chosen_by_month if offset > 0 and school.pk in chosen)
+            free = [chosen for _first, chosen in busy if school.pk not in chosen and len(chosen) < len(self.schools) - 1]
+            self.rng.shuffle(free)
+            for chosen in free[:max(0, MIN_MONTHS_VISITED - done)]:
+                chosen.add(school.pk)
 
     def _visit(self, school: School, date: datetime.date, month: int, *, force_problem=False,
                draft=False) -> VisitPlan:
@@ -630,8 +647,10 @@ class Planner:
         cut = today - datetime.timedelta(days=RECENT_DAYS)
         old = [c for c in rest if c[0].date < cut]
         recent = [c for c in rest if c[0].date >= cut]
-        old = rng.sample(old, min(len(old), OLD_FINDINGS - sum(1 for v, _p in forced if v.date < cut)))
         recent = rng.sample(recent, min(len(recent), RECENT_FINDINGS - sum(1 for v, _p in forced if v.date >= cut)))
+        # after a quiet holiday the recent ones are few: the older months make up the number
+        short = RECENT_FINDINGS - len(recent) - sum(1 for v, _p in forced if v.date >= cut)
+        old = rng.sample(old, min(len(old), OLD_FINDINGS + short - sum(1 for v, _p in forced if v.date < cut)))
 
         # minor problems are put right on the spot: written down, no notice
         plans = [FindingPlan(v, p, "no_notice") for v, p in old + recent if p.severity == S.MINOR]
