@@ -103,6 +103,11 @@ def key_spec(key: str, models_: list) -> Spec | None:
     known = KEYS.get(key)
     if known == HIDDEN:
         return Spec(None, how=HIDDEN)
+    for model in models_:
+        field = _field(model, key)
+        if field is not None and (label := _label_of(field)) is not None:
+            return Spec(label, field, COUNT if field.auto_created and not field.concrete else None,
+                        CHOICES.get((model._meta.label_lower, key)))
     if isinstance(known, tuple):
         return Spec(known[0], how=known[1])
     if isinstance(known, str):
@@ -111,11 +116,6 @@ def key_spec(key: str, models_: list) -> Spec | None:
 
         field = apps.get_model(app_model)._meta.get_field(name)
         return Spec(field.verbose_name, field)
-    for model in models_:
-        field = _field(model, key)
-        if field is not None and (label := _label_of(field)) is not None:
-            return Spec(label, field, COUNT if field.auto_created and not field.concrete else None,
-                        CHOICES.get((model._meta.label_lower, key)))
     return None
 
 

@@ -213,11 +213,11 @@ class Unit(ScopedModel):
     reply = models.TextField(_("reply"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     # opinion letter (督导意见书)
-    opinion = models.TextField(_("evaluation"), blank=True)
+    opinion = models.TextField(pgettext_lazy("opinion letter", "evaluation"), blank=True)
     demands = models.JSONField(default=list, blank=True)  # [{"text", "deadline", "rectification"}]
     opinion_issued_at = models.DateTimeField(null=True, blank=True)
     # results (computed when the preliminary opinion is fed back)
-    total = models.DecimalField(_("total"), max_digits=8, decimal_places=2, null=True, blank=True)
+    total = models.DecimalField(pgettext_lazy("score", "total"), max_digits=8, decimal_places=2, null=True, blank=True)
     maximum = models.DecimalField(_("maximum"), max_digits=8, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=20, blank=True)
     vetoed = models.JSONField(default=list, blank=True)
@@ -281,7 +281,7 @@ class Rating(ScopedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     scores = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=dict, blank=True)
-    total = models.DecimalField(_("total"), max_digits=8, decimal_places=2, null=True, blank=True)
+    total = models.DecimalField(pgettext_lazy("score", "total"), max_digits=8, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     scope_region = "unit__region_path"

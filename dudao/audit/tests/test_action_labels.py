@@ -143,3 +143,19 @@ def test_every_change_key_in_the_source_reads_as_words():
     unread = sorted(f"{code} {key} ({where})" for (code, key), where in keys.items()
                     if key_spec(key, [m for m in [code_model(code)] if m]) is None)
     assert unread == []
+
+
+@pytest.mark.parametrize(("model", "key", "chinese"), [
+    ("evaluations.Rating", "total", "总分"),
+    ("evaluations.Unit", "opinion", "督导意见"),
+    ("complaints.Complaint", "answer", "答复"),
+    ("complaints.Complaint", "status", "状态"),
+    ("inspectors.Inspector", "name", "姓名"),
+    ("reports.AssessmentRating", "rater", "评价人"),
+])
+def test_changed_fields_read_as_an_office_says_them(model, key, chinese):
+    # given a field a change names
+    spec = key_spec(key, [apps.get_model(model)])
+    # then its label is the office's word
+    with translation.override("zh-hans"):
+        assert str(spec.label) == chinese
