@@ -1,6 +1,6 @@
 """Every page a person reaches without arguments, in Chinese, shows words, not internal codes.
 
-The URL walk of ``test_conventions`` finds the pages; each is opened as the county office's
+The URL walk of ``core/tests/test_conventions`` finds the pages; each is opened as the county office's
 administrator, an inspector, a zone leader, a school liaison and a principal, in zh-hans, with a
 little history in the audit log. The visible text must hold no dotted code
 (``inspections.rectification.issue``) and no choice that reads 未知 (Unknown).
@@ -15,9 +15,10 @@ import time_machine
 from django.apps import apps
 from django.urls import get_resolver, resolve, reverse
 
-from dudao.audit.services import model_save, record
+from dudao.audit.services import model_save
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.core.tests.test_conventions import walk
+from dudao.inspectors.services import listing_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,13 @@ def visible_text(page: str) -> str:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with world_rolled_back(django_db_blocker) as world, django_db_blocker.unblock():
-        # a little history: a school's details changed by the office, a step of the loop
+        # a little history: a school's details changed, an inspector listed at another school
         school = apps.get_model("organizations", "School").objects.get(pk=world.a.schools[0].pk)
         school.liaison_name = "周晓梅"
         with time_machine.travel(TODAY, tick=False):
             model_save(actor=world.a.users["office_admin"], instance=school)
-            record(actor=world.a.users["inspector"], action="inspectors.listing.assign", target=school,
-                   changes={"inspector": [None, world.a.inspectors[0].name]})
+            listing_assign(actor=world.a.users["office_admin"], school_id=world.a.schools[1].pk,
+                           inspector_id=world.a.inspectors[0].pk)
         yield world
 
 
