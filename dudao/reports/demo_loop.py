@@ -881,6 +881,25 @@ def _backdate_visits(plans: list[VisitPlan], rng: random.Random) -> None:
     Response.objects.bulk_update(responses, ["submitted_at"], batch_size=200)
 
 
+def plan_loop(rng: random.Random, *, schools: list[School], today: datetime.date,
+              liaison_school: School | None = None,
+              drafts_for: Inspector | None = None) -> tuple[list[VisitPlan], list[FindingPlan]]:
+    """The visits and findings of the year up to ``today``, drawn before anything is written."""
+    schools = sorted(schools, key=lambda s: s.code)
+    listings = Listing.objects.current(today).filter(school__in=schools).select_related("inspector")
+    listed = {listing.school_id: listing.inspector for listing in listings}
+    versions = checklists_for_schools(schools=School.objects.filter(pk__in=[s.pk for s in schools])
+                                      .select_related("region"))
+    codes = {}
+    for version in {v.pk: v for v in versions.values() if v is not None}.values():
+        codes[version.pk] = dict(version.items.values_list("code", "response_type"))
+    checklists = {school_id: codes[v.pk] if v is not None else {} for school_id, v in versions.items()}
+    planner = Planner(rng, schools=schools, listed=listed, checklists=checklists, today=today,
+                      liaison_school=liaison_school, drafts_for=drafts_for)
+    visits = planner.visits()
+    return visits, planner.findings(visits)
+
+
 def load_loop(rng: random.Random, *, admin, office, schools: list[School], password: str,
               valid_from: datetime.date, liaison_school: School | None = None,
               drafts_for: Inspector | None = None, today: datetime.date | None = None) -> LoopSummary:
@@ -892,21 +911,9 @@ def load_loop(rng: random.Random, *, admin, office, schools: list[School], passw
     keeps two visits unsubmitted.
     """
     today = today or timezone.localdate()
-    schools = sorted(schools, key=lambda s: s.code)
-    listings = Listing.objects.current(today).filter(school__in=schools).select_related("inspector")
-    listed = {listing.school_id: listing.inspector for listing in listings}
-    accounts = {i.pk: User.objects.get(pk=i.user_id) for i in {i.pk: i for i in listed.values()}.values()}
-    versions = checklists_for_schools(schools=School.objects.filter(pk__in=[s.pk for s in schools])
-                                      .select_related("region"))
-    codes = {}
-    for version in {v.pk: v for v in versions.values() if v is not None}.values():
-        codes[version.pk] = dict(version.items.values_list("code", "response_type"))
-    checklists = {school_id: codes[v.pk] if v is not None else {} for school_id, v in versions.items()}
-
-    planner = Planner(rng, schools=schools, listed=listed, checklists=checklists, today=today,
-                      liaison_school=liaison_school, drafts_for=drafts_for)
-    visits = planner.visits()
-    findings = planner.findings(visits)
+    visits, findings = plan_loop(rng, schools=schools, today=today, liaison_school=liaison_school,
+                                 drafts_for=drafts_for)
+    accounts = {i.pk: User.objects.get(pk=i.user_id) for i in {v.inspector.pk: v.inspector for v in visits}.values()}
     photographed = {id(f.visit) for f in findings if f.photo}
     for plan in visits:
         plan.photo = id(plan) in photographed or (plan.school == liaison_school and bool(plan.problems))
@@ -924,5 +931,5 @@ def load_loop(rng: random.Random, *, admin, office, schools: list[School], passw
 
 __all__ = [
     "DEADLINE_DAYS", "LoopSummary", "deadline_policies_set", "inspector_accounts", "inspector_username",
-    "liaison_account", "liaison_username", "load_loop", "loop_summary",
+    "liaison_account", "liaison_username", "load_loop", "loop_summary", "plan_loop",
 ]

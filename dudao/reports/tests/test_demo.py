@@ -280,6 +280,50 @@ class TestLoadedDemo:
         drafts = Visit.objects.filter(status=Visit.Status.DRAFT)
         assert drafts.count() == 2 and set(drafts.values_list("created_by__username", flat=True)) == {"inspector"}
 
+    @pytest.mark.parametrize("year", [2028])  # a leap year
+    def test_the_year_drawn_keeps_its_promises_on_any_day(self, demo, year):
+        """The demo loads on whatever day it is run: its promises hold on the first, middle and last day
+        of every month, on 29 February and through the quiet weeks of the summer holiday."""
+        import random
+
+        from dudao.reports.demo_loop import DEADLINE_DAYS, plan_loop
+
+        schools = list(county_schools(demo))
+        liaison_school = School.objects.get(user_memberships__user__username="liaison")
+        drafts_for = Inspector.objects.get(user__username="inspector")
+        days = sorted({datetime.date(year, m, d) for m in range(1, 13) for d in (1, 15)}
+                      | {datetime.date(year, m + 1, 1) - datetime.timedelta(days=1) for m in range(1, 12)}
+                      | {datetime.date(year, 12, 31), datetime.date(year, 2, 29)}
+                      | {datetime.date(year, 8, d) for d in range(16, 32, 3)} | {datetime.date(year, 9, 2)})
+        final = {"no_notice": None, "issued": "issued", "overdue": "issued", "overdue_interview": "issued",
+                 "submitted": "submitted", "submitted_late": "submitted", "submitted_after_return": "submitted",
+                 "returned": "returned", "returned_criticism": "returned", "closed": "closed",
+                 "closed_after_return": "closed"}
+        for day in days:
+            visits, findings = plan_loop(random.Random(day.toordinal()), schools=schools, today=day,
+                                         liaison_school=liaison_school, drafts_for=drafts_for)
+            submitted = [v for v in visits if not v.draft]
+            per_school = Counter(v.school.pk for v in submitted)
+            per_month = Counter((v.date.year, v.date.month) for v in submitted)
+            busy = [n for (y, m), n in per_month.items() if m in (3, 4, 5, 6, 9, 10, 11, 12) and (y, m) != (
+                day.year, day.month)]
+            quiet = [n for (_y, m), n in per_month.items() if m in (2, 7, 8)]
+            assert set(per_school) == {s.pk for s in schools} and min(per_school.values()) >= 5, day
+            assert len(per_month) >= 10 and busy and quiet and max(quiet) < min(busy) < len(schools), day
+            assert sum(v.draft for v in visits) == 2, day
+            notices = [f for f in findings if final[f.state]]
+            assert 30 <= len(findings) <= 50, day
+            assert {final[f.state] for f in notices} == set(Rectification.Status.values), day
+
+            def overdue(f, day=day):
+                return f.events[0][1] + datetime.timedelta(days=DEADLINE_DAYS[f.problem.severity]) < day
+
+            assert any(final[f.state] == "issued" and overdue(f) for f in notices), day
+            assert any(final[f.state] == "returned" and overdue(f) for f in notices), day
+            assert {"overdue_interview", "returned_criticism", "closed_after_return"} <= {f.state for f in notices}
+            mine = [final[f.state] for f in notices if f.visit.school.pk == liaison_school.pk]
+            assert {"issued", "returned"} & set(mine) and "closed" in mine, day
+
     def test_visits_read_like_real_records(self, demo):
         visits = Visit.objects.filter(school__region__path__startswith=demo.path, status=Visit.Status.SUBMITTED)
         assert all(v.methods and v.purpose and v.feedback for v in visits)
