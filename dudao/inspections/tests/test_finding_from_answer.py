@@ -1,16 +1,13 @@
 """From a checklist answer to a finding and its notice: an item marked 存在问题 with a note on the
 phone form becomes, with 记录问题, a finding of that item (chosen by its name, no code to type) with
 the note as its description, and the notice's requirements start from it. A complaint's finding
-names an item of the school's checklist the same way."""
+names an item of the school's checklist the same way (``complaints/tests/test_finding_from_complaint.py``)."""
 
 import uuid
 
 import pytest
 from django.urls import reverse
 
-from dudao.complaints.services import complaint_verify
-from dudao.complaints.tests.helpers import register
-from dudao.core.testing.world import fresh
 from dudao.inspections.models import Finding, Visit
 from dudao.inspections.selectors_visits import checklist_for_school
 from dudao.inspections.services.findings import finding_record
@@ -100,35 +97,6 @@ def test_a_code_of_the_visit_checklist_names_its_item(world):
     visit = record_visit(inspector, world.a.schools[0], submit=True)
     finding = finding_record(actor=inspector, visit_id=visit.pk, item_code="7", description="留样记录不全")
     assert finding.item == visit.checklist.items.get(code="7")
-
-
-def test_complaint_finding_offers_the_school_checklist_items_by_name(world, client):
-    # given a complaint about school 0 the listed inspector verifies
-    inspector = user(world, "a", "inspector")
-    complaint, _code = register(world)
-    complaint_verify(actor=fresh(world.a.users["office_admin"]), complaint_id=complaint.pk)
-    client.force_login(inspector)
-
-    # when the inspector opens it, the finding form offers the school's checklist items by name
-    page = client.get(complaint.get_absolute_url())
-    form = page.context["finding_form"]
-    version = checklist_for_school(school=world.a.schools[0])
-    canteen = version.items.get(code="7")
-    labels = {value: label for value, label in form.fields["item"].choices if value}
-    assert labels[canteen.pk] == "食堂、食品、饮水及宿舍卫生情况"
-    assert set(labels) == set(version.items.exclude(response_type="section").values_list("pk", flat=True))
-    assert "item_code" not in form.fields
-    assert 'name="item_code"' not in page.content.decode()
-
-    # and the finding recorded with a chosen item names it
-    response = client.post(reverse("complaints:complaint_finding", args=[complaint.pk]), {
-        "description": "食堂饭菜不卫生", "severity": "general", "item": canteen.pk})
-    assert response.status_code == 302
-    complaint.refresh_from_db()
-    assert (complaint.finding.item, complaint.finding.item_code) == (canteen, "7")
-    # and the notice's requirements start from it
-    notice_form = client.get(complaint.get_absolute_url()).context["notice_form"]
-    assert "食堂饭菜不卫生" in notice_form["requirements"].value()
 
 
 def test_finding_list_names_the_item_not_its_code(world, client):

@@ -1,0 +1,47 @@
+"""From a complaint to a finding: the finding names an item of the school's routine checklist,
+chosen by its name (no code to type), and the notice's requirements start from it."""
+
+import pytest
+from django.urls import reverse
+
+from dudao.complaints.services import complaint_verify
+from dudao.complaints.tests.helpers import register
+from dudao.core.testing.world import fresh, world_rolled_back
+from dudao.inspections.selectors_visits import checklist_for_school
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with world_rolled_back(django_db_blocker) as world:
+        yield world
+
+
+def test_complaint_finding_offers_the_school_checklist_items_by_name(world, client):
+    # given a complaint about school 0 the listed inspector verifies
+    inspector = fresh(world.a.users["inspector"])
+    complaint, _code = register(world)
+    complaint_verify(actor=fresh(world.a.users["office_admin"]), complaint_id=complaint.pk)
+    client.force_login(inspector)
+
+    # when the inspector opens it, the finding form offers the school's checklist items by name
+    page = client.get(complaint.get_absolute_url())
+    form = page.context["finding_form"]
+    version = checklist_for_school(school=world.a.schools[0])
+    canteen = version.items.get(code="7")
+    labels = {value: label for value, label in form.fields["item"].choices if value}
+    assert labels[canteen.pk] == "食堂、食品、饮水及宿舍卫生情况"
+    assert set(labels) == set(version.items.exclude(response_type="section").values_list("pk", flat=True))
+    assert "item_code" not in form.fields
+    assert 'name="item_code"' not in page.content.decode()
+
+    # and the finding recorded with a chosen item names it
+    response = client.post(reverse("complaints:complaint_finding", args=[complaint.pk]), {
+        "description": "食堂饭菜不卫生", "severity": "general", "item": canteen.pk})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.finding.item, complaint.finding.item_code) == (canteen, "7")
+    # and the notice's requirements start from it
+    notice_form = client.get(complaint.get_absolute_url()).context["notice_form"]
+    assert "食堂饭菜不卫生" in notice_form["requirements"].value()
