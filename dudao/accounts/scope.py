@@ -2,7 +2,8 @@
 
 * system administrator: everything;
 * office administrator and staff: the office's region subtree (a city office sees its
-  counties; a county office never its neighbour);
+  counties; a county office never its neighbour); they *change* only the rows their own office
+  owns, not those of an office below it (a city office watches its counties' rows);
 * zone leader: the schools of their zone, now;
 * inspector: the schools listed to them (挂牌), now;
 * school liaison and principal: their school.
@@ -13,12 +14,14 @@ office's region, read-only. Higher apps' rows are reached through string relatio
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
 from dudao.accounts.models import Role
+from dudao.core.scope import paths_q
 
 OFFICE_ROLES = {Role.OFFICE_ADMIN, Role.OFFICE_STAFF}
 SCHOOL_ROLES = {Role.ZONE_LEADER, Role.INSPECTOR, Role.SCHOOL_LIAISON, Role.PRINCIPAL}
@@ -33,6 +36,7 @@ class Scope:
     reference_paths: tuple[str, ...] = ()
     office_ids: frozenset[int] = frozenset()
     zone_ids: frozenset[int] = field(default_factory=frozenset)
+    own_office_paths: frozenset[str] = frozenset()
 
     def q(self, model, action: str = "view") -> Q:
         """A filter over ``model`` for ``action``; matches nothing when the scope is empty."""
@@ -40,14 +44,38 @@ class Scope:
         region_lookup = getattr(model, "scope_region", None)
         school_lookup = getattr(model, "scope_school", None)
         if region_lookup:
-            for path in self.office_paths:
-                q |= Q(**{f"{region_lookup}__startswith": path})
+            q |= self.office_q(region_lookup, action)
         if school_lookup and self.school_ids:
             q |= Q(**{f"{school_lookup}__in": sorted(self.school_ids)})
         if school_lookup is None and region_lookup and action == "view":
             for path in self.reference_paths:
                 q |= Q(**{f"{region_lookup}__startswith": path})
         return q
+
+    def office_q(self, lookup: str, action: str = "view") -> Q:
+        """Rows whose ``lookup`` (a region path) lies in the user's offices' subtree; for any action
+        but ``view``, without the subtrees of the offices below theirs, which own those rows."""
+        q = paths_q(lookup, self.office_paths)
+        if action != "view" and self.lower_office_paths:
+            q &= ~paths_q(lookup, self.lower_office_paths)
+        return q
+
+    def office_owns(self, path: str) -> bool:
+        """Whether a row at region ``path`` belongs to one of the user's offices and not to an office
+        below them: the office test of ``office_q`` for a write, on one path."""
+        return (any(path.startswith(p) for p in self.office_paths)
+                and not any(path.startswith(p) for p in self.lower_office_paths))
+
+    @cached_property
+    def lower_office_paths(self) -> tuple[str, ...]:
+        """The regions of the offices inside the user's offices that are not their own (a city
+        office's counties), read once when a write first asks for them."""
+        if not self.office_paths:
+            return ()
+        Office = apps.get_model("organizations", "Office")
+        paths = (Office.objects.filter(paths_q("region__path", self.office_paths))  # scope: the tree's shape
+                 .exclude(region__path__in=sorted(self.own_office_paths)).values_list("region__path", flat=True))
+        return tuple(sorted(_outermost(set(paths))))
 
     @property
     def is_office(self) -> bool:
@@ -88,6 +116,7 @@ def scope_for(user) -> Scope:
         reference_paths=tuple(sorted(_outermost(reference_paths))),
         office_ids=frozenset(m.office_id for m in memberships if m.office_id),
         zone_ids=frozenset(zone_ids),
+        own_office_paths=frozenset(office_paths),
     )
 
 

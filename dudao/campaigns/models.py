@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel
 from dudao.core.workflow import Transition
 
 MIN_TEAM_SIZE = 3  # 条例 第十六条: "组成督导小组…3名以上督学"
@@ -56,7 +56,7 @@ THEME_NAMES = {
 
 class CampaignQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q("office__region__path", scope.office_paths)
+        q = scope.office_q("office__region__path", action)
         if action != "view":
             return q
         reach = Q(pk__in=CampaignTeam.objects.filter(members__user=user).values("campaign_id"))
@@ -156,8 +156,10 @@ class CampaignTeam(models.Model):
 
 class CampaignTargetQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q("campaign__office__region__path", scope.office_paths)
-        if action != "view":
+        """The office's targets; the launched targets of the user's teams and schools, which they also
+        change (the school its self-check, the team its result; the capability says which)."""
+        q = scope.office_q("campaign__office__region__path", action)
+        if action == "delete":
             return q
         reach = Q(team_id__in=CampaignTeam.objects.filter(members__user=user).values("pk"))
         if scope.school_ids:
@@ -270,7 +272,7 @@ def _evidence_path(instance, filename: str) -> str:
 class CampaignEvidenceQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
         if action != "view":
-            return paths_q("school__region__path", scope.office_paths)
+            return scope.office_q("school__region__path", action)
         return Q(target_id__in=CampaignTarget.objects.for_user(user, "view").values("pk"))
 
 

@@ -491,7 +491,7 @@ def target_self_check_submit(*, actor, target_id: int, answers, summary: str = "
         raise PermissionDenied
     clean = _clean_answers(target.campaign.checklist, answers)
     checked = _check_files(files)
-    change = apply_transition(target, "self_check", actor=actor, check_scope=False)
+    change = apply_transition(target, "self_check", actor=actor)
     target.self_check = _response(actor, target.campaign.checklist, target.school, clean)
     target.self_check_summary = (summary or "").strip()[:TEXT_LIMIT]
     target.self_checked_at = timezone.now()
@@ -546,7 +546,7 @@ def target_result_record(*, actor, target_id: int, answers, summary: str = "", v
     clean = _clean_answers(target.campaign.checklist, answers)
     clean_problems = _clean_problems(target.campaign.checklist, problems)
     checked = _check_files(files)
-    change = apply_transition(target, "visit", actor=actor, check_scope=False)
+    change = apply_transition(target, "visit", actor=actor)
     target.team_result = _response(actor, target.campaign.checklist, target.school, clean)
     target.team_summary = (summary or "").strip()[:TEXT_LIMIT]
     target.visited_on = visited_on
@@ -591,7 +591,7 @@ def problem_notice_issue(*, actor, problem_id: int, requirements: str, deadline=
     problem.save(update_fields=["finding", "rectification"])
     change = {"rectification": [None, notice.pk]}
     if target.status == CampaignTarget.Status.VISITED:
-        change.update(apply_transition(target, "rectify", actor=actor, check_scope=False))
+        change.update(apply_transition(target, "rectify", actor=actor))
     record(actor=actor, action="campaigns.target.notice", target=target, changes=change)
     return problem
 
@@ -606,7 +606,7 @@ def target_complete(*, actor, target_id: int, reason: str = "") -> CampaignTarge
                                            | ~Q(rectification__status=Rectification.Status.CLOSED)).count()
     if open_problems:
         raise ValidationError(_("{n} problem(s) are not rectified and closed yet.").format(n=open_problems))
-    change = apply_transition(target, "complete", actor=actor, check_scope=False)
+    change = apply_transition(target, "complete", actor=actor)
     target.completed_on = timezone.localdate()
     target.save(update_fields=["completed_on", "updated_at"])
     record(actor=actor, action="campaigns.target.complete", target=target, changes=change, reason=reason)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel
 from dudao.core.workflow import Transition
 
 
@@ -67,7 +67,7 @@ class ComplaintQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str):
         """The office's subtree; the inspectors' and zone leaders' schools and the complaints they
         handle; never a complaint about oneself."""
-        q = paths_q("school__region__path", scope.office_paths)
+        q = scope.office_q("school__region__path", action)
         if scope.school_ids:
             q |= Q(school_id__in=sorted(scope.school_ids), concerns_inspector=False)
         q |= Q(handler__user_id=user.pk)

@@ -210,7 +210,7 @@ def complaint_transition_check(*, actor, complaint: Complaint, name: str) -> Non
 def _move(actor, complaint_id: int, name: str, *, reason: str = "", **fields) -> Complaint:
     complaint = _locked(actor, complaint_id)
     complaint_transition_check(actor=actor, complaint=complaint, name=name)
-    change = apply_transition(complaint, name, actor=actor, check_scope=False)
+    change = apply_transition(complaint, name, actor=actor)
     changed = {}
     for field, value in fields.items():
         changed[field] = [getattr(complaint, field), value]

@@ -36,12 +36,14 @@ def available_transitions(obj, actor) -> list[str]:
     ]
 
 
-def apply_transition(obj, name: str, *, actor, check_scope: bool = True) -> dict:
+def apply_transition(obj, name: str, *, actor) -> dict:
     """Moves ``obj`` along transition ``name`` and returns ``{"status": [old, new]}`` for the audit.
 
     Raises ``TransitionNotAllowed`` when the current state is not a source (409), and
-    ``PermissionDenied`` when the actor lacks the permission or the row is outside their
-    change scope (403).
+    ``PermissionDenied`` when the actor lacks the transition's permission or the row is outside
+    their change scope (403): ``for_user(actor, "change", permission=<the transition's>)``, so the
+    model's row rule for writes decides (a school answers its own notice, a city office changes
+    none of its counties'). ``actor=None`` is the system (the public channel, scheduled jobs).
     """
     table = type(obj).TRANSITIONS
     if name not in table:
@@ -53,7 +55,8 @@ def apply_transition(obj, name: str, *, actor, check_scope: bool = True) -> dict
     if actor is not None:
         if not actor.has_perm(transition.permission):
             raise PermissionDenied
-        if check_scope and not type(obj).objects.for_user(actor, "change").filter(pk=obj.pk).exists():
+        writable = type(obj)._default_manager.for_user(actor, "change", permission=transition.permission)
+        if not writable.filter(pk=obj.pk).exists():
             raise PermissionDenied
     obj.status = transition.target
     obj.save(update_fields=["status", *(["updated_at"] if hasattr(obj, "updated_at") else [])])

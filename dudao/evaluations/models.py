@@ -34,7 +34,7 @@ def default_bands():
 
 class EvaluationQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str):
-        owner = paths_q("office__region__path", scope.office_paths)
+        owner = scope.office_q("office__region__path", action)
         if action != "view":
             return owner
         units = Unit.objects.filter(paths_q("region_path", scope.office_paths)
@@ -167,8 +167,8 @@ class Rater(models.Model):
 
 class UnitQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str):
-        owner = paths_q("evaluation__office__region__path", scope.office_paths)
-        own_region = Q(school__isnull=True) & paths_q("region_path", scope.office_paths)
+        owner = scope.office_q("evaluation__office__region__path", action)
+        own_region = Q(school__isnull=True) & scope.office_q("region_path", action)
         own_school = Q(school_id__in=sorted(scope.school_ids))
         published = ~Q(evaluation__status=v.DRAFT)
         if action != "view":
@@ -256,7 +256,7 @@ class Unit(ScopedModel):
 
 class RatingQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str):
-        owner = paths_q("unit__evaluation__office__region__path", scope.office_paths)
+        owner = scope.office_q("unit__evaluation__office__region__path", action)
         own = Q(rater__user=user)
         if action != "view":
             return owner | own

@@ -605,7 +605,7 @@ def rating_submit(*, actor, rating_id: int, reason: str = "") -> Rating:
             errors.setdefault(code, []).append(_("Explain the points deducted (扣分说明)."))
         if errors:
             raise ValidationError(errors)
-    change = apply_transition(rating, "submit", actor=actor, check_scope=False)
+    change = apply_transition(rating, "submit", actor=actor)
     specs = specs_of(evaluation)
     rating.total = scoring.sheet_total(specs, rating.scores, veto_cap=evaluation.veto_cap)
     rating.submitted_at = timezone.now()

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView, View
 
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.forms_rectifications import (
@@ -264,10 +265,9 @@ class RectificationDetailView(ObjectDetailView):
         forms = kwargs.get("forms", {})
         actions = {}
         for name, form_class in TRANSITION_FORMS.items():
-            transition = Rectification.TRANSITIONS[name]
-            if notice.status in transition.sources and user.has_perm(transition.permission):
+            if _allowed(services.rectification_transition_check, actor=user, rectification=notice, name=name):
                 actions[name] = forms.get(name) or form_class()
-        if user.has_perm("inspections.escalate_rectification") and services.escalation_allowed(notice):
+        if _allowed(services.rectification_escalation_check, actor=user, rectification=notice):
             actions["escalate"] = forms.get("escalate") or EscalationForm()
         ctx.update({
             "title": str(notice),
@@ -281,6 +281,15 @@ class RectificationDetailView(ObjectDetailView):
             **rectification_documents_context(user=user, notice=notice),
         })
         return ctx
+
+
+def _allowed(check, **kwargs) -> bool:
+    """Whether the service's check lets the action through (state, permission and change scope)."""
+    try:
+        check(**kwargs)
+    except (TransitionNotAllowed, PermissionDenied):
+        return False
+    return True
 
 
 class RectificationTransitionView(ScopedMixin, View):

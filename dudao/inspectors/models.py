@@ -136,7 +136,7 @@ class OwnInspectorQuerySet(RuleScopedQuerySet):
     own_lookup = "inspector__user"
 
     def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q(self.model.scope_region, scope.office_paths)
+        q = scope.office_q(self.model.scope_region, action)
         if action == "delete" and not getattr(self.model, "own_may_delete", False):
             return q
         return q | Q(**{self.own_lookup: user})

@@ -27,8 +27,8 @@ def listing_assign(*, actor, school_id: int, inspector_id: int | None, on: datet
     on = on or timezone.localdate()
     if not actor.has_perm("inspectors.add_listing"):
         raise PermissionDenied
-    school = School.objects.for_user(actor, "change").get(pk=school_id)
-    inspector = Inspector.objects.for_user(actor, "change").get(pk=inspector_id) if inspector_id else None
+    school = School.objects.get_for_change(actor, school_id)  # unseen 404, seen but not the actor's 403
+    inspector = Inspector.objects.get_for_change(actor, inspector_id) if inspector_id else None
     if inspector is not None:
         if not inspector.is_active:
             raise ValidationError({"inspector": _("The inspector is not active.")})

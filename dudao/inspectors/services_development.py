@@ -84,9 +84,11 @@ def _after_commit(recipients, title: str, body: str = "", url: str = "") -> None
 
 
 def is_office_over(user, office: Office) -> bool:
-    """True for a user of the office (or of an office above it) and for the system administrator."""
+    """True for a user of the office that owns ``office``'s rows (the office itself, or one above it
+    with no office in between) and for the system administrator: who may change them. A city office
+    sees its counties' inspectors, cases and training, and changes none of them."""
     scope = user.scope
-    return scope.unrestricted or any(office.region.path.startswith(p) for p in scope.office_paths)
+    return scope.unrestricted or scope.office_owns(office.region.path)
 
 
 def _inspector_for(actor, inspector_id: int | None) -> Inspector:
@@ -336,8 +338,8 @@ def term_add(*, actor, inspector_id: int, start: datetime.date, note: str = "") 
     (“续聘一般不得超过3届”), as is a term overlapping another."""
     if not actor.has_perm("inspectors.add_term"):
         raise PermissionDenied
-    inspector = Inspector.objects.for_user(actor, "change").select_for_update(of=("self",)).select_related(
-        "office__region").get(pk=inspector_id)
+    inspector = Inspector.objects.select_for_update(of=("self",)).select_related(
+        "office__region").get_for_change(actor, inspector_id)
     if inspector.kind != Inspector.Kind.PART_TIME:
         raise ValidationError({"inspector": [_("Terms of appointment are recorded for part-time inspectors.")]})
     end = term_end(start)

@@ -33,21 +33,19 @@ class InstrumentQuerySet(ScopedQuerySet):
     separate permissions for them.
     """
 
-    def for_user(self, user, action: str = "view"):
+    def for_user(self, user, action: str = "view", *, permission: str | None = None):
         """Shipped instruments and those of the user's offices and their parents are readable;
         only instruments of offices in the user's change scope are editable. Drafts (versions and
         their items) are readable only by those who may change them: nobody else answers a draft."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if not user.has_perm(f"instruments.{action}_instrument"):
+        if not user.has_perm(permission or f"instruments.{action}_instrument"):
             return self.none()
         scope = user.scope
         if scope.unrestricted:
             return self
         lookup = self.model.scope_region
-        own = Q(pk__in=[])
-        for path in scope.office_paths:
-            own |= Q(**{f"{lookup}__startswith": path})
+        own = scope.office_q(lookup, action)
         if action != "view":
             return self.filter(own)
         office_lookup = lookup.rsplit("__region__path", 1)[0]

@@ -25,7 +25,7 @@ def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: dateti
     on = on or timezone.localdate()
     if not actor.has_perm("organizations.change_zonemembership") and not actor.has_perm("organizations.add_zonemembership"):
         raise PermissionDenied
-    school = School.objects.for_user(actor, "change").get(pk=school_id)
+    school = School.objects.get_for_change(actor, school_id)  # unseen 404, seen but not the actor's 403
     # moving a school changes its membership, not the zone: seeing the zone is enough
     zone = Zone.objects.for_user(actor, "view").get(pk=zone_id) if zone_id else None
     if zone is not None and not school.region.path.startswith(zone.office.region.path):

@@ -68,7 +68,7 @@ def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
 class WorkPlanQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
         region = self.model.scope_region
-        q = paths_q(region, scope.office_paths)
+        q = scope.office_q(region, action)
         if action == "delete":
             return q
         authored = Q(level=WorkPlan.Level.INSPECTOR, inspector__user=user)
@@ -212,7 +212,7 @@ class PlanItem(models.Model):
 
 class TaskQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q(self.model.scope_region, scope.office_paths)
+        q = scope.office_q(self.model.scope_region, action)
         if action == "delete":
             return q
         q |= Q(inspector__user=user)

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core.scope import RuleScopedQuerySet, ScopedModel
 from dudao.reports.models import PeriodKind
 
 # Indicator weights (per cent of the composite score) and rater-group weights: the defaults an
@@ -86,7 +86,7 @@ class AssessmentPolicy(ScopedModel):
 
 class AssessmentRatingQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q(self.model.scope_region, scope.office_paths)
+        q = scope.office_q(self.model.scope_region, action)
         if action == "delete":
             return q
         return q | Q(rater=user)

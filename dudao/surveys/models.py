@@ -21,17 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.scope import ScopedModel, ScopedQuerySet, permission_name
+from dudao.core.scope import ScopedModel, ScopedQuerySet, capable
 from dudao.core.workflow import Transition
 
 DEFAULT_THRESHOLD = Decimal("0.85")  # STANDARDS §4.6: social recognition passes at ≥ 85 %
-
-
-def _offices_q(lookup: str, paths) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{lookup}__startswith": path})
-    return q
 
 
 class SurveyQuerySet(ScopedQuerySet):
@@ -39,15 +32,13 @@ class SurveyQuerySet(ScopedQuerySet):
     (liaison, principal, inspector, zone leader) read the surveys that are no longer drafts and
     include one of their schools — never a neighbour's, never a draft."""
 
-    def for_user(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm(permission_name(self.model, action)):
+    def for_user(self, user, action: str = "view", *, permission: str | None = None):
+        if not capable(user, self.model, action, permission):
             return self.none()
         scope = user.scope
         if scope.unrestricted:
             return self
-        q = _offices_q("office__region__path", scope.office_paths)
+        q = scope.office_q("office__region__path", action)
         if action == "view" and scope.school_ids:
             reached = SurveyLink.objects.filter(school_id__in=sorted(scope.school_ids)).values("survey_id")
             q |= Q(pk__in=reached) & ~Q(status=Survey.Status.DRAFT)
@@ -58,15 +49,13 @@ class SurveyLinkQuerySet(ScopedQuerySet):
     """Offices reach the links of their region subtree; school-bound users the links of their own
     schools once the survey is no longer a draft (they hand out the codes, not prepare them)."""
 
-    def for_user(self, user, action: str = "view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm(permission_name(self.model, action)):
+    def for_user(self, user, action: str = "view", *, permission: str | None = None):
+        if not capable(user, self.model, action, permission):
             return self.none()
         scope = user.scope
         if scope.unrestricted:
             return self
-        q = _offices_q("school__region__path", scope.office_paths)
+        q = scope.office_q("school__region__path", action)
         if scope.school_ids:
             q |= Q(school_id__in=sorted(scope.school_ids)) & ~Q(survey__status=Survey.Status.DRAFT)
         return self.filter(q)

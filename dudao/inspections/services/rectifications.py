@@ -23,8 +23,9 @@ Rules decided here (and shown in the interface):
   episode and keeps an ``OverdueAlert`` row as proof.
 
 Every transition goes through ``Rectification.TRANSITIONS`` and ``apply_transition``: a wrong
-state raises ``TransitionNotAllowed`` (409), a missing permission ``PermissionDenied`` (403), a
-notice outside the actor's scope ``DoesNotExist`` (404). Each service is atomic, writes its audit
+state raises ``TransitionNotAllowed`` (409), a missing permission or a notice the actor sees but
+may not change (outside their change scope) ``PermissionDenied`` (403), a notice outside their
+view scope ``DoesNotExist`` (404). Each service is atomic, writes its audit
 event in the same transaction and notifies after commit.
 """
 
@@ -144,7 +145,8 @@ def _number(office, year: int, given: str, rectification: Rectification) -> str:
 # ---- the notice --------------------------------------------------------------------------------
 
 def _locked(actor, rectification_id: int) -> Rectification:
-    """The notice, locked, from the actor's scope (outside it: DoesNotExist → 404)."""
+    """The notice, locked, from the actor's view scope (outside it: DoesNotExist → 404); whether
+    they may change it is asked by ``apply_transition`` or ``_require_change`` (403)."""
     return (
         Rectification.objects.for_user(actor, "view").select_for_update(no_key=True, of=("self",))
         .get(pk=rectification_id)
@@ -152,20 +154,25 @@ def _locked(actor, rectification_id: int) -> Rectification:
 
 
 def _transition(rectification: Rectification, name: str, actor) -> dict:
-    # The notice was read through the actor's scope (``_locked``); the loop's roles hold the
-    # transition permissions, not ``change_rectification``, so the scope is not checked again.
-    return apply_transition(rectification, name, actor=actor, check_scope=False)
+    return apply_transition(rectification, name, actor=actor)
+
+
+def _require_change(actor, rectification: Rectification, permission: str) -> None:
+    """403 unless ``actor`` holds ``permission`` and the notice lies in their change scope: the
+    school answers its own notice, its inspectors re-check it, its own office escalates it (a
+    city office watches its counties' notices)."""
+    if not Rectification.objects.for_user(actor, "change", permission=permission).filter(pk=rectification.pk).exists():
+        raise PermissionDenied
 
 
 def rectification_transition_check(*, actor, rectification: Rectification, name: str) -> None:
-    """Raises what ``apply_transition`` would (409 wrong state, 403 no permission) without moving
-    the notice; pages and the API call it before they validate the form."""
+    """Raises what ``apply_transition`` would (409 wrong state, 403 no permission or outside the
+    change scope) without moving the notice; pages and the API call it before they validate the form."""
     transition = Rectification.TRANSITIONS.get(name)
     if transition is None or rectification.status not in transition.sources:
         raise TransitionNotAllowed(_("A notice in the state “{state}” cannot do this.").format(
             state=rectification.get_status_display()))
-    if not actor.has_perm(transition.permission):
-        raise PermissionDenied
+    _require_change(actor, rectification, transition.permission)
 
 
 def _check_date(value: datetime.date, *, field: str, not_before: datetime.date | None = None) -> None:
@@ -188,10 +195,8 @@ def rectification_issue(*, actor, finding_id: int, requirements: str, deadline: 
     """
     if not actor.has_perm("inspections.add_rectification"):
         raise PermissionDenied
-    finding = (
-        Finding.objects.for_user(actor, "view").select_for_update(no_key=True, of=("self",))
-        .get(pk=finding_id)
-    )
+    finding = Finding.objects.select_for_update(no_key=True, of=("self",)).get_for_change(
+        actor, finding_id, permission="inspections.add_rectification")
     if Rectification.objects.open().filter(finding=finding).exists():
         raise TransitionNotAllowed(_("This finding already has an open rectification notice."))
     requirements = (requirements or "").strip()
@@ -318,11 +323,11 @@ def escalation_allowed(rectification: Rectification, on: datetime.date | None = 
 
 
 def rectification_escalation_check(*, actor, rectification: Rectification) -> None:
-    """409 unless the notice is overdue or returned; 403 unless the actor is an office user."""
+    """409 unless the notice is overdue or returned; 403 unless the actor is a user of the office
+    that owns the notice (a city office sees its counties' notices and escalates none of them)."""
     if not escalation_allowed(rectification):
         raise TransitionNotAllowed(_("Only an overdue or returned notice can be escalated."))
-    if not actor.has_perm("inspections.escalate_rectification"):
-        raise PermissionDenied
+    _require_change(actor, rectification, "inspections.escalate_rectification")
 
 
 @transaction.atomic
@@ -332,8 +337,8 @@ def rectification_escalate(*, actor, rectification_id: int, kind: str, date: dat
 
     条例 第二十五条(三): a unit that does not rectify per the 督导意见书 is 通报批评并责令改正; the
     2020 reform opinion lists 约谈 and 通报 among the uses of results (STANDARDS §5.3, §7.1). Allowed on
-    overdue or returned notices only (409 otherwise), for office users
-    (``inspections.escalate_rectification``, 403 otherwise). The school, its listed inspector and
+    overdue or returned notices only (409 otherwise), for users of the office that owns the notice
+    (``inspections.escalate_rectification`` and the change scope, 403 otherwise). The school, its listed inspector and
     the zone leaders are notified.
     """
     rectification = _locked(actor, rectification_id)

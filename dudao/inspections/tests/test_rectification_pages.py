@@ -5,16 +5,18 @@ deadlines, and lists run a constant number of queries."""
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from dudao.audit.models import AuditEvent
 from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.queries import assert_constant_queries
-from dudao.core.testing.world import world_rolled_back
+from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.core.testing.xlsx import sheet_text
 from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.models import DeadlinePolicy, Escalation, Rectification
-from dudao.inspections.services.rectifications import rectification_close, rectification_return
+from dudao.inspections.services.rectifications import rectification_close, rectification_escalate, rectification_return
 from dudao.inspections.tests.rectification_fixtures import (
     answer,
     days_ago,
@@ -133,6 +135,37 @@ def test_escalate_page(world, client, role, make, status):
 
     assert response.status_code == status
     assert Escalation.objects.filter(rectification=notice).count() == (1 if status == 302 else 0)
+
+
+def test_city_office_watches_a_county_notice_but_cannot_escalate_it(world, client):
+    # given an overdue notice of county A, which the city office above it sees
+    notice = overdue_notice(world)
+    city = fresh(world.city_user)
+    before = Rectification.objects.filter(pk=notice.pk).values().get()
+    events = AuditEvent.objects.count()
+    client.force_login(city)
+    assert client.get(detail(notice)).status_code == 200
+
+    # when the city office records an interview (约谈) or a public criticism (通报) on it through the
+    # service, the page and the API
+    with pytest.raises(PermissionDenied):
+        rectification_escalate(actor=city, rectification_id=notice.pk, kind="interview", note="约谈校长")
+    page = client.post(reverse("inspections:rectification_escalate", args=[notice.pk]),
+                       {"kind": "criticism", "note": "全市通报"})
+    api = client.post(reverse("api:inspections-rectification-escalate", args=[notice.pk]),
+                      {"kind": "criticism", "note": "全市通报"}, content_type="application/json")
+
+    # then each is refused, nothing is recorded, and the notice page offers it no escalation
+    assert (page.status_code, api.status_code) == (403, 403)
+    assert not Escalation.objects.filter(rectification=notice).exists()
+    assert Rectification.objects.filter(pk=notice.pk).values().get() == before
+    assert AuditEvent.objects.count() == events
+    assert text_by_testid(client.get(detail(notice)).content.decode(), "action-escalate") is None
+    # while the county's own office escalates it
+    client.force_login(user(world, "office_staff"))
+    assert text_by_testid(client.get(detail(notice)).content.decode(), "action-escalate") is not None
+    assert rectification_escalate(actor=user(world, "office_staff"), rectification_id=notice.pk,
+                                  kind="interview").kind == "interview"
 
 
 # ---- issuing from a finding ---------------------------------------------------------------------

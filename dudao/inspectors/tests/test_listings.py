@@ -77,8 +77,17 @@ def test_suspended_inspector_cannot_be_listed(world):
 
 def test_inspector_of_another_office_is_refused(world):
     with pytest.raises(ValidationError):
-        listing_assign(actor=fresh(world.city_user), school_id=world.a.schools[3].pk,
+        listing_assign(actor=fresh(world.sysadmin), school_id=world.a.schools[3].pk,
                        inspector_id=world.b.inspectors[0].pk)
+    assert history(world.a.schools[3]) == []
+
+
+def test_city_office_sees_a_county_school_but_does_not_list_at_it(world):
+    # the city office watches its counties' listings; the county's office lists its inspectors
+    with pytest.raises(PermissionDenied):
+        listing_assign(actor=fresh(world.city_user), school_id=world.a.schools[3].pk,
+                       inspector_id=world.a.inspectors[1].pk)
+    assert history(world.a.schools[3]) == []
 
 
 def test_inspector_role_may_not_list(world):

@@ -67,8 +67,9 @@ def test_a_county_never_reads_its_neighbours_or_a_lower_offices_instrument(world
     a_admin = office_admin(world)
     visible = set(selectors.instrument_list(user=a_admin).values_list("pk", flat=True))
     assert b_instrument.pk not in visible
-    assert a_township.pk in visible  # below the county office: its subtree, also changeable
-    assert Instrument.objects.for_user(a_admin, "change").filter(pk=a_township.pk).exists()
+    assert a_township.pk in visible  # below the county office: its subtree, read, changed by the township only
+    assert not Instrument.objects.for_user(a_admin, "change").filter(pk=a_township.pk).exists()
+    assert Instrument.objects.for_user(fresh(township_admin), "change").filter(pk=a_township.pk).exists()
     # the township office sees the county's and the city's instruments, not the neighbour's
     county = published_for(a_admin, world.a.office, "county")
     township_visible = set(selectors.instrument_list(user=fresh(township_admin)).values_list("pk", flat=True))

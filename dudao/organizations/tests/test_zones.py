@@ -79,10 +79,18 @@ def test_taking_a_school_out_of_every_zone(world):
 
 
 def test_zone_of_another_office_is_refused(world):
-    # the city office sees both counties, but a county-B zone cannot take a county-A school
+    # a county-B zone cannot take a county-A school, even for the system administrator
     with pytest.raises(ValidationError):
-        zone_assign_school(actor=fresh(world.city_user), school_id=world.a.schools[0].pk, zone_id=world.b.zones[0].pk)
+        zone_assign_school(actor=fresh(world.sysadmin), school_id=world.a.schools[0].pk, zone_id=world.b.zones[0].pk)
     assert history(world.a.schools[0])[-1][2] is None
+
+
+def test_city_office_sees_a_county_school_but_does_not_move_it(world):
+    # the city office watches its counties' schools; the county's office draws its zones
+    before = history(world.a.schools[0])
+    with pytest.raises(PermissionDenied):
+        zone_assign_school(actor=fresh(world.city_user), school_id=world.a.schools[0].pk, zone_id=world.a.zones[1].pk)
+    assert history(world.a.schools[0]) == before
 
 
 def test_zone_out_of_scope_is_not_found(world):
