@@ -45,3 +45,20 @@ def test_complaint_finding_offers_the_school_checklist_items_by_name(world, clie
     # and the notice's requirements start from it
     notice_form = client.get(complaint.get_absolute_url()).context["notice_form"]
     assert "食堂饭菜不卫生" in notice_form["requirements"].value()
+
+
+def test_the_api_records_a_complaint_finding_under_a_checklist_item(world, client):
+    # given a complaint being verified and an item of the school's checklist
+    complaint, _code = register(world)
+    complaint_verify(actor=fresh(world.a.users["office_admin"]), complaint_id=complaint.pk)
+    canteen = checklist_for_school(school=world.a.schools[0]).items.get(code="7")
+    client.force_login(fresh(world.a.users["inspector"]))
+
+    # when the inspector posts the finding with the item's id
+    response = client.post(reverse("api:complaints-complaint-finding", args=[complaint.pk]),
+                           {"description": "食堂饭菜不卫生", "item": canteen.pk}, content_type="application/json")
+
+    # then the finding names the item
+    assert response.status_code == 200, response.content
+    complaint.refresh_from_db()
+    assert complaint.finding.item == canteen
