@@ -108,7 +108,7 @@ def _require_unit_side(actor, unit: Unit) -> None:
         if scope.unrestricted or unit.school_id in scope.school_ids:
             return
         raise PermissionDenied
-    if scope.unrestricted or any(unit.region_path.startswith(p) for p in scope.office_paths):
+    if scope.unrestricted or scope.office_owns(unit.region_path):  # the region's own office, not the one above
         return
     raise PermissionDenied
 

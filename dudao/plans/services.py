@@ -394,7 +394,7 @@ def task_update(*, actor, instance: Task, reason: str = "") -> Task:
 
     The office changes any task of its region; an inspector only the tasks they gave themselves.
     """
-    current = Task.objects.for_user(actor, "change").select_for_update(no_key=True, of=("self",)).get(pk=instance.pk)
+    current = Task.objects.select_for_update(no_key=True, of=("self",)).get_for_change(actor, instance.pk)
     if current.kind != Task.Kind.SELF_CHOSEN and not actor.has_perm("plans.prescribe_task"):
         raise PermissionDenied
     instance.title = _check_task_fields(instance.title, instance.due_date)

@@ -171,7 +171,7 @@ def attachment_store(*, actor, school, uploaded_file, visit=None, finding=None, 
     """
     if not actor.has_perm("inspections.add_attachment"):
         raise PermissionDenied
-    school = School.objects.for_user(actor, "view").get(pk=getattr(school, "pk", school))
+    school = School.objects.get_for_change(actor, getattr(school, "pk", school), permission="inspections.add_attachment")
     if sum(parent is not None for parent in (visit, finding, response)) > 1:
         raise ValidationError(_("A file belongs to one visit, finding or report."))
     parent_school = _parent_school_id(visit, finding, response)

@@ -76,7 +76,7 @@ def finding_record(*, actor, description: str, school_id: int | None = None, vis
         school_id = visit.school_id
     if school_id is None:
         raise ValidationError({"school": [_("Choose the school.")]})
-    school = School.objects.for_user(actor, "view").get(pk=school_id)
+    school = School.objects.get_for_change(actor, school_id, permission="inspections.add_finding")
 
     item = None
     if item_id:
