@@ -14,6 +14,13 @@ Surfaces:
 * ``api_detail``: the API detail answers 404 (403 when the role lacks the model's view permission);
 * ``export``: the Excel export of the list (``?export=xlsx``) does not contain the marker;
 * ``selector:<name>``: the row is not among the rows a selector returns for the user.
+
+Writes: an app adds ``dudao/<app>/tests/scope_writes.py`` that calls ``register_write(WriteCase(...))``
+for each transition or edit of its rows. The matrix makes a county-A row in the state the write
+needs and proves, for every writer not ``allowed`` (the county's roles, the city office above it,
+the neighbouring county's office), that the service and the API refuse it — 403 for a row the
+writer sees, 404 (or 403 when the capability is checked first) for one they do not — and that the
+row and the audit log are unchanged; and that an allowed writer makes it.
 """
 
 import importlib
@@ -25,6 +32,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from dudao.core.scope import permission_name
+from dudao.core.testing.world import ROLES
 from dudao.core.testing.xlsx import sheet_text
 
 API_PAGE = "?page_size=500"
@@ -95,15 +103,19 @@ def add_selector(label: str, name: str, fn: Callable[..., Iterable]) -> None:
 
 
 def discover() -> list[ScopeCase]:
-    """Imports ``dudao.<app>.tests.scope_cases`` of every installed app, in INSTALLED_APPS order."""
+    """Imports ``dudao.<app>.tests.scope_cases`` and ``…scope_writes`` of every installed app, in
+    INSTALLED_APPS order."""
     global _discovered
     if not _discovered:
         for config in apps.get_app_configs():
             if not config.name.startswith("dudao."):
                 continue
-            module = f"{config.name}.tests.scope_cases"
-            if importlib.util.find_spec(f"{config.name}.tests") and importlib.util.find_spec(module):
-                importlib.import_module(module)
+            if not importlib.util.find_spec(f"{config.name}.tests"):
+                continue
+            for name in ("scope_cases", "scope_writes"):
+                module = f"{config.name}.tests.{name}"
+                if importlib.util.find_spec(module):
+                    importlib.import_module(module)
         _discovered = True
     return list(_CASES.values())
 
@@ -161,3 +173,89 @@ def hidden_status(surface: str, case: ScopeCase, user) -> int | None:
         "api_list": 200 if allowed else 403,
         "api_detail": 404 if allowed else 403,
     }.get(surface)
+
+
+# ---- writes ------------------------------------------------------------------------------------
+
+WRITERS = (*ROLES, "city_office_admin", "neighbour_office_admin")
+
+
+@dataclass
+class WriteCase:
+    """A write on a row of county A that only ``allowed`` may make.
+
+    ``row(world)`` makes (through the services) a county-A row in the state the write needs;
+    ``service(user, row)`` makes the write through its service; ``api(row)`` gives the API request
+    that makes it, ``(method, url, data)`` with JSON data. ``allowed`` names the writers (of
+    ``WRITERS``) who may make it. ``visible(user, row)`` says whether the writer sees the row
+    (by default: through ``for_user(user, "view")``), which decides between 403 and 404.
+    """
+
+    label: str
+    name: str
+    row: Callable
+    allowed: tuple[str, ...]
+    service: Callable | None = None
+    api: Callable | None = None
+    visible: Callable | None = None
+
+    def __post_init__(self):
+        unknown = set(self.allowed) - set(WRITERS)
+        if unknown or not self.allowed:
+            raise ValueError(f"write {self}: allowed writers {sorted(unknown) or 'missing'}")
+
+    def sees(self, user, row) -> bool:
+        if self.visible is not None:
+            return self.visible(user, row)
+        return type(row)._default_manager.for_user(user, "view").filter(pk=row.pk).exists()
+
+    def __str__(self) -> str:
+        return f"{self.label}.{self.name}"
+
+
+_WRITES: dict[str, WriteCase] = {}
+
+
+def register_write(write: WriteCase) -> WriteCase:
+    if str(write) in _WRITES:
+        raise ValueError(f"write {write} registered twice")
+    _WRITES[str(write)] = write
+    return write
+
+
+def writes() -> list[WriteCase]:
+    discover()
+    return list(_WRITES.values())
+
+
+def row_state(row) -> dict | None:
+    """Every column of ``row`` as stored now (``None`` once it is gone)."""
+    return type(row)._default_manager.filter(pk=row.pk).values().first()
+
+
+def audit_count() -> int:
+    return apps.get_model("audit", "AuditEvent").objects.count()
+
+
+def refused_statuses(write: WriteCase, user, row) -> set[int]:
+    """What a refused write may answer: 403 when the writer sees the row (it is outside their
+    change scope), 404 when they do not — or 403 when the capability is checked before the row."""
+    return {403} if write.sees(user, row) else {403, 404}
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status ``core.api.exception_handler`` gives a service's refusal."""
+    from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+    from django.http import Http404
+
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, ObjectDoesNotExist | Http404):
+        return 404
+    raise error
+
+
+def send(client, request) -> int:
+    """Makes the API request ``(method, url, data)`` and returns the status."""
+    method, url, data = request
+    return getattr(client, method)(url, data, content_type="application/json").status_code
