@@ -151,24 +151,25 @@ def _prepare(item: dict) -> dict | Document:
     # the fingerprint leaves the number out: a numbered document filed before keeps its number
     fingerprint = snapshot({k: v for k, v in context.items() if k != "number"})
     data_sha = sha256(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode())
+    number = item.get("number")  # given: quoted from what the document answers, nothing drawn
+    if number is None and kind.numbered and subject is not None:
+        number = number_of(office=office, kind=kind.code, subject=subject)  # filed again: keeps its number
     if subject is not None:
         found = Document.objects.filter(
             kind=kind.code, subject_type=subject_type, subject_id=subject.pk, template=template,
             template_version=template.version if template else 0, data_sha256=data_sha,
         ).order_by("-pk").first()
-        if found is not None:
+        # the document on file, unless it was printed with a number since replaced (renumbered)
+        if found is not None and (number is None or found.data.get("number") == number):
             return found
-    number = item.get("number")  # given: quoted from what the document answers, nothing drawn
     if number is None and kind.numbered:
-        number = number_of(office=office, kind=kind.code, subject=subject) if subject is not None else None
-        if number is None:
-            pattern = (template.number_pattern if template and template.number_pattern
-                       else kind.default_number_pattern)
-            try:
-                number = number_next(office=office, year=date.year, pattern=pattern, kind=kind.code, subject=subject)
-            except PatternError:  # a pattern saved before patterns were checked as they are now
-                number = number_next(office=office, year=date.year, pattern=kind.default_number_pattern,
-                                     kind=kind.code, subject=subject)
+        pattern = (template.number_pattern if template and template.number_pattern
+                   else kind.default_number_pattern)
+        try:
+            number = number_next(office=office, year=date.year, pattern=pattern, kind=kind.code, subject=subject)
+        except PatternError:  # a pattern saved before patterns were checked as they are now
+            number = number_next(office=office, year=date.year, pattern=kind.default_number_pattern,
+                                 kind=kind.code, subject=subject)
     if number:
         context["number"] = number
     context.setdefault("number", "")

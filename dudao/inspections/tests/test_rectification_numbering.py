@@ -131,3 +131,8 @@ def test_the_data_migration_renumbers_duplicates_and_keeps_the_audit(world):
     # running it again changes nothing; the next notice continues after the numbers on file
     assert migration.renumber_duplicates(apps) == 0
     assert issue_notice(world).number == "甲督整〔2026〕3号"
+    # asking for the renumbered notice's document files it again, printed with its new number
+    again = [rectification_document_generate(actor=user(world, "inspector"), rectification_id=second.pk,
+                                             kind="rectification_notice", pdf=False) for _ in range(2)]
+    assert again[0].pk != quoted.pk and again[1].pk == again[0].pk
+    assert again[0].number == "甲督整〔2026〕2号" and "甲督整〔2026〕2号" in again[0].text
