@@ -28,16 +28,40 @@ class DocumentSerializer(serializers.ModelSerializer):
         return reverse("documents:download", args=[obj.pk, "pdf"]) if obj.pdf else None
 
 
+class BundleJobSerializer(serializers.Serializer):
+    """A job started: its id, status and the address to follow it (a bundle, a document's PDF)."""
+
+    job = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return reverse("api:jobs-job-detail", args=[obj.uuid])
+
+
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The archive: documents filed by the platform, read-only (documents are never changed)."""
 
     model = Document
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet
+    required_action = None  # set per action: making a PDF needs the add permission
 
     def get_queryset(self):
         return (Document.objects.for_user(self.request.user).select_related("office", "school", "created_by")
                 .order_by("-date", "-pk"))
+
+    @extend_schema(request=None, responses={202: BundleJobSerializer, 200: DocumentSerializer})
+    @action(detail=True, methods=["post"], required_action="add")
+    def pdf(self, request, pk=None):
+        """Makes the PDF of a document filed as Word only (or whose PDF job failed) in the background:
+        202 with the job to follow (its ``url``); once it has succeeded the document's ``pdf_url`` is
+        set. A document with its PDF answers 200 with the document."""
+        document = self.get_object()
+        job = services.document_pdf_start(actor=request.user, document=document)
+        if job is None:
+            return Response(DocumentSerializer(document).data)
+        return Response(BundleJobSerializer(job).data, status=202)
 
 
 class DocumentTemplateSerializer(serializers.ModelSerializer):
@@ -107,15 +131,6 @@ class BundleInputSerializer(serializers.Serializer):
         if ("school" in attrs) == ("office" in attrs):
             raise serializers.ValidationError("Give either a school or an office.")
         return attrs
-
-
-class BundleJobSerializer(serializers.Serializer):
-    job = serializers.UUIDField(source="uuid")
-    status = serializers.CharField()
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, obj) -> str:
-        return reverse("api:jobs-job-detail", args=[obj.uuid])
 
 
 class BundleViewSet(viewsets.GenericViewSet):

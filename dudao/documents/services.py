@@ -3,9 +3,14 @@
 Every document comes from the office's active template for its kind, or the built-in one; it is
 rendered strictly (complete or not at all), converted to PDF, and filed with the template
 version, the data it was built from and the SHA-256 of each file.
+
+One document asked for on a page (``document_generate``, ``document_file_upload``) is filed as .docx
+at once and gets its PDF from a background job (``document_pdf_start``): LibreOffice takes seconds to
+start, which the person should not wait for. Batches (``documents_generate_many``) run in jobs
+already and convert there, 50 files per LibreOffice run.
 """
 
-import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -41,8 +46,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.cache
 def default_template_bytes(kind: str) -> bytes:
-    """The built-in template of ``kind`` as a .docx."""
+    """The built-in template of ``kind`` as a .docx (built once per process: it never changes)."""
     out = io.BytesIO()
     kinds.get(kind).build_default().save(out)
     return out.getvalue()
@@ -203,13 +209,17 @@ def _attach_pdf(document: Document, pdf: bytes) -> None:
 
 def document_generate(*, actor, kind: str, context: dict, office, title: str, school=None, zone=None, inspector=None,
                       date=None, subject=None, number: str | None = None, pdf: bool = True) -> Document:
-    """Generates one document from the office's template for ``kind`` and files it in the archive.
+    """Generates one document from the office's template for ``kind`` and files it in the archive;
+    with ``pdf`` its PDF follows from a background job (``document_pdf_start``).
 
     The same kind, subject, template version and data filed before return the document on file."""
-    return documents_generate_many(actor=actor, items=[{
+    document = documents_generate_many(actor=actor, items=[{
         "kind": kind, "context": context, "office": office, "title": title, "school": school, "zone": zone,
         "inspector": inspector, "date": date, "subject": subject, "number": number,
-    }], pdf=pdf)[0]
+    }], pdf=False)[0]
+    if pdf:
+        document_pdf_start(actor=actor, document=document)
+    return document
 
 
 def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progress=None, chunk: int = 50
@@ -287,7 +297,8 @@ def read_docx_upload(uploaded_file, *, limit: int = MAX_UPLOAD_BYTES) -> bytes:
 def document_file_upload(*, actor, kind: str, data: bytes, filename: str, office, title: str, school=None,
                          zone=None, inspector=None, date=None, subject=None, pdf: bool = True) -> Document:
     """Files a .docx a person finished in Word or WPS (checked by ``read_docx_upload``) as a
-    document of ``kind`` about ``subject``, with no template version; a PDF when LibreOffice is there."""
+    document of ``kind`` about ``subject``, with no template version; with ``pdf`` its PDF follows
+    from a background job."""
     date = date or timezone.localdate()
     meta = {"uploaded_name": filename[:200], "uploaded_by": actor.pk}
     document = Document(
@@ -300,15 +311,69 @@ def document_file_upload(*, actor, kind: str, data: bytes, filename: str, office
     )
     document.docx.save(f"{kind}-{timezone.now():%Y%m%d%H%M%S%f}.docx", ContentFile(data), save=False)
     document.save()
-    if pdf:
-        with contextlib.suppress(PdfUnavailable):  # without LibreOffice the .docx is filed alone
-            _attach_pdf(document, docx_to_pdf([data])[0])
     record(actor=actor, action="documents.document.upload", target=document,
            changes={"kind": [None, kind], "docx_sha256": [None, document.docx_sha256]})
+    if pdf:
+        document_pdf_start(actor=actor, document=document)
     return document
 
 
+# ---- the PDF of one document, in the background --------------------------------------------------
+
+PDF_JOB = "documents.pdf"
+
+
+def document_pdf_job(document: Document):
+    """The latest job making ``document``'s PDF (the document's page shows it), or ``None``."""
+    from dudao.jobs.models import Job
+
+    # scope: the document is in the caller's scope; its PDF job's state is part of the document
+    return Job.objects.filter(kind=PDF_JOB, params__document=document.pk).order_by("-pk").first()
+
+
+def document_pdf_start(*, actor, document: Document):
+    """Queues the job that converts the document's .docx to PDF (run by ``dudao worker`` after the
+    transaction commits); nothing when it has its PDF, the job already queued when one is waiting."""
+    from dudao.jobs.models import Job
+    from dudao.jobs.services import job_start
+
+    if document.pdf:
+        return None
+    waiting = document_pdf_job(document)
+    if waiting is not None and waiting.status in (Job.Status.QUEUED, Job.Status.RUNNING):
+        return waiting
+    return job_start(actor=actor, kind=PDF_JOB, title=_("PDF of {title}").format(title=document.title)[:200],
+                     params={"document": document.pk})
+
+
+def run_document_pdf_job(job, progress) -> None:
+    """The job: the filed .docx (checked against its SHA-256) through LibreOffice, the PDF filed with
+    its own SHA-256 and audited, as a batch files it."""
+    from django.contrib.auth import get_user_model
+
+    from dudao.jobs.services import JobFailed
+
+    user = get_user_model().objects.get(pk=job.created_by_id)  # scope: the job's owner, who asked for it
+    progress(0, 1)
+    document = Document.objects.for_user(user).get(pk=job.params["document"])
+    if not document.pdf:
+        try:
+            pdf = docx_to_pdf([document_read_verified(document, "docx")])[0]
+        except DocumentIntegrityError:
+            raise JobFailed(_("The Word file no longer matches its SHA-256; no PDF was made.")) from None
+        except PdfUnavailable as exc:
+            raise JobFailed(str(exc)) from None
+        with transaction.atomic():
+            document = Document.objects.select_for_update().get(pk=document.pk)
+            if not document.pdf:
+                _attach_pdf(document, pdf)
+                record(actor=user, action="documents.document.pdf", target=document,
+                       changes={"pdf_sha256": [None, document.pdf_sha256]})
+    progress(1, 1)
+
+
 __all__ = [
-    "TemplateError", "active_template", "default_template_bytes", "document_generate", "document_read_verified",
+    "TemplateError", "active_template", "default_template_bytes", "document_generate", "document_pdf_job",
+    "document_pdf_start", "document_read_verified",
     "document_file_upload", "documents_generate_many", "read_docx_upload", "template_activate", "template_upload", "template_use_default",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.DocumentListView.as_view(), name="document_list"),
     path("<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("<int:pk>/download/<str:fmt>/", views.DocumentDownloadView.as_view(), name="download"),
+    path("<int:pk>/pdf/", views.DocumentPdfView.as_view(), name="pdf"),
     path("bundle/", views.BundleStartView.as_view(), name="bundle_start"),
     path("templates/", views.TemplateListView.as_view(), name="template_list"),
     path("templates/upload/", views.TemplateUploadView.as_view(), name="template_upload"),

@@ -84,7 +84,23 @@ class DocumentDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.object.title
+        ctx["pdf_job"] = None if self.object.pdf else services.document_pdf_job(self.object)
+        ctx["can_make_pdf"] = self.request.user.has_perm("documents.add_document")
         return ctx
+
+
+class DocumentPdfView(ScopedMixin, View):
+    """POST: makes the PDF of a document filed as Word only (or whose PDF job failed) in the background;
+    the document's page shows the progress and then the PDF button."""
+
+    model = Document
+    permission_action = "add"  # documents.add_document: those who file documents
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        document = self.get_object()
+        services.document_pdf_start(actor=request.user, document=document)
+        return HttpResponseRedirect(document.get_absolute_url())
 
 
 class DocumentDownloadView(TokenDownloadMixin, ScopedMixin, View):

@@ -30,6 +30,7 @@ HANDLERS = {
     "core.export": "dudao.jobs.exports.run_export_job",
     "inspections.rectification_notices": "dudao.inspections.services.documents.run_notice_batch_job",
     "documents.bundle": "dudao.documents.bundles.run_bundle_job",
+    "documents.pdf": "dudao.documents.services.run_document_pdf_job",
     "campaigns.notices": "dudao.campaigns.services.run_notices_job",
 }
 

@@ -18,6 +18,7 @@ from dudao.documents import services
 from dudao.documents.models import DocumentTemplate
 from dudao.documents.render import docx_text
 from dudao.documents.tests.kind_fixtures import letter_sample
+from dudao.documents.tests.pdf_jobs import run_pdf_jobs
 from dudao.documents.tests.test_layout_and_render import _replace_in_docx
 from dudao.organizations.models import Office
 
@@ -32,9 +33,13 @@ def world(django_db_setup, django_db_blocker):
 
 def _generate(world, *, county="a", user="inspector", pdf=False, **extra):
     c = getattr(world, county)
-    return services.document_generate(
+    document = services.document_generate(
         actor=fresh(c.users[user]), kind="test_letter", context=letter_sample() | extra.pop("context", {}),
         office=c.office, title="督导检查情况通报", school=c.schools[0], pdf=pdf, **extra)
+    if pdf:  # the PDF comes from the background job, which the worker runs
+        run_pdf_jobs()
+        document.refresh_from_db()
+    return document
 
 
 def _upload(world, data, *, county="a", **extra):

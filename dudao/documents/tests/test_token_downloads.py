@@ -9,6 +9,7 @@ from dudao.core.testing.downloads import TokenClient, sha256_of, tamper
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.documents import services
 from dudao.documents.tests.kind_fixtures import letter_sample
+from dudao.documents.tests.pdf_jobs import run_pdf_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,13 @@ def world(django_db_setup, django_db_blocker):
 
 def _doc(world, *, pdf=False):
     c = world.a
-    return services.document_generate(
+    document = services.document_generate(
         actor=fresh(c.users["inspector"]), kind="test_letter", context=letter_sample(), office=c.office,
         title="督导检查情况通报", school=c.schools[0], pdf=pdf)
+    if pdf:  # made by the background job, as the worker runs it
+        run_pdf_jobs()
+        document.refresh_from_db()
+    return document
 
 
 def _listed(api, doc) -> dict:

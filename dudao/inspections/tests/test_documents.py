@@ -13,6 +13,7 @@ from dudao.documents import kinds
 from dudao.documents.models import Document
 from dudao.documents.render import cn_date, docx_text, render_docx
 from dudao.documents.services import default_template_bytes
+from dudao.documents.tests.pdf_jobs import run_pdf_jobs
 from dudao.inspections.documents import KINDS
 from dudao.inspections.services.documents import (
     escalation_document_generate,
@@ -190,10 +191,12 @@ def test_visit_button_files_the_record_and_redirects_to_the_document(world, clie
     assert 'data-testid="generate-visit_record"' in page.content.decode()
     # when the record button is pressed
     response = client.post(f"/inspections/visits/{visit.pk}/documents/visit_record/")
-    # then the document is filed (Word and PDF) and the browser goes to its page
+    # then the document is filed (Word at once, the PDF by the worker) and the browser goes to its page
     document = Document.objects.get(kind="visit_record")
     assert response.status_code == 302
     assert response["Location"].startswith("/documents/") and str(document.pk) in response["Location"]
+    run_pdf_jobs()
+    document.refresh_from_db()
     assert document.pdf and document.pdf_sha256
     # and the visit page lists it with its downloads
     page = client.get(f"/inspections/visits/{visit.pk}/").content.decode()
@@ -264,8 +267,11 @@ def test_api_twin_answers_id_addresses_and_hashes_in_scope_only(world):
     assert record.status_code == 200, record.content
     assert reply.status_code == 200, reply.content
     document = Document.objects.get(pk=record.json()["id"])
-    assert record.json()["docx_sha256"] == document.docx_sha256 and len(document.pdf_sha256) == 64
-    assert record.json()["pdf_url"].endswith(f"/documents/{document.pk}/download/pdf/")
+    assert record.json()["docx_sha256"] == document.docx_sha256 and not record.json()["pdf_url"]
+    # and once the worker has made the PDF, the document lists it
+    run_pdf_jobs()
+    listed = api.get(f"/api/v1/documents/documents/{document.pk}/").json()
+    assert len(listed["pdf_sha256"]) == 64 and listed["pdf_url"].endswith(f"/documents/{document.pk}/download/pdf/")
     assert reply.json()["kind"] == "rectification_reply" and reply.json()["number"] == notice.number
     # and county B's inspector gets 404, an unknown kind 404, a bulletin without criticism 404
     other = APIClient()

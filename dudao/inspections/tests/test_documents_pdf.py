@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from dudao.documents.models import Document
 from dudao.documents.render import cn_date
+from dudao.documents.tests.pdf_jobs import run_pdf_jobs
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.document_fixtures import FINDING, user, visit_with_notice
 
@@ -41,6 +42,7 @@ def test_notice_pdf_is_a4_with_chinese_text_and_embedded_fonts(world, client):
     # when the office presses the notice's Word/PDF button
     response = client.post(f"/inspections/rectifications/{notice.pk}/documents/rectification_notice/")
     assert response.status_code == 302
+    run_pdf_jobs()  # the worker makes the PDF
     document = Document.objects.get(kind="rectification_notice")
     with document.pdf.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))

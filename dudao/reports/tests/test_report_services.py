@@ -13,6 +13,7 @@ from docx import Document as DocxDocument
 from dudao.audit.models import AuditEvent
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.documents.models import Document
+from dudao.documents.tests.pdf_jobs import run_pdf_jobs
 from dudao.notifications.models import Notification
 from dudao.reports import services
 from dudao.reports.models import Report, ReportPolicy
@@ -84,6 +85,8 @@ def test_draft_files_a_docx_holding_the_months_numbers(october):
 
 def test_draft_makes_a_pdf_too(october):
     report = draft(october, pdf=True)
+    run_pdf_jobs()  # the worker makes the PDF
+    report.draft.refresh_from_db()
     with report.draft.pdf.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
 
