@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.utils import translation
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.settings import api_settings
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -23,9 +24,12 @@ SAFE_METHODS = ("GET", "HEAD")
 def authenticate_token(request):
     """Signs ``request`` in as the user of its ``Authorization: Token …`` header, if it has one.
 
-    Returns ``None`` to go on (no such header, or the user now set) or the 401 answer for a token
-    that is wrong, expired with its user, or sent with a method that changes something."""
-    authentication = TokenAuthentication()
+    Returns ``None`` to go on (no such header, or the user now set), the 401 answer for a token
+    that is wrong, expired with its user, or sent with a method that changes something, or the 403
+    the API gives the token of an account that must first change its password."""
+    # the API's own token class, with its checks (an account that must change its password: 403)
+    authentication = next((cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+                           if issubclass(cls, TokenAuthentication)), TokenAuthentication())
     header = get_authorization_header(request).split()
     if not header or header[0].lower() != authentication.keyword.lower().encode():
         return None
@@ -37,6 +41,8 @@ def authenticate_token(request):
         response = JsonResponse({"detail": str(exc.detail)}, status=401)
         response["WWW-Authenticate"] = authentication.authenticate_header(request)
         return response
+    except exceptions.PermissionDenied as exc:
+        return JsonResponse({"detail": str(exc.detail)}, status=403)
     request.user, request.auth = user, token
     if getattr(user, "language", None) in dict(settings.LANGUAGES):  # as the middleware does for a session
         translation.activate(user.language)
