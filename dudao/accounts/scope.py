@@ -44,7 +44,10 @@ class Scope:
         region_lookup = getattr(model, "scope_region", None)
         school_lookup = getattr(model, "scope_school", None)
         if region_lookup:
-            q |= self.office_q(region_lookup, action)
+            # an office's own record is kept by the office above it too (a county sets up its
+            # township groups), so its change scope is the whole subtree
+            kept_from_above = getattr(model, "scope_kept_from_above", False)
+            q |= self.office_q(region_lookup, "view" if kept_from_above else action)
         if school_lookup and self.school_ids:
             q |= Q(**{f"{school_lookup}__in": sorted(self.school_ids)})
         if school_lookup is None and region_lookup and action == "view":

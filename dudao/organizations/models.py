@@ -85,6 +85,7 @@ class Office(ScopedModel):
     )
 
     scope_region = "region__path"
+    scope_kept_from_above = True  # the office above keeps its record too
     scope_school = None
 
     class Meta:
