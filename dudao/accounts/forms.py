@@ -4,7 +4,7 @@ from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeFo
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.models import Membership, Role
-from dudao.core.forms import ScopedModelForm
+from dudao.core.forms import ScopedModelForm, StyledFormMixin
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.SYSADMIN]
 
@@ -56,14 +56,9 @@ class MembershipForm(ScopedModelForm):
         return data
 
 
-class PasswordChangeForm(BasePasswordChangeForm):
+class PasswordChangeForm(StyledFormMixin, BasePasswordChangeForm):
     """The person's own new password: the current one, the new one twice, Django's validators,
     and never the password the office handed over again."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
 
     def clean_new_password1(self):
         password = self.cleaned_data.get("new_password1")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.campaigns.models import Theme
+from dudao.core.forms import StyledFormMixin
 from dudao.inspections.models import Severity
 from dudao.inspectors.models import Inspector
 from dudao.instruments.models import Instrument, InstrumentVersion
@@ -13,16 +14,9 @@ RULE_CHOICES = [("region", _("A region and everything under it")), ("zone", _("A
                 ("kind", _("School kinds")), ("schools", _("Picked schools"))]
 
 
-def _style(form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
-        widget.attrs.setdefault("class", css)
+class CampaignForm(StyledFormMixin, forms.Form):
+    choice_list_class = None  # the checkbox lists keep the browser's own boxes
 
-
-class CampaignForm(forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     title = forms.CharField(max_length=200, label=_("Title"))
     theme = forms.ChoiceField(choices=Theme.choices, label=_("Theme"))
@@ -51,7 +45,6 @@ class CampaignForm(forms.Form):
         self.fields["region"].queryset = Region.objects.for_user(user).order_by("path")
         self.fields["zone"].queryset = Zone.objects.for_user(user)
         self.fields["schools"].queryset = School.objects.for_user(user).filter(is_active=True)
-        _style(self)
 
     def rule_dict(self) -> dict:
         d = self.cleaned_data
@@ -60,7 +53,9 @@ class CampaignForm(forms.Form):
                 "schools": [s.pk for s in d.get("schools") or []]}
 
 
-class TeamForm(forms.Form):
+class TeamForm(StyledFormMixin, forms.Form):
+    choice_list_class = None
+
     name = forms.CharField(max_length=100, label=_("Name"))
     members = forms.ModelMultipleChoiceField(queryset=Inspector.objects.none(), label=_("Members"),
                                              widget=forms.CheckboxSelectMultiple)
@@ -75,7 +70,6 @@ class TeamForm(forms.Form):
         self.fields["leader"].queryset = inspectors
         self.fields["targets"].choices = [(t.pk, t.school.name) for t in
                                           campaign.targets.select_related("school").order_by("school__sort_key")]  # scope: of a campaign in scope
-        _style(self)
 
 
 class SelfCheckForm(forms.Form):

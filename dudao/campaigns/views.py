@@ -16,16 +16,13 @@ from dudao.campaigns.forms import CampaignForm as CampaignEditForm
 from dudao.campaigns.forms import NoticeForm, ResultForm, SelfCheckForm, TeamForm
 from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, CampaignTarget
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.documents.selectors import subject_documents
 from dudao.inspections.models import Severity
 from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
 from dudao.jobs.exports import ExportableListView
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _answers_from(post, campaign) -> dict:
@@ -83,7 +80,7 @@ class CampaignCreateView(CampaignFormMixin):
                 checklist=d["checklist"].pk, start_date=d["start_date"], self_check_due=d["self_check_due"],
                 end_date=d["end_date"], description=d["description"], rule=form.rule_dict())
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Campaign created: add its teams, then launch it."))
         return HttpResponseRedirect(campaign.get_absolute_url())
@@ -114,7 +111,7 @@ class CampaignEditView(CampaignFormMixin):
                                      description=d["description"])
             services.campaign_targets_set(actor=self.request.user, campaign_id=self.object.pk, rule=form.rule_dict())
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -181,7 +178,7 @@ class TeamEditView(ScopedMixin, FormView):
                 name=d["name"], member_ids=[m.pk for m in d["members"]],
                 leader_id=d["leader"].pk if d.get("leader") else None, target_ids=d["targets"])
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         for warning in warnings:
             messages.warning(self.request, warning)
@@ -320,7 +317,7 @@ class TargetActionView(ScopedMixin, View):
             else:
                 raise Http404
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("Done."))
         return HttpResponseRedirect(target.get_absolute_url())
@@ -343,7 +340,7 @@ class ProblemIssueView(ScopedMixin, View):
                                               requirements=form.cleaned_data["requirements"],
                                               deadline=form.cleaned_data.get("deadline"))
             except ValidationError as error:
-                messages.error(request, _errors(error))
+                messages.error(request, validation_message(error))
             else:
                 messages.success(request, _("The rectification notice is issued."))
         return HttpResponseRedirect(reverse("campaigns:target_detail", args=[problem.target_id]))

@@ -4,48 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.complaints.models import Complaint
 from dudao.complaints.services import photos_check
+from dudao.core.forms import MultipleFileField, MultipleFileInput, StyledForm
 from dudao.inspections.models import Severity
 from dudao.inspections.services.findings import item_name
-
-
-class StyledForm(forms.Form):
-    """Adds Tabler classes to every widget and shows a service's errors on its fields."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.RadioSelect):
-                continue
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
 class ComplaintForm(StyledForm):
@@ -58,8 +19,9 @@ class ComplaintForm(StyledForm):
     concerns_inspector = forms.BooleanField(
         label=_("It is about the responsible inspector (it goes to the supervision office, not to the inspector)"),
         required=False)
-    photos = MultiplePhotoField(label=_("Photos (optional)"),
-                                help_text=_("Up to 3 photos (JPEG, PNG or WebP), at most 5 MB each."))
+    photos = MultipleFileField(label=_("Photos (optional)"),
+                               widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+                               help_text=_("Up to 3 photos (JPEG, PNG or WebP), at most 5 MB each."))
     name = forms.CharField(label=_("Your name (optional)"), max_length=40, required=False)
     phone = forms.CharField(label=_("Your phone (optional)"), max_length=32, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
@@ -88,7 +50,7 @@ class TrackForm(StyledForm):
 
 class RateForm(TrackForm):
     rating = forms.ChoiceField(label=_("How satisfied are you with the answer?"), choices=Complaint.Rating.choices,
-                               widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+                               widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -26,6 +26,7 @@ from dudao.complaints.forms import (
 from dudao.complaints.masking import mask_name, mask_phone, owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.core.workflow import available_transitions
@@ -362,7 +363,7 @@ class PublicationPublishView(ScopedMixin, View):
                                          rectification_id=form.cleaned_data["rectification"],
                                          summary=form.cleaned_data["summary"])
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, validation_message(exc))
         else:
             messages.success(request, _("Published on the school's public page."))
         return HttpResponseRedirect(reverse("complaints:publication_list"))

@@ -1,9 +1,81 @@
+"""What every app's forms share: the Tabler classes of widgets, choices limited to the user's scope,
+several files under one field, and a service's ``ValidationError`` shown on a form or as a message."""
+
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 
 from dudao.core.scope import ScopedQuerySet
 
 
-class ScopedModelForm(forms.ModelForm):
+def validation_message(error: ValidationError) -> str:
+    """A service's ``ValidationError`` as one sentence for a message or the top of a form."""
+    return " ".join(error.messages)
+
+
+def message_validation_error(request, error: ValidationError) -> None:
+    """Each problem of a service's ``ValidationError`` as its own error message, a field's problems
+    after the field's name."""
+    problems = error.messages if not hasattr(error, "error_dict") else [
+        f"{name}: {message}" if name != "__all__" else message
+        for name, field_messages in error.message_dict.items() for message in field_messages]
+    for message in problems:
+        messages.error(request, message)
+
+
+class StyledBoundField(forms.BoundField):
+    """Renders its widget with the class its form gives the widget's kind, unless a class is set."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if "class" not in widget.attrs and "class" not in attrs:
+            css = self.form.widget_class(widget)
+            if css:
+                attrs["class"] = css
+        return attrs
+
+
+class StyledFormMixin:
+    """Gives every widget the Tabler class of its kind when it is drawn, also the widgets of fields a
+    form adds in ``__init__``; a class set on a widget wins. A form changes a kind's class through
+    the attributes (``None`` leaves that kind without a class)."""
+
+    bound_field_class = StyledBoundField
+    control_class = "form-control"
+    select_class = "form-select"
+    check_class = "form-check-input"
+    choice_list_class = "form-check-input"  # each box of a radio or checkbox list
+    hidden_class = None
+
+    def widget_class(self, widget) -> str | None:
+        if isinstance(widget, forms.HiddenInput):
+            return self.hidden_class
+        if isinstance(widget, forms.RadioSelect):  # also CheckboxSelectMultiple
+            return self.choice_list_class
+        if isinstance(widget, forms.CheckboxInput):
+            return self.check_class
+        if isinstance(widget, forms.Select):  # also SelectMultiple
+            return self.select_class
+        return self.control_class
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    """A styled form that shows a service's ``ValidationError`` on its fields."""
+
+    def add_service_errors(self, exc: ValidationError, mapping: dict | None = None) -> None:
+        """Puts each problem on its field (``mapping`` renames the service's fields to the form's),
+        a problem of no field of the form above the form."""
+        mapping = mapping or {}
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, field_messages in exc.message_dict.items():
+            field = mapping.get(field, field)
+            self.add_error(field if field in self.fields else None, field_messages)
+
+
+class ScopedModelForm(StyledFormMixin, forms.ModelForm):
     """A model form whose choice fields offer only rows in the user's scope."""
 
     def __init__(self, *args, user, **kwargs):
@@ -13,9 +85,32 @@ class ScopedModelForm(forms.ModelForm):
             qs = getattr(field, "queryset", None)
             if isinstance(qs, ScopedQuerySet):
                 field.queryset = qs.for_user(user, "view")
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            widget.attrs.setdefault("class", css)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name, optional. ``check`` (raising ``ValidationError``) is applied to
+    each file, and the problems of all the files come back together."""
+
+    def __init__(self, *args, check=None, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        files = [f for f in (super(MultipleFileField, self).clean(d, initial) for d in files) if f]
+        errors = []
+        for f in files:
+            try:
+                if self.check is not None:
+                    self.check(f)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files

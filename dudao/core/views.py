@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.forms import validation_message
 from dudao.core.scope import permission_name
 
 EXPORT_ROW_LIMIT = 20000
@@ -286,7 +287,7 @@ class TransitionView(ScopedMixin, View):
 
     def invalid(self, obj, error: ValidationError):
         """The service refused (a reason required, a file missing): say why on the row's page."""
-        messages.error(self.request, " ".join(error.messages))
+        messages.error(self.request, validation_message(error))
         return HttpResponseRedirect(obj.get_absolute_url())
 
 

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import StyledFormMixin
 from dudao.documents import kinds
 from dudao.organizations.models import Office
 
 
-class TemplateUploadForm(forms.Form):
+class TemplateUploadForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     kind = forms.ChoiceField(label=_("Kind of document"))
     file = forms.FileField(label=_("Template (.docx)"), help_text=_(
@@ -18,6 +19,3 @@ class TemplateUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = Office.objects.for_user(user, "change").select_related("region")
         self.fields["kind"].choices = kinds.choices()
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)

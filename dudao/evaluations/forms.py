@@ -7,23 +7,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core.forms import StyledFormMixin
 from dudao.evaluations.models import Evaluation, RaterGroup
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.organizations.models import Office, Region, School
 
 
-def _style(form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class EvaluationForm(forms.Form):
+class EvaluationForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
@@ -52,7 +42,6 @@ class EvaluationForm(forms.Form):
                                            .filter(instrument__in=systems, status=InstrumentVersion.Status.PUBLISHED)
                                            .select_related("instrument"))
         self.fields["year"].initial = datetime.date.today().year
-        _style(self)
 
     def group_weights(self) -> dict:
         out = {}
@@ -63,7 +52,7 @@ class EvaluationForm(forms.Form):
         return out
 
 
-class UnitsForm(forms.Form):
+class UnitsForm(StyledFormMixin, forms.Form):
     schools = forms.ModelMultipleChoiceField(queryset=School.objects.none(), required=False, label=_("Schools"))
     regions = forms.ModelMultipleChoiceField(queryset=Region.objects.none(), required=False,
                                              label=_("Regions (governments)"))
@@ -72,10 +61,9 @@ class UnitsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = School.objects.for_user(user).order_by("code")
         self.fields["regions"].queryset = Region.objects.for_user(user).order_by("path")
-        _style(self)
 
 
-class RaterForm(forms.Form):
+class RaterForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Rater"))
     group = forms.ChoiceField(choices=RaterGroup.Kind.choices, label=_("Group"))
 
@@ -88,46 +76,32 @@ class RaterForm(forms.Form):
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username")
         self.fields["user"].label_from_instance = lambda u: u.get_full_name()
         self.fields["group"].choices = [(g.kind, g.get_kind_display()) for g in evaluation.groups.all()]
-        _style(self)
 
 
-class SiteVisitForm(forms.Form):
+class SiteVisitForm(StyledFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     members = forms.CharField(label=_("Team members"), max_length=300)
     notes = forms.CharField(label=pgettext_lazy("site visit", "Record"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
-
-class EvidenceForm(forms.Form):
+class EvidenceForm(StyledFormMixin, forms.Form):
     item_code = forms.ChoiceField(label=_("Indicator"))
     file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, leaves, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item_code"].choices = [(i.code, f"{i.code} {i.text[:40]}") for i in leaves]
-        _style(self)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
-
-class OpinionForm(forms.Form):
+class OpinionForm(StyledFormMixin, forms.Form):
     evaluation_text = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 4}))
     demands = forms.CharField(
         label=_("Rectification demands"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line: deadline (YYYY-MM-DD), indicator code, demand — separated by |."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
     def clean_demands(self):
         out = []

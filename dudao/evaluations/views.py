@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.forms import message_validation_error
 from dudao.core.tables import Column
 from dudao.core.views import ScopedMixin
 from dudao.core.workflow import available_transitions
@@ -37,12 +38,6 @@ TRANSITION_LABELS = {
     "rate": gettext_lazy("Open the rating"), "feed_back": gettext_lazy("Feed back the preliminary opinion"),
     "conclude": gettext_lazy("Close the replies"), "publish": gettext_lazy("Publish the results"),
 }
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in (exc.messages if not hasattr(exc, "error_dict") else
-                    [f"{k}: {m}" if k != "__all__" else m for k, ms in exc.message_dict.items() for m in ms]):
-        messages.error(request, message)
 
 
 class EvaluationListView(ExportableListView):
@@ -90,7 +85,7 @@ class EvaluationCreateView(ScopedMixin, FormView):
                 description=data["description"], self_assessment_due=data["self_assessment_due"],
                 group_weights=form.group_weights())
         except ValidationError as exc:
-            _errors(self.request, exc)
+            message_validation_error(self.request, exc)
             return self.form_invalid(form)
         return HttpResponseRedirect(evaluation.get_absolute_url())
 
@@ -145,7 +140,7 @@ class EvaluationUnitsView(EvaluationMixin, View):
                                    region_ids=[r.pk for r in form.cleaned_data["regions"]])
                 messages.success(request, _("Units added."))
             except ValidationError as exc:
-                _errors(request, exc)
+                message_validation_error(request, exc)
         else:
             messages.error(request, _("Choose schools or regions you can see."))
         return HttpResponseRedirect(evaluation.get_absolute_url())
@@ -161,7 +156,7 @@ class EvaluationRaterView(EvaluationMixin, View):
                                    user_id=form.cleaned_data["user"].pk, group=form.cleaned_data["group"])
                 messages.success(request, _("Rater added."))
             except ValidationError as exc:
-                _errors(request, exc)
+                message_validation_error(request, exc)
         else:
             messages.error(request, _("Choose an account and a group."))
         return HttpResponseRedirect(evaluation.get_absolute_url())
@@ -177,7 +172,7 @@ class EvaluationTransitionView(EvaluationMixin, View):
             service(actor=request.user, evaluation_id=evaluation.pk, reason=request.POST.get("reason", "")[:500])
             messages.success(request, _("Done."))
         except ValidationError as exc:
-            _errors(request, exc)
+            message_validation_error(request, exc)
         return HttpResponseRedirect(evaluation.get_absolute_url())
 
 
@@ -290,7 +285,7 @@ class UnitSelfView(UnitMixin, View):
             else:
                 messages.success(request, _("Saved."))
         except ValidationError as exc:
-            _errors(request, exc)
+            message_validation_error(request, exc)
         return HttpResponseRedirect(unit.get_absolute_url())
 
 
@@ -305,7 +300,7 @@ class UnitEvidenceView(UnitMixin, View):
                                       uploaded_file=form.cleaned_data["file"])
                 messages.success(request, _("File added."))
             except ValidationError as exc:
-                _errors(request, exc)
+                message_validation_error(request, exc)
         else:
             messages.error(request, _("Choose an indicator and a file."))
         return HttpResponseRedirect(unit.get_absolute_url())
@@ -320,7 +315,7 @@ class UnitVisitView(UnitMixin, View):
                 services.site_visit_record(actor=request.user, unit_id=unit.pk, **form.cleaned_data)
                 messages.success(request, _("Visit recorded."))
             except ValidationError as exc:
-                _errors(request, exc)
+                message_validation_error(request, exc)
         else:
             messages.error(request, _("Give the date, the team and the record."))
         return HttpResponseRedirect(unit.get_absolute_url())
@@ -333,7 +328,7 @@ class UnitReplyView(UnitMixin, View):
             services.unit_reply(actor=request.user, unit_id=unit.pk, text=request.POST.get("text", ""))
             messages.success(request, _("Reply sent."))
         except ValidationError as exc:
-            _errors(request, exc)
+            message_validation_error(request, exc)
         return HttpResponseRedirect(unit.get_absolute_url())
 
 
@@ -352,7 +347,7 @@ class UnitOpinionView(UnitMixin, View):
                                    demands=form.cleaned_data["demands"])
             messages.success(request, _("Opinion letter issued."))
         except ValidationError as exc:
-            _errors(request, exc)
+            message_validation_error(request, exc)
         return HttpResponseRedirect(unit.get_absolute_url())
 
 
@@ -418,7 +413,7 @@ class RatingDetailView(ScopedMixin, TemplateView):
             else:
                 messages.success(request, _("Saved."))
         except ValidationError as exc:
-            _errors(request, exc)
+            message_validation_error(request, exc)
         return HttpResponseRedirect(rating.get_absolute_url())
 
 

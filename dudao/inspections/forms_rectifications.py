@@ -1,10 +1,10 @@
 """Forms of the rectification loop. They parse input for the services and never hold ``status``."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import MultipleFileField, MultipleFileInput, StyledForm
 from dudao.inspections.models import Escalation, Recheck, Severity, Visit
 from dudao.inspections.selectors_visits import visit_problem_answer
 from dudao.inspections.services.attachments import validate_upload
@@ -12,57 +12,6 @@ from dudao.inspections.services.findings import finding_item_choices, item_name,
 from dudao.organizations.models import School
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.docx,.xlsx"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files at once; each is checked like the store checks it."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        files = [single(d, initial) for d in data] if isinstance(data, (list, tuple)) else (
-            [single(data, initial)] if data else [])
-        files = [f for f in files if f]
-        errors = []
-        for f in files:
-            try:
-                validate_upload(f)
-            except ValidationError as exc:
-                errors += exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc.messages
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
-class StyledForm(forms.Form):
-    """Adds Tabler classes to every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def add_service_errors(self, exc: ValidationError, mapping: dict | None = None) -> None:
-        """Shows a service's ``ValidationError`` on the matching fields (else above the form)."""
-        mapping = mapping or {}
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, messages in exc.message_dict.items():
-            field = mapping.get(field, field)
-            self.add_error(field if field in self.fields else None, messages)
 
 
 def _date_input():
@@ -99,7 +48,8 @@ class FindingForm(StyledForm):
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.GENERAL, label=_("Severity"))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     found_on = forms.DateField(label=_("Found on"), widget=_date_input())
-    files = MultipleFileField(label=_("Evidence files"),
+    files = MultipleFileField(label=_("Evidence files"), check=validate_upload,
+                              widget=MultipleFileInput(attrs={"accept": ACCEPT}),
                               help_text=_("Photos (JPEG, PNG, WebP), PDF, Word or Excel files, up to 20 MB each."))
 
     def __init__(self, *args, user, visit=None, answer: str = "", **kwargs):
@@ -150,7 +100,8 @@ class RectificationIssueForm(StyledForm):
 
 class RectificationSubmitForm(StyledForm):
     measures = forms.CharField(label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 5}))
-    files = MultipleFileField(label=_("Evidence files"),
+    files = MultipleFileField(label=_("Evidence files"), check=validate_upload,
+                              widget=MultipleFileInput(attrs={"accept": ACCEPT}),
                               help_text=_("Photos (JPEG, PNG, WebP), PDF, Word or Excel files, up to 20 MB each."))
 
 
@@ -202,5 +153,4 @@ class DeadlinePolicyForm(StyledForm):
             self.fields[row["severity"]] = forms.IntegerField(
                 label=row["label"], min_value=1, max_value=365, initial=row["days"],
                 help_text=_("Default without a setting: {days} days.").format(days=row["default"]),
-                widget=forms.NumberInput(attrs={"class": "form-control"}),
             )

@@ -15,6 +15,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import MultipleFileField, MultipleFileInput, StyledFormMixin
 from dudao.inspections.models import LessonObservation, Method, Visit
 from dudao.inspections.selectors_visits import visit_school_choices
 from dudao.inspections.services.attachments import validate_upload
@@ -24,39 +25,11 @@ from dudao.instruments.models import Item
 LESSON_KEY = re.compile(r"^lesson-(\d{1,3})-(" + "|".join(LESSON_FIELDS) + r")$")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name; each is checked like any evidence file."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        errors = []
-        out = []
-        for f in files:
-            f = super().clean(f, initial)
-            if not f:
-                continue
-            try:
-                validate_upload(f)
-            except forms.ValidationError as exc:
-                errors.extend(exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc.messages)
-                continue
-            out.append(f)
-        if errors:
-            raise forms.ValidationError(errors)
-        return out
-
-
-class VisitForm(forms.Form):
+class VisitForm(StyledFormMixin, forms.Form):
     """The plain fields of a visit, and the photos and files sent with a normal submission."""
+
+    control_class = "form-control form-control-lg"
+    select_class = "form-select form-select-lg"
 
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
     school = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=_("Choose the school"))
@@ -72,9 +45,9 @@ class VisitForm(forms.Form):
     problems = forms.CharField(label=_("Problems found"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     feedback = forms.CharField(label=_("Feedback given to the school on the spot"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(
+    photos = MultipleFileField(label=_("Photos"), check=validate_upload, widget=MultipleFileInput(
         attrs={"accept": "image/*", "capture": "environment"}))
-    files = MultipleFileField(label=_("Files"), widget=MultipleFileInput(
+    files = MultipleFileField(label=_("Files"), check=validate_upload, widget=MultipleFileInput(
         attrs={"accept": ".pdf,.docx,.xlsx,image/jpeg,image/png,image/webp"}))
     remove_attachments = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=(),
                                                         widget=forms.CheckboxSelectMultiple)
@@ -87,14 +60,7 @@ class VisitForm(forms.Form):
         if visit is not None:
             self.fields["remove_attachments"].choices = [(a.pk, a.original_name) for a in visit.attachments.all()]
         for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput)):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-lg")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control form-control-lg")
-            widget.attrs.setdefault("data-field", name)
+            field.widget.attrs.setdefault("data-field", name)
 
     @classmethod
     def initial_for(cls, visit: Visit | None) -> dict:

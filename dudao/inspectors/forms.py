@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.models import Membership, Role
-from dudao.core.forms import ScopedModelForm
+from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.inspectors.models import Inspector
 
 
@@ -20,7 +20,7 @@ class InspectorForm(ScopedModelForm):
         self.fields["user"].help_text = _("The login account of this inspector (grant it the inspector role first).")
 
 
-class ListingAssignForm(forms.Form):
+class ListingAssignForm(StyledFormMixin, forms.Form):
     """Lists an inspector at a school from a date (empty inspector: end the listing)."""
 
     inspector = forms.ModelChoiceField(queryset=Inspector.objects.none(), required=False, label=_("Inspector"))
@@ -30,5 +30,3 @@ class ListingAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspector"].queryset = Inspector.objects.for_user(user, "change").filter(status=Inspector.Status.ACTIVE)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

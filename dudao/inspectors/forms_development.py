@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import ScopedModelForm
+from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.inspectors.models import Inspector, TrainingRecord
 
 DATE = {"type": "date"}
@@ -31,22 +31,17 @@ class TrainingRecordForm(ScopedModelForm):
         return data
 
 
-class CaseForm(forms.Form):
+class CaseForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-control")
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
 
 
-class TermForm(forms.Form):
+class TermForm(StyledFormMixin, forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs=DATE),
                             help_text=_("A term lasts 3 years; at most 3 terms in a row."))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -54,24 +49,13 @@ class TermForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         kwargs.get("initial", {}).pop("valid_from", None)
         super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-control")
 
 
-class InspectorPolicyForm(forms.Form):
+class InspectorPolicyForm(StyledFormMixin, forms.Form):
     training_floor_hours = forms.DecimalField(label=_("Centralised training floor (hours a year)"), min_value=1,
                                               max_value=500, decimal_places=1)
     term_reminder_days = forms.IntegerField(label=_("Remind before a term ends (days)"), min_value=1, max_value=365)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-control")
 
-
-class YearForm(forms.Form):
+class YearForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].widget.attrs.setdefault("class", "form-control")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import View
 
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
     ObjectDeleteView,
@@ -143,7 +144,7 @@ class SchoolSignboardView(ScopedMixin, View):
         try:
             document = signboard_generate(actor=request.user, school_id=pk, base_url=public_base_url(request))
         except ValidationError as exc:  # no inspector listed: nothing to print
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, validation_message(exc))
             return HttpResponseRedirect(reverse("organizations:school_detail", args=[pk]))
         return HttpResponseRedirect(document.get_absolute_url())
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
     ObjectDeleteView,
@@ -39,10 +40,6 @@ from dudao.inspectors.imports_training import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _year(request) -> int:
@@ -252,7 +249,7 @@ class CaseEditView(ScopedMixin, FormView):
             else:
                 case = services.case_update(actor=self.request.user, case_id=self.object.pk, **data)
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(case.get_absolute_url())
@@ -283,7 +280,7 @@ class CaseAttachView(ScopedMixin, View):
         try:
             services.case_attach(actor=request.user, case_id=case.pk, uploaded_file=form.cleaned_data["file"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("File attached."))
         return HttpResponseRedirect(case.get_absolute_url())
@@ -351,7 +348,7 @@ class InspectorTermAddView(ObjectFormView):
         try:
             services.term_add(actor=self.request.user, inspector_id=self.object.pk, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error("start", _errors(error))
+            form.add_error("start", validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -369,7 +366,7 @@ class TermDeleteView(ScopedMixin, View):
         try:
             services.term_delete(actor=request.user, term_id=term.pk)
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         return HttpResponseRedirect(term.inspector.get_absolute_url())
 
 
@@ -398,7 +395,7 @@ class InspectorPolicyView(ScopedMixin, FormView):
         try:
             services.inspector_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(reverse("inspectors:training_overview"))

@@ -3,21 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import StyledFormMixin
 from dudao.instruments.models import Instrument, Item
 from dudao.instruments.selectors import authoring_offices
 from dudao.organizations.models import Office
-
-
-def style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class OfficeChoiceMixin:
@@ -32,7 +21,7 @@ class OfficeChoiceMixin:
             self.initial["office"] = first.pk
 
 
-class InstrumentCreateForm(OfficeChoiceMixin, forms.Form):
+class InstrumentCreateForm(OfficeChoiceMixin, StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"), empty_label=None)
     code = forms.SlugField(label=_("Code"), max_length=64,
                            help_text=_("Letters, digits and hyphens, unique within the office, e.g. safety-2026."))
@@ -46,14 +35,13 @@ class InstrumentCreateForm(OfficeChoiceMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_office(user)
-        style(self)
 
 
 class InstrumentImportForm(InstrumentCreateForm):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
 
-class InstrumentEditForm(forms.Form):
+class InstrumentEditForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Instrument.Kind.choices)
     audience = forms.ChoiceField(label=_("For"), choices=Instrument.Audience.choices)
@@ -62,10 +50,9 @@ class InstrumentEditForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        style(self)
 
 
-class InstrumentCopyForm(OfficeChoiceMixin, forms.Form):
+class InstrumentCopyForm(OfficeChoiceMixin, StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Copy to office"), empty_label=None)
     code = forms.SlugField(label=_("Code"), max_length=64, required=False,
                            help_text=_("Leave empty to keep the original code (a suffix is added if it is taken)."))
@@ -74,18 +61,16 @@ class InstrumentCopyForm(OfficeChoiceMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_office(user)
-        style(self)
 
 
-class VersionImportForm(forms.Form):
+class VersionImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        style(self)
 
 
-class ItemForm(forms.Form):
+class ItemForm(StyledFormMixin, forms.Form):
     """One item of a draft. ``parent`` offers the version's sections (never the item or its own items)."""
 
     parent = forms.TypedChoiceField(label=_("In section"), required=False, coerce=int, empty_value=None)
@@ -108,7 +93,6 @@ class ItemForm(forms.Form):
         self.fields["parent"].choices = [("", _("(top level)"))] + [
             (s.pk, f"{'　' * s.depth}{s.code} {s.text[:30]}") for s in sections
         ]
-        style(self)
 
     @staticmethod
     def initial_for(item: Item) -> dict:

@@ -3,14 +3,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import ScopedModelForm
+from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
 from dudao.monitoring.models import VALUE_FIELDS, SchoolReturn
 from dudao.monitoring.texts import localize
 from dudao.organizations.models import Office, School
 
 
-class StatisticsYearOpenForm(forms.Form):
+class StatisticsYearOpenForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
 
@@ -18,8 +18,6 @@ class StatisticsYearOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = Office.objects.for_user(user, "view").filter(
             region__path__in=user.scope.office_paths) if not user.scope.unrestricted else Office.objects.for_user(user)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
 
 
 class SchoolReturnForm(ScopedModelForm):
@@ -48,7 +46,7 @@ class SchoolReturnForm(ScopedModelForm):
         return data
 
 
-class BalanceStandardForm(forms.Form):
+class BalanceStandardForm(StyledFormMixin, forms.Form):
     """An office's CV thresholds per stage and, for the 2017 method, its standard values and the floor of
     the per-school rule (in %); prefilled with the values in force."""
 
@@ -80,7 +78,7 @@ class BalanceStandardForm(forms.Form):
                     row["fields"].append(name)
                 self.standard_rows.append(row)
         for field in self.fields.values():
-            field.widget.attrs.update({"class": "form-control", "step": "any"})
+            field.widget.attrs["step"] = "any"
 
     def setting(self) -> dict:
         """The cleaned values as ``services.balance_standard_set`` takes them."""

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import ScopedModelForm
+from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.organizations.models import Office, Region, School, Zone
 
 
@@ -33,7 +33,7 @@ class ZoneForm(ScopedModelForm):
         fields = ["office", "name", "number", "description", "is_active"]
 
 
-class ZoneAssignForm(forms.Form):
+class ZoneAssignForm(StyledFormMixin, forms.Form):
     """Moves one school into a zone from a date."""
 
     zone = forms.ModelChoiceField(queryset=Zone.objects.none(), required=False, label=_("Zone"))
@@ -43,5 +43,3 @@ class ZoneAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.for_user(user, "view").filter(is_active=True)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

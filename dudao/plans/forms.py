@@ -7,19 +7,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import ScopedModelForm
+from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import Office, School, Zone
 from dudao.plans.models import Task, Term, WorkPlan, term_for
-
-
-def _style(form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-            continue
-        css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class DateInput(forms.DateInput):
@@ -29,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format)
 
 
-class WorkPlanCreateForm(forms.Form):
+class WorkPlanCreateForm(StyledFormMixin, forms.Form):
     """Starts a plan: whose, which period, its title. The month table is filled in next."""
 
     level = forms.ChoiceField(label=_("Whose plan"), choices=WorkPlan.Level.choices)
@@ -70,7 +61,6 @@ class WorkPlanCreateForm(forms.Form):
         self.fields["level"].choices = [(v, label) for v, label in WorkPlan.Level.choices if v in levels]
         if own_inspector and not scope.is_office:
             self.fields["level"].initial = WorkPlan.Level.INSPECTOR
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -82,7 +72,7 @@ class WorkPlanCreateForm(forms.Form):
         return data
 
 
-class WorkPlanItemsForm(forms.Form):
+class WorkPlanItemsForm(StyledFormMixin, forms.Form):
     """The month table: one theme and one block of work items per month of the plan."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -105,7 +95,6 @@ class WorkPlanItemsForm(forms.Form):
             self.fields[f"theme_{month}"] = theme
             self.fields[f"work_{month}"] = work
             self.months.append(month)
-        _style(self)
 
     def month_rows(self):
         return [(month, MONTHS[month], self[f"theme_{month}"], self[f"work_{month}"]) for month in self.months]
@@ -114,9 +103,7 @@ class WorkPlanItemsForm(forms.Form):
         return {m: (self.cleaned_data[f"theme_{m}"], self.cleaned_data[f"work_{m}"]) for m in self.months}
 
 
-
-
-class TaskPrescribeForm(forms.Form):
+class TaskPrescribeForm(StyledFormMixin, forms.Form):
     """The office gives one task to inspectors chosen by zone, by name, or all of an office."""
 
     TARGETS = [("zone", _("The inspectors of a zone")), ("inspectors", _("Chosen inspectors")),
@@ -127,10 +114,10 @@ class TaskPrescribeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     due_date = forms.DateField(label=_("Due date"), widget=DateInput)
-    target = forms.ChoiceField(label=_("Give it to"), choices=TARGETS, widget=forms.RadioSelect(attrs={"class": "form-check-input"}), initial="zone")
+    target = forms.ChoiceField(label=_("Give it to"), choices=TARGETS, widget=forms.RadioSelect, initial="zone")
     zone = forms.ModelChoiceField(label=_("Zone"), queryset=Zone.objects.none(), required=False)
     inspectors = forms.ModelMultipleChoiceField(label=_("Inspectors"), queryset=Inspector.objects.none(),
-                                                required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+                                                required=False, widget=forms.CheckboxSelectMultiple)
     office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), required=False)
 
     def __init__(self, *args, user, zone_sizes: dict | None = None, **kwargs):
@@ -144,7 +131,6 @@ class TaskPrescribeForm(forms.Form):
         offices = Office.objects.for_user(user).filter(pk__in=sorted(user.scope.office_ids))
         self.fields["office"].queryset = offices
         self.fields["office"].initial = offices.first()
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -166,7 +152,7 @@ class TaskPrescribeForm(forms.Form):
         return {"office_id": data["office"].pk}
 
 
-class TaskSelfForm(forms.Form):
+class TaskSelfForm(StyledFormMixin, forms.Form):
     """An inspector's own task: self-chosen (自主任务) or a routine one they keep track of."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[(Task.Kind.SELF_CHOSEN, Task.Kind.SELF_CHOSEN.label),
@@ -181,7 +167,6 @@ class TaskSelfForm(forms.Form):
         self.fields["school"].queryset = School.objects.for_user(user)
         today = timezone.localdate()
         self.fields["due_date"].initial = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-        _style(self)
 
 
 class TaskEditForm(ScopedModelForm):
@@ -191,16 +176,12 @@ class TaskEditForm(ScopedModelForm):
         widgets = {"due_date": DateInput, "description": forms.Textarea(attrs={"rows": 4})}
 
 
-class TaskCompleteForm(forms.Form):
+class TaskCompleteForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
-
-class CompletionPeriodForm(forms.Form):
+class CompletionPeriodForm(StyledFormMixin, forms.Form):
     """The period of the completion table: a year and a term (tasks due in it)."""
 
     UNTIL = [("today", _("Due up to today")), ("end", _("Due in the whole period"))]
@@ -208,7 +189,3 @@ class CompletionPeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     term = forms.ChoiceField(label=_("Period"), choices=Term.choices, required=False)
     until = forms.ChoiceField(label=_("Tasks"), choices=UNTIL, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ScopedMixin, ScopedTemplateView
 from dudao.core.workflow import TransitionNotAllowed
@@ -26,10 +27,6 @@ from dudao.plans.forms import (
     WorkPlanItemsForm,
 )
 from dudao.plans.models import Task, Term, WorkPlan, term_for
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _owner(plan):
@@ -121,7 +118,7 @@ class WorkPlanCreateView(ScopedMixin, FormView):
                 inspector_id=data["inspector"].pk if data.get("inspector") else None,
             )
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Plan started: fill in the month table."))
         return HttpResponseRedirect(reverse("plans:workplan_edit", args=[plan.pk]))
@@ -158,7 +155,7 @@ class WorkPlanEditView(ScopedMixin, FormView):
             else:
                 messages.success(self.request, _("Saved."))
         except ValidationError as error:
-            messages.error(self.request, _errors(error))
+            messages.error(self.request, validation_message(error))
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
@@ -181,7 +178,7 @@ class WorkPlanTransitionView(ScopedMixin, View):
         try:
             service(actor=request.user, workplan_id=plan.pk, comment=comment)
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("Done."))
         return HttpResponseRedirect(plan.get_absolute_url())
@@ -281,7 +278,7 @@ class TaskCreateView(ScopedMixin, FormView):
                 due_date=data["due_date"], school_id=data["school"].pk if data["school"] else None,
             )
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(task.get_absolute_url())
@@ -312,7 +309,7 @@ class TaskPrescribeView(ScopedMixin, FormView):
                 due_date=data["due_date"], **form.target_kwargs(),
             )
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Task given to {n} inspectors.").format(n=len(tasks)))
         return HttpResponseRedirect(reverse("plans:task_list") + f"?batch={tasks[0].batch}")
@@ -349,7 +346,7 @@ class TaskTransitionView(ScopedMixin, View):
             else:
                 services.task_reopen(actor=request.user, task_id=task.pk, reason=request.POST.get("reason", "")[:500])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("Done."))
         return HttpResponseRedirect(task.get_absolute_url())

@@ -6,11 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import StyledFormMixin
 from dudao.reports.models import Level, PeriodKind, period_bounds
 from dudao.reports.selectors_reports import authorable_subjects
 
 
 def _style(form) -> None:
+    """The assessment's forms style their widgets with this; the report forms use ``StyledFormMixin``."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.ClearableFileInput)):
@@ -29,7 +31,7 @@ def previous_month(today: datetime.date) -> datetime.date:
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
-class ReportDraftForm(forms.Form):
+class ReportDraftForm(StyledFormMixin, forms.Form):
     """Whose report (level and subject) and which period: a month, a term or a year."""
 
     level = forms.ChoiceField(label=_("Whose report"), choices=Level.choices)
@@ -66,7 +68,6 @@ class ReportDraftForm(forms.Form):
         self.fields["month"].initial = previous_month(today)
         self.fields["year"].initial = today.year if today.month >= 9 else today.year - (1 if today.month == 1 else 0)
         self.fields["term"].initial = TermChoice.SPRING if 2 <= today.month <= 8 else TermChoice.AUTUMN
-        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -102,18 +103,14 @@ class ReportDraftForm(forms.Form):
         }
 
 
-class ReportUploadForm(forms.Form):
+class ReportUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Finished report (.docx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".docx", "class": "form-control"}))
+                           widget=forms.ClearableFileInput(attrs={"accept": ".docx"}))
     comment = forms.CharField(label=_("Note to the office"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
-
-class ReportStatusForm(forms.Form):
+class ReportStatusForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False, empty_label=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     term = forms.ChoiceField(label=_("Period"), required=False,
@@ -122,15 +119,10 @@ class ReportStatusForm(forms.Form):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
-        _style(self)
 
 
-class ReportPolicyForm(forms.Form):
+class ReportPolicyForm(StyledFormMixin, forms.Form):
     month_due_day = forms.IntegerField(label=_("Monthly report due on day"), min_value=1, max_value=28,
                                        help_text=_("The monthly report is due on this day of the next month."))
     term_due_days = forms.IntegerField(label=_("Term summary due after (days)"), min_value=0, max_value=120)
     year_due_days = forms.IntegerField(label=_("Year summary due after (days)"), min_value=0, max_value=120)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)

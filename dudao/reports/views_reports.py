@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.documents.models import Document
@@ -27,10 +28,6 @@ from dudao.reports.models import Report, ReportPolicy
 
 CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "pdf": "application/pdf"}
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _owner(report):
@@ -126,7 +123,7 @@ class ReportDraftView(ScopedMixin, FormView):
                                            period_kind=data["period_kind"], period_start=form.period_start(),
                                            **form.subject_kwargs())
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Report drafted from the records: download it, finish it and upload it."))
         return HttpResponseRedirect(report.get_absolute_url())
@@ -145,7 +142,7 @@ class ReportRedraftView(ScopedMixin, View):
             services.report_draft(actor=request.user, level=report.level, period_kind=report.period_kind,
                                   period_start=report.period_start, **subject)
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("Drafted again from today's records."))
         return HttpResponseRedirect(report.get_absolute_url())
@@ -166,7 +163,7 @@ class ReportSubmitView(ScopedMixin, View):
             services.report_submit(actor=request.user, report_id=report.pk, uploaded_file=form.cleaned_data["file"],
                                    comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("Report submitted to the office."))
         return HttpResponseRedirect(report.get_absolute_url())
@@ -265,7 +262,7 @@ class ReportPolicyView(ScopedMixin, FormView):
         try:
             services.report_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(reverse("reports:report_status"))

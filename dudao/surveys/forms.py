@@ -7,22 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import StyledFormMixin
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.instruments.services import clean_options
 from dudao.organizations.models import Office, Region, School, Zone
 from dudao.surveys.models import Survey
 from dudao.surveys.questionnaires import COUNTED_DEFAULT
-
-
-def _style(form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class VersionChoiceField(forms.ModelChoiceField):
@@ -31,7 +21,7 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"{obj.instrument.name} v{obj.number} ({owner})"
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(StyledFormMixin, forms.Form):
     """A survey's settings and its schools: picked one by one, or all schools of a region, zone
     and/or kind of the office (the filters combine)."""
 
@@ -82,7 +72,6 @@ class SurveyForm(forms.Form):
                     self.fields.pop(name)
             else:
                 self.fields["schools"].help_text = _("Leave the school fields empty to keep the schools chosen.")
-        _style(self)
 
     def clean_counted_options(self):
         return clean_options(self.cleaned_data["counted_options"])
@@ -116,7 +105,7 @@ class SurveyForm(forms.Form):
         return out
 
 
-class CodesForm(forms.Form):
+class CodesForm(StyledFormMixin, forms.Form):
     count = forms.IntegerField(label=_("Codes per school and group"), min_value=1, max_value=2000, initial=50)
     school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, label=_("Only for school"))
     group = forms.ChoiceField(choices=[("", _("All groups")), *Survey.Group.choices], required=False,
@@ -125,7 +114,6 @@ class CodesForm(forms.Form):
     def __init__(self, *args, user, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.for_user(user).filter(survey_links__survey=survey).distinct()
-        _style(self)
 
 
 class CodeEntryForm(forms.Form):
