@@ -6,7 +6,6 @@ people is stored as text, never as a formula, and dates as dates.
 
 import datetime
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,19 +15,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dudao.core.importing import RowError
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an uploaded workbook: spreadsheet row number, column header, reason."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": str(self.message)}
 
 
 # Full-width digits, Latin letters, the ideographic space and the few signs used in numbers and

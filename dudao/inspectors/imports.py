@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.audit.services import record
 from dudao.core.choices import choice_lookup
-from dudao.core.excel import RowError
+from dudao.core.importing import RowError
 from dudao.inspectors.models import Inspector
 from dudao.inspectors.services import listing_assign
 from dudao.jobs.imports import Importer, ImportView, run_import_job

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.core.choices import choice_lookup
-from dudao.core.excel import RowError, write_table
+from dudao.core.excel import write_table
+from dudao.core.importing import RowError
 from dudao.core.views import ScopedMixin
 from dudao.inspectors.models import Inspector, TrainingRecord
 from dudao.inspectors.services_development import is_office_over, training_record_save

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dudao.core.choices import choice_lookup
-from dudao.core.excel import RowError, normalise
+from dudao.core.excel import normalise
+from dudao.core.importing import ImportReport, RowError
 from dudao.instruments.models import Item
 from dudao.instruments.services import check_item, clean_decimal, clean_options
-from dudao.jobs.imports import Importer, ImportReport
+from dudao.jobs.imports import Importer
 
 # header → field; the headers are also the export's, so an exported workbook imports as it is
 COLUMNS = {

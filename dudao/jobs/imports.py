@@ -5,7 +5,6 @@ bound per row, and a ``write(rows, actor)`` that calls the same services as the 
 import in the request; large ones become a background job with progress.
 """
 
-from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
@@ -17,17 +16,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from dudao.core.excel import XLSX_CONTENT_TYPE, RowError, read_table, write_table
-
-
-@dataclass
-class ImportReport:
-    errors: list[RowError] = field(default_factory=list)
-    rows: list = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+from dudao.core.excel import XLSX_CONTENT_TYPE, read_table, write_table
+from dudao.core.importing import ImportReport, RowError
 
 
 class Importer:

@@ -42,7 +42,7 @@ one of its rows (the others leave them blank or repeat the same value). A blank 
 **missing** value: the school is left out of that indicator and counted; write 0 for "none".
 
 Every row is validated before anything is computed, and **all** problems come back together as
-``RowError(row, column, reason)`` inside ``SchoolTableError``. Rows are numbered as in the sheet (the
+``RowError(row, column, message, code)`` inside ``SchoolTableError``. Rows are numbered as in the sheet (the
 header is row 1). Full-width digits and separators are normalised, spaces trimmed, thousands
 separators accepted; negative, non-numeric, fractional head counts and unknown categories are errors.
 """
@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zipfile import BadZipFile
 
+from dudao.core.importing import RowError
 from dudao.monitoring.formulas import (
     BASIC_2012_COMPOSITE_THRESHOLDS,
     COMPULSORY_STAGES,
@@ -99,7 +100,6 @@ __all__ = [
     "COLUMNS",
     "HEADER_ALIASES",
     "Column",
-    "RowError",
     "SchoolRow",
     "SchoolTableError",
     "SchoolUnit",
@@ -332,32 +332,19 @@ def _resolve_header(raw: str) -> tuple[Column | None, Message | None]:
 # ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One validation problem: the sheet row (header = 1; 0 = the file itself), the column header as
-    written in the file (or the template header when the column is absent), a stable ``code`` for
-    machines, and the ``reason`` for a person (a ``Message``, shown in the user's language)."""
-
-    row: int
-    column: str
-    reason: Message
-    code: str = "invalid"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "reason": self.reason}
-
-
 class SchoolTableError(ValueError):
-    """The table cannot be analysed; ``errors`` lists every problem found (all rows, all columns)."""
+    """The table cannot be analysed; ``errors`` lists every problem found (all rows, all columns): each
+    ``RowError`` names the column as written in the file (or the template header when the column is
+    absent) and its ``message`` is a ``Message``, shown in the user's language."""
 
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors: list[RowError] = sorted(errors, key=lambda e: (e.row, e.column))
-        shown = "; ".join(f"row {e.row}, {e.column}: {e.reason}" for e in self.errors[:5])
+        shown = "; ".join(f"row {e.row}, {e.column}: {e.message}" for e in self.errors[:5])
         more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
         super().__init__(f"{len(self.errors)} problem(s) in the school table: {shown}{more}")
 
     def as_dicts(self) -> list[dict[str, Any]]:
-        return [e.as_dict() for e in self.errors]
+        return [{"row": e.row, "column": e.column, "code": e.code, "reason": e.message} for e in self.errors]
 
 
 @dataclass(frozen=True)

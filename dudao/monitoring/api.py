@@ -60,7 +60,7 @@ class ImportReportSerializer(serializers.Serializer):
 
 
 def _problems(items) -> list[dict]:
-    return [{"row": e.row, "column": str(e.column), "reason": str(e.reason)} for e in items]
+    return [{"row": e.row, "column": str(e.column), "reason": str(e.message)} for e in items]
 
 
 class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

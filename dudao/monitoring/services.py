@@ -5,7 +5,6 @@ Every service is atomic, checks scope and state, and writes its audit record in 
 transaction. A locked year refuses imports and edits with ``TransitionNotAllowed`` (HTTP 409).
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import record, record_many
+from dudao.core.importing import ImportReport, RowError
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.monitoring import analysis
-from dudao.monitoring.analysis import RowError, SchoolRow, SchoolTableError
+from dudao.monitoring.analysis import SchoolRow, SchoolTableError
 from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
 from dudao.monitoring.models import COUNT_FIELDS, VALUE_FIELDS, BalanceStandard, SchoolReturn, StatisticsYear
 from dudao.monitoring.texts import localize_errors
@@ -30,21 +30,6 @@ _COLUMNS = {c.name: c for c in analysis.COLUMNS}
 def column_header(name: str) -> str:
     """The template header of an engine field (the column the user sees in the workbook)."""
     return analysis.template_header(_COLUMNS[name])
-
-
-@dataclass
-class ImportReport:
-    """What an import found: blocking ``errors``, ``warnings`` to confirm, and what was written."""
-
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    rows: list[SchoolRow] = field(default_factory=list)
-    written: int = 0
-    replaced: int = 0
-
-    @property
-    def needs_confirmation(self) -> bool:
-        return not self.errors and bool(self.warnings)
 
 
 def _writable_year(actor, statistics_year_id: int) -> StatisticsYear:
@@ -238,7 +223,7 @@ def validate_return(instance: SchoolReturn) -> None:
         for error in localize_errors(exc.errors):
             name = by_header.get(error.column, error.column)
             target = name if name in {f.name for f in SchoolReturn._meta.fields} else "__all__"
-            errors.setdefault(target, []).append(error.reason)
+            errors.setdefault(target, []).append(error.message)
         raise ValidationError(errors) from exc
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from django.utils.translation import gettext, pgettext
 
-from dudao.monitoring.analysis import RowError
+from dudao.core.importing import RowError
 from dudao.monitoring.formulas import Message
 
 
@@ -33,5 +33,5 @@ def localize(value):
 
 
 def localize_errors(errors: list[RowError]) -> list[RowError]:
-    """Import problems with their column and reason in the active language (row and code kept)."""
-    return [replace(error, column=localize(error.column), reason=localize(error.reason)) for error in errors]
+    """Import problems with their column and message in the active language (row and code kept)."""
+    return [replace(error, column=localize(error.column), message=localize(error.message)) for error in errors]

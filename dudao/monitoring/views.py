@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.importing import RowError
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.monitoring import analysis, charts, exports, selectors, services, texts
+from dudao.monitoring import charts, exports, selectors, services, texts
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
 from dudao.monitoring.forms import BalanceStandardForm, SchoolReturnForm, StatisticsYearOpenForm
 from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
@@ -199,7 +200,7 @@ class SchoolReturnImportView(ScopedMixin, TemplateView):
         upload = request.FILES.get("file")
         ctx = {"object": self.year, "title": _("Import returns for {year}").format(year=self.year)}
         if upload is None:
-            ctx["errors"] = [analysis.RowError(0, "", _("Choose a file."), "file")]
+            ctx["errors"] = [RowError(0, "", _("Choose a file."), "file")]
             return self.render_to_response(ctx, status=400)
         suffix = Path(upload.name).suffix.lower() or ".xlsx"
         with tempfile.TemporaryDirectory() as folder:

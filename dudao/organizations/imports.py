@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.audit.services import record, record_many
 from dudao.core.choices import choice_lookup
-from dudao.core.excel import RowError
+from dudao.core.importing import RowError
 from dudao.jobs.imports import Importer, ImportView, run_import_job
 from dudao.organizations.models import Region, School, Zone, ZoneMembership, pinyin_key
 from dudao.organizations.services import zone_assign_school

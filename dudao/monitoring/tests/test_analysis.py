@@ -342,7 +342,7 @@ def test_analyze_rejects_an_unknown_method_and_invalid_records():
         a.analyze(fixture_records(), "balanced-2030")
     with pytest.raises(a.SchoolTableError) as excinfo:
         a.analyze([{"school_code": "S1", "school_name": "一小", "school_type": "小学", "students": -5}], "basic-2012")
-    assert [e.as_dict() for e in excinfo.value.errors] == [
+    assert excinfo.value.as_dicts() == [
         {"row": 1, "column": "students", "code": "negative", "reason": "-5 is negative"}
     ]
 
@@ -542,7 +542,7 @@ def test_bad_file_reports_all_errors_with_row_column_reason(tmp_path):
         (8, "学校代码", "duplicate"),
         (9, "学段", "inconsistent"),
     }
-    assert all(e.reason for e in excinfo.value.errors)
+    assert all(e.message for e in excinfo.value.errors)
     assert [e.row for e in excinfo.value.errors] == sorted(e.row for e in excinfo.value.errors)
     assert "10 problem(s)" in str(excinfo.value)
     json.dumps(excinfo.value.as_dicts(), ensure_ascii=False)
@@ -564,7 +564,7 @@ def test_header_problems_are_reported(tmp_path, header, code, reason_part):
         a.read_school_table(path)
     (error,) = excinfo.value.errors
     assert (error.row, error.code) == (1, code)
-    assert reason_part in error.reason
+    assert reason_part in error.message
 
 
 def test_missing_columns_for_the_method_are_reported(tmp_path):
@@ -636,7 +636,7 @@ def test_file_level_problems(tmp_path):
     for path, part in [(odd, "unsupported"), (gbk, "not UTF-8"), (empty, "headers"), (broken, "cannot open")]:
         with pytest.raises(a.SchoolTableError) as excinfo:
             a.read_school_table(path)
-        assert part in excinfo.value.errors[0].reason, path.name
+        assert part in excinfo.value.errors[0].message, path.name
 
 
 # ---------------------------------------------------------------------------------------------------

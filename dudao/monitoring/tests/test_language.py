@@ -106,9 +106,9 @@ def test_import_problems_in_the_users_language(world, client):
     admin = fresh(world.a.users["office_admin"])
     signed(client, admin)
     (error,) = upload(client, year, records).context["errors"]
-    assert error.reason == "-5 是负数"
+    assert error.message == "-5 是负数"
     admin.language = "en"
     admin.save(update_fields=["language"])
     signed(client, admin)
     (error,) = upload(client, year, records).context["errors"]
-    assert error.reason == "-5 is negative"
+    assert error.message == "-5 is negative"

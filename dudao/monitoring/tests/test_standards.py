@@ -225,11 +225,11 @@ def test_import_refuses_a_gymnasium_larger_than_the_indoor_sports_rooms(world, c
     assert response.status_code == 400
     (error,) = response.context["errors"]
     assert (error.row, error.column.split("(")[0], error.code) == (3, "体育馆面积", "inconsistent")
-    assert error.reason == "体育馆面积 600㎡ 大于其所属的室内体育用房面积 500㎡"
+    assert error.message == "体育馆面积 600㎡ 大于其所属的室内体育用房面积 500㎡"
     assert not SchoolReturn.objects.exists()
     # and indoor sports rooms larger than the gymnasium are a warning: the rest counts in neither indicator
     records[1].update(gym_area_m2=300, indoor_sports_area_m2=500)
     response = upload(client, year, records)
     assert response.status_code == 200 and response.context["errors"] == []
     (warning,) = response.context["warnings"]
-    assert (warning.row, warning.code) == (3, "indoor_sports_outside_gym") and "200㎡" in warning.reason
+    assert (warning.row, warning.code) == (3, "indoor_sports_outside_gym") and "200㎡" in warning.message

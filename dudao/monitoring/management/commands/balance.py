@@ -51,7 +51,7 @@ class Command(BaseCommand):
             rows = read_school_table(path, method=options["method"])
         except SchoolTableError as failure:
             for e in localize_errors(failure.errors):
-                self.stderr.write(f"row {e.row}, {e.column}: {e.reason}")
+                self.stderr.write(f"row {e.row}, {e.column}: {e.message}")
             raise CommandError(f"{len(failure.errors)} problem(s) in {path}; nothing analysed")
         except FileNotFoundError:
             raise CommandError(f"no such file: {path}")
