@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from dudao.accounts.recipients import office_people, school_contacts
 from dudao.audit.services import diff, record, snapshot
 from dudao.campaigns import documents as contexts
 from dudao.campaigns.models import (
@@ -39,7 +40,7 @@ from dudao.documents.services import document_generate, documents_generate_many
 from dudao.inspections.models import Rectification, Severity
 from dudao.inspections.services.attachments import validate_upload
 from dudao.inspections.services.findings import finding_record
-from dudao.inspections.services.rectifications import office_people, rectification_issue, school_contacts
+from dudao.inspections.services.rectifications import rectification_issue
 from dudao.inspectors.models import Inspector
 from dudao.instruments.models import Answer, Instrument, InstrumentVersion, Item, Response
 from dudao.instruments.scoring import SCORED_TYPES, validate_answers
@@ -47,6 +48,7 @@ from dudao.instruments.selectors import item_specs, version_items
 from dudao.jobs.services import JobFailed, job_start
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School, ZoneMembership
+from dudao.organizations.selectors import office_of_school
 
 CAMPAIGN_FIELDS = ("title", "theme", "description", "checklist", "start_date", "self_check_due", "end_date")
 RULES = ("region", "zone", "kind", "schools")
@@ -501,7 +503,7 @@ def target_self_check_submit(*, actor, target_id: int, answers, summary: str = "
     record(actor=actor, action="campaigns.target.self_check", target=target, changes=change)
     team_id, school = target.team_id, target.school
     transaction.on_commit(lambda: notify(
-        recipients=_team_users([team_id]) + office_people(school),
+        recipients=_team_users([team_id]) + office_people(office_of_school(school)),
         title=_("Self-check submitted: {school}").format(school=school.name),
         body=target.campaign.title, url=target.get_absolute_url()))
     return target
@@ -557,7 +559,7 @@ def target_result_record(*, actor, target_id: int, answers, summary: str = "", v
            changes={**change, "visited_on": [None, visited_on], "problems": [None, len(clean_problems)]})
     school = target.school
     transaction.on_commit(lambda: notify(
-        recipients=school_contacts(school.pk) + office_people(school),
+        recipients=school_contacts(school.pk) + office_people(office_of_school(school)),
         title=_("Team result recorded: {school}").format(school=school.name),
         body=target.campaign.title, url=target.get_absolute_url()))
     return target

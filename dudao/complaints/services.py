@@ -26,9 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.accounts.models import Membership
+from dudao.accounts.recipients import office_people
 from dudao.audit.services import record
-from dudao.complaints.masking import OFFICE_ROLES, identity_visible, mask_name, mask_phone, owning_office_ids
+from dudao.complaints.masking import identity_visible, mask_name, mask_phone, owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPhoto, ComplaintPolicy, Publication, add_days
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.models import Document
@@ -112,11 +112,6 @@ def policy_for(office) -> ComplaintPolicy:
 
 # ---- who is told --------------------------------------------------------------------------------
 
-def _office_users(office_id: int) -> list:
-    ids = Membership.objects.current().filter(role__in=OFFICE_ROLES, office_id=office_id).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
-
-
 def _handler_users(complaint_id: int) -> list:
     complaint = Complaint.objects.select_related("handler__user").get(pk=complaint_id)
     user = complaint.handler.user if complaint.handler_id else None
@@ -129,7 +124,7 @@ def _notify_later(recipients_fn, title: str, body: str, url: str) -> None:
 
 def _to_handler_and_office(complaint: Complaint, title: str) -> None:
     pk, office_id = complaint.pk, complaint.office_id
-    _notify_later(lambda: _handler_users(pk) + _office_users(office_id), title,
+    _notify_later(lambda: _handler_users(pk) + office_people(office_id), title,
                   _("{kind} about {school}, answer due {date}.").format(
                       kind=complaint.get_kind_display(), school=complaint.school.name, date=complaint.due_on),
                   complaint.get_absolute_url())

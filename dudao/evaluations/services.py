@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.models import Membership, Role
+from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.services import document_generate
@@ -33,12 +34,7 @@ from dudao.evaluations.examples import EXAMPLE_SYSTEMS
 from dudao.evaluations.models import Evaluation, Evidence, Rater, RaterGroup, Rating, SiteVisit, Unit
 from dudao.inspections.services.attachments import validate_upload
 from dudao.inspections.services.findings import finding_record
-from dudao.inspections.services.rectifications import (
-    rectification_issue,
-    school_contacts,
-    school_inspector_users,
-    zone_leaders,
-)
+from dudao.inspections.services.rectifications import rectification_issue
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.selectors import item_specs
 from dudao.notifications.services import notify
@@ -513,8 +509,7 @@ def self_assessment_submit(*, actor, unit_id: int, reason: str = "") -> Unit:
     unit.save(update_fields=["self_total", "self_submitted_at", "updated_at"])
     record(actor=actor, action="evaluations.unit.submit_self", target=unit,
            changes={**change, "self_total": [None, str(result.total)]}, reason=reason)
-    owners = partial(_users, Membership.objects.current().filter(
-        role__in=[Role.OFFICE_ADMIN, Role.OFFICE_STAFF], office=unit.evaluation.office).values_list("user_id", flat=True))
+    owners = partial(office_people, unit.evaluation.office_id)
     title = _("Self-assessment submitted: {unit}").format(unit=unit.name)
     url = unit.get_absolute_url()
     transaction.on_commit(lambda: notify(recipients=owners(), title=title, url=url))
@@ -534,10 +529,9 @@ def unit_reply(*, actor, unit_id: int, text: str) -> Unit:
     unit.reply, unit.replied_at = text, timezone.now()
     unit.save(update_fields=["reply", "replied_at", "updated_at"])
     record(actor=actor, action="evaluations.unit.reply", target=unit, changes={**change, "reply": [None, text]})
-    owners = list(Membership.objects.current().filter(
-        role__in=[Role.OFFICE_ADMIN, Role.OFFICE_STAFF], office=unit.evaluation.office).values_list("user_id", flat=True))
+    owners = partial(office_people, unit.evaluation.office_id)
     title, url = _("Reply to the preliminary opinion: {unit}").format(unit=unit.name), unit.get_absolute_url()
-    transaction.on_commit(lambda: notify(recipients=_users(owners), title=title, body=text, url=url))
+    transaction.on_commit(lambda: notify(recipients=owners(), title=title, body=text, url=url))
     return unit
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.accounts.models import Membership, Role, User
+from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, model_save, record
 from dudao.core.workflow import apply_transition
 from dudao.inspectors.models import (
@@ -46,8 +46,6 @@ MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # magic bytes of the files a certificate or a case may carry: PDF, images, Word/Excel (zip)
 _SIGNATURES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg", b"PK\x03\x04": "docx/xlsx"}
 _EXTENSIONS = {"pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg", "jpeg"}, "docx/xlsx": {"docx", "xlsx"}}
-OFFICE_ROLES = (Role.OFFICE_ADMIN, Role.OFFICE_STAFF)
-
 
 # ---- helpers ---------------------------------------------------------------------------------------
 
@@ -70,11 +68,6 @@ def checked_upload(uploaded_file) -> str:
         digest.update(chunk)
     uploaded_file.seek(0)
     return digest.hexdigest()
-
-
-def office_people(office_id: int) -> list[User]:
-    current = Membership.objects.current().filter(office_id=office_id, role__in=OFFICE_ROLES)
-    return list(User.objects.filter(pk__in=current.values("user_id"), is_active=True))
 
 
 def _after_commit(recipients, title: str, body: str = "", url: str = "") -> None:

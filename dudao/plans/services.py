@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.accounts.models import Membership, Role, User
+from dudao.accounts.models import User
+from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspectors.models import Inspector, Listing
@@ -33,8 +34,6 @@ __all__ = [
 ]
 
 Level = WorkPlan.Level
-OFFICE_ROLES = (Role.OFFICE_ADMIN, Role.OFFICE_STAFF)
-
 
 # ---- helpers ---------------------------------------------------------------------------------
 
@@ -63,12 +62,6 @@ def _own_inspector(actor) -> Inspector:
     if inspector is None:
         raise ValidationError(_("Your account is not linked to an inspector."))
     return inspector
-
-
-def _reviewers(office_id: int) -> list[User]:
-    """The office's administrators and staff today: those who review plans (审核备案)."""
-    current = Membership.objects.current().filter(office_id=office_id, role__in=OFFICE_ROLES)
-    return list(User.objects.filter(pk__in=current.values("user_id"), is_active=True))
 
 
 def _plan_authors(plan: WorkPlan) -> list[User]:
@@ -235,7 +228,7 @@ def workplan_submit(*, actor, workplan_id: int, comment: str = "") -> WorkPlan:
     plan.save(update_fields=["submitted_at", "updated_at"])
     record(actor=actor, action="plans.workplan.submit", target=plan, changes=change, reason=comment.strip())
     _after_commit(
-        [u for u in _reviewers(plan.office_id) if u.pk != actor.pk],
+        [u for u in office_people(plan.office_id) if u.pk != actor.pk],
         _("Plan to review: {title}").format(title=plan.title),
         _("{owner} submitted a plan for review.").format(owner=plan.owner_name), plan.get_absolute_url(),
     )

@@ -36,11 +36,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from dudao.accounts.models import Membership, Role
+from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.numbering import number_next, number_register
@@ -55,9 +55,8 @@ from dudao.inspections.models import (
     Severity,
 )
 from dudao.inspections.services.attachments import attachment_store
-from dudao.inspectors.models import Listing
 from dudao.notifications.services import notify
-from dudao.organizations.models import Office, School, ZoneMembership
+from dudao.organizations.models import Office, School
 from dudao.organizations.selectors import office_of_school
 
 __all__ = [
@@ -69,39 +68,6 @@ __all__ = [
 
 DEFAULT_NUMBER_PATTERN = "{office}督整〔{year}〕{seq}号"
 MAX_DEADLINE_DAYS = 365
-
-
-# ---- who is told -----------------------------------------------------------------------------
-
-def _users(membership_filter: Q, on=None):
-    ids = Membership.objects.current(on).filter(membership_filter).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
-
-
-def school_contacts(school_id: int, on=None) -> list:
-    """The school's liaisons and principal: they receive notices and returns."""
-    return _users(Q(role__in=[Role.SCHOOL_LIAISON, Role.PRINCIPAL], school_id=school_id), on)
-
-
-def school_inspector_users(school_id: int, on=None) -> list:
-    """The sign-in accounts of the inspectors listed at the school now."""
-    ids = Listing.objects.current(on).filter(school_id=school_id, inspector__user__isnull=False).values(
-        "inspector__user_id")
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
-
-
-def zone_leaders(school_id: int, on=None) -> list:
-    """The leaders of the zone(s) the school is in now."""
-    zones = ZoneMembership.objects.current(on).filter(school_id=school_id).values("zone_id")
-    return _users(Q(role=Role.ZONE_LEADER, zone_id__in=zones), on)
-
-
-def office_people(school, on=None) -> list:
-    """The administrators and staff of the school's own office."""
-    office = office_of_school(school)
-    if office is None:
-        return []
-    return _users(Q(role__in=[Role.OFFICE_ADMIN, Role.OFFICE_STAFF], office=office), on)
 
 
 def _date(value: datetime.date) -> str:
@@ -382,7 +348,7 @@ def rectification_overdue_alert(*, rectification_id: int, on: datetime.date | No
                                                         answers=answers)
     if not created:
         return None
-    recipients = zone_leaders(rectification.school_id, on) + office_people(rectification.school, on)
+    recipients = zone_leaders(rectification.school_id, on) + office_people(office_of_school(rectification.school), on)
     alert.recipients = len({u.pk for u in recipients})
     alert.save(update_fields=["recipients"])
     days = (on - rectification.deadline).days

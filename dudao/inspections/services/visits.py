@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.accounts.models import Membership, Role
+from dudao.accounts.recipients import school_contacts
 from dudao.audit.services import diff, record, snapshot
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
@@ -382,16 +382,6 @@ def visit_submit(*, actor, visit_id: int, reason: str = "") -> Visit:
     record(actor=actor, action="inspections.visit.submit", target=visit, changes=change, reason=reason)
     transaction.on_commit(partial(notify_visit_submitted, visit.pk))
     return visit
-
-
-def school_contacts(school_id: int) -> list:
-    """Users with a current liaison or principal membership at the school."""
-    memberships = (
-        Membership.objects.current().filter(school_id=school_id, role__in=[Role.SCHOOL_LIAISON, Role.PRINCIPAL],
-                                            user__is_active=True)
-        .select_related("user")
-    )
-    return [m.user for m in memberships]
 
 
 def notify_visit_submitted(visit_id: int) -> None:
