@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from dudao.accounts.api import PasswordChangeView
+from dudao.assessment import api as assessment_api
 from dudao.audit.api import AuditEventViewSet
 from dudao.campaigns import api as campaigns_api
 from dudao.complaints import api as complaints_api
@@ -26,7 +27,6 @@ from dudao.organizations.api import (
 )
 from dudao.plans.api import TaskViewSet, WorkPlanViewSet
 from dudao.reports import api as reports_api
-from dudao.reports import api_assessment as reports_assessment_api
 from dudao.surveys import api as surveys_api
 
 router = DefaultRouter()
@@ -52,7 +52,7 @@ campaigns_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
 reports_api.register(router)
-reports_assessment_api.register(router)
+assessment_api.register(router)
 documents_api.register(router)
 jobs_api.register(router)
 

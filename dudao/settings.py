@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dudao.complaints",
     "dudao.surveys",
     "dudao.reports",
+    "dudao.assessment",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,7 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "dudao.instruments.models.InstrumentVersion.Status",
         "TrainingRecordKindEnum": "dudao.inspectors.models.TrainingRecord.Kind",
         "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
-        "AssessmentRatingRoleEnum": "dudao.reports.models_assessment.AssessmentRating.Role",
+        "AssessmentRatingRoleEnum": "dudao.assessment.models.AssessmentRating.Role",
     },
 }
 

@@ -5,6 +5,7 @@ from django.views.static import serve
 
 urlpatterns = [
     path("", include("dudao.reports.urls")),
+    path("assessment/", include("dudao.assessment.urls")),
     path("accounts/", include("dudao.accounts.urls")),
     path("organizations/", include("dudao.organizations.urls")),
     path("inspectors/", include("dudao.inspectors.urls")),

@@ -81,16 +81,16 @@ _REPORTS_OFFICE = _REPORTS_WRITE | {"reports.review_report", "reports.view_repor
 # record their own training, write and submit cases, read their terms, and rate themselves and
 # their peers; schools rate the inspector listed at them. Scope decides whose rows (own, office).
 _DEVELOPMENT_OFFICE = _perms(("inspectors.trainingrecord", "inspectors.term", "inspectors.case"), _CRUD) | {
-    "inspectors.review_case", "inspectors.view_inspectorpolicy", "reports.view_assessmentrating",
-    "reports.view_assessmentpolicy", "reports.view_assessment",
+    "inspectors.review_case", "inspectors.view_inspectorpolicy", "assessment.view_assessmentrating",
+    "assessment.view_assessmentpolicy", "assessment.view_assessment",
 }
 _DEVELOPMENT_INSPECTOR = _perms(("inspectors.trainingrecord",), _CRUD) | _perms(
     ("inspectors.case",), ("view", "add", "change")) | {
     "inspectors.submit_case", "inspectors.view_term",
-    "reports.view_assessmentrating", "reports.add_assessmentrating", "reports.change_assessmentrating",
+    "assessment.view_assessmentrating", "assessment.add_assessmentrating", "assessment.change_assessmentrating",
 }
-_DEVELOPMENT_SCHOOL = {"reports.view_assessmentrating", "reports.add_assessmentrating",
-                       "reports.change_assessmentrating"}
+_DEVELOPMENT_SCHOOL = {"assessment.view_assessmentrating", "assessment.add_assessmentrating",
+                       "assessment.change_assessmentrating"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
@@ -103,7 +103,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _MONITORING_OFFICE
         | _DOCUMENTS_OFFICE | _perms(("documents.documenttemplate",), ("add", "change"))
         | _REPORTS_OFFICE | _perms(("reports.reportpolicy",), ("add", "change"))
-        | _DEVELOPMENT_OFFICE | _perms(("inspectors.inspectorpolicy", "reports.assessmentpolicy"), ("add", "change"))
+        | _DEVELOPMENT_OFFICE | _perms(("inspectors.inspectorpolicy", "assessment.assessmentpolicy"), ("add", "change"))
     ),
     Role.OFFICE_STAFF: frozenset(
         _OFFICE_READ

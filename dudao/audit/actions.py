@@ -167,10 +167,19 @@ LABELS = {
 }
 
 
+# Models that moved to another app keep the codes they were audited under: the log is hash-chained
+# and never rewritten, so the codes stay as written and name the model's app of the time.
+MOVED = {
+    ("reports", "assessmentpolicy"): "assessment",
+    ("reports", "assessmentrating"): "assessment",
+}
+
+
 def code_model(code: str):
     """The model a code is about (``campaigns.team.create`` → ``CampaignTeam``), or None."""
     app_label, _dot, rest = code.partition(".")
     name = rest.partition(".")[0]
+    app_label = MOVED.get((app_label, name), app_label)
     try:
         config = apps.get_app_config(app_label)
     except LookupError:

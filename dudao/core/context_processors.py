@@ -37,8 +37,8 @@ MENU = [
         ("inspectors:training_list", _("Training records"), "ti-list-details", "inspectors.view_trainingrecord"),
         ("inspectors:case_list", _("Supervision cases"), "ti-bulb", "inspectors.view_case"),
         ("inspectors:term_list", _("Terms of appointment"), "ti-calendar-time", "inspectors.view_term"),
-        ("reports:assessment", _("Assessment"), "ti-chart-radar", "reports.view_assessment"),
-        ("reports:rating_list", _("Assessment ratings"), "ti-star", "reports.view_assessmentrating"),
+        ("assessment:assessment", _("Assessment"), "ti-chart-radar", "assessment.view_assessment"),
+        ("assessment:rating_list", _("Assessment ratings"), "ti-star", "assessment.view_assessmentrating"),
     ]),
     (_("Monitoring"), "ti-chart-bar", [
         ("monitoring:year_list", _("Balanced development"), "ti-chart-bar", "monitoring.view_statisticsyear"),

@@ -242,6 +242,3 @@ class ReportPolicy(ScopedModel):
             return following.replace(day=min(self.month_due_day, 28))
         days = self.term_due_days if kind == PeriodKind.TERM else self.year_due_days
         return last + datetime.timedelta(days=days)
-
-
-from dudao.reports.models_assessment import AssessmentPolicy, AssessmentRating  # noqa: E402, F401

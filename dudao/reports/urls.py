@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.reports import views, views_assessment, views_reports
+from dudao.reports import views, views_reports
 
 app_name = "reports"
 
@@ -17,9 +17,4 @@ urlpatterns = [
     path("reports/<int:pk>/transition/<str:name>/", views_reports.ReportTransitionView.as_view(),
          name="report_transition"),
     path("reports/<int:pk>/file/<str:which>.<str:fmt>", views_reports.ReportFileView.as_view(), name="report_file"),
-    path("assessment/", views_assessment.AssessmentTableView.as_view(), name="assessment"),
-    path("assessment/weighting/", views_assessment.AssessmentPolicyView.as_view(), name="assessment_policy"),
-    path("assessment/inspectors/<int:pk>/", views_assessment.AssessmentProfileView.as_view(), name="assessment_profile"),
-    path("assessment/inspectors/<int:pk>/rate/", views_assessment.RatingFormView.as_view(), name="rating_add"),
-    path("assessment/ratings/", views_assessment.RatingListView.as_view(), name="rating_list"),
 ]

@@ -151,7 +151,7 @@ def test_every_change_key_in_the_source_reads_as_words():
     ("complaints.Complaint", "answer", "答复"),
     ("complaints.Complaint", "status", "状态"),
     ("inspectors.Inspector", "name", "姓名"),
-    ("reports.AssessmentRating", "rater", "评价人"),
+    ("assessment.AssessmentRating", "rater", "评价人"),
 ])
 def test_changed_fields_read_as_an_office_says_them(model, key, chinese):
     # given a field a change names

@@ -15,4 +15,3 @@ def _dashboard_schools(user):
 add_selector("organizations.School", "dashboard", _dashboard_schools)
 add_selector("organizations.Zone", "dashboard", lambda user: list(dashboard_for(user=user)["zones"]))
 add_selector("audit.AuditEvent", "dashboard", lambda user: list(dashboard_for(user=user).get("recent_events", [])))
-from dudao.reports.tests import scope_cases_assessment  # noqa: E402, F401  (assessment ratings and table)

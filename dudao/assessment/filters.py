@@ -2,9 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.assessment.models import AssessmentRating
 from dudao.core.filters import ScopedFilterSet
 from dudao.inspectors.models import Inspector
-from dudao.reports.models_assessment import AssessmentRating
 
 
 class AssessmentRatingFilterSet(ScopedFilterSet):

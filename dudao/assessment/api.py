@@ -14,13 +14,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from dudao.assessment import selectors, services
+from dudao.assessment.filters import AssessmentRatingFilterSet
+from dudao.assessment.forms import PeriodForm
+from dudao.assessment.models import AssessmentRating
+from dudao.assessment.scoring import INDICATORS
 from dudao.inspectors.models import Inspector
-from dudao.reports import selectors_assessment as selectors
-from dudao.reports import services_assessment as services
-from dudao.reports.assessment import INDICATORS
-from dudao.reports.filters_assessment import AssessmentRatingFilterSet
-from dudao.reports.forms_assessment import PeriodForm
-from dudao.reports.models_assessment import AssessmentRating
 
 
 def _number(value):
@@ -60,7 +59,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="reports_assessment_table")
     def list(self, request):
         user = request.user
-        if not (user.has_perm("reports.view_assessment") and user.scope.is_office):
+        if not (user.has_perm("assessment.view_assessment") and user.scope.is_office):
             raise PermissionDenied
         offices = selectors.assessment_offices(user=user)
         form = PeriodForm(request.query_params, offices=offices)

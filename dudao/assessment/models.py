@@ -2,7 +2,7 @@
 
 The record-based indicators (visits and coverage, tasks, reports on time, rectifications followed
 through, complaints, training hours) are computed from the other apps' rows when asked
-(``reports.selectors_assessment``); only what people give is stored here:
+(``assessment.selectors``); only what people give is stored here:
 
 * ``AssessmentPolicy``: per office, the weight of each indicator and of each rater group, the
   rating instrument and how raters within a group are combined (defaults in ``DEFAULT_WEIGHTS``);
@@ -127,13 +127,13 @@ class AssessmentRating(ScopedModel):
         ordering = ["-period_start", "inspector", "role", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["inspector", "rater", "role", "period_kind", "period_start"],
-                                    name="reports_assessmentrating_one_per_rater"),
-            models.CheckConstraint(name="reports_assessmentrating_score_range",
+                                    name="assessment_rating_one_per_rater"),
+            models.CheckConstraint(name="assessment_rating_score_range",
                                    condition=Q(score__gte=0, score__lte=100)),
-            models.CheckConstraint(name="reports_assessmentrating_school_rater_has_school",
+            models.CheckConstraint(name="assessment_rating_school_rater_has_school",
                                    condition=~Q(role="school") | Q(school__isnull=False)),
         ]
-        indexes = [models.Index(fields=["office", "period_kind", "period_start"], name="reports_rating_period")]
+        indexes = [models.Index(fields=["office", "period_kind", "period_start"], name="assessment_rating_period")]
 
     def __str__(self) -> str:
         return f"{self.inspector} · {self.get_role_display()} · {self.period_start:%Y-%m-%d}"

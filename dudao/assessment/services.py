@@ -16,20 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.audit.services import model_save, record
-from dudao.inspectors.models import Inspector
-from dudao.instruments.models import Answer, Instrument, Response
-from dudao.instruments.scoring import round_score, score_tree, validate_answers
-from dudao.instruments.selectors import item_specs, version_items
-from dudao.organizations.models import Office
-from dudao.reports.models_assessment import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy, AssessmentRating
-from dudao.reports.selectors_assessment import (
+from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy, AssessmentRating
+from dudao.assessment.selectors import (
     assessment_policy_for,
     period_of,
     rater_roles,
     rater_school,
     rating_version,
 )
+from dudao.audit.services import model_save, record
+from dudao.inspectors.models import Inspector
+from dudao.instruments.models import Answer, Instrument, Response
+from dudao.instruments.scoring import round_score, score_tree, validate_answers
+from dudao.instruments.selectors import item_specs, version_items
+from dudao.organizations.models import Office
 
 
 def rating_score(specs, answers) -> Decimal:
@@ -44,7 +44,7 @@ def rating_score(specs, answers) -> Decimal:
 def rating_submit(*, actor, inspector_id: int, period_kind: str, period_start: datetime.date, role: str,
                   answers: dict, comment: str = "") -> AssessmentRating:
     """Records (or replaces) the actor's rating of an inspector for the period, as ``role``."""
-    if not actor.has_perm("reports.add_assessmentrating"):
+    if not actor.has_perm("assessment.add_assessmentrating"):
         raise PermissionDenied
     try:
         period = period_of(period_kind, period_start)
@@ -82,7 +82,7 @@ def rating_submit(*, actor, inspector_id: int, period_kind: str, period_start: d
             period_kind=period.kind, period_start=period.start, response=response, score=score,
             comment=(comment or "").strip())
         changes = {"score": [None, score], "role": [None, role], "period_start": [None, period.start]}
-        action = "reports.assessmentrating.create"
+        action = "reports.assessmentrating.create"  # the codes ratings are logged under (audit.actions.MOVED)
     else:
         rating, old_response = existing, existing.response_id
         changes = {"score": [rating.score, score], "response": [old_response, response.pk]}
@@ -99,7 +99,7 @@ def assessment_policy_set(*, actor, office_id: int, weights: dict, group_weights
                           instrument_id: int | None = None) -> AssessmentPolicy:
     """Sets the office's weighting (weights are whole numbers from 0 to 100, at least one above 0)."""
     office = Office.objects.for_user(actor).select_related("region").get(pk=office_id)
-    if not (actor.has_perm("reports.change_assessmentpolicy") and (
+    if not (actor.has_perm("assessment.change_assessmentpolicy") and (
             actor.scope.unrestricted or office.pk in actor.scope.office_ids)):
         raise PermissionDenied
     for name, values, keys in (("weights", weights, DEFAULT_WEIGHTS), ("group_weights", group_weights,
@@ -121,4 +121,5 @@ def assessment_policy_set(*, actor, office_id: int, weights: dict, group_weights
     for key in DEFAULT_GROUP_WEIGHTS:
         setattr(policy, f"group_{key}", int(group_weights.get(key, 0)))
     policy.aggregation, policy.instrument = aggregation, instrument
-    return model_save(actor=actor, instance=policy)
+    # audited under the code of its first app, like every weighting already in the log (audit.actions.MOVED)
+    return model_save(actor=actor, instance=policy, action_prefix="reports.assessmentpolicy")

@@ -11,6 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView
 
+from dudao.assessment import selectors, services
+from dudao.assessment.filters import AssessmentRatingFilterSet
+from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_from, rating_form
+from dudao.assessment.models import AssessmentPolicy, AssessmentRating
+from dudao.assessment.scoring import INDICATORS
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView
@@ -19,12 +24,6 @@ from dudao.instruments.models import Instrument
 from dudao.instruments.selectors import version_items
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
-from dudao.reports import selectors_assessment as selectors
-from dudao.reports import services_assessment as services
-from dudao.reports.assessment import INDICATORS
-from dudao.reports.filters_assessment import AssessmentRatingFilterSet
-from dudao.reports.forms_assessment import AssessmentPolicyForm, PeriodForm, answers_from, rating_form
-from dudao.reports.models_assessment import AssessmentPolicy, AssessmentRating
 
 INDICATOR_LABELS = {
     "visits": gettext_lazy("Visits and coverage"), "tasks": gettext_lazy("Tasks done"),
@@ -61,10 +60,10 @@ RAW_HEADERS = [gettext_lazy("Schools listed"), gettext_lazy("Visits"), gettext_l
 class AssessmentTableView(ScopedTemplateView):
     """The office's inspectors ranked by their composite score for a year or a term."""
 
-    template_name = "reports/assessment_table.html"
+    template_name = "assessment/assessment_table.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.has_perm("reports.view_assessment")
+        if request.user.is_authenticated and not (request.user.has_perm("assessment.view_assessment")
                                                   and request.user.scope.is_office):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -107,7 +106,7 @@ class AssessmentProfileView(ObjectDetailView):
     """One inspector's assessment with a radar chart of the indicators against the office's mean."""
 
     model = Inspector
-    template_name = "reports/assessment_profile.html"
+    template_name = "assessment/assessment_profile.html"
     select_related = ("office__region", "user")
 
     def get_context_data(self, **kwargs):
@@ -144,7 +143,7 @@ class RatingFormView(ScopedMixin, FormView):
     """Rates an inspector on the office's questionnaire for a period, as self, peer or school."""
 
     model = Inspector
-    template_name = "reports/rating_form.html"
+    template_name = "assessment/rating_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -172,7 +171,7 @@ class RatingFormView(ScopedMixin, FormView):
             form.add_error(None, _errors(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you: your rating was recorded."))
-        return HttpResponseRedirect(reverse("reports:rating_list"))
+        return HttpResponseRedirect(reverse("assessment:rating_list"))
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "inspector": self.inspector, "period": self.period,
@@ -191,7 +190,7 @@ class RatingListView(ExportableListView):
     """The ratings one gave (the office: its region's), and the inspectors one may still rate."""
 
     model = AssessmentRating
-    template_name = "reports/rating_list.html"
+    template_name = "assessment/rating_list.html"
     default_ordering = ("-period_start", "inspector__sort_key", "pk")
     title = gettext_lazy("Assessment ratings")
     columns = [
@@ -225,7 +224,7 @@ class AssessmentPolicyView(ScopedMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not request.user.has_perm("reports.change_assessmentpolicy"):
+            if not request.user.has_perm("assessment.change_assessmentpolicy"):
                 raise PermissionDenied
             self.office = Office.objects.for_user(request.user).filter(
                 pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
@@ -256,7 +255,7 @@ class AssessmentPolicyView(ScopedMixin, FormView):
             form.add_error(None, _errors(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("reports:assessment"))
+        return HttpResponseRedirect(reverse("assessment:assessment"))
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "opts": self.opts,

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy
+from dudao.assessment.selectors import Period, period_of
 from dudao.reports.forms import TermChoice, _style
 from dudao.reports.models import PeriodKind
-from dudao.reports.models_assessment import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy
-from dudao.reports.selectors_assessment import Period, period_of
 
 
 class PeriodForm(forms.Form):

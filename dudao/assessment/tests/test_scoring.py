@@ -5,8 +5,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dudao.reports.assessment import INDICATORS, Records, composite, indicator_scores, rank, rate
-from dudao.reports.models_assessment import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS
+from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS
+from dudao.assessment.scoring import INDICATORS, Records, composite, indicator_scores, rank, rate
 
 scores = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=2))
 weights = st.integers(min_value=0, max_value=100)

@@ -1,7 +1,7 @@
 """Reads of the assessment of inspectors: each inspector's records for a year or a term, their
 indicator scores, the office's ranked table, one inspector's profile, and who may rate whom.
 
-Records are read for the inspectors the caller reached through ``Inspector.objects.for_user``
+Records are read for the inspectors the caller reached through ``Inspector.objects.for_user(user)``
 (the office over its region, an inspector only themselves), so the per-row reads below filter by
 those inspectors. A constant number of queries whatever the number of inspectors.
 """
@@ -18,16 +18,16 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dudao.accounts.models import Membership, Role
+from dudao.assessment.instrument import CODE as SHIPPED_CODE
+from dudao.assessment.models import AssessmentPolicy, AssessmentRating
+from dudao.assessment.scoring import INDICATORS, Records, composite, indicator_scores, rank
 from dudao.inspections.models import Recheck, Rectification, Visit
 from dudao.inspectors.models import Inspector, Listing, TrainingRecord
 from dudao.inspectors.selectors_development import policies_for, training_hours
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.organizations.models import Office
 from dudao.plans.models import Task
-from dudao.reports.assessment import INDICATORS, Records, composite, indicator_scores, rank
-from dudao.reports.assessment_instrument import CODE as SHIPPED_CODE
 from dudao.reports.models import Level, PeriodKind, Report, period_bounds, period_label
-from dudao.reports.models_assessment import AssessmentPolicy, AssessmentRating
 
 PERIOD_KINDS = (PeriodKind.YEAR, PeriodKind.TERM)
 SCHOOL_RATER_ROLES = (Role.SCHOOL_LIAISON, Role.PRINCIPAL)
@@ -77,13 +77,13 @@ def may_see_assessment(*, user, inspector: Inspector) -> bool:
     """The office over the inspector (with the capability) and the inspector themselves."""
     if inspector.user_id is not None and inspector.user_id == user.pk:
         return True
-    return user.has_perm("reports.view_assessment") and office_over(user, inspector.office)
+    return user.has_perm("assessment.view_assessment") and office_over(user, inspector.office)
 
 
 def rater_roles(*, user, inspector: Inspector, period: Period) -> list[str]:
     """How ``user`` may rate ``inspector`` for ``period``: themselves (self), an inspector of the same
     office (peer), or a school where the inspector was listed during the period (school)."""
-    if not user.has_perm("reports.add_assessmentrating") or not inspector.is_active:
+    if not user.has_perm("assessment.add_assessmentrating") or not inspector.is_active:
         return []
     roles = []
     own = Inspector.objects.filter(user_id=user.pk).first()  # scope: the user's own record
@@ -107,7 +107,7 @@ def rater_school(*, user, inspector: Inspector, period: Period):
 
 def rateable_inspectors(*, user, period: Period) -> list[tuple[Inspector, list[str]]]:
     """The inspectors the user may rate for the period, with the ways they may (a short list)."""
-    if not user.has_perm("reports.add_assessmentrating"):
+    if not user.has_perm("assessment.add_assessmentrating"):
         return []
     own = Inspector.objects.filter(user_id=user.pk).first()  # scope: the user's own record
     candidates = Inspector.objects.none()
@@ -286,7 +286,7 @@ def assess(inspectors: list[Inspector], period: Period, policy: AssessmentPolicy
 
 def assessment_offices(*, user):
     """Offices whose assessment the user may see."""
-    if not (user.has_perm("reports.view_assessment") and user.scope.is_office):
+    if not (user.has_perm("assessment.view_assessment") and user.scope.is_office):
         return Office.objects.none()
     return Office.objects.for_user(user).select_related("region").order_by("region__path")
 

@@ -3,11 +3,11 @@
 import datetime
 from decimal import Decimal
 
+from dudao.assessment.instrument import CODE
+from dudao.assessment.models import AssessmentRating
+from dudao.assessment.selectors import assessment_offices, assessment_table, my_ratings, period_of
 from dudao.core.testing.scope_matrix import ScopeCase, add_selector, register
 from dudao.instruments.models import Instrument, Response
-from dudao.reports.assessment_instrument import CODE
-from dudao.reports.models_assessment import AssessmentRating
-from dudao.reports.selectors_assessment import assessment_offices, assessment_table, my_ratings, period_of
 
 
 def _rating(world, county):
@@ -22,11 +22,11 @@ def _rating(world, county):
 
 
 register(ScopeCase(
-    label="reports.AssessmentRating",
+    label="assessment.AssessmentRating",
     b_row=lambda world: _rating(world, "b"),
     a_row=lambda world: _rating(world, "a"),
     marker=lambda rating: rating.inspector.name,
-    ui_list="reports:rating_list",
+    ui_list="assessment:rating_list",
     api_basename="reports-assessmentrating",
     selectors={"my_ratings": lambda user: my_ratings(user=user)},
 ))
