@@ -17,8 +17,6 @@ Only the office changes a campaign (``change`` scope = office paths); schools an
 target through services that check who they are (the school's users, the team's members).
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core.models import StoredFile
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel
 from dudao.core.workflow import Transition
 
@@ -264,11 +263,6 @@ class CampaignProblem(models.Model):
         return self.target.audit_scope()
 
 
-def _evidence_path(instance, filename: str) -> str:
-    today = timezone.localdate()
-    return f"campaigns/{today:%Y/%m}/{uuid.uuid4().hex}/{filename}"
-
-
 class CampaignEvidenceQuerySet(RuleScopedQuerySet):
     def scope_q(self, user, scope, action: str) -> Q:
         if action != "view":
@@ -276,7 +270,7 @@ class CampaignEvidenceQuerySet(RuleScopedQuerySet):
         return Q(target_id__in=CampaignTarget.objects.for_user(user, "view").values("pk"))
 
 
-class CampaignEvidence(ScopedModel):
+class CampaignEvidence(StoredFile, ScopedModel):
     """An evidence file of a self-check or a team result, stored with its SHA-256."""
 
     class Stage(models.TextChoices):
@@ -288,15 +282,10 @@ class CampaignEvidence(ScopedModel):
     school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("school"))
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
-    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     scope_region = "school__region__path"
     scope_school = "school_id"
+    upload_dir = "campaigns"
 
     objects = CampaignEvidenceQuerySet.as_manager()
 
@@ -304,9 +293,6 @@ class CampaignEvidence(ScopedModel):
         verbose_name = _("campaign evidence")
         verbose_name_plural = _("campaign evidence")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:evidence_download", args=[self.pk])

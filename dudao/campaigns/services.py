@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import office_people, school_contacts
@@ -35,10 +34,10 @@ from dudao.campaigns.models import (
     CampaignTeam,
     Theme,
 )
+from dudao.core.files import store_file, validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.services import document_generate, documents_generate_many
 from dudao.inspections.models import Rectification, Severity
-from dudao.inspections.services.attachments import validate_upload
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import rectification_issue
 from dudao.inspectors.models import Inspector
@@ -459,21 +458,14 @@ def _response(actor, version, school, answers) -> Response:
 
 
 def _check_files(files) -> list:
-    checked = []
-    for uploaded in files or ():
-        checked.append((uploaded, validate_upload(uploaded)))
-    return checked
+    return [(uploaded, validate_upload(uploaded, CampaignEvidence)) for uploaded in files or ()]
 
 
 def _store(actor, target, stage, checked) -> list[CampaignEvidence]:
     out = []
     for uploaded, facts in checked:
-        evidence = CampaignEvidence(target=target, school=target.school, stage=stage, original_name=facts.name[:200],
-                                    content_type=facts.content_type, size=facts.size, sha256=facts.sha256,
-                                    uploaded_by=actor)
-        uploaded.seek(0)
-        evidence.file.save(get_valid_filename(facts.name) or "file", uploaded, save=False)
-        evidence.save()
+        evidence = store_file(CampaignEvidence, uploaded, user=actor, checked=facts, target=target, school=target.school,
+                              stage=stage)
         record(actor=actor, action="campaigns.evidence.add", target=evidence,
                changes={"file": [None, facts.name], "sha256": [None, facts.sha256], "size": [None, facts.size]})
         out.append(evidence)

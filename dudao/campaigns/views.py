@@ -16,12 +16,12 @@ from dudao.campaigns.forms import CampaignForm as CampaignEditForm
 from dudao.campaigns.forms import NoticeForm, ResultForm, SelfCheckForm, TeamForm
 from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, CampaignTarget
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.documents.selectors import subject_documents
 from dudao.inspections.models import Severity
-from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
 from dudao.jobs.exports import ExportableListView
 
 
@@ -352,8 +352,8 @@ class EvidenceDownloadView(ScopedMixin, View):
     def get(self, request, pk):
         evidence = get_object_or_404(selectors.evidence_list(user=request.user), pk=pk)
         try:
-            data = attachment_read_verified(evidence)
-        except AttachmentIntegrityError as exc:
+            data = open_verified(evidence)
+        except FileCheckFailed as exc:
             return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
         response = FileResponse(data, content_type=evidence.content_type, as_attachment=True,
                                 filename=evidence.original_name)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core.files import PHOTOS
+from dudao.core.models import StoredFile
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel
 from dudao.core.workflow import Transition
 
@@ -78,11 +80,6 @@ class ComplaintQuerySet(RuleScopedQuerySet):
 
     def overdue(self, on: datetime.date | None = None):
         return self.open().filter(due_on__lt=on or timezone.localdate())
-
-
-def _photo_path(instance, filename: str) -> str:
-    ext = os.path.splitext(filename)[1].lower()[:6]
-    return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
 class Complaint(ScopedModel):
@@ -182,27 +179,32 @@ class Complaint(ScopedModel):
         return (timezone.localdate(self.answered_at) - timezone.localdate(self.created_at)).days
 
 
-class ComplaintPhoto(models.Model):
+class ComplaintPhoto(StoredFile):
     """A photo sent with a complaint, checked (content, size, decoding) and kept with its SHA-256."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("file"), upload_to=_photo_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # the public sends it: no account uploaded it
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    accepts = PHOTOS
 
     class Meta:
         verbose_name = _("complaint photo")
         verbose_name_plural = _("complaint photos")
         ordering = ["pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
-
     def get_absolute_url(self) -> str:
         return reverse("complaints:photo", args=[self.complaint_id, self.pk])
+
+    @classmethod
+    def upload_limit(cls) -> int:
+        return getattr(settings, "DUDAO_COMPLAINT_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
+    def upload_path(self, filename: str) -> str:
+        """A random name with the photo's extension."""
+        ext = os.path.splitext(filename)[1].lower()[:6]
+        return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
 class Publication(ScopedModel):

@@ -19,7 +19,6 @@ import datetime
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,10 +29,10 @@ from dudao.accounts.recipients import office_people
 from dudao.audit.services import record
 from dudao.complaints.masking import identity_visible, mask_name, mask_phone, owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPhoto, ComplaintPolicy, Publication, add_days
+from dudao.core.files import store_file, validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification, Severity
-from dudao.inspections.services.attachments import IMAGE_TYPES, validate_upload
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import rectification_issue
 from dudao.inspectors.models import Inspector, Listing
@@ -46,10 +45,6 @@ CODE_LENGTH = 12  # 31^12 ≈ 2^59, and the follow-up page is rate-limited
 MAX_PHOTOS = 3
 MAX_TEXT = 2000
 MAX_REOPENS = 1
-
-
-def photo_max_bytes() -> int:
-    return getattr(settings, "DUDAO_COMPLAINT_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 
 
 # ---- tracking codes -----------------------------------------------------------------------------
@@ -77,24 +72,18 @@ def display_code(code: str) -> str:
 # ---- checks -----------------------------------------------------------------------------------
 
 def photos_check(files) -> list:
-    """Each photo: at most ``photo_max_bytes``, a JPEG, PNG or WebP by its content, decoding with
-    Pillow. Returns the checked facts; raises ``ValidationError({"photos": [...]})``."""
+    """Each photo: what a ``ComplaintPhoto`` takes (a JPEG, PNG or WebP by its content, decoding with
+    Pillow, at most ``DUDAO_COMPLAINT_PHOTO_MAX_BYTES``). Returns the checked facts; raises
+    ``ValidationError({"photos": [...]})``."""
     files = [f for f in files or () if f]
     if len(files) > MAX_PHOTOS:
         raise ValidationError({"photos": [_("Send at most {count} photos.").format(count=MAX_PHOTOS)]})
-    checked, limit = [], photo_max_bytes()
+    checked = []
     for uploaded in files:
-        if uploaded.size is None or uploaded.size > limit:
-            raise ValidationError({"photos": [_("{name}: a photo may be at most {limit} MB.").format(
-                name=uploaded.name, limit=round(limit / (1024 * 1024), 1))]})
         try:
-            facts = validate_upload(uploaded)
+            checked.append((uploaded, validate_upload(uploaded, ComplaintPhoto)))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.message_dict.get("file", exc.messages)})
-        if facts.content_type not in IMAGE_TYPES:
-            raise ValidationError({"photos": [_("{name}: only JPEG, PNG or WebP photos are accepted.").format(
-                name=uploaded.name)]})
-        checked.append((uploaded, facts))
     return checked
 
 
@@ -161,11 +150,7 @@ def complaint_register(*, school_id: int, kind: str, text: str, name: str = "", 
         due_on=policy_for(office).due_on(timezone.localdate()),
     )
     for uploaded, facts in checked:
-        photo = ComplaintPhoto(complaint=complaint, original_name=facts.name[:200], content_type=facts.content_type,
-                               size=facts.size, sha256=facts.sha256)
-        uploaded.seek(0)
-        photo.file.save(facts.name, uploaded, save=False)
-        photo.save()
+        store_file(ComplaintPhoto, uploaded, user=None, checked=facts, complaint=complaint)
     record(actor=None, action="complaints.complaint.register", target=complaint, changes={
         "status": [None, complaint.status], "kind": [None, kind], "school": [None, school.pk],
         "name": [None, mask_name(name)], "phone": [None, mask_phone(phone)],

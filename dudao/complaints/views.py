@@ -26,13 +26,13 @@ from dudao.complaints.forms import (
 from dudao.complaints.masking import mask_name, mask_phone, owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
-from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
 from dudao.inspections.services.findings import finding_item_choices, requirements_draft
 from dudao.inspectors.models import Inspector
 from dudao.inspectors.signboards import public_base_url, public_url
@@ -252,8 +252,8 @@ class ComplaintPhotoView(TokenDownloadMixin, ScopedMixin, View):
         complaint = self.get_object()
         item = get_object_or_404(complaint.photos.all(), pk=photo)
         try:
-            handle = attachment_read_verified(item)
-        except AttachmentIntegrityError as exc:
+            handle = open_verified(item)
+        except FileCheckFailed as exc:
             return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
         return FileResponse(handle, content_type=item.content_type)
 

@@ -1,10 +1,14 @@
-"""Shared bases for dated rows (zone memberships, listings, memberships)."""
+"""Shared bases for dated rows (zone memberships, listings, memberships) and stored files."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.files import ANY_FILE, MAX_UPLOAD_SIZE, FileKinds
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 
 
@@ -51,6 +55,53 @@ class DatedSchoolLink(ScopedModel):
 
     def audit_scope(self):
         return self.school.region.path, self.school_id
+
+
+def stored_file_path(instance, filename: str) -> str:
+    """Where a ``StoredFile`` keeps its bytes: its model's ``upload_path``."""
+    return instance.upload_path(filename)
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept with its name, size, real content type and SHA-256, checked, stored and
+    read back by ``dudao.core.files`` (``store_file``, ``open_verified``, ``verify_file``).
+
+    A subclass adds the row the file belongs to, and may narrow what it accepts (``accepts``,
+    ``upload_limit()``) and say where the bytes lie (``upload_dir``, or its own ``upload_path``).
+    ``uploaded_at`` is ``created_at``, the one column of the time the row was made."""
+
+    file = models.FileField(_("file"), upload_to=stored_file_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    accepts: FileKinds = ANY_FILE
+    upload_dir = "files"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def uploaded_at(self):
+        return self.created_at
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @classmethod
+    def upload_limit(cls) -> int:
+        """The largest file the model takes, in bytes."""
+        return MAX_UPLOAD_SIZE
+
+    def upload_path(self, filename: str) -> str:
+        return f"{self.upload_dir}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}/{filename}"
 
 
 class RateLimitCounter(models.Model):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core.models import StoredFile
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
 from dudao.evaluations import visibility as v
@@ -313,21 +314,11 @@ class UnitPartQuerySet(RuleScopedQuerySet):
 
 
 
-def _evidence_path(instance, filename):
-    return f"evaluations/{instance.unit.evaluation_id}/{instance.unit_id}/{filename}"
-
-
-class Evidence(ScopedModel):
+class Evidence(StoredFile, ScopedModel):
     """A supporting file (佐证材料) a unit gives for one indicator of its self-assessment."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="evidence")
     item_code = models.CharField(_("indicator"), max_length=32)
-    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     scope_region = "unit__region_path"
     scope_school = "unit__school_id"
@@ -339,11 +330,11 @@ class Evidence(ScopedModel):
         verbose_name_plural = _("evidence")
         ordering = ["unit", "item_code", "pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
-
     def audit_scope(self):
         return self.unit.region_path, self.unit.school_id
+
+    def upload_path(self, filename: str) -> str:
+        return f"evaluations/{self.unit.evaluation_id}/{self.unit_id}/{filename}"
 
 
 class SiteVisit(ScopedModel):

@@ -18,7 +18,6 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,13 +25,13 @@ from django.utils.translation import gettext as _
 from dudao.accounts.models import Membership, Role
 from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
+from dudao.core.files import store_file
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.services import document_generate
 from dudao.evaluations import scoring
 from dudao.evaluations import visibility as v
 from dudao.evaluations.examples import EXAMPLE_SYSTEMS
 from dudao.evaluations.models import Evaluation, Evidence, Rater, RaterGroup, Rating, SiteVisit, Unit
-from dudao.inspections.services.attachments import validate_upload
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import rectification_issue
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
@@ -471,15 +470,9 @@ def evidence_add(*, actor, unit_id: int, item_code: str, uploaded_file) -> Evide
         raise TransitionNotAllowed(_("The self-assessment is already submitted."))
     if item_code not in {s.code for s in specs_of(unit.evaluation) if not s.is_section}:
         raise ValidationError({"item_code": [_("No such indicator.")]})
-    checked = validate_upload(uploaded_file)
-    uploaded_file.seek(0)
-    evidence = Evidence(unit=unit, item_code=item_code, original_name=checked.name[:200],
-                        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-                        uploaded_by=actor)
-    evidence.file.save(checked.name, ContentFile(uploaded_file.read()), save=False)
-    evidence.save()
+    evidence = store_file(Evidence, uploaded_file, user=actor, unit=unit, item_code=item_code)
     record(actor=actor, action="evaluations.evidence.add", target=evidence,
-           changes={"item_code": [None, item_code], "sha256": [None, checked.sha256]})
+           changes={"item_code": [None, item_code], "sha256": [None, evidence.sha256]})
     return evidence
 
 

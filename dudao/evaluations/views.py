@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import message_validation_error
 from dudao.core.tables import Column
 from dudao.core.views import ScopedMixin
@@ -29,7 +30,6 @@ from dudao.evaluations.forms import (
     UnitsForm,
 )
 from dudao.evaluations.models import Evaluation, Evidence, Rating, Unit
-from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
 
@@ -360,8 +360,8 @@ class EvidenceDownloadView(TokenDownloadMixin, ScopedMixin, View):
     def get(self, request, pk):
         evidence = Evidence.objects.for_user(request.user).get(pk=pk)
         try:
-            data = attachment_read_verified(evidence)
-        except AttachmentIntegrityError as exc:
+            data = open_verified(evidence)
+        except FileCheckFailed as exc:
             return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
         response = FileResponse(data, content_type=evidence.content_type, as_attachment=True,
                                 filename=evidence.original_name)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core.models import StoredFile
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 
@@ -32,11 +33,6 @@ class Severity(models.TextChoices):
     GENERAL = "general", _("General")
     SERIOUS = "serious", _("Serious")
     URGENT = "urgent", _("Urgent safety hazard")
-
-
-def _upload_to(instance, filename: str) -> str:
-    today = timezone.localdate()
-    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}/{filename}"
 
 
 class Visit(ScopedModel):
@@ -302,7 +298,7 @@ class Escalation(models.Model):
         return f"{self.get_kind_display()} {self.date}"
 
 
-class Attachment(ScopedModel):
+class Attachment(StoredFile, ScopedModel):
     """A photo or file attached to a visit, a finding or a school's answer, stored with its SHA-256."""
 
     school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="attachments",
@@ -311,33 +307,21 @@ class Attachment(ScopedModel):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     response = models.ForeignKey(RectificationResponse, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     scope_region = "school__region__path"
     scope_school = "school_id"
+    upload_dir = "evidence"
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
-
     def get_absolute_url(self) -> str:
         return reverse("inspections:attachment_download", args=[self.pk])
 
     def audit_scope(self):
         return self.school.region.path, self.school_id
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class DeadlinePolicy(ScopedModel):

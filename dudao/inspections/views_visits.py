@@ -21,6 +21,7 @@ from django.views.generic import TemplateView, View
 
 import dudao
 from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.files import FileCheckFailed
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
@@ -36,7 +37,7 @@ from dudao.inspections.forms_visits import (
 )
 from dudao.inspections.models import Attachment, Method, Visit
 from dudao.inspections.services import visits as services
-from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
+from dudao.inspections.services.attachments import attachment_read_verified
 from dudao.inspections.views_documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
@@ -383,7 +384,7 @@ class AttachmentDownloadView(TokenDownloadMixin, ScopedMixin, View):
         attachment = selectors.attachment_get(user=request.user, pk=pk)
         try:
             data = attachment_read_verified(attachment, actor=request.user)
-        except AttachmentIntegrityError as exc:
+        except FileCheckFailed as exc:
             return render(request, "inspections/attachment_integrity.html",
                           {"attachment": attachment, "kind": exc.kind, "title": _("File check failed")},
                           status=exc.status_code)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import dudao.campaigns.models
+import dudao.core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('stage', models.CharField(choices=[('self_check', 'Self-check'), ('team', 'Team result')], max_length=12, verbose_name='stage')),
-                ('file', models.FileField(max_length=300, upload_to=dudao.campaigns.models._evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, upload_to=dudao.core.models.stored_file_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField(verbose_name='size')),

@@ -21,12 +21,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.files import FileCheckFailed
 from dudao.inspections import selectors_visits as selectors
 from dudao.inspections.api.documents import VisitDocumentsMixin
 from dudao.inspections.filters_visits import VisitFilterSet
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.services import visits as services
-from dudao.inspections.services.attachments import AttachmentIntegrityError, attachment_read_verified
+from dudao.inspections.services.attachments import attachment_read_verified
 from dudao.organizations.models import School
 
 
@@ -249,7 +250,7 @@ class AttachmentViewSet(ScopedViewSet):
         attachment = self.get_object()
         try:
             data = attachment_read_verified(attachment, actor=request.user)
-        except AttachmentIntegrityError as exc:
+        except FileCheckFailed as exc:
             detail = ("The file is gone from the storage." if exc.kind == "missing"
                       else "The file no longer matches its SHA-256; it was altered after upload.")
             return Response({"detail": detail, "kind": exc.kind, "sha256": attachment.sha256}, status=exc.status_code)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import dudao.inspections.models
+import dudao.core.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('file', models.FileField(max_length=300, upload_to=dudao.inspections.models._upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=300, upload_to=dudao.core.models.stored_file_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField(verbose_name='size')),

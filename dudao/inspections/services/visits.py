@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import school_contacts
 from dudao.audit.services import diff, record, snapshot
+from dudao.core.files import validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.selectors_visits import checklist_for_school, visit_school_ids, visit_visible_q
-from dudao.inspections.services.attachments import attachment_store, validate_upload
+from dudao.inspections.services.attachments import attachment_store
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Answer, Item, Response
 from dudao.notifications.services import notify
