@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.models import DatedSchoolLink
+from dudao.core.files import DOCX, XLSX, FileKinds
+from dudao.core.models import DatedSchoolLink, StoredFile
 from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, School, pinyin_key
@@ -317,27 +318,25 @@ class Case(ScopedModel):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
-def case_file_path(instance, filename: str) -> str:
-    return f"inspectors/cases/{instance.case_id}/{filename}"
+# what a case or a training certificate may carry: PDF, JPEG or PNG photos, Word and Excel files
+CASE_FILES = FileKinds(frozenset({"application/pdf", "image/jpeg", "image/png", DOCX, XLSX}), _(
+    "{name}: only JPEG or PNG photos, PDF, Word (.docx) and Excel (.xlsx) files are accepted."))
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(StoredFile):
     """A file attached to a case, stored with its SHA-256."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
-    file = models.FileField(_("file"), upload_to=case_file_path, max_length=300)
-    name = models.CharField(_("name"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    accepts = CASE_FILES
 
     class Meta:
         verbose_name = _("case attachment")
         verbose_name_plural = _("case attachments")
         ordering = ["pk"]
 
-    def __str__(self) -> str:
-        return self.name
+    def upload_path(self, filename: str) -> str:
+        return f"inspectors/cases/{self.case_id}/{filename}"
 
 
 class Term(ScopedModel):

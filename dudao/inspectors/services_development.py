@@ -14,7 +14,6 @@ notifies after commit.
 """
 
 import datetime
-import hashlib
 from decimal import Decimal
 from functools import partial
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, model_save, record
+from dudao.core.files import store_file, validate_upload
 from dudao.core.workflow import apply_transition
 from dudao.inspectors.models import (
     MAX_CONSECUTIVE_TERMS,
@@ -42,33 +42,7 @@ from dudao.inspectors.selectors_development import policies_for, policy_for, tra
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office
 
-MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-# magic bytes of the files a certificate or a case may carry: PDF, images, Word/Excel (zip)
-_SIGNATURES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg", b"PK\x03\x04": "docx/xlsx"}
-_EXTENSIONS = {"pdf": {"pdf"}, "png": {"png"}, "jpg": {"jpg", "jpeg"}, "docx/xlsx": {"docx", "xlsx"}}
-
 # ---- helpers ---------------------------------------------------------------------------------------
-
-def checked_upload(uploaded_file) -> str:
-    """The SHA-256 of an uploaded PDF, PNG, JPEG, .docx or .xlsx of at most 20 MB; anything else is
-    refused (ValidationError)."""
-    name = getattr(uploaded_file, "name", "") or ""
-    size = getattr(uploaded_file, "size", None)
-    if size is None or size > MAX_UPLOAD_SIZE:
-        raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
-    uploaded_file.seek(0)
-    head = uploaded_file.read(8)
-    kind = next((k for sig, k in _SIGNATURES.items() if head.startswith(sig)), None)
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if kind is None or extension not in _EXTENSIONS[kind]:
-        raise ValidationError({"file": [_("Upload a PDF, a photo (JPEG, PNG), a Word or an Excel file.")]})
-    uploaded_file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    return digest.hexdigest()
-
 
 def _after_commit(recipients, title: str, body: str = "", url: str = "") -> None:
     recipients = [r for r in recipients if r is not None and r.is_active]
@@ -135,7 +109,8 @@ def training_record_save(*, actor, instance: TrainingRecord, reason: str = "") -
     if instance.hours is not None and instance.hours <= 0:
         raise ValidationError({"hours": [_("Enter a number of hours above 0.")]})
     if instance.certificate and not getattr(instance.certificate, "_committed", True):
-        instance.certificate_sha256 = checked_upload(instance.certificate.file)
+        # a certificate is checked like a case's file
+        instance.certificate_sha256 = validate_upload(instance.certificate.file, CaseAttachment).sha256
     elif not instance.certificate:
         instance.certificate_sha256 = ""
     if creating and instance.created_by_id is None:
@@ -248,13 +223,9 @@ def case_attach(*, actor, case_id: int, uploaded_file) -> CaseAttachment:
         from dudao.core.workflow import TransitionNotAllowed
 
         raise TransitionNotAllowed(_("Only a draft or returned case can be changed."))
-    sha256 = checked_upload(uploaded_file)
-    name = (getattr(uploaded_file, "name", "") or "file")[-200:]
-    attachment = CaseAttachment(case=case, name=name, sha256=sha256, uploaded_by=actor)
-    attachment.file.save(name, uploaded_file, save=False)
-    attachment.save()
+    attachment = store_file(CaseAttachment, uploaded_file, user=actor, case=case)
     record(actor=actor, action="inspectors.case.attach", target=case,
-           changes={"attachment": [None, name], "sha256": [None, sha256]})
+           changes={"attachment": [None, attachment.original_name], "sha256": [None, attachment.sha256]})
     return attachment
 
 

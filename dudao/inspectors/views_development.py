@@ -298,7 +298,7 @@ class CaseAttachmentView(ScopedMixin, View):
         except CaseAttachment.DoesNotExist:
             raise Http404
         response = HttpResponse(attachment.file.read(), content_type="application/octet-stream")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
         return response
 
 

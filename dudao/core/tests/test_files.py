@@ -83,12 +83,13 @@ def test_empty_file_is_refused():
 
 
 def test_each_model_keeps_its_own_kinds_and_limit(settings):
-    photo = apps.get_model("complaints", "ComplaintPhoto")
-    # a complaint takes photos only, up to DUDAO_COMPLAINT_PHOTO_MAX_BYTES
+    photo, case_file = apps.get_model("complaints", "ComplaintPhoto"), apps.get_model("inspectors", "CaseAttachment")
+    # a complaint takes photos only, up to DUDAO_COMPLAINT_PHOTO_MAX_BYTES; a case takes no WebP
     assert refusal("notes.pdf", PDF, photo) == "notes.pdf: only JPEG, PNG or WebP photos are accepted."
     settings.DUDAO_COMPLAINT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
     big_photo = png_bytes() + b"\0" * (5 * 1024 * 1024)
     assert refusal("big.png", big_photo, photo) == "big.png: the file is larger than 5 MB."
+    assert "only JPEG or PNG photos" in refusal("现场.webp", png_bytes(fmt="WEBP"), case_file)
     assert validate_upload(upload("现场.webp", png_bytes(fmt="WEBP"))).content_type == "image/webp"
 
 

@@ -351,7 +351,7 @@ def test_case_pages_and_attachment(world, client):
     fake = io.BytesIO(b"MZ not a pdf")
     fake.name = "evil.pdf"
     client.post(reverse("inspectors:case_attach", args=[case.pk]), {"file": fake})
-    assert [a.name for a in case.attachments.all()] == ["附件.pdf"]
+    assert [a.original_name for a in case.attachments.all()] == ["附件.pdf"]
     download = client.get(reverse("inspectors:case_file", args=[case.pk, case.attachments.get().pk]))
     assert download.content.startswith(b"%PDF")
     client.post(reverse("inspectors:case_transition", args=[case.pk, "submit"]))
