@@ -17,14 +17,14 @@ class ScopedFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, user=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         for f in self.filters.values():
             if isinstance(f, django_filters.NumberFilter):
                 # numbers past a 64-bit column answer 400, not a database overflow
                 f.extra.setdefault("max_value", NUMBER_LIMIT)
                 f.extra.setdefault("min_value", -NUMBER_LIMIT)
-        user = getattr(request, "user", None)
+        user = user if user is not None else getattr(request, "user", None)
         for f in self.filters.values():
             qs = getattr(f, "queryset", None)
             if isinstance(qs, ScopedQuerySet):

@@ -44,3 +44,14 @@ class Column:
         if isinstance(value, (int, float, datetime.date)):
             return value
         return str(value) if value is not None else ""
+
+
+def order_rows(queryset, sort: str, fields: dict[str, str], default: tuple[str, ...] = ()):
+    """``queryset`` sorted by a table's ``sort`` key (``-key``: descending; then by pk) through
+    ``fields`` (key → field), or by ``default`` when the key names no sortable column."""
+    order_by = fields.get(sort.lstrip("-"))
+    if order_by:
+        return queryset.order_by(f"-{order_by}" if sort.startswith("-") else order_by, "pk")
+    if default:
+        return queryset.order_by(*default)
+    return queryset

@@ -23,6 +23,7 @@ from django.views.generic import FormView, TemplateView, View
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
 from dudao.core.forms import validation_message
 from dudao.core.scope import permission_name
+from dudao.core.tables import order_rows
 
 EXPORT_ROW_LIMIT = 20000
 
@@ -94,14 +95,7 @@ class ObjectListView(ScopedMixin, TemplateView):
         return {c.key: c.order_by for c in self.columns if c.order_by}
 
     def ordered(self, qs):
-        sort = self.request.GET.get("sort", "")
-        desc = sort.startswith("-")
-        order_by = self.sort_fields().get(sort.lstrip("-"))
-        if order_by:
-            return qs.order_by(f"-{order_by}" if desc else order_by, "pk")
-        if self.default_ordering:
-            return qs.order_by(*self.default_ordering)
-        return qs
+        return order_rows(qs, self.request.GET.get("sort", ""), self.sort_fields(), self.default_ordering)
 
     def filtered_queryset(self):
         self.filterset = self.get_filterset()

@@ -13,6 +13,8 @@ from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, V
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from dudao.core.tables import order_rows
+from dudao.inspections.filters_rectifications import RectificationFilterSet
 from dudao.inspections.models import (
     DeadlinePolicy,
     Escalation,
@@ -90,6 +92,28 @@ def rectification_list(*, user, on: datetime.date | None = None):
         .annotate(overdue=overdue_expression(on), inspector_name=listed_inspector_name(user=user, on=on),
                   zone_name=zone_name(user=user, on=on))
     )
+
+
+# The notices list: its sort keys (``?sort=key``, ``-key`` descending), one per sortable column of the
+# page, with the fields they sort by, and its order without one.
+RECTIFICATION_SORTS = {"number": "number", "school.name": "school__sort_key", "zone_name": "zone_name",
+                       "inspector_name": "inspector_name", "finding.severity": "finding__severity",
+                       "issued_on": "issued_on", "deadline": "deadline", "status": "status"}
+RECTIFICATION_ORDERING = ("deadline", "pk")
+
+
+def rectification_filters(*, user, params) -> RectificationFilterSet:
+    """The notices list's filters bound to ``params`` (the page's query) over the notices ``user`` sees."""
+    return RectificationFilterSet(params or None, queryset=rectification_list(user=user), user=user)
+
+
+def rectifications_listed(*, user, params, filters: RectificationFilterSet | None = None):
+    """The notices of the list page for ``params`` (its query: filters and ``sort``), in its order. The
+    page, its Excel export and the batch of 整改通知书 read this, so each holds the rows the page shows;
+    ``filters``: the page's own ``rectification_filters``, read once."""
+    filters = filters if filters is not None else rectification_filters(user=user, params=params)
+    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    return order_rows(rows, params.get("sort", ""), RECTIFICATION_SORTS, RECTIFICATION_ORDERING)
 
 
 def rectification_get(*, user, pk: int, on: datetime.date | None = None) -> Rectification:

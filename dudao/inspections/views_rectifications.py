@@ -206,11 +206,12 @@ class RectificationIssueView(ScopedMixin, TemplateView):
 
 
 class RectificationListView(ExportableListView):
+    """The notices as ``selectors.rectifications_listed`` lists them (its sort keys are the columns')."""
+
     model = Rectification
     filterset_class = RectificationFilterSet
     template_name = "inspections/rectification_list.html"
     title = gettext_lazy("Rectification notices")
-    default_ordering = ("deadline", "pk")
     columns = [
         Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
         Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
@@ -226,13 +227,19 @@ class RectificationListView(ExportableListView):
         Column(_overdue_text, gettext_lazy("Overdue"), html=False),
     ]
 
-    def get_queryset(self):
-        return selectors.rectification_list(user=self.request.user)
+    def get_filterset(self):
+        return selectors.rectification_filters(user=self.request.user, params=self.request.GET)
+
+    def filtered_queryset(self):
+        self.filterset = self.get_filterset()
+        return selectors.rectifications_listed(user=self.request.user, params=self.request.GET, filters=self.filterset)
 
 
-class OverdueListView(RectificationListView):
+class OverdueListView(ExportableListView):
     """Overdue notices for the office and the zone leaders, oldest deadline first."""
 
+    model = Rectification
+    filterset_class = RectificationFilterSet
     template_name = "inspections/overdue_list.html"
     title = gettext_lazy("Overdue rectification notices")
     default_ordering = ("deadline", "pk")

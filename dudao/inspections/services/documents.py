@@ -24,7 +24,7 @@ import zipfile
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,16 +153,9 @@ def notices_batch_start(*, actor, query: str = ""):
 
 def listed_notices(*, user, query: str):
     """The notices of the list page for ``user`` with the filters and sorting of ``query``: exactly
-    the rows the page showed, read through the page's own view."""
-    from dudao.inspections.views_rectifications import RectificationListView
-
-    request = HttpRequest()
-    request.method = "GET"
-    request.GET = QueryDict(query)
-    request.user = user
-    view = RectificationListView()
-    view.setup(request)
-    return view.filtered_queryset().select_related("finding__item", "finding__visit", "school__region")
+    the rows the page showed."""
+    return selectors_rectifications.rectifications_listed(user=user, params=QueryDict(query)).select_related(
+        "finding__item", "finding__visit", "school__region")
 
 
 def _safe(name: str) -> str:

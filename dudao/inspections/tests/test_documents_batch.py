@@ -10,8 +10,11 @@ import pytest
 
 from dudao.documents.models import Document
 from dudao.documents.render import docx_text
+from dudao.inspections.selectors_rectifications import RECTIFICATION_SORTS
+from dudao.inspections.services.documents import listed_notices
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.rectification_fixtures import days_ago, issue_notice
+from dudao.inspections.views_rectifications import RectificationListView
 from dudao.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,21 @@ def test_empty_list_starts_no_job(world, client):
     response = client.post("/inspections/rectifications/documents/notices/", {"query": "status=closed"})
     assert response.status_code == 302 and response["Location"].startswith("/inspections/rectifications/")
     assert not Job.objects.exists()
+
+
+def test_batch_lists_the_notices_in_the_order_the_page_shows(world, client):
+    # given three notices of county A with deadlines in another order than their numbers
+    notices = [issue_notice(world, school=s, issued_on=days_ago(20), deadline=days_ago(d)) for s, d in
+               ((0, 1), (2, 9), (0, 5))]
+    user = world.a.users["office_admin"]
+    client.force_login(user)
+    for query in ("", "sort=-number", "sort=school.name", "sort=-deadline&status=issued"):
+        # when the list page is sorted (and filtered) by the query
+        page = client.get(f"/inspections/rectifications/?{query}").content.decode()
+        shown = sorted((n.number for n in notices), key=page.index)
+        # then the batch started from it lists the same notices in the same order
+        assert [n.number for n in listed_notices(user=user, query=query)] == shown, query
+
+
+def test_sort_links_of_the_list_are_the_sorts_the_batch_follows():
+    assert {c.key: c.order_by for c in RectificationListView.columns if c.order_by} == RECTIFICATION_SORTS
