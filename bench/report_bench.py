@@ -52,10 +52,10 @@ def timed(fn, runs: int = 3):
 
 def main() -> None:
     from dudao.accounts.models import User
+    from dudao.demo.loader import build_demo
     from dudao.documents.render import docx_to_pdf, render_docx
     from dudao.documents.services import default_template_bytes
     from dudao.reports import charts, drafting
-    from dudao.reports.demo import build_demo
     from dudao.reports.documents import KIND, report_context
     from dudao.reports.models import period_bounds, period_label
     from dudao.reports.services import report_draft

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.reports",
     "dudao.assessment",
+    "dudao.demo",
 ]
 
 MIDDLEWARE = [

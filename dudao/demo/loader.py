@@ -13,7 +13,7 @@
   besides ``zone_leader`` and ``inspector``), all with the password ``dudao-demo``;
 * the office's deadlines per severity, its plans and tasks (``dudao.plans.demo.load_plans``) and a
   year of the monthly loop up to today — visits, lessons, findings, notices in every state, the
-  school liaisons' answers (``liaison_<school code>`` accounts) — see ``dudao.reports.demo_loop``.
+  school liaisons' answers (``liaison_<school code>`` accounts) — see ``dudao.demo.loop``.
 
 Reference rows (regions, offices, schools, zones, inspectors, users) are plain ORM rows. The
 history — zone memberships and listings, roles of the added accounts, plans, visits and the
@@ -35,18 +35,11 @@ from pypinyin import lazy_pinyin
 
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.models import AuditEvent
-from dudao.documents.models import Document
-from dudao.inspectors.models import Inspector, Listing
-from dudao.inspectors.services import listing_assign
-from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
-from dudao.organizations.services import zone_assign_school
-from dudao.plans.demo import load_plans
-from dudao.plans.models import Task, WorkPlan
-from dudao.reports.demo_balance import load_demo_balance
-from dudao.reports.demo_campaigns import load_demo_campaigns
-from dudao.reports.demo_documents import file_demo_documents
-from dudao.reports.demo_evaluations import load_evaluations
-from dudao.reports.demo_loop import (
+from dudao.demo.balance import load_demo_balance
+from dudao.demo.campaigns import load_demo_campaigns
+from dudao.demo.evaluations import load_evaluations
+from dudao.demo.filing import file_demo_documents
+from dudao.demo.loop import (
     LoopSummary,
     deadline_policies_set,
     inspector_accounts,
@@ -54,6 +47,13 @@ from dudao.reports.demo_loop import (
     load_loop,
     loop_summary,
 )
+from dudao.documents.models import Document
+from dudao.inspectors.models import Inspector, Listing
+from dudao.inspectors.services import listing_assign
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.services import zone_assign_school
+from dudao.plans.demo import load_plans
+from dudao.plans.models import Task, WorkPlan
 
 DEMO_PASSWORD = "dudao-demo"
 DEFAULT_SEED = 20240901

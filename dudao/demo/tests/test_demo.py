@@ -28,6 +28,7 @@ from dudao.audit.models import AuditEvent
 from dudao.audit.services import verify_chain
 from dudao.core.testing.downloads import TokenClient, body
 from dudao.core.testing.xlsx import sheet_rows
+from dudao.demo.loader import COUNTY_CODE, DEMO_PASSWORD, NEIGHBOUR_CODE, REDRAW, USERNAMES, build_demo
 from dudao.documents.models import Document
 from dudao.inspections.models import (
     Attachment,
@@ -46,7 +47,6 @@ from dudao.instruments.models import Answer
 from dudao.jobs.models import Job
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.plans.models import Task, WorkPlan
-from dudao.reports.demo import COUNTY_CODE, DEMO_PASSWORD, NEIGHBOUR_CODE, REDRAW, USERNAMES, build_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +286,7 @@ class TestLoadedDemo:
         of every month, on 29 February and through the quiet weeks of the summer holiday."""
         import random
 
-        from dudao.reports.demo_loop import DEADLINE_DAYS, plan_loop
+        from dudao.demo.loop import DEADLINE_DAYS, plan_loop
 
         schools = list(county_schools(demo))
         liaison_school = School.objects.get(user_memberships__user__username="liaison")
@@ -485,8 +485,8 @@ class TestLoadedDemo:
 
     def test_office_opens_the_balance_analysis_of_this_and_last_year_with_cv_values(self, demo):
         # given the demo's two statistics years (the current one starts in September)
+        from dudao.demo.balance import statistics_years
         from dudao.monitoring.models import StatisticsYear
-        from dudao.reports.demo_balance import statistics_years
 
         years = StatisticsYear.objects.filter(office__region=demo).order_by("year")
         assert [y.year for y in years] == list(statistics_years(timezone.localdate()))

@@ -454,7 +454,7 @@ def _uuid(rng: random.Random) -> uuid.UUID:
 
 
 def _teacher(rng: random.Random, *, female: float = 0.65) -> str:
-    from dudao.reports.demo import GIVEN_FEMALE, GIVEN_MALE, SURNAMES  # the demo's name pools
+    from dudao.demo.loader import GIVEN_FEMALE, GIVEN_MALE, SURNAMES  # the demo's name pools
 
     pool = GIVEN_FEMALE if rng.random() < female else GIVEN_MALE
     return rng.choice(SURNAMES) + rng.choice(pool)

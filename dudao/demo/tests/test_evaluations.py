@@ -6,11 +6,11 @@ import pytest
 from django.contrib.auth.hashers import make_password
 
 from dudao.core.testing.world import build_world, fresh
+from dudao.demo.evaluations import load_evaluations
+from dudao.demo.loop import inspector_accounts
 from dudao.documents.models import Document
 from dudao.evaluations.models import Evaluation, Rating, Unit
 from dudao.inspections.models import Rectification
-from dudao.reports.demo_evaluations import load_evaluations
-from dudao.reports.demo_loop import inspector_accounts
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ import time_machine
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.factories import SchoolFactory
 from dudao.core.testing.world import build_world, fresh
+from dudao.demo.balance import load_demo_balance, statistics_years
 from dudao.monitoring.models import SchoolReturn, StatisticsYear
-from dudao.reports.demo_balance import load_demo_balance, statistics_years
 
 pytestmark = pytest.mark.django_db
 

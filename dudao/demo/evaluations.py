@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from dudao.accounts.models import User
+from dudao.demo.loop import liaison_account
 from dudao.evaluations import services
 from dudao.evaluations.examples import SCHOOL_SYSTEM
 from dudao.evaluations.models import Evaluation, RaterGroup, Rating
@@ -21,7 +22,6 @@ from dudao.inspectors.models import Inspector
 from dudao.instruments.models import Instrument
 from dudao.instruments.scoring import leaf_worth
 from dudao.organizations.models import School
-from dudao.reports.demo_loop import liaison_account
 
 TITLE = "{year}年度中小学校综合督导评估"
 NOTES = {

@@ -7,7 +7,7 @@ import unicodedata
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from dudao.reports.demo import (
+from dudao.demo.loader import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
     build_demo,

@@ -4,8 +4,8 @@ import pytest
 
 from dudao.campaigns.models import Campaign, CampaignTarget
 from dudao.core.testing.world import build_world, fresh
+from dudao.demo.campaigns import load_demo_campaigns
 from dudao.documents.models import Document
-from dudao.reports.demo_campaigns import load_demo_campaigns
 
 pytestmark = pytest.mark.django_db
 
