@@ -21,7 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dudao.accounts.models import Role
-from dudao.core.scope import paths_q
+from dudao.core import rules
+from dudao.core.rules import Rule
+from dudao.core.scope import ancestor_paths, paths_q
 
 OFFICE_ROLES = {Role.OFFICE_ADMIN, Role.OFFICE_STAFF}
 SCHOOL_ROLES = {Role.ZONE_LEADER, Role.INSPECTOR, Role.SCHOOL_LIAISON, Role.PRINCIPAL}
@@ -38,22 +40,53 @@ class Scope:
     zone_ids: frozenset[int] = field(default_factory=frozenset)
     own_office_paths: frozenset[str] = frozenset()
 
-    def q(self, model, action: str = "view") -> Q:
-        """A filter over ``model`` for ``action``; matches nothing when the scope is empty."""
-        q = Q(pk__in=[])
-        region_lookup = getattr(model, "scope_region", None)
-        school_lookup = getattr(model, "scope_school", None)
-        if region_lookup:
-            # an office's own record is kept by the office above it too (a county sets up its
-            # township groups), so its change scope is the whole subtree
-            kept_from_above = getattr(model, "scope_kept_from_above", False)
-            q |= self.office_q(region_lookup, "view" if kept_from_above else action)
-        if school_lookup and self.school_ids:
-            q |= Q(**{f"{school_lookup}__in": sorted(self.school_ids)})
-        if school_lookup is None and region_lookup and action == "view":
-            for path in self.reference_paths:
-                q |= Q(**{f"{region_lookup}__startswith": path})
-        return q
+    def q(self, model, action: str = "view", user=None) -> Q:
+        """A filter over ``model`` for ``action`` by ``user``: the union of what the model's
+        ``scope_rules`` reach (by default ``default_rules``), less what a ``never_own`` rule removes;
+        matches nothing when the scope is empty."""
+        q, never = Q(pk__in=[]), Q(pk__in=[])
+        for rule in getattr(model, "scope_rules", None) or default_rules(model):
+            if rule.on is not None and action not in rule.on:
+                continue
+            if rule.permission and not (user is not None and user.has_perm(rule.permission)):
+                continue
+            part = self.rule_q(rule, action, user)
+            if rule.when is not None:
+                part &= rule.when
+            if rule.subquery:
+                part = Q(pk__in=model._base_manager.filter(part).values("pk"))
+            if rule.kind == "never_own":
+                never |= part
+            else:
+                q |= part
+        return q & ~never
+
+    def rule_q(self, rule: Rule, action: str, user) -> Q:
+        """The rows one rule reaches, before its ``when``: each kind implemented here, once."""
+        lookup = rule.lookup
+        match rule.kind:
+            case "office":
+                return self.office_q(lookup, action)
+            case "office_tree":
+                return paths_q(lookup, self.office_paths)
+            case "schools":
+                return Q(**{f"{lookup}__in": sorted(self.school_ids)}) if self.school_ids else Q(pk__in=[])
+            case "zones":
+                return Q(**{f"{lookup}__in": sorted(self.zone_ids)}) if self.zone_ids else Q(pk__in=[])
+            case "reference":
+                return paths_q(lookup, self.reference_paths)
+            case "own" | "never_own":
+                return Q(**{lookup: user.pk}) if user is not None and user.pk else Q(pk__in=[])
+            case "ancestors":
+                paths = {a for p in (*self.office_paths, *self.reference_paths) for a in ancestor_paths(p)}
+                return Q(**{f"{lookup}__in": sorted(paths)}) if paths else Q(pk__in=[])
+            case "shipped":
+                return Q(**{f"{lookup}__isnull": True})
+            case "through":
+                target = apps.get_model(rule.target)
+                reached = target._default_manager.for_user(user, "view" if action == "view" else "change")
+                return Q(**{f"{lookup}__in": reached.values("pk")})
+        raise ValueError(f"unknown scope rule {rule.kind!r}")
 
     def office_q(self, lookup: str, action: str = "view") -> Q:
         """Rows whose ``lookup`` (a region path) lies in the user's offices' subtree; for any action
@@ -121,6 +154,20 @@ def scope_for(user) -> Scope:
         zone_ids=frozenset(zone_ids),
         own_office_paths=frozenset(office_paths),
     )
+
+
+def default_rules(model) -> tuple[Rule, ...]:
+    """The rules of a model that declares only ``scope_region`` and ``scope_school``: its office's
+    subtree, its school, and, for reference rows (no school), the region of a school-bound user."""
+    region, school = getattr(model, "scope_region", None), getattr(model, "scope_school", None)
+    found = []
+    if region:
+        found.append(rules.office(region))
+    if school:
+        found.append(rules.schools(school))
+    elif region:
+        found.append(rules.reference(region))
+    return tuple(found)
 
 
 def _outermost(paths: set[str]) -> set[str]:

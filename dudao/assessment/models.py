@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel
+from dudao.core import rules
+from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.reports.models import PeriodKind
 
 # Indicator weights (per cent of the composite score) and rater-group weights: the defaults an
@@ -84,14 +85,6 @@ class AssessmentPolicy(ScopedModel):
         return {key: getattr(self, f"group_{key}") for key in DEFAULT_GROUP_WEIGHTS}
 
 
-class AssessmentRatingQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = scope.office_q(self.model.scope_region, action)
-        if action == "delete":
-            return q
-        return q | Q(rater=user)
-
-
 class AssessmentRating(ScopedModel):
     """Records one rater's answers about an inspector for a year or a term, and their 0–100 score."""
 
@@ -119,7 +112,10 @@ class AssessmentRating(ScopedModel):
     scope_region = "office__region__path"
     scope_school = None
 
-    objects = AssessmentRatingQuerySet.as_manager()
+    # the office; the rater their own ratings
+    scope_rules = (rules.office(scope_region), rules.own("rater", on=rules.EXCEPT_DELETE))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("assessment rating")

@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel
+from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
 
 MIN_TEAM_SIZE = 3  # 条例 第十六条: "组成督导小组…3名以上督学"
@@ -51,18 +52,6 @@ THEME_NAMES = {
     "tutoring_ban": "在职教师有偿补课治理", "double_reduction": "“双减”工作", "five_managements": "“五项管理”",
     "kindergarten_conduct": "幼儿园办园行为", "dropout": "控辍保学", "other": "专项工作",
 }
-
-
-class CampaignQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = scope.office_q("office__region__path", action)
-        if action != "view":
-            return q
-        reach = Q(pk__in=CampaignTeam.objects.filter(members__user=user).values("campaign_id"))
-        if scope.school_ids:
-            reach |= Q(pk__in=CampaignTarget.objects.filter(school_id__in=sorted(scope.school_ids))
-                       .values("campaign_id"))
-        return q | (reach & ~Q(status=Campaign.Status.DRAFT))
 
 
 class Campaign(ScopedModel):
@@ -97,8 +86,14 @@ class Campaign(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+    # the office's campaigns; once launched, those of the user's teams and schools, to read
+    scope_rules = (
+        rules.office(scope_region),
+        rules.own("teams__members__user", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True),
+        rules.schools("targets__school_id", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True),
+    )
 
-    objects = CampaignQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("campaign")
@@ -153,19 +148,6 @@ class CampaignTeam(models.Model):
         return self.campaign.audit_scope()
 
 
-class CampaignTargetQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        """The office's targets; the launched targets of the user's teams and schools, which they also
-        change (the school its self-check, the team its result; the capability says which)."""
-        q = scope.office_q("campaign__office__region__path", action)
-        if action == "delete":
-            return q
-        reach = Q(team_id__in=CampaignTeam.objects.filter(members__user=user).values("pk"))
-        if scope.school_ids:
-            reach |= Q(school_id__in=sorted(scope.school_ids))
-        return q | (reach & ~Q(campaign__status=Campaign.Status.DRAFT))
-
-
 class CampaignTarget(ScopedModel):
     """A school a campaign covers (snapshot of the target list), with its team, self-check and result."""
 
@@ -202,7 +184,15 @@ class CampaignTarget(ScopedModel):
     scope_region = "school__region__path"
     scope_school = "school_id"
 
-    objects = CampaignTargetQuerySet.as_manager()
+    # the office's targets; the launched targets of the user's teams and schools, which they also
+    # change (the school its self-check, the team its result; the capability says which)
+    scope_rules = (
+        rules.office("campaign__office__region__path"),
+        rules.own("team__members__user", when=~Q(campaign__status="draft"), on=rules.EXCEPT_DELETE, subquery=True),
+        rules.schools("school_id", when=~Q(campaign__status="draft"), on=rules.EXCEPT_DELETE),
+    )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("campaign target")
@@ -263,13 +253,6 @@ class CampaignProblem(models.Model):
         return self.target.audit_scope()
 
 
-class CampaignEvidenceQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        if action != "view":
-            return scope.office_q("school__region__path", action)
-        return Q(target_id__in=CampaignTarget.objects.for_user(user, "view").values("pk"))
-
-
 class CampaignEvidence(StoredFile, ScopedModel):
     """An evidence file of a self-check or a team result, stored with its SHA-256."""
 
@@ -287,7 +270,10 @@ class CampaignEvidence(StoredFile, ScopedModel):
     scope_school = "school_id"
     upload_dir = "campaigns"
 
-    objects = CampaignEvidenceQuerySet.as_manager()
+    # seen with the target it belongs to; written by the office that owns the school
+    scope_rules = (rules.through("target_id", "campaigns.CampaignTarget", on=rules.VIEW), rules.office(scope_region, on=rules.WRITE))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("campaign evidence")

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core import rules
 from dudao.core.files import PHOTOS
 from dudao.core.models import StoredFile
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel
+from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 
 
@@ -63,17 +64,8 @@ def add_days(start: datetime.date, days: int, working: bool) -> datetime.date:
     return day
 
 
-class ComplaintQuerySet(RuleScopedQuerySet):
+class ComplaintQuerySet(ScopedQuerySet):
     OPEN = ("registered", "verifying", "handling")
-
-    def scope_q(self, user, scope, action: str):
-        """The office's subtree; the inspectors' and zone leaders' schools and the complaints they
-        handle; never a complaint about oneself."""
-        q = scope.office_q("school__region__path", action)
-        if scope.school_ids:
-            q |= Q(school_id__in=sorted(scope.school_ids), concerns_inspector=False)
-        q |= Q(handler__user_id=user.pk)
-        return q & ~Q(concerns_inspector=True, inspector__user_id=user.pk)
 
     def open(self):
         return self.filter(status__in=self.OPEN)
@@ -144,6 +136,14 @@ class Complaint(ScopedModel):
 
     scope_region = "school__region__path"
     scope_school = "school_id"
+    # the office's subtree; the inspectors' and zone leaders' schools and the complaints they
+    # handle; never a complaint about oneself
+    scope_rules = (
+        rules.office(scope_region),
+        rules.schools(scope_school, when=Q(concerns_inspector=False)),
+        rules.own("handler__user_id"),
+        rules.never_own("inspector__user_id", when=Q(concerns_inspector=True)),
+    )
 
     objects = ComplaintQuerySet.as_manager()
 

@@ -1,15 +1,23 @@
 """The scoped queryset: ``Model.objects.for_user(user, action)`` is the only door to scoped rows.
 
-Which rows a user may see is decided once, in ``dudao.accounts.scope.scope_for``; this module only
-asks the user's cached ``scope`` for a ``Q`` over the model's declared lookups:
+``for_user`` has one body, here. Which rows a user reaches is decided once, in
+``dudao.accounts.scope``: ``scope_for`` computes the user's scope (offices, schools, zones), and
+``Scope.q`` turns the model's declared rules into a filter. A model declares its scope as data:
 
 * ``scope_region``: a lookup to a ``Region.path`` (materialised path of 行政区划 codes);
 * ``scope_school``: a lookup to a school id, or ``None`` for reference rows (regions, offices,
-  zones, inspectors) that school-bound users see within their office's region.
+  zones, inspectors) that school-bound users see within their office's region;
+* ``scope_rules`` (optional): a short tuple of named rules (``office``, ``office_tree``,
+  ``schools``, ``zones``, ``reference``, ``own``, ``never_own``, ``ancestors``, ``shipped``,
+  ``through``), each with the rows it applies to (``when``) and the actions it serves (``on``);
+  without it, the office subtree, the school and the reference region of ``scope_region`` and
+  ``scope_school``;
+* ``scope_capability`` (optional): the permission an action asks for, when not the model's own.
 
-Writes read through the *change* scope, never the view scope: ``get_for_change`` for a service
-that loads the row it changes (404 unseen, 403 seen but not changeable), ``apply_transition`` for
-every state change. A city office sees its counties' rows and changes none of them.
+``action`` is ``view`` or a write (``change``, ``delete``). Writes read through the *change*
+scope, never the view scope: ``get_for_change`` for a service that loads the row it changes (404
+unseen, 403 seen but not changeable), ``apply_transition`` for every state change. A city office
+sees its counties' rows and changes none of them.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -22,24 +30,35 @@ def permission_name(model, action: str) -> str:
 
 
 def capable(user, model, action: str, permission: str | None = None) -> bool:
-    """Whether ``user`` is active and holds ``permission`` (by default ``<app>.<action>_<model>``)."""
+    """Whether ``user`` is active and holds ``permission``: by default the model's
+    ``scope_capability`` with ``{action}`` filled in (instrument parts ask for the instrument's), or
+    ``<app>.<action>_<model>``; a ``scope_capability`` of ``None`` asks for an active account only
+    (a user's own inbox and jobs)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.has_perm(permission or permission_name(model, action))
+    if permission is None:
+        pattern = getattr(model, "scope_capability", "")
+        if pattern is None:
+            return True
+        permission = pattern.format(action=action) if pattern else permission_name(model, action)
+    return user.has_perm(permission)
 
 
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view", *, permission: str | None = None):
-        """Returns the rows ``user`` may ``action`` (view, change, delete).
+        """Returns the rows ``user`` may ``action`` (view, change, delete): the one body of scope.
 
-        ``permission`` is the capability to hold instead of ``<app>.<action>_<model>``: a transition
-        passes its own (answering a notice is a change of the notice, by whoever may answer)."""
+        The user must hold the capability ``permission`` (by default the model's
+        ``scope_capability``, ``<app>.<action>_<model>`` unless it says otherwise; ``None`` asks only
+        for an active account), and the rows are those the model's ``scope_rules`` reach. A
+        transition passes its own permission (answering a notice is a change of the notice, by
+        whoever may answer)."""
         if not capable(user, self.model, action, permission):
             return self.none()
         scope = user.scope
-        if scope.unrestricted:
+        if scope.unrestricted and getattr(self.model, "scope_admin_sees_all", True):
             return self
-        return self.filter(scope.q(self.model, action))
+        return self.filter(scope.q(self.model, action, user))
 
     def get_for_change(self, user, pk, *, permission: str | None = None):
         """The row ``pk`` that ``user`` is about to change, read (and locked, if this queryset
@@ -52,30 +71,19 @@ class ScopedQuerySet(models.QuerySet):
         return row
 
 
-class RuleScopedQuerySet(ScopedQuerySet):
-    """``for_user`` with the capability check of ``ScopedQuerySet`` and a model-specific row rule:
-    subclasses give ``scope_q(user, scope, action)`` (authored rows, the user's zone, ...). For any
-    action but ``view`` the office part is ``scope.office_q(lookup, action)``: an office changes the
-    rows it owns, not those of the offices below it."""
-
-    def for_user(self, user, action: str = "view", *, permission: str | None = None):
-        if not capable(user, self.model, action, permission):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        return self.filter(self.scope_q(user, scope, action))
-
-    def scope_q(self, user, scope, action: str):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
 def paths_q(lookup: str, paths):
     """Rows whose ``lookup`` (a region path) lies under any of ``paths``; nothing for no paths."""
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(**{f"{lookup}__startswith": path})
     return q
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """A region's path and every path above it, from the top: ``/99/9901/990121/`` →
+    ``['/99/', '/99/9901/', '/99/9901/990121/']``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

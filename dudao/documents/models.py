@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core import rules
+from dudao.core.scope import ScopedManager, ScopedModel
 
 
 def template_path(instance, filename: str) -> str:
@@ -58,21 +59,6 @@ class DocumentTemplate(ScopedModel):
         return self.office.region.path, None
 
 
-class DocumentQuerySet(RuleScopedQuerySet):
-    """Office users reach their region's documents; school-bound users those about their schools,
-    their zone, themselves as inspector, or made by them. Documents are filed, never changed."""
-
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q("office__region__path", scope.office_paths)
-        if action == "view":
-            if scope.school_ids:
-                q |= Q(school_id__in=sorted(scope.school_ids))
-            if scope.zone_ids:
-                q |= Q(zone_id__in=sorted(scope.zone_ids), school__isnull=True)
-            q |= Q(inspector__user=user, school__isnull=True) | Q(created_by=user)
-        return q
-
-
 class Document(ScopedModel):
     """A generated document as filed: the template version and the data it was built from, the
     .docx and its PDF with their SHA-256, and its plain text for search."""
@@ -107,8 +93,17 @@ class Document(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = "school_id"
+    # office users reach their region's documents; school-bound users those about their schools,
+    # their zone, themselves as inspector, or made by them. Documents are filed, never changed.
+    scope_rules = (
+        rules.office_tree(scope_region),
+        rules.schools(scope_school, on=rules.VIEW),
+        rules.zones("zone_id", when=Q(school__isnull=True), on=rules.VIEW),
+        rules.own("inspector__user", when=Q(school__isnull=True), on=rules.VIEW),
+        rules.own("created_by", on=rules.VIEW),
+    )
 
-    objects = DocumentQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("document")

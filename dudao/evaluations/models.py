@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.evaluations import visibility as v
 
@@ -29,20 +30,12 @@ RATE = "evaluations.rate_evaluation"
 SUBMIT = "evaluations.submit_unit"
 
 
+# evidence and site visits follow their unit's scope
+UNIT_PART_RULES = (rules.through("unit_id", "evaluations.Unit"),)
+
+
 def default_bands():
     return [[90, "优秀"], [75, "良好"], [60, "合格"], [0, "不合格"]]
-
-
-class EvaluationQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str):
-        owner = scope.office_q("office__region__path", action)
-        if action != "view":
-            return owner
-        units = Unit.objects.filter(paths_q("region_path", scope.office_paths)
-                                    | Q(school_id__in=sorted(scope.school_ids)))
-        raters = Rater.objects.filter(user=user)
-        return owner | (~Q(status=v.DRAFT) & (Q(pk__in=units.values("evaluation_id"))
-                                              | Q(pk__in=raters.values("evaluation_id"))))
 
 
 class Evaluation(ScopedModel):
@@ -103,7 +96,15 @@ class Evaluation(ScopedModel):
     scope_region = "office__region__path"
     scope_school = None
 
-    objects = EvaluationQuerySet.as_manager()
+    # the office; once published, the offices and schools of its units and its raters, to read
+    scope_rules = (
+        rules.office(scope_region),
+        rules.office_tree("units__region_path", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
+        rules.schools("units__school_id", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
+        rules.own("raters__user", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
+    )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -166,19 +167,6 @@ class Rater(models.Model):
         return self.user.get_full_name() or self.user.username
 
 
-class UnitQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str):
-        owner = scope.office_q("evaluation__office__region__path", action)
-        own_region = Q(school__isnull=True) & scope.office_q("region_path", action)
-        own_school = Q(school_id__in=sorted(scope.school_ids))
-        published = ~Q(evaluation__status=v.DRAFT)
-        if action != "view":
-            return owner | (published & (own_region | own_school))
-        rated = Q(pk__in=Rating.objects.filter(rater__user=user).values("unit_id"))
-        in_region = paths_q("region_path", scope.office_paths)
-        return owner | (published & (in_region | own_school | rated))
-
-
 class Unit(ScopedModel):
     """A school or a region (its government) evaluated, with its self-assessment, reply, opinion
     letter and results."""
@@ -229,7 +217,17 @@ class Unit(ScopedModel):
     scope_region = "region_path"
     scope_school = "school_id"
 
-    objects = UnitQuerySet.as_manager()
+    # the evaluation's office; once published, the unit's own office (a region unit) or school, and
+    # reading, the offices above and the unit's raters
+    scope_rules = (
+        rules.office("evaluation__office__region__path"),
+        rules.office_tree(scope_region, when=~Q(evaluation__status=v.DRAFT), on=rules.VIEW),
+        rules.office(scope_region, when=Q(school__isnull=True) & ~Q(evaluation__status=v.DRAFT), on=rules.WRITE),
+        rules.schools(scope_school, when=~Q(evaluation__status=v.DRAFT)),
+        rules.own("ratings__rater__user", when=~Q(evaluation__status=v.DRAFT), on=rules.VIEW, subquery=True),
+    )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("evaluated unit")
@@ -255,16 +253,6 @@ class Unit(ScopedModel):
         return self.region_path, self.school_id
 
 
-class RatingQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str):
-        owner = scope.office_q("unit__evaluation__office__region__path", action)
-        own = Q(rater__user=user)
-        if action != "view":
-            return owner | own
-        submitted = Rating.objects.filter(rater__user=user, status=Rating.Status.SUBMITTED)
-        return owner | own | Q(unit_id__in=submitted.values("unit_id"))
-
-
 class Rating(ScopedModel):
     """One rater's sheet for one unit: a value and a deduction note (扣分说明) per leaf."""
 
@@ -288,7 +276,14 @@ class Rating(ScopedModel):
     scope_region = "unit__region_path"
     scope_school = "unit__school_id"
 
-    objects = RatingQuerySet.as_manager()
+    # the evaluation's office; the rater; a rater who submitted reads the unit's other ratings
+    scope_rules = (
+        rules.office("unit__evaluation__office__region__path"),
+        rules.own("rater__user"),
+        rules.own("unit__ratings__rater__user", when=Q(unit__ratings__status="submitted"), on=rules.VIEW, subquery=True),
+    )
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = pgettext_lazy("evaluation", "rating")
@@ -306,13 +301,6 @@ class Rating(ScopedModel):
         return self.unit.region_path, self.unit.school_id
 
 
-class UnitPartQuerySet(RuleScopedQuerySet):
-    """Evidence and visits follow their unit's scope."""
-
-    def scope_q(self, user, scope, action: str):
-        return Q(unit_id__in=Unit.objects.for_user(user, "view" if action == "view" else "change").values("pk"))
-
-
 
 class Evidence(StoredFile, ScopedModel):
     """A supporting file (佐证材料) a unit gives for one indicator of its self-assessment."""
@@ -323,7 +311,9 @@ class Evidence(StoredFile, ScopedModel):
     scope_region = "unit__region_path"
     scope_school = "unit__school_id"
 
-    objects = UnitPartQuerySet.as_manager()
+    scope_rules = UNIT_PART_RULES
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("evidence")
@@ -349,7 +339,9 @@ class SiteVisit(ScopedModel):
     scope_region = "unit__region_path"
     scope_school = "unit__school_id"
 
-    objects = UnitPartQuerySet.as_manager()
+    scope_rules = UNIT_PART_RULES
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("site visit")

@@ -17,9 +17,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dudao.core.scope import ancestor_paths
 from dudao.inspections.models import Attachment, LessonObservation, Visit
 from dudao.inspectors.models import Inspector, Listing
-from dudao.instruments.models import Instrument, InstrumentVersion, Item, ancestor_paths
+from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
 

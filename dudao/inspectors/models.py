@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dudao.core import rules
 from dudao.core.files import DOCX, XLSX, FileKinds
 from dudao.core.models import DatedSchoolLink, StoredFile
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, School, pinyin_key
 
@@ -130,19 +131,6 @@ def term_end(start: datetime.date) -> datetime.date:
     return add_years(start, TERM_YEARS) - datetime.timedelta(days=1)
 
 
-class OwnInspectorQuerySet(RuleScopedQuerySet):
-    """The office over its region subtree; an inspector (or zone leader with an inspector record)
-    the rows about themselves."""
-
-    own_lookup = "inspector__user"
-
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = scope.office_q(self.model.scope_region, action)
-        if action == "delete" and not getattr(self.model, "own_may_delete", False):
-            return q
-        return q | Q(**{self.own_lookup: user})
-
-
 class InspectorPolicy(ScopedModel):
     """An office's rules for its inspectors: the yearly floor of centralised training hours and how
     long before a part-time term ends the office is reminded."""
@@ -202,9 +190,10 @@ class TrainingRecord(ScopedModel):
 
     scope_region = "inspector__office__region__path"
     scope_school = None
-    own_may_delete = True
+    # the office over its region subtree; the inspector their own records, which they may delete
+    scope_rules = (rules.office(scope_region), rules.own("inspector__user"))
 
-    objects = OwnInspectorQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("training record")
@@ -248,14 +237,6 @@ class TrainingAlert(models.Model):
         return f"{self.inspector_id} {self.year}"
 
 
-class CaseQuerySet(OwnInspectorQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = super().scope_q(user, scope, action)
-        if action == "view":
-            q |= paths_q(self.model.scope_region, scope.reference_paths) & Q(status=Case.Status.PUBLISHED)
-        return q
-
-
 class Case(ScopedModel):
     """An excellent supervision case (优秀督导案例) an inspector submits; the office reviews and
     publishes it to the inspectors of its region."""
@@ -292,8 +273,11 @@ class Case(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+    # the office; the author; once published, the inspectors of the office's region, to read
+    scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE),
+                   rules.reference(scope_region, when=Q(status=Status.PUBLISHED)))
 
-    objects = CaseQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("supervision case")
@@ -355,8 +339,10 @@ class Term(ScopedModel):
 
     scope_region = "inspector__office__region__path"
     scope_school = None
+    # the office over its region subtree; the inspector their own terms
+    scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE))
 
-    objects = OwnInspectorQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("term of appointment")

@@ -15,49 +15,26 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import ScopedModel, ScopedQuerySet, TimeStampedModel
+from dudao.core import rules
+from dudao.core.scope import ScopedManager, ScopedModel, TimeStampedModel
 from dudao.core.workflow import Transition
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """``/99/9901/990121/`` → ``['/99/', '/99/9901/', '/99/9901/990121/']``."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+def instrument_rules(lookup: str, draft: str | None = None) -> tuple:
+    """The scope of instruments, their versions and items (one rule set for all three): shipped
+    instruments and those of the user's offices and the offices above are readable; only those of
+    the user's own office are editable. Drafts are readable only by those who may change them:
+    nobody else answers a draft. The capability is always the instrument's
+    (``scope_capability``), so roles need no separate permissions for versions and items."""
+    published = ~Q(**{draft: "draft"}) if draft else None
+    found = (rules.office(lookup, on=rules.WRITE), rules.office(lookup, on=rules.VIEW, when=published),
+             rules.shipped(lookup.rsplit("__region__path", 1)[0], when=published), rules.ancestors(lookup, when=published))
+    if draft:
+        found += (rules.office(lookup, on=rules.VIEW, permission="instruments.change_instrument"),)
+    return found
 
 
-class InstrumentQuerySet(ScopedQuerySet):
-    """The scope of instruments, their versions and items (one rule for all three).
-
-    Versions and items are parts of their instrument: the capability is always the
-    instrument's (``instruments.view_instrument``, ``…change_instrument``), so roles need no
-    separate permissions for them.
-    """
-
-    def for_user(self, user, action: str = "view", *, permission: str | None = None):
-        """Shipped instruments and those of the user's offices and their parents are readable;
-        only instruments of offices in the user's change scope are editable. Drafts (versions and
-        their items) are readable only by those who may change them: nobody else answers a draft."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm(permission or f"instruments.{action}_instrument"):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        lookup = self.model.scope_region
-        own = scope.office_q(lookup, action)
-        if action != "view":
-            return self.filter(own)
-        office_lookup = lookup.rsplit("__region__path", 1)[0]
-        readable = own | Q(**{f"{office_lookup}__isnull": True})
-        paths = {a for p in (*scope.office_paths, *scope.reference_paths) for a in ancestor_paths(p)}
-        if paths:
-            readable |= Q(**{f"{lookup}__in": sorted(paths)})
-        draft_lookup = getattr(self.model, "scope_draft", None)
-        if draft_lookup is None:
-            return self.filter(readable)
-        editable = own if user.has_perm("instruments.change_instrument") else Q(pk__in=[])
-        return self.filter(editable | (readable & ~Q(**{draft_lookup: InstrumentVersion.Status.DRAFT})))
+INSTRUMENT_CAPABILITY = "instruments.{action}_instrument"
 
 
 class Instrument(ScopedModel):
@@ -88,8 +65,10 @@ class Instrument(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+    scope_rules = instrument_rules(scope_region)
+    scope_capability = INSTRUMENT_CAPABILITY
 
-    objects = InstrumentQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("instrument")
@@ -146,9 +125,10 @@ class InstrumentVersion(TimeStampedModel):
 
     scope_region = "instrument__office__region__path"
     scope_school = None
-    scope_draft = "status"
+    scope_rules = instrument_rules(scope_region, draft="status")
+    scope_capability = INSTRUMENT_CAPABILITY
 
-    objects = InstrumentQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("instrument version")
@@ -208,9 +188,10 @@ class Item(models.Model):
 
     scope_region = "version__instrument__office__region__path"
     scope_school = None
-    scope_draft = "version__status"
+    scope_rules = instrument_rules(scope_region, draft="version__status")
+    scope_capability = INSTRUMENT_CAPABILITY
 
-    objects = InstrumentQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("item")

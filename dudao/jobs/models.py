@@ -5,15 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-class JobQuerySet(models.QuerySet):
-    def for_user(self, user, action: str = "view"):
-        """A job is seen by the user who started it, and by system administrators."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.scope.unrestricted:
-            return self
-        return self.filter(created_by=user)
+from dudao.core import rules
+from dudao.core.scope import ScopedManager
 
 
 def result_path(instance, filename: str) -> str:
@@ -48,7 +41,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = JobQuerySet.as_manager()
+    # a job is seen by the user who started it, and by system administrators
+    scope_rules = (rules.own("created_by"),)
+    scope_capability = None
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("background job")

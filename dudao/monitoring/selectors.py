@@ -7,6 +7,7 @@ the active language (``texts.localize``).
 
 from django.utils.translation import gettext as _
 
+from dudao.core.scope import ancestor_paths
 from dudao.monitoring import analysis
 from dudao.monitoring.formulas import (
     BASIC_2012_COMPOSITE_THRESHOLDS,
@@ -68,12 +69,6 @@ def method_of(value: str | None) -> Method:
         return Method.QUALITY_2017
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """'/36/3601/360101/' → ['/36/', '/36/3601/', '/36/3601/360101/']."""
-    codes = [code for code in path.split("/") if code]
-    return ["/" + "/".join(codes[: k + 1]) + "/" for k in range(len(codes))]
-
-
 def national_defaults(method: Method | str) -> dict:
     """The defaults of ``formulas`` (STANDARDS §3.5, §4.2) in the shape of a setting."""
     method = method_of(str(method))
@@ -95,7 +90,7 @@ def standards_in_force(*, office, year: int, method: Method | str) -> dict:
     method = method_of(str(method))
     setting = (
         BalanceStandard.objects.filter(  # scope: the settings that govern this office's region, whoever reads
-            office__region__path__in=_ancestor_paths(office.region.path), year=year, method=method.value)
+            office__region__path__in=ancestor_paths(office.region.path), year=year, method=method.value)
         .select_related("office__region", "set_by").order_by("-office__region__level").first()
     )
     if setting is None:

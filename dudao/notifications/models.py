@@ -2,14 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core import rules
+from dudao.core.scope import ScopedQuerySet
 
-class NotificationQuerySet(models.QuerySet):
-    def for_user(self, user, action: str = "view"):
-        """A user's inbox is their own, whatever their role."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient=user)
 
+class NotificationQuerySet(ScopedQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -25,6 +22,11 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    # a user's inbox is their own, whatever their role
+    scope_rules = (rules.own("recipient"),)
+    scope_capability = None
+    scope_admin_sees_all = False
 
     objects = NotificationQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
+from dudao.core import rules
 from dudao.core.models import DatedSchoolLink
 from dudao.core.scope import ScopedModel
 
@@ -85,7 +86,8 @@ class Office(ScopedModel):
     )
 
     scope_region = "region__path"
-    scope_kept_from_above = True  # the office above keeps its record too
+    # an office's own record is kept by the office above it too (a county sets up its township groups)
+    scope_rules = (rules.office_tree(scope_region), rules.reference(scope_region))
     scope_school = None
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dudao.core.scope import ancestor_paths
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
 
 
@@ -51,12 +52,6 @@ def office_for_user(*, user):
     """The first office in the user's scope (their own), for defaults such as ratios and hotline."""
     ids = sorted(user.scope.office_ids)
     return Office.objects.for_user(user).select_related("region").filter(pk__in=ids).first() if ids else None
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of a region and every region above it, from the top."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def office_of_school(school) -> Office | None:

@@ -26,7 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core import rules
+from dudao.core.scope import ScopedManager, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 
 MONTHS = tuple(range(1, 13))
@@ -63,21 +64,6 @@ def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
     if term == Term.AUTUMN:
         return datetime.date(year, 8, 1), datetime.date(year + 1, 1, 31)
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-class WorkPlanQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        region = self.model.scope_region
-        q = scope.office_q(region, action)
-        if action == "delete":
-            return q
-        authored = Q(level=WorkPlan.Level.INSPECTOR, inspector__user=user)
-        if scope.zone_ids:
-            authored |= Q(level=WorkPlan.Level.ZONE, zone_id__in=sorted(scope.zone_ids))
-        if action == "view":
-            # the office's plans once submitted, read-only, for the inspectors of the office
-            q |= paths_q(region, scope.reference_paths) & ~Q(status=WorkPlan.Status.DRAFT)
-        return q | authored
 
 
 class WorkPlan(ScopedModel):
@@ -124,8 +110,16 @@ class WorkPlan(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+    # the office's plans; the author's (an inspector, a zone); once submitted, read-only for the
+    # inspectors of the office
+    scope_rules = (
+        rules.office(scope_region),
+        rules.own("inspector__user", when=Q(level=Level.INSPECTOR), on=rules.EXCEPT_DELETE),
+        rules.zones("zone_id", when=Q(level=Level.ZONE), on=rules.EXCEPT_DELETE),
+        rules.reference(scope_region, when=~Q(status=Status.DRAFT)),
+    )
 
-    objects = WorkPlanQuerySet.as_manager()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("work plan")
@@ -210,16 +204,7 @@ class PlanItem(models.Model):
         return [line.strip() for line in self.work_items.splitlines() if line.strip()]
 
 
-class TaskQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = scope.office_q(self.model.scope_region, action)
-        if action == "delete":
-            return q
-        q |= Q(inspector__user=user)
-        if action == "view" and scope.zone_ids:
-            q |= Q(zone_id__in=sorted(scope.zone_ids))
-        return q
-
+class TaskQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(status=Task.Status.OPEN)
 
@@ -269,6 +254,7 @@ class Task(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+    scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE), rules.zones("zone_id", on=rules.VIEW))
 
     objects = TaskQuerySet.as_manager()
 

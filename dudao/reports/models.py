@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.scope import RuleScopedQuerySet, ScopedModel, paths_q
+from dudao.core import rules
+from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 
 
@@ -69,18 +70,7 @@ def period_label(kind: str, start: datetime.date) -> str:
     return f"{start.year}年度"
 
 
-class ReportQuerySet(RuleScopedQuerySet):
-    def scope_q(self, user, scope, action: str) -> Q:
-        q = paths_q(self.model.scope_region, scope.office_paths)
-        if action == "delete":
-            return q
-        own = Q(level=Level.INSPECTOR, inspector__user=user)
-        if scope.zone_ids:
-            own |= Q(level=Level.ZONE, zone_id__in=sorted(scope.zone_ids))
-            if action == "view":
-                own |= Q(level=Level.INSPECTOR, zone_id__in=sorted(scope.zone_ids))
-        return q | own
-
+class ReportQuerySet(ScopedQuerySet):
     def due_by(self, on: datetime.date):
         return self.filter(due_on__lt=on)
 
@@ -132,6 +122,15 @@ class Report(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+
+    # the offices over the report's office (the one above accepts or returns it); the author (an
+    # inspector, a zone); a zone leader reads the reports of the zone's inspectors
+    scope_rules = (
+        rules.office_tree(scope_region),
+        rules.own("inspector__user", when=Q(level=Level.INSPECTOR), on=rules.EXCEPT_DELETE),
+        rules.zones("zone_id", when=Q(level=Level.ZONE), on=rules.EXCEPT_DELETE),
+        rules.zones("zone_id", when=Q(level=Level.INSPECTOR), on=rules.VIEW),
+    )
 
     objects = ReportQuerySet.as_manager()
 

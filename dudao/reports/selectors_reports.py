@@ -84,7 +84,7 @@ def report_history(*, user, report: Report) -> list[AuditEvent]:
     """The audit events of a report the user can see, oldest first."""
     if not Report.objects.for_user(user).filter(pk=report.pk).exists():
         return []
-    ct = ContentType.objects.get_for_model(Report)
+    ct = ContentType.objects.get_for_model(Report)  # scope: the model's type, no row
     events = list(AuditEvent.objects.filter(target_ct=ct, target_id=str(report.pk))  # scope: the report above
                   .select_related("actor").order_by("seq"))
     states = dict(Report.Status.choices)

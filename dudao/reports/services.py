@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.services import model_save, record
+from dudao.core.scope import ancestor_paths
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.render import PdfUnavailable
 from dudao.documents.services import document_file_upload, document_generate, read_docx_upload
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, Zone, ZoneMembership
-from dudao.organizations.selectors import ancestor_paths
 from dudao.reports import charts, drafting
 from dudao.reports.documents import KIND, report_context
 from dudao.reports.models import Level, PeriodKind, Report, ReportPolicy, period_bounds, period_label

@@ -21,44 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.scope import ScopedModel, ScopedQuerySet, capable
+from dudao.core import rules
+from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
 
 DEFAULT_THRESHOLD = Decimal("0.85")  # STANDARDS §4.6: social recognition passes at ≥ 85 %
-
-
-class SurveyQuerySet(ScopedQuerySet):
-    """Offices reach the surveys of their region subtree (and change them); school-bound users
-    (liaison, principal, inspector, zone leader) read the surveys that are no longer drafts and
-    include one of their schools — never a neighbour's, never a draft."""
-
-    def for_user(self, user, action: str = "view", *, permission: str | None = None):
-        if not capable(user, self.model, action, permission):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        q = scope.office_q("office__region__path", action)
-        if action == "view" and scope.school_ids:
-            reached = SurveyLink.objects.filter(school_id__in=sorted(scope.school_ids)).values("survey_id")
-            q |= Q(pk__in=reached) & ~Q(status=Survey.Status.DRAFT)
-        return self.filter(q)
-
-
-class SurveyLinkQuerySet(ScopedQuerySet):
-    """Offices reach the links of their region subtree; school-bound users the links of their own
-    schools once the survey is no longer a draft (they hand out the codes, not prepare them)."""
-
-    def for_user(self, user, action: str = "view", *, permission: str | None = None):
-        if not capable(user, self.model, action, permission):
-            return self.none()
-        scope = user.scope
-        if scope.unrestricted:
-            return self
-        q = scope.office_q("school__region__path", action)
-        if scope.school_ids:
-            q |= Q(school_id__in=sorted(scope.school_ids)) & ~Q(survey__status=Survey.Status.DRAFT)
-        return self.filter(q)
 
 
 class Survey(ScopedModel):
@@ -114,7 +81,13 @@ class Survey(ScopedModel):
     scope_region = "office__region__path"
     scope_school = None
 
-    objects = SurveyQuerySet.as_manager()
+    # offices reach the surveys of their region subtree (and change them); school-bound users
+    # (liaison, principal, inspector, zone leader) read the surveys that are no longer drafts and
+    # include one of their schools — never a neighbour's, never a draft
+    scope_rules = (rules.office(scope_region),
+                   rules.schools("links__school_id", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("satisfaction survey")
@@ -157,7 +130,11 @@ class SurveyLink(ScopedModel):
     scope_region = "school__region__path"
     scope_school = "school_id"
 
-    objects = SurveyLinkQuerySet.as_manager()
+    # school-bound users reach the links of their own schools once the survey is no longer a
+    # draft (they hand out the codes, not prepare them)
+    scope_rules = (rules.office(scope_region), rules.schools(scope_school, when=~Q(survey__status="draft")))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("survey link")
