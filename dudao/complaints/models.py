@@ -98,9 +98,11 @@ class Complaint(ScopedModel):
     TRANSITIONS = {
         "verify": Transition({Status.REGISTERED}, Status.VERIFYING, "complaints.handle_complaint"),
         "handle": Transition({Status.REGISTERED, Status.VERIFYING}, Status.HANDLING, "complaints.handle_complaint"),
-        "answer": Transition({Status.HANDLING}, Status.ANSWERED, "complaints.handle_complaint"),
+        "answer": Transition({Status.HANDLING}, Status.ANSWERED, "complaints.handle_complaint",
+                             requires={"answer": _("Write the answer to the sender.")}),
         "close": Transition({Status.ANSWERED}, Status.CLOSED, "complaints.close_complaint"),
-        "reopen": Transition({Status.ANSWERED, Status.CLOSED}, Status.HANDLING, "complaints.close_complaint"),
+        "reopen": Transition({Status.ANSWERED, Status.CLOSED}, Status.HANDLING, "complaints.close_complaint",
+                             requires={"reason": _("Say why the complaint is reopened.")}),
     }
 
     office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="complaints",

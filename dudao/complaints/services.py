@@ -30,7 +30,7 @@ from dudao.audit.services import record
 from dudao.complaints.masking import identity_visible, mask_name, mask_phone, owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPhoto, ComplaintPolicy, Publication, add_days
 from dudao.core.files import store_file, validate_upload
-from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification, Severity
 from dudao.inspections.services.findings import finding_record
@@ -173,18 +173,20 @@ def may_act(actor, complaint: Complaint) -> bool:
     return identity_visible(actor, complaint)
 
 
-def complaint_transition_check(*, actor, complaint: Complaint, name: str) -> None:
-    """Raises what the transition would: 409 wrong state, 403 not allowed (permission, or not the
-    handling inspector nor the owning office)."""
-    transition = Complaint.TRANSITIONS.get(name)
-    if transition is None or complaint.status not in transition.sources:
+def complaint_transition_check(*, actor, complaint: Complaint, name: str, **data) -> None:
+    """Raises what the transition would (``check_transition``): 409 wrong state, 403 not allowed
+    (permission, or not the handling inspector nor the owning office), and with ``data`` 400 for a
+    required input left blank."""
+    try:
+        transition = check_transition(complaint, name, actor=actor)
+    except TransitionNotAllowed:
         raise TransitionNotAllowed(_("A complaint in the state “{state}” cannot do this.").format(
-            state=complaint.get_status_display()))
-    if not actor.has_perm(transition.permission):
-        raise PermissionDenied
+            state=complaint.get_status_display())) from None
     office_only = transition.permission == "complaints.close_complaint"
     if not (complaint.office_id in owning_office_ids(actor) if office_only else may_act(actor, complaint)):
         raise PermissionDenied
+    if data and (missing := transition.missing(data)):
+        raise ValidationError(missing)
 
 
 def _move(actor, complaint_id: int, name: str, *, reason: str = "", **fields) -> Complaint:
@@ -226,9 +228,7 @@ def complaint_answer(*, actor, complaint_id: int, answer: str, reason: str = "")
     """Answers the sender (shown on the follow-up page); the sender may rate it."""
     answer = (answer or "").strip()
     complaint = _locked(actor, complaint_id)
-    complaint_transition_check(actor=actor, complaint=complaint, name="answer")
-    if not answer:
-        raise ValidationError({"answer": [_("Write the answer to the sender.")]})
+    complaint_transition_check(actor=actor, complaint=complaint, name="answer", answer=answer)
     return _move(actor, complaint_id, "answer", reason=reason, answer=answer, answered_at=timezone.now(),
                  answered_by=actor, rating="", rating_comment="", rated_at=None)
 
@@ -243,9 +243,7 @@ def complaint_close(*, actor, complaint_id: int, reason: str = "") -> Complaint:
 def complaint_reopen(*, actor, complaint_id: int, reason: str = "") -> Complaint:
     """The office sends an answered or closed complaint back to handling, with a new due date."""
     complaint = _locked(actor, complaint_id)
-    complaint_transition_check(actor=actor, complaint=complaint, name="reopen")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why the complaint is reopened.")]})
+    complaint_transition_check(actor=actor, complaint=complaint, name="reopen", reason=reason)
     return _move(actor, complaint_id, "reopen", reason=reason, closed_at=None,
                  reopen_count=complaint.reopen_count + 1,
                  due_on=policy_for(complaint.office).due_on(timezone.localdate()))

@@ -29,7 +29,7 @@ from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
@@ -160,27 +160,22 @@ def _detail_with_errors(request, pk, forms):
     return view.render_to_response(view.get_context_data(forms=forms), status=400)
 
 
-class ComplaintTransitionView(ScopedMixin, View):
+class ComplaintTransitionView(TransitionView):
     """POST ``<pk>/<name>/``: verify, handle, answer, close, reopen."""
 
     model = Complaint
+    services = services.COMPLAINT_TRANSITION_SERVICES
+    forms = TRANSITION_FORMS
 
-    def post(self, request, pk, name):
-        if name not in services.COMPLAINT_TRANSITION_SERVICES:
-            raise Http404
-        complaint = self.get_object()
-        services.complaint_transition_check(actor=request.user, complaint=complaint, name=name)
-        form = TRANSITION_FORMS[name](request.POST)
-        if form.is_valid():
-            try:
-                services.COMPLAINT_TRANSITION_SERVICES[name](actor=request.user, complaint_id=complaint.pk,
-                                                              **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Done."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {name: form})
+    def check(self, obj, name):
+        services.complaint_transition_check(actor=self.request.user, complaint=obj, name=name)
+
+    def form_invalid(self, obj, name, form):
+        return _detail_with_errors(self.request, obj.pk, {name: form})
+
+    def service_invalid(self, obj, name, form, error):
+        form.add_service_errors(error)
+        return self.form_invalid(obj, name, form)
 
 
 class ComplaintAssignView(ScopedMixin, View):

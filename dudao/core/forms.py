@@ -23,6 +23,26 @@ def message_validation_error(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+class ClippedTextField(forms.CharField):
+    """Optional free text cut to ``length`` characters (``None``: kept whole), never refused: the
+    note or reason that goes with a transition (the service strips it and decides whether it may be
+    blank)."""
+
+    def __init__(self, *, length: int | None = 2000, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(strip=False, **kwargs)
+        self.length = length
+
+    def to_python(self, value):
+        return super().to_python(value)[: self.length]
+
+
+def note_form(field: str = "reason", length: int | None = 2000) -> type[forms.Form]:
+    """A form of one optional text ``field`` cut to ``length`` characters: what a transition reads
+    when it needs no more than a reason or a comment."""
+    return type("NoteForm", (forms.Form,), {field: ClippedTextField(length=length)})
+
+
 class StyledBoundField(forms.BoundField):
     """Renders its widget with the class its form gives the widget's kind, unless a class is set."""
 

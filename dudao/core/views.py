@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
-from dudao.core.forms import validation_message
+from dudao.core.forms import note_form, validation_message
 from dudao.core.scope import permission_name
 from dudao.core.tables import order_rows
 
@@ -257,27 +257,60 @@ def not_found_unless(condition) -> None:
 
 
 class TransitionView(ScopedMixin, View):
-    """POST-only: maps a transition name to its service; the service checks state and permission.
-    A service's ``ValidationError`` (a reason required, a file missing) comes back as a message."""
+    """POST ``<pk>/<name>/``: the one view that applies a model's transitions.
+
+    ``services`` maps a transition name to its service (another name: 404); ``forms`` maps a name to
+    the form that reads its input (by default ``form_class``, an optional ``reason``). The row comes
+    from the user's view scope (404); ``check(obj, name)`` may refuse before the form is read (409
+    wrong state, 403 not allowed); the service is called with ``<model>_id`` (``object_kwarg``) and
+    the form's cleaned data, and checks state and permission itself. A refusal (an invalid form, a
+    service's ``ValidationError``: a reason required, a file missing) comes back as a message on the
+    row's page (``invalid``); success says ``success_messages[name]`` (by default "Done.").
+    A view with one transition and no ``name`` in its URL sets ``transition_name``.
+    """
 
     services: dict = {}
+    forms: dict = {}
+    form_class = note_form()
+    success_messages: dict = {}
+    object_kwarg: str | None = None
+    transition_name: str | None = None
 
-    def post(self, request, pk, name):
+    def post(self, request, pk, name=None):
+        name = name or self.transition_name
         service = self.services.get(name)
         if service is None:
             raise Http404
         obj = self.get_object()  # 404 when out of scope
-        reason = request.POST.get("reason", "")[:2000]
+        self.check(obj, name)
+        form = self.get_form(name)
+        if not form.is_valid():
+            return self.form_invalid(obj, name, form)
+        object_kwarg = self.object_kwarg or f"{self.opts.model_name}_id"
         try:
-            service(actor=request.user, **{f"{self.opts.model_name}_id": obj.pk}, reason=reason)
+            service(actor=request.user, **{object_kwarg: obj.pk}, **form.cleaned_data)
         except ValidationError as error:
-            return self.invalid(obj, error)
-        messages.success(request, _("Done."))
+            return self.service_invalid(obj, name, form, error)
+        messages.success(request, self.success_messages.get(name) or _("Done."))
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
         return HttpResponseRedirect(obj.get_absolute_url())
+
+    def check(self, obj, name: str) -> None:
+        """Refuses before the form is read (409 wrong state, 403 not allowed); by default the
+        service decides."""
+
+    def get_form(self, name: str):
+        form_class = self.forms.get(name, self.form_class)
+        return form_class(self.request.POST, self.request.FILES)
+
+    def form_invalid(self, obj, name: str, form):
+        return self.invalid(obj, ValidationError(form.errors.as_text()))
+
+    def service_invalid(self, obj, name: str, form, error: ValidationError):
+        return self.invalid(obj, error)
 
     def invalid(self, obj, error: ValidationError):
         """The service refused (a reason required, a file missing): say why on the row's page."""

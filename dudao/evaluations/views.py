@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -13,9 +13,9 @@ from django.views.generic import FormView, TemplateView
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
-from dudao.core.forms import message_validation_error
+from dudao.core.forms import message_validation_error, note_form
 from dudao.core.tables import Column
-from dudao.core.views import ScopedMixin
+from dudao.core.views import ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.evaluations import exports, selectors, services
 from dudao.evaluations import visibility as v
@@ -162,18 +162,18 @@ class EvaluationRaterView(EvaluationMixin, View):
         return HttpResponseRedirect(evaluation.get_absolute_url())
 
 
-class EvaluationTransitionView(EvaluationMixin, View):
-    def post(self, request, pk, name):
-        service = services.EVALUATION_TRANSITION_SERVICES.get(name)
-        if service is None:
-            raise Http404
-        evaluation = self.get_evaluation()
-        try:
-            service(actor=request.user, evaluation_id=evaluation.pk, reason=request.POST.get("reason", "")[:500])
-            messages.success(request, _("Done."))
-        except ValidationError as exc:
-            message_validation_error(request, exc)
-        return HttpResponseRedirect(evaluation.get_absolute_url())
+class EvaluationTransitionView(EvaluationMixin, TransitionView):
+    """POST ``<pk>/phase/<name>/``: the office moves the evaluation to its next phase."""
+
+    services = services.EVALUATION_TRANSITION_SERVICES
+    form_class = note_form(length=500)
+
+    def get_object(self):
+        return self.get_evaluation()
+
+    def invalid(self, obj, error):
+        message_validation_error(self.request, error)
+        return HttpResponseRedirect(obj.get_absolute_url())
 
 
 class EvaluationResultsView(EvaluationMixin, TemplateView):
@@ -321,15 +321,20 @@ class UnitVisitView(UnitMixin, View):
         return HttpResponseRedirect(unit.get_absolute_url())
 
 
-class UnitReplyView(UnitMixin, View):
-    def post(self, request, pk):
-        unit = self.get_unit()
-        try:
-            services.unit_reply(actor=request.user, unit_id=unit.pk, text=request.POST.get("text", ""))
-            messages.success(request, _("Reply sent."))
-        except ValidationError as exc:
-            message_validation_error(request, exc)
-        return HttpResponseRedirect(unit.get_absolute_url())
+class UnitReplyView(UnitMixin, TransitionView):
+    """POST ``units/<pk>/reply/``: the unit answers the preliminary opinion (申辩), once."""
+
+    transition_name = "reply"
+    services = {"reply": services.unit_reply}
+    form_class = note_form("text", length=None)
+    success_messages = {"reply": gettext_lazy("Reply sent.")}
+
+    def get_object(self):
+        return self.get_unit()
+
+    def invalid(self, obj, error):
+        message_validation_error(self.request, error)
+        return HttpResponseRedirect(obj.get_absolute_url())
 
 
 class UnitOpinionView(UnitMixin, View):
@@ -417,11 +422,14 @@ class RatingDetailView(ScopedMixin, TemplateView):
         return HttpResponseRedirect(rating.get_absolute_url())
 
 
-class RatingReopenView(ScopedMixin, View):
-    model = Rating
+class RatingReopenView(TransitionView):
+    """POST ``ratings/<pk>/reopen/``: the office gives a submitted sheet back to its rater."""
 
-    def post(self, request, pk):
-        rating = selectors.rating_get(user=request.user, rating_id=pk)
-        services.rating_reopen(actor=request.user, rating_id=rating.pk, reason=request.POST.get("reason", "")[:500])
-        messages.success(request, _("Score sheet returned to the rater."))
-        return HttpResponseRedirect(rating.get_absolute_url())
+    model = Rating
+    transition_name = "reopen"
+    services = {"reopen": services.rating_reopen}
+    form_class = note_form(length=500)
+    success_messages = {"reopen": gettext_lazy("Score sheet returned to the rater.")}
+
+    def get_object(self):
+        return selectors.rating_get(user=self.request.user, rating_id=self.kwargs["pk"])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
@@ -299,33 +299,28 @@ def _allowed(check, **kwargs) -> bool:
     return True
 
 
-class RectificationTransitionView(ScopedMixin, View):
+class RectificationTransitionView(TransitionView):
     """POST ``<pk>/<name>/`` for submit, return and close: 409 wrong state, 403 no permission,
     400 with the detail page and the form's errors, else back to the notice."""
 
     model = Rectification
+    services = services.RECTIFICATION_TRANSITION_SERVICES
+    forms = TRANSITION_FORMS
+    success_messages = {
+        "submit": gettext_lazy("Your answer was sent to the inspector."),
+        "return": gettext_lazy("The notice was returned to the school."),
+        "close": gettext_lazy("The notice is closed."),
+    }
 
-    def post(self, request, pk, name):
-        if name not in services.RECTIFICATION_TRANSITION_SERVICES:
-            raise Http404
-        notice = self.get_object()
-        services.rectification_transition_check(actor=request.user, rectification=notice, name=name)
-        form = TRANSITION_FORMS[name](request.POST, request.FILES)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.RECTIFICATION_TRANSITION_SERVICES[name](actor=request.user, rectification_id=notice.pk,
-                                                                  **data)
-            except ValidationError as exc:
-                form.add_service_errors(exc, {"file": "files"})
-            else:
-                messages.success(request, {
-                    "submit": _("Your answer was sent to the inspector."),
-                    "return": _("The notice was returned to the school."),
-                    "close": _("The notice is closed."),
-                }[name])
-                return HttpResponseRedirect(notice.get_absolute_url())
-        return _detail_with_errors(request, pk, {name: form})
+    def check(self, obj, name):
+        services.rectification_transition_check(actor=self.request.user, rectification=obj, name=name)
+
+    def form_invalid(self, obj, name, form):
+        return _detail_with_errors(self.request, obj.pk, {name: form})
+
+    def service_invalid(self, obj, name, form, error):
+        form.add_service_errors(error, {"file": "files"})
+        return self.form_invalid(obj, name, form)
 
 
 class RectificationEscalateView(ScopedMixin, View):

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.forms import note_form
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.instruments import forms, selectors, services
 from dudao.instruments.exports import version_filename, version_workbook
@@ -370,27 +371,23 @@ class VersionNewDraftView(ScopedMixin, View):
         return HttpResponseRedirect(version.get_absolute_url())
 
 
-class VersionTransitionView(ScopedMixin, View):
+class VersionTransitionView(TransitionView):
     """POST publish / retire. An unpublishable tree comes back as messages; wrong state answers 409."""
 
     model = InstrumentVersion
+    services = services.VERSION_TRANSITION_SERVICES
+    object_kwarg = "version_id"
+    form_class = note_form(length=500)
+    success_messages = {"publish": gettext_lazy("Published; this version is now frozen."),
+                        "retire": gettext_lazy("Retired.")}
 
-    def post(self, request, pk, name):
-        service = services.VERSION_TRANSITION_SERVICES.get(name)
-        if service is None:
-            raise Http404
-        version = self.get_object()
-        try:
-            service(actor=request.user, version_id=version.pk, reason=request.POST.get("reason", "")[:500])
-        except TransitionNotAllowed:
-            raise
-        except ValidationError as exc:
-            messages.error(request, _("The version cannot be published yet:"))
-            for message in exc.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(version.get_absolute_url())
-        messages.success(request, _("Published; this version is now frozen.") if name == "publish" else _("Retired."))
-        return HttpResponseRedirect(version.get_absolute_url())
+    def invalid(self, obj, error: ValidationError):
+        if isinstance(error, TransitionNotAllowed):  # a frozen version: 409, not a message
+            raise error
+        messages.error(self.request, _("The version cannot be published yet:"))
+        for message in error.messages:
+            messages.error(self.request, message)
+        return HttpResponseRedirect(obj.get_absolute_url())
 
 
 class VersionDiscardView(ScopedMixin, View):

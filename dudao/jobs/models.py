@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
 from dudao.core.scope import ScopedManager
+from dudao.core.workflow import Transition
 
 
 def result_path(instance, filename: str) -> str:
@@ -21,6 +22,13 @@ class Job(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+
+    # moved only by the runner (``actor=None``); the permission is never asked of a person
+    TRANSITIONS = {
+        "start": Transition({Status.QUEUED}, Status.RUNNING, "jobs.change_job"),
+        "succeed": Transition({Status.RUNNING}, Status.SUCCEEDED, "jobs.change_job"),
+        "fail": Transition({Status.RUNNING}, Status.FAILED, "jobs.change_job"),
+    }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=64)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
+from dudao.core.workflow import apply_transition
 from dudao.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,13 @@ def _enqueue(job_id: int) -> None:
     run_job.enqueue(job_id)
 
 
-def _set(job: Job, **fields) -> None:
-    for k, v in fields.items():
-        setattr(job, k, v)
-    job.save(update_fields=list(fields))
+def _move(job: Job, name: str, **fields) -> None:
+    """Records ``fields`` and moves the job along ``Job.TRANSITIONS[name]``, together."""
+    with transaction.atomic():
+        for k, v in fields.items():
+            setattr(job, k, v)
+        job.save(update_fields=list(fields))
+        apply_transition(job, name, actor=None)
 
 
 def job_language(job: Job) -> str:
@@ -81,7 +85,7 @@ def job_run(job_id: int) -> Job:
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status != Job.Status.QUEUED:
             return job
-        _set(job, status=Job.Status.RUNNING, started_at=timezone.now())
+        _move(job, "start", started_at=timezone.now())
 
     def progress(done: int, total: int | None = None) -> None:
         fields = {"progress": done}
@@ -95,15 +99,15 @@ def job_run(job_id: int) -> Job:
             handler(job, progress)
         except JobFailed as failure:
             job.refresh_from_db()
-            _set(job, status=Job.Status.FAILED, message=str(failure.message), errors=failure.errors,
+            _move(job, "fail", message=str(failure.message), errors=failure.errors,
                  finished_at=timezone.now())
             return job
         except Exception as exc:  # the runner's outermost frame: record the error as data
             logger.exception("job %s failed", job.pk)
             job.refresh_from_db()
-            _set(job, status=Job.Status.FAILED, message=str(UNEXPECTED_FAILURE), detail=f"{type(exc).__name__}: {exc}",
+            _move(job, "fail", message=str(UNEXPECTED_FAILURE), detail=f"{type(exc).__name__}: {exc}",
                  finished_at=timezone.now())
             return job
     job.refresh_from_db()
-    _set(job, status=Job.Status.SUCCEEDED, progress=job.total or job.progress, finished_at=timezone.now())
+    _move(job, "succeed", progress=job.total or job.progress, finished_at=timezone.now())
     return job

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from dudao.accounts.models import User
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
-from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
@@ -238,7 +238,8 @@ def workplan_submit(*, actor, workplan_id: int, comment: str = "") -> WorkPlan:
 def _review(actor, workplan_id: int, name: str, comment: str) -> WorkPlan:
     plan = (WorkPlan.objects.for_user(actor).select_for_update(no_key=True, of=("self",))
             .select_related("office__region", "inspector__user", "created_by").get(pk=workplan_id))
-    if plan.status in WorkPlan.TRANSITIONS[name].sources and not workplan_may_review(user=actor, plan=plan):
+    check_transition(plan, name, actor=actor)
+    if not workplan_may_review(user=actor, plan=plan):
         raise PermissionDenied  # only the plan's own office files it
     change = apply_transition(plan, name, actor=actor)
     change["review_comment"] = [plan.review_comment, comment]

@@ -1,17 +1,24 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 
-from dudao.core.forms import validation_message
+from dudao.core.forms import note_form, validation_message
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ScopedMixin, ScopedTemplateView
+from dudao.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ScopedMixin,
+    ScopedTemplateView,
+    TransitionView,
+)
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspectors.models import Inspector
 from dudao.jobs.exports import ExportableListView as ObjectListView
@@ -164,24 +171,12 @@ class WorkPlanEditView(ScopedMixin, FormView):
         return ctx
 
 
-class WorkPlanTransitionView(ScopedMixin, View):
+class WorkPlanTransitionView(TransitionView):
     """POST: submit, approve or return (the comment is required to return)."""
 
     model = WorkPlan
-
-    def post(self, request, pk, name):
-        service = services.WORKPLAN_TRANSITION_SERVICES.get(name)
-        if service is None:
-            raise Http404
-        plan = self.get_object()  # 404 when out of scope
-        comment = request.POST.get("comment", "")[:2000]
-        try:
-            service(actor=request.user, workplan_id=plan.pk, comment=comment)
-        except ValidationError as error:
-            messages.error(request, validation_message(error))
-        else:
-            messages.success(request, _("Done."))
-        return HttpResponseRedirect(plan.get_absolute_url())
+    services = services.WORKPLAN_TRANSITION_SERVICES
+    form_class = note_form("comment")
 
 
 class WorkPlanDeleteView(ObjectDeleteView):
@@ -327,29 +322,12 @@ class TaskDeleteView(ObjectDeleteView):
     success_url = "/plans/tasks/"
 
 
-class TaskTransitionView(ScopedMixin, View):
+class TaskTransitionView(TransitionView):
     """POST: complete a task (with a note and the date it was done) or reopen it."""
 
     model = Task
-
-    def post(self, request, pk, name):
-        if name not in services.TASK_TRANSITION_SERVICES:
-            raise Http404
-        task = self.get_object()  # 404 when out of scope
-        try:
-            if name == "complete":
-                form = TaskCompleteForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(form.errors.as_text())
-                services.task_complete(actor=request.user, task_id=task.pk, note=form.cleaned_data["note"],
-                                       completed_on=form.cleaned_data["completed_on"])
-            else:
-                services.task_reopen(actor=request.user, task_id=task.pk, reason=request.POST.get("reason", "")[:500])
-        except ValidationError as error:
-            messages.error(request, validation_message(error))
-        else:
-            messages.success(request, _("Done."))
-        return HttpResponseRedirect(task.get_absolute_url())
+    services = services.TASK_TRANSITION_SERVICES
+    forms = {"complete": TaskCompleteForm, "reopen": note_form(length=500)}
 
 
 class TaskCompletionView(ScopedTemplateView):

@@ -1,7 +1,8 @@
 """Conventions enforced by tools, not memory (STYLE §0 rule 6, §7.6, §7.7).
 
 * every URL reaches a view that reads through the scope, or one on a short reviewed list;
-* ``status`` is assigned only by ``core.workflow.apply_transition``;
+* ``status`` is assigned only by ``core.workflow.apply_transition``, in every app;
+* every page that applies a transition is a ``core.views.TransitionView``;
 * views, API, selectors, exports and documents open ``Model.objects`` only through ``for_user``;
 * import-linter's layers, ruff, ``check --deploy`` and the ``dudao.E001`` system check pass.
 """
@@ -20,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.viewsets import GenericViewSet
 
 from dudao.core.api import ScopedViewSet
-from dudao.core.views import ScopedMixin, ScopedTemplateView
+from dudao.core.views import ScopedMixin, ScopedTemplateView, TransitionView
 
 REPO = Path(__file__).resolve().parents[3]
 PACKAGE = REPO / "dudao"
@@ -139,26 +140,99 @@ def source_files(predicate):
             yield rel, path.read_text(encoding="utf-8")
 
 
-STATUS_ASSIGNMENT = re.compile(r"\.status\s*=(?!=)|\.update\([^)]*\bstatus\s*=|setattr\([^,]+,\s*[\"']status[\"']")
+STATUS_ASSIGNMENT = re.compile(
+    r"\.status\s*=(?!=)"  # obj.status = ...
+    r"|\.update\([^)]*\bstatus\s*="  # qs.update(status=...), also over several lines
+    r"|bulk_update\([^)]*[\"']status[\"']"  # Model.objects.bulk_update(rows, ["status"])
+    r"|setattr\([^,]+,\s*[\"']status[\"']"
+)
 
 
-def status_assignments():
+def status_assignments(files):
     found = []
-    for rel, text in source_files(lambda rel, parts: rel != "dudao/core/workflow.py"):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if STATUS_ASSIGNMENT.search(line):
-                found.append(f"{rel}:{number}: {line.strip()}")
+    for rel, text in files:
+        lines = text.splitlines()
+        for match in STATUS_ASSIGNMENT.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            found.append(f"{rel}:{number}: {lines[number - 1].strip()}")
     return found
 
 
 def test_status_is_assigned_only_by_apply_transition():
-    assert status_assignments() == []
+    # every module of every app (views, API, services, jobs, commands), tests and migrations aside
+    files = list(source_files(lambda rel, parts: rel != "dudao/core/workflow.py"))
+    assert {"dudao/jobs/services.py", "dudao/complaints/services.py", "dudao/plans/views.py"} <= {
+        rel for rel, _text in files}
+    assert status_assignments(files) == []
 
 
 def test_status_rule_finds_an_assignment():
     assert STATUS_ASSIGNMENT.search("    rectification.status = Rectification.Status.CLOSED")
     assert STATUS_ASSIGNMENT.search("Visit.objects.filter(pk=1).update(status='done')")
+    assert STATUS_ASSIGNMENT.search("Visit.objects.filter(pk=1).update(\n    status='done',\n)")
+    assert STATUS_ASSIGNMENT.search("Visit.objects.bulk_update(visits, ['status'])")
+    assert STATUS_ASSIGNMENT.search('setattr(job, "status", "failed")')
     assert not STATUS_ASSIGNMENT.search("if obj.status == Inspector.Status.ACTIVE:")
+    assert not STATUS_ASSIGNMENT.search("qs.filter(status=Inspector.Status.ACTIVE).update(note='')")
+    files = [("dudao/x/services.py", "def close(n):\n    n.status = 'closed'\n")]
+    assert status_assignments(files) == ["dudao/x/services.py:2: n.status = 'closed'"]
+
+
+def transition_view_problem(cls, url_name: str | None) -> str | None:
+    """Why a page that applies a transition is not a ``TransitionView``, or None."""
+    if issubclass(cls, TransitionView):
+        return None
+    source = inspect.getsource(cls)
+    applies = ("TRANSITION_SERVICES" in source or "apply_transition" in source
+               or cls.__name__.endswith("TransitionView") or (url_name or "").endswith("_transition"))
+    return f"{dotted(cls)} applies a transition but is not a core.views.TransitionView" if applies else None
+
+
+def page_views():
+    for entry_path, callback, namespaces in walk(get_resolver().url_patterns):
+        cls = getattr(callback, "view_class", None)
+        if cls is not None and cls.__module__.startswith("dudao.") and "admin" not in namespaces:
+            yield entry_path, cls
+
+
+def walk_names(patterns):
+    """(url name, view class) of every named page."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk_names(entry.url_patterns)
+        elif isinstance(entry, URLPattern) and getattr(entry.callback, "view_class", None):
+            yield entry.name, entry.callback.view_class
+
+
+def test_every_page_that_applies_a_transition_is_a_transition_view():
+    names = {cls: name for name, cls in walk_names(get_resolver().url_patterns)}
+    problems = sorted({problem for _path, cls in page_views()
+                       if (problem := transition_view_problem(cls, names.get(cls)))})
+    assert problems == []
+    # the rule sees the pages it is about
+    transition_views = {dotted(cls) for _path, cls in page_views() if issubclass(cls, TransitionView)}
+    assert {"dudao.plans.views.TaskTransitionView", "dudao.complaints.views.ComplaintTransitionView",
+            "dudao.inspections.views_rectifications.RectificationTransitionView"} <= transition_views
+
+
+def test_transition_rule_finds_a_hand_written_transition_view():
+    from django.views.generic import View
+
+    class ThingTransitionView(ScopedMixin, View):
+        def post(self, request, pk, name):
+            pass
+
+    class ThingCloseView(ScopedMixin, View):
+        def post(self, request, pk):
+            return THING_TRANSITION_SERVICES["close"]  # noqa: F821
+
+    class ThingEditView(ScopedMixin, View):
+        pass
+
+    assert "ThingTransitionView" in transition_view_problem(ThingTransitionView, None)
+    assert "ThingCloseView" in transition_view_problem(ThingCloseView, None)
+    assert "ThingEditView" in transition_view_problem(ThingEditView, "thing_transition")
+    assert transition_view_problem(ThingEditView, "thing_edit") is None
 
 
 READ_KINDS = {"views", "api", "selectors", "exports"}

@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
-from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.documents.numbering import number_next, number_register
 from dudao.inspections.models import (
     DeadlinePolicy,
@@ -134,11 +134,11 @@ def _require_change(actor, rectification: Rectification, permission: str) -> Non
 def rectification_transition_check(*, actor, rectification: Rectification, name: str) -> None:
     """Raises what ``apply_transition`` would (409 wrong state, 403 no permission or outside the
     change scope) without moving the notice; pages and the API call it before they validate the form."""
-    transition = Rectification.TRANSITIONS.get(name)
-    if transition is None or rectification.status not in transition.sources:
+    try:
+        check_transition(rectification, name, actor=actor)
+    except TransitionNotAllowed:
         raise TransitionNotAllowed(_("A notice in the state “{state}” cannot do this.").format(
-            state=rectification.get_status_display()))
-    _require_change(actor, rectification, transition.permission)
+            state=rectification.get_status_display())) from None
 
 
 def _check_date(value: datetime.date, *, field: str, not_before: datetime.date | None = None) -> None:
