@@ -9,10 +9,11 @@ the author submits, the office approves and returns, the inspector completes and
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from dudao.audit.models import AuditEvent
-from dudao.core.workflow import TransitionNotAllowed
+from dudao.core.workflow import REQUIRED, Transition, TransitionNotAllowed, apply_transition, check_transition
 from dudao.plans.models import PlanItem, Task, WorkPlan
 from dudao.plans.services import TASK_TRANSITION_SERVICES, WORKPLAN_TRANSITION_SERVICES
 from dudao.plans.tests.conftest import YEAR, user
@@ -182,3 +183,49 @@ def test_task_html_view_answers_redirect_or_409(world, client, state, name):
     else:
         assert response.status_code == 409
         assert task.status == state
+
+
+# ---- the guard asked alone -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("state", "name"), TASK_PAIRS)
+@pytest.mark.parametrize("role", ["inspector", "office_admin"])
+def test_check_transition_refuses_as_apply_transition_and_moves_nothing(world, state, name, role):
+    # given a task in ``state`` and an actor who may or may not move it
+    task = task_in(world, state)
+    actor = user(world, role)
+    if name == "complete":  # a done task has its date (the service writes it first)
+        task.completed_on = datetime.date(YEAR, 5, 20)
+        task.save(update_fields=["completed_on"])
+
+    def outcome(call):
+        try:
+            call(task, name, actor=actor)
+        except (TransitionNotAllowed, PermissionDenied) as refusal:
+            return type(refusal)
+        return None
+
+    # when the guard is asked alone, then the row stays where it was
+    checked = outcome(check_transition)
+    task.refresh_from_db()
+    assert task.status == state
+    # and moving the row is refused the same way (or done when the guard let it through)
+    assert outcome(apply_transition) == checked
+    task.refresh_from_db()
+    assert task.status == (state if checked else Task.TRANSITIONS[name].target)
+
+
+def test_check_transition_names_a_required_input_left_blank(world, monkeypatch):
+    # given a transition that requires a reason, from a state it may run in
+    task = task_in(world, Task.Status.DONE)
+    actor = user(world, "inspector")
+    guarded = Transition({Task.Status.DONE}, Task.Status.OPEN, Task.TRANSITIONS["reopen"].permission,
+                         requires={"reason": "说明原因"})
+    monkeypatch.setitem(Task.TRANSITIONS, "reopen", guarded)
+    row = Task.objects.get(pk=task.pk)
+    # when the input is blank, then it is refused naming the field; without input, who and when pass
+    with pytest.raises(ValidationError) as refused:
+        check_transition(row, "reopen", actor=actor, reason="  ")
+    assert refused.value.message_dict == {"reason": ["说明原因"]}
+    assert check_transition(row, "reopen", actor=actor) is guarded
+    assert check_transition(row, "reopen", actor=actor, reason="未完成") is guarded
+    assert Transition({"a"}, "b", "p", requires=("reason",)).missing({}) == {"reason": [REQUIRED]}
