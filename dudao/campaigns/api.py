@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from dudao.campaigns import selectors, services
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.models import Campaign, CampaignProblem, CampaignTarget, Theme
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
 
 _SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
                     "self_check", "result", "issue", "complete"}
@@ -190,23 +190,11 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
             member_ids=v["members"], leader_id=v.get("leader"), target_ids=v.get("targets"))
         return self._out(campaign, team=team.pk, warnings=warnings)
 
-    @extend_schema(request=CampaignReasonInputSerializer, responses=CampaignSerializer)
-    @action(detail=True, methods=["post"])
-    def launch(self, request, pk=None):
-        campaign = self.get_object()
-        data = CampaignReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.campaign_launch(actor=request.user, campaign_id=campaign.pk, reason=data.validated_data["reason"])
-        return self._out(campaign, warnings=selectors.campaign_warnings(campaign=campaign))
-
-    @extend_schema(request=CampaignReasonInputSerializer, responses=CampaignSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        campaign = self.get_object()
-        data = CampaignReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.campaign_close(actor=request.user, campaign_id=campaign.pk, reason=data.validated_data["reason"])
-        return self._out(campaign)
+    launch = transition_action(
+        "launch", services.CAMPAIGN_TRANSITION_SERVICES, id_kwarg="campaign_id", input=CampaignReasonInputSerializer,
+        output=CampaignSerializer, extra=lambda view, campaign: {"warnings": selectors.campaign_warnings(campaign=campaign)})
+    close = transition_action("close", services.CAMPAIGN_TRANSITION_SERVICES, id_kwarg="campaign_id",
+                              input=CampaignReasonInputSerializer, output=CampaignSerializer)
 
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
@@ -242,6 +230,9 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
         return Response({"document": document.pk, "title": document.title}, status=status.HTTP_201_CREATED)
 
 
+_TARGET = {"id_kwarg": "target_id", "output": TargetSerializer}
+
+
 class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
     """The schools of campaigns in scope: their state, self-check and team result."""
 
@@ -258,27 +249,16 @@ class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
     def _out(self, target):
         return Response(TargetSerializer(self.get_queryset().get(pk=target.pk), context={"request": self.request}).data)
 
-    @extend_schema(request=SelfCheckInputSerializer, responses=TargetSerializer)
-    @action(detail=True, methods=["post"])
-    def self_check(self, request, pk=None):
-        target = self.get_object()
-        data = SelfCheckInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.target_self_check_submit(actor=request.user, target_id=target.pk, answers=data.validated_data["answers"],
-                                          summary=data.validated_data["summary"], files=_files(request))
-        return self._out(target)
-
-    @extend_schema(request=ResultInputSerializer, responses=TargetSerializer)
-    @action(detail=True, methods=["post"])
-    def result(self, request, pk=None):
-        target = self.get_object()
-        data = ResultInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        services.target_result_record(actor=request.user, target_id=target.pk, answers=v["answers"],
-                                      summary=v["summary"], visited_on=v.get("visited_on"),
-                                      problems=v.get("problems") or [], files=_files(request))
-        return self._out(target)
+    self_check = transition_action(
+        "self_check", services.target_self_check_submit, input=SelfCheckInputSerializer,
+        arguments=lambda v, request: {"answers": v["answers"], "summary": v["summary"], "files": _files(request)},
+        **_TARGET)
+    result = transition_action(
+        "result", services.target_result_record, input=ResultInputSerializer,
+        arguments=lambda v, request: {"answers": v["answers"], "summary": v["summary"],
+                                      "visited_on": v.get("visited_on"), "problems": v.get("problems") or [],
+                                      "files": _files(request)},
+        **_TARGET)
 
     @extend_schema(request=IssueInputSerializer, responses=TargetSerializer)
     @action(detail=True, methods=["post"])
@@ -293,14 +273,8 @@ class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
                                       deadline=v.get("deadline"))
         return self._out(target)
 
-    @extend_schema(request=CampaignReasonInputSerializer, responses=TargetSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        target = self.get_object()
-        data = CampaignReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.target_complete(actor=request.user, target_id=target.pk, reason=data.validated_data["reason"])
-        return self._out(target)
+    complete = transition_action("complete", services.TARGET_TRANSITION_SERVICES, input=CampaignReasonInputSerializer,
+                                 **_TARGET)
 
 
 def register(router) -> None:

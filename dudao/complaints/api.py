@@ -17,7 +17,7 @@ from dudao.complaints import selectors, services
 from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
 from dudao.complaints.masking import identity
 from dudao.complaints.models import Complaint, Publication
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, service_result, transition_action
 from dudao.inspections.models import Severity
 
 
@@ -105,8 +105,18 @@ class SummarySerializer(serializers.Serializer):
     satisfaction = serializers.FloatField(allow_null=True)
 
 
-TRANSITION_INPUTS = {"verify": NoteInput, "handle": NoteInput, "answer": AnswerInput, "close": ComplaintReasonInput,
-                     "reopen": ReopenInput}
+def _transition_check(actor, complaint, name):
+    services.complaint_transition_check(actor=actor, complaint=complaint, name=name)
+
+
+def _finding_arguments(values, request):
+    fields = dict(values)
+    item_id = fields.pop("item", None)
+    return {**fields, "item_id": item_id}
+
+
+# state and permission are checked before the input is read: 409 and 403 come before 400
+_TRANSITION = {"id_kwarg": "complaint_id", "output": ComplaintSerializer, "check": _transition_check}
 
 
 class ComplaintViewSet(ScopedViewSet):
@@ -129,81 +139,27 @@ class ComplaintViewSet(ScopedViewSet):
     def required_action(self) -> str | None:
         return "view"
 
-    def _answer(self, request, pk):
-        complaint = self.get_queryset().get(pk=pk)
-        return Response(ComplaintSerializer(complaint, context={"request": request}).data)
+    verify = transition_action("verify", services.COMPLAINT_TRANSITION_SERVICES, input=NoteInput,
+                               doc="Start verifying with the school.", **_TRANSITION)
+    handle = transition_action("handle", services.COMPLAINT_TRANSITION_SERVICES, input=NoteInput,
+                               doc="The complaint is being handled.", **_TRANSITION)
+    answer = transition_action("answer", services.COMPLAINT_TRANSITION_SERVICES, input=AnswerInput,
+                               doc="Answer the sender.", **_TRANSITION)
+    close = transition_action("close", services.COMPLAINT_TRANSITION_SERVICES, input=ComplaintReasonInput,
+                              doc="The office closes an answered complaint.", **_TRANSITION)
+    reopen = transition_action("reopen", services.COMPLAINT_TRANSITION_SERVICES, input=ReopenInput,
+                               doc="The office reopens an answered or closed complaint.", **_TRANSITION)
 
-    def _transition(self, request, name):
-        complaint = self.get_object()
-        services.complaint_transition_check(actor=request.user, complaint=complaint, name=name)
-        data = TRANSITION_INPUTS[name](data=request.data)
-        data.is_valid(raise_exception=True)
-        services.COMPLAINT_TRANSITION_SERVICES[name](actor=request.user, complaint_id=complaint.pk,
-                                                      **data.validated_data)
-        return self._answer(request, complaint.pk)
-
-    @extend_schema(request=NoteInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        """Start verifying with the school."""
-        return self._transition(request, "verify")
-
-    @extend_schema(request=NoteInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def handle(self, request, pk=None):
-        """The complaint is being handled."""
-        return self._transition(request, "handle")
-
-    @extend_schema(request=AnswerInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        """Answer the sender."""
-        return self._transition(request, "answer")
-
-    @extend_schema(request=ComplaintReasonInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """The office closes an answered complaint."""
-        return self._transition(request, "close")
-
-    @extend_schema(request=ReopenInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        """The office reopens an answered or closed complaint."""
-        return self._transition(request, "reopen")
-
-    @extend_schema(request=AssignInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        """The office names the handling inspector."""
-        complaint = self.get_object()
-        data = AssignInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.complaint_assign(actor=request.user, complaint_id=complaint.pk,
-                                  inspector_id=data.validated_data["inspector"])
-        return self._answer(request, complaint.pk)
-
-    @extend_schema(request=FindingInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def finding(self, request, pk=None):
-        """Record what the complaint revealed as a finding at the school."""
-        complaint = self.get_object()
-        data = FindingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk,
-                                          item_id=fields.pop("item", None), **fields)
-        return self._answer(request, complaint.pk)
-
-    @extend_schema(request=NoticeInput, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def notice(self, request, pk=None):
-        """Issue a rectification notice on the complaint's finding."""
-        complaint = self.get_object()
-        data = NoticeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.complaint_rectification_issue(actor=request.user, complaint_id=complaint.pk, **data.validated_data)
-        return self._answer(request, complaint.pk)
+    assign = transition_action(
+        "assign", services.complaint_assign, input=AssignInput, id_kwarg="complaint_id", output=ComplaintSerializer,
+        arguments=lambda v, request: {"inspector_id": v["inspector"]}, doc="The office names the handling inspector.")
+    finding = transition_action(
+        "finding", services.complaint_finding_record, input=FindingInput, id_kwarg="complaint_id",
+        output=ComplaintSerializer, arguments=_finding_arguments,
+        doc="Record what the complaint revealed as a finding at the school.")
+    notice = transition_action(
+        "notice", services.complaint_rectification_issue, input=NoticeInput, id_kwarg="complaint_id",
+        output=ComplaintSerializer, doc="Issue a rectification notice on the complaint's finding.")
 
     @extend_schema(responses=SummarySerializer)
     @action(detail=False, methods=["get"])
@@ -254,15 +210,8 @@ class PublicationViewSet(ScopedViewSet):
     def required_action(self) -> str | None:
         return "view" if self.action == "withdraw" else None
 
-    @extend_schema(request=ComplaintReasonInput, responses=PublicationSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        publication = self.get_object()
-        data = ComplaintReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        publication = services.publication_withdraw(actor=request.user, publication_id=publication.pk,
-                                                    reason=data.validated_data.get("reason", ""))
-        return Response(PublicationSerializer(publication, context={"request": request}).data)
+    withdraw = transition_action("withdraw", services.publication_withdraw, id_kwarg="publication_id",
+                                 input=ComplaintReasonInput, output=PublicationSerializer, reload=service_result)
 
 
 def register(router) -> None:

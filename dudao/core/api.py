@@ -1,5 +1,7 @@
 """API base classes: every viewset reads through ``for_user`` and writes through a service."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,7 +9,10 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dudao.core.scope import ScopedQuerySet
@@ -103,3 +108,85 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         self.check_change_scope(instance, "delete")
         type(self).delete_service(actor=self.request.user, instance=instance)
+
+
+# ---- transitions -----------------------------------------------------------------------------------
+
+class TransitionReasonInputSerializer(serializers.Serializer):
+    """The input of a transition that takes nothing but an optional reason for the audit."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+def from_queryset(view, obj, result):
+    """The answer reads the object again through the viewset's queryset (its scope and joins)."""
+    return view.get_queryset().get(pk=obj.pk)
+
+
+def refreshed(view, obj, result):
+    """The answer is the object as fetched, refreshed from the database."""
+    obj.refresh_from_db()
+    return obj
+
+
+def service_result(view, obj, result):
+    """The answer is what the service returned."""
+    return result
+
+
+def transition_action(name, service, *, id_kwarg, output, input=TransitionReasonInputSerializer, doc=None,
+                      attr=None, url_path=None, url_name=None, request_schema=None, validate=True,
+                      check=None, arguments=None, reload=from_queryset, extra=None, action_kwargs=None):
+    """The ``POST {id}/{name}/`` action of a viewset that moves its object through a service.
+
+    The one shape of every transition of the API: the object through the viewset's scope (404),
+    ``check(actor, obj, name)`` if given (403/409 before the input is read), the ``input``
+    serializer (400), the service ``service(actor=, <id_kwarg>=obj.pk, **arguments)`` (403, 409),
+    then ``output`` of the object read again by ``reload(view, obj, result)`` (200), with
+    ``extra(view, obj)`` merged in.
+
+    ``service`` is the service or a map of services by transition name (``*_TRANSITION_SERVICES``),
+    read when the request comes. ``arguments(validated_data, request)`` gives the service's keyword
+    arguments (default: the validated input as is); ``validate=False`` documents ``input`` without
+    reading it (the service takes nothing). ``attr`` is the method's name on the viewset (the
+    router's and ``self.action``'s name; default ``name``), ``url_path`` / ``url_name`` default to
+    ``name`` and to the name DRF would give the method. ``request_schema`` overrides the documented
+    request body (e.g. ``{"multipart/form-data": ...}``), ``doc`` is the operation's description.
+    """
+    attr = attr or name
+    url_path = url_path or name
+    url_name = url_name or attr.replace("_", "-")
+
+    def handler(self, request, pk=None):
+        obj = self.get_object()
+        if check is not None:
+            check(request.user, obj, name)
+        values = {}
+        if validate:
+            data = input(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = arguments(data.validated_data, request) if arguments else dict(data.validated_data)
+        fn = service[name] if isinstance(service, Mapping) else service
+        result = fn(actor=request.user, **{id_kwarg: obj.pk}, **values)
+        more = extra(self, obj) if extra else {}
+        body = output(reload(self, obj, result), context={"request": request}).data
+        return Response({**body, **more} if more else body)
+
+    # named before @action runs: its method map records the function's name, and the router
+    # builds a route only when the viewset has an attribute of that name
+    handler.__name__ = attr
+    handler.__qualname__ = attr
+    handler.__doc__ = doc
+    handler.transition = name  # marks the action as made here (the conventions test reads it)
+    handler = action(detail=True, methods=["post"], url_path=url_path, url_name=url_name,
+                     **(action_kwargs or {}))(handler)
+    return extend_schema(request=request_schema if request_schema is not None else input,
+                         responses=output)(handler)
+
+
+def attach_transitions(viewset, services_map, *, doc=None, **options):
+    """Adds ``transition_action(name, services_map, ...)`` to ``viewset`` for every name of the map;
+    ``doc`` is formatted with ``name``."""
+    for name in services_map:
+        made = transition_action(name, services_map, doc=doc.format(name=name) if doc else None, **options)
+        setattr(viewset, made.__name__, made)

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer
+from dudao.core.api import ScopedModelSerializer, attach_transitions, service_result, transition_action
 from dudao.documents.selectors import document_url
 from dudao.evaluations import selectors, services
 from dudao.evaluations import visibility as v
@@ -148,8 +148,7 @@ class RatingSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-def _ok(serializer_class, obj, request):
-    return Response(serializer_class(obj, context={"request": request}).data)
+_UNIT = {"id_kwarg": "unit_id", "output": UnitSerializer, "reload": service_result}
 
 
 class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -193,44 +192,6 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                                    group=data.validated_data["group"], unit_ids=data.validated_data["units"])
         return Response({"id": rater.pk, "user": rater.user_id, "group": data.validated_data["group"]}, status=201)
 
-    def _phase(self, request, name):
-        evaluation = self.get_object()
-        data = EvaluationReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        evaluation = services.EVALUATION_TRANSITION_SERVICES[name](
-            actor=request.user, evaluation_id=evaluation.pk, reason=data.validated_data["reason"])
-        return _ok(EvaluationSerializer, evaluation, request)
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def notify(self, request, pk=None):
-        return self._phase(request, "notify")
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        return self._phase(request, "review")
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        return self._phase(request, "rate")
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def feed_back(self, request, pk=None):
-        return self._phase(request, "feed_back")
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def conclude(self, request, pk=None):
-        return self._phase(request, "conclude")
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=EvaluationSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        return self._phase(request, "publish")
-
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
@@ -261,6 +222,10 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                          "pdf_url": document_url(document, "pdf") if document.pdf else ""}, status=201)
 
 
+attach_transitions(EvaluationViewSet, services.EVALUATION_TRANSITION_SERVICES, id_kwarg="evaluation_id",
+                   input=EvaluationReasonSerializer, output=EvaluationSerializer, reload=service_result)
+
+
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
@@ -269,20 +234,11 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return (Unit.objects.for_user(self.request.user)
                 .select_related("evaluation__office__region", "school", "region").order_by("evaluation", "name"))
 
-    @extend_schema(request=SheetInputSerializer, responses=UnitSerializer)
-    @action(detail=True, methods=["post"])
-    def self_assessment(self, request, pk=None):
-        unit = self.get_object()
-        data = SheetInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        unit = services.self_assessment_save(actor=request.user, unit_id=unit.pk, **data.validated_data)
-        return _ok(UnitSerializer, unit, request)
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=UnitSerializer)
-    @action(detail=True, methods=["post"])
-    def submit_self(self, request, pk=None):
-        unit = self.get_object()
-        return _ok(UnitSerializer, services.self_assessment_submit(actor=request.user, unit_id=unit.pk), request)
+    self_assessment = transition_action("self_assessment", services.self_assessment_save, input=SheetInputSerializer,
+                                        **_UNIT)
+    # the documented reason is not read: the service records the submission without one
+    submit_self = transition_action("submit_self", services.self_assessment_submit, input=EvaluationReasonSerializer,
+                                    validate=False, **_UNIT)
 
     @extend_schema(request={"multipart/form-data": EvidenceInputSerializer}, responses={201: dict})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
@@ -304,32 +260,13 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         visit = services.site_visit_record(actor=request.user, unit_id=unit.pk, **data.validated_data)
         return Response({"id": visit.pk, "date": visit.date}, status=201)
 
-    @extend_schema(request=TextInputSerializer, responses=UnitSerializer)
-    @action(detail=True, methods=["post"])
-    def reply(self, request, pk=None):
-        unit = self.get_object()
-        data = TextInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _ok(UnitSerializer, services.unit_reply(actor=request.user, unit_id=unit.pk,
-                                                       text=data.validated_data["text"]), request)
+    reply = transition_action("reply", services.unit_reply, input=TextInputSerializer, **_UNIT)
+    preliminary = transition_action("preliminary", services.preliminary_opinion_set, input=TextInputSerializer,
+                                    **_UNIT)
+    opinion = transition_action("opinion", services.opinion_issue, input=OpinionInputSerializer, **_UNIT)
 
-    @extend_schema(request=TextInputSerializer, responses=UnitSerializer)
-    @action(detail=True, methods=["post"])
-    def preliminary(self, request, pk=None):
-        unit = self.get_object()
-        data = TextInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _ok(UnitSerializer, services.preliminary_opinion_set(actor=request.user, unit_id=unit.pk,
-                                                                    text=data.validated_data["text"]), request)
 
-    @extend_schema(request=OpinionInputSerializer, responses=UnitSerializer)
-    @action(detail=True, methods=["post"])
-    def opinion(self, request, pk=None):
-        unit = self.get_object()
-        data = OpinionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _ok(UnitSerializer, services.opinion_issue(actor=request.user, unit_id=unit.pk,
-                                                          **data.validated_data), request)
+_RATING = {"id_kwarg": "rating_id", "output": RatingSerializer, "reload": service_result}
 
 
 class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -339,30 +276,12 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return (Rating.objects.for_user(self.request.user)
                 .select_related("rater__user", "rater__group", "unit").order_by("unit__name", "rater_id"))
 
-    @extend_schema(request=SheetInputSerializer, responses=RatingSerializer)
-    @action(detail=True, methods=["post"])
-    def save(self, request, pk=None):
-        rating = self.get_object()
-        data = SheetInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _ok(RatingSerializer, services.rating_save(actor=request.user, rating_id=rating.pk,
-                                                          scores=data.validated_data["scores"],
-                                                          notes=data.validated_data["notes"]), request)
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=RatingSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        rating = self.get_object()
-        return _ok(RatingSerializer, services.rating_submit(actor=request.user, rating_id=rating.pk), request)
-
-    @extend_schema(request=EvaluationReasonSerializer, responses=RatingSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        rating = self.get_object()
-        data = EvaluationReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _ok(RatingSerializer, services.rating_reopen(actor=request.user, rating_id=rating.pk,
-                                                            reason=data.validated_data["reason"]), request)
+    save = transition_action("save", services.rating_save, input=SheetInputSerializer,
+                             arguments=lambda v, request: {"scores": v["scores"], "notes": v["notes"]}, **_RATING)
+    # the documented reason is not read: the service records the submission without one
+    submit = transition_action("submit", services.rating_submit, input=EvaluationReasonSerializer, validate=False,
+                               **_RATING)
+    reopen = transition_action("reopen", services.rating_reopen, input=EvaluationReasonSerializer, **_RATING)
 
 
 def register(router) -> None:

@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, refreshed
 from dudao.inspectors import services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.models import Inspector, Listing
@@ -48,26 +48,9 @@ class InspectorTransitionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-def _transition_action(name):
-    def handler(self, request, pk=None):
-        inspector = self.get_object()
-        data = InspectorTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.INSPECTOR_TRANSITION_SERVICES[name](actor=request.user, inspector_id=inspector.pk,
-                                                      reason=data.validated_data.get("reason", ""))
-        inspector.refresh_from_db()
-        return Response(InspectorSerializer(inspector, context={"request": request}).data)
-
-    # named before @action runs: its method map records the function's name, and the router
-    # builds a route only when the viewset has an attribute of that name
-    handler.__name__ = name
-    handler.__doc__ = f"Applies the {name!r} transition to the inspector."
-    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
-    return extend_schema(request=InspectorTransitionInputSerializer, responses=InspectorSerializer)(handler)
-
-
-for _name in services.INSPECTOR_TRANSITION_SERVICES:
-    setattr(InspectorViewSet, _name, _transition_action(_name))
+attach_transitions(InspectorViewSet, services.INSPECTOR_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the inspector.",
+                   id_kwarg="inspector_id", input=InspectorTransitionInputSerializer, output=InspectorSerializer,
+                   reload=refreshed)
 
 
 class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -10,10 +10,9 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions
 from dudao.inspectors import selectors_development as selectors
 from dudao.inspectors import services_development as services
 from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
@@ -94,23 +93,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self._out(case, status.HTTP_201_CREATED)
 
 
-def _case_action(name):
-    def handler(self, request, pk=None):
-        case = self.get_object()
-        data = CaseReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.CASE_TRANSITION_SERVICES[name](actor=request.user, case_id=case.pk,
-                                                reason=data.validated_data["reason"])
-        return self._out(case)
-
-    handler.__name__ = name
-    handler.__doc__ = f"Applies the {name!r} transition to the case."
-    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
-    return extend_schema(request=CaseReasonInputSerializer, responses=CaseSerializer)(handler)
-
-
-for _name in services.CASE_TRANSITION_SERVICES:
-    setattr(CaseViewSet, _name, _case_action(_name))
+attach_transitions(CaseViewSet, services.CASE_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the case.",
+                   id_kwarg="case_id", input=CaseReasonInputSerializer, output=CaseSerializer)
 
 
 class TermSerializer(ScopedModelSerializer):

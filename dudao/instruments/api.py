@@ -15,7 +15,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, refreshed, service_result, transition_action
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.permissions import ACTION_FOR_METHOD, ModelPermission
 from dudao.instruments import selectors, services
@@ -295,26 +295,13 @@ class VersionViewSet(InstrumentViewSetBase):
     def perform_destroy(self, instance):
         services.version_discard(actor=self.request.user, version_id=instance.pk)
 
-    def _transition(self, request, name):
-        version = self.get_object()
-        data = ReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.VERSION_TRANSITION_SERVICES[name](actor=request.user, version_id=version.pk,
-                                                   reason=data.validated_data.get("reason", ""))
-        version.refresh_from_db()
-        return Response(VersionSerializer(version, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=ReasonInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        """Publishes a draft (409 from any other state; 400 listing the problems of an invalid tree)."""
-        return self._transition(request, "publish")
-
-    @extend_schema(request=ReasonInputSerializer, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def retire(self, request, pk=None):
-        """Retires a published version (409 from any other state)."""
-        return self._transition(request, "retire")
+    publish = transition_action(
+        "publish", services.VERSION_TRANSITION_SERVICES, id_kwarg="version_id", input=ReasonInputSerializer,
+        output=VersionSerializer, reload=refreshed,
+        doc="Publishes a draft (409 from any other state; 400 listing the problems of an invalid tree).")
+    retire = transition_action(
+        "retire", services.VERSION_TRANSITION_SERVICES, id_kwarg="version_id", input=ReasonInputSerializer,
+        output=VersionSerializer, reload=refreshed, doc="Retires a published version (409 from any other state).")
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -354,13 +341,8 @@ class ItemViewSet(InstrumentViewSetBase):
     def perform_destroy(self, instance):
         services.item_delete(actor=self.request.user, item_id=instance.pk)
 
-    @extend_schema(request=MoveInputSerializer, responses=ItemSerializer)
-    @action(detail=True, methods=["post"])
-    def move(self, request, pk=None):
-        """Moves the item under a section (or to the top level) at a place among its siblings."""
-        item = self.get_object()
-        data = MoveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        moved = services.item_move(actor=request.user, item_id=item.pk, parent_id=data.validated_data["parent"],
-                                   index=data.validated_data.get("index"), reason=data.validated_data.get("reason", ""))
-        return Response(ItemSerializer(moved, context=self.get_serializer_context()).data)
+    move = transition_action(
+        "move", services.item_move, input=MoveInputSerializer, id_kwarg="item_id", output=ItemSerializer,
+        reload=service_result,
+        arguments=lambda v, request: {"parent_id": v["parent"], "index": v.get("index"), "reason": v.get("reason", "")},
+        doc="Moves the item under a section (or to the top level) at a place among its siblings.")

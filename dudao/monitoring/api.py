@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer
+from dudao.core.api import ScopedModelSerializer, attach_transitions, service_result
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.monitoring import exports, selectors, services
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
@@ -131,23 +131,10 @@ class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         return Response(selectors.year_analysis(user=request.user, statistics_year=year,
                                                 method=request.query_params.get("method")))
 
-    def _transition(self, request, name):
-        year = self.get_object()
-        data = StatisticsYearTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        year = services.STATISTICS_YEAR_TRANSITION_SERVICES[name](
-            actor=request.user, statistics_year_id=year.pk, reason=data.validated_data.get("reason", ""))
-        return Response(StatisticsYearSerializer(year, context={"request": request}).data)
 
-    @extend_schema(request=StatisticsYearTransitionInputSerializer, responses=StatisticsYearSerializer)
-    @action(detail=True, methods=["post"])
-    def lock(self, request, pk=None):
-        return self._transition(request, "lock")
 
-    @extend_schema(request=StatisticsYearTransitionInputSerializer, responses=StatisticsYearSerializer)
-    @action(detail=True, methods=["post"])
-    def unlock(self, request, pk=None):
-        return self._transition(request, "unlock")
+attach_transitions(StatisticsYearViewSet, services.STATISTICS_YEAR_TRANSITION_SERVICES, id_kwarg="statistics_year_id",
+                   input=StatisticsYearTransitionInputSerializer, output=StatisticsYearSerializer, reload=service_result)
 
 
 class SchoolReturnInputSerializer(ScopedModelSerializer):

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, transition_action
 from dudao.plans import selectors, services
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.models import PlanItem, Task, Term, WorkPlan, term_for
@@ -122,24 +122,8 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _plan_transition(name):
-    def handler(self, request, pk=None):
-        plan = self.get_object()
-        data = WorkPlanTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.WORKPLAN_TRANSITION_SERVICES[name](actor=request.user, workplan_id=plan.pk,
-                                                    comment=data.validated_data["comment"])
-        return self._out(plan)
-
-    # named before @action runs, so the router builds the route (see inspectors.api)
-    handler.__name__ = name
-    handler.__doc__ = f"Applies the {name!r} transition to the plan."
-    handler = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
-    return extend_schema(request=WorkPlanTransitionInputSerializer, responses=WorkPlanSerializer)(handler)
-
-
-for _name in services.WORKPLAN_TRANSITION_SERVICES:
-    setattr(WorkPlanViewSet, _name, _plan_transition(_name))
+attach_transitions(WorkPlanViewSet, services.WORKPLAN_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the plan.",
+                   id_kwarg="workplan_id", input=WorkPlanTransitionInputSerializer, output=WorkPlanSerializer)
 
 
 # ---- tasks -----------------------------------------------------------------------------------
@@ -248,26 +232,11 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
         return Response(TaskSerializer(rows, many=True, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TaskCompleteInputSerializer, responses=TaskSerializer)
-    @action(detail=True, methods=["post"], url_path="complete")
-    def complete(self, request, pk=None):
-        """Records the task as done (on ``completed_on``, today by default) with a note."""
-        task = self.get_object()
-        data = TaskCompleteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.task_complete(actor=request.user, task_id=task.pk, note=data.validated_data["note"],
-                               completed_on=data.validated_data["completed_on"])
-        return self._out(task)
-
-    @extend_schema(request=TaskReopenInputSerializer, responses=TaskSerializer)
-    @action(detail=True, methods=["post"], url_path="reopen")
-    def reopen(self, request, pk=None):
-        """Opens a done task again."""
-        task = self.get_object()
-        data = TaskReopenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.task_reopen(actor=request.user, task_id=task.pk, reason=data.validated_data["reason"])
-        return self._out(task)
+    complete = transition_action(
+        "complete", services.TASK_TRANSITION_SERVICES, id_kwarg="task_id", input=TaskCompleteInputSerializer,
+        output=TaskSerializer, doc="Records the task as done (on ``completed_on``, today by default) with a note.")
+    reopen = transition_action("reopen", services.TASK_TRANSITION_SERVICES, id_kwarg="task_id",
+                               input=TaskReopenInputSerializer, output=TaskSerializer, doc="Opens a done task again.")
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="year of the period (default: the current term)"),

@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
 from dudao.reports import selectors_reports as selectors
 from dudao.reports import services
 from dudao.reports.filters import ReportFilterSet
@@ -100,6 +100,9 @@ class ReportReviewInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+_TRANSITION = {"id_kwarg": "report_id", "input": ReportReviewInputSerializer, "output": ReportSerializer}
+
+
 class ReportViewSet(ScopedViewSet):
     """Work reports (督导工作报告): drafted from the records, submitted as a finished .docx, returned
     or accepted by the office."""
@@ -131,36 +134,16 @@ class ReportViewSet(ScopedViewSet):
                                        zone_id=v.get("zone"), inspector_id=v.get("inspector"))
         return self._out(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": ReportSubmitInputSerializer}, responses=ReportSerializer)
-    @action(detail=True, methods=["post"], url_path="submit")
-    def submit(self, request, pk=None):
-        """Submits the finished report (.docx) to the office."""
-        report = self.get_object()
-        data = ReportSubmitInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.report_submit(actor=request.user, report_id=report.pk, uploaded_file=data.validated_data["file"],
-                               comment=data.validated_data["comment"])
-        return self._out(report)
-
-    @extend_schema(request=ReportReviewInputSerializer, responses=ReportSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """Returns a submitted report to its author with the reason (required)."""
-        report = self.get_object()
-        data = ReportReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.report_return(actor=request.user, report_id=report.pk, reason=data.validated_data["reason"])
-        return self._out(report)
-
-    @extend_schema(request=ReportReviewInputSerializer, responses=ReportSerializer)
-    @action(detail=True, methods=["post"], url_path="accept")
-    def accept(self, request, pk=None):
-        """Accepts a submitted report."""
-        report = self.get_object()
-        data = ReportReviewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.report_accept(actor=request.user, report_id=report.pk, reason=data.validated_data["reason"])
-        return self._out(report)
+    submit = transition_action(
+        "submit", services.report_submit, request_schema={"multipart/form-data": ReportSubmitInputSerializer},
+        arguments=lambda v, request: {"uploaded_file": v["file"], "comment": v["comment"]},
+        doc="Submits the finished report (.docx) to the office.",
+        **{**_TRANSITION, "input": ReportSubmitInputSerializer})
+    return_ = transition_action("return", services.REPORT_TRANSITION_SERVICES, attr="return_", url_name="return",
+                                doc="Returns a submitted report to its author with the reason (required).",
+                                **_TRANSITION)
+    accept = transition_action("accept", services.REPORT_TRANSITION_SERVICES, doc="Accepts a submitted report.",
+                               **_TRANSITION)
 
     @extend_schema(
         parameters=[OpenApiParameter("office", int, description="the office (default: the caller's own)"),

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer
+from dudao.core.api import ScopedModelSerializer, transition_action
 from dudao.inspectors.signboards import public_base_url
 from dudao.surveys import selectors, services
 from dudao.surveys.filters import SurveyFilterSet
@@ -109,6 +109,14 @@ def results_data(results, comparison) -> dict:
     }
 
 
+def _reload(view, survey, result):
+    return selectors.survey_list(user=view.request.user).get(pk=result.pk)
+
+
+_TRANSITION = {"id_kwarg": "survey_id", "input": SurveyTransitionInputSerializer, "output": SurveySerializer,
+               "reload": _reload}
+
+
 class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Satisfaction surveys: create (``POST``), change (``PATCH``), ``open/``, ``close/``, ``reopen/``,
@@ -149,28 +157,10 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         survey = services.survey_update(actor=request.user, survey_id=survey.pk, reason=reason, **fields)
         return self._out(survey)
 
-    def _transition(self, request, name):
-        survey = self.get_object()
-        data = SurveyTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        survey = services.SURVEY_TRANSITION_SERVICES[name](actor=request.user, survey_id=survey.pk,
-                                                           reason=data.validated_data.get("reason", ""))
-        return self._out(survey)
-
-    @extend_schema(request=SurveyTransitionInputSerializer, responses=SurveySerializer)
-    @action(detail=True, methods=["post"], url_path="open", url_name="open")
-    def open_survey(self, request, pk=None):
-        return self._transition(request, "open")
-
-    @extend_schema(request=SurveyTransitionInputSerializer, responses=SurveySerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._transition(request, "close")
-
-    @extend_schema(request=SurveyTransitionInputSerializer, responses=SurveySerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._transition(request, "reopen")
+    open_survey = transition_action("open", services.SURVEY_TRANSITION_SERVICES, attr="open_survey", url_name="open",
+                                    **_TRANSITION)
+    close = transition_action("close", services.SURVEY_TRANSITION_SERVICES, **_TRANSITION)
+    reopen = transition_action("reopen", services.SURVEY_TRANSITION_SERVICES, **_TRANSITION)
 
     @extend_schema(request=SurveyCodesInputSerializer, responses={201: dict})
     @action(detail=True, methods=["post"])

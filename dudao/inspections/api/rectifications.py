@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.audit.services import model_delete
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
 from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.api.documents import RectificationDocumentsMixin
 from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
@@ -189,6 +189,18 @@ class FindingViewSet(ScopedViewSet):
         return Response(FindingSerializer(finding, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
+def _transition_check(actor, notice, name):
+    services.rectification_transition_check(actor=actor, rectification=notice, name=name)
+
+
+def _escalation_check(actor, notice, name):
+    services.rectification_escalation_check(actor=actor, rectification=notice)
+
+
+# 404 outside the scope, then the state (409) and the transition's permission (403) before the input (400)
+_TRANSITION = {"id_kwarg": "rectification_id", "output": RectificationSerializer, "check": _transition_check}
+
+
 class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
     """Rectification notices (整改通知书): ``POST`` issues one on a finding; transitions are
     ``POST {id}/submit/``, ``{id}/return/``, ``{id}/close/``; the office escalates with ``{id}/escalate/``."""
@@ -229,45 +241,22 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
         # transition's own permission (403) after the state (409)
         return "view" if self.action in {"submit", "return_", "close", "escalate", "summary", "documents"} else None
 
-    def _transition(self, request, name, input_serializer):
-        notice = self.get_object()  # 404 outside the scope
-        services.rectification_transition_check(actor=request.user, rectification=notice, name=name)
-        data = input_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.RECTIFICATION_TRANSITION_SERVICES[name](actor=request.user, rectification_id=notice.pk,
-                                                          **data.validated_data)
-        return self._answer(request, notice.pk)
+    submit = transition_action(
+        "submit", services.RECTIFICATION_TRANSITION_SERVICES, input=RectificationSubmitInputSerializer,
+        request_schema={"multipart/form-data": RectificationSubmitInputSerializer},
+        doc="The school answers the notice: measures taken and evidence ``files`` (multipart).", **_TRANSITION)
+    return_ = transition_action(
+        "return", services.RECTIFICATION_TRANSITION_SERVICES, attr="return_", url_name="return",
+        input=RectificationReturnInputSerializer,
+        doc="The re-check found it partly or not rectified: back to the school with reasons.", **_TRANSITION)
+    close = transition_action(
+        "close", services.RECTIFICATION_TRANSITION_SERVICES, input=RectificationCloseInputSerializer,
+        doc="The re-check found it rectified: close the notice (销号).", **_TRANSITION)
 
-    @extend_schema(request={"multipart/form-data": RectificationSubmitInputSerializer},
-                   responses=RectificationSerializer)
-    @action(detail=True, methods=["post"], url_path="submit", url_name="submit")
-    def submit(self, request, pk=None):
-        """The school answers the notice: measures taken and evidence ``files`` (multipart)."""
-        return self._transition(request, "submit", RectificationSubmitInputSerializer)
-
-    @extend_schema(request=RectificationReturnInputSerializer, responses=RectificationSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        """The re-check found it partly or not rectified: back to the school with reasons."""
-        return self._transition(request, "return", RectificationReturnInputSerializer)
-
-    @extend_schema(request=RectificationCloseInputSerializer, responses=RectificationSerializer)
-    @action(detail=True, methods=["post"], url_path="close", url_name="close")
-    def close(self, request, pk=None):
-        """The re-check found it rectified: close the notice (销号)."""
-        return self._transition(request, "close", RectificationCloseInputSerializer)
-
-    @extend_schema(request=RectificationEscalateInputSerializer, responses=RectificationSerializer)
-    @action(detail=True, methods=["post"], url_path="escalate", url_name="escalate")
-    def escalate(self, request, pk=None):
-        """The office records an interview (约谈) or a public criticism (通报批评) on an overdue or
-        returned notice."""
-        notice = self.get_object()
-        services.rectification_escalation_check(actor=request.user, rectification=notice)
-        data = RectificationEscalateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.rectification_escalate(actor=request.user, rectification_id=notice.pk, **data.validated_data)
-        return self._answer(request, notice.pk)
+    escalate = transition_action(
+        "escalate", services.rectification_escalate, input=RectificationEscalateInputSerializer,
+        doc="The office records an interview (约谈) or a public criticism (通报批评) on an overdue or\n"
+            "returned notice.", **{**_TRANSITION, "check": _escalation_check})
 
     @extend_schema(responses=RectificationSummarySerializer)
     @action(detail=False, methods=["get"], url_path="summary", url_name="summary")

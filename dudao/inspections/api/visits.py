@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
 from dudao.core.files import FileCheckFailed
 from dudao.inspections import selectors_visits as selectors
 from dudao.inspections.api.documents import VisitDocumentsMixin
@@ -175,15 +175,9 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
     def update(self, request, *args, **kwargs):
         return self._save(request, visit=self.get_object(), partial=kwargs.get("partial", False))
 
-    @extend_schema(request=TransitionInputSerializer, responses=VisitSerializer)
-    @action(detail=True, methods=["post"], url_path="submit", url_name="submit")
-    def submit(self, request, pk=None):
-        """Files the visit; 409 when it is already submitted."""
-        visit = self.get_object()
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.visit_submit(actor=request.user, visit_id=visit.pk, reason=data.validated_data.get("reason", ""))
-        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk), context=self.get_serializer_context()).data)
+    submit = transition_action("submit", services.VISIT_TRANSITION_SERVICES, id_kwarg="visit_id",
+                               input=TransitionInputSerializer, output=VisitSerializer,
+                               doc="Files the visit; 409 when it is already submitted.")
 
     @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
                    responses={201: AttachmentSerializer, 200: AttachmentSerializer})
