@@ -55,10 +55,10 @@ def main() -> None:
     from dudao.demo.loader import build_demo
     from dudao.documents.render import docx_to_pdf, render_docx
     from dudao.documents.services import default_template_bytes
-    from dudao.reports import charts, drafting
-    from dudao.reports.documents import KIND, report_context
-    from dudao.reports.models import period_bounds, period_label
-    from dudao.reports.services import report_draft
+    from dudao.workreports import charts, drafting
+    from dudao.workreports.documents import KIND, report_context
+    from dudao.workreports.models import period_bounds, period_label
+    from dudao.workreports.services import report_draft
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -26,8 +26,8 @@ from dudao.organizations.api import (
     ZoneViewSet,
 )
 from dudao.plans.api import TaskViewSet, WorkPlanViewSet
-from dudao.reports import api as reports_api
 from dudao.surveys import api as surveys_api
+from dudao.workreports import api as workreports_api
 
 router = DefaultRouter()
 router.register("organizations/regions", RegionViewSet, basename="organizations-region")
@@ -51,7 +51,7 @@ evaluations_api.register(router)
 campaigns_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
-reports_api.register(router)
+workreports_api.register(router)
 assessment_api.register(router)
 documents_api.register(router)
 jobs_api.register(router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dudao.complaints",
     "dudao.surveys",
     "dudao.reports",
+    "dudao.workreports",
     "dudao.assessment",
     "dudao.demo",
 ]

@@ -5,6 +5,7 @@ from django.views.static import serve
 
 urlpatterns = [
     path("", include("dudao.reports.urls")),
+    path("reports/", include("dudao.workreports.urls")),
     path("assessment/", include("dudao.assessment.urls")),
     path("accounts/", include("dudao.accounts.urls")),
     path("organizations/", include("dudao.organizations.urls")),

@@ -73,8 +73,8 @@ _DOCUMENTS_OFFICE = _DOCUMENTS | {"documents.view_documenttemplate"}
 # Work reports (督导工作报告): inspectors and zone leaders draft and submit their monthly reports and
 # term summaries; the office drafts its own, sets when reports fall due, and accepts or returns
 # them. Scope decides whose reports (their own, their zone's, the office's subtree).
-_REPORTS_WRITE = _perms(("reports.report",), ("view", "add", "change")) | {"reports.submit_report"}
-_REPORTS_OFFICE = _REPORTS_WRITE | {"reports.review_report", "reports.view_reportpolicy"}
+_REPORTS_WRITE = _perms(("workreports.report",), ("view", "add", "change")) | {"workreports.submit_report"}
+_REPORTS_OFFICE = _REPORTS_WRITE | {"workreports.review_report", "workreports.view_reportpolicy"}
 
 # Inspector development (《督学管理暂行办法》, STANDARDS §6): the office keeps every inspector's training
 # file and terms of appointment, reviews and publishes cases, and sees the assessment; inspectors
@@ -102,7 +102,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PLANS_OFFICE | _perms(("plans.workplan", "plans.task"), ("delete",))
         | _MONITORING_OFFICE
         | _DOCUMENTS_OFFICE | _perms(("documents.documenttemplate",), ("add", "change"))
-        | _REPORTS_OFFICE | _perms(("reports.reportpolicy",), ("add", "change"))
+        | _REPORTS_OFFICE | _perms(("workreports.reportpolicy",), ("add", "change"))
         | _DEVELOPMENT_OFFICE | _perms(("inspectors.inspectorpolicy", "assessment.assessmentpolicy"), ("add", "change"))
     ),
     Role.OFFICE_STAFF: frozenset(

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy
 from dudao.assessment.selectors import Period, period_of
-from dudao.reports.forms import TermChoice, _style
-from dudao.reports.models import PeriodKind
+from dudao.workreports.forms import TermChoice, _style
+from dudao.workreports.models import PeriodKind
 
 
 class PeriodForm(forms.Form):

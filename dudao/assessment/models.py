@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.scope import ScopedManager, ScopedModel
-from dudao.reports.models import PeriodKind
+from dudao.workreports.models import PeriodKind
 
 # Indicator weights (per cent of the composite score) and rater-group weights: the defaults an
 # office starts from. STANDARDS §6 names what offices oversee (visits, reports, follow-up of

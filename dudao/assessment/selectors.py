@@ -27,7 +27,7 @@ from dudao.inspectors.selectors_development import policies_for, training_hours
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.organizations.models import Office
 from dudao.plans.models import Task
-from dudao.reports.models import Level, PeriodKind, Report, period_bounds, period_label
+from dudao.workreports.models import Level, PeriodKind, Report, period_bounds, period_label
 
 PERIOD_KINDS = (PeriodKind.YEAR, PeriodKind.TERM)
 SCHOOL_RATER_ROLES = (Role.SCHOOL_LIAISON, Role.PRINCIPAL)

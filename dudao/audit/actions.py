@@ -172,6 +172,8 @@ LABELS = {
 MOVED = {
     ("reports", "assessmentpolicy"): "assessment",
     ("reports", "assessmentrating"): "assessment",
+    ("reports", "report"): "workreports",
+    ("reports", "reportpolicy"): "workreports",
 }
 
 

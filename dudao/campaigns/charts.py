@@ -1,5 +1,5 @@
 """The campaign's progress as a PNG chart for its 督导报告 (matplotlib, Agg, Noto Sans CJK SC), drawn
-like the work reports' charts (``dudao.reports.charts``): the same data give the same bytes.
+like the work reports' charts (``dudao.workreports.charts``): the same data give the same bytes.
 
 Labels are Chinese whatever the author's interface language: the chart goes into an official document.
 """

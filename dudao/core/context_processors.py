@@ -23,8 +23,8 @@ MENU = [
     (_("Plans and tasks"), "ti-calendar", [
         ("plans:workplan_list", _("Plans"), "ti-calendar", "plans.view_workplan"),
         ("plans:task_list", _("Tasks"), "ti-checkbox", "plans.view_task"),
-        ("reports:report_list", _("Work reports"), "ti-file-text", "reports.view_report"),
-        ("reports:report_status", _("Report status"), "ti-calendar-stats", "reports.review_report"),
+        ("workreports:report_list", _("Work reports"), "ti-file-text", "workreports.view_report"),
+        ("workreports:report_status", _("Report status"), "ti-calendar-stats", "workreports.review_report"),
     ]),
     (pgettext_lazy("menu", "Public"), "ti-message-report", [
         ("complaints:complaint_list", _("Complaints"), "ti-message-report", "complaints.view_complaint"),

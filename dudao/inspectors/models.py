@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from dudao.core import rules
 from dudao.core.files import DOCX, XLSX, FileKinds
 from dudao.core.models import DatedSchoolLink, StoredFile
+from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, School, pinyin_key
@@ -249,9 +250,7 @@ class Case(ScopedModel):
         PUBLISHED = "published", _("Published")
 
     TRANSITIONS = {
-        "submit": Transition({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "inspectors.submit_case"),
-        "return": Transition({Status.SUBMITTED}, Status.RETURNED, "inspectors.review_case"),
-        "accept": Transition({Status.SUBMITTED}, Status.ACCEPTED, "inspectors.review_case"),
+        **review_transitions(Status, submit="inspectors.submit_case", review="inspectors.review_case"),
         "publish": Transition({Status.ACCEPTED}, Status.PUBLISHED, "inspectors.review_case"),
     }
 

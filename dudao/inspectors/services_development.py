@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, model_save, record
 from dudao.core.files import store_file, validate_upload
-from dudao.core.workflow import apply_transition
+from dudao.core.review import Review, required_comment
 from dudao.inspectors.models import (
     MAX_CONSECUTIVE_TERMS,
     RENEWAL_GAP_DAYS,
@@ -229,52 +229,34 @@ def case_attach(*, actor, case_id: int, uploaded_file) -> CaseAttachment:
     return attachment
 
 
+CASE_REVIEW = Review(action="inspectors.case", record=record, notify=notify)
+
+
 @transaction.atomic
 def case_submit(*, actor, case_id: int, reason: str = "") -> Case:
     """Submits a case to the office (its author only)."""
     case = _case_locked(actor, case_id)
-    if case.status in Case.TRANSITIONS["submit"].sources and case.inspector.user_id != actor.pk:
-        raise PermissionDenied
-    change = apply_transition(case, "submit", actor=actor)
-    case.submitted_at = timezone.now()
-    case.save(update_fields=["submitted_at", "updated_at"])
-    record(actor=actor, action="inspectors.case.submit", target=case, changes=change, reason=reason)
-    _after_commit([u for u in office_people(case.office_id) if u.pk != actor.pk],
-                  _("Case submitted: {title}").format(title=case.title), case.inspector.name, case.get_absolute_url())
+    CASE_REVIEW.submit(case, actor=actor, reason=reason, allowed=case.inspector.user_id == actor.pk)
+    CASE_REVIEW.tell(office_people(case.office_id), _("Case submitted: {title}").format(title=case.title),
+                     case.inspector.name, case.get_absolute_url(), actor=actor)
     return case
 
 
 def _review(actor, case_id: int, name: str, reason: str) -> Case:
     case = _case_locked(actor, case_id)
-    if case.status in Case.TRANSITIONS[name].sources and not is_office_over(actor, case.office):
-        raise PermissionDenied
-    change = apply_transition(case, name, actor=actor)
-    fields = ["reviewed_by", "reviewed_at", "updated_at"]
-    case.reviewed_by, case.reviewed_at = actor, timezone.now()
-    if reason or name == "return":
-        change["review_comment"] = [case.review_comment, reason]
-        case.review_comment = reason
-        fields.append("review_comment")
-    if name == "publish":
-        case.published_at = timezone.now()
-        fields.append("published_at")
-    case.save(update_fields=fields)
-    record(actor=actor, action=f"inspectors.case.{name}", target=case, changes=change, reason=reason)
-    author = case.inspector.user
-    if author is not None and author.pk != actor.pk:
-        titles = {"return": _("Case returned: {title}"), "accept": _("Case accepted: {title}"),
-                  "publish": _("Case published: {title}")}
-        _after_commit([author], titles[name].format(title=case.title), reason, case.get_absolute_url())
+    CASE_REVIEW.step(case, name, actor=actor, comment=reason, allowed=is_office_over(actor, case.office),
+                     keep_comment=False, values={"published_at": timezone.now()} if name == "publish" else None)
+    titles = {"return": _("Case returned: {title}"), "accept": _("Case accepted: {title}"),
+              "publish": _("Case published: {title}")}
+    CASE_REVIEW.tell([case.inspector.user], titles[name].format(title=case.title), reason, case.get_absolute_url(),
+                     actor=actor)
     return case
 
 
 @transaction.atomic
 def case_return(*, actor, case_id: int, reason: str) -> Case:
     """Sends a submitted case back to its author with what to change (the reason is required)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say what should be changed.")]})
-    return _review(actor, case_id, "return", reason)
+    return _review(actor, case_id, "return", required_comment(reason))
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
+from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedManager, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 
@@ -80,11 +81,8 @@ class WorkPlan(ScopedModel):
         APPROVED = "approved", _("Approved and filed")
         RETURNED = "returned", _("Returned")
 
-    TRANSITIONS = {
-        "submit": Transition({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "plans.submit_workplan"),
-        "approve": Transition({Status.SUBMITTED}, Status.APPROVED, "plans.review_workplan"),
-        "return": Transition({Status.SUBMITTED}, Status.RETURNED, "plans.review_workplan"),
-    }
+    TRANSITIONS = review_transitions(Status, submit="plans.submit_workplan", review="plans.review_workplan",
+                                     accept="approve", accepted=Status.APPROVED)
 
     Term = Term
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from dudao.accounts.models import User
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
-from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
+from dudao.core.review import Review, required_comment
+from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
@@ -217,56 +218,45 @@ def workplan_update_items(*, actor, workplan_id: int, items, title: str | None =
     return plan
 
 
+REVIEW = Review(action="plans.workplan", record=record, notify=notify)
+
+
 @transaction.atomic
 def workplan_submit(*, actor, workplan_id: int, comment: str = "") -> WorkPlan:
     """Reports a plan to the office for review and filing (报教育督导部门审核备案), with an optional note."""
     plan = _authored_plan(actor, workplan_id)
     if plan.status in WorkPlan.TRANSITIONS["submit"].sources and not plan.items.exclude(theme="").exists():
         raise ValidationError(_("Give at least one month a theme before submitting the plan."))
-    change = apply_transition(plan, "submit", actor=actor)
-    plan.submitted_at = timezone.now()
-    plan.save(update_fields=["submitted_at", "updated_at"])
-    record(actor=actor, action="plans.workplan.submit", target=plan, changes=change, reason=comment.strip())
-    _after_commit(
-        [u for u in office_people(plan.office_id) if u.pk != actor.pk],
-        _("Plan to review: {title}").format(title=plan.title),
-        _("{owner} submitted a plan for review.").format(owner=plan.owner_name), plan.get_absolute_url(),
-    )
+    REVIEW.submit(plan, actor=actor, reason=comment.strip())
+    REVIEW.tell(office_people(plan.office_id), _("Plan to review: {title}").format(title=plan.title),
+                _("{owner} submitted a plan for review.").format(owner=plan.owner_name), plan.get_absolute_url(),
+                actor=actor)
     return plan
 
 
 def _review(actor, workplan_id: int, name: str, comment: str) -> WorkPlan:
     plan = (WorkPlan.objects.for_user(actor).select_for_update(no_key=True, of=("self",))
             .select_related("office__region", "inspector__user", "created_by").get(pk=workplan_id))
-    check_transition(plan, name, actor=actor)
-    if not workplan_may_review(user=actor, plan=plan):
-        raise PermissionDenied  # only the plan's own office files it
-    change = apply_transition(plan, name, actor=actor)
-    change["review_comment"] = [plan.review_comment, comment]
-    plan.reviewed_by, plan.reviewed_at, plan.review_comment = actor, timezone.now(), comment
-    plan.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "updated_at"])
-    record(actor=actor, action=f"plans.workplan.{name}", target=plan, changes=change, reason=comment)
-    return plan
+    # only the plan's own office files it
+    return REVIEW.step(plan, name, actor=actor, comment=comment, allowed=workplan_may_review(user=actor, plan=plan))
 
 
 @transaction.atomic
 def workplan_approve(*, actor, workplan_id: int, comment: str = "") -> WorkPlan:
     """Approves a submitted plan and files it (审核备案)."""
     plan = _review(actor, workplan_id, "approve", comment.strip())
-    _after_commit([u for u in _plan_authors(plan) if u.pk != actor.pk],
-                  _("Plan approved: {title}").format(title=plan.title), plan.review_comment, plan.get_absolute_url())
+    REVIEW.tell(_plan_authors(plan), _("Plan approved: {title}").format(title=plan.title), plan.review_comment,
+                plan.get_absolute_url(), actor=actor)
     return plan
 
 
 @transaction.atomic
 def workplan_return(*, actor, workplan_id: int, comment: str) -> WorkPlan:
     """Sends a submitted plan back to its author with what to change (the comment is required)."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say what should be changed.")})
+    comment = required_comment(comment, field="comment", listed=False)
     plan = _review(actor, workplan_id, "return", comment)
-    _after_commit([u for u in _plan_authors(plan) if u.pk != actor.pk],
-                  _("Plan returned: {title}").format(title=plan.title), comment, plan.get_absolute_url())
+    REVIEW.tell(_plan_authors(plan), _("Plan returned: {title}").format(title=plan.title), comment,
+                plan.get_absolute_url(), actor=actor)
     return plan
 
 

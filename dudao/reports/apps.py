@@ -3,11 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
+    """The dashboards and the school timeline: they read the records of every app below."""
+
     name = "dudao.reports"
     label = "reports"
     verbose_name = _("Reports")
-
-    def ready(self):
-        from dudao.reports import documents
-
-        documents.register()

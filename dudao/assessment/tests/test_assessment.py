@@ -27,9 +27,9 @@ from dudao.core.testing.world import fresh
 from dudao.inspectors.models import Inspector, TrainingRecord
 from dudao.inspectors.services_development import training_record_save
 from dudao.plans.services import task_complete, task_prescribe
-from dudao.reports.models import Report
-from dudao.reports.tests import report_fixtures
-from dudao.reports.tests.report_fixtures import make_colleague, user
+from dudao.workreports.models import Report
+from dudao.workreports.tests import report_fixtures
+from dudao.workreports.tests.report_fixtures import make_colleague, user
 
 world = report_fixtures.world
 october = report_fixtures.october

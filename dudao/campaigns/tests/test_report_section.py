@@ -1,4 +1,4 @@
-"""The work report's 专项督导 section (``reports.drafting.SECTIONS`` names ``campaign_report_rows``)."""
+"""The work report's 专项督导 section (``workreports.drafting.SECTIONS`` names ``campaign_report_rows``)."""
 
 import datetime
 from types import SimpleNamespace

@@ -2,7 +2,6 @@
 
 from dudao.core.testing.scope_matrix import add_selector
 from dudao.reports.selectors import dashboard_for
-from dudao.reports.tests import scope_cases_reports  # noqa: F401  (registers the work-report case)
 
 
 def _dashboard_schools(user):

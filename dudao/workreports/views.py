@@ -20,11 +20,10 @@ from dudao.documents.models import Document
 from dudao.documents.services import DocumentIntegrityError, document_read_verified
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
-from dudao.reports import selectors_reports as selectors
-from dudao.reports import services
-from dudao.reports.filters import ReportFilterSet
-from dudao.reports.forms import ReportDraftForm, ReportPolicyForm, ReportStatusForm, ReportUploadForm
-from dudao.reports.models import Report, ReportPolicy
+from dudao.workreports import selectors, services
+from dudao.workreports.filters import ReportFilterSet
+from dudao.workreports.forms import ReportDraftForm, ReportPolicyForm, ReportStatusForm, ReportUploadForm
+from dudao.workreports.models import Report, ReportPolicy
 
 CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "pdf": "application/pdf"}
@@ -57,7 +56,7 @@ class ReportListView(ExportableListView):
     model = Report
     filterset_class = ReportFilterSet
     default_ordering = ("-period_start", "level", "pk")
-    add_url_name = "reports:report_add"
+    add_url_name = "workreports:report_add"
     title = gettext_lazy("Work reports")
     columns = [
         Column("title", gettext_lazy("Title"), order_by="title", link=True),
@@ -78,7 +77,7 @@ class ReportListView(ExportableListView):
 
 class ReportDetailView(ObjectDetailView):
     model = Report
-    template_name = "reports/report_detail.html"
+    template_name = "workreports/report_detail.html"
     select_related = ("office__region", "zone", "inspector__user", "author", "reviewed_by", "draft", "submitted")
 
     def get_context_data(self, **kwargs):
@@ -109,7 +108,7 @@ class ReportDraftView(ScopedMixin, FormView):
 
     model = Report
     form_class = ReportDraftForm
-    template_name = "reports/report_form.html"
+    template_name = "workreports/report_form.html"
     extra_context = {"title": gettext_lazy("Draft a report")}
     permission_action = "add"
 
@@ -206,10 +205,10 @@ class ReportStatusView(ScopedTemplateView):
     """The office's table: inspectors and zones × the months of a year or term, with each report
     submitted on time, late, due, overdue or not yet due, and the counts of each."""
 
-    template_name = "reports/report_status.html"
+    template_name = "workreports/report_status.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.has_perm("reports.review_report")
+        if request.user.is_authenticated and not (request.user.has_perm("workreports.review_report")
                                                   and request.user.scope.is_office):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -241,11 +240,11 @@ class ReportPolicyView(ScopedMixin, FormView):
 
     model = ReportPolicy
     form_class = ReportPolicyForm
-    template_name = "reports/report_policy.html"
+    template_name = "workreports/report_policy.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not request.user.has_perm("reports.change_reportpolicy"):
+            if not request.user.has_perm("workreports.change_reportpolicy"):
                 raise PermissionDenied
             self.office = Office.objects.for_user(request.user).filter(
                 pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
@@ -265,7 +264,7 @@ class ReportPolicyView(ScopedMixin, FormView):
             form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("reports:report_status"))
+        return HttpResponseRedirect(reverse("workreports:report_status"))
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "office": self.office, "title": _("When reports are due")}

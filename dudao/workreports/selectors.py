@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from dudao.audit.models import AuditEvent
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import Office, Zone
-from dudao.reports.models import Level, PeriodKind, Report, ReportPolicy, period_bounds, period_label
+from dudao.workreports.models import Level, PeriodKind, Report, ReportPolicy, period_bounds, period_label
 
 REPORT_RELATED = ("office", "zone", "inspector", "author", "reviewed_by", "draft", "submitted")
 
@@ -45,7 +45,7 @@ def may_author(*, user, level: str, office: Office, zone: Zone | None = None,
     account (a paper report typed in). A zone's report is written by its leader or the office;
     an office's by its own staff.
     """
-    if not user.is_authenticated or not user.has_perm("reports.add_report"):
+    if not user.is_authenticated or not user.has_perm("workreports.add_report"):
         return False
     scope = user.scope
     if level == Level.INSPECTOR:
@@ -64,7 +64,7 @@ def report_may_author(*, user, report: Report) -> bool:
 
 def report_may_review(*, user, report: Report) -> bool:
     """The office accepts or returns a report (an office's own report goes to the office above it)."""
-    if not user.has_perm("reports.review_report"):
+    if not user.has_perm("workreports.review_report"):
         return False
     return _office_over(user, report.office, strictly=report.level == Level.OFFICE)
 
@@ -113,7 +113,7 @@ def policy_for(office: Office) -> ReportPolicy:
 
 def authorable_subjects(*, user) -> dict:
     """The inspectors, zones and offices whose reports ``user`` may draft (for the form's choices)."""
-    if not user.is_authenticated or not user.has_perm("reports.add_report"):
+    if not user.is_authenticated or not user.has_perm("workreports.add_report"):
         return {"inspectors": [], "zones": [], "offices": []}
     scope = user.scope
     inspectors = Inspector.objects.for_user(user).select_related("office__region").filter(
@@ -221,7 +221,7 @@ def report_status(*, user, office_id: int, year: int, term: str | None = None,
                   on: datetime.date | None = None) -> dict:
     """The office's inspectors and zones × the periods of a year or term, each cell with its state,
     and the count of each state. Four queries whatever the number of inspectors and reports."""
-    if not (user.scope.is_office and user.has_perm("reports.view_report")):
+    if not (user.scope.is_office and user.has_perm("workreports.view_report")):
         raise PermissionDenied
     on = on or timezone.localdate()
     office = Office.objects.for_user(user).select_related("region").get(pk=office_id)

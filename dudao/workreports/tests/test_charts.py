@@ -5,7 +5,7 @@ import io
 from PIL import Image as PILImage
 
 from dudao.documents.render import Image
-from dudao.reports import charts
+from dudao.workreports import charts
 
 MONTHS = [
     {"label": "2026年9月", "visits": 3, "coverage": 50.0},

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
+from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedModel, ScopedQuerySet
-from dudao.core.workflow import Transition
 
 
 class Level(models.TextChoices):
@@ -88,11 +88,7 @@ class Report(ScopedModel):
         RETURNED = "returned", _("Returned")
         ACCEPTED = "accepted", _("Accepted")
 
-    TRANSITIONS = {
-        "submit": Transition({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "reports.submit_report"),
-        "return": Transition({Status.SUBMITTED}, Status.RETURNED, "reports.review_report"),
-        "accept": Transition({Status.SUBMITTED}, Status.ACCEPTED, "reports.review_report"),
-    }
+    TRANSITIONS = review_transitions(Status, submit="workreports.submit_report", review="workreports.review_report")
 
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="work_reports",
@@ -144,29 +140,29 @@ class Report(ScopedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                name="reports_report_owner_matches_level",
+                name="workreports_report_owner_matches_level",
                 condition=(
                     Q(level="office", zone__isnull=True, inspector__isnull=True)
                     | Q(level="zone", zone__isnull=False, inspector__isnull=True)
                     | Q(level="inspector", inspector__isnull=False)
                 ),
             ),
-            models.CheckConstraint(name="reports_report_period_ordered",
+            models.CheckConstraint(name="workreports_report_period_ordered",
                                    condition=Q(period_end__gte=models.F("period_start"))),
             models.UniqueConstraint(fields=["office", "period_kind", "period_start"], condition=Q(level="office"),
-                                    name="reports_report_one_per_office_period"),
+                                    name="workreports_report_one_per_office_period"),
             models.UniqueConstraint(fields=["zone", "period_kind", "period_start"], condition=Q(level="zone"),
-                                    name="reports_report_one_per_zone_period"),
+                                    name="workreports_report_one_per_zone_period"),
             models.UniqueConstraint(fields=["inspector", "period_kind", "period_start"],
-                                    condition=Q(level="inspector"), name="reports_report_one_per_inspector_period"),
+                                    condition=Q(level="inspector"), name="workreports_report_one_per_inspector_period"),
         ]
-        indexes = [models.Index(fields=["office", "period_kind", "period_start"], name="reports_report_period")]
+        indexes = [models.Index(fields=["office", "period_kind", "period_start"], name="workreports_report_period")]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report_detail", args=[self.pk])
+        return reverse("workreports:report_detail", args=[self.pk])
 
     def audit_scope(self):
         return self.office.region.path, None
@@ -223,7 +219,7 @@ class ReportPolicy(ScopedModel):
         verbose_name = _("report due dates")
         verbose_name_plural = _("report due dates")
         constraints = [
-            models.CheckConstraint(name="reports_reportpolicy_month_day_range",
+            models.CheckConstraint(name="workreports_reportpolicy_month_day_range",
                                    condition=Q(month_due_day__gte=1, month_due_day__lte=28)),
         ]
 

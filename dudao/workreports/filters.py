@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.core.filters import ScopedFilterSet
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import Office, Zone
-from dudao.reports.models import Level, PeriodKind, Report
+from dudao.workreports.models import Level, PeriodKind, Report
 
 
 class ReportFilterSet(ScopedFilterSet):

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.queries import assert_constant_queries
-from dudao.reports.models import Report
-from dudao.reports.tests import report_fixtures
-from dudao.reports.tests.report_fixtures import user
+from dudao.workreports.models import Report
+from dudao.workreports.tests import report_fixtures
+from dudao.workreports.tests.report_fixtures import user
 
 pytestmark = pytest.mark.django_db
 

@@ -105,7 +105,12 @@ def report_charts(summary: dict) -> dict[str, Image]:
         }
 
 
-def _item_label(row: dict) -> str:
-    from dudao.reports.documents import item_label
+def item_label(row: dict) -> str:
+    """A checklist item as the document names it: its number and wording."""
+    if row["code"] and row["text"]:
+        return f"{row['code']}. {row['text']}"
+    return row["code"] or "未对应督导事项"
 
+
+def _item_label(row: dict) -> str:
     return item_label(row) if "code" in row else row["label"]

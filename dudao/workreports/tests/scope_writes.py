@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from dudao.core.testing.scope_matrix import WriteCase, register_write
 from dudao.core.workflow import apply_transition
-from dudao.reports.services import report_accept
-from dudao.reports.tests.scope_cases_reports import _report
+from dudao.workreports.services import report_accept
+from dudao.workreports.tests.scope_cases import _report
 
 
 def _submitted(world):
@@ -17,7 +17,7 @@ def _submitted(world):
 
 
 register_write(WriteCase(
-    label="reports.Report", name="accept", allowed=("office_admin", "office_staff", "city_office_admin"),
+    label="workreports.Report", name="accept", allowed=("office_admin", "office_staff", "city_office_admin"),
     row=_submitted,
     service=lambda user, report: report_accept(actor=user, report_id=report.pk),
     api=lambda report: ("post", reverse("api:reports-report-accept", args=[report.pk]), {"reason": ""}),

@@ -3,8 +3,8 @@
 import datetime
 
 from dudao.core.testing.scope_matrix import ScopeCase, register
-from dudao.reports.models import Report
-from dudao.reports.selectors_reports import report_list
+from dudao.workreports.models import Report
+from dudao.workreports.selectors import report_list
 
 
 def _report(world, county):
@@ -20,12 +20,12 @@ def _report(world, county):
 
 
 register(ScopeCase(
-    label="reports.Report",
+    label="workreports.Report",
     b_row=lambda world: _report(world, "b"),
     a_row=lambda world: _report(world, "a"),
     marker=lambda report: report.title,
-    ui_list="reports:report_list",
-    ui_detail="reports:report_detail",
+    ui_list="workreports:report_list",
+    ui_detail="workreports:report_detail",
     api_basename="reports-report",
     selectors={"report_list": lambda user: report_list(user=user)},
 ))

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.forms import StyledFormMixin
-from dudao.reports.models import Level, PeriodKind, period_bounds
-from dudao.reports.selectors_reports import authorable_subjects
+from dudao.workreports.models import Level, PeriodKind, period_bounds
+from dudao.workreports.selectors import authorable_subjects
 
 
 def _style(form) -> None:

@@ -22,10 +22,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
-from dudao.reports import selectors_reports as selectors
-from dudao.reports import services
-from dudao.reports.filters import ReportFilterSet
-from dudao.reports.models import Level, PeriodKind, Report
+from dudao.workreports import selectors, services
+from dudao.workreports.filters import ReportFilterSet
+from dudao.workreports.models import Level, PeriodKind, Report
 
 _SERVICE_CHECKED = {"submit", "return_", "accept", "status_table"}
 
@@ -34,9 +33,9 @@ def _file_urls(report: Report, which: str) -> dict:
     document = getattr(report, which)
     if document is None:
         return {}
-    out = {"docx": reverse("reports:report_file", args=[report.pk, which, "docx"]), "document": document.pk}
+    out = {"docx": reverse("workreports:report_file", args=[report.pk, which, "docx"]), "document": document.pk}
     if document.pdf:
-        out["pdf"] = reverse("reports:report_file", args=[report.pk, which, "pdf"])
+        out["pdf"] = reverse("workreports:report_file", args=[report.pk, which, "pdf"])
     return out
 
 

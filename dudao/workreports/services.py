@@ -22,17 +22,18 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.services import model_save, record
+from dudao.core.review import Review, required_comment
 from dudao.core.scope import ancestor_paths
-from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.core.workflow import TransitionNotAllowed
 from dudao.documents.render import PdfUnavailable
 from dudao.documents.services import document_file_upload, document_generate, read_docx_upload
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, Zone, ZoneMembership
-from dudao.reports import charts, drafting
-from dudao.reports.documents import KIND, report_context
-from dudao.reports.models import Level, PeriodKind, Report, ReportPolicy, period_bounds, period_label
-from dudao.reports.selectors_reports import may_author, policy_for, report_may_author, report_may_review
+from dudao.workreports import charts, drafting
+from dudao.workreports.documents import KIND, report_context
+from dudao.workreports.models import Level, PeriodKind, Report, ReportPolicy, period_bounds, period_label
+from dudao.workreports.selectors import may_author, policy_for, report_may_author, report_may_review
 
 __all__ = ["report_draft", "report_submit", "report_return", "report_accept", "report_policy_set",
            "REPORT_TRANSITION_SERVICES"]
@@ -77,11 +78,6 @@ def _authors(report: Report) -> list[User]:
     return [p for p in people if p is not None and p.is_active]
 
 
-def _after_commit(recipients, title: str, body: str = "", url: str = "") -> None:
-    if recipients:
-        transaction.on_commit(partial(notify, recipients=list(recipients), title=title, body=body, url=url))
-
-
 def _subject(actor, level: str, office_id, zone_id, inspector_id):
     """The subject's rows through the actor's scope (404 outside it)."""
     zone = inspector = None
@@ -124,7 +120,7 @@ def report_draft(*, actor, level: str, period_kind: str, period_start: datetime.
     its due date from the office's rule (``ReportPolicy``); a submitted or accepted report is not
     drafted again (409). The draft is a ``work_report`` document filed in the archive.
     """
-    if not actor.has_perm("reports.add_report"):
+    if not actor.has_perm("workreports.add_report"):
         raise PermissionDenied
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": [_("Choose month, term or year.")]})
@@ -182,53 +178,45 @@ def _locked(actor, report_id: int) -> Report:
             .select_related("office__region__parent", "zone", "inspector__user", "author").get(pk=report_id))
 
 
+REVIEW = Review(action="reports.report", record=record, notify=notify)
+
+
 @transaction.atomic
 def report_submit(*, actor, report_id: int, uploaded_file, comment: str = "", pdf: bool = True) -> Report:
     """Submits the finished report: the uploaded .docx is checked, filed as a document, and the
     office (for an office's report, the office above) is told."""
     report = _locked(actor, report_id)
-    if not report_may_author(user=actor, report=report):
-        raise PermissionDenied
-    change = apply_transition(report, "submit", actor=actor)
-    data = read_docx_upload(uploaded_file)
-    name = getattr(uploaded_file, "name", "") or f"{report.title}.docx"
-    document = document_file_upload(
-        actor=actor, kind=KIND, data=data, filename=name, office=report.office, title=report.title,
-        zone=report.zone, inspector=report.inspector, subject=report, pdf=pdf,
-    )
-    previous = report.submitted_id
-    report.submitted, report.submitted_at = document, timezone.now()
-    report.save(update_fields=["submitted", "submitted_at", "updated_at"])
-    late = report.is_late()
-    record(actor=actor, action="reports.report.submit", target=report,
-           changes={**change, "submitted": [previous, document.pk], "late": [None, late]}, reason=comment.strip())
-    _after_commit([u for u in _reviewers(report) if u.pk != actor.pk],
-                  _("Report submitted: {title}").format(title=report.title),
-                  _("Submitted after the due date.") if late else comment.strip(), report.get_absolute_url())
+
+    def attach(report):
+        data = read_docx_upload(uploaded_file)
+        name = getattr(uploaded_file, "name", "") or f"{report.title}.docx"
+        document = document_file_upload(
+            actor=actor, kind=KIND, data=data, filename=name, office=report.office, title=report.title,
+            zone=report.zone, inspector=report.inspector, subject=report, pdf=pdf,
+        )
+        previous, report.submitted = report.submitted_id, document
+        return {"submitted": [previous, document.pk], "late": [None, report.is_late()]}
+
+    REVIEW.submit(report, actor=actor, reason=comment.strip(), allowed=report_may_author(user=actor, report=report),
+                  attach=attach)
+    REVIEW.tell(_reviewers(report), _("Report submitted: {title}").format(title=report.title),
+                _("Submitted after the due date.") if report.is_late() else comment.strip(),
+                report.get_absolute_url(), actor=actor)
     return report
 
 
 def _review(actor, report_id: int, name: str, comment: str) -> Report:
     report = _locked(actor, report_id)
-    if report.status in Report.TRANSITIONS[name].sources and not report_may_review(user=actor, report=report):
-        raise PermissionDenied
-    change = apply_transition(report, name, actor=actor)
-    change["review_comment"] = [report.review_comment, comment]
-    report.reviewed_by, report.reviewed_at, report.review_comment = actor, timezone.now(), comment
-    report.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "updated_at"])
-    record(actor=actor, action=f"reports.report.{name}", target=report, changes=change, reason=comment)
-    return report
+    return REVIEW.step(report, name, actor=actor, comment=comment, allowed=report_may_review(user=actor, report=report))
 
 
 @transaction.atomic
 def report_return(*, actor, report_id: int, reason: str) -> Report:
     """Sends a submitted report back to its author with what to change (the reason is required)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say what should be changed.")]})
+    reason = required_comment(reason)
     report = _review(actor, report_id, "return", reason)
-    _after_commit([u for u in _authors(report) if u.pk != actor.pk],
-                  _("Report returned: {title}").format(title=report.title), reason, report.get_absolute_url())
+    REVIEW.tell(_authors(report), _("Report returned: {title}").format(title=report.title), reason,
+                report.get_absolute_url(), actor=actor)
     return report
 
 
@@ -236,9 +224,8 @@ def report_return(*, actor, report_id: int, reason: str) -> Report:
 def report_accept(*, actor, report_id: int, reason: str = "") -> Report:
     """Accepts a submitted report and files it as final."""
     report = _review(actor, report_id, "accept", (reason or "").strip())
-    _after_commit([u for u in _authors(report) if u.pk != actor.pk],
-                  _("Report accepted: {title}").format(title=report.title), report.review_comment,
-                  report.get_absolute_url())
+    REVIEW.tell(_authors(report), _("Report accepted: {title}").format(title=report.title), report.review_comment,
+                report.get_absolute_url(), actor=actor)
     return report
 
 
@@ -252,7 +239,7 @@ def report_policy_set(*, actor, office_id: int, month_due_day: int, term_due_day
                       year_due_days: int) -> ReportPolicy:
     """Sets when the office's reports fall due; reports drafted later take the new dates."""
     office = Office.objects.for_user(actor).select_related("region").get(pk=office_id)
-    if not (actor.has_perm("reports.change_reportpolicy") and (
+    if not (actor.has_perm("workreports.change_reportpolicy") and (
             actor.scope.unrestricted or office.pk in actor.scope.office_ids)):
         raise PermissionDenied
     if not 1 <= int(month_due_day) <= 28:
@@ -262,4 +249,5 @@ def report_policy_set(*, actor, office_id: int, month_due_day: int, term_due_day
             raise ValidationError({name: [_("Choose between 0 and 120 days.")]})
     policy = ReportPolicy.objects.select_for_update().filter(office=office).first() or ReportPolicy(office=office)  # scope: the office above
     policy.month_due_day, policy.term_due_days, policy.year_due_days = month_due_day, term_due_days, year_due_days
-    return model_save(actor=actor, instance=policy)
+    # the code due dates were logged under before work reports had their own app (audit.actions.MOVED)
+    return model_save(actor=actor, instance=policy, action_prefix="reports.reportpolicy")

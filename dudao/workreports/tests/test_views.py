@@ -11,11 +11,11 @@ from django.utils.translation import gettext
 from docx import Document as DocxDocument
 
 from dudao.core.testing.queries import assert_constant_queries
-from dudao.reports import services
-from dudao.reports.models import Report
-from dudao.reports.selectors_reports import CellState, cell_state, report_status
-from dudao.reports.tests import report_fixtures
-from dudao.reports.tests.report_fixtures import OCTOBER, user
+from dudao.workreports import services
+from dudao.workreports.models import Report
+from dudao.workreports.selectors import CellState, cell_state, report_status
+from dudao.workreports.tests import report_fixtures
+from dudao.workreports.tests.report_fixtures import OCTOBER, user
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,12 @@ def drafted(world, role="inspector", start=OCTOBER[0], **kw):
 def test_draft_form_drafts_and_the_detail_offers_the_word_file(october, client):
     # given the inspector on the draft form
     signed_in(client, october)
-    page = client.get(reverse("reports:report_add"))
+    page = client.get(reverse("workreports:report_add"))
     assert page.status_code == 200
     assert [c[0] for c in page.context["form"].fields["level"].choices] == ["inspector"]
 
     # when they draft October
-    response = client.post(reverse("reports:report_add"), {
+    response = client.post(reverse("workreports:report_add"), {
         "level": "inspector", "inspector": october.a.inspectors[0].pk, "period_kind": "month", "month": "2026-10"})
 
     # then the report's page opens with the draft to download
@@ -51,7 +51,7 @@ def test_draft_form_drafts_and_the_detail_offers_the_word_file(october, client):
     assert detail.status_code == 200
     body = detail.content.decode()
     assert 'data-testid="download-draft-docx"' in body and 'data-testid="upload-card"' in body
-    download = client.get(reverse("reports:report_file", args=[report.pk, "draft", "docx"]))
+    download = client.get(reverse("workreports:report_file", args=[report.pk, "draft", "docx"]))
     assert download.status_code == 200
     text = "\n".join(p.text for p in DocxDocument(io.BytesIO(download.content)).paragraphs)
     assert "开展随访督导2次" in text
@@ -59,7 +59,7 @@ def test_draft_form_drafts_and_the_detail_offers_the_word_file(october, client):
 
 def test_a_term_summary_from_the_form(october, client):
     signed_in(client, october)
-    client.post(reverse("reports:report_add"), {"level": "inspector", "inspector": october.a.inspectors[0].pk,
+    client.post(reverse("workreports:report_add"), {"level": "inspector", "inspector": october.a.inspectors[0].pk,
                                                 "period_kind": "term", "year": "2026", "term": "autumn"})
     report = Report.objects.get()
     assert (report.period_kind, report.period_start, report.period_end) == (
@@ -72,15 +72,15 @@ def test_upload_submits_and_a_non_docx_is_refused(october, client):
     report = drafted(october)
     signed_in(client, october)
     bad = SimpleUploadedFile("报告.docx", b"not a document")
-    client.post(reverse("reports:report_submit", args=[report.pk]), {"file": bad})
+    client.post(reverse("workreports:report_submit", args=[report.pk]), {"file": bad})
     report.refresh_from_db()
     assert report.status == "draft"
     with report.draft.docx.open("rb") as handle:
         good = SimpleUploadedFile("报告.docx", handle.read())
-    client.post(reverse("reports:report_submit", args=[report.pk]), {"file": good})
+    client.post(reverse("workreports:report_submit", args=[report.pk]), {"file": good})
     report.refresh_from_db()
     assert report.status == "submitted" and report.submitted is not None
-    assert client.get(reverse("reports:report_file", args=[report.pk, "submitted", "docx"])).status_code == 200
+    assert client.get(reverse("workreports:report_file", args=[report.pk, "submitted", "docx"])).status_code == 200
 
 
 def test_office_returns_from_the_page_and_the_history_shows_it(october, client):
@@ -90,7 +90,7 @@ def test_office_returns_from_the_page_and_the_history_shows_it(october, client):
                                uploaded_file=SimpleUploadedFile("r.docx", handle.read()), pdf=False)
     signed_in(client, october, "office_admin")
     assert 'data-testid="review-card"' in client.get(report.get_absolute_url()).content.decode()
-    client.post(reverse("reports:report_transition", args=[report.pk, "return"]), {"reason": "请补充亮点"})
+    client.post(reverse("workreports:report_transition", args=[report.pk, "return"]), {"reason": "请补充亮点"})
     report.refresh_from_db()
     assert report.status == "returned"
     page = client.get(report.get_absolute_url()).content.decode()
@@ -101,8 +101,8 @@ def test_out_of_scope_report_is_404_everywhere(october, client):
     report = drafted(october)
     signed_in(client, october, "office_admin", "b")
     assert client.get(report.get_absolute_url()).status_code == 404
-    assert client.get(reverse("reports:report_file", args=[report.pk, "draft", "docx"])).status_code == 404
-    assert client.post(reverse("reports:report_transition", args=[report.pk, "accept"])).status_code == 404
+    assert client.get(reverse("workreports:report_file", args=[report.pk, "draft", "docx"])).status_code == 404
+    assert client.post(reverse("workreports:report_transition", args=[report.pk, "accept"])).status_code == 404
     # a colleague in the same county does not see the inspector's report either
     colleague = report_fixtures.make_colleague(october)
     client.force_login(colleague)
@@ -113,7 +113,7 @@ def test_zone_leader_reads_the_report_of_an_inspector_in_the_zone(october, clien
     report = drafted(october)
     signed_in(client, october, "zone_leader")
     assert client.get(report.get_absolute_url()).status_code == 200
-    assert client.get(reverse("reports:report_file", args=[report.pk, "draft", "docx"])).status_code == 200
+    assert client.get(reverse("workreports:report_file", args=[report.pk, "draft", "docx"])).status_code == 200
 
 
 def test_list_runs_the_same_queries_for_2_and_20_reports(october, client):
@@ -122,7 +122,7 @@ def test_list_runs_the_same_queries_for_2_and_20_reports(october, client):
     made = []
 
     def grow(k):
-        from dudao.reports.models import Report as R
+        from dudao.workreports.models import Report as R
 
         for _ in range(k):
             n = len(made)
@@ -133,7 +133,7 @@ def test_list_runs_the_same_queries_for_2_and_20_reports(october, client):
                 title=f"报告{n}", author=office))
 
     def fetch():
-        assert client.get(reverse("reports:report_list")).status_code == 200
+        assert client.get(reverse("workreports:report_list")).status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=20)
 
@@ -180,11 +180,11 @@ def test_status_table_counts_on_time_late_and_overdue(october, client):
 
 def test_status_page_for_the_office_only(october, client):
     signed_in(client, october, "office_admin")
-    page = client.get(reverse("reports:report_status") + "?year=2026&term=autumn")
+    page = client.get(reverse("workreports:report_status") + "?year=2026&term=autumn")
     assert page.status_code == 200
     assert 'data-testid="status-table"' in page.content.decode()
     signed_in(client, october, "inspector")
-    assert client.get(reverse("reports:report_status")).status_code == 403
+    assert client.get(reverse("workreports:report_status")).status_code == 403
 
 
 def test_status_table_queries_do_not_grow(october, client):
@@ -201,19 +201,19 @@ def test_status_table_queries_do_not_grow(october, client):
                                   title="报告", author=office)
 
     def fetch():
-        assert client.get(reverse("reports:report_status") + "?year=2026&term=autumn").status_code == 200
+        assert client.get(reverse("workreports:report_status") + "?year=2026&term=autumn").status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=20)
 
 
 def test_policy_page_sets_the_due_day(october, client):
     signed_in(client, october, "office_admin")
-    response = client.post(reverse("reports:report_policy"), {"month_due_day": 8, "term_due_days": 10,
+    response = client.post(reverse("workreports:report_policy"), {"month_due_day": 8, "term_due_days": 10,
                                                              "year_due_days": 20})
     assert response.status_code == 302
     assert drafted(october).due_on == datetime.date(2026, 11, 8)
     signed_in(client, october, "office_staff")
-    assert client.get(reverse("reports:report_policy")).status_code == 403
+    assert client.get(reverse("workreports:report_policy")).status_code == 403
 
 
 def test_redraft_from_the_page_makes_a_new_draft(october, client):
@@ -221,17 +221,17 @@ def test_redraft_from_the_page_makes_a_new_draft(october, client):
     first = report.draft_id
     signed_in(client, october)
     # the same records give the same document back (the engine files no duplicate) ...
-    assert client.post(reverse("reports:report_redraft", args=[report.pk])).status_code == 302
+    assert client.post(reverse("workreports:report_redraft", args=[report.pk])).status_code == 302
     report.refresh_from_db()
     assert report.draft_id == first
     # ... a visit recorded since gives a new draft
     report_fixtures.visit(user(october, "inspector"), october.a.schools[2], datetime.date(2026, 10, 29))
-    assert client.post(reverse("reports:report_redraft", args=[report.pk])).status_code == 302
+    assert client.post(reverse("workreports:report_redraft", args=[report.pk])).status_code == 302
     report.refresh_from_db()
     assert report.draft_id != first
     # the zone leader reads the report but does not draft it again
     signed_in(client, october, "zone_leader")
-    assert client.post(reverse("reports:report_redraft", args=[report.pk])).status_code == 403
+    assert client.post(reverse("workreports:report_redraft", args=[report.pk])).status_code == 403
 
 
 def test_menu_shows_reports_to_inspectors_and_the_status_to_the_office(october, client):
@@ -242,7 +242,7 @@ def test_menu_shows_reports_to_inspectors_and_the_status_to_the_office(october, 
         items = navigation(request)["nav_items"]
         return {c["url"] for i in items for c in i.get("children", [i])}
 
-    assert reverse("reports:report_list") in urls("inspector")
-    assert reverse("reports:report_status") not in urls("inspector")
-    assert reverse("reports:report_status") in urls("office_staff")
-    assert reverse("reports:report_list") not in urls("school_liaison")
+    assert reverse("workreports:report_list") in urls("inspector")
+    assert reverse("workreports:report_status") not in urls("inspector")
+    assert reverse("workreports:report_status") in urls("office_staff")
+    assert reverse("workreports:report_list") not in urls("school_liaison")

@@ -15,10 +15,10 @@ from dudao.core.workflow import TransitionNotAllowed
 from dudao.documents.models import Document
 from dudao.documents.tests.pdf_jobs import run_pdf_jobs
 from dudao.notifications.models import Notification
-from dudao.reports import services
-from dudao.reports.models import Report, ReportPolicy
-from dudao.reports.tests import report_fixtures
-from dudao.reports.tests.report_fixtures import OCTOBER, user
+from dudao.workreports import services
+from dudao.workreports.models import Report, ReportPolicy
+from dudao.workreports.tests import report_fixtures
+from dudao.workreports.tests.report_fixtures import OCTOBER, user
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_draft_files_a_docx_holding_the_months_numbers(october):
     assert report.due_on == datetime.date(2026, 11, 5)
     assert report.title == f"{october.a.inspectors[0].name}2026年10月督导工作报告"
     assert report.zone == october.a.zones[0]
-    assert (report.draft.kind, report.draft.subject_type, report.draft.subject_id) == ("work_report", "reports.report",
+    assert (report.draft.kind, report.draft.subject_type, report.draft.subject_id) == ("work_report", "workreports.report",
                                                                                        report.pk)
     # and the .docx read back says what the records say
     doc = docx_of(report.draft)

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dudao.core.testing.factories import ListingFactory, SchoolFactory
 from dudao.inspectors.models import Listing
-from dudao.reports import drafting
-from dudao.reports.drafting import Section, SectionRow, period_summary
-from dudao.reports.tests import report_fixtures
-from dudao.reports.tests.report_fixtures import OCTOBER, user, visit
+from dudao.workreports import drafting
+from dudao.workreports.drafting import Section, SectionRow, period_summary
+from dudao.workreports.tests import report_fixtures
+from dudao.workreports.tests.report_fixtures import OCTOBER, user, visit
 
 pytestmark = pytest.mark.django_db
 

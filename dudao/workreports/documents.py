@@ -17,6 +17,7 @@ from dudao.documents import kinds, layout
 from dudao.documents.kinds import DocumentKind
 from dudao.documents.render import Image, cn_date
 from dudao.inspections.models import LessonObservation
+from dudao.workreports.charts import findings_chart, item_label
 
 KIND = "work_report"
 NUMERALS = "一二三四五六七八九十"
@@ -31,13 +32,6 @@ def chinese_number(n: int) -> str:
         return NUMERALS[n - 1]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
-
-
-def item_label(row: dict) -> str:
-    """A checklist item as the document names it: its number and wording."""
-    if row["code"] and row["text"]:
-        return f"{row['code']}. {row['text']}"
-    return row["code"] or "未对应督导事项"
 
 
 def _pct(value) -> str:
@@ -186,9 +180,7 @@ def build_default():
 
 
 def _sample_png() -> bytes:
-    from dudao.reports import charts
-
-    return charts.findings_chart([{"label": "7. 食堂、食品、饮水及宿舍卫生情况", "n": 2}])
+    return findings_chart([{"label": "7. 食堂、食品、饮水及宿舍卫生情况", "n": 2}])
 
 
 def sample_summary() -> dict:

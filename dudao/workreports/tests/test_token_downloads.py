@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from dudao.core.testing.downloads import TokenClient, sha256_of, tamper
-from dudao.reports import services
-from dudao.reports.tests import report_fixtures
-from dudao.reports.tests.report_fixtures import OCTOBER, user
+from dudao.workreports import services
+from dudao.workreports.tests import report_fixtures
+from dudao.workreports.tests.report_fixtures import OCTOBER, user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_a_token_of_another_county_does_not_find_the_report_file(world):
 
 def test_a_report_file_without_a_session_or_with_a_wrong_token_is_refused(world):
     report = _drafted(world)
-    url = reverse("reports:report_file", args=[report.pk, "draft", "docx"])
+    url = reverse("workreports:report_file", args=[report.pk, "draft", "docx"])
     assert Client().get(url).status_code == 302
     assert Client().get(url, HTTP_AUTHORIZATION="Token wrong").status_code == 401
 
