@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from dudao.accounts.access import acts_for_office, offices_of
 from dudao.assessment import selectors, services
 from dudao.assessment.filters import AssessmentRatingFilterSet
 from dudao.assessment.forms import PeriodForm
@@ -59,13 +60,13 @@ class AssessmentViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="reports_assessment_table")
     def list(self, request):
         user = request.user
-        if not (user.has_perm("assessment.view_assessment") and user.scope.is_office):
+        if not (user.has_perm("assessment.view_assessment") and acts_for_office(user)):
             raise PermissionDenied
         offices = selectors.assessment_offices(user=user)
         form = PeriodForm(request.query_params, offices=offices)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        office = form.cleaned_data.get("office") or offices.filter(pk__in=sorted(user.scope.office_ids)).first() \
+        office = form.cleaned_data.get("office") or offices.filter(pk__in=sorted(offices_of(user))).first() \
             or offices.first()
         if office is None:
             raise serializers.ValidationError({"office": "Choose the office."})

@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from dudao.accounts.access import acts_for_office, oversees_region
 from dudao.accounts.models import Membership, Role
 from dudao.assessment.instrument import CODE as SHIPPED_CODE
 from dudao.assessment.models import AssessmentPolicy, AssessmentRating
@@ -69,8 +70,7 @@ def rating_version(policy: AssessmentPolicy) -> InstrumentVersion | None:
 # ---- who sees and who rates -------------------------------------------------------------------------
 
 def office_over(user, office: Office) -> bool:
-    scope = user.scope
-    return scope.unrestricted or any(office.region.path.startswith(p) for p in scope.office_paths)
+    return oversees_region(user, office.region.path)
 
 
 def may_see_assessment(*, user, inspector: Inspector) -> bool:
@@ -286,7 +286,7 @@ def assess(inspectors: list[Inspector], period: Period, policy: AssessmentPolicy
 
 def assessment_offices(*, user):
     """Offices whose assessment the user may see."""
-    if not (user.has_perm("assessment.view_assessment") and user.scope.is_office):
+    if not (user.has_perm("assessment.view_assessment") and acts_for_office(user)):
         return Office.objects.none()
     return Office.objects.for_user(user).select_related("region").order_by("region__path")
 

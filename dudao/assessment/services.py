@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import offices_of, sees_everything
 from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy, AssessmentRating
 from dudao.assessment.selectors import (
     assessment_policy_for,
@@ -100,7 +101,7 @@ def assessment_policy_set(*, actor, office_id: int, weights: dict, group_weights
     """Sets the office's weighting (weights are whole numbers from 0 to 100, at least one above 0)."""
     office = Office.objects.for_user(actor).select_related("region").get(pk=office_id)
     if not (actor.has_perm("assessment.change_assessmentpolicy") and (
-            actor.scope.unrestricted or office.pk in actor.scope.office_ids)):
+            sees_everything(actor) or office.pk in offices_of(actor))):
         raise PermissionDenied
     for name, values, keys in (("weights", weights, DEFAULT_WEIGHTS), ("group_weights", group_weights,
                                                                        DEFAULT_GROUP_WEIGHTS)):

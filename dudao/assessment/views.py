@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView
 
+from dudao.accounts.access import acts_for_office, offices_of
 from dudao.assessment import selectors, services
 from dudao.assessment.filters import AssessmentRatingFilterSet
 from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_from, rating_form
@@ -23,7 +24,7 @@ from dudao.inspectors.models import Inspector
 from dudao.instruments.models import Instrument
 from dudao.instruments.selectors import version_items
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.models import Office
+from dudao.organizations.selectors import office_for_user
 
 INDICATOR_LABELS = {
     "visits": gettext_lazy("Visits and coverage"), "tasks": gettext_lazy("Tasks done"),
@@ -64,7 +65,7 @@ class AssessmentTableView(ScopedTemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not (request.user.has_perm("assessment.view_assessment")
-                                                  and request.user.scope.is_office):
+                                                  and acts_for_office(request.user)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -72,7 +73,7 @@ class AssessmentTableView(ScopedTemplateView):
         user = self.request.user
         offices = selectors.assessment_offices(user=user)
         form = PeriodForm(self.request.GET or None, offices=offices)
-        own = offices.filter(pk__in=sorted(user.scope.office_ids)).first() or offices.first()
+        own = offices.filter(pk__in=sorted(offices_of(user))).first() or offices.first()
         office = (form.cleaned_data.get("office") if form.is_bound and form.is_valid() else None) or own
         if office is None:
             raise Http404
@@ -226,8 +227,7 @@ class AssessmentPolicyView(ScopedMixin, FormView):
         if request.user.is_authenticated:
             if not request.user.has_perm("assessment.change_assessmentpolicy"):
                 raise PermissionDenied
-            self.office = Office.objects.for_user(request.user).filter(
-                pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
+            self.office = office_for_user(user=request.user)
             if self.office is None:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.access import offices_of, sees_everything
 from dudao.campaigns.models import Theme
 from dudao.core.forms import StyledFormMixin
 from dudao.inspections.models import Severity
@@ -37,7 +38,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = Office.objects.for_user(user, "view").filter(
-            pk__in=sorted(user.scope.office_ids)) if not user.scope.unrestricted else Office.objects.for_user(user)
+            pk__in=sorted(offices_of(user))) if not sees_everything(user) else Office.objects.for_user(user)
         self.fields["checklist"].queryset = InstrumentVersion.objects.for_user(user).filter(
             status=InstrumentVersion.Status.PUBLISHED, instrument__kind=Instrument.Kind.CHECKLIST,
         ).select_related("instrument").order_by("instrument__name", "-number")

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import schools_of
 from dudao.accounts.recipients import office_people, school_contacts
 from dudao.audit.services import diff, record, snapshot
 from dudao.campaigns import documents as contexts
@@ -481,7 +482,7 @@ def target_self_check_submit(*, actor, target_id: int, answers, summary: str = "
     it is still taken and shown as late. The team and the office are told."""
     target = _target_locked(actor, target_id)
     _running(target.campaign)
-    if not actor.has_perm("campaigns.selfcheck_campaigntarget") or target.school_id not in actor.scope.school_ids:
+    if not actor.has_perm("campaigns.selfcheck_campaigntarget") or target.school_id not in schools_of(actor):
         raise PermissionDenied
     clean = _clean_answers(target.campaign.checklist, answers)
     checked = _check_files(files)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from dudao.accounts.access import schools_of
 from dudao.campaigns import exports, selectors, services
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.forms import CampaignForm as CampaignEditForm
@@ -275,7 +276,7 @@ class TargetDetailView(ObjectDetailView):
             "evidence": list(target.evidence.order_by("pk")),
             "problems": problems,
             "can_self_check": running and target.status == CampaignTarget.Status.NOTIFIED
-            and user.has_perm("campaigns.selfcheck_campaigntarget") and target.school_id in user.scope.school_ids,
+            and user.has_perm("campaigns.selfcheck_campaigntarget") and target.school_id in schools_of(user),
             "can_record": running and target.status in CampaignTarget.TRANSITIONS["visit"].sources
             and user.has_perm("campaigns.visit_campaigntarget") and member,
             "can_issue": target.campaign.status != Campaign.Status.CLOSED and (member or office)

@@ -44,6 +44,14 @@ def capable(user, model, action: str, permission: str | None = None) -> bool:
     return user.has_perm(permission)
 
 
+
+def sees_everything(user) -> bool:
+    """The system administrator (or a superuser): no region, office or school limits what they see;
+    false for a user without a scope (anonymous). Re-exported by ``accounts.access`` with the other
+    scope decisions; here so that the layers below ``accounts`` (jobs) may ask it too."""
+    return bool(getattr(getattr(user, "scope", None), "unrestricted", False))
+
+
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view", *, permission: str | None = None):
         """Returns the rows ``user`` may ``action`` (view, change, delete): the one body of scope.

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
 
+from dudao.accounts.access import oversees_region
 from dudao.audit.services import record, record_many
 from dudao.documents import kinds
 from dudao.documents.models import Document, DocumentTemplate
@@ -74,7 +75,7 @@ def _office_in_change_scope(actor, office_id: int) -> Office:
     office = Office.objects.for_user(actor, "view").select_related("region").get(pk=office_id)  # 404
     if not actor.has_perm("documents.add_documenttemplate"):
         raise PermissionDenied
-    if not (actor.scope.unrestricted or any(office.region.path.startswith(p) for p in actor.scope.office_paths)):
+    if not oversees_region(actor, office.region.path):
         raise PermissionDenied
     return office
 

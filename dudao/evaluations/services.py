@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import office_regions, offices_of, owns_region, schools_of, sees_everything
 from dudao.accounts.models import Membership, Role
 from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
@@ -98,12 +99,11 @@ def _require_unit_side(actor, unit: Unit) -> None:
     """Only the unit itself (a school's liaison or principal; a region's office) writes its side."""
     if not actor.has_perm("evaluations.submit_unit"):
         raise PermissionDenied
-    scope = actor.scope
     if unit.school_id is not None:
-        if scope.unrestricted or unit.school_id in scope.school_ids:
+        if sees_everything(actor) or unit.school_id in schools_of(actor):
             return
         raise PermissionDenied
-    if scope.unrestricted or scope.office_owns(unit.region_path):  # the region's own office, not the one above
+    if owns_region(actor, unit.region_path):  # the region's own office, not the one above
         return
     raise PermissionDenied
 
@@ -207,8 +207,7 @@ def evaluation_create(*, actor, office, title: str, year: int, version_id: int, 
     rater groups (``{kind: weight}``, office experts alone by default)."""
     if not actor.has_perm("evaluations.add_evaluation") or not actor.has_perm("evaluations.manage_evaluation"):
         raise PermissionDenied
-    scope = actor.scope
-    if not scope.unrestricted and office.region.path not in scope.office_paths and office.pk not in scope.office_ids:
+    if not sees_everything(actor) and office.region.path not in office_regions(actor) and office.pk not in offices_of(actor):
         raise PermissionDenied
     version = InstrumentVersion.objects.for_user(actor).select_related("instrument").get(pk=version_id)
     if version.status != InstrumentVersion.Status.PUBLISHED:

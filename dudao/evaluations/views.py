@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from dudao.accounts.access import offices_of, sees_everything
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
@@ -68,9 +69,8 @@ class EvaluationCreateView(ScopedMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def offices(self):
-        scope = self.request.user.scope
         qs = Office.objects.for_user(self.request.user).select_related("region")
-        return qs if scope.unrestricted else qs.filter(pk__in=sorted(scope.office_ids))
+        return qs if sees_everything(self.request.user) else qs.filter(pk__in=sorted(offices_of(self.request.user)))
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "offices": self.offices()}

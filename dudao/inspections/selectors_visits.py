@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dudao.accounts.access import sees_everything, zones_of
 from dudao.core.scope import ancestor_paths
 from dudao.inspections.models import Attachment, LessonObservation, Visit
 from dudao.inspectors.models import Inspector, Listing
@@ -29,7 +30,7 @@ from dudao.organizations.models import Office, School, Zone, ZoneMembership
 
 def visit_visible_q(user, prefix: str = "") -> Q:
     """Submitted visits, and the user's own drafts (unrestricted users see every draft)."""
-    if getattr(getattr(user, "scope", None), "unrestricted", False):
+    if sees_everything(user):
         return Q()
     return Q(**{f"{prefix}status": Visit.Status.SUBMITTED}) | Q(**{f"{prefix}created_by": user.pk})
 
@@ -159,7 +160,7 @@ def visit_school_ids(*, user, on: datetime.date | None = None) -> set[int]:
         return set()
     on = on or timezone.localdate()
     ids = set(Listing.objects.current(on).filter(inspector__user=user).values_list("school_id", flat=True))  # scope: the user's own listings
-    zone_ids = user.scope.zone_ids
+    zone_ids = zones_of(user)
     if zone_ids:
         ids |= set(
             ZoneMembership.objects.current(on).filter(zone_id__in=sorted(zone_ids))  # scope: the user's own zones

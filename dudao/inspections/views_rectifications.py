@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from dudao.accounts.access import offices_of
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed
@@ -367,7 +368,7 @@ class DeadlinePolicyView(ScopedMixin, TemplateView):
                 return get_object_or_404(offices, pk=int(wanted))
             except ValueError:
                 raise Http404
-        own = offices.filter(pk__in=sorted(self.request.user.scope.office_ids)).first()
+        own = offices.filter(pk__in=sorted(offices_of(self.request.user))).first()
         office = own or offices.first()
         if office is None:
             raise Http404

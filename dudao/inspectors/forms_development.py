@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.inspectors.models import Inspector, TrainingRecord
 
@@ -16,7 +17,7 @@ class TrainingRecordForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["inspector"]
-        if self.user.scope.is_office:
+        if acts_for_office(self.user):
             field.queryset = Inspector.objects.for_user(self.user, "change").order_by("sort_key")
         else:  # an inspector keeps their own file
             field.queryset = Inspector.objects.for_user(self.user).filter(user=self.user)

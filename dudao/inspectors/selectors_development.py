@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from dudao.accounts.access import acts_for_office, oversees_region
 from dudao.core.workflow import available_transitions
 from dudao.inspectors.models import (
     MAX_CONSECUTIVE_TERMS,
@@ -94,7 +95,7 @@ def training_overview(*, user, year: int, office_id: int | None = None) -> list[
     """Every active inspector the user's office reaches with their hours of the year, those below
     the floor first. Three queries whatever the number of inspectors."""
     inspectors = Inspector.objects.for_user(user).filter(status=Inspector.Status.ACTIVE).select_related("office")
-    if not user.scope.is_office:
+    if not acts_for_office(user):
         inspectors = inspectors.filter(user=user)
     if office_id:
         inspectors = inspectors.filter(office_id=office_id)
@@ -119,7 +120,7 @@ def case_transitions(*, user, case: Case) -> list[str]:
     names = available_transitions(case, user)
     if not Case.objects.for_user(user, "change").filter(pk=case.pk).exists():
         return []
-    office = user.scope.unrestricted or any(case.office.region.path.startswith(p) for p in user.scope.office_paths)
+    office = oversees_region(user, case.office.region.path)
     return [n for n in names if (n == "submit" and case.inspector.user_id == user.pk) or (n != "submit" and office)]
 
 
@@ -128,7 +129,7 @@ def case_may_edit(*, user, case: Case) -> bool:
         return False
     if not Case.objects.for_user(user, "change").filter(pk=case.pk).exists():
         return False
-    return case.inspector.user_id == user.pk or user.scope.is_office
+    return case.inspector.user_id == user.pk or acts_for_office(user)
 
 
 # ---- terms -------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import offices_of, owns_region, sees_everything
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, model_save, record
 from dudao.core.files import store_file, validate_upload
@@ -54,8 +55,7 @@ def is_office_over(user, office: Office) -> bool:
     """True for a user of the office that owns ``office``'s rows (the office itself, or one above it
     with no office in between) and for the system administrator: who may change them. A city office
     sees its counties' inspectors, cases and training, and changes none of them."""
-    scope = user.scope
-    return scope.unrestricted or scope.office_owns(office.region.path)
+    return owns_region(user, office.region.path)
 
 
 def _inspector_for(actor, inspector_id: int | None) -> Inspector:
@@ -79,7 +79,7 @@ def inspector_policy_set(*, actor, office_id: int, training_floor_hours, term_re
     """Sets the office's floor of centralised training hours a year and the term reminder lead time."""
     office = Office.objects.for_user(actor).select_related("region").get(pk=office_id)
     if not (actor.has_perm("inspectors.change_inspectorpolicy") and (
-            actor.scope.unrestricted or office.pk in actor.scope.office_ids)):
+            sees_everything(actor) or office.pk in offices_of(actor))):
         raise PermissionDenied
     floor = Decimal(str(training_floor_hours))
     if not Decimal("1") <= floor <= Decimal("500"):

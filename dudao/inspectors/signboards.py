@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import acts_for_office
 from dudao.documents.models import Document
 from dudao.documents.render import PdfUnavailable, cn_date
 from dudao.documents.services import document_generate, documents_generate_many
@@ -150,7 +151,7 @@ def signboard_generate(*, actor, school_id: int, base_url: str, pdf: bool = True
 def signboards_batch_start(*, actor, query: str, base_url: str):
     """Starts the job that files one document with the boards of every listed school of the
     school list filtered by ``query`` (the list's own query string), one board per page."""
-    if not (actor.scope.is_office and actor.has_perm("documents.add_document")):
+    if not (acts_for_office(actor) and actor.has_perm("documents.add_document")):
         raise PermissionDenied
     return job_start(actor=actor, kind=JOB_KIND, title=_("Signboards for all listed schools"),
                      params={"query": query, "base_url": base_url})
@@ -170,7 +171,7 @@ def _filtered_schools(user, query: str):
 
 def run_signboards_job(job, progress) -> None:
     user = get_user_model().objects.get(pk=job.created_by_id)
-    if not (user.scope.is_office and user.has_perm("documents.add_document")):
+    if not (acts_for_office(user) and user.has_perm("documents.add_document")):
         raise JobFailed(_("You may not generate documents."))
     schools = list(_filtered_schools(user, job.params.get("query", "")).select_related("region"))
     listings = _current_listings([s.pk for s in schools])

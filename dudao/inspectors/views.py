@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import View
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
@@ -74,7 +75,7 @@ class InspectorDetailView(ObjectDetailView):
         ctx["history"] = (
             Listing.objects.for_user(user).filter(inspector=self.object).select_related("school").order_by("-valid_from")
         )
-        own_or_office = self.object.user_id == user.pk or user.scope.is_office
+        own_or_office = self.object.user_id == user.pk or acts_for_office(user)
         if user.has_perm("inspectors.view_term") and own_or_office:
             ctx["terms"] = inspector_terms(user=user, inspector=self.object)
         if user.has_perm("inspectors.view_trainingrecord") and own_or_office:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
@@ -39,7 +40,7 @@ from dudao.inspectors.forms_development import (
 from dudao.inspectors.imports_training import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.models import Office
+from dudao.organizations.selectors import office_for_user
 
 
 def _year(request) -> int:
@@ -143,7 +144,7 @@ class TrainingLedgerView(ObjectDetailView):
         inspector = super().get_object()
         user = self.request.user
         if not user.has_perm("inspectors.view_trainingrecord") or not (
-                inspector.user_id == user.pk or user.scope.is_office):
+                inspector.user_id == user.pk or acts_for_office(user)):
             raise Http404
         return inspector
 
@@ -381,8 +382,7 @@ class InspectorPolicyView(ScopedMixin, FormView):
         if request.user.is_authenticated:
             if not request.user.has_perm("inspectors.change_inspectorpolicy"):
                 raise PermissionDenied
-            self.office = Office.objects.for_user(request.user).filter(
-                pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
+            self.office = office_for_user(user=request.user)
             if self.office is None:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)

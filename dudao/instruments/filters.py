@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.access import office_regions, reference_regions, sees_everything
 from dudao.core.filters import ScopedFilterSet
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 
@@ -10,13 +11,12 @@ NATIONAL, MINE, HIGHER = "national", "mine", "higher"
 
 def own_offices_q(user) -> Q:
     """Instruments of the user's own offices (and the offices below them)."""
-    scope = user.scope
-    if scope.unrestricted:
+    if sees_everything(user):
         return Q(office__isnull=False)
     q = Q(pk__in=[])
-    for path in scope.office_paths:
+    for path in office_regions(user):
         q |= Q(office__region__path__startswith=path)
-    for path in scope.reference_paths:
+    for path in reference_regions(user):
         q |= Q(office__region__path=path)
     return q
 

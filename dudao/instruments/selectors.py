@@ -2,6 +2,7 @@
 
 from django.db.models import Max, Q
 
+from dudao.accounts.access import office_regions, offices_of, sees_everything
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.scoring import ItemSpec
 from dudao.organizations.models import Office
@@ -109,11 +110,10 @@ def authoring_offices(*, user):
     instruments (every office for an unrestricted user)."""
     if not user.has_perm("instruments.add_instrument"):
         return Office.objects.none()
-    scope = user.scope
     qs = Office.objects.for_user(user, "view").select_related("region")
-    if scope.unrestricted:
+    if sees_everything(user):
         return qs.order_by("region__path")
     paths = Q(pk__in=[])
-    for path in scope.office_paths:
+    for path in office_regions(user):
         paths |= Q(region__path=path)
-    return qs.filter(paths, pk__in=sorted(scope.office_ids)).order_by("region__path")
+    return qs.filter(paths, pk__in=sorted(offices_of(user))).order_by("region__path")

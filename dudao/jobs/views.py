@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.scope import sees_everything
 from dudao.jobs.models import Job
 
 
@@ -31,7 +32,7 @@ class JobDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["job"] = get_object_or_404(Job.objects.for_user(self.request.user), uuid=self.kwargs["uuid"])
-        ctx["show_detail"] = self.request.user.scope.unrestricted  # an unexpected error's detail: administrators only
+        ctx["show_detail"] = sees_everything(self.request.user)  # an unexpected error's detail: administrators only
         return ctx
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.access import office_regions, sees_everything
 from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
 from dudao.monitoring.models import VALUE_FIELDS, SchoolReturn
@@ -17,7 +18,7 @@ class StatisticsYearOpenForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = Office.objects.for_user(user, "view").filter(
-            region__path__in=user.scope.office_paths) if not user.scope.unrestricted else Office.objects.for_user(user)
+            region__path__in=office_regions(user)) if not sees_everything(user) else Office.objects.for_user(user)
 
 
 class SchoolReturnForm(ScopedModelForm):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from dudao.accounts.access import offices_of
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.importing import RowError
 from dudao.core.tables import Column
@@ -328,7 +329,7 @@ class BalanceStandardView(ScopedMixin, TemplateView):
                 raise Http404
             office = get_object_or_404(offices, pk=int(wanted))
         else:
-            office = offices.filter(pk__in=sorted(request.user.scope.office_ids)).first() or offices.first()
+            office = offices.filter(pk__in=sorted(offices_of(request.user))).first() or offices.first()
             if office is None:
                 raise Http404
         year = params.get("year", "")

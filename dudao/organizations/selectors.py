@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dudao.accounts.access import offices_of
 from dudao.core.scope import ancestor_paths
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
 
@@ -50,7 +51,7 @@ def current_listing_by_school(*, user, school_ids, on=None) -> dict:
 
 def office_for_user(*, user):
     """The first office in the user's scope (their own), for defaults such as ratios and hotline."""
-    ids = sorted(user.scope.office_ids)
+    ids = sorted(offices_of(user))
     return Office.objects.for_user(user).select_related("region").filter(pk__in=ids).first() if ids else None
 
 

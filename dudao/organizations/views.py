@@ -1,6 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectFormView
 from dudao.jobs.exports import ExportableListView as ObjectListView
@@ -139,6 +140,9 @@ class SchoolListView(ObjectListView):
                          .select_related("inspector"), to_attr="current_listing"),
             )
         )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "acts_for_office": acts_for_office(self.request.user)}
 
 
 class SchoolDetailView(ObjectDetailView):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.access import acts_for_office, offices_of, zones_of
 from dudao.core.forms import ScopedModelForm, StyledFormMixin
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import Office, School, Zone
@@ -39,27 +40,26 @@ class WorkPlanCreateForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        scope = user.scope
         year, term = term_for(timezone.localdate())
         self.fields["year"].initial = year
         self.fields["term"].initial = term
         own_inspector = Inspector.objects.for_user(user).filter(user=user).exists()
         levels = []
-        if scope.is_office:
+        if acts_for_office(user):
             levels += [WorkPlan.Level.OFFICE, WorkPlan.Level.ZONE, WorkPlan.Level.INSPECTOR]
-            self.fields["office"].queryset = Office.objects.for_user(user).filter(pk__in=sorted(scope.office_ids))
+            self.fields["office"].queryset = Office.objects.for_user(user).filter(pk__in=sorted(offices_of(user)))
             self.fields["zone"].queryset = Zone.objects.for_user(user).select_related("office")
             self.fields["inspector"].queryset = Inspector.objects.for_user(user, "change").filter(
                 user__isnull=True, status=Inspector.Status.ACTIVE)
         else:
-            if scope.zone_ids:
+            if zones_of(user):
                 levels.append(WorkPlan.Level.ZONE)
-                self.fields["zone"].queryset = Zone.objects.for_user(user).filter(pk__in=sorted(scope.zone_ids))
+                self.fields["zone"].queryset = Zone.objects.for_user(user).filter(pk__in=sorted(zones_of(user)))
             if own_inspector:
                 levels.append(WorkPlan.Level.INSPECTOR)
             del self.fields["office"], self.fields["inspector"]
         self.fields["level"].choices = [(v, label) for v, label in WorkPlan.Level.choices if v in levels]
-        if own_inspector and not scope.is_office:
+        if own_inspector and not acts_for_office(user):
             self.fields["level"].initial = WorkPlan.Level.INSPECTOR
 
     def clean(self):
@@ -67,7 +67,7 @@ class WorkPlanCreateForm(StyledFormMixin, forms.Form):
         level = data.get("level")
         if level == WorkPlan.Level.ZONE and not data.get("zone"):
             self.add_error("zone", _("Choose the zone."))
-        if level == WorkPlan.Level.INSPECTOR and self.user.scope.is_office and not data.get("inspector"):
+        if level == WorkPlan.Level.INSPECTOR and acts_for_office(self.user) and not data.get("inspector"):
             self.add_error("inspector", _("Choose the inspector."))
         return data
 
@@ -128,7 +128,7 @@ class TaskPrescribeForm(StyledFormMixin, forms.Form):
             zone=z.name, n=len(sizes.get(z.pk, ())))
         self.fields["inspectors"].queryset = Inspector.objects.for_user(user, "change").filter(
             status=Inspector.Status.ACTIVE)
-        offices = Office.objects.for_user(user).filter(pk__in=sorted(user.scope.office_ids))
+        offices = Office.objects.for_user(user).filter(pk__in=sorted(offices_of(user)))
         self.fields["office"].queryset = offices
         self.fields["office"].initial = offices.first()
 

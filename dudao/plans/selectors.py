@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from dudao.accounts.access import acts_for_office, offices_of, sees_everything
 from dudao.inspectors.models import Inspector, Listing
 from dudao.organizations.models import ZoneMembership
 from dudao.plans.models import PlanItem, Task, WorkPlan, term_dates
@@ -42,16 +43,16 @@ def workplan_may_author(*, user, plan: WorkPlan) -> bool:
     if plan.level != WorkPlan.Level.INSPECTOR:
         return True
     owner = plan.inspector.user_id
-    return owner == user.pk or (owner is None and user.scope.is_office)
+    return owner == user.pk or (owner is None and acts_for_office(user))
 
 
 def workplan_may_review(*, user, plan: WorkPlan) -> bool:
     """Whether ``user`` reviews this plan (审核备案): the plan's own office, with the permission."""
     if not user.has_perm("plans.review_workplan"):
         return False
-    if user.scope.unrestricted:
+    if sees_everything(user):
         return True
-    return plan.office_id in user.scope.office_ids and user.scope.is_office
+    return plan.office_id in offices_of(user) and acts_for_office(user)
 
 
 def task_list(*, user):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import offices_of
 from dudao.accounts.models import User
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
@@ -135,7 +136,7 @@ def workplan_create(*, actor, level: str, year: int, term: str, title: str, summ
         zone = Zone.objects.for_user(actor).select_related("office").get(pk=zone_id)
         office = zone.office
     elif level == Level.OFFICE:
-        ids = sorted(actor.scope.office_ids) if office_id is None else [office_id]
+        ids = sorted(offices_of(actor)) if office_id is None else [office_id]
         office = Office.objects.for_user(actor).filter(pk__in=ids).first()
         if office is None:
             raise ValidationError({"office": _("Choose the office.")})

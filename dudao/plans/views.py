@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.forms import note_form, validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
@@ -222,7 +223,7 @@ class TaskListView(ObjectListView):
         ctx["can_add_own"] = user.has_perm("plans.add_task") and Inspector.objects.for_user(user).filter(
             user=user).exists()
         batch = self.filterset.form.cleaned_data.get("batch") if self.filterset.is_bound and self.filterset.is_valid() else None
-        if batch and user.scope.is_office:
+        if batch and acts_for_office(user):
             ctx["batch_stats"] = selectors.task_list(user=user).filter(batch=batch).aggregate(
                 total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
         return ctx
@@ -246,7 +247,7 @@ class TaskDetailView(ObjectDetailView):
             "can_delete": user.has_perm("plans.delete_task")
             and Task.objects.for_user(user, "delete").filter(pk=task.pk).exists(),
         })
-        if task.batch and user.scope.is_office:
+        if task.batch and acts_for_office(user):
             ctx["batch_stats"] = selectors.task_list(user=user).filter(batch=task.batch).aggregate(
                 total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
         return ctx

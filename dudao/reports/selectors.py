@@ -16,6 +16,7 @@ from django.db.models import Case, Count, IntegerField, Max, OuterRef, Subquery,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import acts_for_office, roles_of, zones_of
 from dudao.accounts.models import Role
 from dudao.audit.models import AuditEvent
 from dudao.campaigns.models import Campaign, CampaignTarget
@@ -50,18 +51,17 @@ class SchoolPriority:
 def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None = None) -> dict:
     """The figures and lists a user's role needs on landing."""
     today = timezone.localdate()
-    scope = user.scope
     schools = School.objects.for_user(user).filter(is_active=True)
     data = {
         "today": today,
-        "roles": sorted(scope.roles),
+        "roles": sorted(roles_of(user)),
         "school_count": schools.count(),
         "kind_counts": _kind_counts(schools),
-        "is_inspector": Role.INSPECTOR in scope.roles,
-        "is_zone_leader": Role.ZONE_LEADER in scope.roles,
+        "is_inspector": Role.INSPECTOR in roles_of(user),
+        "is_zone_leader": Role.ZONE_LEADER in roles_of(user),
     }
     loop = user.has_perm("inspections.view_visit")
-    if scope.is_office:
+    if acts_for_office(user):
         zones = list(zone_list_with_counts(user=user))
         listed = Listing.objects.for_user(user).current(today).values("school_id")
         data.update(
@@ -84,16 +84,16 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
             {
                 "is_office": False,
                 "my_schools": [(s, listings.get(s.pk)) for s in my_schools],
-                "zones": Zone.objects.for_user(user).filter(pk__in=scope.zone_ids),
+                "zones": Zone.objects.for_user(user).filter(pk__in=zones_of(user)),
             }
         )
-        if scope.roles & SCHOOL_SIDE_ROLES:
+        if roles_of(user) & SCHOOL_SIDE_ROLES:
             data.update(school_overview(user=user, school_ids=[s.pk for s in my_schools], today=today))
     if data["is_inspector"] or data["is_zone_leader"]:
         data["my_drafts"] = list(
             visit_list(user=user).filter(status=Visit.Status.DRAFT, created_by=user).order_by("-date", "-pk")[:20]
         )
-    if loop and (scope.is_office or data["is_inspector"] or data["is_zone_leader"]):
+    if loop and (acts_for_office(user) or data["is_inspector"] or data["is_zone_leader"]):
         data.update(loop_overview(user=user, today=today, zone_id=zone_id, inspector_id=inspector_id))
     return data
 
@@ -145,7 +145,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         .order_by("deadline")[:12]
     )
     tasks = task_list(user=user).filter(status=Task.Status.OPEN)
-    if not user.scope.is_office:
+    if not acts_for_office(user):
         tasks = tasks.filter(inspector__user=user)
     term_year, term = term_for(today)
     completion = task_completion(user=user, period=completion_period(term_year, term, on=today), on=today)

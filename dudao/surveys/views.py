@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
@@ -202,7 +203,7 @@ class SurveyResultsView(ScopedMixin, TemplateView):
             "title": _("Results: {survey}").format(survey=survey), "object": survey, "results": results,
             "comparison": comparison, "school_chart": charts.school_chart(results),
             "question_chart": charts.question_chart(results),
-            "threshold_percent": survey.pass_threshold * 100, "is_office": request.user.scope.is_office,
+            "threshold_percent": survey.pass_threshold * 100, "is_office": acts_for_office(request.user),
         })
 
 

@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from dudao.accounts.access import offices_of
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
@@ -167,7 +168,7 @@ class ReportViewSet(ScopedViewSet):
         if term not in (None, "spring", "autumn"):
             raise serializers.ValidationError({"term": "spring or autumn."})
         if office_id is None:
-            office_id = next(iter(sorted(request.user.scope.office_ids)), None)
+            office_id = next(iter(sorted(offices_of(request.user))), None)
             if office_id is None:
                 raise serializers.ValidationError({"office": "Choose the office."})
         data = selectors.report_status(user=request.user, office_id=office_id, year=year, term=term, on=today)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from dudao.accounts.access import acts_for_office, offices_of, oversees_region, sees_everything, zones_of
 from dudao.audit.models import AuditEvent
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import Office, Zone
@@ -30,11 +31,7 @@ def report_get(*, user, pk: int) -> Report:
 
 def _office_over(user, office: Office, *, strictly: bool = False) -> bool:
     """Whether one of the user's offices is ``office`` (unless ``strictly``) or above it."""
-    scope = user.scope
-    if scope.unrestricted:
-        return True
-    path = office.region.path
-    return any(path.startswith(p) and (not strictly or p != path) for p in scope.office_paths)
+    return oversees_region(user, office.region.path, strictly=strictly)
 
 
 def may_author(*, user, level: str, office: Office, zone: Zone | None = None,
@@ -47,14 +44,13 @@ def may_author(*, user, level: str, office: Office, zone: Zone | None = None,
     """
     if not user.is_authenticated or not user.has_perm("workreports.add_report"):
         return False
-    scope = user.scope
     if level == Level.INSPECTOR:
         if inspector.user_id is not None:
             return inspector.user_id == user.pk
         return _office_over(user, office)
     if level == Level.ZONE:
-        return zone.pk in scope.zone_ids or _office_over(user, office)
-    return scope.unrestricted or (scope.is_office and office.pk in scope.office_ids)
+        return zone.pk in zones_of(user) or _office_over(user, office)
+    return sees_everything(user) or (acts_for_office(user) and office.pk in offices_of(user))
 
 
 def report_may_author(*, user, report: Report) -> bool:
@@ -115,19 +111,18 @@ def authorable_subjects(*, user) -> dict:
     """The inspectors, zones and offices whose reports ``user`` may draft (for the form's choices)."""
     if not user.is_authenticated or not user.has_perm("workreports.add_report"):
         return {"inspectors": [], "zones": [], "offices": []}
-    scope = user.scope
     inspectors = Inspector.objects.for_user(user).select_related("office__region").filter(
         status=Inspector.Status.ACTIVE)
-    if scope.is_office:
+    if acts_for_office(user):
         inspectors = inspectors.filter(Q(user=user) | Q(user__isnull=True))
     else:
         inspectors = inspectors.filter(user=user)
     zones = Zone.objects.for_user(user).select_related("office__region").filter(is_active=True)
-    if not scope.is_office:
-        zones = zones.filter(pk__in=sorted(scope.zone_ids))
+    if not acts_for_office(user):
+        zones = zones.filter(pk__in=sorted(zones_of(user)))
     offices = Office.objects.for_user(user).select_related("region")
-    if not scope.unrestricted:
-        offices = offices.filter(pk__in=sorted(scope.office_ids)) if scope.is_office else offices.none()
+    if not sees_everything(user):
+        offices = offices.filter(pk__in=sorted(offices_of(user))) if acts_for_office(user) else offices.none()
     return {
         "inspectors": [i for i in inspectors.order_by("sort_key") if may_author(
             user=user, level=Level.INSPECTOR, office=i.office, inspector=i)],
@@ -221,7 +216,7 @@ def report_status(*, user, office_id: int, year: int, term: str | None = None,
                   on: datetime.date | None = None) -> dict:
     """The office's inspectors and zones × the periods of a year or term, each cell with its state,
     and the count of each state. Four queries whatever the number of inspectors and reports."""
-    if not (user.scope.is_office and user.has_perm("workreports.view_report")):
+    if not (acts_for_office(user) and user.has_perm("workreports.view_report")):
         raise PermissionDenied
     on = on or timezone.localdate()
     office = Office.objects.for_user(user).select_related("region").get(pk=office_id)
@@ -256,6 +251,6 @@ def report_status(*, user, office_id: int, year: int, term: str | None = None,
 
 def status_office_choices(*, user):
     """The offices whose report table the user may open: their own offices and those below."""
-    if not user.scope.is_office:
+    if not acts_for_office(user):
         return Office.objects.none()
     return Office.objects.for_user(user).select_related("region").order_by("region__path")

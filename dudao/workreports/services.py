@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import offices_of, sees_everything
 from dudao.accounts.models import Membership, Role, User
 from dudao.audit.services import model_save, record
 from dudao.core.review import Review, required_comment
@@ -95,7 +96,7 @@ def _subject(actor, level: str, office_id, zone_id, inspector_id):
         zone = Zone.objects.for_user(actor).select_related("office__region").get(pk=zone_id)
         office = zone.office
     elif level == Level.OFFICE:
-        ids = sorted(actor.scope.office_ids) if office_id is None else [office_id]
+        ids = sorted(offices_of(actor)) if office_id is None else [office_id]
         office = Office.objects.for_user(actor).select_related("region").filter(pk__in=ids).first()
         if office is None:
             raise ValidationError({"office": [_("Choose the office.")]})
@@ -240,7 +241,7 @@ def report_policy_set(*, actor, office_id: int, month_due_day: int, term_due_day
     """Sets when the office's reports fall due; reports drafted later take the new dates."""
     office = Office.objects.for_user(actor).select_related("region").get(pk=office_id)
     if not (actor.has_perm("workreports.change_reportpolicy") and (
-            actor.scope.unrestricted or office.pk in actor.scope.office_ids)):
+            sees_everything(actor) or office.pk in offices_of(actor))):
         raise PermissionDenied
     if not 1 <= int(month_due_day) <= 28:
         raise ValidationError({"month_due_day": [_("Choose a day between 1 and 28.")]})

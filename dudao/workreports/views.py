@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from dudao.accounts.access import acts_for_office, offices_of
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
@@ -19,7 +20,7 @@ from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, 
 from dudao.documents.models import Document
 from dudao.documents.services import DocumentIntegrityError, document_read_verified
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.models import Office
+from dudao.organizations.selectors import office_for_user
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
 from dudao.workreports.forms import ReportDraftForm, ReportPolicyForm, ReportStatusForm, ReportUploadForm
@@ -209,7 +210,7 @@ class ReportStatusView(ScopedTemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not (request.user.has_perm("workreports.review_report")
-                                                  and request.user.scope.is_office):
+                                                  and acts_for_office(request.user)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -218,7 +219,7 @@ class ReportStatusView(ScopedTemplateView):
         user = self.request.user
         today = timezone.localdate()
         offices = selectors.status_office_choices(user=user)
-        own = offices.filter(pk__in=sorted(user.scope.office_ids)).first() or offices.first()
+        own = offices.filter(pk__in=sorted(offices_of(user))).first() or offices.first()
         term = "spring" if 2 <= today.month <= 8 else "autumn"
         year = today.year - 1 if today.month == 1 else today.year
         form = ReportStatusForm(self.request.GET or None, offices=offices,
@@ -246,8 +247,7 @@ class ReportPolicyView(ScopedMixin, FormView):
         if request.user.is_authenticated:
             if not request.user.has_perm("workreports.change_reportpolicy"):
                 raise PermissionDenied
-            self.office = Office.objects.for_user(request.user).filter(
-                pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
+            self.office = office_for_user(user=request.user)
             if self.office is None:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)

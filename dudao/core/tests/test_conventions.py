@@ -4,9 +4,11 @@
 * ``status`` is assigned only by ``core.workflow.apply_transition``, in every app;
 * every page that applies a transition is a ``core.views.TransitionView``;
 * views, API, selectors, exports and documents open ``Model.objects`` only through ``for_user``;
+* no module outside ``core`` and ``accounts`` reads a user's scope: it asks ``accounts.access``;
 * import-linter's layers, ruff, ``check --deploy`` and the ``dudao.E001`` system check pass.
 """
 
+import ast
 import inspect
 import os
 import re
@@ -301,6 +303,43 @@ def test_read_rule_finds_an_unscoped_read():
     ]
     assert [line.split(":")[0] + ":" + line.split(":")[1] for line in unscoped_reads(files)] == [
         "dudao/x/views.py:1", "dudao/x/api.py:1", "dudao/x/selectors.py:4",
+    ]
+
+
+SCOPE_HOMES = ("core", "accounts")
+
+
+def scope_reads(files):
+    """Where a module reads a user's scope: ``<x>.scope.<attr>``, ``<x>.scope`` kept aside
+    (``scope = user.scope``), or ``getattr(<x>, "scope", ...)``; found in the syntax tree, so no
+    line break or parenthesis hides one."""
+    def reads_scope(node) -> bool:
+        if isinstance(node, ast.Attribute):
+            return node.attr == "scope"
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and node.args[1].value == "scope")
+
+    return [f"{rel}:{node.lineno}: {ast.unparse(node)}"
+            for rel, text in files for node in ast.walk(ast.parse(text, filename=rel)) if reads_scope(node)]
+
+
+def test_scope_is_read_only_in_core_and_accounts():
+    """Who may see and change what is decided in ``core`` and ``accounts``: the other apps read rows
+    through ``for_user`` and ask ``accounts.access`` (``acts_for_office``, ``offices_of``, …), never a
+    field of ``user.scope``."""
+    assert scope_reads(source_files(lambda rel, parts: parts[0] not in SCOPE_HOMES)) == []
+
+
+def test_scope_rule_finds_a_read_however_written():
+    files = [
+        ("dudao/x/views.py", "if request.user.scope.is_office:\n    pass\n"),
+        ("dudao/x/forms.py", "ids = sorted(\n    self.user\n    .scope\n    .office_ids)\n"),
+        ("dudao/x/selectors.py", "scope = user.scope\nok = acts_for_office(user)\n"),
+        ("dudao/x/services.py", "x = getattr(getattr(user, 'scope', None), 'unrestricted', False)\n"),
+        ("dudao/x/api.py", "from dudao.core.scope import ancestor_paths\nq = Model.objects.for_user(user)\n"),
+    ]
+    assert [line.split(": ")[0] for line in scope_reads(files)] == [
+        "dudao/x/views.py:1", "dudao/x/forms.py:2", "dudao/x/selectors.py:1", "dudao/x/services.py:1",
     ]
 
 
