@@ -17,6 +17,7 @@ from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_fro
 from dudao.assessment.models import AssessmentPolicy, AssessmentRating
 from dudao.assessment.scoring import INDICATORS
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView
 from dudao.inspectors.models import Inspector
@@ -32,10 +33,6 @@ INDICATOR_LABELS = {
     "ratings": gettext_lazy("Ratings"),
 }
 DASH = "—"
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _num(value):
@@ -168,7 +165,7 @@ class RatingFormView(ScopedMixin, FormView):
                                    period_kind=self.period.kind, period_start=self.period.start, role=self.role,
                                    answers=answers_from(form), comment=form.cleaned_data.get("comment", ""))
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you: your rating was recorded."))
         return HttpResponseRedirect(reverse("assessment:rating_list"))
@@ -252,7 +249,7 @@ class AssessmentPolicyView(ScopedMixin, FormView):
                 weights={k[7:]: v for k, v in data.items() if k.startswith("weight_")},
                 group_weights={k[6:]: v for k, v in data.items() if k.startswith("group_")})
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(reverse("assessment:assessment"))

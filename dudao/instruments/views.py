@@ -128,15 +128,6 @@ class VersionExportView(ScopedMixin, View):
 
 # ---- forms that call one service ------------------------------------------------------------------
 
-def add_errors(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on its fields where they exist, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class ServiceFormView(ScopedMixin, FormView):
     """A form whose valid input goes to one service; the service's ValidationError returns to the
     form (400). Wrong state (a frozen version, a second draft) is not a form error: it answers 409."""
@@ -159,7 +150,7 @@ class ServiceFormView(ScopedMixin, FormView):
         except TransitionNotAllowed:
             raise
         except ValidationError as exc:
-            add_errors(form, exc)
+            form.add_service_errors(exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(url)

@@ -68,20 +68,11 @@ class SurveyAddView(ScopedMixin, TemplateView):
                 survey = services.survey_create(actor=request.user, office_id=office.pk, year=form.cleaned_data["year"],
                                                 school_ids=form.school_ids(office) or [], **form.service_fields())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_service_errors(exc, SurveyForm.SERVICE_FIELDS)
             else:
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(survey.get_absolute_url())
         return self.render_to_response(_form_context(form, _("New satisfaction survey")), status=400)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = {"version_id": "version", "pass_threshold": "pass_percent", "school_ids": "schools"}.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class SurveyEditView(ScopedMixin, TemplateView):
@@ -118,7 +109,7 @@ class SurveyEditView(ScopedMixin, TemplateView):
             try:
                 services.survey_update(actor=request.user, survey_id=self.object.pk, **fields)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_service_errors(exc, SurveyForm.SERVICE_FIELDS)
             else:
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(self.object.get_absolute_url())
