@@ -28,7 +28,7 @@ from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
+from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
@@ -80,12 +80,12 @@ class ComplaintListView(ExportableListView):
         Column("pk", gettext_lazy("No."), order_by="pk", link=True),
         Column(_received, gettext_lazy("Received"), order_by="created_at"),
         Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        SCHOOL_COLUMN,
         Column(_short_text, gettext_lazy("Message"), export=False),
         Column("text", gettext_lazy("Message"), html=False),
         Column(_sender, gettext_lazy("Sender")),
         Column(_handler, gettext_lazy("Handling inspector")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column("due_on", gettext_lazy("Answer due"), order_by="due_on"),
         Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
         Column(_overdue_text, gettext_lazy("Overdue"), html=False),
@@ -93,8 +93,7 @@ class ComplaintListView(ExportableListView):
         Column("rating", gettext_lazy("Rating"), order_by="rating"),
     ]
 
-    def get_queryset(self):
-        return selectors.complaint_list(user=self.request.user)
+    selector = selectors.complaint_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -325,14 +324,13 @@ class PublicationListView(ExportableListView):
     columns = [
         Column("title", gettext_lazy("Title"), order_by="title"),
         Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        SCHOOL_COLUMN,
         Column("created_at", gettext_lazy("Published"), order_by="created_at"),
         Column("withdrawn_at", gettext_lazy("Withdrawn"), order_by="withdrawn_at"),
         Column(_public_link, gettext_lazy("Public page"), export=False),
     ]
 
-    def get_queryset(self):
-        return selectors.publication_list(user=self.request.user)
+    selector = selectors.publication_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from dudao.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectFormView,
+    OfficePolicyView,
     ScopedMixin,
     ScopedTemplateView,
     TransitionView,
@@ -39,7 +40,6 @@ from dudao.inspectors.forms_development import (
 from dudao.inspectors.imports_training import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.models import Office
 
 
 def _year(request) -> int:
@@ -372,34 +372,16 @@ class TermDeleteView(ScopedMixin, View):
 
 # ---- the office's rules --------------------------------------------------------------------------------
 
-class InspectorPolicyView(ScopedMixin, FormView):
+class InspectorPolicyView(OfficePolicyView):
     model = InspectorPolicy
     form_class = InspectorPolicyForm
-    template_name = "core/object_edit.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            if not request.user.has_perm("inspectors.change_inspectorpolicy"):
-                raise PermissionDenied
-            self.office = Office.objects.for_user(request.user).filter(
-                pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
-            if self.office is None:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    permission = "inspectors.change_inspectorpolicy"
+    success_url = reverse_lazy("inspectors:training_overview")
+    title = gettext_lazy("Training and term rules of {office}")
 
     def get_initial(self):
         policy = selectors.policy_for(self.office)
         return {"training_floor_hours": policy.training_floor_hours, "term_reminder_days": policy.term_reminder_days}
 
-    def form_valid(self, form):
-        try:
-            services.inspector_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("inspectors:training_overview"))
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "opts": self.opts,
-                "title": _("Training and term rules of {office}").format(office=self.office)}
+    def perform(self, form):
+        services.inspector_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE
-from dudao.core.tables import Column
+from dudao.core.tables import STATUS_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.inspectors.signboards import public_base_url
@@ -34,18 +34,17 @@ class SurveyListView(ExportableListView):
     add_url_name = "surveys:survey_add"
     title = gettext_lazy("Satisfaction surveys")
     columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("year", gettext_lazy("Year"), order_by="year"),
+        TITLE_COLUMN,
+        YEAR_COLUMN,
         Column("office.name", gettext_lazy("Office"), order_by="office__name"),
         Column("version", gettext_lazy("Questionnaire")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column(_closes, gettext_lazy("Closing date"), order_by="closes_on"),
         Column("school_count", gettext_lazy("Schools")),
         Column("response_count", gettext_lazy("Responses"), order_by="response_count"),
     ]
 
-    def get_queryset(self):
-        return selectors.survey_list(user=self.request.user)
+    selector = selectors.survey_list
 
 
 def _form_context(form, title):
