@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
@@ -287,7 +288,8 @@ class CaseAttachView(ScopedMixin, View):
 
 
 class CaseAttachmentView(ScopedMixin, View):
-    """GET: a case's file, for whoever may see the case (404 otherwise)."""
+    """GET: a case's file, for whoever may see the case (404 otherwise), served only if it still
+    matches its SHA-256: an altered file is 409, a lost one 410."""
 
     model = Case
 
@@ -297,7 +299,11 @@ class CaseAttachmentView(ScopedMixin, View):
             attachment = CaseAttachment.objects.get(case=case, pk=attachment_id)  # scope: the case read above
         except CaseAttachment.DoesNotExist:
             raise Http404
-        response = HttpResponse(attachment.file.read(), content_type="application/octet-stream")
+        try:
+            handle = open_verified(attachment)
+        except FileCheckFailed as exc:
+            return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
+        response = FileResponse(handle, content_type="application/octet-stream")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
         return response
 
