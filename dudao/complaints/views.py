@@ -29,7 +29,7 @@ from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
-from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
@@ -182,63 +182,54 @@ class ComplaintTransitionView(ScopedMixin, View):
         return _detail_with_errors(request, pk, {name: form})
 
 
-class ComplaintAssignView(ScopedMixin, View):
+class ComplaintAssignView(DetailFormView):
     model = Complaint
+    detail_view = ComplaintDetailView
+    form_key = "assign"
+    success_message = gettext_lazy("Assigned.")
 
-    def post(self, request, pk):
-        complaint = self.get_object()
+    def get_form(self, complaint):
         view = ComplaintDetailView()
-        view.setup(request, pk=pk)
-        form = AssignForm(request.POST, inspectors=view.assignable(complaint))
-        if form.is_valid():
-            inspector = form.cleaned_data["inspector"]
-            try:
-                services.complaint_assign(actor=request.user, complaint_id=complaint.pk,
-                                          inspector_id=inspector.pk if inspector else None)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Assigned."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {"assign": form})
+        view.setup(self.request, pk=complaint.pk)
+        return AssignForm(self.request.POST, inspectors=view.assignable(complaint))
+
+    def perform(self, complaint, form):
+        inspector = form.cleaned_data["inspector"]
+        services.complaint_assign(actor=self.request.user, complaint_id=complaint.pk,
+                                  inspector_id=inspector.pk if inspector else None)
 
 
-class ComplaintFindingView(ScopedMixin, View):
+class ComplaintFindingView(DetailFormView):
     model = Complaint
+    detail_view = ComplaintDetailView
+    form_key = "finding"
+    success_message = gettext_lazy("Finding recorded.")
 
-    def post(self, request, pk):
-        complaint = selectors.complaint_get(user=request.user, pk=pk)
-        form = FindingFromComplaintForm(request.POST, items=finding_items(request.user, complaint))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            item = data.pop("item")
-            try:
-                services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk,
-                                                  item_id=item.pk if item else None, **data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Finding recorded."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {"finding": form})
+    def get_object(self):
+        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form(self, complaint):
+        return FindingFromComplaintForm(self.request.POST, items=finding_items(self.request.user, complaint))
+
+    def perform(self, complaint, form):
+        data = dict(form.cleaned_data)
+        item = data.pop("item")
+        services.complaint_finding_record(actor=self.request.user, complaint_id=complaint.pk,
+                                          item_id=item.pk if item else None, **data)
 
 
-class ComplaintNoticeView(ScopedMixin, View):
+class ComplaintNoticeView(DetailFormView):
     model = Complaint
+    detail_view = ComplaintDetailView
+    form_key = "notice"
+    success_message = gettext_lazy("Rectification notice issued.")
 
-    def post(self, request, pk):
-        complaint = self.get_object()
-        form = NoticeFromComplaintForm(request.POST)
-        if form.is_valid():
-            try:
-                services.complaint_rectification_issue(actor=request.user, complaint_id=complaint.pk,
-                                                       **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Rectification notice issued."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {"notice": form})
+    def get_form(self, complaint):
+        return NoticeFromComplaintForm(self.request.POST)
+
+    def perform(self, complaint, form):
+        services.complaint_rectification_issue(actor=self.request.user, complaint_id=complaint.pk,
+                                               **form.cleaned_data)
 
 
 class ComplaintPhotoView(TokenDownloadMixin, ScopedMixin, View):

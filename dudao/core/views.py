@@ -354,6 +354,40 @@ class OfficePolicyView(ServiceFormMixin, ScopedMixin, FormView):
         return {**super().get_context_data(**kwargs), "opts": self.opts, "title": self.title.format(office=self.office)}
 
 
+class DetailFormView(ScopedMixin, View):
+    """POST of a form shown on a row's detail page: valid input goes to ``perform(row, form)``, then
+    ``success_message`` and back to the row; invalid input or the service's ``ValidationError`` shows
+    the detail page (``detail_view``) again with the form under ``form_key`` (400)."""
+
+    detail_view = None
+    form_key = ""
+    success_message = ""
+
+    def get_form(self, row):
+        raise NotImplementedError
+
+    def perform(self, row, form) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        row = self.get_object()
+        form = self.get_form(row)
+        if form.is_valid():
+            try:
+                self.perform(row, form)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, self.success_message)
+                return HttpResponseRedirect(row.get_absolute_url())
+        return self.detail_with_errors({self.form_key: form})
+
+    def detail_with_errors(self, forms: dict):
+        view = self.detail_view()
+        view.setup(self.request, **self.kwargs)
+        return view.render_to_response(view.get_context_data(forms=forms), status=400)
+
+
 class ObjectFormView(ScopedMixin, FormView):
     """A form acting on one row the user may change (move a school to a zone, re-list it): the row
     comes from the view scope (404), the change scope and ``permission`` are required (403), the
