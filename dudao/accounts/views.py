@@ -14,7 +14,7 @@ from dudao.accounts.filters import MembershipFilterSet
 from dudao.accounts.forms import MembershipForm, PasswordChangeForm
 from dudao.accounts.models import Membership
 from dudao.accounts.services import user_set_language
-from dudao.core.tables import Column
+from dudao.core.tables import OFFICE_COLUMN, Column
 from dudao.core.views import ScopedMixin
 from dudao.jobs.exports import ExportableListView
 
@@ -103,7 +103,7 @@ class MembershipListView(ExportableListView):
         Column("user.username", gettext_lazy("Username"), order_by="user__username"),
         Column("user.full_name", gettext_lazy("Full name"), order_by="user__full_name"),
         Column("role", gettext_lazy("Role"), order_by="role"),
-        Column("office.name", gettext_lazy("Office")),
+        OFFICE_COLUMN,
         Column("zone.name", gettext_lazy("Zone")),
         Column("school.name", gettext_lazy("School")),
         Column("valid_from", gettext_lazy("From"), order_by="valid_from"),

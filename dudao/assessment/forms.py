@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy
 from dudao.assessment.selectors import Period, period_of
-from dudao.workreports.forms import TermChoice, _style
+from dudao.core.forms import StyledForm
+from dudao.workreports.forms import TermChoice
 from dudao.workreports.models import PeriodKind
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(StyledForm):
     """A year, or a term of a year (the period of the assessment and of ratings)."""
 
     period_kind = forms.ChoiceField(label=_("Period"), choices=[(PeriodKind.YEAR, _("Year")),
@@ -25,7 +26,6 @@ class PeriodForm(forms.Form):
         if offices is not None:
             self.fields = {"office": forms.ModelChoiceField(label=_("Office"), queryset=offices, required=False),
                            **self.fields}
-        _style(self)
 
     def period(self) -> Period:
         today = timezone.localdate()
@@ -73,7 +73,7 @@ def answers_from(form) -> dict:
     return out
 
 
-class AssessmentPolicyForm(forms.Form):
+class AssessmentPolicyForm(StyledForm):
     aggregation = forms.ChoiceField(label=_("Combining raters of a group"), choices=AssessmentPolicy.Aggregation.choices)
     instrument = forms.ModelChoiceField(label=_("Rating instrument"), queryset=None, required=False,
                                         empty_label=_("The assessment questionnaire shipped with the platform"))
@@ -88,4 +88,3 @@ class AssessmentPolicyForm(forms.Form):
         for key, default in DEFAULT_GROUP_WEIGHTS.items():
             self.fields[f"group_{key}"] = forms.IntegerField(label=labels[f"group_{key}"], min_value=0, max_value=100,
                                                              initial=default)
-        _style(self)

@@ -73,9 +73,6 @@ class AssessmentPolicy(ScopedModel):
     def __str__(self) -> str:
         return str(self.office)
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     @property
     def weights(self) -> dict[str, int]:
         return {key: getattr(self, f"weight_{key}") for key in DEFAULT_WEIGHTS}
@@ -133,6 +130,3 @@ class AssessmentRating(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.inspector} · {self.get_role_display()} · {self.period_start:%Y-%m-%d}"
-
-    def audit_scope(self):
-        return self.office.region.path, None

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView
@@ -18,13 +18,13 @@ from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_fro
 from dudao.assessment.models import AssessmentPolicy, AssessmentRating
 from dudao.assessment.scoring import INDICATORS
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.forms import validation_message
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView
+from dudao.core.views import ObjectDetailView, OfficePolicyView, ScopedMixin, ScopedTemplateView
 from dudao.inspectors.models import Inspector
 from dudao.instruments.models import Instrument
 from dudao.instruments.selectors import version_items
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.selectors import office_for_user
 
 INDICATOR_LABELS = {
     "visits": gettext_lazy("Visits and coverage"), "tasks": gettext_lazy("Tasks done"),
@@ -33,10 +33,6 @@ INDICATOR_LABELS = {
     "ratings": gettext_lazy("Ratings"),
 }
 DASH = "—"
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _num(value):
@@ -169,7 +165,7 @@ class RatingFormView(ScopedMixin, FormView):
                                    period_kind=self.period.kind, period_start=self.period.start, role=self.role,
                                    answers=answers_from(form), comment=form.cleaned_data.get("comment", ""))
         except ValidationError as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, validation_message(error))
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you: your rating was recorded."))
         return HttpResponseRedirect(reverse("assessment:rating_list"))
@@ -206,8 +202,7 @@ class RatingListView(ExportableListView):
 
     filterset_class = AssessmentRatingFilterSet
 
-    def get_queryset(self):
-        return selectors.my_ratings(user=self.request.user)
+    selector = selectors.my_ratings
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -216,21 +211,14 @@ class RatingListView(ExportableListView):
         return ctx
 
 
-class AssessmentPolicyView(ScopedMixin, FormView):
+class AssessmentPolicyView(OfficePolicyView):
     """The office's weighting of indicators and rater groups, instrument and aggregation."""
 
     model = AssessmentPolicy
     form_class = AssessmentPolicyForm
-    template_name = "core/object_edit.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            if not request.user.has_perm("assessment.change_assessmentpolicy"):
-                raise PermissionDenied
-            self.office = office_for_user(user=request.user)
-            if self.office is None:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    permission = "assessment.change_assessmentpolicy"
+    success_url = reverse_lazy("assessment:assessment")
+    title = gettext_lazy("Assessment weighting of {office}")
 
     def get_form_kwargs(self):
         instruments = Instrument.objects.for_user(self.request.user).filter(
@@ -243,21 +231,11 @@ class AssessmentPolicyView(ScopedMixin, FormView):
                 **{f"weight_{k}": v for k, v in policy.weights.items()},
                 **{f"group_{k}": v for k, v in policy.group_weights.items()}}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services.assessment_policy_set(
-                actor=self.request.user, office_id=self.office.pk, aggregation=data["aggregation"],
-                instrument_id=data["instrument"].pk if data["instrument"] else None,
-                weights={k[7:]: v for k, v in data.items() if k.startswith("weight_")},
-                group_weights={k[6:]: v for k, v in data.items() if k.startswith("group_")})
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("assessment:assessment"))
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "opts": self.opts,
-                "title": _("Assessment weighting of {office}").format(office=self.office)}
+        services.assessment_policy_set(
+            actor=self.request.user, office_id=self.office.pk, aggregation=data["aggregation"],
+            instrument_id=data["instrument"].pk if data["instrument"] else None,
+            weights={k[7:]: v for k, v in data.items() if k.startswith("weight_")},
+            group_weights={k[6:]: v for k, v in data.items() if k.startswith("group_")})
 

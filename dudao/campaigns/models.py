@@ -116,9 +116,6 @@ class Campaign(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("campaigns:campaign_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     @property
     def theme_name(self) -> str:
         return THEME_NAMES.get(self.theme, THEME_NAMES["other"])
@@ -212,9 +209,6 @@ class CampaignTarget(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("campaigns:target_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
-
     @property
     def self_check_late(self) -> bool:
         """Submitted after the due date, or still missing once it has passed (derived, never stored)."""
@@ -282,6 +276,3 @@ class CampaignEvidence(StoredFile, ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:evidence_download", args=[self.pk])
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
+from django.views.generic import View
 
 from dudao.accounts.access import schools_of
 from dudao.campaigns import exports, selectors, services
@@ -19,8 +19,8 @@ from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, 
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
+from dudao.core.tables import OFFICE_COLUMN, STATUS_COLUMN, TITLE_COLUMN, Column
+from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, ServiceFormView, TransitionView
 from dudao.documents.selectors import subject_documents
 from dudao.inspections.models import Severity
 from dudao.jobs.exports import ExportableListView
@@ -47,44 +47,37 @@ class CampaignListView(ExportableListView):
     add_url_name = "campaigns:campaign_add"
     title = gettext_lazy("Special campaigns")
     columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        TITLE_COLUMN,
         Column("theme", gettext_lazy("Theme"), order_by="theme"),
-        Column("office.name", gettext_lazy("Office")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        OFFICE_COLUMN,
+        STATUS_COLUMN,
         Column("start_date", gettext_lazy("Start"), order_by="start_date"),
         Column("self_check_due", gettext_lazy("Self-check due"), order_by="self_check_due"),
         Column("end_date", gettext_lazy("End"), order_by="end_date"),
     ]
 
-    def get_queryset(self):
-        return selectors.campaign_list(user=self.request.user)
+    selector = selectors.campaign_list
 
 
-class CampaignFormMixin(ScopedMixin, FormView):
+class CampaignFormMixin(ServiceFormView):
     model = Campaign
     form_class = CampaignEditForm
     template_name = "campaigns/campaign_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
 
 class CampaignCreateView(CampaignFormMixin):
     permission_action = "add"
     extra_context = {"title": gettext_lazy("New special campaign")}
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("Campaign created: add its teams, then launch it.")
+
+    def perform(self, form):
         d = form.cleaned_data
-        try:
-            campaign = services.campaign_create(
-                actor=self.request.user, office_id=d["office"].pk, title=d["title"], theme=d["theme"],
-                checklist=d["checklist"].pk, start_date=d["start_date"], self_check_due=d["self_check_due"],
-                end_date=d["end_date"], description=d["description"], rule=form.rule_dict())
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Campaign created: add its teams, then launch it."))
-        return HttpResponseRedirect(campaign.get_absolute_url())
+        campaign = services.campaign_create(
+            actor=self.request.user, office_id=d["office"].pk, title=d["title"], theme=d["theme"],
+            checklist=d["checklist"].pk, start_date=d["start_date"], self_check_due=d["self_check_due"],
+            end_date=d["end_date"], description=d["description"], rule=form.rule_dict())
+        return campaign.get_absolute_url()
 
 
 class CampaignEditView(CampaignFormMixin):
@@ -103,19 +96,14 @@ class CampaignEditView(CampaignFormMixin):
                 "description": c.description, "rule": rule.get("by", "schools"), "region": rule.get("region"),
                 "zone": rule.get("zone"), "kinds": rule.get("kinds", []), "schools": rule.get("schools", [])}
 
-    def form_valid(self, form):
+    def perform(self, form):
         d = form.cleaned_data
-        try:
-            services.campaign_update(actor=self.request.user, campaign_id=self.object.pk, title=d["title"],
-                                     theme=d["theme"], checklist=d["checklist"].pk, start_date=d["start_date"],
-                                     self_check_due=d["self_check_due"], end_date=d["end_date"],
-                                     description=d["description"])
-            services.campaign_targets_set(actor=self.request.user, campaign_id=self.object.pk, rule=form.rule_dict())
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+        services.campaign_update(actor=self.request.user, campaign_id=self.object.pk, title=d["title"],
+                                 theme=d["theme"], checklist=d["checklist"].pk, start_date=d["start_date"],
+                                 self_check_due=d["self_check_due"], end_date=d["end_date"],
+                                 description=d["description"])
+        services.campaign_targets_set(actor=self.request.user, campaign_id=self.object.pk, rule=form.rule_dict())
+        return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "object": self.object,
@@ -148,7 +136,7 @@ class CampaignTransitionView(TransitionView):
     services = services.CAMPAIGN_TRANSITION_SERVICES
 
 
-class TeamEditView(ScopedMixin, FormView):
+class TeamEditView(ServiceFormView):
     model = Campaign
     form_class = TeamForm
     template_name = "campaigns/team_form.html"
@@ -163,7 +151,7 @@ class TeamEditView(ScopedMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "campaign": self.object}
+        return {**super().get_form_kwargs(), "campaign": self.object}
 
     def get_initial(self):
         if self.team is None:
@@ -171,20 +159,15 @@ class TeamEditView(ScopedMixin, FormView):
         return {"name": self.team.name, "leader": self.team.leader, "members": self.team.members.all(),
                 "targets": [str(pk) for pk in self.team.targets.values_list("pk", flat=True)]}
 
-    def form_valid(self, form):
+    def perform(self, form):
         d = form.cleaned_data
-        try:
-            _team, warnings = services.campaign_team_save(
-                actor=self.request.user, campaign_id=self.object.pk, team_id=self.team.pk if self.team else None,
-                name=d["name"], member_ids=[m.pk for m in d["members"]],
-                leader_id=d["leader"].pk if d.get("leader") else None, target_ids=d["targets"])
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
+        _team, warnings = services.campaign_team_save(
+            actor=self.request.user, campaign_id=self.object.pk, team_id=self.team.pk if self.team else None,
+            name=d["name"], member_ids=[m.pk for m in d["members"]],
+            leader_id=d["leader"].pk if d.get("leader") else None, target_ids=d["targets"])
         for warning in warnings:
             messages.warning(self.request, warning)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.object.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "object": self.object,
@@ -249,13 +232,12 @@ class TargetListView(ExportableListView):
         Column("campaign.title", gettext_lazy("Campaign")),
         Column("campaign.self_check_due", gettext_lazy("Self-check due")),
         Column("team.name", gettext_lazy("Team")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column("self_check_late", gettext_lazy("Late")),
         Column("visited_on", gettext_lazy("Visited on"), order_by="visited_on"),
     ]
 
-    def get_queryset(self):
-        return selectors.target_list(user=self.request.user)
+    selector = selectors.target_list
 
 
 class TargetDetailView(ObjectDetailView):

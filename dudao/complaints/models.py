@@ -41,6 +41,9 @@ class ComplaintPolicy(ScopedModel):
     scope_region = "office__region__path"
     scope_school = None
 
+    def audit_scope(self):
+        return "", None  # filed under no region, like the rows of no scope
+
     class Meta:
         verbose_name = _("complaint time limit")
         verbose_name_plural = _("complaint time limits")
@@ -164,9 +167,6 @@ class Complaint(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("complaints:complaint_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
-
     @property
     def is_anonymous(self) -> bool:
         return not (self.name or self.phone)
@@ -251,6 +251,3 @@ class Publication(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:publication_list") + f"?school={self.school_id}"
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id

@@ -28,8 +28,8 @@ from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
@@ -80,12 +80,12 @@ class ComplaintListView(ExportableListView):
         Column("pk", gettext_lazy("No."), order_by="pk", link=True),
         Column(_received, gettext_lazy("Received"), order_by="created_at"),
         Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        SCHOOL_COLUMN,
         Column(_short_text, gettext_lazy("Message"), export=False),
         Column("text", gettext_lazy("Message"), html=False),
         Column(_sender, gettext_lazy("Sender")),
         Column(_handler, gettext_lazy("Handling inspector")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column("due_on", gettext_lazy("Answer due"), order_by="due_on"),
         Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
         Column(_overdue_text, gettext_lazy("Overdue"), html=False),
@@ -93,8 +93,7 @@ class ComplaintListView(ExportableListView):
         Column("rating", gettext_lazy("Rating"), order_by="rating"),
     ]
 
-    def get_queryset(self):
-        return selectors.complaint_list(user=self.request.user)
+    selector = selectors.complaint_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -178,63 +177,54 @@ class ComplaintTransitionView(TransitionView):
         return self.form_invalid(obj, name, form)
 
 
-class ComplaintAssignView(ScopedMixin, View):
+class ComplaintAssignView(DetailFormView):
     model = Complaint
+    detail_view = ComplaintDetailView
+    form_key = "assign"
+    success_message = gettext_lazy("Assigned.")
 
-    def post(self, request, pk):
-        complaint = self.get_object()
+    def get_form(self, complaint):
         view = ComplaintDetailView()
-        view.setup(request, pk=pk)
-        form = AssignForm(request.POST, inspectors=view.assignable(complaint))
-        if form.is_valid():
-            inspector = form.cleaned_data["inspector"]
-            try:
-                services.complaint_assign(actor=request.user, complaint_id=complaint.pk,
-                                          inspector_id=inspector.pk if inspector else None)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Assigned."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {"assign": form})
+        view.setup(self.request, pk=complaint.pk)
+        return AssignForm(self.request.POST, inspectors=view.assignable(complaint))
+
+    def perform(self, complaint, form):
+        inspector = form.cleaned_data["inspector"]
+        services.complaint_assign(actor=self.request.user, complaint_id=complaint.pk,
+                                  inspector_id=inspector.pk if inspector else None)
 
 
-class ComplaintFindingView(ScopedMixin, View):
+class ComplaintFindingView(DetailFormView):
     model = Complaint
+    detail_view = ComplaintDetailView
+    form_key = "finding"
+    success_message = gettext_lazy("Finding recorded.")
 
-    def post(self, request, pk):
-        complaint = selectors.complaint_get(user=request.user, pk=pk)
-        form = FindingFromComplaintForm(request.POST, items=finding_items(request.user, complaint))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            item = data.pop("item")
-            try:
-                services.complaint_finding_record(actor=request.user, complaint_id=complaint.pk,
-                                                  item_id=item.pk if item else None, **data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Finding recorded."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {"finding": form})
+    def get_object(self):
+        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form(self, complaint):
+        return FindingFromComplaintForm(self.request.POST, items=finding_items(self.request.user, complaint))
+
+    def perform(self, complaint, form):
+        data = dict(form.cleaned_data)
+        item = data.pop("item")
+        services.complaint_finding_record(actor=self.request.user, complaint_id=complaint.pk,
+                                          item_id=item.pk if item else None, **data)
 
 
-class ComplaintNoticeView(ScopedMixin, View):
+class ComplaintNoticeView(DetailFormView):
     model = Complaint
+    detail_view = ComplaintDetailView
+    form_key = "notice"
+    success_message = gettext_lazy("Rectification notice issued.")
 
-    def post(self, request, pk):
-        complaint = self.get_object()
-        form = NoticeFromComplaintForm(request.POST)
-        if form.is_valid():
-            try:
-                services.complaint_rectification_issue(actor=request.user, complaint_id=complaint.pk,
-                                                       **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Rectification notice issued."))
-                return HttpResponseRedirect(complaint.get_absolute_url())
-        return _detail_with_errors(request, pk, {"notice": form})
+    def get_form(self, complaint):
+        return NoticeFromComplaintForm(self.request.POST)
+
+    def perform(self, complaint, form):
+        services.complaint_rectification_issue(actor=self.request.user, complaint_id=complaint.pk,
+                                               **form.cleaned_data)
 
 
 class ComplaintPhotoView(TokenDownloadMixin, ScopedMixin, View):
@@ -320,14 +310,13 @@ class PublicationListView(ExportableListView):
     columns = [
         Column("title", gettext_lazy("Title"), order_by="title"),
         Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        SCHOOL_COLUMN,
         Column("created_at", gettext_lazy("Published"), order_by="created_at"),
         Column("withdrawn_at", gettext_lazy("Withdrawn"), order_by="withdrawn_at"),
         Column(_public_link, gettext_lazy("Public page"), export=False),
     ]
 
-    def get_queryset(self):
-        return selectors.publication_list(user=self.request.user)
+    selector = selectors.publication_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

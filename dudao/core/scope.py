@@ -94,6 +94,13 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
+def follow(row, lookup: str):
+    """The value a lookup such as ``office__region__path`` reaches from ``row``."""
+    for name in lookup.split("__"):
+        row = getattr(row, name)
+    return row
+
+
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
     pass
 
@@ -118,3 +125,8 @@ class ScopedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    def audit_scope(self) -> tuple[str, int | None]:
+        """The region path and school the audit log files this row's events under: its scope lookups
+        followed from the row."""
+        return follow(self, self.scope_region), (follow(self, self.scope_school) if self.scope_school else None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,14 @@ class Column:
         if isinstance(value, (int, float, datetime.date)):
             return value
         return str(value) if value is not None else ""
+
+
+# The columns many lists show alike.
+TITLE_COLUMN = Column("title", gettext_lazy("Title"), order_by="title", link=True)
+STATUS_COLUMN = Column("status", gettext_lazy("Status"), order_by="status")
+YEAR_COLUMN = Column("year", gettext_lazy("Year"), order_by="year")
+OFFICE_COLUMN = Column("office.name", gettext_lazy("Office"))
+SCHOOL_COLUMN = Column("school.name", gettext_lazy("School"), order_by="school__sort_key")
 
 
 def order_rows(queryset, sort: str, fields: dict[str, str], default: tuple[str, ...] = ()):

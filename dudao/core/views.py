@@ -7,6 +7,7 @@
 * ``ScopedTemplateView``: a signed-in page that reads only through selectors.
 """
 
+import sys
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
@@ -87,6 +89,11 @@ class ObjectListView(ScopedMixin, TemplateView):
     row_actions_template: str | None = None
 
     permission_action = "view"
+    # the selector (taking the user) of the rows the page, its export and a batch job share
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user) if self.selector else super().get_queryset()
 
     def get_filterset(self):
         return self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
@@ -251,6 +258,16 @@ class ObjectDeleteView(ScopedMixin, TemplateView):
         return HttpResponseRedirect(self.success_url)
 
 
+def edit_and_delete_views(model, *, form_class, save, delete, success_url: str) -> tuple[type, type]:
+    """The two pages that change (or create) and delete rows of ``model`` through its audited services."""
+    module = sys._getframe(1).f_globals["__name__"]  # the views module that names the two pages
+    edit = type(f"{model.__name__}EditView", (ObjectEditView,),
+                {"model": model, "form_class": form_class, "service": save, "__module__": module})
+    remove = type(f"{model.__name__}DeleteView", (ObjectDeleteView,),
+                  {"model": model, "service": delete, "success_url": success_url, "__module__": module})
+    return edit, remove
+
+
 def not_found_unless(condition) -> None:
     if not condition:
         raise Http404
@@ -316,6 +333,92 @@ class TransitionView(ScopedMixin, View):
         """The service refused (a reason required, a file missing): say why on the row's page."""
         messages.error(self.request, validation_message(error))
         return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class ServiceFormMixin:
+    """A form whose valid input goes to one service: ``perform(form)`` calls it and returns the page to
+    go to (``success_url`` when it returns none); its ``ValidationError`` shows above the form."""
+
+    success_message = gettext_lazy("Saved.")
+
+    def perform(self, form) -> str | None:
+        raise NotImplementedError
+
+    def service_error(self, form, error: ValidationError) -> None:
+        form.add_error(None, validation_message(error))
+
+    def form_valid(self, form):
+        try:
+            url = self.perform(form)
+        except ValidationError as error:
+            self.service_error(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(url or self.get_success_url())
+
+
+class ServiceFormView(ServiceFormMixin, ScopedMixin, FormView):
+    """A service's form (``ServiceFormMixin``) that gets the user, to offer only what is in their scope."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class OfficePolicyView(ServiceFormMixin, ScopedMixin, FormView):
+    """The form of an office's rules (a policy row of ``model``, one per office): the first office in
+    the user's scope, 404 without one, 403 without ``permission``."""
+
+    template_name = "core/object_edit.html"
+    permission = ""
+    title = ""  # names the office: "… of {office}"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not request.user.has_perm(self.permission):
+                raise PermissionDenied
+            offices = self.model._meta.get_field("office").related_model.objects.for_user(request.user)
+            self.office = offices.filter(pk__in=sorted(request.user.scope.office_ids)).select_related("region").first()
+            if self.office is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opts": self.opts, "title": self.title.format(office=self.office)}
+
+
+class DetailFormView(ScopedMixin, View):
+    """POST of a form shown on a row's detail page: valid input goes to ``perform(row, form)``, then
+    ``success_message`` and back to the row; invalid input or the service's ``ValidationError`` shows
+    the detail page (``detail_view``) again with the form under ``form_key`` (400)."""
+
+    detail_view = None
+    form_key = ""
+    success_message = ""
+
+    def get_form(self, row):
+        raise NotImplementedError
+
+    def perform(self, row, form) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        row = self.get_object()
+        form = self.get_form(row)
+        if form.is_valid():
+            try:
+                self.perform(row, form)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, self.success_message)
+                return HttpResponseRedirect(row.get_absolute_url())
+        return self.detail_with_errors({self.form_key: form})
+
+    def detail_with_errors(self, forms: dict):
+        view = self.detail_view()
+        view.setup(self.request, **self.kwargs)
+        return view.render_to_response(view.get_context_data(forms=forms), status=400)
 
 
 class ObjectFormView(ScopedMixin, FormView):

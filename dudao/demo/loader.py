@@ -11,7 +11,7 @@
   after the redraw, with the re-listing history;
 * one demo user per role, an account for every inspector (``inspector02`` … ``inspector12``
   besides ``zone_leader`` and ``inspector``), all with the password ``dudao-demo``;
-* the office's deadlines per severity, its plans and tasks (``dudao.plans.demo.load_plans``) and a
+* the office's deadlines per severity, its plans and tasks (``dudao.demo.plans.load_plans``) and a
   year of the monthly loop up to today — visits, lessons, findings, notices in every state, the
   school liaisons' answers (``liaison_<school code>`` accounts) — see ``dudao.demo.loop``.
 
@@ -47,12 +47,12 @@ from dudao.demo.loop import (
     load_loop,
     loop_summary,
 )
+from dudao.demo.plans import load_plans
 from dudao.documents.models import Document
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.services import listing_assign
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.organizations.services import zone_assign_school
-from dudao.plans.demo import load_plans
 from dudao.plans.models import Task, WorkPlan
 
 DEMO_PASSWORD = "dudao-demo"

@@ -42,6 +42,7 @@ from PIL import Image, ImageDraw
 
 from dudao.accounts.models import Role, User
 from dudao.accounts.services import membership_grant
+from dudao.demo.plans import MONTH_THEMES
 from dudao.inspections.models import (
     Attachment,
     Escalation,
@@ -69,7 +70,6 @@ from dudao.inspections.services.visits import visit_attachment_add, visit_save_d
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Item, Response
 from dudao.organizations.models import School
-from dudao.plans.demo import MONTH_THEMES
 
 S = Severity
 DEADLINE_DAYS = {S.MINOR: 30, S.GENERAL: 30, S.SERIOUS: 15, S.URGENT: 3}  # 一般 30 天, 严重 15 天, 重大安全隐患 3 天

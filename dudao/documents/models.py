@@ -55,9 +55,6 @@ class DocumentTemplate(ScopedModel):
     def __str__(self) -> str:
         return f"{self.kind} v{self.version}"
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
 
 class Document(ScopedModel):
     """A generated document as filed: the template version and the data it was built from, the
@@ -121,9 +118,6 @@ class Document(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("documents:document_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, self.school_id
-
     @property
     def kind_label(self) -> str:
         from dudao.documents import kinds
@@ -148,6 +142,9 @@ class NumberSequence(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+
+    def audit_scope(self):
+        return "", None  # filed under no region, like the rows of no scope
 
     class Meta:
         verbose_name = _("document number sequence")
@@ -177,6 +174,9 @@ class IssuedNumber(ScopedModel):
 
     scope_region = "office__region__path"
     scope_school = None
+
+    def audit_scope(self):
+        return "", None  # filed under no region, like the rows of no scope
 
     class Meta:
         verbose_name = _("issued document number")

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from dudao.core.downloads import TokenDownloadMixin
-from dudao.core.tables import Column
+from dudao.core.tables import OFFICE_COLUMN, TITLE_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.documents import kinds, selectors, services
 from dudao.documents.filters import DocumentFilterSet
@@ -51,14 +51,13 @@ class DocumentListView(ExportableListView):
         Column("date", gettext_lazy("Date"), order_by="date"),
         Column(_kind_label, gettext_lazy("Kind of document"), order_by="kind"),
         Column("number", gettext_lazy("Document number"), order_by="number"),
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        TITLE_COLUMN,
         Column("school.name", gettext_lazy("School"), order_by="school__name"),
-        Column("office.name", gettext_lazy("Office")),
+        OFFICE_COLUMN,
         Column("created_by", gettext_lazy("Made by")),
     ]
 
-    def get_queryset(self):
-        return selectors.document_list(user=self.request.user)
+    selector = selectors.document_list
 
     def get_context_data(self, **kwargs):
         from django.utils import timezone

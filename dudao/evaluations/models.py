@@ -121,9 +121,6 @@ class Evaluation(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("evaluations:evaluation_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     @property
     def results_public(self) -> bool:
         return self.status in v.UNIT_RESULT_PHASES
@@ -249,9 +246,6 @@ class Unit(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("evaluations:unit_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.region_path, self.school_id
-
 
 class Rating(ScopedModel):
     """One rater's sheet for one unit: a value and a deduction note (扣分说明) per leaf."""
@@ -297,9 +291,6 @@ class Rating(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("evaluations:rating_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.unit.region_path, self.unit.school_id
-
 
 
 class Evidence(StoredFile, ScopedModel):
@@ -319,9 +310,6 @@ class Evidence(StoredFile, ScopedModel):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["unit", "item_code", "pk"]
-
-    def audit_scope(self):
-        return self.unit.region_path, self.unit.school_id
 
     def upload_path(self, filename: str) -> str:
         return f"evaluations/{self.unit.evaluation_id}/{self.unit_id}/{filename}"
@@ -350,6 +338,3 @@ class SiteVisit(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.date}"
-
-    def audit_scope(self):
-        return self.unit.region_path, self.unit.school_id

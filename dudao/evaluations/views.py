@@ -15,7 +15,7 @@ from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import message_validation_error, note_form
-from dudao.core.tables import Column
+from dudao.core.tables import OFFICE_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.evaluations import exports, selectors, services
@@ -49,9 +49,9 @@ class EvaluationListView(ExportableListView):
     add_url_name = "evaluations:evaluation_create"
     title = gettext_lazy("Evaluations")
     columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("year", gettext_lazy("Year"), order_by="year"),
-        Column("office.name", gettext_lazy("Office")),
+        TITLE_COLUMN,
+        YEAR_COLUMN,
+        OFFICE_COLUMN,
         Column("version.instrument.name", gettext_lazy("Indicator system")),
         Column("kind", gettext_lazy("Units")),
         Column("status", gettext_lazy("Phase"), order_by="status"),

@@ -88,9 +88,6 @@ class Visit(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("inspections:visit_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
-
 
 class LessonObservation(models.Model):
     """A lesson observed during a visit (听课记录)."""
@@ -147,9 +144,6 @@ class Finding(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:finding_detail", args=[self.pk])
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
 
 
 class RectificationQuerySet(ScopedQuerySet):
@@ -218,9 +212,6 @@ class Rectification(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:rectification_detail", args=[self.pk])
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -320,9 +311,6 @@ class Attachment(StoredFile, ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("inspections:attachment_download", args=[self.pk])
 
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
-
 
 class DeadlinePolicy(ScopedModel):
     """An office's default number of days to rectify, per severity (no national deadline: STANDARDS §1.6)."""
@@ -346,9 +334,6 @@ class DeadlinePolicy(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.office} {self.get_severity_display()} {self.days}"
-
-    def audit_scope(self):
-        return self.office.region.path, None
 
 
 class OverdueAlert(models.Model):

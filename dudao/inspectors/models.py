@@ -14,14 +14,14 @@ from dudao.core.models import DatedSchoolLink, StoredFile
 from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
-from dudao.organizations.models import Office, School, pinyin_key
+from dudao.organizations.models import Office, PinyinSortedMixin, School
 
 
 def photo_path(instance, filename: str) -> str:
     return f"inspectors/photos/{instance.certificate_no or 'new'}/{filename}"
 
 
-class Inspector(ScopedModel):
+class Inspector(PinyinSortedMixin, ScopedModel):
     """An inspector (督学) appointed by an office; a responsible inspector when listed at schools."""
 
     class Kind(models.TextChoices):
@@ -72,15 +72,6 @@ class Inspector(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspectors:inspector_detail", args=[self.pk])
-
-    def save(self, *args, **kwargs):
-        self.sort_key = pinyin_key(self.name)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
-        super().save(*args, **kwargs)
-
-    def audit_scope(self):
-        return self.office.region.path, None
 
     @property
     def is_active(self) -> bool:
@@ -159,9 +150,6 @@ class InspectorPolicy(ScopedModel):
     def __str__(self) -> str:
         return str(self.office)
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
 
 def certificate_path(instance, filename: str) -> str:
     return f"inspectors/training/{instance.inspector_id}/{instance.year}/{filename}"
@@ -212,9 +200,6 @@ class TrainingRecord(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspectors:training_ledger", args=[self.inspector_id]) + f"?year={self.year}"
-
-    def audit_scope(self):
-        return self.inspector.office.region.path, None
 
     @property
     def counts_toward_floor(self) -> bool:
@@ -293,9 +278,6 @@ class Case(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("inspectors:case_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
@@ -359,9 +341,6 @@ class Term(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return self.inspector.get_absolute_url()
-
-    def audit_scope(self):
-        return self.inspector.office.region.path, None
 
     def days_left(self, on: datetime.date) -> int:
         return (self.end - on).days

@@ -20,7 +20,6 @@ from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import acts_for_office
@@ -31,12 +30,11 @@ from dudao.inspectors.documents import BOARD_TITLE, KIND, board_texts, photo_ima
 from dudao.inspectors.models import Listing
 from dudao.jobs.services import JobFailed, job_start
 from dudao.organizations.models import Office, School
-from dudao.organizations.selectors import office_for_user, office_of_school
+from dudao.organizations.selectors import office_for_user, office_of_school, schools_listed
 
 TOKEN_SALT = "dudao.inspectors.public-school"
 TOKEN_LENGTH = 16  # 96 bits of the HMAC-SHA256: short enough for a small QR code
 JOB_KIND = "inspectors.signboards"
-SCHOOL_LIST_VIEW = "dudao.organizations.views.SchoolListView"
 
 
 # ---- the public page's address -------------------------------------------------------------------
@@ -157,23 +155,11 @@ def signboards_batch_start(*, actor, query: str, base_url: str):
                      params={"query": query, "base_url": base_url})
 
 
-def _filtered_schools(user, query: str):
-    # the schools list itself applies the user's scope and its filters (named by path, as the
-    # export jobs do): the job prints exactly the schools the user saw
-    request = HttpRequest()
-    request.method = "GET"
-    request.GET = QueryDict(query)
-    request.user = user
-    view = import_string(SCHOOL_LIST_VIEW)()
-    view.setup(request)
-    return view.filtered_queryset()
-
-
 def run_signboards_job(job, progress) -> None:
     user = get_user_model().objects.get(pk=job.created_by_id)
     if not (acts_for_office(user) and user.has_perm("documents.add_document")):
         raise JobFailed(_("You may not generate documents."))
-    schools = list(_filtered_schools(user, job.params.get("query", "")).select_related("region"))
+    schools = list(schools_listed(user=user, params=QueryDict(job.params.get("query", ""))).select_related("region"))
     listings = _current_listings([s.pk for s in schools])
     schools = [s for s in schools if s.pk in listings]
     if not schools:

@@ -8,14 +8,13 @@ from django.views.generic import View
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
+from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
 from dudao.core.views import (
-    ObjectDeleteView,
     ObjectDetailView,
-    ObjectEditView,
     ObjectFormView,
     ScopedMixin,
     TransitionView,
+    edit_and_delete_views,
 )
 from dudao.core.workflow import available_transitions
 from dudao.inspectors import selectors, services
@@ -48,11 +47,10 @@ class InspectorListView(ObjectListView):
         Column("phone", gettext_lazy("Phone")),
         Column("email", gettext_lazy("E-mail"), html=False),
         Column(_school_count, gettext_lazy("Schools listed"), order_by="school_count"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
     ]
 
-    def get_queryset(self):
-        return selectors.inspector_list(user=self.request.user)
+    selector = selectors.inspector_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -84,16 +82,9 @@ class InspectorDetailView(ObjectDetailView):
         return ctx
 
 
-class InspectorEditView(ObjectEditView):
-    model = Inspector
-    form_class = InspectorForm
-    service = services.model_save
-
-
-class InspectorDeleteView(ObjectDeleteView):
-    model = Inspector
-    service = services.model_delete
-    success_url = "/inspectors/"
+InspectorEditView, InspectorDeleteView = edit_and_delete_views(
+    Inspector, form_class=InspectorForm, save=services.model_save, delete=services.model_delete,
+    success_url="/inspectors/")
 
 
 class InspectorTransitionView(TransitionView):
@@ -107,7 +98,7 @@ class ListingListView(ObjectListView):
     select_related = ("inspector", "school__region")
     default_ordering = ("-valid_from", "pk")
     columns = [
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+        SCHOOL_COLUMN,
         Column("school.code", gettext_lazy("School code"), order_by="school__code"),
         Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
         Column("valid_from", gettext_lazy("From"), order_by="valid_from"),

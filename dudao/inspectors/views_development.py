@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from django.views.generic import FormView, View
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
@@ -22,6 +23,7 @@ from dudao.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectFormView,
+    OfficePolicyView,
     ScopedMixin,
     ScopedTemplateView,
     TransitionView,
@@ -40,7 +42,6 @@ from dudao.inspectors.forms_development import (
 from dudao.inspectors.imports_training import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.selectors import office_for_user
 
 
 def _year(request) -> int:
@@ -288,7 +289,8 @@ class CaseAttachView(ScopedMixin, View):
 
 
 class CaseAttachmentView(ScopedMixin, View):
-    """GET: a case's file, for whoever may see the case (404 otherwise)."""
+    """GET: a case's file, for whoever may see the case (404 otherwise), served only if it still
+    matches its SHA-256: an altered file is 409, a lost one 410."""
 
     model = Case
 
@@ -298,7 +300,11 @@ class CaseAttachmentView(ScopedMixin, View):
             attachment = CaseAttachment.objects.get(case=case, pk=attachment_id)  # scope: the case read above
         except CaseAttachment.DoesNotExist:
             raise Http404
-        response = HttpResponse(attachment.file.read(), content_type="application/octet-stream")
+        try:
+            handle = open_verified(attachment)
+        except FileCheckFailed as exc:
+            return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
+        response = FileResponse(handle, content_type="application/octet-stream")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
         return response
 
@@ -373,33 +379,16 @@ class TermDeleteView(ScopedMixin, View):
 
 # ---- the office's rules --------------------------------------------------------------------------------
 
-class InspectorPolicyView(ScopedMixin, FormView):
+class InspectorPolicyView(OfficePolicyView):
     model = InspectorPolicy
     form_class = InspectorPolicyForm
-    template_name = "core/object_edit.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            if not request.user.has_perm("inspectors.change_inspectorpolicy"):
-                raise PermissionDenied
-            self.office = office_for_user(user=request.user)
-            if self.office is None:
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    permission = "inspectors.change_inspectorpolicy"
+    success_url = reverse_lazy("inspectors:training_overview")
+    title = gettext_lazy("Training and term rules of {office}")
 
     def get_initial(self):
         policy = selectors.policy_for(self.office)
         return {"training_floor_hours": policy.training_floor_hours, "term_reminder_days": policy.term_reminder_days}
 
-    def form_valid(self, form):
-        try:
-            services.inspector_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("inspectors:training_overview"))
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "opts": self.opts,
-                "title": _("Training and term rules of {office}").format(office=self.office)}
+    def perform(self, form):
+        services.inspector_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)

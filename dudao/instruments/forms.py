@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import StyledFormMixin
+from dudao.core.forms import StyledForm
 from dudao.instruments.models import Instrument, Item
 from dudao.instruments.selectors import authoring_offices
 from dudao.organizations.models import Office
@@ -21,7 +21,7 @@ class OfficeChoiceMixin:
             self.initial["office"] = first.pk
 
 
-class InstrumentCreateForm(OfficeChoiceMixin, StyledFormMixin, forms.Form):
+class InstrumentCreateForm(OfficeChoiceMixin, StyledForm):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"), empty_label=None)
     code = forms.SlugField(label=_("Code"), max_length=64,
                            help_text=_("Letters, digits and hyphens, unique within the office, e.g. safety-2026."))
@@ -41,7 +41,7 @@ class InstrumentImportForm(InstrumentCreateForm):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
 
-class InstrumentEditForm(StyledFormMixin, forms.Form):
+class InstrumentEditForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Instrument.Kind.choices)
     audience = forms.ChoiceField(label=_("For"), choices=Instrument.Audience.choices)
@@ -52,7 +52,7 @@ class InstrumentEditForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class InstrumentCopyForm(OfficeChoiceMixin, StyledFormMixin, forms.Form):
+class InstrumentCopyForm(OfficeChoiceMixin, StyledForm):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Copy to office"), empty_label=None)
     code = forms.SlugField(label=_("Code"), max_length=64, required=False,
                            help_text=_("Leave empty to keep the original code (a suffix is added if it is taken)."))
@@ -63,14 +63,14 @@ class InstrumentCopyForm(OfficeChoiceMixin, StyledFormMixin, forms.Form):
         self.setup_office(user)
 
 
-class VersionImportForm(StyledFormMixin, forms.Form):
+class VersionImportForm(StyledForm):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
 
 
-class ItemForm(StyledFormMixin, forms.Form):
+class ItemForm(StyledForm):
     """One item of a draft. ``parent`` offers the version's sections (never the item or its own items)."""
 
     parent = forms.TypedChoiceField(label=_("In section"), required=False, coerce=int, empty_value=None)

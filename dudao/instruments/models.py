@@ -244,9 +244,6 @@ class Response(ScopedModel):
     def __str__(self) -> str:
         return f"{self.version} · {self.school or self.region_path}"
 
-    def audit_scope(self):
-        return self.region_path, self.school_id
-
 
 class Answer(models.Model):
     """The answer to one item in a response; ``value`` holds bool, number, text or a list of choices."""

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
+from django.views.generic import View
 
+from dudao.core import views as core_views
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.forms import note_form
 from dudao.core.tables import Column
@@ -57,8 +58,7 @@ class InstrumentListView(ExportableListView):
         Column("updated_at", gettext_lazy("Updated"), order_by="updated_at"),
     ]
 
-    def get_queryset(self):
-        return selectors.instrument_list(user=self.request.user)
+    selector = selectors.instrument_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -129,41 +129,15 @@ class VersionExportView(ScopedMixin, View):
 
 # ---- forms that call one service ------------------------------------------------------------------
 
-def add_errors(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on its fields where they exist, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-class ServiceFormView(ScopedMixin, FormView):
+class ServiceFormView(core_views.ServiceFormView):
     """A form whose valid input goes to one service; the service's ValidationError returns to the
-    form (400). Wrong state (a frozen version, a second draft) is not a form error: it answers 409."""
+    form (400), on its fields. Wrong state (a frozen version, a second draft) is not a form error: it
+    answers 409."""
 
     template_name = "instruments/form.html"
-    success_message = gettext_lazy("Saved.")
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
-
-    def perform(self, form) -> str:
-        """Calls the service and returns the URL to go to."""
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            url = self.perform(form)
-        except TransitionNotAllowed:
-            raise
-        except ValidationError as exc:
-            add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(url)
+    def service_error(self, form, error):
+        form.add_service_errors(error)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

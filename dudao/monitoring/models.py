@@ -61,9 +61,6 @@ class StatisticsYear(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("monitoring:year_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.LOCKED
@@ -134,9 +131,6 @@ class SchoolReturn(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("monitoring:return_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
-
     def as_record(self) -> dict:
         """The engine's record (``analysis.parse_records``): field names as keys, blanks as None."""
         record = {
@@ -195,6 +189,3 @@ class BalanceStandard(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.office} {self.year} {self.get_method_display()}"
-
-    def audit_scope(self):
-        return self.office.region.path, None

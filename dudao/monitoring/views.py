@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from dudao.accounts.access import offices_of
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.importing import RowError
-from dudao.core.tables import Column
+from dudao.core.tables import STATUS_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.jobs.exports import ExportableListView as ObjectListView
@@ -38,13 +38,12 @@ class StatisticsYearListView(ObjectListView):
     columns = [
         Column("year", gettext_lazy("Year"), order_by="year", link=True),
         Column("office.name", gettext_lazy("Office"), order_by="office__name"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column("locked_by", gettext_lazy("Locked by")),
         Column("locked_at", gettext_lazy("Locked at"), order_by="locked_at"),
     ]
 
-    def get_queryset(self):
-        return selectors.statistics_year_list(user=self.request.user)
+    selector = selectors.statistics_year_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -120,8 +119,7 @@ class SchoolReturnListView(ObjectListView):
         Column("submitted_at", gettext_lazy("Submitted at"), order_by="submitted_at"),
     ]
 
-    def get_queryset(self):
-        return selectors.school_return_list(user=self.request.user)
+    selector = selectors.school_return_list
 
 
 class SchoolReturnDetailView(ObjectDetailView):

@@ -15,6 +15,16 @@ def pinyin_key(text: str) -> str:
     return " ".join(lazy_pinyin(text or ""))[:255]
 
 
+class PinyinSortedMixin:
+    """Keeps a model's ``sort_key`` (its name by pinyin) up to date on every save, also a partial one."""
+
+    def save(self, *args, **kwargs):
+        self.sort_key = pinyin_key(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+
 class Region(ScopedModel):
     """Places a unit in the administrative tree 省 → 市 → 县/区 → 学区/乡镇."""
 
@@ -60,9 +70,6 @@ class Region(ScopedModel):
             kwargs["update_fields"] = {*kwargs["update_fields"], "path", "sort_key"}
         super().save(*args, **kwargs)
 
-    def audit_scope(self):
-        return self.path, None
-
     @property
     def full_name(self) -> str:
         return self.name
@@ -101,11 +108,8 @@ class Office(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("organizations:office_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.region.path, None
 
-
-class School(ScopedModel):
+class School(PinyinSortedMixin, ScopedModel):
     """A unit under supervision: a school, kindergarten or teaching point."""
 
     class Kind(models.TextChoices):
@@ -158,15 +162,6 @@ class School(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("organizations:school_detail", args=[self.pk])
 
-    def save(self, *args, **kwargs):
-        self.sort_key = pinyin_key(self.name)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
-        super().save(*args, **kwargs)
-
-    def audit_scope(self):
-        return self.region.path, self.pk
-
     @property
     def enrolment_total(self) -> int:
         return self.enrolment_kindergarten + self.enrolment_primary + self.enrolment_junior + self.enrolment_senior
@@ -203,9 +198,6 @@ class Zone(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:zone_detail", args=[self.pk])
-
-    def audit_scope(self):
-        return self.office.region.path, None
 
 
 class ZoneMembership(DatedSchoolLink):

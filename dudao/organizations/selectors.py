@@ -1,15 +1,50 @@
 """Scoped reads shared by pages, API, exports and dashboards."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from dudao.accounts.access import offices_of
 from dudao.core.scope import ancestor_paths
+from dudao.core.tables import order_rows
+from dudao.organizations.filters import SchoolFilterSet
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
 
 
 def school_list(*, user):
     return School.objects.for_user(user).select_related("region")
+
+
+# The schools list: its sort keys (``?sort=key``, ``-key`` descending), one per sortable column of the
+# page, with the fields they sort by, and its order without one.
+SCHOOL_SORTS = {"code": "code", "name": "sort_key", "kind": "kind", "ownership": "ownership", "location": "location",
+                "region.name": "region__sort_key", "enrolment_total": "enrolment_primary"}
+SCHOOL_ORDERING = ("sort_key", "code")
+
+
+def school_rows(*, user, on=None):
+    """The schools ``user`` sees, each with its current zone and listed inspector (``current_zone``,
+    ``current_listing``)."""
+    on = on or timezone.localdate()
+    return school_list(user=user).prefetch_related(
+        Prefetch("zone_memberships", queryset=ZoneMembership.objects.for_user(user).current(on)
+                 .select_related("zone"), to_attr="current_zone"),
+        Prefetch("listings", queryset=listing_model().objects.for_user(user).current(on)
+                 .select_related("inspector"), to_attr="current_listing"),
+    )
+
+
+def school_filters(*, user, params) -> SchoolFilterSet:
+    """The schools list's filters bound to ``params`` (the page's query) over the schools ``user`` sees."""
+    return SchoolFilterSet(params or None, queryset=school_rows(user=user), user=user)
+
+
+def schools_listed(*, user, params, filters: SchoolFilterSet | None = None):
+    """The schools of the list page for ``params`` (its query: filters and ``sort``), in its order. The
+    page, its Excel export and the batch of signboards read this, so each holds the rows the page shows;
+    ``filters``: the page's own ``school_filters``, read once."""
+    filters = filters if filters is not None else school_filters(user=user, params=params)
+    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    return order_rows(rows, params.get("sort", ""), SCHOOL_SORTS, SCHOOL_ORDERING)
 
 
 def zone_list_with_counts(*, user, on=None):

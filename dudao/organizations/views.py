@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectFormView
+from dudao.core.views import ObjectDetailView, ObjectEditView, ObjectFormView, edit_and_delete_views
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations import selectors, services
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
@@ -44,16 +44,9 @@ class RegionDetailView(ObjectDetailView):
         return ctx
 
 
-class RegionEditView(ObjectEditView):
-    model = Region
-    form_class = RegionForm
-    service = services.model_save
-
-
-class RegionDeleteView(ObjectDeleteView):
-    model = Region
-    service = services.model_delete
-    success_url = "/organizations/regions/"
+RegionEditView, RegionDeleteView = edit_and_delete_views(
+    Region, form_class=RegionForm, save=services.model_save, delete=services.model_delete,
+    success_url="/organizations/regions/")
 
 
 # ---- offices -------------------------------------------------------------------------------
@@ -103,10 +96,10 @@ def _inspector_name(school):
 
 
 class SchoolListView(ObjectListView):
+    """The schools as ``selectors.schools_listed`` lists them (its sort keys are the columns')."""
+
     model = School
     filterset_class = SchoolFilterSet
-    select_related = ("region",)
-    default_ordering = ("sort_key", "code")
     add_url_name = "organizations:school_add"
     import_url_name = "organizations:school_import"
     template_name = "organizations/school_list.html"
@@ -125,21 +118,12 @@ class SchoolListView(ObjectListView):
         Column("address", gettext_lazy("Address"), html=False),
     ]
 
-    def get_queryset(self):
-        from django.db.models import Prefetch
+    def get_filterset(self):
+        return selectors.school_filters(user=self.request.user, params=self.request.GET)
 
-        today = timezone.localdate()
-        user = self.request.user
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("zone_memberships", queryset=ZoneMembership.objects.for_user(user).current(today)
-                         .select_related("zone"), to_attr="current_zone"),
-                Prefetch("listings", queryset=selectors.listing_model().objects.for_user(user).current(today)
-                         .select_related("inspector"), to_attr="current_listing"),
-            )
-        )
+    def filtered_queryset(self):
+        self.filterset = self.get_filterset()
+        return selectors.schools_listed(user=self.request.user, params=self.request.GET, filters=self.filterset)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "acts_for_office": acts_for_office(self.request.user)}
@@ -161,16 +145,9 @@ class SchoolDetailView(ObjectDetailView):
         return ctx
 
 
-class SchoolEditView(ObjectEditView):
-    model = School
-    form_class = SchoolForm
-    service = services.model_save
-
-
-class SchoolDeleteView(ObjectDeleteView):
-    model = School
-    service = services.model_delete
-    success_url = "/organizations/schools/"
+SchoolEditView, SchoolDeleteView = edit_and_delete_views(
+    School, form_class=SchoolForm, save=services.model_save, delete=services.model_delete,
+    success_url="/organizations/schools/")
 
 
 class SchoolZoneAssignView(ObjectFormView):
@@ -242,16 +219,9 @@ class ZoneDetailView(ObjectDetailView):
         return ctx
 
 
-class ZoneEditView(ObjectEditView):
-    model = Zone
-    form_class = ZoneForm
-    service = services.model_save
-
-
-class ZoneDeleteView(ObjectDeleteView):
-    model = Zone
-    service = services.model_delete
-    success_url = "/organizations/zones/"
+ZoneEditView, ZoneDeleteView = edit_and_delete_views(
+    Zone, form_class=ZoneForm, save=services.model_save, delete=services.model_delete,
+    success_url="/organizations/zones/")
 
 
 __all__ = [name for name in dir() if name.endswith("View")]

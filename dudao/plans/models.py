@@ -150,9 +150,6 @@ class WorkPlan(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("plans:workplan_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     @property
     def months(self) -> tuple[int, ...]:
         return TERM_MONTHS[self.term]
@@ -277,9 +274,6 @@ class Task(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:task_detail", args=[self.pk])
-
-    def audit_scope(self):
-        return self.office.region.path, None
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         return self.status == self.Status.OPEN and self.due_date < (on or timezone.localdate())

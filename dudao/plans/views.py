@@ -11,14 +11,15 @@ from django.views.generic import FormView
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.forms import note_form, validation_message
-from dudao.core.tables import Column
+from dudao.core.tables import STATUS_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
-    ObjectEditView,
     ScopedMixin,
     ScopedTemplateView,
+    ServiceFormView,
     TransitionView,
+    edit_and_delete_views,
 )
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspectors.models import Inspector
@@ -60,19 +61,18 @@ class WorkPlanListView(ObjectListView):
     add_url_name = "plans:workplan_add"
     title = gettext_lazy("Work plans")
     columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        TITLE_COLUMN,
         Column("level", gettext_lazy("Level"), order_by="level"),
         Column(_owner, gettext_lazy("Whose plan")),
-        Column("year", gettext_lazy("Year"), order_by="year"),
+        YEAR_COLUMN,
         Column("term", gettext_lazy("Period"), order_by="term"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
         Column(_reviewer, gettext_lazy("Reviewed by")),
         Column("reviewed_at", gettext_lazy("Reviewed"), order_by="reviewed_at"),
     ]
 
-    def get_queryset(self):
-        return selectors.workplan_list(user=self.request.user)
+    selector = selectors.workplan_list
 
 
 class WorkPlanDetailView(ObjectDetailView):
@@ -102,7 +102,7 @@ class WorkPlanDetailView(ObjectDetailView):
         return ctx
 
 
-class WorkPlanCreateView(ScopedMixin, FormView):
+class WorkPlanCreateView(ServiceFormView):
     """Starts a plan; the month table is filled in on the next page."""
 
     model = WorkPlan
@@ -112,24 +112,18 @@ class WorkPlanCreateView(ScopedMixin, FormView):
 
     permission_action = "add"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    success_message = gettext_lazy("Plan started: fill in the month table.")
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            plan = services.workplan_create(
-                actor=self.request.user, level=data["level"], year=data["year"], term=data["term"],
-                title=data["title"], summary=data["summary"],
-                office_id=data["office"].pk if data.get("office") else None,
-                zone_id=data["zone"].pk if data.get("zone") and data["level"] == WorkPlan.Level.ZONE else None,
-                inspector_id=data["inspector"].pk if data.get("inspector") else None,
-            )
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Plan started: fill in the month table."))
-        return HttpResponseRedirect(reverse("plans:workplan_edit", args=[plan.pk]))
+        plan = services.workplan_create(
+            actor=self.request.user, level=data["level"], year=data["year"], term=data["term"],
+            title=data["title"], summary=data["summary"],
+            office_id=data["office"].pk if data.get("office") else None,
+            zone_id=data["zone"].pk if data.get("zone") and data["level"] == WorkPlan.Level.ZONE else None,
+            inspector_id=data["inspector"].pk if data.get("inspector") else None,
+        )
+        return reverse("plans:workplan_edit", args=[plan.pk])
 
 
 class WorkPlanEditView(ScopedMixin, FormView):
@@ -202,19 +196,18 @@ class TaskListView(ObjectListView):
     default_ordering = ("-status", "due_date", "pk")
     title = gettext_lazy("Tasks")
     columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
+        TITLE_COLUMN,
         Column("kind", gettext_lazy("Kind"), order_by="kind"),
         Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
         Column("school.name", gettext_lazy("School")),
         Column("zone.name", gettext_lazy("Zone"), order_by="zone__number"),
         Column("due_date", gettext_lazy("Due date"), order_by="due_date"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column(_overdue, gettext_lazy("Overdue")),
         Column("completed_on", gettext_lazy("Completed on"), order_by="completed_on"),
     ]
 
-    def get_queryset(self):
-        return selectors.task_list(user=self.request.user)
+    selector = selectors.task_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -253,7 +246,7 @@ class TaskDetailView(ObjectDetailView):
         return ctx
 
 
-class TaskCreateView(ScopedMixin, FormView):
+class TaskCreateView(ServiceFormView):
     """An inspector adds a task of their own (自主任务)."""
 
     model = Task
@@ -263,24 +256,16 @@ class TaskCreateView(ScopedMixin, FormView):
 
     permission_action = "add"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            task = services.task_create_self(
-                actor=self.request.user, kind=data["kind"], title=data["title"], description=data["description"],
-                due_date=data["due_date"], school_id=data["school"].pk if data["school"] else None,
-            )
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(task.get_absolute_url())
+        task = services.task_create_self(
+            actor=self.request.user, kind=data["kind"], title=data["title"], description=data["description"],
+            due_date=data["due_date"], school_id=data["school"].pk if data["school"] else None,
+        )
+        return task.get_absolute_url()
 
 
-class TaskPrescribeView(ScopedMixin, FormView):
+class TaskPrescribeView(ServiceFormView):
     """The office gives a task to the inspectors of a zone, to chosen inspectors or to all (规定任务)."""
 
     model = Task
@@ -295,32 +280,21 @@ class TaskPrescribeView(ScopedMixin, FormView):
 
     def get_form_kwargs(self):
         sizes = selectors.inspectors_by_zone(user=self.request.user)
-        return {**super().get_form_kwargs(), "user": self.request.user, "zone_sizes": sizes}
+        return {**super().get_form_kwargs(), "zone_sizes": sizes}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            tasks = services.task_prescribe(
-                actor=self.request.user, kind=data["kind"], title=data["title"], description=data["description"],
-                due_date=data["due_date"], **form.target_kwargs(),
-            )
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Task given to {n} inspectors.").format(n=len(tasks)))
-        return HttpResponseRedirect(reverse("plans:task_list") + f"?batch={tasks[0].batch}")
+        tasks = services.task_prescribe(
+            actor=self.request.user, kind=data["kind"], title=data["title"], description=data["description"],
+            due_date=data["due_date"], **form.target_kwargs(),
+        )
+        self.success_message = _("Task given to {n} inspectors.").format(n=len(tasks))
+        return reverse("plans:task_list") + f"?batch={tasks[0].batch}"
 
 
-class TaskEditView(ObjectEditView):
-    model = Task
-    form_class = TaskEditForm
-    service = services.task_update
-
-
-class TaskDeleteView(ObjectDeleteView):
-    model = Task
-    service = services.task_delete
-    success_url = "/plans/tasks/"
+TaskEditView, TaskDeleteView = edit_and_delete_views(
+    Task, form_class=TaskEditForm, save=services.task_update, delete=services.task_delete,
+    success_url="/plans/tasks/")
 
 
 class TaskTransitionView(TransitionView):

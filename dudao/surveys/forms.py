@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import StyledFormMixin
+from dudao.core.forms import StyledForm, StyledFormMixin
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.instruments.services import clean_options
 from dudao.organizations.models import Office, Region, School, Zone
@@ -21,9 +21,11 @@ class VersionChoiceField(forms.ModelChoiceField):
         return f"{obj.instrument.name} v{obj.number} ({owner})"
 
 
-class SurveyForm(StyledFormMixin, forms.Form):
+class SurveyForm(StyledForm):
     """A survey's settings and its schools: picked one by one, or all schools of a region, zone
     and/or kind of the office (the filters combine)."""
+
+    SERVICE_FIELDS = {"version_id": "version", "pass_threshold": "pass_percent", "school_ids": "schools"}
 
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     title = forms.CharField(label=_("Title"), max_length=200)

@@ -105,9 +105,6 @@ class Survey(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("surveys:survey_detail", args=[self.pk])
 
-    def audit_scope(self):
-        return self.office.region.path, None
-
     def group_labels(self) -> list[str]:
         labels = dict(self.Group.choices)
         return [str(labels.get(g, g)) for g in self.groups]
@@ -146,9 +143,6 @@ class SurveyLink(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.school} · {self.get_group_display()}"
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id
 
     def get_public_path(self) -> str:
         return reverse("surveys_public:answer", args=[self.token])
@@ -194,6 +188,3 @@ class SurveyResponse(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.school} · {self.get_group_display()}"
-
-    def audit_scope(self):
-        return self.school.region.path, self.school_id

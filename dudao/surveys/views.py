@@ -13,7 +13,7 @@ from django.views.generic import TemplateView, View
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.excel import XLSX_CONTENT_TYPE
-from dudao.core.tables import Column
+from dudao.core.tables import STATUS_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.inspectors.signboards import public_base_url
@@ -35,18 +35,17 @@ class SurveyListView(ExportableListView):
     add_url_name = "surveys:survey_add"
     title = gettext_lazy("Satisfaction surveys")
     columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("year", gettext_lazy("Year"), order_by="year"),
+        TITLE_COLUMN,
+        YEAR_COLUMN,
         Column("office.name", gettext_lazy("Office"), order_by="office__name"),
         Column("version", gettext_lazy("Questionnaire")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
+        STATUS_COLUMN,
         Column(_closes, gettext_lazy("Closing date"), order_by="closes_on"),
         Column("school_count", gettext_lazy("Schools")),
         Column("response_count", gettext_lazy("Responses"), order_by="response_count"),
     ]
 
-    def get_queryset(self):
-        return selectors.survey_list(user=self.request.user)
+    selector = selectors.survey_list
 
 
 def _form_context(form, title):
@@ -69,20 +68,11 @@ class SurveyAddView(ScopedMixin, TemplateView):
                 survey = services.survey_create(actor=request.user, office_id=office.pk, year=form.cleaned_data["year"],
                                                 school_ids=form.school_ids(office) or [], **form.service_fields())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_service_errors(exc, SurveyForm.SERVICE_FIELDS)
             else:
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(survey.get_absolute_url())
         return self.render_to_response(_form_context(form, _("New satisfaction survey")), status=400)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = {"version_id": "version", "pass_threshold": "pass_percent", "school_ids": "schools"}.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class SurveyEditView(ScopedMixin, TemplateView):
@@ -119,7 +109,7 @@ class SurveyEditView(ScopedMixin, TemplateView):
             try:
                 services.survey_update(actor=request.user, survey_id=self.object.pk, **fields)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_service_errors(exc, SurveyForm.SERVICE_FIELDS)
             else:
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(self.object.get_absolute_url())

@@ -11,16 +11,6 @@ from dudao.workreports.models import Level, PeriodKind, period_bounds
 from dudao.workreports.selectors import authorable_subjects
 
 
-def _style(form) -> None:
-    """The assessment's forms style their widgets with this; the report forms use ``StyledFormMixin``."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.ClearableFileInput)):
-            continue
-        css = "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
 class TermChoice:
     SPRING = "spring"
     AUTUMN = "autumn"

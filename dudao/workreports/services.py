@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import offices_of, sees_everything
-from dudao.accounts.models import Membership, Role, User
+from dudao.accounts.models import User
+from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_save, record
 from dudao.core.review import Review, required_comment
 from dudao.core.scope import ancestor_paths
@@ -39,7 +40,6 @@ from dudao.workreports.selectors import may_author, policy_for, report_may_autho
 __all__ = ["report_draft", "report_submit", "report_return", "report_accept", "report_policy_set",
            "REPORT_TRANSITION_SERVICES"]
 
-OFFICE_ROLES = (Role.OFFICE_ADMIN, Role.OFFICE_STAFF)
 TITLE_WORDS = {PeriodKind.MONTH: "督导工作报告", PeriodKind.TERM: "督导工作总结", PeriodKind.YEAR: "督导工作总结"}
 
 
@@ -56,11 +56,6 @@ def primary_zone(inspector: Inspector, on: datetime.date) -> Zone | None:
     return Zone.objects.get(pk=zone_id)  # scope: a zone of the inspector's own schools
 
 
-def _office_people(office_id: int) -> list[User]:
-    current = Membership.objects.current().filter(office_id=office_id, role__in=OFFICE_ROLES)
-    return list(User.objects.filter(pk__in=current.values("user_id"), is_active=True))
-
-
 def _reviewers(report: Report) -> list[User]:
     """The office that receives the report: its own office, or for an office's report the office above."""
     office = report.office
@@ -68,8 +63,8 @@ def _reviewers(report: Report) -> list[User]:
         parent = office.region.parent
         above = Office.objects.filter(region__path__in=ancestor_paths(parent.path)).order_by(  # scope: the offices above a report the actor reached
             "-region__level").first() if parent else None
-        return _office_people(above.pk) if above else []
-    return _office_people(office.pk)
+        return office_people(above.pk) if above else []
+    return office_people(office.pk)
 
 
 def _authors(report: Report) -> list[User]:

@@ -62,3 +62,23 @@ def test_the_api_records_a_complaint_finding_under_a_checklist_item(world, clien
     assert response.status_code == 200, response.content
     complaint.refresh_from_db()
     assert complaint.finding.item == canteen
+
+
+def test_the_assign_form_on_the_complaint_page_assigns_or_shows_its_errors(world, client):
+    # given a complaint the office reads
+    complaint, _code = register(world)
+    client.force_login(fresh(world.a.users["office_admin"]))
+    url = reverse("complaints:complaint_assign", args=[complaint.pk])
+
+    # an inspector not offered comes back on the complaint's page with the form's error (400)
+    refused = client.post(url, {"inspector": 999999})
+    assert refused.status_code == 400
+    assert refused.context["assign_form"].errors["inspector"]
+
+    # a listed inspector of the office is assigned and the page follows
+    inspector = world.a.inspectors[0]
+    response = client.post(url, {"inspector": inspector.pk})
+    assert response.status_code == 302
+    assert response["Location"] == complaint.get_absolute_url()
+    complaint.refresh_from_db()
+    assert complaint.handler_id == inspector.pk

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dudao.audit.models import AuditEvent
+from dudao.core.testing.downloads import tamper
 from dudao.core.testing.factories import make_user
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import build_world, fresh
@@ -353,13 +354,25 @@ def test_case_pages_and_attachment(world, client):
     client.post(reverse("inspectors:case_attach", args=[case.pk]), {"file": fake})
     assert [a.original_name for a in case.attachments.all()] == ["附件.pdf"]
     download = client.get(reverse("inspectors:case_file", args=[case.pk, case.attachments.get().pk]))
-    assert download.content.startswith(b"%PDF")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     client.post(reverse("inspectors:case_transition", args=[case.pk, "submit"]))
     client.force_login(user(world, "office_admin"))
     page = client.get(reverse("inspectors:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="transition-accept"' in page
     client.force_login(user(world, "inspector", "b"))
     assert client.get(reverse("inspectors:case_file", args=[case.pk, case.attachments.get().pk])).status_code == 404
+
+
+def test_an_altered_case_file_is_refused_as_altered(world, client):
+    me = user(world, "inspector")
+    client.force_login(me)
+    case = services.case_create(actor=me, title="附件被改的案例", text="正文")
+    pdf = io.BytesIO(b"%PDF-1.4\n%test\n")
+    pdf.name = "附件.pdf"
+    client.post(reverse("inspectors:case_attach", args=[case.pk]), {"file": pdf})
+    attachment = case.attachments.get()
+    tamper(attachment.file)
+    assert client.get(reverse("inspectors:case_file", args=[case.pk, attachment.pk])).status_code == 409
 
 
 def test_case_list_runs_constant_queries(world, client):

@@ -6,10 +6,17 @@ import pytest
 from django.db import transaction
 
 from dudao.audit.services import verify_chain
-from dudao.plans.demo import MONTH_THEMES, load_plans
+from dudao.core.testing.world import world_rolled_back
+from dudao.demo.plans import MONTH_THEMES, load_plans
 from dudao.plans.models import PlanItem, Task, WorkPlan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with world_rolled_back(django_db_blocker) as world:
+        yield world
 
 
 def load(world, seed=7):
