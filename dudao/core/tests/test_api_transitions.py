@@ -1,7 +1,7 @@
 """The API has one transition path: ``dudao.core.api.transition_action``.
 
 A transition service is a value of a ``*_TRANSITION_SERVICES`` map, or a public service function
-that calls ``apply_transition`` itself. No code of an API module (``api.py``, ``api_*.py``,
+that calls ``apply_transition`` itself or takes a step of a ``core.review.Review``. No code of an API module (``api.py``, ``api_*.py``,
 ``api/``) calls one by hand, nor calls into a ``*_TRANSITION_SERVICES`` map: it hands the service
 (or the map) to ``transition_action`` / ``attach_transitions``, which get the object through the
 scope (404), check, validate (400), call the service (403, 409) and answer the refreshed object.
@@ -66,12 +66,21 @@ def transition_services(sources) -> set[str]:
     """Dotted names of the transition services defined in ``(module, source)`` of service modules."""
     names = set()
     for module, text in sources:
-        for node in ast.parse(text).body:
+        tree = ast.parse(text)
+        reviews = {t.id for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                   and dotted_name(node.value.func) == "Review" for t in node.targets if isinstance(t, ast.Name)}
+
+        def moves(call, reviews=reviews) -> bool:
+            return isinstance(call, ast.Call) and (dotted_name(call.func) == "apply_transition" or (
+                isinstance(call.func, ast.Attribute) and call.func.attr in {"submit", "step"}
+                and isinstance(call.func.value, ast.Name) and call.func.value.id in reviews))
+
+        for node in tree.body:
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
                     is_map_name(dotted_name(t) or "") for t in node.targets):
                 names |= {f"{module}.{v.id}" for v in node.value.values if isinstance(v, ast.Name)}
             elif isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and any(
-                    isinstance(c, ast.Call) and dotted_name(c.func) == "apply_transition" for c in ast.walk(node)):
+                    moves(c) for c in ast.walk(node)):
                 names.add(f"{module}.{node.name}")
     return names
 
@@ -135,7 +144,7 @@ def test_the_rule_sees_the_project():
     services = project_transition_services()
     # a map's values, a service that calls apply_transition itself, one in a services package
     assert {"dudao.complaints.services.complaint_verify", "dudao.monitoring.services.statistics_year_lock",
-            "dudao.reports.services.report_submit", "dudao.inspections.services.visits.visit_submit",
+            "dudao.workreports.services.report_submit", "dudao.inspections.services.visits.visit_submit",
             "dudao.inspectors.services_development.case_submit"} <= services
     assert "dudao.complaints.services.complaint_transition_check" not in services
     modules = {rel(p) for p in python_files(is_api_module)}

@@ -180,11 +180,20 @@ def test_status_rule_finds_an_assignment():
     assert status_assignments(files) == ["dudao/x/services.py:2: n.status = 'closed'"]
 
 
+def class_source(cls) -> str:
+    """A class's source, or, for a class made by a factory (``edit_and_delete_views``), the source of
+    the methods it defines itself."""
+    try:
+        return inspect.getsource(cls)
+    except OSError:
+        return "".join(inspect.getsource(v) for v in vars(cls).values() if inspect.isfunction(v))
+
+
 def transition_view_problem(cls, url_name: str | None) -> str | None:
     """Why a page that applies a transition is not a ``TransitionView``, or None."""
     if issubclass(cls, TransitionView):
         return None
-    source = inspect.getsource(cls)
+    source = class_source(cls)
     applies = ("TRANSITION_SERVICES" in source or "apply_transition" in source
                or cls.__name__.endswith("TransitionView") or (url_name or "").endswith("_transition"))
     return f"{dotted(cls)} applies a transition but is not a core.views.TransitionView" if applies else None
