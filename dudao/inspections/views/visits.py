@@ -25,9 +25,8 @@ from dudao.core.files import FileCheckFailed
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
-from dudao.inspections import selectors_visits as selectors
-from dudao.inspections.filters_visits import VisitFilterSet
-from dudao.inspections.forms_visits import (
+from dudao.inspections.filters.visits import VisitFilterSet
+from dudao.inspections.forms.visits import (
     RATING_CHOICES,
     VisitForm,
     answer_field_names,
@@ -36,9 +35,10 @@ from dudao.inspections.forms_visits import (
     lessons_from_post,
 )
 from dudao.inspections.models import Attachment, Method, Visit
+from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
 from dudao.inspections.services.attachments import attachment_read_verified
-from dudao.inspections.views_documents import visit_documents_context
+from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
 

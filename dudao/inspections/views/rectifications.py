@@ -15,9 +15,8 @@ from django.views.generic import TemplateView, View
 from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
 from dudao.core.workflow import TransitionNotAllowed
-from dudao.inspections import selectors_rectifications as selectors
-from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
-from dudao.inspections.forms_rectifications import (
+from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
+from dudao.inspections.forms.rectifications import (
     TRANSITION_FORMS,
     DeadlinePolicyForm,
     EscalationForm,
@@ -25,10 +24,11 @@ from dudao.inspections.forms_rectifications import (
     RectificationIssueForm,
 )
 from dudao.inspections.models import DeadlinePolicy, Finding, Rectification, RectificationQuerySet, Visit
+from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services import findings as finding_services
 from dudao.inspections.services import rectifications as services
 from dudao.inspections.services.findings import item_name
-from dudao.inspections.views_documents import rectification_documents_context
+from dudao.inspections.views.documents import rectification_documents_context
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
 
