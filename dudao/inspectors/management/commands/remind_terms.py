@@ -8,7 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dudao.inspectors.services_development import term_reminders_send
+from dudao.inspectors.services.development import term_reminders_send
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dudao.inspectors.services_development import training_alerts_send
+from dudao.inspectors.services.development import training_alerts_send
 
 
 class Command(BaseCommand):

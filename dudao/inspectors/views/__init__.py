@@ -21,7 +21,7 @@ from dudao.inspectors import selectors, services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
 from dudao.inspectors.models import Inspector, Listing
-from dudao.inspectors.selectors_development import inspector_terms, training_ledger
+from dudao.inspectors.selectors.development import inspector_terms, training_ledger
 from dudao.inspectors.signboards import public_base_url, signboard_generate, signboards_batch_start
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations.models import School

@@ -25,10 +25,8 @@ from dudao.core.views import (
     ScopedTemplateView,
     TransitionView,
 )
-from dudao.inspectors import selectors_development as selectors
-from dudao.inspectors import services_development as services
 from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
-from dudao.inspectors.forms_development import (
+from dudao.inspectors.forms.development import (
     CaseForm,
     InspectorPolicyForm,
     TermForm,
@@ -38,6 +36,8 @@ from dudao.inspectors.forms_development import (
 )
 from dudao.inspectors.imports_training import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
+from dudao.inspectors.selectors import development as selectors
+from dudao.inspectors.services import development as services
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
 
