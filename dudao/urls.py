@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/", include("dudao.accounts.urls")),
     path("organizations/", include("dudao.organizations.urls")),
     path("inspectors/", include("dudao.inspectors.urls")),
-    path("p/", include("dudao.complaints.urls_public")),  # public school pages (signboard QR codes), follow-up
+    path("p/", include("dudao.complaints.urls.public")),  # public school pages (signboard QR codes), follow-up
     path("instruments/", include("dudao.instruments.urls")),
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),

@@ -44,11 +44,11 @@ PUBLIC_VIEWS = {
     "drf_spectacular.views.SpectacularSwaggerView",
     # the public pages behind a signboard's QR code: a signed link, the board's own data and what the
     # office published, the form to write to the inspector, the follow-up by tracking code; no sign-in
-    "dudao.complaints.views_public.PublicSchoolView",
-    "dudao.complaints.views_public.PublicPhotoView",
-    "dudao.complaints.views_public.PublicReportView",
-    "dudao.complaints.views_public.TrackView",
-    "dudao.complaints.views_public.RateView",
+    "dudao.complaints.views.public.PublicSchoolView",
+    "dudao.complaints.views.public.PublicPhotoView",
+    "dudao.complaints.views.public.PublicReportView",
+    "dudao.complaints.views.public.TrackView",
+    "dudao.complaints.views.public.RateView",
     # the answer and thank-you pages of a survey link: an unguessable token, anonymous answers, no sign-in
     "dudao.surveys.views_public.SurveyAnswerView",
     "dudao.surveys.views_public.SurveyThanksView",
