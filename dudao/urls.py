@@ -18,7 +18,7 @@ urlpatterns = [
     path("campaigns/", include("dudao.campaigns.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("surveys/", include("dudao.surveys.urls")),
-    path("s/", include("dudao.surveys.urls_public")),  # public survey answer pages (links and QR codes)
+    path("s/", include("dudao.surveys.urls.public")),  # public survey answer pages (links and QR codes)
     path("documents/", include("dudao.documents.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),

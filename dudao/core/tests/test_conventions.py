@@ -50,8 +50,8 @@ PUBLIC_VIEWS = {
     "dudao.complaints.views.public.TrackView",
     "dudao.complaints.views.public.RateView",
     # the answer and thank-you pages of a survey link: an unguessable token, anonymous answers, no sign-in
-    "dudao.surveys.views_public.SurveyAnswerView",
-    "dudao.surveys.views_public.SurveyThanksView",
+    "dudao.surveys.views.public.SurveyAnswerView",
+    "dudao.surveys.views.public.SurveyThanksView",
 }
 # Views scoped by owner: they read only through their model's own ``for_user`` (checked below).
 OWNER_SCOPED_VIEWS = {
