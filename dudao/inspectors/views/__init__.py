@@ -3,11 +3,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
 from dudao.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -17,7 +16,7 @@ from dudao.core.views import (
     TransitionView,
 )
 from dudao.core.workflow import available_transitions
-from dudao.inspectors import selectors, services
+from dudao.inspectors import selectors, services, tables
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
 from dudao.inspectors.models import Inspector, Listing
@@ -27,10 +26,6 @@ from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations.models import School
 
 
-def _school_count(inspector):
-    return inspector.school_count
-
-
 class InspectorListView(ObjectListView):
     model = Inspector
     filterset_class = InspectorFilterSet
@@ -38,17 +33,7 @@ class InspectorListView(ObjectListView):
     add_url_name = "inspectors:inspector_add"
     import_url_name = "inspectors:inspector_import"
     template_name = "inspectors/inspector_list.html"
-    columns = [
-        Column("name", pgettext_lazy("person", "Name"), order_by="sort_key", link=True),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("certificate_no", gettext_lazy("Certificate number"), order_by="certificate_no"),
-        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
-        Column("employer", gettext_lazy("Employer and post")),
-        Column("phone", gettext_lazy("Phone")),
-        Column("email", gettext_lazy("E-mail"), html=False),
-        Column(_school_count, gettext_lazy("Schools listed"), order_by="school_count"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-    ]
+    columns = tables.INSPECTOR_COLUMNS
 
     def get_queryset(self):
         return selectors.inspector_list(user=self.request.user)
@@ -105,13 +90,7 @@ class ListingListView(ObjectListView):
     filterset_class = ListingFilterSet
     select_related = ("inspector", "school__region")
     default_ordering = ("-valid_from", "pk")
-    columns = [
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-        Column("school.code", gettext_lazy("School code"), order_by="school__code"),
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("valid_from", gettext_lazy("From"), order_by="valid_from"),
-        Column("valid_to", gettext_lazy("To"), order_by="valid_to"),
-    ]
+    columns = tables.LISTING_COLUMNS
 
 
 class SchoolListingAssignView(ObjectFormView):
