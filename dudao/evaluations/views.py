@@ -14,10 +14,9 @@ from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import message_validation_error
-from dudao.core.tables import Column
 from dudao.core.views import ScopedMixin
 from dudao.core.workflow import available_transitions
-from dudao.evaluations import exports, selectors, services
+from dudao.evaluations import exports, selectors, services, tables
 from dudao.evaluations import visibility as v
 from dudao.evaluations.filters import EvaluationFilterSet
 from dudao.evaluations.forms import (
@@ -47,14 +46,7 @@ class EvaluationListView(ExportableListView):
     default_ordering = ("-year", "-pk")
     add_url_name = "evaluations:evaluation_create"
     title = gettext_lazy("Evaluations")
-    columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("year", gettext_lazy("Year"), order_by="year"),
-        Column("office.name", gettext_lazy("Office")),
-        Column("version.instrument.name", gettext_lazy("Indicator system")),
-        Column("kind", gettext_lazy("Units")),
-        Column("status", gettext_lazy("Phase"), order_by="status"),
-    ]
+    columns = tables.EVALUATION_COLUMNS
 
 
 class EvaluationCreateView(ScopedMixin, FormView):
