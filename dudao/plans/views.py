@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ScopedMixin, ScopedTemplateView
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspectors.models import Inspector
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.plans import selectors, services
+from dudao.plans import selectors, services, tables
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.forms import (
     CompletionPeriodForm,
@@ -28,21 +27,6 @@ from dudao.plans.forms import (
 )
 from dudao.plans.models import Task, Term, WorkPlan, term_for
 
-
-def _owner(plan):
-    return plan.owner_name
-
-
-_owner.__name__ = "owner"
-
-
-def _reviewer(plan):
-    return str(plan.reviewed_by) if plan.reviewed_by_id else ""
-
-
-_reviewer.__name__ = "reviewed_by"
-
-
 # ---- plans -----------------------------------------------------------------------------------
 
 class WorkPlanListView(ObjectListView):
@@ -51,17 +35,7 @@ class WorkPlanListView(ObjectListView):
     default_ordering = ("-year", "level", "pk")
     add_url_name = "plans:workplan_add"
     title = gettext_lazy("Work plans")
-    columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("level", gettext_lazy("Level"), order_by="level"),
-        Column(_owner, gettext_lazy("Whose plan")),
-        Column("year", gettext_lazy("Year"), order_by="year"),
-        Column("term", gettext_lazy("Period"), order_by="term"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
-        Column(_reviewer, gettext_lazy("Reviewed by")),
-        Column("reviewed_at", gettext_lazy("Reviewed"), order_by="reviewed_at"),
-    ]
+    columns = tables.WORK_PLAN_COLUMNS
 
     def get_queryset(self):
         return selectors.workplan_list(user=self.request.user)
@@ -192,30 +166,13 @@ class WorkPlanDeleteView(ObjectDeleteView):
 
 # ---- tasks -----------------------------------------------------------------------------------
 
-def _overdue(task):
-    return task.overdue
-
-
-_overdue.__name__ = "overdue"
-
-
 class TaskListView(ObjectListView):
     model = Task
     filterset_class = TaskFilterSet
     template_name = "plans/task_list.html"
     default_ordering = ("-status", "due_date", "pk")
     title = gettext_lazy("Tasks")
-    columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("school.name", gettext_lazy("School")),
-        Column("zone.name", gettext_lazy("Zone"), order_by="zone__number"),
-        Column("due_date", gettext_lazy("Due date"), order_by="due_date"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column(_overdue, gettext_lazy("Overdue")),
-        Column("completed_on", gettext_lazy("Completed on"), order_by="completed_on"),
-    ]
+    columns = tables.TASK_COLUMNS
 
     def get_queryset(self):
         return selectors.task_list(user=self.request.user)
