@@ -51,7 +51,7 @@ def build(schools: int, notices: int):
     from dudao.core.testing.factories import SchoolFactory, ZoneMembershipFactory
     from dudao.core.testing.world import build_world
     from dudao.inspections.models import Finding, Rectification
-    from dudao.inspections.selectors_visits import checklist_for_school
+    from dudao.inspections.selectors.visits import checklist_for_school
     from dudao.organizations.models import School
 
     world = build_world()

@@ -13,8 +13,8 @@ from dudao.complaints import api as complaints_api
 from dudao.documents import api as documents_api
 from dudao.evaluations import api as evaluations_api
 from dudao.inspections import api as inspections_api
-from dudao.inspectors import api_development as inspectors_development_api
 from dudao.inspectors.api import InspectorViewSet, ListingViewSet, SchoolSignboardViewSet
+from dudao.inspectors.api import development as inspectors_development_api
 from dudao.instruments import api as instruments_api
 from dudao.jobs import api as jobs_api
 from dudao.monitoring import api as monitoring_api

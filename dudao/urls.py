@@ -10,7 +10,7 @@ urlpatterns = [
     path("accounts/", include("dudao.accounts.urls")),
     path("organizations/", include("dudao.organizations.urls")),
     path("inspectors/", include("dudao.inspectors.urls")),
-    path("p/", include("dudao.complaints.urls_public")),  # public school pages (signboard QR codes), follow-up
+    path("p/", include("dudao.complaints.urls.public")),  # public school pages (signboard QR codes), follow-up
     path("instruments/", include("dudao.instruments.urls")),
     path("inspections/", include("dudao.inspections.urls")),
     path("plans/", include("dudao.plans.urls")),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("campaigns/", include("dudao.campaigns.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("surveys/", include("dudao.surveys.urls")),
-    path("s/", include("dudao.surveys.urls_public")),  # public survey answer pages (links and QR codes)
+    path("s/", include("dudao.surveys.urls.public")),  # public survey answer pages (links and QR codes)
     path("documents/", include("dudao.documents.urls")),
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from dudao.accounts import services
+from dudao.accounts import services, tables
 from dudao.accounts.filters import MembershipFilterSet
 from dudao.accounts.forms import MembershipForm, PasswordChangeForm
 from dudao.accounts.models import Membership
 from dudao.accounts.services import user_set_language
-from dudao.core.tables import OFFICE_COLUMN, Column
 from dudao.core.views import ScopedMixin
 from dudao.jobs.exports import ExportableListView
 
@@ -99,16 +98,7 @@ class MembershipListView(ExportableListView):
     template_name = "accounts/membership_list.html"
     row_actions_template = "accounts/partials/_membership_actions.html"
     title = gettext_lazy("Accounts and roles")
-    columns = [
-        Column("user.username", gettext_lazy("Username"), order_by="user__username"),
-        Column("user.full_name", gettext_lazy("Full name"), order_by="user__full_name"),
-        Column("role", gettext_lazy("Role"), order_by="role"),
-        OFFICE_COLUMN,
-        Column("zone.name", gettext_lazy("Zone")),
-        Column("school.name", gettext_lazy("School")),
-        Column("valid_from", gettext_lazy("From"), order_by="valid_from"),
-        Column("valid_to", gettext_lazy("To"), order_by="valid_to"),
-    ]
+    columns = tables.MEMBERSHIP_COLUMNS
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

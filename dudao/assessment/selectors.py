@@ -24,7 +24,7 @@ from dudao.assessment.models import AssessmentPolicy, AssessmentRating
 from dudao.assessment.scoring import INDICATORS, Records, composite, indicator_scores, rank
 from dudao.inspections.models import Recheck, Rectification, Visit
 from dudao.inspectors.models import Inspector, Listing, TrainingRecord
-from dudao.inspectors.selectors_development import policies_for, training_hours
+from dudao.inspectors.selectors.development import policies_for, training_hours
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.organizations.models import Office
 from dudao.plans.models import Task

@@ -8,18 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from dudao.accounts.access import acts_for_office, offices_of
-from dudao.assessment import selectors, services
+from dudao.assessment import selectors, services, tables
 from dudao.assessment.filters import AssessmentRatingFilterSet
 from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_from, rating_form
 from dudao.assessment.models import AssessmentPolicy, AssessmentRating
 from dudao.assessment.scoring import INDICATORS
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, OfficePolicyView, ScopedMixin, ScopedTemplateView
 from dudao.inspectors.models import Inspector
 from dudao.instruments.models import Instrument
@@ -176,13 +175,6 @@ class RatingFormView(ScopedMixin, FormView):
                 "title": _("Rate {name}").format(name=self.inspector.name)}
 
 
-def _period(rating):
-    return selectors.period_of(rating.period_kind, rating.period_start).label
-
-
-_period.__name__ = "period"
-
-
 class RatingListView(ExportableListView):
     """The ratings one gave (the office: its region's), and the inspectors one may still rate."""
 
@@ -190,15 +182,7 @@ class RatingListView(ExportableListView):
     template_name = "assessment/rating_list.html"
     default_ordering = ("-period_start", "inspector__sort_key", "pk")
     title = gettext_lazy("Assessment ratings")
-    columns = [
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column(_period, gettext_lazy("Period")),
-        Column("role", pgettext_lazy("assessment role", "Rater"), order_by="role"),
-        Column("school.name", gettext_lazy("School")),
-        Column("rater", gettext_lazy("Rated by")),
-        Column("score", gettext_lazy("Score"), order_by="score"),
-        Column("updated_at", gettext_lazy("Recorded"), order_by="updated_at"),
-    ]
+    columns = tables.RATING_COLUMNS
 
     filterset_class = AssessmentRatingFilterSet
 

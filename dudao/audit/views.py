@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy
 
-from dudao.audit.changes import describe, summary
+from dudao.audit import tables
+from dudao.audit.changes import describe
 from dudao.audit.filters import AuditEventFilterSet
 from dudao.audit.models import AuditEvent
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView
 from dudao.jobs.exports import ExportableListView as ObjectListView
 
@@ -16,15 +16,7 @@ class AuditEventListView(ObjectListView):
     default_ordering = ("-seq",)
     title = gettext_lazy("Audit log")
     select_related = ("actor", "target_ct")
-    columns = [
-        Column("seq", gettext_lazy("No."), order_by="seq", link=True),
-        Column("created_at", gettext_lazy("Time"), order_by="created_at"),
-        Column("actor_display", gettext_lazy("Actor"), order_by="actor_name"),
-        Column("action_label", gettext_lazy("Action"), order_by="action"),
-        Column("target_repr", gettext_lazy("Object")),
-        Column(summary, gettext_lazy("Changes")),
-        Column("reason", gettext_lazy("Reason")),
-    ]
+    columns = tables.AUDIT_EVENT_COLUMNS
 
     def get_queryset(self):
         return super().get_queryset().described(self.request.user, limit=CHANGES_LIMIT)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.accounts.access import schools_of
-from dudao.campaigns import exports, selectors, services
+from dudao.campaigns import exports, selectors, services, tables
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.forms import CampaignForm as CampaignEditForm
 from dudao.campaigns.forms import NoticeForm, ResultForm, SelfCheckForm, TeamForm
@@ -19,7 +19,6 @@ from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, 
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.tables import OFFICE_COLUMN, STATUS_COLUMN, TITLE_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, ServiceFormView, TransitionView
 from dudao.documents.selectors import subject_documents
 from dudao.inspections.models import Severity
@@ -46,15 +45,7 @@ class CampaignListView(ExportableListView):
     default_ordering = ("-start_date", "-pk")
     add_url_name = "campaigns:campaign_add"
     title = gettext_lazy("Special campaigns")
-    columns = [
-        TITLE_COLUMN,
-        Column("theme", gettext_lazy("Theme"), order_by="theme"),
-        OFFICE_COLUMN,
-        STATUS_COLUMN,
-        Column("start_date", gettext_lazy("Start"), order_by="start_date"),
-        Column("self_check_due", gettext_lazy("Self-check due"), order_by="self_check_due"),
-        Column("end_date", gettext_lazy("End"), order_by="end_date"),
-    ]
+    columns = tables.CAMPAIGN_COLUMNS
 
     selector = selectors.campaign_list
 
@@ -227,15 +218,7 @@ class TargetListView(ExportableListView):
     filterset_class = CampaignTargetFilterSet
     default_ordering = ("-campaign__start_date", "school__sort_key", "pk")
     title = gettext_lazy("Campaign schools")
-    columns = [
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key", link=True),
-        Column("campaign.title", gettext_lazy("Campaign")),
-        Column("campaign.self_check_due", gettext_lazy("Self-check due")),
-        Column("team.name", gettext_lazy("Team")),
-        STATUS_COLUMN,
-        Column("self_check_late", gettext_lazy("Late")),
-        Column("visited_on", gettext_lazy("Visited on"), order_by="visited_on"),
-    ]
+    columns = tables.TARGET_COLUMNS
 
     selector = selectors.target_list
 

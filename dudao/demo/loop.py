@@ -55,7 +55,7 @@ from dudao.inspections.models import (
     Severity,
     Visit,
 )
-from dudao.inspections.selectors_visits import checklists_for_schools
+from dudao.inspections.selectors.visits import checklists_for_schools
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import (
     deadline_policy_set,

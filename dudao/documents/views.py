@@ -9,9 +9,8 @@ from django.views import View
 from django.views.generic import FormView
 
 from dudao.core.downloads import TokenDownloadMixin
-from dudao.core.tables import OFFICE_COLUMN, TITLE_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin
-from dudao.documents import kinds, selectors, services
+from dudao.documents import kinds, selectors, services, tables
 from dudao.documents.filters import DocumentFilterSet
 from dudao.documents.forms import TemplateUploadForm
 from dudao.documents.models import Document, DocumentTemplate
@@ -35,10 +34,6 @@ def _file_response(data: bytes, filename: str, content_type: str, sha256: str, a
     return response
 
 
-def _kind_label(document):
-    return document.kind_label
-
-
 class DocumentListView(ExportableListView):
     """The archive (台账): every filed document the user may read."""
 
@@ -47,15 +42,7 @@ class DocumentListView(ExportableListView):
     filterset_class = DocumentFilterSet
     default_ordering = ("-date", "-pk")
     template_name = "documents/document_list.html"
-    columns = [
-        Column("date", gettext_lazy("Date"), order_by="date"),
-        Column(_kind_label, gettext_lazy("Kind of document"), order_by="kind"),
-        Column("number", gettext_lazy("Document number"), order_by="number"),
-        TITLE_COLUMN,
-        Column("school.name", gettext_lazy("School"), order_by="school__name"),
-        OFFICE_COLUMN,
-        Column("created_by", gettext_lazy("Made by")),
-    ]
+    columns = tables.DOCUMENT_COLUMNS
 
     selector = selectors.document_list
 

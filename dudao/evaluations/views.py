@@ -15,10 +15,9 @@ from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import message_validation_error, note_form
-from dudao.core.tables import OFFICE_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
-from dudao.evaluations import exports, selectors, services
+from dudao.evaluations import exports, selectors, services, tables
 from dudao.evaluations import visibility as v
 from dudao.evaluations.filters import EvaluationFilterSet
 from dudao.evaluations.forms import (
@@ -48,14 +47,7 @@ class EvaluationListView(ExportableListView):
     default_ordering = ("-year", "-pk")
     add_url_name = "evaluations:evaluation_create"
     title = gettext_lazy("Evaluations")
-    columns = [
-        TITLE_COLUMN,
-        YEAR_COLUMN,
-        OFFICE_COLUMN,
-        Column("version.instrument.name", gettext_lazy("Indicator system")),
-        Column("kind", gettext_lazy("Units")),
-        Column("status", gettext_lazy("Phase"), order_by="status"),
-    ]
+    columns = tables.EVALUATION_COLUMNS
 
 
 class EvaluationCreateView(ScopedMixin, FormView):

@@ -24,7 +24,7 @@ from dudao.documents import kinds, layout
 from dudao.documents.kinds import DocumentKind
 from dudao.documents.render import cn_date
 from dudao.inspections.models import Escalation, Rectification, Visit
-from dudao.inspections.selectors_visits import checklist_for_school, checklist_items, visit_answers
+from dudao.inspections.selectors.visits import checklist_for_school, checklist_items, visit_answers
 from dudao.instruments.models import Item
 from dudao.organizations.selectors import office_of_school
 

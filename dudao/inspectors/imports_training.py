@@ -12,7 +12,7 @@ from dudao.core.excel import write_table
 from dudao.core.importing import RowError
 from dudao.core.views import ScopedMixin
 from dudao.inspectors.models import Inspector, TrainingRecord
-from dudao.inspectors.services_development import is_office_over, training_record_save
+from dudao.inspectors.services.development import is_office_over, training_record_save
 from dudao.jobs.imports import Importer, ImportView, run_import_job
 
 KIND_WORDS = {"集中培训": TrainingRecord.Kind.CENTRALISED, "集中": TrainingRecord.Kind.CENTRALISED,

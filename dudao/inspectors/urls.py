@@ -1,9 +1,9 @@
 from django.urls import path
 
 from dudao.inspectors import views
-from dudao.inspectors import views_development as development
 from dudao.inspectors.imports import InspectorImportView
 from dudao.inspectors.imports_training import TrainingImportView
+from dudao.inspectors.views import development
 
 app_name = "inspectors"
 

@@ -14,30 +14,14 @@ from django.views.generic import View
 from dudao.core import views as core_views
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.forms import note_form
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
-from dudao.instruments import forms, selectors, services
+from dudao.instruments import forms, selectors, services, tables
 from dudao.instruments.exports import version_filename, version_workbook
 from dudao.instruments.filters import InstrumentFilterSet
 from dudao.instruments.imports import InstrumentImporter
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.jobs.exports import ExportableListView
-
-
-def _owner(instrument) -> str:
-    return instrument.office.name if instrument.office_id else _("National")
-
-
-def _published(instrument) -> str:
-    return f"v{instrument.latest_published_number}" if instrument.latest_published_number else ""
-
-
-def _draft(instrument) -> str:
-    return f"v{instrument.draft_number}" if instrument.draft_number else ""
-
-
-_owner.__name__, _published.__name__, _draft.__name__ = "owner", "published", "draft"
 
 
 class InstrumentListView(ExportableListView):
@@ -47,16 +31,7 @@ class InstrumentListView(ExportableListView):
     add_url_name = "instruments:instrument_add"
     import_url_name = "instruments:instrument_import"
     title = gettext_lazy("Checklists and indicator systems")
-    columns = [
-        Column("code", gettext_lazy("Code"), order_by="code"),
-        Column("name", gettext_lazy("Name"), order_by="name", link=True),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("audience", gettext_lazy("For"), order_by="audience"),
-        Column(_owner, gettext_lazy("Owner"), order_by="office__region__path"),
-        Column(_published, gettext_lazy("Published version"), order_by="latest_published_number"),
-        Column(_draft, gettext_lazy("Draft")),
-        Column("updated_at", gettext_lazy("Updated"), order_by="updated_at"),
-    ]
+    columns = tables.INSTRUMENT_COLUMNS
 
     selector = selectors.instrument_list
 

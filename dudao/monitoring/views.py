@@ -17,11 +17,10 @@ from django.views.generic import TemplateView
 from dudao.accounts.access import offices_of
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.importing import RowError
-from dudao.core.tables import STATUS_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.monitoring import charts, exports, selectors, services, texts
+from dudao.monitoring import charts, exports, selectors, services, tables, texts
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
 from dudao.monitoring.forms import BalanceStandardForm, SchoolReturnForm, StatisticsYearOpenForm
 from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
@@ -35,13 +34,7 @@ class StatisticsYearListView(ObjectListView):
     default_ordering = ("-year", "office__region__path")
     add_url_name = "monitoring:year_add"
     title = gettext_lazy("Balanced development: statistics years")
-    columns = [
-        Column("year", gettext_lazy("Year"), order_by="year", link=True),
-        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
-        STATUS_COLUMN,
-        Column("locked_by", gettext_lazy("Locked by")),
-        Column("locked_at", gettext_lazy("Locked at"), order_by="locked_at"),
-    ]
+    columns = tables.STATISTICS_YEAR_COLUMNS
 
     selector = selectors.statistics_year_list
 
@@ -108,16 +101,7 @@ class SchoolReturnListView(ObjectListView):
     model = SchoolReturn
     filterset_class = SchoolReturnFilterSet
     default_ordering = ("-statistics_year__year", "school__code", "stage")
-    columns = [
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key", link=True),
-        Column("school.code", gettext_lazy("School code"), order_by="school__code"),
-        Column("statistics_year.year", gettext_lazy("Year"), order_by="statistics_year__year"),
-        Column("stage", gettext_lazy("Stage"), order_by="stage"),
-        Column("students", gettext_lazy("Pupils"), order_by="students"),
-        Column("teachers", gettext_lazy("Full-time teachers")),
-        Column("books", gettext_lazy("Books")),
-        Column("submitted_at", gettext_lazy("Submitted at"), order_by="submitted_at"),
-    ]
+    columns = tables.SCHOOL_RETURN_COLUMNS
 
     selector = selectors.school_return_list
 

@@ -2,34 +2,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from dudao.accounts.access import acts_for_office
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ObjectEditView, ObjectFormView, edit_and_delete_views
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.organizations import selectors, services
+from dudao.organizations import selectors, services, tables
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
 from dudao.organizations.forms import OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 
 
 # ---- regions -------------------------------------------------------------------------------
-def _tree_name(region):
-    """The name indented by its depth, so the list in path order reads as the 省→市→县→乡镇 tree."""
-    return ("　" * (region.level - 1) + "└ " if region.level > 1 else "") + region.name
-
-
 class RegionListView(ObjectListView):
     model = Region
     filterset_class = RegionFilterSet
     select_related = ("parent",)
     default_ordering = ("path",)
     add_url_name = "organizations:region_add"
-    columns = [
-        Column(_tree_name, gettext_lazy("Name"), order_by="path", link=True, export=False),
-        Column("name", gettext_lazy("Name"), html=False),
-        Column("code", gettext_lazy("Division code"), order_by="code"),
-        Column("level", gettext_lazy("Level"), order_by="level"),
-        Column("parent.name", gettext_lazy("Parent"), order_by="parent__sort_key"),
-    ]
+    columns = tables.REGION_COLUMNS
 
 
 class RegionDetailView(ObjectDetailView):
@@ -56,14 +44,7 @@ class OfficeListView(ObjectListView):
     select_related = ("region",)
     default_ordering = ("region__path",)
     add_url_name = "organizations:office_add"
-    columns = [
-        Column("name", gettext_lazy("Name"), order_by="name", link=True),
-        Column("region.name", gettext_lazy("Region"), order_by="region__sort_key"),
-        Column("region.level", gettext_lazy("Level"), order_by="region__level"),
-        Column("hotline", gettext_lazy("Complaint hotline")),
-        Column("schools_per_inspector", gettext_lazy("Schools per inspector")),
-        Column("schools_per_zone", gettext_lazy("Schools per zone")),
-    ]
+    columns = tables.OFFICE_COLUMNS
 
 
 class OfficeDetailView(ObjectDetailView):
@@ -85,16 +66,6 @@ class OfficeEditView(ObjectEditView):
 
 
 # ---- schools -------------------------------------------------------------------------------
-def _zone_name(school):
-    ms = getattr(school, "current_zone", None)
-    return ms[0].zone.name if ms else ""
-
-
-def _inspector_name(school):
-    ls = getattr(school, "current_listing", None)
-    return ls[0].inspector.name if ls else ""
-
-
 class SchoolListView(ObjectListView):
     """The schools as ``selectors.schools_listed`` lists them (its sort keys are the columns')."""
 
@@ -103,20 +74,7 @@ class SchoolListView(ObjectListView):
     add_url_name = "organizations:school_add"
     import_url_name = "organizations:school_import"
     template_name = "organizations/school_list.html"
-    columns = [
-        Column("code", gettext_lazy("School code"), order_by="code"),
-        Column("name", gettext_lazy("Name"), order_by="sort_key", link=True),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("ownership", gettext_lazy("Ownership"), order_by="ownership"),
-        Column("location", gettext_lazy("Urban / rural"), order_by="location"),
-        Column("region.name", gettext_lazy("Region"), order_by="region__sort_key"),
-        Column(_zone_name, gettext_lazy("Zone")),
-        Column(_inspector_name, gettext_lazy("Responsible inspector")),
-        Column("enrolment_total", gettext_lazy("Enrolment"), order_by="enrolment_primary"),
-        Column("liaison_name", gettext_lazy("Liaison person")),
-        Column("liaison_phone", gettext_lazy("Liaison phone"), html=False),
-        Column("address", gettext_lazy("Address"), html=False),
-    ]
+    columns = tables.SCHOOL_COLUMNS
 
     def get_filterset(self):
         return selectors.school_filters(user=self.request.user, params=self.request.GET)
@@ -167,10 +125,6 @@ class SchoolZoneAssignView(ObjectFormView):
 
 
 # ---- zones ---------------------------------------------------------------------------------
-def _zone_count(zone):
-    return zone.school_count
-
-
 class ZoneListView(ObjectListView):
     model = Zone
     filterset_class = ZoneFilterSet
@@ -178,12 +132,7 @@ class ZoneListView(ObjectListView):
     default_ordering = ("office__region__path", "number", "pk")
     add_url_name = "organizations:zone_add"
     template_name = "organizations/zone_list.html"
-    columns = [
-        Column("name", gettext_lazy("Name"), order_by="name", link=True),
-        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
-        Column(_zone_count, gettext_lazy("Schools now"), order_by="school_count"),
-        Column("is_active", gettext_lazy("Active")),
-    ]
+    columns = tables.ZONE_COLUMNS
 
     def get_queryset(self):
         from django.db.models import Count, Q

@@ -11,7 +11,6 @@ from django.views.generic import FormView
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.forms import note_form, validation_message
-from dudao.core.tables import STATUS_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -24,7 +23,7 @@ from dudao.core.views import (
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspectors.models import Inspector
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.plans import selectors, services
+from dudao.plans import selectors, services, tables
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.forms import (
     CompletionPeriodForm,
@@ -37,21 +36,6 @@ from dudao.plans.forms import (
 )
 from dudao.plans.models import Task, Term, WorkPlan, term_for
 
-
-def _owner(plan):
-    return plan.owner_name
-
-
-_owner.__name__ = "owner"
-
-
-def _reviewer(plan):
-    return str(plan.reviewed_by) if plan.reviewed_by_id else ""
-
-
-_reviewer.__name__ = "reviewed_by"
-
-
 # ---- plans -----------------------------------------------------------------------------------
 
 class WorkPlanListView(ObjectListView):
@@ -60,17 +44,7 @@ class WorkPlanListView(ObjectListView):
     default_ordering = ("-year", "level", "pk")
     add_url_name = "plans:workplan_add"
     title = gettext_lazy("Work plans")
-    columns = [
-        TITLE_COLUMN,
-        Column("level", gettext_lazy("Level"), order_by="level"),
-        Column(_owner, gettext_lazy("Whose plan")),
-        YEAR_COLUMN,
-        Column("term", gettext_lazy("Period"), order_by="term"),
-        STATUS_COLUMN,
-        Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
-        Column(_reviewer, gettext_lazy("Reviewed by")),
-        Column("reviewed_at", gettext_lazy("Reviewed"), order_by="reviewed_at"),
-    ]
+    columns = tables.WORK_PLAN_COLUMNS
 
     selector = selectors.workplan_list
 
@@ -182,30 +156,13 @@ class WorkPlanDeleteView(ObjectDeleteView):
 
 # ---- tasks -----------------------------------------------------------------------------------
 
-def _overdue(task):
-    return task.overdue
-
-
-_overdue.__name__ = "overdue"
-
-
 class TaskListView(ObjectListView):
     model = Task
     filterset_class = TaskFilterSet
     template_name = "plans/task_list.html"
     default_ordering = ("-status", "due_date", "pk")
     title = gettext_lazy("Tasks")
-    columns = [
-        TITLE_COLUMN,
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("school.name", gettext_lazy("School")),
-        Column("zone.name", gettext_lazy("Zone"), order_by="zone__number"),
-        Column("due_date", gettext_lazy("Due date"), order_by="due_date"),
-        STATUS_COLUMN,
-        Column(_overdue, gettext_lazy("Overdue")),
-        Column("completed_on", gettext_lazy("Completed on"), order_by="completed_on"),
-    ]
+    columns = tables.TASK_COLUMNS
 
     selector = selectors.task_list
 

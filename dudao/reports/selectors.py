@@ -26,8 +26,8 @@ from dudao.evaluations import visibility as evaluation_phases
 from dudao.evaluations.models import Unit
 from dudao.evaluations.selectors import unit_list
 from dudao.inspections.models import Finding, LessonObservation, Rectification, RectificationQuerySet, Visit
-from dudao.inspections.selectors_rectifications import rectification_list, rectification_summary
-from dudao.inspections.selectors_visits import coverage_summary, visit_list
+from dudao.inspections.selectors.rectifications import rectification_list, rectification_summary
+from dudao.inspections.selectors.visits import coverage_summary, visit_list
 from dudao.inspections.services.findings import item_name
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors

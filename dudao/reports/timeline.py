@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.inspections.selectors_rectifications import school_rectification_events
-from dudao.inspections.selectors_visits import visit_list
+from dudao.inspections.selectors.rectifications import school_rectification_events
+from dudao.inspections.selectors.visits import visit_list
 from dudao.inspectors.models import Listing
 from dudao.organizations.models import School
 from dudao.plans.models import WorkPlan

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.inspections.models import Finding, LessonObservation, Rectification, Severity, Visit
-from dudao.inspections.selectors_visits import visit_list
+from dudao.inspections.selectors.visits import visit_list
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, OTHER_ITEM, SCHOOL_CHECKLIST
 from dudao.organizations.models import Office, School, Zone, ZoneMembership

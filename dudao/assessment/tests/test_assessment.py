@@ -25,7 +25,7 @@ from dudao.audit.models import AuditEvent
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import fresh
 from dudao.inspectors.models import Inspector, TrainingRecord
-from dudao.inspectors.services_development import training_record_save
+from dudao.inspectors.services.development import training_record_save
 from dudao.plans.services import task_complete, task_prescribe
 from dudao.workreports.models import Report
 from dudao.workreports.tests import report_fixtures

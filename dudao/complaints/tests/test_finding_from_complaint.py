@@ -7,7 +7,7 @@ from django.urls import reverse
 from dudao.complaints.services import complaint_verify
 from dudao.complaints.tests.helpers import register
 from dudao.core.testing.world import fresh, world_rolled_back
-from dudao.inspections.selectors_visits import checklist_for_school
+from dudao.inspections.selectors.visits import checklist_for_school
 
 pytestmark = pytest.mark.django_db
 

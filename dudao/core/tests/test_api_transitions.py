@@ -145,10 +145,10 @@ def test_the_rule_sees_the_project():
     # a map's values, a service that calls apply_transition itself, one in a services package
     assert {"dudao.complaints.services.complaint_verify", "dudao.monitoring.services.statistics_year_lock",
             "dudao.workreports.services.report_submit", "dudao.inspections.services.visits.visit_submit",
-            "dudao.inspectors.services_development.case_submit"} <= services
+            "dudao.inspectors.services.development.case_submit"} <= services
     assert "dudao.complaints.services.complaint_transition_check" not in services
     modules = {rel(p) for p in python_files(is_api_module)}
-    assert {"dudao/complaints/api.py", "dudao/inspectors/api_development.py",
+    assert {"dudao/complaints/api.py", "dudao/inspectors/api/development.py",
             "dudao/inspections/api/rectifications.py"} <= modules
     assert "dudao/core/api.py" not in modules
     assert "dudao.campaigns.services.problem_notice_issue" in services  # the reason HAND_WRITTEN lists issue

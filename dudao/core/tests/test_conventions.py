@@ -5,6 +5,8 @@
 * every page that applies a transition is a ``core.views.TransitionView``;
 * views, API, selectors, exports and documents open ``Model.objects`` only through ``for_user``;
 * no module outside ``core`` and ``accounts`` reads a user's scope: it asks ``accounts.access``;
+* every app has the same layout: ``views``, ``forms``, ``selectors``, ``services``, ``api``, ``urls``... are
+  a module or a package of that name, never ``views_<topic>.py``;
 * import-linter's layers, ruff, ``check --deploy`` and the ``dudao.E001`` system check pass.
 """
 
@@ -47,14 +49,14 @@ PUBLIC_VIEWS = {
     "drf_spectacular.views.SpectacularSwaggerView",
     # the public pages behind a signboard's QR code: a signed link, the board's own data and what the
     # office published, the form to write to the inspector, the follow-up by tracking code; no sign-in
-    "dudao.complaints.views_public.PublicSchoolView",
-    "dudao.complaints.views_public.PublicPhotoView",
-    "dudao.complaints.views_public.PublicReportView",
-    "dudao.complaints.views_public.TrackView",
-    "dudao.complaints.views_public.RateView",
+    "dudao.complaints.views.public.PublicSchoolView",
+    "dudao.complaints.views.public.PublicPhotoView",
+    "dudao.complaints.views.public.PublicReportView",
+    "dudao.complaints.views.public.TrackView",
+    "dudao.complaints.views.public.RateView",
     # the answer and thank-you pages of a survey link: an unguessable token, anonymous answers, no sign-in
-    "dudao.surveys.views_public.SurveyAnswerView",
-    "dudao.surveys.views_public.SurveyThanksView",
+    "dudao.surveys.views.public.SurveyAnswerView",
+    "dudao.surveys.views.public.SurveyThanksView",
 }
 # Views scoped by owner: they read only through their model's own ``for_user`` (checked below).
 OWNER_SCOPED_VIEWS = {
@@ -223,7 +225,7 @@ def test_every_page_that_applies_a_transition_is_a_transition_view():
     # the rule sees the pages it is about
     transition_views = {dotted(cls) for _path, cls in page_views() if issubclass(cls, TransitionView)}
     assert {"dudao.plans.views.TaskTransitionView", "dudao.complaints.views.ComplaintTransitionView",
-            "dudao.inspections.views_rectifications.RectificationTransitionView"} <= transition_views
+            "dudao.inspections.views.rectifications.RectificationTransitionView"} <= transition_views
 
 
 def test_transition_rule_finds_a_hand_written_transition_view():
@@ -254,8 +256,8 @@ SCOPE_MARKER = re.compile(r"#\s*scope:\s*\w+")
 
 
 def is_read_module(rel, parts) -> bool:
-    """Views, API, selectors and exports, as modules (``views.py``, ``views_visits.py``) or packages
-    (``views/``), and the modules that read rows into documents."""
+    """Views, API, selectors and exports, as modules (``views.py``, ``views/visits.py``) or packages
+    (``views/visits.py``), and the modules that read rows into documents."""
     def kind(name):
         return name.removesuffix(".py").split("_")[0]
     if parts[0] == "demo":  # the demo loader writes the demo county, it reads for nobody
@@ -284,10 +286,10 @@ def test_read_modules_open_models_only_through_for_user():
 
 
 def test_read_rule_covers_suffixed_modules_and_packages():
-    assert is_read_module("", ("inspections", "views_visits.py"))
+    assert is_read_module("", ("inspections", "views", "visits.py"))
     assert is_read_module("", ("reports", "selectors_reports.py"))
     assert is_read_module("", ("inspections", "api", "visits.py"))
-    assert is_read_module("", ("inspectors", "api_development.py"))
+    assert is_read_module("", ("inspectors", "api", "development.py"))
     assert not is_read_module("", ("inspections", "services", "visits.py"))
     assert not is_read_module("", ("inspections", "models.py"))
 
@@ -349,6 +351,66 @@ def test_scope_rule_finds_a_read_however_written():
     ]
     assert [line.split(": ")[0] for line in scope_reads(files)] == [
         "dudao/x/views.py:1", "dudao/x/forms.py:2", "dudao/x/selectors.py:1", "dudao/x/services.py:1",
+    ]
+
+
+# ---- one app layout ----------------------------------------------------------------------------
+
+# What every app may have: a module (``views.py``) or a package (``views/visits.py``) of each name.
+LAYOUT_KINDS = ("views", "forms", "filters", "selectors", "services", "urls", "api", "exports", "tables")
+# The names a module or package may have at the top of an app: the layout, Django's own, then what the
+# apps have of their own (a new name is a decision: add it here).
+APP_MODULES = {
+    *LAYOUT_KINDS, "models",
+    "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
+    "tests",
+    "access", "actions", "analysis", "answering", "authentication", "backends", "balance", "bundles", "campaign_checklists",
+    "campaigns", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
+    "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
+    "instrument", "kinds", "layout", "loader", "loop", "masking", "national", "numbering", "permissions", "plans", "public",
+    "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "review", "roles", "rules", "scope", "scoring",
+    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "visibility", "workflow",
+}
+SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
+
+
+def app_entries():
+    """(app, entry) for every module and package at the top of every app: ``("inspections", "views/")``."""
+    for app in sorted(p for p in PACKAGE.iterdir() if (p / "apps.py").exists()):
+        for path in sorted(app.iterdir()):
+            if path.name.startswith(("_", ".")):
+                continue
+            if path.suffix == ".py":
+                yield app.name, path.name
+            elif path.is_dir() and (path / "__init__.py").exists():
+                yield app.name, path.name + "/"
+
+
+def layout_problems(entries) -> list[str]:
+    problems = []
+    for app, entry in entries:
+        name = entry.removesuffix("/").removesuffix(".py")
+        if SUFFIXED.match(name):
+            kind, topic = name.split("_", 1)
+            problems.append(f"dudao/{app}/{entry}: move it to dudao/{app}/{kind}/{topic}.py")
+        elif name not in APP_MODULES:
+            problems.append(f"dudao/{app}/{entry}: not a name an app has (add it to APP_MODULES if it should be)")
+    return problems
+
+
+def test_apps_share_one_layout():
+    entries = list(app_entries())
+    # the walk sees the apps' modules and packages
+    assert {("inspections", "views/"), ("organizations", "views.py"), ("core", "tables.py")} <= set(entries)
+    assert layout_problems(entries) == []
+
+
+def test_layout_rule_finds_a_suffixed_module_and_an_unknown_name():
+    assert layout_problems([("x", "views_visits.py"), ("x", "api_development/"), ("x", "helpers.py"),
+                            ("x", "views.py"), ("x", "services/")]) == [
+        "dudao/x/views_visits.py: move it to dudao/x/views/visits.py",
+        "dudao/x/api_development/: move it to dudao/x/api/development.py",
+        "dudao/x/helpers.py: not a name an app has (add it to APP_MODULES if it should be)",
     ]
 
 

@@ -56,5 +56,5 @@ def test_service_rule_finds_a_view_import():
     assert view_imports("dudao.x.services", "VIEW = 'dudao.x.views.ListView'\n")
     assert not view_imports("dudao.x.services", "from dudao.x import selectors\nfrom dudao.x.models import Row\n")
     assert is_service_module(("inspections", "services", "documents.py"))
-    assert is_service_module(("inspectors", "services_development.py"))
-    assert not is_service_module(("inspectors", "views_development.py"))
+    assert is_service_module(("inspectors", "services", "development.py"))
+    assert not is_service_module(("inspectors", "views", "development.py"))

@@ -19,9 +19,8 @@ from rest_framework.response import Response
 
 from dudao.audit.services import model_delete
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
-from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.api.documents import RectificationDocumentsMixin
-from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
+from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.models import (
     Attachment,
     DeadlinePolicy,
@@ -32,6 +31,7 @@ from dudao.inspections.models import (
     RectificationResponse,
     Severity,
 )
+from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services import findings as finding_services
 from dudao.inspections.services import rectifications as services
 

@@ -22,10 +22,10 @@ from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
 from dudao.core.files import FileCheckFailed
-from dudao.inspections import selectors_visits as selectors
 from dudao.inspections.api.documents import VisitDocumentsMixin
-from dudao.inspections.filters_visits import VisitFilterSet
+from dudao.inspections.filters.visits import VisitFilterSet
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
+from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
 from dudao.inspections.services.attachments import attachment_read_verified
 from dudao.organizations.models import School

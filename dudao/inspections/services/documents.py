@@ -33,8 +33,9 @@ from dudao.documents.models import Document
 from dudao.documents.render import cn_date
 from dudao.documents.services import document_generate, document_read_verified, documents_generate_many
 from dudao.inspections import documents as contexts
-from dudao.inspections import selectors_rectifications, selectors_visits
 from dudao.inspections.models import Escalation, Rectification, Visit
+from dudao.inspections.selectors import rectifications as selectors_rectifications
+from dudao.inspections.selectors import visits as selectors_visits
 from dudao.jobs.services import JobFailed, job_start
 from dudao.organizations.selectors import office_of_school
 

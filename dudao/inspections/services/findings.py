@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from dudao.audit.services import record
 from dudao.inspections.models import Finding, Severity, Visit
-from dudao.inspections.selectors_visits import checklist_for_school
+from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.services.attachments import attachment_store
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.organizations.models import School

@@ -26,7 +26,7 @@ from dudao.audit.services import diff, record, snapshot
 from dudao.core.files import validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
-from dudao.inspections.selectors_visits import checklist_for_school, visit_school_ids, visit_visible_q
+from dudao.inspections.selectors.visits import checklist_for_school, visit_school_ids, visit_visible_q
 from dudao.inspections.services.attachments import attachment_store
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Answer, Item, Response

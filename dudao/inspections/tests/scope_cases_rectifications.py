@@ -8,7 +8,7 @@ import itertools
 
 from dudao.core.testing.scope_matrix import ScopeCase, register
 from dudao.core.testing.world import fresh
-from dudao.inspections import selectors_rectifications
+from dudao.inspections.selectors import rectifications as selectors_rectifications
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import deadline_policy_set, rectification_issue
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from dudao.core.testing.scope_matrix import ScopeCase, register
 from dudao.core.testing.world import fresh
-from dudao.inspections import selectors_visits
+from dudao.inspections.selectors import visits as selectors_visits
 from dudao.inspections.services.visits import visit_attachment_add, visit_save_draft, visit_submit
 
 _serial = itertools.count(1)

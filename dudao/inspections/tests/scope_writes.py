@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dudao.core.testing.scope_matrix import WriteCase, register_write
 from dudao.inspections.models import Visit
-from dudao.inspections.selectors_visits import visit_visible_q
+from dudao.inspections.selectors.visits import visit_visible_q
 from dudao.inspections.services.rectifications import (
     rectification_close,
     rectification_escalate,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dudao.core.testing.factories import ListingFactory, SchoolFactory, ZoneMembershipFactory
 from dudao.core.testing.queries import assert_constant_queries
-from dudao.inspections.selectors_visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_summary, term_for
+from dudao.inspections.selectors.visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_summary, term_for
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import record_visit, user
 

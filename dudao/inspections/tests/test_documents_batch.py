@@ -10,11 +10,11 @@ import pytest
 
 from dudao.documents.models import Document
 from dudao.documents.render import docx_text
-from dudao.inspections.selectors_rectifications import RECTIFICATION_SORTS
+from dudao.inspections.selectors.rectifications import RECTIFICATION_SORTS
 from dudao.inspections.services.documents import listed_notices
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.rectification_fixtures import days_ago, issue_notice
-from dudao.inspections.views_rectifications import RectificationListView
+from dudao.inspections.views.rectifications import RectificationListView
 from dudao.jobs.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dudao.inspections.models import Finding, Visit
-from dudao.inspections.selectors_visits import checklist_for_school
+from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.test_visits_views import form_post

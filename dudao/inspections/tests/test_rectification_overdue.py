@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.world import world_rolled_back
-from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.models import OverdueAlert, Rectification
+from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services.rectifications import rectification_return
 from dudao.inspections.tests.rectification_fixtures import answer, notice_in, user
 from dudao.notifications.models import Notification

@@ -14,8 +14,8 @@ from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.core.testing.xlsx import sheet_text
-from dudao.inspections import selectors_rectifications as selectors
 from dudao.inspections.models import DeadlinePolicy, Escalation, Rectification
+from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services.rectifications import rectification_close, rectification_escalate, rectification_return
 from dudao.inspections.tests.rectification_fixtures import (
     answer,

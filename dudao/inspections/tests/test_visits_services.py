@@ -12,7 +12,7 @@ from dudao.audit.models import AuditEvent
 from dudao.core.testing.factories import make_user
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections.models import LessonObservation, Visit
-from dudao.inspections.selectors_visits import checklist_for_school
+from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.services.visits import visit_attachment_add, visit_save_draft, visit_submit
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import png_bytes, record_visit, upload, user, visit_data

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dudao.core.testing.factories import make_user
 from dudao.inspections.models import Attachment, Visit
-from dudao.inspections.selectors_visits import checklist_for_school
+from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import png_bytes, record_visit, upload, user
 

@@ -6,8 +6,8 @@ import datetime
 from decimal import Decimal
 
 from dudao.core.testing.scope_matrix import ScopeCase, register
-from dudao.inspectors import selectors_development as selectors
 from dudao.inspectors.models import Case, Term, TrainingRecord, term_end
+from dudao.inspectors.selectors import development as selectors
 
 
 def _training(world, county):

@@ -155,7 +155,7 @@ def test_code_typed_on_the_link_page_leads_to_its_address(world, client):
 
 
 def test_answers_are_rate_limited_per_client_and_the_service_stays_up(world, client, settings):
-    from dudao.surveys.views_public import SurveyAnswerView
+    from dudao.surveys.views.public import SurveyAnswerView
 
     survey = make_survey(world, open_it=True)
     link = link_of(survey, world)

@@ -5,7 +5,7 @@ the office's reminder lead time (default 60 days) of its end.
 """
 
 from dudao.core.commands import DailyCommand
-from dudao.inspectors.services_development import term_reminders_send
+from dudao.inspectors.services.development import term_reminders_send
 
 
 class Command(DailyCommand):

@@ -5,7 +5,7 @@ Run it daily or weekly. It is idempotent: each inspector is told once a year (``
 """
 
 from dudao.core.commands import DailyCommand
-from dudao.inspectors.services_development import training_alerts_send
+from dudao.inspectors.services.development import training_alerts_send
 
 
 class Command(DailyCommand):

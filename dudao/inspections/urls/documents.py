@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.inspections import views_documents as views
+from dudao.inspections.views import documents as views
 
 urlpatterns = [
     path("visits/<int:pk>/documents/<str:kind>/", views.VisitDocumentView.as_view(), name="visit_document"),

@@ -22,12 +22,11 @@ from django.views.generic import TemplateView, View
 import dudao
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
-from dudao.inspections import selectors_visits as selectors
-from dudao.inspections.filters_visits import VisitFilterSet
-from dudao.inspections.forms_visits import (
+from dudao.inspections import tables
+from dudao.inspections.filters.visits import VisitFilterSet
+from dudao.inspections.forms.visits import (
     RATING_CHOICES,
     VisitForm,
     answer_field_names,
@@ -36,22 +35,14 @@ from dudao.inspections.forms_visits import (
     lessons_from_post,
 )
 from dudao.inspections.models import Attachment, Method, Visit
+from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
 from dudao.inspections.services.attachments import attachment_read_verified
-from dudao.inspections.views_documents import visit_documents_context
+from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
-
-
-def _methods(visit) -> str:
-    labels = dict(Method.choices)
-    return "、".join(str(labels.get(m, m)) for m in visit.methods or [])
-
-
-def _lessons(visit) -> int:
-    return visit.lesson_count
 
 
 class VisitListView(ExportableListView):
@@ -61,16 +52,7 @@ class VisitListView(ExportableListView):
     add_url_name = "inspections:visit_add"
     default_ordering = ("-date", "-pk")
     title = gettext_lazy("Visits")
-    columns = [
-        Column("date", gettext_lazy("Date"), order_by="date", link=True),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column(_methods, gettext_lazy("Methods")),
-        Column("purpose", gettext_lazy("Purpose")),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column(_lessons, gettext_lazy("Lessons observed"), order_by="lesson_count"),
-    ]
+    columns = tables.VISIT_COLUMNS
 
     def get_queryset(self):
         return selectors.visit_list(user=self.request.user)

@@ -13,10 +13,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions
-from dudao.inspectors import selectors_development as selectors
-from dudao.inspectors import services_development as services
 from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
 from dudao.inspectors.models import Case, Term, TrainingRecord
+from dudao.inspectors.selectors import development as selectors
+from dudao.inspectors.services import development as services
 
 
 class TrainingRecordSerializer(ScopedModelSerializer):

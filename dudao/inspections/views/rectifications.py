@@ -7,18 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from dudao.accounts.access import offices_of
-from dudao.core.tables import Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed
-from dudao.inspections import selectors_rectifications as selectors
-from dudao.inspections.filters_rectifications import FindingFilterSet, RectificationFilterSet
-from dudao.inspections.forms_rectifications import (
+from dudao.inspections import tables
+from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
+from dudao.inspections.forms.rectifications import (
     TRANSITION_FORMS,
     DeadlinePolicyForm,
     EscalationForm,
@@ -26,45 +24,12 @@ from dudao.inspections.forms_rectifications import (
     RectificationIssueForm,
 )
 from dudao.inspections.models import DeadlinePolicy, Finding, Rectification, RectificationQuerySet, Visit
+from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services import findings as finding_services
 from dudao.inspections.services import rectifications as services
-from dudao.inspections.services.findings import item_name
-from dudao.inspections.views_documents import rectification_documents_context
+from dudao.inspections.views.documents import rectification_documents_context
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
-
-
-def _overdue_badge(rectification):
-    if getattr(rectification, "overdue", False):
-        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
-    return ""
-
-
-def _overdue_text(rectification):
-    return _("Yes") if getattr(rectification, "overdue", False) else _("No")
-
-
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _finding_description(finding):
-    return _short(finding.description)
-
-
-def _finding_item(finding):
-    """The checklist item by its name; a finding tied to no item shows the code it was given."""
-    return item_name(finding.item.text) if finding.item_id else finding.item_code
-
-
-def _notice_requirements(rectification):
-    return _short(rectification.requirements)
-
-
-def _notice_status(finding):
-    status = getattr(finding, "notice_status", None)
-    return Rectification.Status(status).label if status else ""
-
 
 # ---- findings ----------------------------------------------------------------------------------
 
@@ -75,16 +40,7 @@ class FindingListView(ExportableListView):
     title = gettext_lazy("Findings")
     add_url_name = "inspections:finding_add"
     default_ordering = ("-found_on", "-pk")
-    columns = [
-        Column("found_on", gettext_lazy("Found on"), order_by="found_on", link=True),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-        Column(_finding_item, gettext_lazy("Checklist item"), order_by="item_code"),
-        Column("severity", gettext_lazy("Severity"), order_by="severity"),
-        Column(_finding_description, gettext_lazy("Description"), export=False),
-        Column("description", gettext_lazy("Description"), html=False),
-        Column("inspector_name", gettext_lazy("Inspector")),
-        Column(_notice_status, gettext_lazy("Notice")),
-    ]
+    columns = tables.FINDING_COLUMNS
 
     def get_queryset(self):
         return selectors.finding_list(user=self.request.user)
@@ -213,20 +169,7 @@ class RectificationListView(ExportableListView):
     filterset_class = RectificationFilterSet
     template_name = "inspections/rectification_list.html"
     title = gettext_lazy("Rectification notices")
-    columns = [
-        Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-        Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
-        Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
-        Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
-        Column(_notice_requirements, gettext_lazy("Requirements"), export=False),
-        Column("requirements", gettext_lazy("Requirements"), html=False),
-        Column("issued_on", gettext_lazy("Issued on"), order_by="issued_on"),
-        Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
-        Column(_overdue_text, gettext_lazy("Overdue"), html=False),
-    ]
+    columns = tables.RECTIFICATION_COLUMNS
 
     def get_filterset(self):
         return selectors.rectification_filters(user=self.request.user, params=self.request.GET)
@@ -244,17 +187,7 @@ class OverdueListView(ExportableListView):
     template_name = "inspections/overdue_list.html"
     title = gettext_lazy("Overdue rectification notices")
     default_ordering = ("deadline", "pk")
-    columns = [
-        Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
-        Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-        Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
-        Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
-        Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
-        Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column("answer_count", gettext_lazy("Answers"), order_by="answer_count"),
-        Column("escalation_count", gettext_lazy("Escalations"), order_by="escalation_count"),
-    ]
+    columns = tables.OVERDUE_COLUMNS
 
     def get_queryset(self):
         return selectors.overdue_list(user=self.request.user)

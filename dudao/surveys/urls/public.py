@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.surveys import views_public
+from dudao.surveys.views import public as views_public
 
 app_name = "surveys_public"
 

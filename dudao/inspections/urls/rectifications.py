@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.inspections import views_rectifications as views
+from dudao.inspections.views import rectifications as views
 
 urlpatterns = [
     path("findings/", views.FindingListView.as_view(), name="finding_list"),

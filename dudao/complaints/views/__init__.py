@@ -7,12 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from dudao.complaints import selectors, services
+from dudao.complaints import selectors, services, tables
 from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
 from dudao.complaints.forms import (
     TRANSITION_FORMS,
@@ -23,12 +22,11 @@ from dudao.complaints.forms import (
     PublishForm,
     ReasonForm,
 )
-from dudao.complaints.masking import mask_name, mask_phone, owning_office_ids
+from dudao.complaints.masking import owning_office_ids
 from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
 from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
@@ -39,59 +37,13 @@ from dudao.inspectors.signboards import public_base_url, public_url
 from dudao.jobs.exports import ExportableListView
 
 
-def _sender(complaint) -> str:
-    """Lists and exports show the sender masked, whoever reads them."""
-    if complaint.is_anonymous:
-        return _("Anonymous")
-    return " ".join(p for p in (mask_name(complaint.name), mask_phone(complaint.phone)) if p)
-
-
-def _overdue_badge(complaint):
-    if getattr(complaint, "overdue", False):
-        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
-    return ""
-
-
-def _overdue_text(complaint):
-    return _("Yes") if getattr(complaint, "overdue", False) else _("No")
-
-
-def _short_text(complaint):
-    return complaint.text if len(complaint.text) <= 40 else complaint.text[:39] + "…"
-
-
-def _received(complaint):
-    from django.utils import timezone
-
-    return timezone.localdate(complaint.created_at)
-
-
-def _handler(complaint):
-    return complaint.handler.name if complaint.handler_id else (_("The office") if complaint.concerns_inspector else "")
-
-
 class ComplaintListView(ExportableListView):
     model = Complaint
     filterset_class = ComplaintFilterSet
     template_name = "complaints/complaint_list.html"
     title = gettext_lazy("Complaints and suggestions")
     default_ordering = ("-created_at", "-pk")
-    columns = [
-        Column("pk", gettext_lazy("No."), order_by="pk", link=True),
-        Column(_received, gettext_lazy("Received"), order_by="created_at"),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        SCHOOL_COLUMN,
-        Column(_short_text, gettext_lazy("Message"), export=False),
-        Column("text", gettext_lazy("Message"), html=False),
-        Column(_sender, gettext_lazy("Sender")),
-        Column(_handler, gettext_lazy("Handling inspector")),
-        STATUS_COLUMN,
-        Column("due_on", gettext_lazy("Answer due"), order_by="due_on"),
-        Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
-        Column(_overdue_text, gettext_lazy("Overdue"), html=False),
-        Column("response_days", gettext_lazy("Days to answer")),
-        Column("rating", gettext_lazy("Rating"), order_by="rating"),
-    ]
+    columns = tables.COMPLAINT_COLUMNS
 
     selector = selectors.complaint_list
 
@@ -293,11 +245,6 @@ class ComplaintPolicyView(ScopedMixin, TemplateView):
         return ctx
 
 
-def _public_link(publication):
-    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                       public_url(publication.school_id, ""), _("Public page"))
-
-
 class PublicationListView(ExportableListView):
     """What the office shows on the schools' public pages; publish a report or a notice here."""
 
@@ -307,14 +254,7 @@ class PublicationListView(ExportableListView):
     title = gettext_lazy("Published on the public pages")
     default_ordering = ("-created_at", "-pk")
     row_actions_template = "complaints/partials/_publication_actions.html"
-    columns = [
-        Column("title", gettext_lazy("Title"), order_by="title"),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        SCHOOL_COLUMN,
-        Column("created_at", gettext_lazy("Published"), order_by="created_at"),
-        Column("withdrawn_at", gettext_lazy("Withdrawn"), order_by="withdrawn_at"),
-        Column(_public_link, gettext_lazy("Public page"), export=False),
-    ]
+    columns = tables.PUBLICATION_COLUMNS
 
     selector = selectors.publication_list
 

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from dudao.core.filters import ScopedFilterSet
 from dudao.inspections.models import Visit
-from dudao.inspections.selectors_visits import month_bounds
+from dudao.inspections.selectors.visits import month_bounds
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import School, Zone, ZoneMembership
 

@@ -61,7 +61,7 @@ class FindingFilterSet(_SchoolPlaceFilters):
 
 
 class RectificationFilterSet(_SchoolPlaceFilters):
-    """Needs the ``overdue`` annotation of ``selectors_rectifications.rectification_list``."""
+    """Needs the ``overdue`` annotation of ``selectors.rectifications.rectification_list``."""
 
     search_fields = ("number", "requirements", "school__name", "finding__description")
     status = django_filters.ChoiceFilter(choices=Rectification.Status.choices, label=_("Status"))

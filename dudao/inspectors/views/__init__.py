@@ -3,12 +3,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.forms import validation_message
-from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
 from dudao.core.views import (
     ObjectDetailView,
     ObjectFormView,
@@ -17,18 +16,14 @@ from dudao.core.views import (
     edit_and_delete_views,
 )
 from dudao.core.workflow import available_transitions
-from dudao.inspectors import selectors, services
+from dudao.inspectors import selectors, services, tables
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.forms import InspectorForm, ListingAssignForm
 from dudao.inspectors.models import Inspector, Listing
-from dudao.inspectors.selectors_development import inspector_terms, training_ledger
+from dudao.inspectors.selectors.development import inspector_terms, training_ledger
 from dudao.inspectors.signboards import public_base_url, signboard_generate, signboards_batch_start
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations.models import School
-
-
-def _school_count(inspector):
-    return inspector.school_count
 
 
 class InspectorListView(ObjectListView):
@@ -38,17 +33,7 @@ class InspectorListView(ObjectListView):
     add_url_name = "inspectors:inspector_add"
     import_url_name = "inspectors:inspector_import"
     template_name = "inspectors/inspector_list.html"
-    columns = [
-        Column("name", pgettext_lazy("person", "Name"), order_by="sort_key", link=True),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("certificate_no", gettext_lazy("Certificate number"), order_by="certificate_no"),
-        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
-        Column("employer", gettext_lazy("Employer and post")),
-        Column("phone", gettext_lazy("Phone")),
-        Column("email", gettext_lazy("E-mail"), html=False),
-        Column(_school_count, gettext_lazy("Schools listed"), order_by="school_count"),
-        STATUS_COLUMN,
-    ]
+    columns = tables.INSPECTOR_COLUMNS
 
     selector = selectors.inspector_list
 
@@ -97,13 +82,7 @@ class ListingListView(ObjectListView):
     filterset_class = ListingFilterSet
     select_related = ("inspector", "school__region")
     default_ordering = ("-valid_from", "pk")
-    columns = [
-        SCHOOL_COLUMN,
-        Column("school.code", gettext_lazy("School code"), order_by="school__code"),
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("valid_from", gettext_lazy("From"), order_by="valid_from"),
-        Column("valid_to", gettext_lazy("To"), order_by="valid_to"),
-    ]
+    columns = tables.LISTING_COLUMNS
 
 
 class SchoolListingAssignView(ObjectFormView):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.core.files import validate_upload
 from dudao.core.forms import MultipleFileField, MultipleFileInput, StyledForm
 from dudao.inspections.models import Escalation, Recheck, Severity, Visit
-from dudao.inspections.selectors_visits import visit_problem_answer
+from dudao.inspections.selectors.visits import visit_problem_answer
 from dudao.inspections.services.findings import finding_item_choices, item_name, requirements_draft
 from dudao.organizations.models import School
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.complaints import views_public
+from dudao.complaints.views import public as views_public
 
 app_name = "public"
 

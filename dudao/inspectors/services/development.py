@@ -39,7 +39,7 @@ from dudao.inspectors.models import (
     TrainingRecord,
     term_end,
 )
-from dudao.inspectors.selectors_development import policies_for, policy_for, training_hours
+from dudao.inspectors.selectors.development import policies_for, policy_for, training_hours
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office
 

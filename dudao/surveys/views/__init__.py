@@ -13,19 +13,14 @@ from django.views.generic import TemplateView, View
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.excel import XLSX_CONTENT_TYPE
-from dudao.core.tables import STATUS_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.inspectors.signboards import public_base_url
 from dudao.jobs.exports import ExportableListView
-from dudao.surveys import charts, exports, qr, selectors, services
+from dudao.surveys import charts, exports, qr, selectors, services, tables
 from dudao.surveys.filters import SurveyFilterSet
 from dudao.surveys.forms import CodesForm, SurveyForm
 from dudao.surveys.models import Survey, SurveyCode, SurveyLink
-
-
-def _closes(survey):
-    return survey.closes_on
 
 
 class SurveyListView(ExportableListView):
@@ -34,16 +29,7 @@ class SurveyListView(ExportableListView):
     default_ordering = ("-year", "-pk")
     add_url_name = "surveys:survey_add"
     title = gettext_lazy("Satisfaction surveys")
-    columns = [
-        TITLE_COLUMN,
-        YEAR_COLUMN,
-        Column("office.name", gettext_lazy("Office"), order_by="office__name"),
-        Column("version", gettext_lazy("Questionnaire")),
-        STATUS_COLUMN,
-        Column(_closes, gettext_lazy("Closing date"), order_by="closes_on"),
-        Column("school_count", gettext_lazy("Schools")),
-        Column("response_count", gettext_lazy("Responses"), order_by="response_count"),
-    ]
+    columns = tables.SURVEY_COLUMNS
 
     selector = selectors.survey_list
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.core.files import validate_upload
 from dudao.core.forms import MultipleFileField, MultipleFileInput, StyledFormMixin
 from dudao.inspections.models import LessonObservation, Method, Visit
-from dudao.inspections.selectors_visits import visit_school_choices
+from dudao.inspections.selectors.visits import visit_school_choices
 from dudao.inspections.services.visits import LESSON_FIELDS
 from dudao.instruments.models import Item
 

@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.core.tables import order_rows
-from dudao.inspections.filters_rectifications import RectificationFilterSet
+from dudao.inspections.filters.rectifications import RectificationFilterSet
 from dudao.inspections.models import (
     DeadlinePolicy,
     Escalation,

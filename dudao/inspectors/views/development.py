@@ -17,7 +17,6 @@ from dudao.accounts.access import acts_for_office
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
 from dudao.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -28,10 +27,9 @@ from dudao.core.views import (
     ScopedTemplateView,
     TransitionView,
 )
-from dudao.inspectors import selectors_development as selectors
-from dudao.inspectors import services_development as services
+from dudao.inspectors import tables
 from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
-from dudao.inspectors.forms_development import (
+from dudao.inspectors.forms.development import (
     CaseForm,
     InspectorPolicyForm,
     TermForm,
@@ -41,6 +39,8 @@ from dudao.inspectors.forms_development import (
 )
 from dudao.inspectors.imports_training import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
+from dudao.inspectors.selectors import development as selectors
+from dudao.inspectors.services import development as services
 from dudao.jobs.exports import ExportableListView
 
 
@@ -49,13 +49,6 @@ def _year(request) -> int:
     if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
         return form.cleaned_data["year"]
     return timezone.localdate().year
-
-
-def _counts(record):
-    return record.counts_toward_floor
-
-
-_counts.__name__ = "counts"
 
 
 # ---- training ----------------------------------------------------------------------------------------
@@ -67,18 +60,7 @@ class TrainingRecordListView(ExportableListView):
     add_url_name = "inspectors:training_add"
     import_url_name = "inspectors:training_import"
     title = gettext_lazy("Training records")
-    columns = [
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("inspector.certificate_no", gettext_lazy("Certificate number")),
-        Column("year", gettext_lazy("Year"), order_by="year"),
-        Column("course", gettext_lazy("Course"), order_by="course", link=True),
-        Column("organiser", gettext_lazy("Organiser")),
-        Column("kind", gettext_lazy("Kind"), order_by="kind"),
-        Column("start_date", gettext_lazy("From"), order_by="start_date"),
-        Column("end_date", gettext_lazy("To")),
-        Column("hours", gettext_lazy("Hours"), order_by="hours"),
-        Column(_counts, gettext_lazy("Counts toward the floor")),
-    ]
+    columns = tables.TRAINING_RECORD_COLUMNS
 
     def get_queryset(self):
         return selectors.training_record_list(user=self.request.user)
@@ -187,15 +169,7 @@ class CaseListView(ExportableListView):
     default_ordering = ("-year", "-pk")
     add_url_name = "inspectors:case_add"
     title = gettext_lazy("Supervision cases")
-    columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("inspector.name", gettext_lazy("Author"), order_by="inspector__sort_key"),
-        Column("office.name", gettext_lazy("Office")),
-        Column("year", gettext_lazy("Year"), order_by="year"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
-        Column("published_at", gettext_lazy("Published"), order_by="published_at"),
-    ]
+    columns = tables.CASE_COLUMNS
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user)
@@ -311,28 +285,12 @@ class CaseAttachmentView(ScopedMixin, View):
 
 # ---- terms ---------------------------------------------------------------------------------------------
 
-def _days_left(term):
-    return (term.end - timezone.localdate()).days if term.end >= timezone.localdate() else ""
-
-
-_days_left.__name__ = "days_left"
-
-
 class TermListView(ExportableListView):
     model = Term
     filterset_class = TermFilterSet
     default_ordering = ("end", "pk")
     title = gettext_lazy("Terms of appointment")
-    columns = [
-        Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
-        Column("inspector.certificate_no", gettext_lazy("Certificate number")),
-        Column("number", gettext_lazy("Consecutive term"), order_by="number"),
-        Column("start", gettext_lazy("From"), order_by="start"),
-        Column("end", gettext_lazy("To"), order_by="end"),
-        Column(_days_left, gettext_lazy("Days left")),
-        Column("reminded_on", gettext_lazy("Reminder sent")),
-        Column("note", gettext_lazy("Note")),
-    ]
+    columns = tables.TERM_COLUMNS
 
     def get_queryset(self):
         return selectors.term_list(user=self.request.user)

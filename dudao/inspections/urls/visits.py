@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.inspections import views_visits as views
+from dudao.inspections.views import visits as views
 
 urlpatterns = [
     path("visits/", views.VisitListView.as_view(), name="visit_list"),

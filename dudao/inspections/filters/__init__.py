@@ -1,0 +1,1 @@
+"""Filters of the supervision loop lists, one module per workflow: ``visits`` and ``rectifications``."""

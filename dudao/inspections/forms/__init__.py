@@ -1,0 +1,1 @@
+"""Forms of the supervision loop, one module per workflow: ``visits`` and ``rectifications``."""

@@ -1,0 +1,1 @@
+"""Reads of the supervision loop, one module per workflow: ``visits`` and ``rectifications``."""

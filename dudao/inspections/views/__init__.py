@@ -1,0 +1,1 @@
+"""Pages of the supervision loop, one module per workflow: ``visits``, ``rectifications`` and ``documents``."""
