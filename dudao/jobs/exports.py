@@ -18,6 +18,23 @@ from dudao.core.excel import write_table
 from dudao.core.views import ObjectListView
 from dudao.jobs.services import job_start
 
+# List views that moved to another module: an export job queued before an upgrade still finds its view.
+MOVED_VIEWS = {
+    "dudao.inspections.views_visits.": "dudao.inspections.views.visits.",
+    "dudao.inspections.views_rectifications.": "dudao.inspections.views.rectifications.",
+    "dudao.inspections.views_documents.": "dudao.inspections.views.documents.",
+    "dudao.inspectors.views_development.": "dudao.inspectors.views.development.",
+    "dudao.reports.views_reports.": "dudao.workreports.views.",
+}
+
+
+def view_path(path: str) -> str:
+    """Where the list view ``path`` (as a job recorded it) lives now."""
+    for old, new in MOVED_VIEWS.items():
+        if path.startswith(old):
+            return new + path.removeprefix(old)
+    return path
+
 
 class ExportableListView(ObjectListView):
     def export(self):
@@ -36,7 +53,7 @@ class ExportableListView(ObjectListView):
 
 
 def run_export_job(job, progress) -> None:
-    view_class = import_string(job.params["view"])
+    view_class = import_string(view_path(job.params["view"]))
     if not issubclass(view_class, ObjectListView):
         raise ValueError("not a list view")
     request = HttpRequest()

@@ -50,3 +50,30 @@ def test_small_export_is_immediate(client, immediate_tasks):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert Job.objects.count() == 0
+
+
+def test_an_export_queued_before_its_list_moved_still_runs(immediate_tasks, django_capture_on_commit_callbacks):
+    # given an export of the visit list queued under the module the list had before the upgrade
+    from dudao.jobs.services import job_start
+
+    world = build_world()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(actor=world.a.users["office_admin"], kind="core.export", title="visits",
+                        params={"view": "dudao.inspections.views_visits.VisitListView", "query": "", "kwargs": {}})
+    # then the worker finds the list where it lives now and writes the file
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.result_file
+
+
+def test_moved_list_views_resolve_to_list_views():
+    from importlib import import_module
+
+    from dudao.core.views import ObjectListView
+    from dudao.jobs.exports import MOVED_VIEWS, view_path
+
+    assert view_path("dudao.reports.views_reports.ReportListView") == "dudao.workreports.views.ReportListView"
+    assert view_path("dudao.organizations.views.SchoolListView") == "dudao.organizations.views.SchoolListView"
+    for new in MOVED_VIEWS.values():
+        module = import_module(new.rstrip("."))
+        assert any(isinstance(v, type) and issubclass(v, ObjectListView) for v in vars(module).values())
