@@ -22,7 +22,6 @@ from dudao.jobs.services import job_start
 MOVED_VIEWS = {
     "dudao.inspections.views_visits.": "dudao.inspections.views.visits.",
     "dudao.inspections.views_rectifications.": "dudao.inspections.views.rectifications.",
-    "dudao.inspections.views_documents.": "dudao.inspections.views.documents.",
     "dudao.inspectors.views_development.": "dudao.inspectors.views.development.",
     "dudao.reports.views_reports.": "dudao.workreports.views.",
 }
