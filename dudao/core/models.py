@@ -62,6 +62,20 @@ def stored_file_path(instance, filename: str) -> str:
     return instance.upload_path(filename)
 
 
+class Reviewed(models.Model):
+    """What the review (``core.review``) stamps on a written piece: when it was submitted, who
+    reviewed it, when, and the comment (required to return it)."""
+
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class StoredFile(models.Model):
     """An uploaded file kept with its name, size, real content type and SHA-256, checked, stored and
     read back by ``dudao.core.files`` (``store_file``, ``open_verified``, ``verify_file``).

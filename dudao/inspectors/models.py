@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.files import DOCX, XLSX, FileKinds
-from dudao.core.models import DatedSchoolLink, StoredFile
+from dudao.core.models import DatedSchoolLink, Reviewed, StoredFile
 from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
@@ -223,7 +223,7 @@ class TrainingAlert(models.Model):
         return f"{self.inspector_id} {self.year}"
 
 
-class Case(ScopedModel):
+class Case(ScopedModel, Reviewed):
     """An excellent supervision case (优秀督导案例) an inspector submits; the office reviews and
     publishes it to the inspectors of its region."""
 
@@ -246,11 +246,6 @@ class Case(ScopedModel):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("reviewed by"))
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))

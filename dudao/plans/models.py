@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
+from dudao.core.models import Reviewed
 from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedManager, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
@@ -67,7 +68,7 @@ def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-class WorkPlan(ScopedModel):
+class WorkPlan(ScopedModel, Reviewed):
     """Plans a year or a term of an office, a zone or an inspector, month by month (一月一主题)."""
 
     class Level(models.TextChoices):
@@ -98,11 +99,6 @@ class WorkPlan(ScopedModel):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("guiding ideas and goals"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("reviewed by"))
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("written by"))
 

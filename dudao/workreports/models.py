@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
+from dudao.core.models import Reviewed
 from dudao.core.review import review_transitions
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 
@@ -75,7 +76,7 @@ class ReportQuerySet(ScopedQuerySet):
         return self.filter(due_on__lt=on)
 
 
-class Report(ScopedModel):
+class Report(ScopedModel, Reviewed):
     """Records a work report of an inspector, a zone or an office for a month, term or year, with
     the draft the platform made and the finished .docx the author submitted."""
 
@@ -108,11 +109,6 @@ class Report(ScopedModel):
                               related_name="+", verbose_name=_("drafted document"))
     submitted = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("submitted document"))
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("reviewed by"))
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
 
