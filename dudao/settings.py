@@ -7,6 +7,7 @@ debug on, files under ``var/media``. ``docs/deploy.md`` shows a production envir
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,10 +16,26 @@ VAR_DIR = Path(environ.Env().str("DUDAO_VAR_DIR", default=str(BASE_DIR / "var"))
 env = environ.Env()
 
 DEBUG = env.bool("DUDAO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DUDAO_SECRET_KEY",
-    default="dudao-insecure-development-key-change-me-in-production-0123456789",
-)
+DEVELOPMENT_SECRET_KEY = "dudao-insecure-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("DUDAO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+
+
+def weak_secret_key(key: str) -> str | None:
+    """Why ``key`` must not sign a production site (Django's own rule for W009: at least 50
+    characters, 5 different ones, not an insecure or example key), or None."""
+    if key == DEVELOPMENT_SECRET_KEY:
+        return "DUDAO_SECRET_KEY is not set: the built-in development key is public"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "DUDAO_SECRET_KEY is too short: use at least 50 random characters"
+    if key.startswith("django-insecure-") or "change-me" in key:
+        return "DUDAO_SECRET_KEY is an example key"
+    return None
+
+
+if not DEBUG and (reason := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"{reason}. Refusing to run with DUDAO_DEBUG=0: generate one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(64))' and set DUDAO_SECRET_KEY.")
 ALLOWED_HOSTS = env.list("DUDAO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DUDAO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -1,0 +1,60 @@
+"""A production site never runs on a public or weak secret key (the key signs sessions, password
+resets and the links on printed signboards)."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def manage_check(**overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUDAO_", "DJANGO_"))}
+    env.update({"DUDAO_DEBUG": "0", "DUDAO_ALLOWED_HOSTS": "dudao.example.cn", **overrides})
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def deploy_guide_key() -> str:
+    """The key line the deployment guide's environment file holds."""
+    text = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    return re.search(r"^DUDAO_SECRET_KEY=(.*)$", text, re.M).group(1)
+
+
+def test_production_without_a_key_refuses_to_start_and_says_how_to_make_one():
+    result = manage_check()
+    assert result.returncode != 0
+    assert "DUDAO_SECRET_KEY is not set" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["change-me-to-a-long-random-string", "short-key",
+                                 "django-insecure-" + "x1y2z3" * 10, "ab" * 40])
+def test_production_with_a_weak_or_example_key_refuses_to_start(key):
+    result = manage_check(DUDAO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "DUDAO_SECRET_KEY is" in result.stderr
+
+
+def test_production_with_a_random_key_passes_the_deploy_check():
+    result = manage_check(DUDAO_SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deploy_guide_generates_its_key_rather_than_printing_one():
+    assert deploy_guide_key() == "$key"
+    guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert "key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" in guide
+
+
+def test_the_demo_runs_without_any_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUDAO_", "DJANGO_"))}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
