@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.accounts.roles import Role, permissions_for_roles
 from dudao.core.scope import ScopedQuerySet, TimeStampedModel
 
 
@@ -48,7 +49,6 @@ class User(AbstractUser):
 
     @cached_property
     def role_permissions(self) -> frozenset[str]:
-        from dudao.accounts.roles import permissions_for_roles
 
         return permissions_for_roles(self.scope.roles)
 
@@ -56,16 +56,6 @@ class User(AbstractUser):
         """Forgets the cached scope and permissions after memberships change."""
         self.__dict__.pop("scope", None)
         self.__dict__.pop("role_permissions", None)
-
-
-class Role(models.TextChoices):
-    SYSADMIN = "sysadmin", _("System administrator")
-    OFFICE_ADMIN = "office_admin", _("Office administrator")
-    OFFICE_STAFF = "office_staff", _("Office staff")
-    ZONE_LEADER = "zone_leader", _("Zone leader")
-    INSPECTOR = "inspector", _("Inspector")
-    SCHOOL_LIAISON = "school_liaison", _("School liaison")
-    PRINCIPAL = "principal", _("Principal")
 
 
 class MembershipQuerySet(ScopedQuerySet):

@@ -4,7 +4,18 @@ Permissions are the usual ``app.action_model`` strings. Later apps add their mod
 the table stays the one reviewed place where roles become capabilities.
 """
 
-from dudao.accounts.models import Role
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", _("System administrator")
+    OFFICE_ADMIN = "office_admin", _("Office administrator")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    ZONE_LEADER = "zone_leader", _("Zone leader")
+    INSPECTOR = "inspector", _("Inspector")
+    SCHOOL_LIAISON = "school_liaison", _("School liaison")
+    PRINCIPAL = "principal", _("Principal")
 
 _VIEW = "view"
 _CRUD = ("view", "add", "change", "delete")

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from dudao.accounts.models import Role
+from dudao.accounts.roles import Role
 from dudao.core import rules
 from dudao.core.rules import Rule
 from dudao.core.scope import ancestor_paths, paths_q

@@ -71,6 +71,22 @@ from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Item, Response
 from dudao.organizations.models import School
 
+# the demo's name pools
+SURNAMES = (
+    "王王王李李李张张张刘刘陈陈杨杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+    "蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方邹熊秦邱江尹雷侯龙黎贺顾毛龚邵万严戴"
+)
+GIVEN_MALE = (
+    "建华", "志刚", "国平", "文斌", "海涛", "俊杰", "晓东", "立新", "振华", "伟", "强", "军", "勇", "磊", "斌",
+    "明辉", "宏伟", "建军", "卫东", "长青", "春生", "金林", "正平", "光明", "文军", "永福", "德华", "国庆",
+    "红兵", "学文", "子龙", "家明", "志远", "成林", "庆丰", "新民", "少华", "世杰", "治国", "雪松",
+)
+GIVEN_FEMALE = (
+    "丽", "静", "敏", "燕", "芳", "娟", "霞", "秀英", "桂兰", "晓梅", "丽华", "红梅", "淑芬", "春燕", "雪梅",
+    "玉兰", "慧敏", "海燕", "婷", "颖", "秀珍", "凤英", "丽萍", "晓红", "美玲", "艳", "玲", "小芳", "文静",
+    "素琴", "冬梅", "月华", "佳慧", "晓燕", "翠萍", "金凤", "雅琴", "慧",
+)
+
 S = Severity
 DEADLINE_DAYS = {S.MINOR: 30, S.GENERAL: 30, S.SERIOUS: 15, S.URGENT: 3}  # 一般 30 天, 严重 15 天, 重大安全隐患 3 天
 NORMAL, PROBLEM = "正常", "存在问题"
@@ -454,7 +470,6 @@ def _uuid(rng: random.Random) -> uuid.UUID:
 
 
 def _teacher(rng: random.Random, *, female: float = 0.65) -> str:
-    from dudao.demo.loader import GIVEN_FEMALE, GIVEN_MALE, SURNAMES  # the demo's name pools
 
     pool = GIVEN_FEMALE if rng.random() < female else GIVEN_MALE
     return rng.choice(SURNAMES) + rng.choice(pool)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from dudao.core.workflow import apply_transition
 from dudao.jobs.models import Job
@@ -60,9 +61,13 @@ def job_start(*, actor, kind: str, title: str, params: dict | None = None, input
 
 
 def _enqueue(job_id: int) -> None:
-    from dudao.jobs.tasks import run_job
-
     run_job.enqueue(job_id)
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """The background task: runs the job (``dudao worker`` picks it up)."""
+    job_run(job_id)
 
 
 def _move(job: Job, name: str, **fields) -> None:

@@ -1,8 +1,6 @@
-from django_tasks import task
+"""The background task of a job lives in ``jobs.services``; tasks queued under this module's name
+still run."""
 
+from dudao.jobs.services import run_job
 
-@task()
-def run_job(job_id: int) -> None:
-    from dudao.jobs.services import job_run
-
-    job_run(job_id)
+__all__ = ["run_job"]

@@ -473,3 +473,58 @@ def test_scope_system_check_covers_the_scoped_models():
     ]
     assert {"inspectors.Inspector", "inspectors.Listing", "organizations.ZoneMembership"} <= set(covered)
     assert all(isinstance(apps.get_model(label)._default_manager.get_queryset(), ScopedQuerySet) for label in covered)
+
+
+# ---- no import circle inside an app ----------------------------------------------------------
+
+def circles(graph_edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module in ``{module: modules it imports}``."""
+    index, low, stack, on_stack, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph_edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph_edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_circle_inside_an_app():
+    """Inside an app, imports (even those inside functions) run one way: models ← services ← views."""
+    import grimp
+
+    graph = grimp.build_graph("dudao")
+    edges = {}
+    for module in graph.modules:
+        parts = module.split(".")
+        if len(parts) < 3 or "tests" in parts or "migrations" in parts:
+            continue
+        app = ".".join(parts[:2]) + "."
+        edges[module] = {m for m in graph.find_modules_directly_imported_by(module)
+                         if m.startswith(app) and "tests" not in m.split(".")}
+    assert circles(edges) == []
+
+
+def test_circle_rule_finds_a_circle():
+    assert circles({"a.x.models": {"a.x.scope"}, "a.x.scope": {"a.x.roles"}, "a.x.roles": {"a.x.models"},
+                    "a.x.views": {"a.x.models"}}) == [["a.x.models", "a.x.roles", "a.x.scope"]]
