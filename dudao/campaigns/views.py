@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,8 @@ from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.forms import CampaignForm as CampaignEditForm
 from dudao.campaigns.forms import NoticeForm, ResultForm, SelfCheckForm, TeamForm
 from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, CampaignTarget
+from dudao.core.downloads import verified_attachment
 from dudao.core.excel import XLSX_CONTENT_TYPE
-from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, ServiceFormView, TransitionView
 from dudao.documents.selectors import subject_documents
@@ -317,12 +317,4 @@ class EvidenceDownloadView(ScopedMixin, View):
 
     def get(self, request, pk):
         evidence = get_object_or_404(selectors.evidence_list(user=request.user), pk=pk)
-        try:
-            data = open_verified(evidence)
-        except FileCheckFailed as exc:
-            return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
-        response = FileResponse(data, content_type=evidence.content_type, as_attachment=True,
-                                filename=evidence.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Digest"] = f"sha-256={evidence.sha256}"
-        return response
+        return verified_attachment(evidence)

@@ -12,11 +12,14 @@ session, or the redirect to the login page); a wrong token answers 401.
 from functools import wraps
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.settings import api_settings
+
+from dudao.core.files import FileCheckFailed, open_verified
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -67,3 +70,16 @@ class TokenDownloadMixin:
     def dispatch(self, request, *args, **kwargs):
         refused = authenticate_token(request)
         return refused if refused is not None else super().dispatch(request, *args, **kwargs)
+
+
+def verified_attachment(stored):
+    """A stored file (``content_type``, ``original_name``, ``sha256``) as an attachment under its own
+    name, served only if it still matches its SHA-256: an altered file answers 409, a lost one 410."""
+    try:
+        data = open_verified(stored)
+    except FileCheckFailed as exc:
+        return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
+    response = FileResponse(data, content_type=stored.content_type, as_attachment=True, filename=stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Digest"] = f"sha-256={stored.sha256}"
+    return response

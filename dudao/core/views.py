@@ -273,6 +273,14 @@ def not_found_unless(condition) -> None:
         raise Http404
 
 
+def detail_with_errors(detail_view, request, forms: dict, **kwargs):
+    """The detail page (``detail_view`` set up with the URL's ``kwargs``) shown again with ``forms``
+    and their errors (400)."""
+    view = detail_view()
+    view.setup(request, **kwargs)
+    return view.render_to_response(view.get_context_data(forms=forms), status=400)
+
+
 class TransitionView(ScopedMixin, View):
     """POST ``<pk>/<name>/``: the one view that applies a model's transitions.
 
@@ -282,7 +290,9 @@ class TransitionView(ScopedMixin, View):
     wrong state, 403 not allowed); the service is called with ``<model>_id`` (``object_kwarg``) and
     the form's cleaned data, and checks state and permission itself. A refusal (an invalid form, a
     service's ``ValidationError``: a reason required, a file missing) comes back as a message on the
-    row's page (``invalid``); success says ``success_messages[name]`` (by default "Done.").
+    row's page (``invalid``), or, with a ``detail_view``, as the row's page again with the form and its
+    errors under ``name`` (400; the service's fields renamed by ``service_error_fields``); success
+    says ``success_messages[name]`` (by default "Done.").
     A view with one transition and no ``name`` in its URL sets ``transition_name``.
     """
 
@@ -292,6 +302,8 @@ class TransitionView(ScopedMixin, View):
     success_messages: dict = {}
     object_kwarg: str | None = None
     transition_name: str | None = None
+    detail_view = None
+    service_error_fields: dict | None = None
 
     def post(self, request, pk, name=None):
         name = name or self.transition_name
@@ -324,9 +336,14 @@ class TransitionView(ScopedMixin, View):
         return form_class(self.request.POST, self.request.FILES)
 
     def form_invalid(self, obj, name: str, form):
+        if self.detail_view:
+            return detail_with_errors(self.detail_view, self.request, {name: form}, pk=obj.pk)
         return self.invalid(obj, ValidationError(form.errors.as_text()))
 
     def service_invalid(self, obj, name: str, form, error: ValidationError):
+        if self.detail_view:
+            form.add_service_errors(error, self.service_error_fields)
+            return self.form_invalid(obj, name, form)
         return self.invalid(obj, error)
 
     def invalid(self, obj, error: ValidationError):
@@ -416,9 +433,7 @@ class DetailFormView(ScopedMixin, View):
         return self.detail_with_errors({self.form_key: form})
 
     def detail_with_errors(self, forms: dict):
-        view = self.detail_view()
-        view.setup(self.request, **self.kwargs)
-        return view.render_to_response(view.get_context_data(forms=forms), status=400)
+        return detail_with_errors(self.detail_view, self.request, forms, **self.kwargs)
 
 
 class ObjectFormView(ScopedMixin, FormView):

@@ -4,16 +4,15 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from dudao.accounts.access import offices_of, sees_everything
-from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.downloads import TokenDownloadMixin, verified_attachment
 from dudao.core.excel import XLSX_CONTENT_TYPE
-from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import message_validation_error, note_form
 from dudao.core.views import ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
@@ -356,15 +355,7 @@ class EvidenceDownloadView(TokenDownloadMixin, ScopedMixin, View):
 
     def get(self, request, pk):
         evidence = Evidence.objects.for_user(request.user).get(pk=pk)
-        try:
-            data = open_verified(evidence)
-        except FileCheckFailed as exc:
-            return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
-        response = FileResponse(data, content_type=evidence.content_type, as_attachment=True,
-                                filename=evidence.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Digest"] = f"sha-256={evidence.sha256}"
-        return response
+        return verified_attachment(evidence)
 
 
 # ---- sheets --------------------------------------------------------------------------------------

@@ -313,6 +313,20 @@ def _issuer_head(doc, number: str = "{{ number }}") -> None:
     layout.add_red_line(doc)
 
 
+def _findings_table(doc) -> None:
+    """The findings (``findings``: no, item, text, severity) as one table row each."""
+    layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
+                     ["{{ f.no }}", "{{ f.item }}", "{{ f.text }}", "{{ f.severity }}"], loop="f in findings",
+                     widths_mm=[14, 50, 68, 24])
+
+
+def _answers_table(doc) -> None:
+    """The checklist answers (``answers``: code, text, result, note) as one table row each."""
+    layout.add_table(doc, ["编号", "督导事项", "检查结果", "说明"],
+                     ["{{ a.code }}", "{{ a.text }}", "{{ a.result }}", "{{ a.note }}"], loop="a in answers",
+                     widths_mm=[14, 76, 26, 40])
+
+
 def _visit_notice_default():
     doc = layout.new_document()
     _issuer_head(doc)
@@ -346,9 +360,7 @@ def _visit_record_default():
         ("检查表", "{{ checklist.name }}"),
     ])
     layout.add_heading(doc, "一、督导事项检查情况")
-    layout.add_table(doc, ["编号", "督导事项", "检查结果", "说明"],
-                     ["{{ a.code }}", "{{ a.text }}", "{{ a.result }}", "{{ a.note }}"], loop="a in answers",
-                     widths_mm=[14, 76, 26, 40])
+    _answers_table(doc)
     layout.add_heading(doc, "二、听课情况")
     layout.add_table(doc, ["序号", "班级", "学科", "教师", "课题", "评价", "意见"],
                      ["{{ l.no }}", "{{ l.class_name }}", "{{ l.subject }}", "{{ l.teacher }}", "{{ l.topic }}",
@@ -358,9 +370,7 @@ def _visit_record_default():
     layout.add_loop(doc, "line in highlights", ["{{ line }}"])
     layout.add_heading(doc, "四、发现的问题")
     layout.add_loop(doc, "line in problems", ["{{ line }}"])
-    layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
-                     ["{{ f.no }}", "{{ f.item }}", "{{ f.text }}", "{{ f.severity }}"], loop="f in findings",
-                     widths_mm=[14, 50, 68, 24])
+    _findings_table(doc)
     layout.add_heading(doc, "五、现场反馈意见")
     layout.add_loop(doc, "line in feedback", ["{{ line }}"])
     layout.add_signature(doc, "责任督学：{{ inspectors }}", "{{ date }}")
@@ -378,16 +388,12 @@ def _visit_report_default():
                          "其中{{ counts.problems }}项存在问题；随机听课{{ counts.lessons }}节；记录问题"
                          "{{ counts.findings }}个，下发整改通知书{{ counts.notices }}份。")
     layout.add_heading(doc, "二、检查情况")
-    layout.add_table(doc, ["编号", "督导事项", "检查结果", "说明"],
-                     ["{{ a.code }}", "{{ a.text }}", "{{ a.result }}", "{{ a.note }}"], loop="a in answers",
-                     widths_mm=[14, 76, 26, 40])
+    _answers_table(doc)
     layout.add_heading(doc, "三、主要亮点")
     layout.add_loop(doc, "line in highlights", ["{{ line }}"])
     layout.add_heading(doc, "四、存在问题")
     layout.add_loop(doc, "line in problems", ["{{ line }}"])
-    layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
-                     ["{{ f.no }}", "{{ f.item }}", "{{ f.text }}", "{{ f.severity }}"], loop="f in findings",
-                     widths_mm=[14, 50, 68, 24])
+    _findings_table(doc)
     layout.add_heading(doc, "五、整改要求")
     layout.add_table(doc, ["序号", "通知书编号", "问题", "整改要求", "期限", "状态"],
                      ["{{ r.no }}", "{{ r.number }}", "{{ r.finding }}", "{{ r.requirements }}", "{{ r.deadline }}",
@@ -404,9 +410,7 @@ def _rectification_notice_default():
     layout.add_title(doc, "整改通知书")
     layout.add_body(doc, "{{ school.name }}：", indent=False)
     layout.add_body(doc, "{{ visit_date }}，责任督学在对你校开展督导时发现以下问题：")
-    layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
-                     ["{{ f.no }}", "{{ f.item }}", "{{ f.text }}", "{{ f.severity }}"], loop="f in findings",
-                     widths_mm=[14, 50, 68, 24])
+    _findings_table(doc)
     layout.add_body(doc, "根据《教育督导条例》第二十一条、第二十二条，现通知你校限期整改。")
     layout.add_heading(doc, "一、整改要求")
     layout.add_loop(doc, "line in requirement_lines", ["{{ line }}"])
@@ -424,9 +428,7 @@ def _rectification_reply_default():
         ("通知书编号", "{{ notice.number }}"), ("学校", "{{ school.name }}"), ("下发日期", "{{ notice.issued_on }}"),
         ("整改期限", "{{ deadline }}"), ("当前状态", "{{ status }}"),
     ])
-    layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
-                     ["{{ f.no }}", "{{ f.item }}", "{{ f.text }}", "{{ f.severity }}"], loop="f in findings",
-                     widths_mm=[14, 50, 68, 24])
+    _findings_table(doc)
     layout.add_heading(doc, "一、学校整改情况")
     layout.add_table(doc, ["序号", "报送日期", "整改措施", "报送人", "佐证材料"],
                      ["{{ r.no }}", "{{ r.date }}", "{{ r.measures }}", "{{ r.by }}", "{{ r.evidence }}"],
@@ -447,9 +449,7 @@ def _bulletin_default():
     layout.add_body(doc, "各中小学校、幼儿园：", indent=False)
     layout.add_body(doc, "{{ notice.issued_on }}，本室向{{ school.name }}下发整改通知书（{{ notice.number }}），"
                          "要求其于{{ deadline }}前完成整改。{{ reason }}。")
-    layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
-                     ["{{ f.no }}", "{{ f.item }}", "{{ f.text }}", "{{ f.severity }}"], loop="f in findings",
-                     widths_mm=[14, 50, 68, 24])
+    _findings_table(doc)
     layout.add_body(doc, "根据《教育督导条例》第二十五条，决定对{{ school.name }}予以通报批评，并责令改正。")
     layout.add_heading(doc, "一、有关要求")
     layout.add_body(doc, "{{ school.name }}要深刻剖析原因，立即按整改通知书的要求整改到位，并将整改情况书面报送本室。")

@@ -10,6 +10,11 @@ from dudao.organizations.forms import OfficeForm, RegionForm, SchoolForm, ZoneAs
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 
 
+def _school_count(user, region_path: str) -> int:
+    """How many schools the user may see in the region of ``region_path`` and the regions below it."""
+    return School.objects.for_user(user).filter(region__path__startswith=region_path).count()
+
+
 # ---- regions -------------------------------------------------------------------------------
 class RegionListView(ObjectListView):
     model = Region
@@ -28,7 +33,7 @@ class RegionDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["children"] = Region.objects.for_user(user).filter(parent=self.object).order_by("code")
-        ctx["school_count"] = School.objects.for_user(user).filter(region__path__startswith=self.object.path).count()
+        ctx["school_count"] = _school_count(user, self.object.path)
         return ctx
 
 
@@ -55,7 +60,7 @@ class OfficeDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["zones"] = [z for z in selectors.zone_list_with_counts(user=user) if z.office_id == self.object.pk]
-        ctx["school_count"] = School.objects.for_user(user).filter(region__path__startswith=self.object.region.path).count()
+        ctx["school_count"] = _school_count(user, self.object.region.path)
         return ctx
 
 

@@ -16,7 +16,14 @@ from dudao.accounts.access import acts_for_office, offices_of
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
-from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
+from dudao.core.views import (
+    ObjectDetailView,
+    ScopedMixin,
+    ScopedTemplateView,
+    ServiceFormMixin,
+    ServiceFormView,
+    TransitionView,
+)
 from dudao.documents.models import Document
 from dudao.documents.services import DocumentIntegrityError, document_read_verified
 from dudao.jobs.exports import ExportableListView
@@ -104,7 +111,7 @@ class ReportDetailView(ObjectDetailView):
         return ctx
 
 
-class ReportDraftView(ScopedMixin, FormView):
+class ReportDraftView(ServiceFormView):
     """Drafts a report from the records: whose, which month or term; the page of the report follows."""
 
     model = Report
@@ -112,21 +119,14 @@ class ReportDraftView(ScopedMixin, FormView):
     template_name = "workreports/report_form.html"
     extra_context = {"title": gettext_lazy("Draft a report")}
     permission_action = "add"
+    success_message = gettext_lazy("Report drafted from the records: download it, finish it and upload it.")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            report = services.report_draft(actor=self.request.user, level=data["level"],
-                                           period_kind=data["period_kind"], period_start=form.period_start(),
-                                           **form.subject_kwargs())
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Report drafted from the records: download it, finish it and upload it."))
-        return HttpResponseRedirect(report.get_absolute_url())
+        report = services.report_draft(actor=self.request.user, level=data["level"],
+                                       period_kind=data["period_kind"], period_start=form.period_start(),
+                                       **form.subject_kwargs())
+        return report.get_absolute_url()
 
 
 class ReportRedraftView(ScopedMixin, View):
@@ -236,7 +236,7 @@ class ReportStatusView(ScopedTemplateView):
         return ctx
 
 
-class ReportPolicyView(ScopedMixin, FormView):
+class ReportPolicyView(ServiceFormMixin, ScopedMixin, FormView):
     """The office's rule for when reports fall due."""
 
     model = ReportPolicy
@@ -257,14 +257,9 @@ class ReportPolicyView(ScopedMixin, FormView):
         return {"month_due_day": policy.month_due_day, "term_due_days": policy.term_due_days,
                 "year_due_days": policy.year_due_days}
 
-    def form_valid(self, form):
-        try:
-            services.report_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("workreports:report_status"))
+    def perform(self, form):
+        services.report_policy_set(actor=self.request.user, office_id=self.office.pk, **form.cleaned_data)
+        return reverse("workreports:report_status")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "office": self.office, "title": _("When reports are due")}

@@ -105,28 +105,16 @@ def finding_items(user, complaint):
     return finding_item_choices(user=user, school=complaint.school)
 
 
-def _detail_with_errors(request, pk, forms):
-    view = ComplaintDetailView()
-    view.setup(request, pk=pk)
-    return view.render_to_response(view.get_context_data(forms=forms), status=400)
-
-
 class ComplaintTransitionView(TransitionView):
     """POST ``<pk>/<name>/``: verify, handle, answer, close, reopen."""
 
     model = Complaint
     services = services.COMPLAINT_TRANSITION_SERVICES
     forms = TRANSITION_FORMS
+    detail_view = ComplaintDetailView
 
     def check(self, obj, name):
         services.complaint_transition_check(actor=self.request.user, complaint=obj, name=name)
-
-    def form_invalid(self, obj, name, form):
-        return _detail_with_errors(self.request, obj.pk, {name: form})
-
-    def service_invalid(self, obj, name, form, error):
-        form.add_service_errors(error)
-        return self.form_invalid(obj, name, form)
 
 
 class ComplaintAssignView(DetailFormView):

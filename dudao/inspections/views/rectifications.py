@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
 from dudao.accounts.access import offices_of
-from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import tables
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
@@ -240,6 +240,8 @@ class RectificationTransitionView(TransitionView):
     model = Rectification
     services = services.RECTIFICATION_TRANSITION_SERVICES
     forms = TRANSITION_FORMS
+    detail_view = RectificationDetailView
+    service_error_fields = {"file": "files"}
     success_messages = {
         "submit": gettext_lazy("Your answer was sent to the inspector."),
         "return": gettext_lazy("The notice was returned to the school."),
@@ -249,38 +251,22 @@ class RectificationTransitionView(TransitionView):
     def check(self, obj, name):
         services.rectification_transition_check(actor=self.request.user, rectification=obj, name=name)
 
-    def form_invalid(self, obj, name, form):
-        return _detail_with_errors(self.request, obj.pk, {name: form})
-
-    def service_invalid(self, obj, name, form, error):
-        form.add_service_errors(error, {"file": "files"})
-        return self.form_invalid(obj, name, form)
 
 
-class RectificationEscalateView(ScopedMixin, View):
+class RectificationEscalateView(DetailFormView):
     """POST: the office records an interview (约谈) or a public criticism (通报批评)."""
 
     model = Rectification
+    detail_view = RectificationDetailView
+    form_key = "escalate"
+    success_message = gettext_lazy("Escalation recorded.")
 
-    def post(self, request, pk):
-        notice = self.get_object()
-        services.rectification_escalation_check(actor=request.user, rectification=notice)
-        form = EscalationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.rectification_escalate(actor=request.user, rectification_id=notice.pk, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Escalation recorded."))
-                return HttpResponseRedirect(notice.get_absolute_url())
-        return _detail_with_errors(request, pk, {"escalate": form})
+    def get_form(self, notice):
+        services.rectification_escalation_check(actor=self.request.user, rectification=notice)
+        return EscalationForm(self.request.POST)
 
-
-def _detail_with_errors(request, pk, forms):
-    view = RectificationDetailView()
-    view.setup(request, pk=pk)
-    return view.render_to_response(view.get_context_data(forms=forms), status=400)
+    def perform(self, notice, form):
+        services.rectification_escalate(actor=self.request.user, rectification_id=notice.pk, **form.cleaned_data)
 
 
 # ---- office settings ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from dudao.core.views import (
     OfficePolicyView,
     ScopedMixin,
     ScopedTemplateView,
+    ServiceFormMixin,
     TransitionView,
 )
 from dudao.inspectors import tables
@@ -193,7 +194,7 @@ class CaseDetailView(ObjectDetailView):
         return ctx
 
 
-class CaseEditView(ScopedMixin, FormView):
+class CaseEditView(ServiceFormMixin, ScopedMixin, FormView):
     """Writes a new case (no ``pk``) or changes a draft or returned one."""
 
     model = Case
@@ -216,19 +217,14 @@ class CaseEditView(ScopedMixin, FormView):
             return {"title": self.object.title, "text": self.object.text, "year": self.object.year}
         return {"year": timezone.localdate().year}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            if self.object is None:
-                case = services.case_create(actor=self.request.user, title=data["title"], text=data["text"],
-                                            year=data["year"])
-            else:
-                case = services.case_update(actor=self.request.user, case_id=self.object.pk, **data)
-        except ValidationError as error:
-            form.add_error(None, validation_message(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(case.get_absolute_url())
+        if self.object is None:
+            case = services.case_create(actor=self.request.user, title=data["title"], text=data["text"],
+                                        year=data["year"])
+        else:
+            case = services.case_update(actor=self.request.user, case_id=self.object.pk, **data)
+        return case.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         title = _("Edit {name}").format(name=self.object) if self.object else _("New supervision case")
