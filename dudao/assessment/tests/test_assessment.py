@@ -257,3 +257,14 @@ def test_assessment_table_runs_constant_queries(october, client):
 
 def test_fresh_user_helper_reads_scope(term):
     assert fresh(term.a.users["inspector"]).scope.school_ids
+
+
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_filtering_ratings_by_an_impossible_year_is_refused_not_a_server_error(world, client, year):
+    client.force_login(user(world, "office_admin"))
+    response = client.get(reverse("api:reports-assessmentrating-list"), {"year": year})
+    assert response.status_code == 400 and "year" in response.json()
+    page = client.get(reverse("assessment:rating_list"), {"year": year})
+    assert page.status_code == 200
+    assert "确保该值" in page.content.decode()
+
