@@ -346,3 +346,18 @@ def test_a_pupil_count_past_what_the_column_holds_is_refused_not_a_server_error(
                                                     "students": pupils}, format="json")
     assert filed.status_code == 400 and "students" in filed.json(), filed.content
     assert not SchoolReturn.objects.exists()
+
+
+def test_an_area_wider_than_its_column_is_refused_on_its_row_not_a_server_error(world):
+    from rest_framework.test import APIClient
+
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    api = APIClient()
+    api.force_authenticate(fresh(world.a.users["office_admin"]))
+    rows = fixture_records(world)
+    rows[1]["teaching_area_m2"] = 10**11
+    refused = api.post(f"/api/v1/monitoring/years/{year.pk}/import/", {"file": workbook(rows)}, format="multipart")
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["errors"][0]
+    assert error["row"] == 3 and error["column"] == H("teaching_area_m2") and "超过" in error["reason"], error
+    assert not SchoolReturn.objects.exists()
