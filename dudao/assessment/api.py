@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from dudao.accounts.access import acts_for_office, offices_of
@@ -53,6 +54,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):
     model = Inspector
     pagination_class = None
     filterset_class = None
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return Inspector.objects.for_user(self.request.user).select_related("office__region")
@@ -76,7 +78,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="reports_assessment_inspector")
     def retrieve(self, request, pk=None):
-        inspector = self.get_queryset().get(pk=pk)
+        inspector = get_object_or_404(self.get_queryset(), pk=pk)
         if not selectors.may_see_assessment(user=request.user, inspector=inspector):
             raise PermissionDenied
         form = PeriodForm(request.query_params)

@@ -10,7 +10,7 @@ from dudao.inspectors.models import Inspector
 class AssessmentRatingFilterSet(ScopedFilterSet):
     search_fields = ("inspector__name", "school__name")
     role = django_filters.ChoiceFilter(choices=AssessmentRating.Role.choices, label=pgettext_lazy("assessment role", "Rater"))
-    year = django_filters.NumberFilter(field_name="period_start__year", label=_("Year"))
+    year = django_filters.NumberFilter(field_name="period_start__year", label=_("Year"), min_value=2000, max_value=2100)
     inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
 
     class Meta:

@@ -9,7 +9,7 @@ class CampaignFilterSet(ScopedFilterSet):
     search_fields = ("title", "description")
     theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"))
     status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="start_date__year", label=_("Year"))
+    year = django_filters.NumberFilter(field_name="start_date__year", label=_("Year"), min_value=2000, max_value=2100)
 
     class Meta:
         model = Campaign

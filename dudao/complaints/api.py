@@ -21,7 +21,15 @@ from dudao.core.api import ScopedModelSerializer, ScopedViewSet, service_result,
 from dudao.inspections.models import Severity
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice that may be unset: the blank the column stores is answered as null, never an ``""`` outside the enum."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class ComplaintSerializer(ScopedModelSerializer):
+    rating = BlankAsNullChoiceField(choices=Complaint.Rating.choices, allow_null=True, read_only=True)
     name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     identity_masked = serializers.SerializerMethodField()

@@ -111,6 +111,9 @@ __all__ = [
     "write_template",
 ]
 
+# a count is stored in a PositiveIntegerField: nothing past what PostgreSQL's integer holds
+COUNT_LIMIT = 2_147_483_647
+
 ColumnKind = Literal["text", "school_type", "stage", "count", "amount"]
 
 _ = Message  # a sentence for a person, extracted into the catalogue (see ``formulas.Message``)
@@ -447,6 +450,8 @@ def _parse_number(raw: object, kind: ColumnKind) -> tuple[float | None, str | No
         return None, "negative", _("{value} is negative", value=_format(number))
     if kind == "count" and number != math.floor(number):
         return None, "not_whole", _("{value} must be a whole number", value=_format(number))
+    if kind == "count" and number > COUNT_LIMIT:
+        return None, "too_large", _("{value} is more than {limit}", value=_format(number), limit=COUNT_LIMIT)
     return number, None, None
 
 

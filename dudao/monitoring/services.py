@@ -143,6 +143,21 @@ def _schools_by_code(actor, year: StatisticsYear, rows: list[SchoolRow]) -> tupl
     return schools, errors
 
 
+def _amounts_past_columns(rows: list[SchoolRow]) -> list[RowError]:
+    """An amount wider than its decimal column (e.g. 10 000 000 000 m²) is the row's error, not a database overflow."""
+    errors = []
+    for r in rows:
+        for name, value in r.values.items():
+            f = SchoolReturn._meta.get_field(name) if name in VALUE_FIELDS else None
+            if value is None or getattr(f, "max_digits", None) is None:
+                continue
+            limit = 10 ** (f.max_digits - f.decimal_places)
+            if round(value, f.decimal_places) >= limit:
+                errors.append(RowError(r.row, column_header(name), _("{value} is more than {limit}").format(
+                    value=f"{value:g}", limit=f"{limit - 10 ** -f.decimal_places:.{f.decimal_places}f}"), "too_large"))
+    return errors
+
+
 def school_return_import_check(*, actor, statistics_year_id: int, path: str | Path) -> ImportReport:
     """Validates a county workbook for a year without writing: every error and every warning."""
     year = _writable_year(actor, statistics_year_id)
@@ -151,6 +166,7 @@ def school_return_import_check(*, actor, statistics_year_id: int, path: str | Pa
     except SchoolTableError as exc:
         return ImportReport(errors=localize_errors(exc.errors))
     _schools, errors = _schools_by_code(actor, year, rows)
+    errors += _amounts_past_columns(rows)
     return ImportReport(errors=errors, warnings=return_warnings(year, rows), rows=rows)
 
 

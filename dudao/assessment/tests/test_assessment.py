@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
 from dudao.assessment.instrument import ITEMS
 from dudao.assessment.models import AssessmentPolicy, AssessmentRating
@@ -257,3 +258,19 @@ def test_assessment_table_runs_constant_queries(october, client):
 
 def test_fresh_user_helper_reads_scope(term):
     assert fresh(term.a.users["inspector"]).scope.school_ids
+
+
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_filtering_ratings_by_an_impossible_year_is_refused_not_a_server_error(world, client, year):
+    client.force_login(user(world, "office_admin"))
+    response = client.get(reverse("api:reports-assessmentrating-list"), {"year": year})
+    assert response.status_code == 400 and "year" in response.json()
+    page = client.get(reverse("assessment:rating_list"), {"year": year})
+    assert page.status_code == 200
+    assert "确保该值" in page.content.decode()
+
+
+def test_asking_for_the_assessment_of_a_non_numeric_inspector_is_not_found(world):
+    client = APIClient()
+    client.force_authenticate(user(world, "office_admin"))
+    assert client.get("/api/v1/reports/assessment/abc/").status_code == 404

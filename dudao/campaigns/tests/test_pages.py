@@ -198,3 +198,13 @@ def test_lists_run_a_constant_number_of_queries(world, client):
     assert [_count(client, u) for u in urls] == before
     assert [_count(client, reverse(n, args=[big.pk]))
             for n in ("campaigns:campaign_results", "campaigns:campaign_rectifications")] == table_before
+
+
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_filtering_campaigns_by_an_impossible_year_is_refused_not_a_server_error(world, client, year):
+    client.force_login(user(world, "office_admin"))
+    response = client.get(reverse("api:campaigns-campaign-list"), {"year": year})
+    assert response.status_code == 400 and "year" in response.json()
+    page = client.get(reverse("campaigns:campaign_list"), {"year": year})
+    assert page.status_code == 200
+    assert "确保该值" in page.content.decode()

@@ -136,3 +136,14 @@ def test_list_shows_figures(world, client):
     client.force_login(fresh(world.a.users["office_admin"]))
     html = client.get(reverse("complaints:complaint_list")).content.decode()
     assert 'data-testid="stat-open"' in html and 'data-testid="stat-satisfaction"' in html
+
+
+def test_reading_an_unrated_complaint_gives_no_rating_and_the_schema_allows_it(world, client):
+    complaint, _code = register(world)
+    client.force_login(fresh(world.a.users["office_admin"]))
+    body = client.get(reverse("api:complaints-complaint-detail", args=[complaint.pk])).json()
+    assert body["rating"] is None
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()["components"]["schemas"]
+    rating = schema["Complaint"]["properties"]["rating"]
+    assert rating.get("nullable") is True or any(
+        s.get("$ref", "").endswith("NullEnum") for s in rating.get("oneOf", rating.get("allOf", []))), rating

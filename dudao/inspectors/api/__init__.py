@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -54,7 +54,8 @@ attach_transitions(InspectorViewSet, services.INSPECTOR_TRANSITION_SERVICES, doc
 
 
 class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Dated listings (挂牌). Re-list a school with ``POST listings/assign/``."""
+    """Dated listings (挂牌). Re-list a school with ``POST listings/assign/``: it answers the school's new
+    listing, or 204 when ``inspector`` is null (the school's listing ended without a successor)."""
 
     model = Listing
     serializer_class = ListingSerializer
@@ -64,7 +65,8 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         return Listing.objects.for_user(self.request.user).select_related("inspector", "school").order_by("-valid_from", "pk")
 
-    @extend_schema(request=ListingAssignInputSerializer, responses=ListingSerializer)
+    @extend_schema(request=ListingAssignInputSerializer,
+                   responses={200: ListingSerializer, 204: OpenApiResponse(description="listing ended, no successor")})
     @action(detail=False, methods=["post"], url_path="assign")
     def assign(self, request):
         data = ListingAssignInputSerializer(data=request.data)
@@ -75,7 +77,9 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             actor=request.user, school_id=data.validated_data["school"], inspector_id=data.validated_data["inspector"],
             on=data.validated_data.get("valid_from") or timezone.localdate(), reason=data.validated_data.get("reason", ""),
         )
-        return Response(ListingSerializer(listing, context={"request": request}).data if listing else {})
+        if listing is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ListingSerializer(listing, context={"request": request}).data)
 
 
 class SignboardDocumentSerializer(serializers.Serializer):

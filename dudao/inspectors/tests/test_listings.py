@@ -200,3 +200,19 @@ def test_ended_listings_do_not_count(world, client):
     client.force_login(fresh(world.a.users["office_admin"]))
     # then five current listings do not warn
     assert text_by_testid(client.get(reverse("inspectors:inspector_list")).content.decode(), "ratio-warnings") is None
+
+
+def test_api_ending_a_listing_without_successor_answers_no_content_as_the_schema_says(world, client):
+    school, first = world.a.schools[0], world.a.inspectors[0]
+    on = TODAY - datetime.timedelta(days=2)
+    client.force_login(fresh(world.a.users["office_staff"]))
+
+    response = client.post(reverse(ASSIGN), {"school": school.pk, "inspector": None, "valid_from": on.isoformat()},
+                           content_type="application/json")
+
+    assert response.status_code == 204 and response.content == b""
+    assert history(school) == [(first.pk, SEPTEMBER, on - datetime.timedelta(days=1))]
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    answers = schema["paths"]["/api/v1/inspectors/listings/assign/"]["post"]["responses"]
+    assert answers["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Listing")
+    assert "204" in answers and "content" not in answers["204"]

@@ -324,3 +324,40 @@ def test_api_twins_open_a_year_import_the_workbook_and_file_a_return(world, clie
     other = APIClient()
     other.force_authenticate(fresh(world.b.users["office_admin"]))
     assert other.get(f"/api/v1/monitoring/years/{year_id}/").status_code == 404
+
+
+@pytest.mark.parametrize("pupils", [10**19, 3_000_000_000])
+def test_a_pupil_count_past_what_the_column_holds_is_refused_not_a_server_error(world, client, pupils):
+    from rest_framework.test import APIClient
+
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    api = APIClient()
+    api.force_authenticate(fresh(world.a.users["office_admin"]))
+    # importing a workbook with the count: 400 naming the row, nothing written
+    rows = fixture_records(world)
+    rows[1]["students"] = pupils
+    refused = api.post(f"/api/v1/monitoring/years/{year.pk}/import/", {"file": workbook(rows)}, format="multipart")
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["errors"][0]["row"] == 3
+    assert not SchoolReturn.objects.exists()
+    # filing a return with it: 400 on the field
+    filed = api.post("/api/v1/monitoring/returns/", {"statistics_year": year.pk, "school": world.a.schools[0].pk,
+                                                    "stage": "primary", "school_type": "primary",
+                                                    "students": pupils}, format="json")
+    assert filed.status_code == 400 and "students" in filed.json(), filed.content
+    assert not SchoolReturn.objects.exists()
+
+
+def test_an_area_wider_than_its_column_is_refused_on_its_row_not_a_server_error(world):
+    from rest_framework.test import APIClient
+
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    api = APIClient()
+    api.force_authenticate(fresh(world.a.users["office_admin"]))
+    rows = fixture_records(world)
+    rows[1]["teaching_area_m2"] = 10**11
+    refused = api.post(f"/api/v1/monitoring/years/{year.pk}/import/", {"file": workbook(rows)}, format="multipart")
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["errors"][0]
+    assert error["row"] == 3 and error["column"] == H("teaching_area_m2") and "超过" in error["reason"], error
+    assert not SchoolReturn.objects.exists()

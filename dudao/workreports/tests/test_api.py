@@ -132,3 +132,13 @@ def test_list_queries_do_not_grow(october):
         assert client.get(reverse("api:reports-report-list")).status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=20)
+
+
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_filtering_reports_by_an_impossible_year_is_refused_not_a_server_error(world, client, year):
+    client.force_login(user(world, "office_admin"))
+    response = client.get(reverse("api:reports-report-list"), {"year": year})
+    assert response.status_code == 400 and "year" in response.json()
+    page = client.get(reverse("workreports:report_list"), {"year": year})
+    assert page.status_code == 200
+    assert "确保该值" in page.content.decode()
