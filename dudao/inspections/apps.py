@@ -1,11 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core import apps as core_apps
 
-class InspectionsConfig(AppConfig):
+
+class InspectionsConfig(core_apps.DudaoAppConfig):
     name = "dudao.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
-
-    def ready(self) -> None:
-        from dudao.inspections import documents  # noqa: F401  registers the loop's kinds of document
+    registers = ("dudao.inspections.documents",)  # the loop's kinds of document

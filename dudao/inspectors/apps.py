@@ -1,11 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core import apps as core_apps
 
-class InspectorsConfig(AppConfig):
+
+class InspectorsConfig(core_apps.DudaoAppConfig):
     name = "dudao.inspectors"
     label = "inspectors"
     verbose_name = _("Inspectors")
-
-    def ready(self) -> None:
-        from dudao.inspectors import documents  # noqa: F401  (registers the signboard kind)
+    registers = ("dudao.inspectors.documents",)  # the signboard kind

@@ -1,19 +1,10 @@
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-
-def _load_national(sender, **kwargs):
-    from dudao.instruments.services import ensure_national_instruments
-
-    ensure_national_instruments()
+from dudao.core import apps as core_apps
 
 
-class InstrumentsConfig(AppConfig):
+class InstrumentsConfig(core_apps.DudaoAppConfig):
     name = "dudao.instruments"
     label = "instruments"
     verbose_name = _("Instruments")
-
-    def ready(self) -> None:
-        # the national checklists are data every database has, also after a flush
-        post_migrate.connect(_load_national, sender=self, dispatch_uid="dudao.instruments.national")
+    shipped_data = "dudao.instruments.services.ensure_national_instruments"  # the national checklists
