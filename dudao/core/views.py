@@ -61,9 +61,14 @@ class ScopedMixin(LoginRequiredMixin):
         if not self.request.user.has_perm(permission_name(self.model, action)):
             raise PermissionDenied
 
+    # the selector (``user=``, ``pk=``; 404 outside the scope) of the row, when the page needs more
+    # than the scoped row
+    object_selector = None
+
     def get_object(self):
-        obj = get_object_or_404(self.scoped_queryset("view"), pk=self.kwargs["pk"])
-        return obj
+        if self.object_selector:
+            return type(self).object_selector(user=self.request.user, pk=self.kwargs["pk"])
+        return get_object_or_404(self.scoped_queryset("view"), pk=self.kwargs["pk"])
 
     @property
     def opts(self):

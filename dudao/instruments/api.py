@@ -15,7 +15,14 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, refreshed, service_result, transition_action
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    TransitionReasonInputSerializer,
+    refreshed,
+    service_result,
+    transition_action,
+)
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.permissions import ACTION_FOR_METHOD, ModelPermission
 from dudao.instruments import selectors, services
@@ -124,18 +131,14 @@ class VersionDetailSerializer(VersionSerializer):
         return roots
 
 
-class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-
-
-class CopyInputSerializer(ReasonInputSerializer):
+class CopyInputSerializer(TransitionReasonInputSerializer):
     version = serializers.IntegerField(required=False, help_text="The version to copy (default: latest published).")
     office = serializers.IntegerField(required=False, help_text="The office to copy to (default: your office).")
     code = serializers.SlugField(required=False, max_length=64)
     name = serializers.CharField(required=False, max_length=200)
 
 
-class MoveInputSerializer(ReasonInputSerializer):
+class MoveInputSerializer(TransitionReasonInputSerializer):
     parent = serializers.IntegerField(allow_null=True, help_text="A section of the same version; null: top level.")
     index = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
@@ -230,12 +233,12 @@ class InstrumentViewSet(InstrumentViewSetBase):
                                         reason=values.get("reason", ""))
         return self._answer(copy, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonInputSerializer, responses={201: VersionSerializer})
+    @extend_schema(request=TransitionReasonInputSerializer, responses={201: VersionSerializer})
     @action(detail=True, methods=["post"], url_path="new-draft", url_name="new-draft")
     def new_draft(self, request, pk=None):
         """Starts the next version as a draft copying the latest published one (409 if a draft exists)."""
         instrument = self.get_object()
-        data = ReasonInputSerializer(data=request.data)
+        data = TransitionReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.version_new_draft(actor=request.user, instrument_id=instrument.pk,
                                              reason=data.validated_data.get("reason", ""))
@@ -296,12 +299,10 @@ class VersionViewSet(InstrumentViewSetBase):
         services.version_discard(actor=self.request.user, version_id=instance.pk)
 
     publish = transition_action(
-        "publish", services.VERSION_TRANSITION_SERVICES, id_kwarg="version_id", input=ReasonInputSerializer,
-        output=VersionSerializer, reload=refreshed,
+        "publish", services.VERSION_TRANSITION_SERVICES, id_kwarg="version_id", output=VersionSerializer, reload=refreshed,
         doc="Publishes a draft (409 from any other state; 400 listing the problems of an invalid tree).")
     retire = transition_action(
-        "retire", services.VERSION_TRANSITION_SERVICES, id_kwarg="version_id", input=ReasonInputSerializer,
-        output=VersionSerializer, reload=refreshed, doc="Retires a published version (409 from any other state).")
+        "retire", services.VERSION_TRANSITION_SERVICES, id_kwarg="version_id", output=VersionSerializer, reload=refreshed, doc="Retires a published version (409 from any other state).")
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -32,10 +32,6 @@ class SchoolReturnSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class StatisticsYearTransitionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-
-
 class StatisticsYearOpenInputSerializer(serializers.Serializer):
     office = serializers.IntegerField(min_value=1)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
@@ -134,7 +130,7 @@ class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
 
 
 attach_transitions(StatisticsYearViewSet, services.STATISTICS_YEAR_TRANSITION_SERVICES, id_kwarg="statistics_year_id",
-                   input=StatisticsYearTransitionInputSerializer, output=StatisticsYearSerializer, reload=service_result)
+                   output=StatisticsYearSerializer, reload=service_result)
 
 
 class SchoolReturnInputSerializer(ScopedModelSerializer):

@@ -52,10 +52,6 @@ class SurveyUpdateInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class SurveyTransitionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-
-
 class SurveyCodesInputSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=1, max_value=services.MAX_CODES)
     school = serializers.IntegerField(min_value=1, required=False)
@@ -113,7 +109,7 @@ def _reload(view, survey, result):
     return selectors.survey_list(user=view.request.user).get(pk=result.pk)
 
 
-_TRANSITION = {"id_kwarg": "survey_id", "input": SurveyTransitionInputSerializer, "output": SurveySerializer,
+_TRANSITION = {"id_kwarg": "survey_id", "output": SurveySerializer,
                "reload": _reload}
 
 

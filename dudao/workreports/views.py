@@ -78,9 +78,7 @@ class ReportListView(ExportableListView):
         Column(_timeliness, gettext_lazy("On time")),
         Column("author", gettext_lazy("Author")),
     ]
-
-    def get_queryset(self):
-        return selectors.report_list(user=self.request.user)
+    selector = selectors.report_list
 
 
 class ReportDetailView(ObjectDetailView):

@@ -56,9 +56,7 @@ class ComplaintListView(ExportableListView):
 class ComplaintDetailView(ObjectDetailView):
     model = Complaint
     template_name = "complaints/complaint_detail.html"
-
-    def get_object(self):
-        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["pk"])
+    object_selector = selectors.complaint_get
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -139,9 +137,7 @@ class ComplaintFindingView(DetailFormView):
     detail_view = ComplaintDetailView
     form_key = "finding"
     success_message = gettext_lazy("Finding recorded.")
-
-    def get_object(self):
-        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["pk"])
+    object_selector = selectors.complaint_get
 
     def get_form(self, complaint):
         return FindingFromComplaintForm(self.request.POST, items=finding_items(self.request.user, complaint))

@@ -111,10 +111,6 @@ class VisitInputSerializer(serializers.Serializer):
     lessons = NestedLessonSerializer(many=True, required=False)
 
 
-class TransitionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-
-
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
@@ -176,7 +172,7 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
         return self._save(request, visit=self.get_object(), partial=kwargs.get("partial", False))
 
     submit = transition_action("submit", services.VISIT_TRANSITION_SERVICES, id_kwarg="visit_id",
-                               input=TransitionInputSerializer, output=VisitSerializer,
+                               output=VisitSerializer,
                                doc="Files the visit; 409 when it is already submitted.")
 
     @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},

@@ -41,9 +41,7 @@ class FindingListView(ExportableListView):
     add_url_name = "inspections:finding_add"
     default_ordering = ("-found_on", "-pk")
     columns = tables.FINDING_COLUMNS
-
-    def get_queryset(self):
-        return selectors.finding_list(user=self.request.user)
+    selector = selectors.finding_list
 
 
 class FindingAddView(ScopedMixin, TemplateView):
@@ -99,9 +97,7 @@ class FindingAddView(ScopedMixin, TemplateView):
 class FindingDetailView(ObjectDetailView):
     model = Finding
     template_name = "inspections/finding_detail.html"
-
-    def get_object(self):
-        return selectors.finding_get(user=self.request.user, pk=self.kwargs["pk"])
+    object_selector = selectors.finding_get
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -188,17 +184,13 @@ class OverdueListView(ExportableListView):
     title = gettext_lazy("Overdue rectification notices")
     default_ordering = ("deadline", "pk")
     columns = tables.OVERDUE_COLUMNS
-
-    def get_queryset(self):
-        return selectors.overdue_list(user=self.request.user)
+    selector = selectors.overdue_list
 
 
 class RectificationDetailView(ObjectDetailView):
     model = Rectification
     template_name = "inspections/rectification_detail.html"
-
-    def get_object(self):
-        return selectors.rectification_get(user=self.request.user, pk=self.kwargs["pk"])
+    object_selector = selectors.rectification_get
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -53,9 +53,7 @@ class VisitListView(ExportableListView):
     default_ordering = ("-date", "-pk")
     title = gettext_lazy("Visits")
     columns = tables.VISIT_COLUMNS
-
-    def get_queryset(self):
-        return selectors.visit_list(user=self.request.user)
+    selector = selectors.visit_list
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -88,9 +86,7 @@ def _finding_add_url(visit, answer: str | None = None) -> str | None:
 class VisitDetailView(ObjectDetailView):
     model = Visit
     template_name = "inspections/visit_detail.html"
-
-    def get_object(self):
-        return selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
+    object_selector = selectors.visit_get
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -281,9 +277,7 @@ def _js_strings() -> dict:
 class VisitTransitionView(TransitionView):
     model = Visit
     services = services.VISIT_TRANSITION_SERVICES
-
-    def get_object(self):
-        return selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
+    object_selector = selectors.visit_get
 
     def invalid(self, obj, error: ValidationError):
         # an incomplete draft goes back to its form, each missing answer named

@@ -44,12 +44,8 @@ class InspectorViewSet(ScopedViewSet):
     delete_service = services.model_delete
 
 
-class InspectorTransitionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-
-
 attach_transitions(InspectorViewSet, services.INSPECTOR_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the inspector.",
-                   id_kwarg="inspector_id", input=InspectorTransitionInputSerializer, output=InspectorSerializer,
+                   id_kwarg="inspector_id", output=InspectorSerializer,
                    reload=refreshed)
 
 

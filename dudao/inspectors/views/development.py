@@ -62,9 +62,7 @@ class TrainingRecordListView(ExportableListView):
     import_url_name = "inspectors:training_import"
     title = gettext_lazy("Training records")
     columns = tables.TRAINING_RECORD_COLUMNS
-
-    def get_queryset(self):
-        return selectors.training_record_list(user=self.request.user)
+    selector = selectors.training_record_list
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "ledger":
@@ -171,9 +169,7 @@ class CaseListView(ExportableListView):
     add_url_name = "inspectors:case_add"
     title = gettext_lazy("Supervision cases")
     columns = tables.CASE_COLUMNS
-
-    def get_queryset(self):
-        return selectors.case_list(user=self.request.user)
+    selector = selectors.case_list
 
 
 class CaseDetailView(ObjectDetailView):
@@ -287,9 +283,7 @@ class TermListView(ExportableListView):
     default_ordering = ("end", "pk")
     title = gettext_lazy("Terms of appointment")
     columns = tables.TERM_COLUMNS
-
-    def get_queryset(self):
-        return selectors.term_list(user=self.request.user)
+    selector = selectors.term_list
 
 
 class InspectorTermAddView(ObjectFormView):
