@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from dudao.campaigns import selectors, services
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.models import Campaign, CampaignProblem, CampaignTarget, Theme
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
 
 _SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
                     "self_check", "result", "issue", "complete"}
@@ -157,8 +157,7 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
     ordering_fields = ["start_date", "status"]
 
     def _out(self, campaign, code=status.HTTP_200_OK, **extra):
-        data = CampaignSerializer(self.get_queryset().get(pk=campaign.pk), context={"request": self.request}).data
-        return Response({**data, **extra}, status=code)
+        return Response({**reread(self, campaign).data, **extra}, status=code)
 
     @extend_schema(request=CampaignCreateInputSerializer, responses=CampaignSerializer)
     def create(self, request, *args, **kwargs):
@@ -246,9 +245,6 @@ class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
     def create(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed("POST")
 
-    def _out(self, target):
-        return Response(TargetSerializer(self.get_queryset().get(pk=target.pk), context={"request": self.request}).data)
-
     self_check = transition_action(
         "self_check", services.target_self_check_submit, input=SelfCheckInputSerializer,
         arguments=lambda v, request: {"answers": v["answers"], "summary": v["summary"], "files": _files(request)},
@@ -271,7 +267,7 @@ class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
             raise exceptions.NotFound()
         services.problem_notice_issue(actor=request.user, problem_id=v["problem"], requirements=v["requirements"],
                                       deadline=v.get("deadline"))
-        return self._out(target)
+        return reread(self, target)
 
     complete = transition_action("complete", services.TARGET_TRANSITION_SERVICES, input=CampaignReasonInputSerializer,
                                  **_TARGET)

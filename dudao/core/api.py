@@ -123,6 +123,11 @@ def from_queryset(view, obj, result):
     return view.get_queryset().get(pk=obj.pk)
 
 
+def reread(view, obj, code=status.HTTP_200_OK) -> Response:
+    """The answer to a write: ``obj`` read again through the viewset's queryset, in its serializer."""
+    return Response(view.get_serializer(from_queryset(view, obj, None)).data, status=code)
+
+
 def refreshed(view, obj, result):
     """The answer is the object as fetched, refreshed from the database."""
     obj.refresh_from_db()

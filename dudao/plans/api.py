@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, reread, transition_action
 from dudao.plans import selectors, services
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.models import PlanItem, Task, Term, WorkPlan, term_for
@@ -86,10 +86,6 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
     prefetch_related = ("items",)
     ordering_fields = ["year", "status", "submitted_at", "reviewed_at"]
 
-    def _out(self, plan, code=status.HTTP_200_OK):
-        plan = self.get_queryset().get(pk=plan.pk)
-        return Response(WorkPlanSerializer(plan, context={"request": self.request}).data, status=code)
-
     @extend_schema(request=WorkPlanCreateInputSerializer, responses=WorkPlanSerializer)
     def create(self, request, *args, **kwargs):
         data = WorkPlanCreateInputSerializer(data=request.data)
@@ -100,7 +96,7 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
             summary=v["summary"], office_id=v.get("office"), zone_id=v.get("zone"), inspector_id=v.get("inspector"),
             items=[dict(row) for row in v.get("items", [])],
         )
-        return self._out(plan, status.HTTP_201_CREATED)
+        return reread(self, plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=WorkPlanUpdateInputSerializer, responses=WorkPlanSerializer)
     def update(self, request, *args, **kwargs):
@@ -111,7 +107,7 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
         services.workplan_update_items(actor=request.user, workplan_id=plan.pk,
                                        items=[dict(row) for row in v.get("items", [])],
                                        title=v.get("title"), summary=v.get("summary"))
-        return self._out(plan)
+        return reread(self, plan)
 
     @extend_schema(request=WorkPlanUpdateInputSerializer, responses=WorkPlanSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -183,10 +179,6 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
     select_related = selectors.TASK_RELATED
     ordering_fields = ["due_date", "status", "completed_on"]
 
-    def _out(self, task, code=status.HTTP_200_OK):
-        task = self.get_queryset().get(pk=task.pk)
-        return Response(TaskSerializer(task, context={"request": self.request}).data, status=code)
-
     @extend_schema(request=TaskCreateInputSerializer, responses=TaskSerializer)
     def create(self, request, *args, **kwargs):
         data = TaskCreateInputSerializer(data=request.data)
@@ -195,7 +187,7 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
         task = services.task_create_self(actor=request.user, kind=v["kind"], title=v["title"],
                                          description=v["description"], due_date=v["due_date"],
                                          school_id=v.get("school"))
-        return self._out(task, status.HTTP_201_CREATED)
+        return reread(self, task, status.HTTP_201_CREATED)
 
     @extend_schema(request=TaskUpdateInputSerializer, responses=TaskSerializer)
     def update(self, request, *args, **kwargs):
@@ -206,7 +198,7 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
         for key, value in data.validated_data.items():
             setattr(task, key, value)
         services.task_update(actor=request.user, instance=task)
-        return self._out(task)
+        return reread(self, task)
 
     @extend_schema(request=TaskUpdateInputSerializer, responses=TaskSerializer)
     def partial_update(self, request, *args, **kwargs):

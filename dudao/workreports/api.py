@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.accounts.access import offices_of
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
 from dudao.workreports.models import Level, PeriodKind, Report
@@ -119,10 +119,6 @@ class ReportViewSet(ScopedViewSet):
     def required_action(self):
         return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
 
-    def _out(self, report, code=status.HTTP_200_OK):
-        report = self.get_queryset().get(pk=report.pk)
-        return Response(ReportSerializer(report, context={"request": self.request}).data, status=code)
-
     @extend_schema(request=ReportDraftInputSerializer, responses=ReportSerializer)
     def create(self, request, *args, **kwargs):
         """Drafts a report from the records (again, when the report exists as a draft or returned)."""
@@ -132,7 +128,7 @@ class ReportViewSet(ScopedViewSet):
         report = services.report_draft(actor=request.user, level=v["level"], period_kind=v["period_kind"],
                                        period_start=v["period_start"], office_id=v.get("office"),
                                        zone_id=v.get("zone"), inspector_id=v.get("inspector"))
-        return self._out(report, status.HTTP_201_CREATED)
+        return reread(self, report, status.HTTP_201_CREATED)
 
     submit = transition_action(
         "submit", services.report_submit, request_schema={"multipart/form-data": ReportSubmitInputSerializer},

@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.audit.services import model_delete
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
 from dudao.inspections.api.documents import RectificationDocumentsMixin
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.models import (
@@ -220,10 +220,6 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
             .order_by("deadline", "pk")
         )
 
-    def _answer(self, request, notice_id, code=status.HTTP_200_OK):
-        notice = self.get_queryset().get(pk=notice_id)
-        return Response(RectificationSerializer(notice, context={"request": request}).data, status=code)
-
     @extend_schema(request=RectificationIssueInputSerializer, responses={201: RectificationSerializer})
     def create(self, request, *args, **kwargs):
         data = RectificationIssueInputSerializer(data=request.data)
@@ -233,7 +229,7 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
             actor=request.user, finding_id=v["finding"], requirements=v["requirements"], deadline=v.get("deadline"),
             number=v.get("number", ""), issued_on=v.get("issued_on"),
         )
-        return self._answer(request, notice.pk, status.HTTP_201_CREATED)
+        return reread(self, notice, status.HTTP_201_CREATED)
 
     @property
     def required_action(self) -> str | None:

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, reread
 from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
 from dudao.inspectors.models import Case, Term, TrainingRecord
 from dudao.inspectors.selectors import development as selectors
@@ -79,10 +79,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return Case.objects.for_user(self.request.user).select_related(*selectors.CASE_RELATED).order_by("-year", "-pk")
 
-    def _out(self, case, code=status.HTTP_200_OK):
-        case = self.get_queryset().get(pk=case.pk)
-        return Response(CaseSerializer(case, context={"request": self.request}).data, status=code)
-
     @extend_schema(request=CaseCreateInputSerializer, responses=CaseSerializer)
     def create(self, request):
         data = CaseCreateInputSerializer(data=request.data)
@@ -90,7 +86,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         v = data.validated_data
         case = services.case_create(actor=request.user, title=v["title"], text=v["text"], year=v.get("year"),
                                     inspector_id=v.get("inspector"))
-        return self._out(case, status.HTTP_201_CREATED)
+        return reread(self, case, status.HTTP_201_CREATED)
 
 
 attach_transitions(CaseViewSet, services.CASE_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the case.",
