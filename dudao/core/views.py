@@ -278,6 +278,20 @@ def not_found_unless(condition) -> None:
         raise Http404
 
 
+def office_asked(request, offices, own_ids):
+    """The office a page is about: ``office`` of the query or the form among ``offices`` (404 when not
+    there), else the first of the user's own (``own_ids``), else the first; 404 without any."""
+    wanted = request.GET.get("office") or request.POST.get("office")
+    if wanted:
+        try:
+            return get_object_or_404(offices, pk=int(wanted))
+        except ValueError:
+            raise Http404 from None
+    office = offices.filter(pk__in=sorted(own_ids)).first() or offices.first()
+    not_found_unless(office)
+    return office
+
+
 def detail_with_errors(detail_view, request, forms: dict, **kwargs):
     """The detail page (``detail_view`` set up with the URL's ``kwargs``) shown again with ``forms``
     and their errors (400)."""

@@ -27,7 +27,7 @@ from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView, office_asked
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
@@ -187,17 +187,8 @@ class ComplaintPolicyView(ScopedMixin, TemplateView):
     permission_action = "view"
 
     def office(self):
-        offices = selectors.complaint_offices(user=self.request.user)
-        wanted = self.request.GET.get("office") or self.request.POST.get("office")
-        if wanted:
-            try:
-                return get_object_or_404(offices, pk=int(wanted))
-            except ValueError:
-                raise Http404
-        office = offices.filter(pk__in=sorted(owning_office_ids(self.request.user))).first() or offices.first()
-        if office is None:
-            raise Http404
-        return office
+        user = self.request.user
+        return office_asked(self.request, selectors.complaint_offices(user=user), owning_office_ids(user))
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(office=self.office()))

@@ -5,14 +5,13 @@ selectors read; 404 out of scope, 403 without permission, 409 in the wrong state
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from dudao.accounts.access import offices_of
-from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView, office_asked
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import tables
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
@@ -273,17 +272,7 @@ class DeadlinePolicyView(ScopedMixin, TemplateView):
 
     def get_office(self):
         offices = Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
-        wanted = self.request.GET.get("office") or self.request.POST.get("office")
-        if wanted:
-            try:
-                return get_object_or_404(offices, pk=int(wanted))
-            except ValueError:
-                raise Http404
-        own = offices.filter(pk__in=sorted(offices_of(self.request.user))).first()
-        office = own or offices.first()
-        if office is None:
-            raise Http404
-        return office
+        return office_asked(self.request, offices, offices_of(self.request.user))
 
     def can_change(self, office) -> bool:
         user = self.request.user
