@@ -10,22 +10,26 @@ from dudao.documents.filters import DocumentFilterSet, DocumentTemplateFilterSet
 from dudao.documents.models import Document, DocumentTemplate
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentFilesSerializer(serializers.Serializer):
+    """A filed document's two downloads (the PDF only when there is one)."""
+
     docx_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Document
-        fields = ["id", "kind", "title", "number", "office", "school", "zone", "inspector", "year", "date",
-                  "template_version", "data", "docx_sha256", "pdf_sha256", "docx_url", "pdf_url", "subject_type",
-                  "subject_id", "created_at"]
-        read_only_fields = fields
 
     def get_docx_url(self, obj) -> str:
         return reverse("documents:download", args=[obj.pk, "docx"])
 
     def get_pdf_url(self, obj) -> str | None:
         return reverse("documents:download", args=[obj.pk, "pdf"]) if obj.pdf else None
+
+
+class DocumentSerializer(DocumentFilesSerializer, serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "title", "number", "office", "school", "zone", "inspector", "year", "date",
+                  "template_version", "data", "docx_sha256", "pdf_sha256", "docx_url", "pdf_url", "subject_type",
+                  "subject_id", "created_at"]
+        read_only_fields = fields
 
 
 class BundleJobSerializer(serializers.Serializer):

@@ -1,4 +1,3 @@
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -6,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, refreshed
+from dudao.documents.api import DocumentFilesSerializer
 from dudao.inspectors import services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
 from dudao.inspectors.models import Inspector, Listing
@@ -78,25 +78,17 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ListingSerializer(listing, context={"request": request}).data)
 
 
-class SignboardDocumentSerializer(serializers.Serializer):
+class SignboardDocumentSerializer(DocumentFilesSerializer):
     """The filed signboard document: its id, page and downloads with their SHA-256."""
 
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.SerializerMethodField()
-    docx_url = serializers.SerializerMethodField()
-    pdf_url = serializers.SerializerMethodField()
     docx_sha256 = serializers.CharField()
     pdf_sha256 = serializers.CharField()
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
-
-    def get_docx_url(self, obj) -> str:
-        return reverse("documents:download", args=[obj.pk, "docx"])
-
-    def get_pdf_url(self, obj) -> str | None:
-        return reverse("documents:download", args=[obj.pk, "pdf"]) if obj.pdf else None
 
 
 class SignboardJobSerializer(serializers.Serializer):
