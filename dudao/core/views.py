@@ -30,7 +30,19 @@ from dudao.core.tables import order_rows
 EXPORT_ROW_LIMIT = 20000
 
 
-class ScopedMixin(LoginRequiredMixin):
+class SignedInMixin(LoginRequiredMixin):
+    """A page for signed-in users; with ``permission`` (a permission's full name) only for those
+    who have it (403 otherwise)."""
+
+    permission: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.permission and not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedMixin(SignedInMixin):
     """Gives a view the model's rows that the user may act on; nothing else is reachable."""
 
     model = None
@@ -75,7 +87,7 @@ class ScopedMixin(LoginRequiredMixin):
         return self.model._meta
 
 
-class ScopedTemplateView(LoginRequiredMixin, TemplateView):
+class ScopedTemplateView(SignedInMixin, TemplateView):
     """A signed-in page whose data come only from selectors that take the user."""
 
 
@@ -460,14 +472,11 @@ class ObjectFormView(ScopedMixin, FormView):
     comes from the view scope (404), the change scope and ``permission`` are required (403), the
     form gets the user, and ``perform(form)`` calls the service."""
 
-    permission: str | None = None
     success_message = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.object = self.get_object()
-            if self.permission and not request.user.has_perm(self.permission):
-                raise PermissionDenied
             if not self.scoped_queryset("change").filter(pk=self.object.pk).exists():
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -53,11 +53,7 @@ class EvaluationCreateView(ScopedMixin, FormView):
     model = Evaluation
     template_name = "core/object_edit.html"
     form_class = EvaluationForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("evaluations.manage_evaluation"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "evaluations.manage_evaluation"
 
     def offices(self):
         qs = Office.objects.for_user(self.request.user).select_related("region")

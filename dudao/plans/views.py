@@ -229,11 +229,7 @@ class TaskPrescribeView(ServiceFormView):
     form_class = TaskPrescribeForm
     template_name = "plans/task_prescribe.html"
     extra_context = {"title": gettext_lazy("Prescribe a task")}
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("plans.prescribe_task"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "plans.prescribe_task"
 
     def get_form_kwargs(self):
         sizes = selectors.inspectors_by_zone(user=self.request.user)
@@ -266,11 +262,7 @@ class TaskCompletionView(ScopedTemplateView):
     """Completion rates per inspector and per zone for a term (tasks done, done on time, overdue)."""
 
     template_name = "plans/task_completion.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("plans.view_task"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "plans.view_task"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

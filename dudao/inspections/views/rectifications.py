@@ -118,11 +118,7 @@ class RectificationIssueView(ScopedMixin, TemplateView):
 
     model = Finding
     template_name = "inspections/rectification_issue.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("inspections.add_rectification"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "inspections.add_rectification"
 
     def get_form(self, finding):
         office = services.office_of_school(finding.school)

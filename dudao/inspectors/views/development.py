@@ -145,11 +145,7 @@ class TrainingOverviewView(ScopedTemplateView):
     floor first and flagged."""
 
     template_name = "inspectors/training_overview.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("inspectors.view_trainingrecord"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "inspectors.view_trainingrecord"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
