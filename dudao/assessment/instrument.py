@@ -5,9 +5,9 @@ conduct during supervision, reports, feedback and follow-up of rectification, tr
 practice of self, peer and school ratings; each is rated on five levels from 差 to 优秀."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from dudao.instruments.models import Instrument, InstrumentVersion, Item
+from dudao.instruments.models import Instrument, Item
+from dudao.instruments.services import shipped_version
 
 CODE = "national-inspector-assessment"
 LEVELS = ["差", "较差", "一般", "良好", "优秀"]
@@ -27,20 +27,17 @@ COMMENT = ("9", "意见和建议。")
 @transaction.atomic
 def ensure_assessment_instrument() -> Instrument:
     """Creates the shipped questionnaire once (idempotent) and returns it."""
-    found = Instrument.objects.filter(office__isnull=True, code=CODE).first()  # scope: the shipped instrument
-    if found is not None:
-        return found
-    instrument = Instrument.objects.create(
-        office=None, code=CODE, name="督学考核评价表", kind=Instrument.Kind.QUESTIONNAIRE,
-        audience=Instrument.Audience.ANY, source="《督学管理暂行办法》（教督〔2016〕2号）第五章 考核；自评、互评、学校评价",
+    version = shipped_version(
+        code=CODE, name="督学考核评价表", kind=Instrument.Kind.QUESTIONNAIRE, audience=Instrument.Audience.ANY,
+        source="《督学管理暂行办法》（教督〔2016〕2号）第五章 考核；自评、互评、学校评价",
         description="自评、同事互评和挂牌学校评价共用；每项五级评分。",
     )
-    version = InstrumentVersion.objects.create(instrument=instrument, number=1, status=InstrumentVersion.Status.PUBLISHED,
-                                               published_at=timezone.now(), notes="随平台发布")
+    if version is None:
+        return Instrument.objects.get(office__isnull=True, code=CODE)  # scope: the shipped instrument
     Item.objects.bulk_create(
         [Item(version=version, position=i, code=code, text=text, response_type=Item.ResponseType.RATING,
               options=LEVELS, required=True) for i, (code, text) in enumerate(ITEMS, start=1)]
         + [Item(version=version, position=len(ITEMS) + 1, code=COMMENT[0], text=COMMENT[1],
                 response_type=Item.ResponseType.TEXT)]
     )
-    return instrument
+    return version.instrument

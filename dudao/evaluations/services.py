@@ -37,6 +37,7 @@ from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import rectification_issue
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.selectors import item_specs
+from dudao.instruments.services import shipped_version
 from dudao.notifications.services import notify
 from dudao.organizations.models import Region, School
 
@@ -48,16 +49,11 @@ def ensure_example_indicator_systems() -> list[Instrument]:
     """Creates the two shipped example indicator systems once (idempotent; after every migrate)."""
     created = []
     for spec in EXAMPLE_SYSTEMS:
-        if Instrument.objects.filter(office__isnull=True, code=spec["code"]).exists():
+        version = shipped_version(code=spec["code"], name=spec["name"], kind=spec["kind"], audience=spec["audience"],
+                                  source=spec["source"], description=spec["description"],
+                                  notes="随平台发布的示例，可复制后修改")
+        if version is None:
             continue
-        instrument = Instrument.objects.create(
-            office=None, code=spec["code"], name=spec["name"], kind=spec["kind"], audience=spec["audience"],
-            source=spec["source"], description=spec["description"],
-        )
-        version = InstrumentVersion.objects.create(
-            instrument=instrument, number=1, status=InstrumentVersion.Status.PUBLISHED,
-            published_at=timezone.now(), notes="随平台发布的示例，可复制后修改",
-        )
         by_code: dict[str, Item] = {}
         positions: dict[str | None, int] = {}
         for code, parent, text, kind, points, criteria, veto, evidence in spec["items"]:
@@ -69,7 +65,7 @@ def ensure_example_indicator_systems() -> list[Instrument]:
                 required=kind != "section",
             )
             by_code[code] = item
-        created.append(instrument)
+        created.append(version.instrument)
     return created
 
 

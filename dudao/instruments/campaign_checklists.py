@@ -12,9 +12,9 @@ a self-check and the team's result are both scored out of 100 by ``instruments.s
 """
 
 from django.db import transaction
-from django.utils import timezone
 
-from dudao.instruments.models import Instrument, InstrumentVersion, Item
+from dudao.instruments.models import Instrument, Item
+from dudao.instruments.services import shipped_version
 
 OPENING_CODE = "campaign-opening-of-term"
 SAFETY_CODE = "campaign-school-safety"
@@ -77,17 +77,12 @@ def ensure_campaign_checklists() -> list[Instrument]:
     """Creates the example campaign checklists once (idempotent; runs after every migrate and flush)."""
     created = []
     for spec in CAMPAIGN_CHECKLISTS:
-        if Instrument.objects.filter(office__isnull=True, code=spec["code"]).exists():
+        version = shipped_version(
+            code=spec["code"], name=spec["name"], kind=Instrument.Kind.CHECKLIST, audience=Instrument.Audience.SCHOOLS,
+            source=spec["source"], description="专项督导检查表示例：各督导室可复制后按本地要求修改并发布。",
+            notes="随平台发布（示例）")
+        if version is None:
             continue
-        instrument = Instrument.objects.create(
-            office=None, code=spec["code"], name=spec["name"], kind=Instrument.Kind.CHECKLIST,
-            audience=Instrument.Audience.SCHOOLS, source=spec["source"],
-            description="专项督导检查表示例：各督导室可复制后按本地要求修改并发布。",
-        )
-        version = InstrumentVersion.objects.create(
-            instrument=instrument, number=1, status=InstrumentVersion.Status.PUBLISHED,
-            published_at=timezone.now(), notes="随平台发布（示例）",
-        )
         position = 0
         for code, text, items in spec["sections"]:
             position += 1
@@ -99,5 +94,5 @@ def ensure_campaign_checklists() -> list[Instrument]:
                                     text=item_text, response_type=Item.ResponseType.YES_NO, max_score=points)
         Item.objects.create(version=version, position=position + 1, code=str(len(spec["sections"]) + 1),
                             text=OTHER_TEXT, response_type=Item.ResponseType.TEXT)
-        created.append(instrument)
+        created.append(version.instrument)
     return created

@@ -62,20 +62,24 @@ class DraftExists(TransitionNotAllowed, ValidationError):
 # ---- national data --------------------------------------------------------------------------------
 
 @transaction.atomic
+def shipped_version(*, code: str, notes: str = "随平台发布", **fields) -> InstrumentVersion | None:
+    """Version 1, published, of the shipped (national) instrument ``code`` with ``fields``, made once:
+    ``None`` when the instrument exists already (shipped data is ensured after every migrate and flush)."""
+    if Instrument.objects.filter(office__isnull=True, code=code).exists():
+        return None
+    instrument = Instrument.objects.create(office=None, code=code, **fields)
+    return InstrumentVersion.objects.create(instrument=instrument, number=1, status=InstrumentVersion.Status.PUBLISHED,
+                                            published_at=timezone.now(), notes=notes)
+
+
 def ensure_national_instruments() -> list[Instrument]:
     """Creates the shipped national checklists once (idempotent; runs after every migrate and flush)."""
     created = []
     for spec, other_code in ((SCHOOL_CHECKLIST, OTHER_ITEM[0]), (KINDERGARTEN_CHECKLIST, "7")):
-        if Instrument.objects.filter(office__isnull=True, code=spec["code"]).exists():
+        version = shipped_version(code=spec["code"], name=spec["name"], kind=spec["kind"], audience=spec["audience"],
+                                  source=spec["source"])
+        if version is None:
             continue
-        instrument = Instrument.objects.create(
-            office=None, code=spec["code"], name=spec["name"], kind=spec["kind"],
-            audience=spec["audience"], source=spec["source"],
-        )
-        version = InstrumentVersion.objects.create(
-            instrument=instrument, number=1, status=InstrumentVersion.Status.PUBLISHED,
-            published_at=timezone.now(), notes="随平台发布",
-        )
         Item.objects.bulk_create(
             [Item(version=version, position=i, code=code, text=text,
                   response_type=Item.ResponseType.SINGLE_CHOICE, options=ANSWER_OPTIONS)
@@ -83,7 +87,7 @@ def ensure_national_instruments() -> list[Instrument]:
             + [Item(version=version, position=len(spec["items"]) + 1, code=other_code, text=OTHER_ITEM[1],
                     response_type=Item.ResponseType.TEXT)]
         )
-        created.append(instrument)
+        created.append(version.instrument)
     return created
 
 

@@ -26,6 +26,7 @@ from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.instruments.models import Answer, Instrument, InstrumentVersion, Item, Response
 from dudao.instruments.scoring import validate_answers
 from dudao.instruments.selectors import item_specs
+from dudao.instruments.services import shipped_version
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School
 from dudao.surveys import rates
@@ -71,16 +72,11 @@ def ensure_survey_questionnaires() -> list[Instrument]:
     migrate and flush). Offices copy and adapt them like the national checklists."""
     created = []
     for spec in QUESTIONNAIRES:
-        if Instrument.objects.filter(office__isnull=True, code=spec["code"]).exists():
+        version = shipped_version(code=spec["code"], name=spec["name"], kind=Instrument.Kind.QUESTIONNAIRE,
+                                  audience=Instrument.Audience.ANY, description=spec["description"],
+                                  source=spec["source"])
+        if version is None:
             continue
-        instrument = Instrument.objects.create(
-            office=None, code=spec["code"], name=spec["name"], kind=Instrument.Kind.QUESTIONNAIRE,
-            audience=Instrument.Audience.ANY, description=spec["description"], source=spec["source"],
-        )
-        version = InstrumentVersion.objects.create(
-            instrument=instrument, number=1, status=InstrumentVersion.Status.PUBLISHED,
-            published_at=timezone.now(), notes="随平台发布",
-        )
         code, text = spec["open_item"]
         Item.objects.bulk_create(
             [Item(version=version, position=i, code=c, text=t, response_type=Item.ResponseType.RATING,
@@ -89,7 +85,7 @@ def ensure_survey_questionnaires() -> list[Instrument]:
             + [Item(version=version, position=len(spec["items"]) + 1, code=code, text=text,
                     response_type=Item.ResponseType.TEXT)]
         )
-        created.append(instrument)
+        created.append(version.instrument)
     return created
 
 
