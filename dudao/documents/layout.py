@@ -210,7 +210,7 @@ def add_table(doc, headers: list[str], cells: list[str], *, loop: str, widths_mm
         _cell(cell, text)
     _cell(closer.cells[0], "{%tr endfor %}")
     if widths_mm:
-        _widths(table, widths_mm)
+        set_widths(table, widths_mm)
     mark_header(header)
     doc.add_paragraph()
     return table
@@ -224,12 +224,13 @@ def add_fields(doc, rows: list[tuple[str, str]], widths_mm=(40, 116)):
     for row, (label, value) in zip(table.rows, rows, strict=True):
         _cell(row.cells[0], label, font=HEADING_FONTS[1], center=True)
         _cell(row.cells[1], value)
-    _widths(table, widths_mm)
+    set_widths(table, widths_mm)
     doc.add_paragraph()
     return table
 
 
-def _widths(table, widths_mm) -> None:
+def set_widths(table, widths_mm) -> None:
+    """Fixes the table's column widths (in millimetres), on the columns and on every cell as Word wants."""
     table.autofit = False
     for column, width in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(width)

@@ -152,15 +152,6 @@ def _borderless(table) -> None:
                                            "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
-def _widths(table, widths_mm) -> None:
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width)
-
-
 def build_default():
     doc = layout.new_document()
     _board_page(doc)
@@ -194,7 +185,7 @@ def build_default():
     holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
     holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     holder.add_run("{{ b.photo }}")
-    _widths(info, [38, 30, 102])
+    layout.set_widths(info, [38, 30, 102])
     _paragraph(doc, "", pitch=Pt(10))
 
     for heading, loop, text in (("{{ b.duties_heading }}", "d in b.duties", "{{ d }}"),
@@ -221,7 +212,7 @@ def build_default():
     qr.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     qr.add_run("{{ b.qr }}")
     _paragraph(right, "扫码查看学校公示信息", align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(10.5), pitch=Pt(16))
-    _widths(foot, [122, 48])
+    layout.set_widths(foot, [122, 48])
     doc.add_paragraph("{%p endfor %}")
     return doc
 
