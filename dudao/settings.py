@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
@@ -126,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# widgets render with the site's templates too (dudao/templates/core/widgets/)
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["dudao.accounts.backends.RoleBackend"]
@@ -226,6 +230,8 @@ DUDAO_DEFAULT_SCHOOLS_PER_INSPECTOR = 5
 DUDAO_DEFAULT_SCHOOLS_PER_ZONE = 20
 DUDAO_IMPORT_JOB_THRESHOLD = env.int("DUDAO_IMPORT_JOB_THRESHOLD", default=500)
 DUDAO_EXPORT_JOB_THRESHOLD = env.int("DUDAO_EXPORT_JOB_THRESHOLD", default=5000)
+# a filter over schools or inspectors lists them in a drop-down up to this many, past it a search box
+DUDAO_PICKER_THRESHOLD = env.int("DUDAO_PICKER_THRESHOLD", default=200)
 # LibreOffice for PDFs of .docx documents; found on PATH when empty
 DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
 # the address the signboard QR codes point at (the public school pages); empty: this site's own
@@ -238,8 +244,6 @@ DUDAO_TRUSTED_PROXY_COUNT = env.int("DUDAO_TRUSTED_PROXY_COUNT", default=0)
 DUDAO_COMPLAINT_RATE_LIMIT = (env.int("DUDAO_COMPLAINT_RATE_LIMIT", default=5), 3600)
 DUDAO_COMPLAINT_TRACK_LIMIT = (env.int("DUDAO_COMPLAINT_TRACK_LIMIT", default=30), 3600)
 DUDAO_COMPLAINT_PHOTO_MAX_BYTES = env.int("DUDAO_COMPLAINT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
-# proxies in front of the site that append to X-Forwarded-For (0: the header is not trusted)
-DUDAO_TRUSTED_PROXY_COUNT = env.int("DUDAO_TRUSTED_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

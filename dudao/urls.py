@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from dudao.core.views import PickView
+
 urlpatterns = [
     path("", include("dudao.reports.urls")),
     path("reports/", include("dudao.workreports.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("audit/", include("dudao.audit.urls")),
     path("jobs/", include("dudao.jobs.urls")),
     path("notifications/", include("dudao.notifications.urls")),
+    path("pick/<str:label>/", PickView.as_view(), name="pick"),  # a picker's suggestions
     path("api/", include(("dudao.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

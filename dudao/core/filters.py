@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.forms import use_pickers
 from dudao.core.scope import ScopedQuerySet
 
 NUMBER_LIMIT = 2**53
@@ -40,6 +41,7 @@ class ScopedFilterSet(django_filters.FilterSet):
             w = field.widget
             css = "form-select" if isinstance(w, (forms.Select, forms.SelectMultiple)) else "form-control"
             w.attrs.setdefault("class", css)
+        use_pickers(self.form)  # a school or inspector drop-down of a city or province becomes a search box
 
     def filter_search(self, queryset, name, value):
         if not value:

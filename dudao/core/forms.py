@@ -1,9 +1,15 @@
 """What every app's forms share: the Tabler classes of widgets, choices limited to the user's scope,
-several files under one field, and a service's ``ValidationError`` shown on a form or as a message."""
+pickers in place of long drop-downs, several files under one field, and a service's
+``ValidationError`` shown on a form or as a message."""
+
+from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import ScopedQuerySet
 
@@ -105,6 +111,7 @@ class ScopedModelForm(StyledFormMixin, forms.ModelForm):
             qs = getattr(field, "queryset", None)
             if isinstance(qs, ScopedQuerySet):
                 field.queryset = qs.for_user(user, "view")
+        use_pickers(self)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -134,3 +141,67 @@ class MultipleFileField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return files
+
+
+# Pickers: a search box with suggestions in place of a drop-down of every school or inspector. A
+# field offers a drop-down while the user's scope holds few rows; past ``DUDAO_PICKER_THRESHOLD``
+# (a city or a province) it renders as a picker that asks the ``pick`` view for the rows matching
+# what is typed, in the same scope. Validation and the API stay as they are: the picker submits
+# the row's id.
+PICKER_SUGGESTIONS = 20
+
+
+@dataclass(frozen=True)
+class Picker:
+    search: tuple[str, ...]
+    order: tuple[str, ...] = ("name",)
+
+
+# what can be picked, by model label; rows are the user's scope (``for_user``) of the default manager
+PICKERS = {
+    "organizations.school": Picker(search=("name", "code")),
+    "inspectors.inspector": Picker(search=("name",)),
+}
+
+
+def pickable(queryset) -> bool:
+    """Whether a filter over ``queryset`` should be a picker: its model can be picked and the
+    (already scoped) queryset holds more rows than a drop-down should list."""
+    if queryset.model._meta.label_lower not in PICKERS:
+        return False
+    return queryset[: settings.DUDAO_PICKER_THRESHOLD + 1].count() > settings.DUDAO_PICKER_THRESHOLD
+
+
+class PickerSelect(forms.Select):
+    """A model-choice drop-down that renders as a picker when its scoped rows are many: a hidden
+    input with the id and a search box showing the chosen row's name; ``picker.js`` fills the
+    suggestions. Decided when rendered, so that the API, which validates but never renders the
+    filter, pays nothing."""
+
+    picker_template_name = "core/widgets/picker.html"
+
+    def get_context(self, name, value, attrs):
+        queryset = self.choices.queryset
+        if not pickable(queryset):
+            self.template_name = forms.Select.template_name
+            return super().get_context(name, value, attrs)
+        self.template_name = self.picker_template_name
+        context = forms.Widget.get_context(self, name, value, attrs)
+        value = value[0] if isinstance(value, (list, tuple)) and value else value
+        chosen = queryset.filter(pk=int(value)).first() if str(value or "").isdigit() else None
+        context["widget"].update({
+            "url": reverse("pick", args=[queryset.model._meta.label_lower]),
+            "label": str(chosen) if chosen else "",
+            "value": chosen.pk if chosen else "",
+            "placeholder": _("Type to search"),
+        })
+        return context
+
+
+def use_pickers(form) -> None:
+    """Gives every drop-down of one row of a pickable model the picker-capable drop-down."""
+    for field in form.fields.values():
+        if (isinstance(field, forms.ModelChoiceField) and type(field.widget) is forms.Select
+                and field.queryset.model._meta.label_lower in PICKERS):
+            field.widget = PickerSelect(attrs=field.widget.attrs)
+            field.widget.choices = field.choices

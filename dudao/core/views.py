@@ -10,12 +10,14 @@
 import sys
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
-from dudao.core.forms import note_form, validation_message
+from dudao.core.forms import PICKER_SUGGESTIONS, PICKERS, note_form, validation_message
 from dudao.core.scope import permission_name
 from dudao.core.tables import order_rows
 
@@ -497,3 +499,24 @@ class ObjectFormView(ScopedMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "object": self.object}
+
+
+class PickView(ScopedMixin, View):
+    """``GET ?q=``: up to 20 rows of the user's scope whose searched fields contain ``q``, as
+    ``{"results": [{"id": …, "label": …}]}``."""
+
+    def get(self, request, label):
+        picker = PICKERS.get(label)
+        if picker is None:
+            raise Http404
+        self.model = apps.get_model(label)
+        self.require_perm("view")
+        rows = self.scoped_queryset()
+        text = request.GET.get("q", "").strip()[:50]
+        if text:
+            match = Q()
+            for field in picker.search:
+                match |= Q(**{f"{field}__icontains": text})
+            rows = rows.filter(match)
+        rows = rows.order_by(*picker.order)[:PICKER_SUGGESTIONS]
+        return JsonResponse({"results": [{"id": row.pk, "label": str(row)} for row in rows]})

@@ -1,4 +1,5 @@
-"""Query counts: a list must run as many queries for 200 rows as for 2 (STYLE §7.9, §7.10)."""
+"""Query counts: a list must run no more queries for 200 rows than for 2 (STYLE §7.9, §7.10);
+fewer is fine (past ``DUDAO_PICKER_THRESHOLD`` a filter stops reading its drop-down's rows)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +23,7 @@ def assert_constant_queries(fetch, grow, *, n: int = 2, m: int = 200) -> int:
     small = captured(fetch)
     grow(m - n)
     large = captured(fetch)
-    if len(small) != len(large):
+    if len(large) > len(small):
         extra = [sql for sql in large if sql not in small] or large
         raise AssertionError(
             f"{len(small)} queries with {n} rows but {len(large)} with {m}; e.g.:\n" + "\n".join(extra[:5])
