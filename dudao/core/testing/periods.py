@@ -3,11 +3,13 @@ D" and "none from D", backdated or not, keep the history's invariants."""
 
 import datetime
 
+import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from hypothesis import strategies as st
 
 from dudao.audit.models import AuditEvent
+from dudao.core.periods import check_no_overlap
 
 BASE = datetime.date(2025, 9, 1)
 # (a value index or None to end, a day offset from BASE): 30 days make backdating and collisions common
@@ -51,3 +53,15 @@ def check_sequence(changes, *, apply, model, school, target: str, values: list) 
             assert on_day(after, on) == getattr(value, "pk", None)
             assert (after == before) or AuditEvent.objects.count() > events
         transaction.set_rollback(True)
+
+
+def check_overlap_refused(model, make) -> None:
+    """``make()`` writes a period overlapping another of its school: PostgreSQL refuses it (the
+    exclusion constraint); on SQLite the services' check finds it."""
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make()
+    else:
+        row = make()
+        with pytest.raises(IntegrityError):
+            check_no_overlap(model, row.school)
