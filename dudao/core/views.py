@@ -493,7 +493,12 @@ class ObjectFormView(ScopedMixin, FormView):
         raise NotImplementedError
 
     def form_valid(self, form):
-        self.perform(form)
+        try:
+            self.perform(form)
+        except ValidationError as exc:  # the service refused: its reason goes on the form
+            for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.object.get_absolute_url())
 

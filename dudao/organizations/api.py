@@ -1,6 +1,6 @@
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -88,10 +88,12 @@ class SchoolViewSet(ScopedViewSet):
     save_service = services.model_save
     delete_service = services.model_delete
 
-    @extend_schema(request=ZoneAssignInputSerializer, responses=ZoneMembershipSerializer)
+    @extend_schema(request=ZoneAssignInputSerializer, responses={
+        200: ZoneMembershipSerializer, 204: OpenApiResponse(description="taken out of every zone"),
+        400: OpenApiResponse(description="refused with the reason (a change may not overwrite the dated history); nothing written")})
     @action(detail=True, methods=["post"], url_path="assign-zone")
     def assign_zone(self, request, pk=None):
-        """Moves the school into a zone from a date (null zone: out of every zone)."""
+        """Moves the school into a zone from a date (null zone: out of every zone, answered 204)."""
         school = self.get_object()
         data = ZoneAssignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,7 +102,9 @@ class SchoolViewSet(ScopedViewSet):
             on=data.validated_data.get("valid_from") or timezone.localdate(),
             reason=data.validated_data.get("reason", ""),
         )
-        return Response(ZoneMembershipSerializer(membership, context={"request": request}).data if membership else {})
+        if membership is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ZoneMembershipSerializer(membership, context={"request": request}).data)
 
 
 class ZoneViewSet(ScopedViewSet):

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.audit.services import model_delete, model_save, record
+from dudao.audit.services import model_delete, model_save, record_many
+from dudao.core.periods import change_period
 from dudao.organizations.models import School, Zone, ZoneMembership
 
 __all__ = ["model_save", "model_delete", "zone_assign_school"]
@@ -17,7 +18,8 @@ __all__ = ["model_save", "model_delete", "zone_assign_school"]
 @transaction.atomic
 def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: datetime.date | None = None,
                        reason: str = "") -> ZoneMembership | None:
-    """Moves a school into a zone from ``on`` (today by default), closing its previous membership.
+    """Moves a school into a zone from ``on`` (today by default), closing its previous membership
+    the day before (the rules of ``core.periods``: nothing is deleted, periods never overlap).
 
     ``zone_id=None`` takes the school out of every zone. The earlier membership is kept with its
     dates, so the history of who belonged where stays readable.
@@ -30,19 +32,8 @@ def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: dateti
     zone = Zone.objects.for_user(actor, "view").get(pk=zone_id) if zone_id else None
     if zone is not None and not school.region.path.startswith(zone.office.region.path):
         raise ValidationError({"zone": _("The zone belongs to another office than the school.")})
-    current = ZoneMembership.objects.select_for_update().filter(school=school, valid_to__isnull=True).first()
-    if current is not None and zone is not None and current.zone_id == zone.pk:
-        return current
-    before = current.zone.name if current else None
-    if current is not None:
-        if current.valid_from >= on:
-            current.delete()  # a correction on the same day: replace rather than keep an empty period
-        else:
-            current.valid_to = on - datetime.timedelta(days=1)
-            current.save(update_fields=["valid_to", "updated_at"])
-    membership = None
-    if zone is not None:
-        membership = ZoneMembership.objects.create(zone=zone, school=school, valid_from=on)
-    record(actor=actor, action="organizations.zonemembership.move", target=school,
-           changes={"zone": [before, zone.name if zone else None]}, reason=reason)
-    return membership
+    change = change_period(ZoneMembership, school=school, target="zone", value=zone, on=on, what=_("zone membership"))
+    if change.changed:
+        record_many(actor=actor, entries=change.audit_entries(action="organizations.zonemembership.move", school=school,
+                                                              value=zone, reason=reason))
+    return change.link

@@ -364,10 +364,10 @@ APP_MODULES = {
     *LAYOUT_KINDS, "models",
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
-    "access", "actions", "analysis", "answering", "authentication", "backends", "balance", "bundles", "campaign_checklists",
+    "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "balance", "bundles", "campaign_checklists",
     "campaigns", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
-    "instrument", "kinds", "layout", "loader", "loop", "masking", "national", "numbering", "permissions", "plans", "public",
+    "history", "instrument", "kinds", "layout", "loader", "loop", "masking", "national", "numbering", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "visibility", "workflow",
 }

@@ -13,8 +13,9 @@ its notice number follow.
 
 from django.conf import settings
 from django.db import migrations
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
+
+from dudao.audit.backfill import append_events
 
 from dudao.documents.kinds import DEFAULT_NUMBER_PATTERN
 from dudao.documents.numbering import PatternError, draw_number, pattern_parts
@@ -66,31 +67,6 @@ def _holders(apps) -> list[_Holder]:
     return list(holders.values())
 
 
-def _audit(apps, entries: list[dict]) -> None:
-    """Appends the events to the audit chain as ``audit.services.record_many`` does, with this
-    migration's models; the hash is the audit app's own."""
-    from dudao.audit.models import AuditEvent as HashedEvent
-
-    AuditEvent = apps.get_model("audit", "AuditEvent")
-    ChainHead = apps.get_model("audit", "ChainHead")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
-    now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = gettext("Renumbered: the same number was given earlier to another document of the office "
-                         "that year.")
-    for entry in entries:
-        app_label, model, pk = entry.pop("target")
-        content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
-        fields = {"seq": head.last_seq + 1, "created_at": now, "actor_id": None, "actor_name": "system",
-                  "action": "documents.number.renumber", "target_ct_id": content_type.pk, "target_id": str(pk),
-                  "reason": reason, "request_id": "", "prev_hash": head.last_hash, **entry}
-        fields["hash"] = HashedEvent(**fields).compute_hash()
-        AuditEvent.objects.create(**fields)
-        head.last_seq, head.last_hash = fields["seq"], fields["hash"]
-    head.save()
-
-
 def renumber_duplicates(apps, schema_editor=None) -> int:
     """Registers every number on file and renumbers the later holders of a duplicate; returns how
     many holders were renumbered."""
@@ -133,7 +109,9 @@ def renumber_duplicates(apps, schema_editor=None) -> int:
                        "region_path": holder.office.region.path, "school_id": holder.school_id,
                        "changes": {"number": [holder.number, new]}})
     if events:
-        _audit(apps, events)
+        append_events(apps, action="documents.number.renumber", reason=gettext_noop(
+            "Renumbered: the same number was given earlier to another document of the office that year."),
+            entries=events)
     return len(later)
 
 

@@ -62,7 +62,9 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Listing.objects.for_user(self.request.user).select_related("inspector", "school").order_by("-valid_from", "pk")
 
     @extend_schema(request=ListingAssignInputSerializer,
-                   responses={200: ListingSerializer, 204: OpenApiResponse(description="listing ended, no successor")})
+                   responses={200: ListingSerializer, 204: OpenApiResponse(description="listing ended, no successor"),
+                              400: OpenApiResponse(description="refused with the reason (a change may not "
+                                                               "overwrite the dated history); nothing written")})
     @action(detail=False, methods=["post"], url_path="assign")
     def assign(self, request):
         data = ListingAssignInputSerializer(data=request.data)

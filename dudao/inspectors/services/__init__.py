@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.audit.services import model_delete, model_save, record
+from dudao.audit.services import model_delete, model_save, record_many
+from dudao.core.periods import change_period
 from dudao.core.workflow import apply_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.organizations.models import School
@@ -20,7 +21,9 @@ __all__ = [
 @transaction.atomic
 def listing_assign(*, actor, school_id: int, inspector_id: int | None, on: datetime.date | None = None,
                    reason: str = "") -> Listing | None:
-    """Lists an inspector at a school from ``on``, ending the previous listing the day before.
+    """Lists an inspector at a school from ``on``, ending the previous listing the day before (the
+    rules of ``core.periods``: nothing is deleted, periods never overlap, a backdated change that
+    would rewrite history is refused).
 
     ``inspector_id=None`` ends the school's listing without a successor.
     """
@@ -34,31 +37,24 @@ def listing_assign(*, actor, school_id: int, inspector_id: int | None, on: datet
             raise ValidationError({"inspector": _("The inspector is not active.")})
         if not school.region.path.startswith(inspector.office.region.path):
             raise ValidationError({"inspector": _("The inspector belongs to another office than the school.")})
-    current = Listing.objects.select_for_update().filter(school=school, valid_to__isnull=True).first()
-    if current is not None and inspector is not None and current.inspector_id == inspector.pk:
-        return current
-    before = current.inspector.name if current else None
-    if current is not None:
-        if current.valid_from >= on:
-            current.delete()
-        else:
-            current.valid_to = on - datetime.timedelta(days=1)
-            current.save(update_fields=["valid_to", "updated_at"])
-    listing = Listing.objects.create(inspector=inspector, school=school, valid_from=on) if inspector else None
-    record(actor=actor, action="inspectors.listing.assign", target=school,
-           changes={"inspector": [before, inspector.name if inspector else None]}, reason=reason)
-    return listing
+    change = change_period(Listing, school=school, target="inspector", value=inspector, on=on, what=_("listing"))
+    if change.changed:
+        record_many(actor=actor, entries=change.audit_entries(action="inspectors.listing.assign", school=school,
+                                                              value=inspector, reason=reason))
+    return change.link
 
 
 def _inspector_transition(*, actor, inspector_id: int, name: str, reason: str = "") -> Inspector:
     inspector = Inspector.objects.for_user(actor, "view").select_for_update().get(pk=inspector_id)
     change = apply_transition(inspector, name, actor=actor)
+    ended = []
     if name == "dismiss":
         today = timezone.localdate()
         for listing in Listing.objects.filter(inspector=inspector, valid_to__isnull=True):
             listing.valid_to = max(today, listing.valid_from)
             listing.save(update_fields=["valid_to", "updated_at"])
-    record(actor=actor, action=f"inspectors.inspector.{name}", target=inspector, changes=change, reason=reason)
+            ended.append(("inspectors.listing.end", listing, {"valid_to": [None, listing.valid_to]}, reason))
+    record_many(actor=actor, entries=[*ended, (f"inspectors.inspector.{name}", inspector, change, reason)])
     return inspector
 
 
