@@ -15,7 +15,14 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, refreshed, service_result, transition_action
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    UploadActionsMixin,
+    refreshed,
+    service_result,
+    transition_action,
+)
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.permissions import ACTION_FOR_METHOD, ModelPermission
 from dudao.instruments import selectors, services
@@ -181,9 +188,11 @@ def _validated_rows(user, upload: UploadedFile):
 
 # ---- viewsets ---------------------------------------------------------------------------------------
 
-class InstrumentViewSet(InstrumentViewSetBase):
+class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
     """Checklists, indicator systems and questionnaires in scope: national ones, the user's
     offices' and their higher offices'. Create makes an empty draft v1."""
+
+    upload_actions = frozenset({"import_new", "import_draft"})
 
     model = Instrument
     serializer_class = InstrumentSerializer
