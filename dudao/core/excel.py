@@ -118,9 +118,9 @@ DAMAGED_WORKBOOK = gettext_lazy("The workbook is damaged and cannot be read; ope
 
 @contextmanager
 def sheet_rows(fileobj):
-    """The rows of the first sheet as ``(row number, values)``, read as they stream past, after
-    ``check_package``; yields ``None`` for an empty sheet. Raises ``UploadRefused`` for a file over a
-    limit, one that is not a workbook, or a damaged one (even when the damage is found mid-sheet)."""
+    """Gives an iterator over the rows of the first sheet as ``(row number, values)``, read as they
+    stream past, after ``check_package``. Raises ``UploadRefused`` for a file over a limit, one that is
+    not a workbook, or a damaged one (also when the damage is found mid-sheet)."""
     from openpyxl import load_workbook
 
     check_package(fileobj)

@@ -3,6 +3,7 @@ refused with a message naming the limit, before anything unpacks it, in a few mi
 without memory growing; the limits are settings."""
 
 import io
+import struct
 import time
 import tracemalloc
 
@@ -56,6 +57,33 @@ def test_a_small_bomb_is_refused_by_its_compression_ratio():
     rows, errors = table(bomb)
     assert rows == [] and len(errors) == 1
     assert errors[0].message.startswith("文件的压缩比异常（超过 100 比 1）")
+
+
+def understated(data: bytes, name: bytes, size: int) -> bytes:
+    """``data`` whose zip directory and local header say that part ``name`` unpacks to ``size`` bytes."""
+    out = bytearray(data)
+    for signature, size_at, name_at in ((b"PK\x01\x02", 24, 46), (b"PK\x03\x04", 22, 30)):
+        start = out.find(signature)
+        while start != -1:
+            if out[start + name_at:start + name_at + len(name)] == name:
+                struct.pack_into("<I", out, start + size_at, size)
+            start = out.find(signature, start + 4)
+    return bytes(out)
+
+
+def test_a_part_that_understates_its_size_is_refused_not_unpacked():
+    # given the bomb whose zip directory says its shared strings are 1 000 bytes (under every limit)
+    bomb = understated(zip_bomb(workbook_bytes(list(COLUMNS), [["3601010001", "一小"]]), unpacked_mb=60),
+                       b"xl/sharedStrings.xml", 1000)
+    # when it is read, then reading stops at 1 000 bytes and the file is refused
+    tracemalloc.start()
+    try:
+        rows, errors = table(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows == [] and [e.message for e in errors] == ["该文件不是 Excel 工作簿（.xlsx）。"]
+    assert peak < 5 * 1024 * 1024
 
 
 def test_a_real_workbook_of_thousands_of_rows_is_within_the_limits():
