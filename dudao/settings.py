@@ -120,9 +120,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        # IMMEDIATE: a request's transaction takes the write lock at its start and waits for it,
-        # instead of failing with "database is locked" when two requests upgrade at once
-        {"timeout": 30, "transaction_mode": "IMMEDIATE",
+        # WAL: readers never wait for the writer. IMMEDIATE: a request's transaction takes the write
+        # lock at its start and waits for it (up to DUDAO_SQLITE_TIMEOUT seconds), instead of failing
+        # with "database is locked" when two requests upgrade at once. Uploads are read outside any
+        # transaction, so no request holds the lock for longer than its writing.
+        {"timeout": env.int("DUDAO_SQLITE_TIMEOUT", default=30), "transaction_mode": "IMMEDIATE",
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -229,6 +231,15 @@ TASKS = {
 DUDAO_DEFAULT_SCHOOLS_PER_INSPECTOR = 5
 DUDAO_DEFAULT_SCHOOLS_PER_ZONE = 20
 DUDAO_IMPORT_JOB_THRESHOLD = env.int("DUDAO_IMPORT_JOB_THRESHOLD", default=500)
+# what an uploaded workbook or Word document may be, checked before anything reads it (docs/imports.md)
+DUDAO_UPLOAD_LIMITS = {
+    "file_mb": env.int("DUDAO_UPLOAD_MAX_MB", default=20),
+    "unpacked_mb": env.int("DUDAO_UPLOAD_MAX_UNPACKED_MB", default=50),
+    "ratio": env.int("DUDAO_UPLOAD_MAX_RATIO", default=100),
+    "rows": env.int("DUDAO_UPLOAD_MAX_ROWS", default=100_000),
+    "cells": env.int("DUDAO_UPLOAD_MAX_CELLS", default=2_000_000),
+    "text": env.int("DUDAO_UPLOAD_MAX_CELL_CHARS", default=32_767),
+}
 DUDAO_EXPORT_JOB_THRESHOLD = env.int("DUDAO_EXPORT_JOB_THRESHOLD", default=5000)
 # a filter over schools or inspectors lists them in a drop-down up to this many, past it a search box
 DUDAO_PICKER_THRESHOLD = env.int("DUDAO_PICKER_THRESHOLD", default=200)

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from dudao.core.excel import UploadRefused
 from dudao.core.scope import ScopedQuerySet
 from dudao.core.workflow import TransitionNotAllowed
 
@@ -39,10 +40,32 @@ def exception_handler(exc, context):
         exc = Conflict(_("This record is still used by other records and cannot be deleted."))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, UploadRefused):
+        exc = exceptions.ValidationError({"file": [str(exc.message)]})
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code >= 400:
         transaction.set_rollback(True)
     return response
+
+
+class UploadActionsMixin:
+    """A viewset whose ``upload_actions`` read an uploaded file: those run outside the request's
+    transaction (``ATOMIC_REQUESTS``), so that reading and checking the file holds no database lock;
+    their services write in their own transaction."""
+
+    upload_actions: frozenset[str] = frozenset()
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if actions and cls.upload_actions & set(actions.values()):
+            view = transaction.non_atomic_requests(view)
+        return view
+
+    def handle_exception(self, exc):
+        # the error answer marks "the request's transaction" for rollback: here, one of its own
+        with transaction.atomic():
+            return super().handle_exception(exc)
 
 
 class ScopedSerializerMixin:

@@ -2,15 +2,25 @@
 
 Every workbook the platform writes goes through ``write_workbook`` (or ``put`` for a cell): text from
 people is stored as text, never as a formula, and dates as dates.
+
+Every uploaded workbook or Word document is checked by ``check_package`` before anything parses it
+(file size, unpacked size, compression ratio of each part, all from the zip directory), and every
+sheet is read through ``sheet_rows`` (rows, cells and characters in a cell counted as they stream
+past; a damaged sheet is a refusal, not a crash). The limits are ``settings.DUDAO_UPLOAD_LIMITS``;
+a refusal is an ``UploadRefused`` whose message names the limit in the user's language.
 """
 
 import datetime
 import io
+import zipfile
+from contextlib import contextmanager
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,37 +48,146 @@ def normalise(value):
     return value.translate(_HALF_WIDTH).strip()
 
 
-def read_table(fileobj, columns: dict[str, str], *, required_headers=()) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    """Reads the first sheet; ``columns`` maps header text to field name.
+MB = 1024 * 1024
 
-    Returns the non-empty rows as ``(row_number, {field: value})`` and header errors. Empty rows
-    are skipped wherever they are; headers are matched after normalisation.
-    """
+
+def upload_limits() -> dict:
+    """``settings.DUDAO_UPLOAD_LIMITS``: ``file_mb`` (the file), ``unpacked_mb`` (all its parts unpacked),
+    ``ratio`` (unpacked to packed, for each part of more than 1 MB), ``rows`` and ``cells`` (of a sheet,
+    counted as they are read) and ``text`` (characters in one cell)."""
+    return settings.DUDAO_UPLOAD_LIMITS
+
+
+class UploadRefused(Exception):
+    """An upload over a limit or that cannot be read; ``message`` is for the person who sent it,
+    ``row`` and ``column`` place it in the sheet (0 and "": the file itself)."""
+
+    def __init__(self, message, row: int = 0, column: str = ""):
+        super().__init__(message)
+        self.message, self.row, self.column = message, row, column
+
+    def as_row_error(self) -> RowError:
+        return RowError(self.row, self.column, self.message, "file")
+
+
+def _mb(limit) -> str:
+    return f"{limit:g}"
+
+
+def check_file_size(size: int) -> None:
+    """Raises ``UploadRefused`` when an upload of ``size`` bytes is over the limit."""
+    limit = upload_limits()["file_mb"]
+    if size > limit * MB:
+        raise UploadRefused(_("The file is larger than {limit} MB.").format(limit=_mb(limit)))
+
+
+def check_package(fileobj, *, kind: str = "xlsx") -> None:
+    """Checks an uploaded .xlsx or .docx (``kind``) from its size and zip directory alone, before
+    anything unpacks it; raises ``UploadRefused``. ``fileobj`` is a file (left at 0) or a path.
+
+    The sizes checked are those the directory declares: reading a part stops there (Python's zipfile
+    reads no further and then fails its checksum), so a part cannot unpack to more than it declares."""
+    limits = upload_limits()
+    not_package = (_("The file is not an Excel workbook (.xlsx).") if kind == "xlsx"
+                   else _("The file is not a Word .docx document; save it as .docx and upload it again."))
+    if isinstance(fileobj, (str, bytes)) or hasattr(fileobj, "__fspath__"):
+        with open(fileobj, "rb") as handle:
+            return check_package(handle, kind=kind)
+    fileobj.seek(0, io.SEEK_END)
+    check_file_size(fileobj.tell())
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UploadRefused(not_package)
+    finally:
+        fileobj.seek(0)
+    if sum(part.file_size for part in parts) > limits["unpacked_mb"] * MB:
+        raise UploadRefused(_("The file unpacks to more than {limit} MB; split it into smaller files.").format(
+            limit=_mb(limits["unpacked_mb"])))
+    for part in parts:
+        if part.file_size > MB and part.file_size > limits["ratio"] * max(part.compress_size, 1):
+            raise UploadRefused(_("The file is packed unusually tightly (more than {limit} to 1); open it in Excel, "
+                                  "WPS or Word, save it again and upload that copy.").format(limit=limits["ratio"]))
+
+
+DAMAGED_WORKBOOK = gettext_lazy("The workbook is damaged and cannot be read; open it in Excel or WPS, save it again "
+                                "and upload that copy.")
+
+
+@contextmanager
+def sheet_rows(fileobj):
+    """Gives an iterator over the rows of the first sheet as ``(row number, values)``, read as they
+    stream past, after ``check_package``. Raises ``UploadRefused`` for a file over a limit, one that is
+    not a workbook, or a damaged one (also when the damage is found mid-sheet)."""
+    from openpyxl import load_workbook
+
+    check_package(fileobj)
+    limits = upload_limits()
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not a workbook
-        return [], [RowError(1, "", _("The file is not an Excel workbook (.xlsx)."))]
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    if header_row is None:
-        return [], [RowError(1, "", _("The workbook is empty."))]
-    by_header = {normalise(h).rstrip("*").strip(): h for h in columns}
-    positions: dict[int, str] = {}
-    for index, cell in enumerate(header_row):
-        key = normalise(cell)
-        key = key.rstrip("*").strip() if isinstance(key, str) else key
-        if key in by_header:
-            positions[index] = columns[by_header[key]]
-    missing = [h for h in required_headers if columns[h] not in positions.values()]
-    errors = [RowError(1, h, _("Required column is missing.")) for h in missing]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        record = {field: normalise(values[i]) if i < len(values) else "" for i, field in positions.items()}
-        if all(v in ("", None) for v in record.values()):
-            continue
-        out.append((number, record))
-    wb.close()
+        raise UploadRefused(_("The file is not an Excel workbook (.xlsx)."))
+
+    def rows():
+        cells = 0
+        try:
+            for number, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+                if number > limits["rows"]:
+                    raise UploadRefused(_("The sheet has more than {limit} rows; split it into smaller "
+                                          "workbooks.").format(limit=limits["rows"]))
+                cells += len(values)
+                if cells > limits["cells"]:
+                    raise UploadRefused(_("The sheet has more than {limit} cells; split it into smaller "
+                                          "workbooks.").format(limit=limits["cells"]), number)
+                for index, value in enumerate(values):
+                    if isinstance(value, str) and len(value) > limits["text"]:
+                        raise UploadRefused(_("The cell holds more than {limit} characters.").format(
+                            limit=limits["text"]), number, get_column_letter(index + 1))
+                yield number, values
+        except UploadRefused:
+            raise
+        except Exception:  # a damaged sheet: broken XML, a part cut short, a bad value (lxml, zipfile, openpyxl)
+            raise UploadRefused(DAMAGED_WORKBOOK)
+
+    try:
+        yield rows()
+    finally:
+        wb.close()
+
+
+def read_table(fileobj, columns: dict[str, str], *, required_headers=(), clean=None
+               ) -> tuple[list[tuple[int, dict]], list[RowError]]:
+    """Reads the first sheet (through ``sheet_rows``); ``columns`` maps header text to field name.
+
+    Returns the non-empty rows as ``(row_number, {field: value})`` and header errors (or the one
+    refusal of the file). Empty rows are skipped wherever they are; headers are matched after
+    normalisation; each cell goes through ``clean(field, value)`` (default: ``normalise``).
+    """
+    clean = clean or (lambda _field, value: normalise(value))
+    try:
+        with sheet_rows(fileobj) as rows:
+            first = next(rows, None)
+            if first is None:
+                return [], [RowError(1, "", _("The workbook is empty."))]
+            by_header = {normalise(h).rstrip("*").strip(): h for h in columns}
+            positions: dict[int, str] = {}
+            for index, cell in enumerate(first[1]):
+                key = normalise(cell)
+                key = key.rstrip("*").strip() if isinstance(key, str) else key
+                if key in by_header:
+                    positions[index] = columns[by_header[key]]
+            missing = [h for h in required_headers if columns[h] not in positions.values()]
+            errors = [RowError(1, h, _("Required column is missing.")) for h in missing]
+            out = []
+            for number, values in rows:
+                record = {field: clean(field, values[i] if i < len(values) else None) for i, field in positions.items()}
+                if all(v in ("", None) for v in record.values()):
+                    continue
+                out.append((number, record))
+    except UploadRefused as refusal:
+        return [], [refusal.as_row_error()]
     return out, errors
 
 

@@ -32,6 +32,16 @@ from dudao.core.tables import order_rows
 EXPORT_ROW_LIMIT = 20000
 
 
+class UploadViewMixin:
+    """A page that reads an uploaded file: not one transaction for the whole request
+    (``ATOMIC_REQUESTS``), so that reading and checking the file holds no database lock; the page
+    writes through services (or a ``transaction.atomic`` block) of its own."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+
 class SignedInMixin(LoginRequiredMixin):
     """A page for signed-in users; with ``permission`` (a permission's full name) only for those
     who have it (403 otherwise)."""

@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dudao.core.api import UploadActionsMixin
 from dudao.documents import bundles, kinds, services
 from dudao.documents.filters import DocumentFilterSet, DocumentTemplateFilterSet
 from dudao.documents.models import Document, DocumentTemplate
@@ -88,7 +89,7 @@ class TemplateUploadInputSerializer(serializers.Serializer):
         self.fields["kind"].choices = kinds.choices()
 
 
-class DocumentTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class DocumentTemplateViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                               viewsets.GenericViewSet):
     """An office's template versions. ``POST`` uploads a new version (refused, naming the broken
     placeholders, when it cannot be filled); ``activate/`` puts an earlier version back in use."""
@@ -97,6 +98,7 @@ class DocumentTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = DocumentTemplateSerializer
     filterset_class = DocumentTemplateFilterSet
     required_action = None  # set per action: activating a version needs the change permission
+    upload_actions = frozenset({"create"})
 
     def get_queryset(self):
         return DocumentTemplate.objects.for_user(self.request.user).order_by("office_id", "kind", "-version")

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import io
 import json
-import zipfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +25,7 @@ from docx import Document as DocxDocument
 
 from dudao.accounts.access import oversees_region
 from dudao.audit.services import record, record_many
+from dudao.core.excel import UploadRefused, check_package
 from dudao.documents import kinds
 from dudao.documents.models import Document, DocumentTemplate
 from dudao.documents.numbering import PatternError, number_next, number_of, number_pattern_check
@@ -80,13 +80,13 @@ def _office_in_change_scope(actor, office_id: int) -> Office:
     return office
 
 
-@transaction.atomic
 def template_upload(*, actor, office_id: int, kind: str, data: bytes, filename: str, number_pattern: str = "",
                     note: str = "") -> DocumentTemplate:
     """Files ``data`` as the office's next version of the template for ``kind`` and puts it in use.
 
-    The template is filled with the kind's complete sample context first: any placeholder that
-    cannot be read or filled is named in the ``ValidationError`` and nothing is saved."""
+    The file is checked against the upload limits, then filled with the kind's complete sample
+    context, before the transaction: any placeholder that cannot be read or filled is named in the
+    ``ValidationError`` and nothing is saved."""
     office = _office_in_change_scope(actor, office_id)
     try:
         kind_def = kinds.get(kind)
@@ -94,9 +94,23 @@ def template_upload(*, actor, office_id: int, kind: str, data: bytes, filename: 
         raise ValidationError({"kind": _("Unknown kind of document.")}) from None
     if len(data) > MAX_TEMPLATE_BYTES:
         raise ValidationError({"file": _("A template may be at most 10 MB.")})
+    _check_docx_package(data)
     problems = check_template(data, kind_def.sample_context())
     if problems:
         raise ValidationError({"file": problems})
+    with transaction.atomic():
+        return _template_file(actor, office, kind, data, filename, number_pattern, note)
+
+
+def _check_docx_package(data: bytes) -> None:
+    """``core.excel.check_package`` for an uploaded .docx, as a ``ValidationError`` on ``file``."""
+    try:
+        check_package(io.BytesIO(data), kind="docx")
+    except UploadRefused as refusal:
+        raise ValidationError({"file": [refusal.message]}) from None
+
+
+def _template_file(actor, office, kind: str, data: bytes, filename: str, number_pattern: str, note: str):
     if number_pattern:
         number_pattern_check(office=office, kind=kind, pattern=number_pattern)
     previous = (DocumentTemplate.objects.select_for_update().filter(office=office, kind=kind)
@@ -286,8 +300,7 @@ def read_docx_upload(uploaded_file, *, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     if len(data) > limit:
         raise too_large
     not_docx = ValidationError({"file": [_("The file is not a Word .docx document; save it as .docx and upload it again.")]})
-    if not data or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise not_docx
+    _check_docx_package(data)
     try:
         DocxDocument(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a damaged or foreign package

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from dudao.core.downloads import TokenDownloadMixin
-from dudao.core.views import ObjectDetailView, ScopedMixin
+from dudao.core.views import ObjectDetailView, ScopedMixin, UploadViewMixin
 from dudao.documents import kinds, selectors, services, tables
 from dudao.documents.filters import DocumentFilterSet
 from dudao.documents.forms import TemplateUploadForm
@@ -167,7 +167,7 @@ class TemplateDownloadView(_TemplateMixin, View):
                               ascii_name=f"{template.kind}-v{template.version}.docx")
 
 
-class TemplateUploadView(_TemplateMixin, FormView):
+class TemplateUploadView(UploadViewMixin, _TemplateMixin, FormView):
     form_class = TemplateUploadForm
     template_name = "documents/template_upload.html"
     permission_action = "add"

@@ -19,6 +19,7 @@ from dudao.core.api import (
     ScopedModelSerializer,
     ScopedViewSet,
     TransitionReasonInputSerializer,
+    UploadActionsMixin,
     refreshed,
     service_result,
     transition_action,
@@ -184,9 +185,11 @@ def _validated_rows(user, upload: UploadedFile):
 
 # ---- viewsets ---------------------------------------------------------------------------------------
 
-class InstrumentViewSet(InstrumentViewSetBase):
+class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
     """Checklists, indicator systems and questionnaires in scope: national ones, the user's
     offices' and their higher offices'. Create makes an empty draft v1."""
+
+    upload_actions = frozenset({"import_new", "import_draft"})
 
     model = Instrument
     serializer_class = InstrumentSerializer

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dudao.core.choices import choice_lookup
-from dudao.core.excel import normalise
+from dudao.core.excel import normalise, read_table
 from dudao.core.importing import ImportReport, RowError
 from dudao.instruments.models import Item
 from dudao.instruments.services import check_item, clean_decimal, clean_options
@@ -229,40 +229,11 @@ class InstrumentImporter(Importer):
 def read_rows(fileobj) -> tuple[list[tuple[int, dict]], list[RowError]]:
     """The non-empty rows of the first sheet as ``(row number, {field: value})``, and header errors.
 
-    Like ``core.excel.read_table``, except that the wording columns (``VERBATIM``) keep their
-    characters: only surrounding spaces are trimmed, full-width punctuation stays.
+    ``core.excel.read_table``, except that the wording columns (``VERBATIM``) keep their characters:
+    only surrounding spaces are trimmed, full-width punctuation stays.
     """
-    from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a file that is not a workbook
-        return [], [RowError(1, "", _("The file is not an Excel workbook (.xlsx)."))]
-    try:
-        sheet_rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(sheet_rows, None)
-        if header is None:
-            return [], [RowError(1, "", _("The workbook is empty."))]
-        by_header = {normalise(h): f for h, f in COLUMNS.items()}
-        positions: dict[int, str] = {}
-        for index, cell in enumerate(header):
-            key = normalise(cell)
-            key = key.rstrip("*").strip() if isinstance(key, str) else key
-            if key in by_header:
-                positions[index] = by_header[key]
-        errors = [RowError(1, h, _("Required column is missing.")) for h in REQUIRED if COLUMNS[h] not in positions.values()]
-        out = []
-        for number, values in enumerate(sheet_rows, start=2):
-            record = {}
-            for index, field in positions.items():
-                value = values[index] if index < len(values) else None
-                if field in VERBATIM and isinstance(value, str):
-                    record[field] = value.strip()
-                else:
-                    record[field] = normalise(value)
-            if all(v in ("", None) for v in record.values()):
-                continue
-            out.append((number, record))
-        return out, errors
-    finally:
-        wb.close()
+    def clean(field, value):
+        return value.strip() if field in VERBATIM and isinstance(value, str) else normalise(value)
+
+    return read_table(fileobj, COLUMNS, required_headers=REQUIRED, clean=clean)

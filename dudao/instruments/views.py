@@ -14,7 +14,7 @@ from django.views.generic import View
 from dudao.core import views as core_views
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.forms import note_form
-from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView, UploadViewMixin
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.instruments import forms, selectors, services, tables
 from dudao.instruments.exports import version_filename, version_workbook
@@ -351,8 +351,9 @@ class VersionDiscardView(ScopedMixin, View):
 
 # ---- Excel import ---------------------------------------------------------------------------------
 
-class ImportMixin:
-    """Template download (``?template=1``), validation of every row, and the error report."""
+class ImportMixin(UploadViewMixin):
+    """Template download (``?template=1``), validation of every row, and the error report; the
+    workbook is read outside any transaction, the services write."""
 
     template_name = "instruments/import.html"
 

@@ -2,9 +2,12 @@
 
 An app declares an ``Importer``: the column headers (Chinese, as users see them), a row form
 bound per row, and a ``write(rows, actor)`` that calls the same services as the UI. Small files
-import in the request; large ones become a background job with progress.
+import in the request; large ones become a background job with progress. The file is checked
+against the upload limits (``core.excel.check_package``) before anything reads it, and it is read
+and validated outside any transaction: only the writing holds the database, briefly.
 """
 
+import io
 from urllib.parse import quote
 
 from django.conf import settings
@@ -12,12 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from dudao.core.excel import XLSX_CONTENT_TYPE, read_table, write_table
+from dudao.core.excel import XLSX_CONTENT_TYPE, UploadRefused, check_package, read_table, write_table
 from dudao.core.importing import ImportReport, RowError
+from dudao.core.views import UploadViewMixin
 
 
 class Importer:
@@ -80,7 +85,6 @@ class Importer:
 def run_import_job(importer_class, job, progress) -> None:
     """Job handler body shared by imports: validate everything, then write in one transaction."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
 
     from dudao.jobs.services import JobFailed
 
@@ -98,8 +102,10 @@ def run_import_job(importer_class, job, progress) -> None:
     job.save(update_fields=["message"])
 
 
-class ImportView(LoginRequiredMixin, TemplateView):
-    """Upload page: template download, upload, full error report, or a job for large files."""
+class ImportView(UploadViewMixin, LoginRequiredMixin, TemplateView):
+    """Upload page: template download, upload, full error report, or a job for large files.
+
+    Not one transaction per request: reading the file takes no lock, the writing is atomic."""
 
     importer_class = Importer
     template_name = "core/import.html"
@@ -128,25 +134,29 @@ class ImportView(LoginRequiredMixin, TemplateView):
                 self.get_context_data(importer=importer, errors=[RowError(0, "", _("Choose a file to upload."))]),
                 status=400,
             )
+        try:
+            check_package(upload)
+        except UploadRefused as refusal:
+            return self.render_to_response(self.get_context_data(importer=importer, errors=[refusal.as_row_error()]),
+                                           status=400)
         data = upload.read()
         if count_rows(data) > settings.DUDAO_IMPORT_JOB_THRESHOLD:
-            job = job_start(actor=request.user, kind=importer.job_kind, title=importer.title,
-                            input_file=ContentFile(data, name=upload.name))
+            with transaction.atomic():
+                job = job_start(actor=request.user, kind=importer.job_kind, title=importer.title,
+                                input_file=ContentFile(data, name=upload.name))
             return HttpResponseRedirect(job.get_absolute_url())
-        import io
-
         report = importer.validate(io.BytesIO(data))
         if not report.ok:
             return self.render_to_response(self.get_context_data(importer=importer, errors=report.errors), status=400)
-        count = importer.write(report.rows)
+        with transaction.atomic():
+            count = importer.write(report.rows)
         messages.success(request, _("{count} rows imported.").format(count=count))
         return HttpResponseRedirect(self.list_url)
 
 
 def count_rows(data: bytes) -> int:
-    """The number of rows the first sheet declares (0 when the file is not a workbook)."""
-    import io
-
+    """The number of rows the first sheet declares (0 when the file is not a workbook); ``data``
+    has passed ``check_package``."""
     from openpyxl import load_workbook
 
     try:

@@ -825,6 +825,9 @@ def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]
     try:
         sheet = workbook.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # a damaged sheet (broken XML, a part cut short) shows only as it is read
+        raise SchoolTableError([RowError(0, "", _("the workbook is damaged: open it in Excel or WPS, save it again "
+                                                  "and upload that copy"), "file")]) from exc
     finally:
         workbook.close()
     return _split_header(rows)

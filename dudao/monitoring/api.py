@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, attach_transitions, service_result
+from dudao.core.api import ScopedModelSerializer, UploadActionsMixin, attach_transitions, service_result
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.monitoring import exports, selectors, services
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
@@ -59,12 +59,13 @@ def _problems(items) -> list[dict]:
     return [{"row": e.row, "column": str(e.column), "reason": str(e.message)} for e in items]
 
 
-class StatisticsYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                            viewsets.GenericViewSet):
+class StatisticsYearViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Statistics years: open one (``POST``), import the county workbook (``import/``), run the
     balance analysis (``analysis/``), ``lock/`` and ``unlock/``."""
 
     model = StatisticsYear
+    upload_actions = frozenset({"import_returns"})
     serializer_class = StatisticsYearSerializer
     filterset_class = StatisticsYearFilterSet
 

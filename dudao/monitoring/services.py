@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import record, record_many
+from dudao.core.excel import UploadRefused, check_file_size, check_package
 from dudao.core.importing import ImportReport, RowError
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.monitoring import analysis
@@ -162,6 +163,13 @@ def school_return_import_check(*, actor, statistics_year_id: int, path: str | Pa
     """Validates a county workbook for a year without writing: every error and every warning."""
     year = _writable_year(actor, statistics_year_id)
     try:
+        if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+            check_package(path)
+        else:
+            check_file_size(Path(path).stat().st_size)
+    except UploadRefused as refusal:
+        return ImportReport(errors=[refusal.as_row_error()])
+    try:
         rows = analysis.read_school_table(path)
     except SchoolTableError as exc:
         return ImportReport(errors=localize_errors(exc.errors))
@@ -185,21 +193,29 @@ def _return_from_row(year: StatisticsYear, school: School, row: SchoolRow, actor
                         submitted_at=now, **values)
 
 
-@transaction.atomic
 def school_return_import(*, actor, statistics_year_id: int, path: str | Path, confirm_warnings: bool = False,
                          filename: str = "") -> ImportReport:
     """Imports the county workbook: writes nothing while errors remain (or warnings are unconfirmed);
-    otherwise replaces the year's returns of the schools in the file, in one transaction, audited."""
+    otherwise replaces the year's returns of the schools in the file, in one transaction, audited.
+    The workbook is checked and read before that transaction: only the writing holds the database."""
     if not (actor.has_perm("monitoring.add_schoolreturn") and actor.has_perm("monitoring.change_schoolreturn")):
         raise PermissionDenied
+    report = school_return_import_check(actor=actor, statistics_year_id=statistics_year_id, path=path)
+    if report.errors or (report.warnings and not confirm_warnings):
+        return report
+    with transaction.atomic():
+        return _school_returns_write(actor, statistics_year_id, report, filename)
+
+
+def _school_returns_write(actor, statistics_year_id: int, report: ImportReport, filename: str) -> ImportReport:
+    """The writing part of ``school_return_import``, with the year and the schools checked again."""
     year = _writable_year(actor, statistics_year_id)
     StatisticsYear.objects.select_for_update(no_key=True).filter(pk=year.pk).exists()
     if not StatisticsYear.objects.for_user(actor, "change").filter(pk=year.pk).exists():
         raise PermissionDenied
-    report = school_return_import_check(actor=actor, statistics_year_id=year.pk, path=path)
-    if report.errors or (report.warnings and not confirm_warnings):
-        return report
-    schools, _errors = _schools_by_code(actor, year, report.rows)
+    schools, errors = _schools_by_code(actor, year, report.rows)
+    if errors:  # a school left the office's scope since the file was read
+        return ImportReport(errors=errors)
     if not School.objects.for_user(actor, "change").filter(pk__in=[s.pk for s in schools.values()]).count() == len(schools):
         raise PermissionDenied
     now = timezone.now()

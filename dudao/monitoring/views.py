@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from dudao.accounts.access import offices_of
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.importing import RowError
-from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView
+from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView, UploadViewMixin
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.monitoring import charts, exports, selectors, services, tables, texts
@@ -156,7 +156,7 @@ class SchoolReturnEditView(ObjectEditView):
             return self.render_to_response(self.get_context_data(form=form, object=instance), status=400)
 
 
-class SchoolReturnImportView(ScopedMixin, TemplateView):
+class SchoolReturnImportView(UploadViewMixin, ScopedMixin, TemplateView):
     """Imports the county workbook into a year: every error and warning listed; errors block writing."""
 
     model = StatisticsYear

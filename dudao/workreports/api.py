@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.accounts.access import offices_of
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, UploadActionsMixin, reread, transition_action
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
 from dudao.workreports.models import Level, PeriodKind, Report
@@ -103,7 +103,7 @@ class ReportReviewInputSerializer(serializers.Serializer):
 _TRANSITION = {"id_kwarg": "report_id", "input": ReportReviewInputSerializer, "output": ReportSerializer}
 
 
-class ReportViewSet(ScopedViewSet):
+class ReportViewSet(UploadActionsMixin, ScopedViewSet):
     """Work reports (督导工作报告): drafted from the records, submitted as a finished .docx, returned
     or accepted by the office."""
 
@@ -114,6 +114,7 @@ class ReportViewSet(ScopedViewSet):
     ordering_fields = ["period_start", "due_on", "status", "submitted_at"]
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    upload_actions = frozenset({"submit"})
 
     @property
     def required_action(self):

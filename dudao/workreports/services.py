@@ -177,14 +177,18 @@ def _locked(actor, report_id: int) -> Report:
 REVIEW = Review(action="reports.report", record=record, notify=notify)
 
 
-@transaction.atomic
 def report_submit(*, actor, report_id: int, uploaded_file, comment: str = "", pdf: bool = True) -> Report:
-    """Submits the finished report: the uploaded .docx is checked, filed as a document, and the
-    office (for an office's report, the office above) is told."""
+    """Submits the finished report: the uploaded .docx is checked (before the transaction), filed as a
+    document, and the office (for an office's report, the office above) is told."""
+    data = read_docx_upload(uploaded_file)
+    with transaction.atomic():
+        return _report_submit(actor, report_id, uploaded_file, data, comment, pdf)
+
+
+def _report_submit(actor, report_id: int, uploaded_file, data: bytes, comment: str, pdf: bool) -> Report:
     report = _locked(actor, report_id)
 
     def attach(report):
-        data = read_docx_upload(uploaded_file)
         name = getattr(uploaded_file, "name", "") or f"{report.title}.docx"
         document = document_file_upload(
             actor=actor, kind=KIND, data=data, filename=name, office=report.office, title=report.title,

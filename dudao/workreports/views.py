@@ -23,6 +23,7 @@ from dudao.core.views import (
     ServiceFormMixin,
     ServiceFormView,
     TransitionView,
+    UploadViewMixin,
 )
 from dudao.documents.models import Document
 from dudao.documents.services import DocumentIntegrityError, document_read_verified
@@ -146,7 +147,7 @@ class ReportRedraftView(ScopedMixin, View):
         return HttpResponseRedirect(report.get_absolute_url())
 
 
-class ReportSubmitView(ScopedMixin, View):
+class ReportSubmitView(UploadViewMixin, ScopedMixin, View):
     """POST (multipart): uploads the finished .docx, which submits the report."""
 
     model = Report

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import fresh, world_rolled_back
+from dudao.core.testing.xlsx import with_part
 from dudao.documents import services
 from dudao.documents.models import Document, DocumentTemplate
 from dudao.documents.tests.kind_fixtures import letter_sample
@@ -179,3 +180,26 @@ def test_a_bundle_of_a_school_out_of_scope_is_not_found(world, client, letter_ki
     response = client.post(reverse("documents:bundle_start"), {"school": world.b.schools[0].pk, "year": 2026})
     assert response.status_code == 404
     assert not Job.objects.filter(kind="documents.bundle").exists()
+
+
+def test_a_template_that_unpacks_to_too_much_is_refused_by_the_page_and_the_api(world, client, letter_kind):
+    # given the default template whose document part is padded to unpack to 60 MB (from some 100 KB)
+    client.force_login(world.a.users["office_admin"])
+    source = services.default_template_bytes("test_letter")
+    bomb = with_part(source, "word/document.xml", zipfile.ZipFile(io.BytesIO(source)).read("word/document.xml")
+                     + b" " * (60 * 1024 * 1024))
+    assert len(bomb) < 1024 * 1024
+
+    def upload():
+        file = io.BytesIO(bomb)
+        file.name = "模板.docx"
+        return {"office": world.a.office.pk, "kind": "test_letter", "file": file}
+
+    # when it is uploaded through the page and the API
+    page = client.post(reverse("documents:template_upload"), upload())
+    api = client.post(reverse("api:documents-documenttemplate-list"), upload())
+    # then both refuse it with the limit, and no template is filed
+    refusal = "文件解压后超过 50 MB，请拆分为较小的文件后再上传。"
+    assert page.status_code == 400 and refusal in page.content.decode()
+    assert api.status_code == 400 and api.json()["file"] == [refusal]
+    assert not DocumentTemplate.objects.filter(office=world.a.office).exists()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dudao.audit.models import AuditEvent
 from dudao.audit.services import verify_chain
 from dudao.core.testing.world import fresh, world_rolled_back
-from dudao.core.testing.xlsx import sheet_rows, workbook_bytes
+from dudao.core.testing.xlsx import damaged_sheet, sheet_rows, workbook_bytes
 from dudao.inspectors.models import Inspector, Listing
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,14 @@ def test_clean_workbook_creates_inspectors_and_relists_schools(world, admin_clie
     assert AuditEvent.objects.filter(action="inspectors.inspector.create").count() == 2
     assert AuditEvent.objects.filter(action="inspectors.listing.assign").count() == 2
     assert verify_chain() == []
+
+
+@pytest.mark.parametrize("page", [IMPORT, "inspectors:training_import"])
+def test_a_damaged_sheet_is_reported_not_a_server_error(admin_client, page):
+    # given a valid zip whose sheet XML is cut in the middle, uploaded to either import
+    data = damaged_sheet(workbook_bytes(["督学证编号*", "姓名*"], [["360101000001", "甲县督学"]] * 20))
+    response = admin_client.post(reverse(page), {"file": SimpleUploadedFile("督学.xlsx", data)})
+    # then the page says it is damaged, and nothing is written
+    assert response.status_code == 400
+    assert [str(e.message) for e in response.context["errors"]] == [
+        "工作簿已损坏，无法读取；请用 Excel 或 WPS 打开并重新保存后再上传。"]

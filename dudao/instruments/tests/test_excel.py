@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from dudao.core.testing.xlsx import sheet_rows, workbook_bytes
+from dudao.core.testing.xlsx import damaged_sheet, sheet_rows, workbook_bytes
 from dudao.instruments import services
 from dudao.instruments.exports import version_workbook
 from dudao.instruments.imports import COLUMNS, InstrumentImporter
@@ -181,3 +181,28 @@ def test_pages_export_import_and_template(world, client, published):
     bad = client.post(reverse("api:instruments-instrument-import-draft", args=[new.pk]),
                       {"file": _upload(workbook_bytes(HEADERS, BAD_ROWS))})
     assert bad.status_code == 400 and len(bad.json()["file"]) == 10
+
+
+def test_a_damaged_sheet_is_reported_by_the_pages_and_the_api(world, client, published):
+    # given a valid zip whose sheet XML is cut in the middle
+    data = damaged_sheet(workbook_bytes(HEADERS, BAD_ROWS))
+    client.force_login(office_admin(world))
+    counts = (Instrument.objects.count(), InstrumentVersion.objects.count(), Item.objects.count())
+    # when it is imported through the page, as a new instrument and as a new draft
+    page = client.post(reverse("instruments:instrument_import"), {
+        "office": world.a.office.pk, "code": "damaged", "name": "坏表", "kind": "checklist", "audience": "schools",
+        "file": _upload(data)})
+    draft_page = client.post(reverse("instruments:version_import", args=[published.instrument_id]),
+                             {"file": _upload(data)})
+    # and through the API
+    new = client.post(reverse("api:instruments-instrument-import-new"), {
+        "code": "damaged", "name": "坏表", "kind": "checklist", "audience": "schools", "file": _upload(data)})
+    draft = client.post(reverse("api:instruments-instrument-import-draft", args=[published.instrument_id]),
+                        {"file": _upload(data)})
+    # then each says the workbook is damaged, and nothing is written
+    damaged = "The workbook is damaged and cannot be read"
+    assert page.status_code == 400 and damaged in page.content.decode()
+    assert draft_page.status_code == 400 and damaged in draft_page.content.decode()
+    assert new.status_code == 400 and damaged in new.json()["file"][0]["message"]
+    assert draft.status_code == 400 and damaged in draft.json()["file"][0]["message"]
+    assert counts == (Instrument.objects.count(), InstrumentVersion.objects.count(), Item.objects.count())

@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import build_world, fresh
+from dudao.core.testing.xlsx import damaged_sheet, zip_bomb
 from dudao.monitoring import analysis, services
 from dudao.monitoring.models import SchoolReturn, StatisticsYear
 from dudao.organizations.models import School
@@ -361,3 +362,31 @@ def test_an_area_wider_than_its_column_is_refused_on_its_row_not_a_server_error(
     error = refused.json()["errors"][0]
     assert error["row"] == 3 and error["column"] == H("teaching_area_m2") and "超过" in error["reason"], error
     assert not SchoolReturn.objects.exists()
+
+
+def _file(data: bytes, name="county.xlsx") -> io.BytesIO:
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
+
+
+def test_a_damaged_or_hostile_workbook_is_refused_by_the_page_and_the_api(world, client):
+    # given an open year, a workbook whose sheet XML is cut in the middle, and one whose shared
+    # strings unpack to 60 MB from some 150 KB
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    good = workbook(fixture_records(world)).getvalue()
+    damaged, bomb = damaged_sheet(good), zip_bomb(good, unpacked_mb=60)
+    signed(client, world.a.users["office_admin"])
+    # when they are imported through the page and the API
+    page = client.post(reverse("monitoring:year_import", args=[year.pk]), {"file": _file(damaged)})
+    api = client.post(reverse("api:monitoring-statisticsyear-import", args=[year.pk]), {"file": _file(damaged)})
+    page_bomb = client.post(reverse("monitoring:year_import", args=[year.pk]), {"file": _file(bomb)})
+    api_bomb = client.post(reverse("api:monitoring-statisticsyear-import", args=[year.pk]), {"file": _file(bomb)})
+    # then each is refused with the reason, and nothing is written
+    assert page.status_code == 400 and api.status_code == 400
+    assert "工作簿已损坏" in str(page.context["errors"][0].message)
+    assert "工作簿已损坏" in api.json()["errors"][0]["reason"]
+    assert page_bomb.status_code == 400 and api_bomb.status_code == 400
+    assert [str(e.message) for e in page_bomb.context["errors"]] == ["文件解压后超过 50 MB，请拆分为较小的文件后再上传。"]
+    assert api_bomb.json()["errors"][0]["reason"] == "文件解压后超过 50 MB，请拆分为较小的文件后再上传。"
+    assert not SchoolReturn.objects.filter(statistics_year=year).exists()

@@ -2,6 +2,9 @@
 problem is reported with its spreadsheet row and column, and nothing is written unless all pass.
 Large files become a background job with progress."""
 
+import time
+import tracemalloc
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -10,7 +13,7 @@ from dudao.audit.models import AuditEvent
 from dudao.audit.services import verify_chain
 from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.world import fresh, world_rolled_back
-from dudao.core.testing.xlsx import sheet_rows, workbook_bytes
+from dudao.core.testing.xlsx import damaged_sheet, sheet_rows, workbook_bytes, zip_bomb
 from dudao.jobs.models import Job
 from dudao.organizations.models import School, ZoneMembership
 
@@ -145,7 +148,7 @@ def test_missing_required_column_is_reported(admin_client, headers):
 def test_not_a_workbook_is_reported(admin_client):
     response = upload(admin_client, b"not an excel file", name="学校.xlsx")
     assert response.status_code == 400
-    assert response.context["errors"][0].row == 1
+    assert [(e.row, str(e.message)) for e in response.context["errors"]] == [(0, "该文件不是 Excel 工作簿（.xlsx）。")]
 
 
 @pytest.mark.parametrize(("role", "status"), [("office_staff", 200), ("inspector", 403), ("school_liaison", 403)])
@@ -190,3 +193,32 @@ def test_large_workbook_becomes_a_job_that_imports_every_row(
     page = admin_client.get(job.get_absolute_url()).content.decode()
     assert "5000 / 5000 · 100%" in text_by_testid(page, "job-progress")
     assert 'aria-valuenow="100"' in page
+
+
+def test_a_zip_bomb_is_refused_with_the_limit_quickly_and_writes_nothing(world, admin_client, headers):
+    # given a workbook of 60 KB whose shared strings unpack to 20 MB (some 350 to 1)
+    bomb = zip_bomb(workbook_bytes(headers, [school_row(headers, "3601019301", "甲县某小学")]), unpacked_mb=20)
+    counts = (School.objects.count(), AuditEvent.objects.count(), Job.objects.count())
+    # when it is uploaded
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        response = upload(admin_client, bomb)
+        elapsed, peak = time.monotonic() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # then it is refused at once, in the user's language, with nothing unpacked and nothing written
+    assert response.status_code == 400
+    report = text_by_testid(response.content.decode(), "import-errors")
+    assert "文件的压缩比异常（超过 100 比 1）" in report
+    assert elapsed < 2 and peak < 10 * 1024 * 1024
+    assert (School.objects.count(), AuditEvent.objects.count(), Job.objects.count()) == counts
+
+
+def test_a_damaged_sheet_is_reported_not_a_server_error(admin_client, headers):
+    # given a valid zip whose sheet XML is cut in the middle
+    data = damaged_sheet(workbook_bytes(headers, [school_row(headers, "3601019302", "甲县某小学")] * 20))
+    # then the page says it is damaged
+    response = upload(admin_client, data)
+    assert response.status_code == 400
+    assert "工作簿已损坏" in text_by_testid(response.content.decode(), "import-errors")

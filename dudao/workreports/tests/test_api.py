@@ -1,6 +1,8 @@
 """API twins of the report pages: draft, submit (multipart .docx), return, accept, the status table."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +12,7 @@ from rest_framework.test import APIClient
 
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.queries import assert_constant_queries
+from dudao.core.testing.xlsx import with_part
 from dudao.workreports.models import Report
 from dudao.workreports.tests import report_fixtures
 from dudao.workreports.tests.report_fixtures import user
@@ -142,3 +145,19 @@ def test_filtering_reports_by_an_impossible_year_is_refused_not_a_server_error(w
     page = client.get(reverse("workreports:report_list"), {"year": year})
     assert page.status_code == 200
     assert "确保该值" in page.content.decode()
+
+
+def test_a_finished_report_that_unpacks_to_too_much_is_400_with_the_limit(october):
+    # given the drafted report padded to unpack to 60 MB from a small file
+    client = api(october)
+    rid = draft_october(client).json()["id"]
+    source = docx_upload(rid).read()
+    body = zipfile.ZipFile(io.BytesIO(source)).read("word/document.xml")
+    bomb = with_part(source, "word/document.xml", body + b" " * (60 * 1024 * 1024))
+    # when it is submitted
+    response = client.post(reverse("api:reports-report-submit", args=[rid]),
+                           {"file": SimpleUploadedFile("报告.docx", bomb)}, format="multipart")
+    # then it is refused with the limit, and the report is still a draft
+    assert response.status_code == 400
+    assert response.json()["file"] == ["文件解压后超过 50 MB，请拆分为较小的文件后再上传。"]
+    assert Report.objects.get(pk=rid).status == "draft"
