@@ -2,10 +2,9 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from dudao.accounts.api import PasswordChangeView
+from dudao.accounts.api import MembershipViewSet, PasswordChangeView, TokenView
 from dudao.assessment import api as assessment_api
 from dudao.audit.api import AuditEventViewSet
 from dudao.campaigns import api as campaigns_api
@@ -30,6 +29,7 @@ from dudao.surveys import api as surveys_api
 from dudao.workreports import api as workreports_api
 
 router = DefaultRouter()
+router.register("accounts/memberships", MembershipViewSet, basename="accounts-membership")
 router.register("organizations/regions", RegionViewSet, basename="organizations-region")
 router.register("organizations/offices", OfficeViewSet, basename="organizations-office")
 router.register("organizations/schools", SchoolViewSet, basename="organizations-school")
@@ -55,10 +55,6 @@ workreports_api.register(router)
 assessment_api.register(router)
 documents_api.register(router)
 jobs_api.register(router)
-
-
-class TokenView(ObtainAuthToken):
-    """Exchanges a username and password for an API token."""
 
 
 urlpatterns = [

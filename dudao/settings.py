@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "dudao.accounts.middleware.SessionIdleMiddleware",
     "dudao.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,10 +136,25 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["dudao.accounts.backends.RoleBackend"]
+# the passwords people choose (not those an office or an administrator sets: those must be changed
+# at the first sign-in): at least 8 characters of at least 3 kinds (upper case, lower case, digits, symbols)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("DUDAO_PASSWORD_MIN_LENGTH", default=8)}},
+    {"NAME": "dudao.accounts.validators.CharacterKindsValidator",
+     "OPTIONS": {"min_kinds": env.int("DUDAO_PASSWORD_MIN_KINDS", default=3)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# sign-in failures (``accounts.lockout``): wrong passwords in a row before an account is locked, the
+# minutes of the lock, and the wrong passwords (any usernames) after which a client address is
+# refused for the rest of such a period
+DUDAO_LOGIN_FAILURES_ALLOWED = env.int("DUDAO_LOGIN_FAILURES_ALLOWED", default=5)
+DUDAO_LOGIN_LOCKOUT_MINUTES = env.int("DUDAO_LOGIN_LOCKOUT_MINUTES", default=30)
+DUDAO_LOGIN_CLIENT_FAILURES_ALLOWED = env.int("DUDAO_LOGIN_CLIENT_FAILURES_ALLOWED", default=20)
+# a signed-in browser without activity for this many minutes is signed out (the session cookie and
+# the stored session expire together; activity moves both, at most once a minute)
+DUDAO_SESSION_IDLE_MINUTES = env.int("DUDAO_SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = DUDAO_SESSION_IDLE_MINUTES * 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as BasePasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,18 @@ class MembershipForm(ScopedModelForm):
             if existing is not None and existing.is_superuser:
                 self.add_error("username", _("This account cannot be given a role here."))
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Signing in; after too many wrong passwords it says until when signing in is paused."""
+
+    def get_invalid_login_error(self):
+        from dudao.accounts.lockout import refused_message
+
+        until = getattr(self.request, "login_locked_until", None)
+        if until is not None:
+            return forms.ValidationError(refused_message(until), code="locked")
+        return super().get_invalid_login_error()
 
 
 class PasswordChangeForm(StyledFormMixin, BasePasswordChangeForm):

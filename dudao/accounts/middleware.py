@@ -77,3 +77,25 @@ class PasswordChangeRequiredMiddleware:
         if request.headers.get("HX-Request"):
             return HttpResponse(status=204, headers={"HX-Redirect": target})
         return HttpResponseRedirect(target)
+
+
+class SessionIdleMiddleware:
+    """Keeps a signed-in session alive while it is used: the session and its cookie expire
+    ``SESSION_COOKIE_AGE`` (``DUDAO_SESSION_IDLE_MINUTES``) after the last activity. The session is
+    saved again at most once a minute, not on every request."""
+
+    REFRESH_SECONDS = 60
+    KEY = "_dudao_active_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        session = request.session
+        if session.get("_auth_user_id") is not None:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: saved with a new expiry, and the cookie re-sent
+        return self.get_response(request)

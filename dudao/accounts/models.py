@@ -25,6 +25,12 @@ class User(AbstractUser):
         help_text=_("Set when an office creates the account or an administrator sets its password: the "
                     "person chooses their own password before doing anything else."),
     )
+    # sign-in failure handling (``accounts.lockout``): wrong passwords since the last success, the
+    # last one, and the end of a lock after too many
+    failed_logins = models.PositiveSmallIntegerField(_("failed sign-ins"), default=0, editable=False)
+    last_failed_login = models.DateTimeField(_("last failed sign-in"), null=True, blank=True, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True,
+                                        help_text=_("Sign-in is refused until then after too many wrong passwords."))
 
     class Meta:
         verbose_name = _("user")
@@ -51,6 +57,10 @@ class User(AbstractUser):
     def role_permissions(self) -> frozenset[str]:
 
         return permissions_for_roles(self.scope.roles)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
 
     def refresh_scope(self) -> None:
         """Forgets the cached scope and permissions after memberships change."""

@@ -17,8 +17,13 @@ def user_set_language(*, actor, language: str):
 def _generated_password() -> str:
     import secrets
 
+    from dudao.accounts.validators import character_kinds
+
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
+    while True:  # upper case, lower case and digits, as a password the person chooses must mix
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        if character_kinds(password) == 3:
+            return password
 
 
 @transaction.atomic
@@ -128,3 +133,23 @@ def user_change_password(*, actor, password: str):
     record(actor=actor, action="accounts.user.change_password", target=actor,
            changes={"must_change_password": [old, False]})
     return actor
+
+
+@transaction.atomic
+def user_unlock(*, actor, membership_id: int):
+    """Lifts the sign-in lock of the account behind a membership the actor manages (an office
+    administrator for their office's people, a system administrator for anyone's)."""
+    from django.core.exceptions import PermissionDenied
+
+    from dudao.accounts.models import Membership, User
+
+    if not actor.has_perm("accounts.change_membership"):
+        raise PermissionDenied
+    membership = Membership.objects.for_user(actor, "change").get(pk=membership_id)
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    old = user.locked_until
+    user.locked_until, user.failed_logins, user.last_failed_login = None, 0, None
+    user.save(update_fields=["locked_until", "failed_logins", "last_failed_login"])
+    record(actor=actor, action="accounts.user.unlock", target=membership,
+           changes={"locked_until": [old, None]})
+    return membership

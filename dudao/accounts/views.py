@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from dudao.accounts import services, tables
 from dudao.accounts.filters import MembershipFilterSet
-from dudao.accounts.forms import MembershipForm, PasswordChangeForm
+from dudao.accounts.forms import LoginForm, MembershipForm, PasswordChangeForm
 from dudao.accounts.models import Membership
 from dudao.accounts.services import user_set_language
 from dudao.core.views import ScopedMixin
@@ -21,6 +21,7 @@ from dudao.jobs.exports import ExportableListView
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 class LogoutView(auth_views.LogoutView):
@@ -150,6 +151,9 @@ class MembershipActionView(ScopedMixin, View):
             password = services.user_reset_password(actor=request.user, membership_id=membership.pk)
             messages.success(request, _("New password for {username}: {password}").format(
                 username=membership.user.username, password=password))
+        elif name == "unlock":
+            services.user_unlock(actor=request.user, membership_id=membership.pk)
+            messages.success(request, _("{username} can sign in again.").format(username=membership.user.username))
         else:
             from django.http import Http404
 

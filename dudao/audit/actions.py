@@ -24,6 +24,8 @@ LABELS = {
     "accounts.user.reset_password": _("Reset a password"),
     "accounts.user.set_password": _("Set a password"),
     "accounts.user.change_password": _("Changed one's own password"),
+    "accounts.user.lock": _("Locked sign-in after wrong passwords"),
+    "accounts.user.unlock": _("Unlocked sign-in"),
     "accounts.membership.grant": _("Granted a role"),
     "accounts.membership.end": _("Ended a role"),
     # organisations

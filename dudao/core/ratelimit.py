@@ -40,10 +40,23 @@ def _key(scope: str, ip: str, window_start: int) -> str:
     return hmac.new(secret, f"{scope}\x00{ip}".encode(), hashlib.sha256).hexdigest()
 
 
+def _window(window_seconds: int, now: float | None) -> tuple[int, int]:
+    now_s = int(now if now is not None else time.time())
+    return now_s, now_s - now_s % window_seconds
+
+
+def hits(scope: str, ident: str, window_seconds: int, now: float | None = None) -> tuple[int, int]:
+    """The hits of ``ident`` in ``scope`` in this window so far, without counting one; and the
+    seconds left in the window."""
+    now_s, start = _window(window_seconds, now)
+    count = RateLimitCounter.objects.filter(key=_key(scope, ident, start), window_start=start).values_list(
+        "count", flat=True).first() or 0
+    return count, max(1, start + window_seconds - now_s)
+
+
 def hit(scope: str, ident: str, window_seconds: int, now: float | None = None) -> tuple[int, int]:
     """Count one hit of ``ident`` in ``scope``; returns (hits in this window, seconds left in it)."""
-    now_s = int(now if now is not None else time.time())
-    start = now_s - now_s % window_seconds
+    now_s, start = _window(window_seconds, now)
     key = _key(scope, ident, start)
     counters = RateLimitCounter.objects.filter(key=key, window_start=start)
     with transaction.atomic():

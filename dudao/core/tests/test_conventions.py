@@ -43,7 +43,7 @@ PUBLIC_VIEWS = {
     "dudao.accounts.views.PasswordChangeView",  # one's own password, page and API twin
     "dudao.accounts.api.PasswordChangeView",
     # the API's token exchange, router root, schema and docs
-    "dudao.api_urls.TokenView",
+    "dudao.accounts.api.TokenView",
     "rest_framework.routers.APIRootView",
     "drf_spectacular.views.SpectacularAPIView",
     "drf_spectacular.views.SpectacularSwaggerView",
@@ -367,9 +367,9 @@ APP_MODULES = {
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "balance", "bundles", "campaign_checklists",
     "campaigns", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
-    "history", "instrument", "kinds", "layout", "loader", "loop", "masking", "national", "numbering", "periods", "permissions", "plans", "public",
+    "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "review", "roles", "rules", "scope", "scoring",
-    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "visibility", "workflow",
+    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
 }
 SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
 
