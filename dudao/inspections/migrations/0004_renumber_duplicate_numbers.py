@@ -67,9 +67,9 @@ def _holders(apps) -> list[_Holder]:
 
 
 def _audit(apps, entries: list[dict]) -> None:
-    """Appends the events to the audit chain as ``audit.services.record_many`` does, with this
-    migration's models; the hash is the audit app's own."""
-    from dudao.audit.models import AuditEvent as HashedEvent
+    """Appends the events to the audit chain as ``audit.services.record_many`` did then (one unkeyed
+    chain), with this migration's models; ``audit`` 0002 then seals them with the audit key."""
+    from dudao.audit.chain import plain_hash
 
     AuditEvent = apps.get_model("audit", "AuditEvent")
     ChainHead = apps.get_model("audit", "ChainHead")
@@ -85,7 +85,7 @@ def _audit(apps, entries: list[dict]) -> None:
         fields = {"seq": head.last_seq + 1, "created_at": now, "actor_id": None, "actor_name": "system",
                   "action": "documents.number.renumber", "target_ct_id": content_type.pk, "target_id": str(pk),
                   "reason": reason, "request_id": "", "prev_hash": head.last_hash, **entry}
-        fields["hash"] = HashedEvent(**fields).compute_hash()
+        fields["hash"] = plain_hash(AuditEvent(**fields))
         AuditEvent.objects.create(**fields)
         head.last_seq, head.last_hash = fields["seq"], fields["hash"]
     head.save()
