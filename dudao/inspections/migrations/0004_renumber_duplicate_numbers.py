@@ -67,25 +67,32 @@ def _holders(apps) -> list[_Holder]:
 
 
 def _audit(apps, entries: list[dict]) -> None:
-    """Appends the events to the audit chain as ``audit.services.record_many`` did then (one unkeyed
-    chain), with this migration's models; ``audit`` 0002 then seals them with the audit key."""
-    from dudao.audit.chain import plain_hash
+    """Appends the events to the audit log with this migration's models: to the sealed chains when
+    ``audit`` 0002 has run, else to the one unkeyed chain as ``audit.services.record_many`` did then
+    (``audit`` 0002 then seals them)."""
+    from dudao.audit import chain
 
     AuditEvent = apps.get_model("audit", "AuditEvent")
     ChainHead = apps.get_model("audit", "ChainHead")
     ContentType = apps.get_model("contenttypes", "ContentType")
-    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         reason = gettext("Renumbered: the same number was given earlier to another document of the office "
                          "that year.")
+    events = []
     for entry in entries:
         app_label, model, pk = entry.pop("target")
         content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
-        fields = {"seq": head.last_seq + 1, "created_at": now, "actor_id": None, "actor_name": "system",
-                  "action": "documents.number.renumber", "target_ct_id": content_type.pk, "target_id": str(pk),
-                  "reason": reason, "request_id": "", "prev_hash": head.last_hash, **entry}
-        fields["hash"] = plain_hash(AuditEvent(**fields))
+        events.append({"created_at": now, "actor_id": None, "actor_name": "system",
+                       "action": "documents.number.renumber", "target_ct_id": content_type.pk, "target_id": str(pk),
+                       "reason": reason, "request_id": "", **entry})
+    if any(field.name == "chain" for field in ChainHead._meta.fields):
+        chain.append(AuditEvent, ChainHead, [AuditEvent(**fields) for fields in events])
+        return
+    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    for fields in events:
+        fields.update(seq=head.last_seq + 1, prev_hash=head.last_hash)
+        fields["hash"] = chain.plain_hash(AuditEvent(**fields))
         AuditEvent.objects.create(**fields)
         head.last_seq, head.last_hash = fields["seq"], fields["hash"]
     head.save()
