@@ -246,7 +246,7 @@ def test_later_events_still_match_an_older_checkpoint(written, actor, region):
 
 def test_command_reports_ok(written, capsys):
     call_command("audit", "verify")
-    assert "audit log OK: 10 events, chains intact" in capsys.readouterr().out
+    assert "audit log OK: 10 events, every chain intact" in capsys.readouterr().out
 
 
 def test_command_appends_checkpoints_and_verifies_against_them(written, tmp_path, capsys):
@@ -255,7 +255,7 @@ def test_command_appends_checkpoints_and_verifies_against_them(written, tmp_path
     call_command("audit", "checkpoint", "--out", str(out))
     assert len(out.read_text().splitlines()) == 2
     call_command("audit", "verify", "--checkpoints", str(out))
-    assert "audit log OK: 10 events, chains intact, 2 checkpoint(s) matched" in capsys.readouterr().out
+    assert "audit log OK: 10 events, every chain intact, 2 checkpoint(s) matched" in capsys.readouterr().out
     # when the deployment's chain is cut back to nothing
     AuditEvent.objects.filter(region_path="").delete()
     ChainHead.objects.filter(chain="").update(last_seq=0, last_hash=chain.GENESIS)

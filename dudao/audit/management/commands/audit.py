@@ -38,4 +38,4 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(f"audit log verification FAILED: {len(problems)} problem(s) in {count} events")
         matched = f", {len([x for x in lines if x.strip()])} checkpoint(s) matched" if lines is not None else ""
-        self.stdout.write(f"audit log OK: {count} events, chains intact{matched}")
+        self.stdout.write(f"audit log OK: {count} events, every chain intact{matched}")
