@@ -20,22 +20,38 @@ DEVELOPMENT_SECRET_KEY = "dudao-insecure-development-key-change-me-in-production
 SECRET_KEY = env.str("DUDAO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 
 
-def weak_secret_key(key: str) -> str | None:
+def weak_secret_key(key: str, name: str = "DUDAO_SECRET_KEY") -> str | None:
     """Why ``key`` must not sign a production site (Django's own rule for W009: at least 50
     characters, 5 different ones, not an insecure or example key), or None."""
     if key == DEVELOPMENT_SECRET_KEY:
-        return "DUDAO_SECRET_KEY is not set: the built-in development key is public"
+        return f"{name} is not set: the built-in development key is public"
     if len(key) < 50 or len(set(key)) < 5:
-        return "DUDAO_SECRET_KEY is too short: use at least 50 random characters"
+        return f"{name} is too short: use at least 50 random characters"
     if key.startswith("django-insecure-") or "change-me" in key:
-        return "DUDAO_SECRET_KEY is an example key"
+        return f"{name} is an example key"
     return None
 
 
-if not DEBUG and (reason := weak_secret_key(SECRET_KEY)):
-    raise ImproperlyConfigured(
-        f"{reason}. Refusing to run with DUDAO_DEBUG=0: generate one with "
-        "python3 -c 'import secrets; print(secrets.token_urlsafe(64))' and set DUDAO_SECRET_KEY.")
+def weak_audit_key(key: str, secret_key: str) -> str | None:
+    """Why ``key`` must not seal a production site's audit chain, or None."""
+    if not key:
+        return "DUDAO_AUDIT_KEY is not set: without it anyone with the database can rewrite the audit log"
+    if key == secret_key:
+        return "DUDAO_AUDIT_KEY is the secret key: use a key of its own"
+    return weak_secret_key(key, "DUDAO_AUDIT_KEY")
+
+
+# Seals the audit chain (HMAC-SHA256); kept outside the database. The keys it replaced stay
+# readable for verification in DUDAO_AUDIT_OLD_KEYS (comma-separated). Development derives one.
+DUDAO_AUDIT_KEY = env.str("DUDAO_AUDIT_KEY", default="")
+DUDAO_AUDIT_OLD_KEYS = env.list("DUDAO_AUDIT_OLD_KEYS", default=[])
+
+if not DEBUG:
+    for reason in (weak_secret_key(SECRET_KEY), weak_audit_key(DUDAO_AUDIT_KEY, SECRET_KEY)):
+        if reason:
+            raise ImproperlyConfigured(
+                f"{reason}. Refusing to run with DUDAO_DEBUG=0: generate one with "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(64))' and set it.")
 ALLOWED_HOSTS = env.list("DUDAO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DUDAO_CSRF_TRUSTED_ORIGINS", default=[])
 

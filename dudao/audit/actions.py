@@ -18,6 +18,8 @@ GENERIC = {
 }
 
 LABELS = {
+    # audit log
+    "audit.chain.seal": _("Sealed the audit log with the audit key"),
     # accounts
     "accounts.user.create": _("Created an account"),
     "accounts.user.set_language": _("Changed the interface language"),

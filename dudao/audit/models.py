@@ -1,15 +1,11 @@
-import hashlib
-import json
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
+from dudao.audit.chain import GENESIS
 from dudao.core.scope import ScopedQuerySet
-
-GENESIS = "0" * 64
 
 
 class _DescribedIterable(ModelIterable):
@@ -41,11 +37,14 @@ class AuditEventQuerySet(ScopedQuerySet):
 class AuditEvent(models.Model):
     """Records who changed what, when, with the values before and after.
 
-    Events form a hash chain: each carries the hash of its own content and of the event before
-    it, so ``dudao audit verify`` finds any event altered or removed after it was written.
+    Events form one sealed chain per region (see ``audit.chain``): each carries its position in its
+    chain, the seal of the event before it and the HMAC of its own content under the audit key, so
+    ``dudao audit verify`` finds any event altered, inserted or removed after it was written.
+    ``seq`` numbers events across the deployment in the order they were written (with gaps).
     """
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    chain_seq = models.PositiveBigIntegerField(_("position in its chain"))
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -63,6 +62,7 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True)
 
     scope_region = "region_path"
     scope_school = "school_id"
@@ -76,6 +76,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["action", "created_at"], name="audit_action_time"),
             models.Index(fields=["target_ct", "target_id"], name="audit_target"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["region_path", "chain_seq"], name="audit_chain_position"),
         ]
 
     def __str__(self) -> str:
@@ -97,34 +100,14 @@ class AuditEvent(models.Model):
             return str(_("System"))
         return self.actor_name
 
-    def content(self) -> dict:
-        """The fields the hash covers, in a canonical form."""
-        return {
-            "seq": self.seq,
-            "created_at": self.created_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "action": self.action,
-            "target_ct": self.target_ct_id,
-            "target_id": self.target_id,
-            "target_repr": self.target_repr,
-            "region_path": self.region_path,
-            "school_id": self.school_id,
-            "changes": self.changes,
-            "reason": self.reason,
-            "prev_hash": self.prev_hash,
-        }
-
-    def compute_hash(self) -> str:
-        payload = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
 
 class ChainHead(models.Model):
-    """One row holding the last sequence number and hash; locked while an event is appended."""
+    """The last position and seal of one chain (a region path; "" for the whole deployment), locked
+    while events are appended to that chain."""
 
+    chain = models.CharField(max_length=255, unique=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
 
     def __str__(self) -> str:
-        return f"{self.last_seq} {self.last_hash[:12]}"
+        return f"{self.chain or '-'} {self.last_seq} {self.last_hash[:12]}"

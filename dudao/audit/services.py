@@ -2,6 +2,8 @@
 
 import datetime
 import decimal
+import hmac
+import json
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +11,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from dudao.audit import chain
 from dudao.audit.models import AuditEvent, ChainHead
 
 
@@ -43,28 +46,19 @@ def record(*, actor, action: str, target=None, changes: dict | None = None, reas
 
 @transaction.atomic
 def record_many(*, actor, entries, request_id: str = "") -> list[AuditEvent]:
-    """Appends several events in one locked step (bulk imports): ``entries`` are
-    ``(action, target, changes, reason)`` tuples, chained in the given order."""
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    """Appends several events in one step (bulk imports): ``entries`` are
+    ``(action, target, changes, reason)`` tuples, chained in the given order. Locks only the chains
+    of the regions the events are filed under, until the caller's transaction commits."""
     now = timezone.now()
-    seq, prev = head.last_seq, head.last_hash
-    events = []
-    for action, target, changes, reason in entries:
-        seq += 1
-        event = _event(actor=actor, action=action, target=target, changes=changes, reason=reason,
-                       request_id=request_id, seq=seq, prev_hash=prev, now=now)
-        prev = event.hash
-        events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
-    head.last_seq, head.last_hash = seq, prev
-    head.save(update_fields=["last_seq", "last_hash"])
-    return events
+    events = [_event(actor=actor, action=action, target=target, changes=changes, reason=reason,
+                     request_id=request_id, now=now)
+              for action, target, changes, reason in entries]
+    return chain.append(AuditEvent, ChainHead, events)
 
 
-def _event(*, actor, action, target, changes, reason, request_id, seq, prev_hash, now) -> AuditEvent:
+def _event(*, actor, action, target, changes, reason, request_id, now) -> AuditEvent:
     region_path, school_id = _scope_of(target)
-    event = AuditEvent(
-        seq=seq,
+    return AuditEvent(
         created_at=now,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "system",
@@ -77,10 +71,7 @@ def _event(*, actor, action, target, changes, reason, request_id, seq, prev_hash
         changes={k: [_json_value(v) for v in pair] for k, pair in (changes or {}).items()},
         reason=reason,
         request_id=request_id,
-        prev_hash=prev_hash,
     )
-    event.hash = event.compute_hash()
-    return event
 
 
 def snapshot(instance, fields=None) -> dict:
@@ -130,24 +121,83 @@ def model_delete(*, actor, instance, reason: str = "") -> None:
     instance.delete()
 
 
-def verify_chain(batch_size: int = 5000) -> list[str]:
-    """Walks the chain in order; returns one message per altered, inserted or removed event."""
+def chain_label(path: str) -> str:
+    return f"chain {path}" if path else "chain of the whole deployment"
+
+
+def verify_chain(batch_size: int = 5000, checkpoints=None) -> list[str]:
+    """Walks every chain in order; returns one message per altered, inserted or removed event,
+    naming the chain (region path) and the event. ``checkpoints`` are the lines of a checkpoint file
+    (see ``checkpoint``): each must be signed with an audit key and still match the chains."""
+    keys = chain.keys()
     problems: list[str] = []
-    expected_prev = "0" * 64
-    expected_seq = 1
-    last = None
-    qs = AuditEvent.objects.order_by("seq")
-    for event in qs.iterator(chunk_size=batch_size):
-        if event.seq != expected_seq:
-            problems.append(f"events {expected_seq}–{event.seq - 1} removed")
+    heads = {head.chain: head for head in ChainHead.objects.all()}
+    seen: dict[str, AuditEvent] = {}
+    path, expected_prev, expected_seq = None, chain.GENESIS, 1
+    for event in AuditEvent.objects.order_by("region_path", "chain_seq").iterator(chunk_size=batch_size):
+        if event.region_path != path:
+            path, expected_prev, expected_seq = event.region_path, chain.GENESIS, 1
+        where = f"{chain_label(path)}, event No. {event.seq} ({event.chain_seq} in its chain)"
+        if event.chain_seq != expected_seq:
+            problems.append(f"{chain_label(path)}: events {expected_seq}–{event.chain_seq - 1} removed")
         if event.prev_hash != expected_prev:
-            problems.append(f"event {event.seq}: chain broken (previous event removed or altered)")
-        if event.compute_hash() != event.hash:
-            problems.append(f"event {event.seq}: content altered since it was written")
-        expected_prev = event.hash
-        expected_seq = event.seq + 1
-        last = event
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq and (last is None or head.last_seq != last.seq or head.last_hash != last.hash):
-        problems.append(f"events after {last.seq if last else 0} up to {head.last_seq} removed")
+            problems.append(f"{where}: chain broken (previous event removed or altered)")
+        key = keys.get(event.key_id)
+        if key is None:
+            problems.append(f"{where}: not sealed with a configured audit key (key id {event.key_id or 'none'})")
+        elif chain.seal_of(event, key) != event.hash:
+            problems.append(f"{where}: content altered since it was written")
+        expected_prev, expected_seq = event.hash, event.chain_seq + 1
+        seen[path] = event
+    for path in sorted(set(heads) | set(seen)):
+        head, last = heads.get(path), seen.get(path)
+        last_seq = last.chain_seq if last else 0
+        if head is None:
+            problems.append(f"{chain_label(path)}: its head is missing (later events may have been removed)")
+        elif head.last_seq != last_seq or (last is not None and head.last_hash != last.hash):
+            problems.append(f"{chain_label(path)}: events after {last_seq} up to {head.last_seq} removed")
+    if checkpoints is not None:
+        problems += verify_checkpoints(checkpoints, keys)
+    return problems
+
+
+def checkpoint() -> str:
+    """One signed line recording every chain's last position and seal now, for the operator to
+    keep outside the database and the server: a later rewrite or truncation no longer matches it."""
+    kid, key = chain.current_key()
+    data = {"time": timezone.now().isoformat(), "key_id": kid,
+            "chains": {h.chain: [h.last_seq, h.last_hash] for h in ChainHead.objects.order_by("chain")}}
+    return json.dumps({**data, "mac": chain.sign(data, key)}, ensure_ascii=False, sort_keys=True)
+
+
+def verify_checkpoints(lines, keys: dict[str, bytes] | None = None) -> list[str]:
+    """Checks each checkpoint line's signature, then that every chain still holds the event it recorded."""
+    keys = chain.keys() if keys is None else keys
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            mac, kid, when, chains = data.pop("mac"), data["key_id"], data["time"], data["chains"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            problems.append(f"checkpoint line {number}: not a checkpoint")
+            continue
+        key = keys.get(kid)
+        if key is None:
+            problems.append(f"checkpoint line {number} ({when}): signed with a key that is not configured")
+            continue
+        if not hmac.compare_digest(chain.sign(data, key), str(mac)):
+            problems.append(f"checkpoint line {number} ({when}): signature does not match (line altered)")
+            continue
+        recorded = {(path, seq): seal for path, (seq, seal) in chains.items() if seq}
+        found = {(e.region_path, e.chain_seq): e.hash for e in AuditEvent.objects.filter(
+            region_path__in={path for path, _seq in recorded}, chain_seq__in={seq for _path, seq in recorded})}
+        for (path, seq), seal in sorted(recorded.items()):
+            if (path, seq) not in found:
+                problems.append(f"{chain_label(path)}: event {seq} of the checkpoint of {when} is missing "
+                                "(chain truncated or rewritten)")
+            elif found[(path, seq)] != seal:
+                problems.append(f"{chain_label(path)}: event {seq} differs from the checkpoint of {when} "
+                                "(chain rewritten)")
     return problems

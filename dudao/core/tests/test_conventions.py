@@ -365,7 +365,7 @@ APP_MODULES = {
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "balance", "bundles", "campaign_checklists",
-    "campaigns", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
+    "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "review", "roles", "rules", "scope", "scoring",
@@ -436,6 +436,7 @@ def production_env() -> dict:
     env.update({
         "DUDAO_DEBUG": "0",
         "DUDAO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DUDAO_AUDIT_KEY": secrets.token_urlsafe(64),
         "DUDAO_ALLOWED_HOSTS": "dudao.example.cn",
         "DJANGO_SETTINGS_MODULE": "dudao.settings",
     })

@@ -1,5 +1,6 @@
 """A production site never runs on a public or weak secret key (the key signs sessions, password
-resets and the links on printed signboards)."""
+resets and the links on printed signboards), nor without an audit key of its own (it seals the
+audit log, so that whoever can edit the database cannot rewrite it)."""
 
 import os
 import re
@@ -41,8 +42,23 @@ def test_production_with_a_weak_or_example_key_refuses_to_start(key):
     assert "DUDAO_SECRET_KEY is" in result.stderr
 
 
-def test_production_with_a_random_key_passes_the_deploy_check():
+def test_production_without_an_audit_key_refuses_to_start():
     result = manage_check(DUDAO_SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode != 0
+    assert "DUDAO_AUDIT_KEY is not set" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr
+
+
+@pytest.mark.parametrize("audit_key", ["short-key", "change-me-to-a-long-random-string-" + "x" * 30, "same"])
+def test_production_with_a_weak_or_shared_audit_key_refuses_to_start(audit_key):
+    secret = secrets.token_urlsafe(64)
+    result = manage_check(DUDAO_SECRET_KEY=secret, DUDAO_AUDIT_KEY=secret if audit_key == "same" else audit_key)
+    assert result.returncode != 0
+    assert "DUDAO_AUDIT_KEY is" in result.stderr
+
+
+def test_production_with_random_keys_passes_the_deploy_check():
+    result = manage_check(DUDAO_SECRET_KEY=secrets.token_urlsafe(64), DUDAO_AUDIT_KEY=secrets.token_urlsafe(64))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -51,6 +67,8 @@ def test_the_deploy_guide_generates_its_key_rather_than_printing_one():
     assert deploy_guide_key() == "$key"
     guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
     assert "key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" in guide
+    assert re.search(r"^DUDAO_AUDIT_KEY=\$audit_key$", guide, re.M)
+    assert "audit_key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" in guide
 
 
 def test_the_demo_runs_without_any_key():
