@@ -1,5 +1,7 @@
 """Chinese first: the user's saved language wins, then the browser's language, then zh-hans."""
 
+import time
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
@@ -91,11 +93,16 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
         session = request.session
         if session.get("_auth_user_id") is not None:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now  # modified: saved with a new expiry, and the cookie re-sent
         return self.get_response(request)
+
+    @classmethod
+    def signed_in(cls, sender, request, user, **kwargs):
+        """Signing in counts as activity: the session saved at sign-in carries the time, so the
+        first page after it does not save the session again."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())

@@ -52,7 +52,7 @@ class Scope:
                 continue
             if rule.permission and not (user is not None and user.has_perm(rule.permission)):
                 continue
-            part = self.rule_q(rule, action, user, model)
+            part = self.rule_q(rule, action, user, model if stands_alone(rule) else None)
             if rule.when is not None:
                 part &= rule.when
             if rule.subquery:
@@ -178,6 +178,24 @@ def own_column(model, lookup: str, build) -> Q:
     if inner == Q(pk__in=[]):
         return inner
     return Q(**{f"{field.attname}__in": field.related_model._base_manager.filter(inner).values("pk")})
+
+
+def stands_alone(rule: Rule) -> bool:
+    """Whether a rule's lookup may be asked through the row's own column (``own_column``): not
+    when its ``when`` or its subquery ties the lookup to the same related row (a rating of the
+    user's that is itself submitted)."""
+    if rule.subquery:
+        return False
+    head = rule.lookup.split("__", 1)[0]
+    return rule.when is None or not any(name == head or name.startswith(f"{head}__") for name in _lookups(rule.when))
+
+
+def _lookups(q: Q):
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _lookups(child)
+        else:
+            yield child[0]
 
 
 def default_rules(model) -> tuple[Rule, ...]:

@@ -182,27 +182,23 @@ def report_submit(*, actor, report_id: int, uploaded_file, comment: str = "", pd
     document, and the office (for an office's report, the office above) is told."""
     data = read_docx_upload(uploaded_file)
     with transaction.atomic():
-        return _report_submit(actor, report_id, uploaded_file, data, comment, pdf)
+        report = _locked(actor, report_id)
 
+        def attach(report):
+            name = getattr(uploaded_file, "name", "") or f"{report.title}.docx"
+            document = document_file_upload(
+                actor=actor, kind=KIND, data=data, filename=name, office=report.office, title=report.title,
+                zone=report.zone, inspector=report.inspector, subject=report, pdf=pdf,
+            )
+            previous, report.submitted = report.submitted_id, document
+            return {"submitted": [previous, document.pk], "late": [None, report.is_late()]}
 
-def _report_submit(actor, report_id: int, uploaded_file, data: bytes, comment: str, pdf: bool) -> Report:
-    report = _locked(actor, report_id)
-
-    def attach(report):
-        name = getattr(uploaded_file, "name", "") or f"{report.title}.docx"
-        document = document_file_upload(
-            actor=actor, kind=KIND, data=data, filename=name, office=report.office, title=report.title,
-            zone=report.zone, inspector=report.inspector, subject=report, pdf=pdf,
-        )
-        previous, report.submitted = report.submitted_id, document
-        return {"submitted": [previous, document.pk], "late": [None, report.is_late()]}
-
-    REVIEW.submit(report, actor=actor, reason=comment.strip(), allowed=report_may_author(user=actor, report=report),
-                  attach=attach)
-    REVIEW.tell(_reviewers(report), _("Report submitted: {title}").format(title=report.title),
-                _("Submitted after the due date.") if report.is_late() else comment.strip(),
-                report.get_absolute_url(), actor=actor)
-    return report
+        REVIEW.submit(report, actor=actor, reason=comment.strip(), allowed=report_may_author(user=actor, report=report),
+                      attach=attach)
+        REVIEW.tell(_reviewers(report), _("Report submitted: {title}").format(title=report.title),
+                    _("Submitted after the due date.") if report.is_late() else comment.strip(),
+                    report.get_absolute_url(), actor=actor)
+        return report
 
 
 def _review(actor, report_id: int, name: str, comment: str) -> Report:
