@@ -59,6 +59,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, models  # noqa: E402
 
 from dudao.accounts.models import Membership, Role, User  # noqa: E402
+from dudao.documents.models import IssuedNumber, NumberSequence  # noqa: E402
 from dudao.inspections.models import (  # noqa: E402
     Escalation,
     Finding,
@@ -67,7 +68,6 @@ from dudao.inspections.models import (  # noqa: E402
     Recheck,
     Rectification,
     RectificationResponse,
-    RectificationSequence,
     Severity,
     Visit,
 )
@@ -78,6 +78,7 @@ from dudao.plans.models import Task  # noqa: E402
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 PASSWORD = "dudao-demo"
+NOTICE_NUMBER = "督整〔{year}〕{seq}号"  # the pattern with the office's name left out
 CITIES = 14
 COUNTIES = 100
 TOWNSHIPS_PER_COUNTY = 10
@@ -386,6 +387,7 @@ class Province:
         total = len(self.schools)
         started = time.monotonic()
         self.sequence: dict[tuple[int, int], int] = {}
+        self.numbers: list[tuple[int, int, str, int]] = []  # office, year, number, notice
         for chunk_start in range(0, total, CHUNK_SCHOOLS):
             chunk = self.schools[chunk_start:chunk_start + CHUNK_SCHOOLS]
             visits, lessons, findings, notices, answers, rechecks, escalations = [], [], [], [], [], [], []
@@ -402,12 +404,20 @@ class Province:
             elapsed = time.monotonic() - started
             print(f"  history: {done}/{total} schools, {self.copier.counts.get('inspections_visit', 0)} visits, "
                   f"{elapsed:.0f}s (eta {elapsed / done * (total - done):.0f}s)", flush=True)
-        sequences = [
-            {"id": self.next_id(RectificationSequence), "office_id": office_id, "year": year, "last": last,
+        sequence_ids = {key: self.next_id(NumberSequence) for key in sorted(self.sequence)}
+        self.copier.copy(NumberSequence, [
+            {"id": sequence_ids[office_id, year], "office_id": office_id, "year": year,
+             "pattern": NOTICE_NUMBER.format(year=year, seq="{seq}"), "last": last,
              **self.stamp(datetime.date(year, 1, 1))}
             for (office_id, year), last in sorted(self.sequence.items())
-        ]
-        self.copier.copy(RectificationSequence, sequences)
+        ])
+        self.copier.copy(IssuedNumber, [
+            {"id": self.next_id(IssuedNumber), "office_id": office_id, "year": year, "number": number,
+             "kind": "rectification_notice", "sequence_id": sequence_ids[office_id, year],
+             "subject_type": "inspections.rectification", "subject_id": notice_id, "replaces": "",
+             **self.stamp(datetime.date(year, 1, 1))}
+            for office_id, year, number, notice_id in self.numbers
+        ])
 
     def school_history(self, school, today, visits, lessons, findings, notices, answers, rechecks, escalations):
         rng = random.Random(self.seed * 1_000_003 + school["id"])
@@ -474,9 +484,11 @@ class Province:
         notice_id = self.next_id(Rectification)
         answered = min(issued + datetime.timedelta(days=rng.randint(3, DEADLINE_DAYS[severity])), today)
         checked = min(answered + datetime.timedelta(days=rng.randint(1, 10)), today)
+        number = NOTICE_NUMBER.format(year=issued.year, seq=self.sequence[key])
+        self.numbers.append((school["office_id"], issued.year, number, notice_id))
         notices.append({
             "id": notice_id, "finding_id": finding_id, "school_id": school["id"],
-            "number": f"督整〔{issued.year}〕{self.sequence[key]}号", "requirements": "请按要求限期整改并报送整改报告。",
+            "number": number, "requirements": "请按要求限期整改并报送整改报告。",
             "issued_on": issued, "deadline": deadline, "status": status, "issued_by_id": admin,
             "closed_on": checked if status == "closed" else None, **self.stamp(issued),
         })

@@ -94,17 +94,52 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
             visit_list(user=user).filter(status=Visit.Status.DRAFT, created_by=user).order_by("-date", "-pk")[:20]
         )
     if loop and (acts_for_office(user) or data["is_inspector"] or data["is_zone_leader"]):
-        data.update(loop_overview(user=user, today=today, zone_id=zone_id, inspector_id=inspector_id))
+        data.update(loop_overview(user=user, today=today, zone_id=zone_id, inspector_id=inspector_id,
+                                  priorities=bool(inspector_id) or data["is_inspector"] or data["is_zone_leader"]))
     return data
 
 
-def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None) -> dict:
-    """The supervision loop at a glance, drilled down to a zone or an inspector when asked."""
+def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None, priorities=True) -> dict:
+    """The supervision loop at a glance, drilled down to a zone or an inspector when asked. The
+    schools in order of priority (``priorities``) are for an inspector's list and the drill-down
+    to one inspector; an office's overview leaves them out."""
     coverage = coverage_summary(user=user, month=today, zone_id=zone_id)
     rows = coverage.rows
     if inspector_id:
         rows = [r for r in rows if r.inspector and r.inspector.pk == inspector_id]
     summary = rectification_summary(user=user, on=today)
+    by_item = findings_by_item(user=user, year=today.year)
+    open_notices = (
+        rectification_list(user=user, on=today).filter(status__in=("issued", "returned", "submitted"))
+        .order_by("deadline")[:12]
+    )
+    tasks = task_list(user=user).filter(status=Task.Status.OPEN)
+    if not acts_for_office(user):
+        tasks = tasks.filter(inspector__user=user)
+    term_year, term = term_for(today)
+    completion = task_completion(user=user, period=completion_period(term_year, term, on=today), on=today)
+    return {
+        "coverage": coverage,
+        "coverage_rows": rows,
+        "visits_due": [r for r in rows if r.missing_month],
+        "priorities": school_priorities(user=user, rows=rows, summary=summary, today=today) if priorities else [],
+        "rectifications": summary,
+        "open_notices": list(open_notices),
+        "my_tasks": list(tasks.order_by("due_date")[:10]),
+        "completion": completion,
+        "findings_by_item": by_item,
+        "findings_chart": findings_chart(by_item),
+        "findings_chart_height": findings_chart_height(by_item),
+        "drill_zone": zone_id,
+        "drill_inspector": inspector_id,
+        "coverage_by_zone": coverage.by_zone,
+        "coverage_by_inspector": [g for g in coverage.by_inspector
+                                  if not zone_id or any(r in rows for r in g.rows)],
+    }
+
+
+def school_priorities(*, user, rows, summary: dict, today: datetime.date) -> list[SchoolPriority]:
+    """The schools of the coverage ``rows`` most in need of attention first, with the reasons."""
     open_by_school = {r["id"]: r for r in summary["by_school"]}
     school_ids = [r.school.pk for r in rows]
     returned = set(
@@ -139,34 +174,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
             item.weight += 5
         priorities.append(item)
     priorities.sort(key=lambda p: (-p.weight, p.school.sort_key))
-    by_item = findings_by_item(user=user, year=today.year)
-    open_notices = (
-        rectification_list(user=user, on=today).filter(status__in=("issued", "returned", "submitted"))
-        .order_by("deadline")[:12]
-    )
-    tasks = task_list(user=user).filter(status=Task.Status.OPEN)
-    if not acts_for_office(user):
-        tasks = tasks.filter(inspector__user=user)
-    term_year, term = term_for(today)
-    completion = task_completion(user=user, period=completion_period(term_year, term, on=today), on=today)
-    return {
-        "coverage": coverage,
-        "coverage_rows": rows,
-        "visits_due": [r for r in rows if r.missing_month],
-        "priorities": priorities,
-        "rectifications": summary,
-        "open_notices": list(open_notices),
-        "my_tasks": list(tasks.order_by("due_date")[:10]),
-        "completion": completion,
-        "findings_by_item": by_item,
-        "findings_chart": findings_chart(by_item),
-        "findings_chart_height": findings_chart_height(by_item),
-        "drill_zone": zone_id,
-        "drill_inspector": inspector_id,
-        "coverage_by_zone": coverage.by_zone,
-        "coverage_by_inspector": [g for g in coverage.by_inspector
-                                  if not zone_id or any(r in rows for r in g.rows)],
-    }
+    return priorities
 
 
 def school_overview(*, user, school_ids: list[int], today: datetime.date) -> dict:

@@ -158,3 +158,26 @@ def test_coverage_page_runs_constant_queries(world, client):
         assert client.get(reverse("inspections:coverage")).status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=22)
+
+
+def test_a_large_scope_lists_zones_and_a_zone_its_schools(visits, client, monkeypatch):
+    # given a city office whose scope holds more schools than the page lists one by one
+    monkeypatch.setattr("dudao.inspections.selectors.visits.DETAIL_LIMIT", 7)
+    client.force_login(visits_city(visits))
+
+    html = client.get(reverse("inspections:coverage"), {"month": "2025-10"}).content.decode()
+
+    # then each zone is one line of counts, and no school is listed
+    assert 'data-testid="coverage-row"' not in html
+    assert 'data-testid="coverage-inspectors"' not in html
+    zone = visits.a.zones[0]
+    assert f'href="?month=2025-10&amp;zone={zone.pk}"' in html
+    assert html.count('data-testid="coverage-zone-row"') == len(coverage_summary(
+        user=visits_city(visits), month=OCTOBER).by_zone)
+    assert "选择一个责任区，查看其学校和督学。" in html
+
+    # when a zone is chosen, its schools are listed again
+    html = client.get(reverse("inspections:coverage"), {"month": "2025-10", "zone": zone.pk}).content.decode()
+    assert 'data-testid="coverage-zone-row"' not in html
+    listed = {r.school.pk for r in coverage_summary(user=visits_city(visits), month=OCTOBER, zone_id=zone.pk).rows}
+    assert html.count('data-testid="coverage-row"') == len(listed) > 0

@@ -408,6 +408,7 @@ class CoverageView(ScopedTemplateView):
             "next_month": following.strftime("%Y-%m") if following <= timezone.localdate() else None,
             "zones": zones,
             "zone_id": zone_id,
+            "detailed": zone_id is not None or len(coverage.rows) <= selectors.DETAIL_LIMIT,
             "monthly_floor": selectors.MONTHLY_FLOOR,
             "term_floor": selectors.TERM_FLOOR,
         })
