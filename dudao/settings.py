@@ -275,6 +275,8 @@ DUDAO_UPLOAD_LIMITS = {
 DUDAO_EXPORT_JOB_THRESHOLD = env.int("DUDAO_EXPORT_JOB_THRESHOLD", default=5000)
 # a filter over schools or inspectors lists them in a drop-down up to this many, past it a search box
 DUDAO_PICKER_THRESHOLD = env.int("DUDAO_PICKER_THRESHOLD", default=200)
+# lists count their rows up to this many, past it they say "10 000+" (dudao.core.paging)
+DUDAO_LIST_COUNT_CAP = env.int("DUDAO_LIST_COUNT_CAP", default=10_000)
 # LibreOffice for PDFs of .docx documents; found on PATH when empty
 DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
 # the address the signboard QR codes point at (the public school pages); empty: this site's own

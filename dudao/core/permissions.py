@@ -2,6 +2,7 @@
 
 from rest_framework import pagination, permissions
 
+from dudao.core.paging import CappedPaginator
 from dudao.core.scope import permission_name
 
 ACTION_FOR_METHOD = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add",
@@ -22,5 +23,23 @@ class ModelPermission(permissions.BasePermission):
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Pages of at most 500 rows; ``count`` stops at ``DUDAO_LIST_COUNT_CAP`` (``core.paging``)
+    and ``count_exact`` says whether it is the whole number."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.page.paginator.exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count_exact"] = {
+            "type": "boolean", "example": True,
+            "description": "False when the list holds more rows than `count`, which stops at the cap.",
+        }
+        described["required"] = [*described.get("required", []), "count_exact"]
+        return described

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -26,6 +25,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
 from dudao.core.forms import PICKER_SUGGESTIONS, PICKERS, note_form, validation_message
+from dudao.core.paging import CappedPaginator
 from dudao.core.scope import permission_name
 from dudao.core.tables import order_rows
 
@@ -168,7 +168,7 @@ class ObjectListView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         qs = self.filtered_queryset()
-        paginator = Paginator(qs, self.paginate_by)
+        paginator = CappedPaginator(qs, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         sort = self.request.GET.get("sort", "")
         ctx.update(
