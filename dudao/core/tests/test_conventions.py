@@ -367,7 +367,7 @@ APP_MODULES = {
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "balance", "bundles", "campaign_checklists",
     "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
-    "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "periods", "permissions", "plans", "public",
+    "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
 }
