@@ -167,17 +167,24 @@ def test_a_site_that_is_not_empty_is_not_replaced_without_force(site, settings, 
     assert current_rows() == rows and checksums(Path(settings.MEDIA_ROOT)) == files
 
 
-def resealed(archive: Path, change) -> Path:
-    """A copy of ``archive`` whose manifest ``change`` edited and sealed again, as a well-formed archive
-    of another site or another version would be."""
+def resealed(archive: Path, change=None, extra: dict[str, bytes] | None = None) -> Path:
+    """A copy of ``archive`` with ``extra`` members (name: bytes) and a manifest that lists them,
+    ``change`` edited and sealed again: a well-formed archive, of another site or version, or forged."""
     copy = archive.with_name("other.tar")
     with tarfile.open(archive) as source, tarfile.open(copy, "w", format=tarfile.PAX_FORMAT) as target:
+        for name, data in (extra or {}).items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            target.addfile(info, io.BytesIO(data))
         for member in source:
             data = source.extractfile(member).read()
             if member.name == "manifest.json":
                 manifest = json.loads(data)
                 del manifest["sha256"]
-                change(manifest)
+                manifest["files"].update({name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                                          for name, data in (extra or {}).items()})
+                if change:
+                    change(manifest)
                 manifest["sha256"] = hashlib.sha256(json.dumps(
                     manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
                 data = json.dumps(manifest).encode()
@@ -201,3 +208,14 @@ def test_an_archive_this_site_cannot_take_is_refused_before_anything_changes(sit
     with pytest.raises(CommandError, match=refusal):
         call_command("restore", str(resealed(archive, change)), "--force", stdout=io.StringIO())
     assert current_rows() == rows and checksums(Path(settings.MEDIA_ROOT)) == files
+
+
+def test_an_archive_that_would_write_outside_the_media_folder_is_refused(site, settings, tmp_path):
+    archive = tmp_path / "dudao.tar"
+    backup(archive)
+    forged = resealed(archive, extra={"media/../../outside.txt": b"x", "/etc/cron.d/dudao": b"y"})
+    with pytest.raises(CommandError, match="damaged") as refused:
+        call_command("restore", str(forged), "--force", stdout=io.StringIO())
+    assert "media/../../outside.txt: not a member a Dudao backup has" in str(refused.value)
+    assert "/etc/cron.d/dudao: not a member a Dudao backup has" in str(refused.value)
+    assert not (tmp_path / "outside.txt").exists() and not Path("/etc/cron.d/dudao").exists()
