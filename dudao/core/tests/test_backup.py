@@ -66,14 +66,14 @@ def backup(path: Path) -> str:
     return out.getvalue()
 
 
-def restore(archive: Path, database_url: str, var: Path, *, key: str | None = KEY) -> subprocess.CompletedProcess:
+def restore(archive: Path, database_url: str, var: Path, *args: str, key: str | None = KEY) -> subprocess.CompletedProcess:
     """`dudao restore` in a new process configured for another database and media folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUDAO_", "PG"))}
     env.update(DATABASE_URL=database_url, DUDAO_VAR_DIR=str(var), DUDAO_MEDIA_ROOT=str(var / "media"))
     if key:
         env["DUDAO_AUDIT_KEY"] = key
     var.mkdir(exist_ok=True)
-    return subprocess.run([sys.executable, "-m", "dudao.cli", "restore", str(archive)], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "dudao.cli", "restore", str(archive), *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -124,6 +124,12 @@ def test_a_backup_restores_into_an_empty_database_and_media_folder(site, setting
     for attachment in apps.get_model("inspections", "Attachment").objects.all():
         assert hashlib.sha256((tmp_path / "new" / "media" / attachment.file.name).read_bytes()).hexdigest() == (
             attachment.sha256)
+
+    # restoring again over the restored site takes --force, and gives the same site
+    assert "pass --force" in restore(archive, empty_database, tmp_path / "new").stderr
+    again = restore(archive, empty_database, tmp_path / "new", "--force")
+    assert again.returncode == 0, again.stderr
+    assert row_counts_at(empty_database) == source_rows and checksums(tmp_path / "new" / "media") == source_files
 
 
 def test_without_the_audit_key_the_restore_says_it_cannot_verify_the_log(site, tmp_path, empty_database):
