@@ -1,6 +1,6 @@
 """Backups that restore: one archive holding the database, every stored file and a manifest.
 
-``make_backup(out)`` writes a tar archive of
+``make_backup(out, connection)`` writes a tar archive of
 
 * ``database.pgdump`` (PostgreSQL: ``pg_dump --format=custom`` in the snapshot the row counts are read
   from) or ``database.sqlite3`` (SQLite: the online backup API, a consistent copy of a running site);
@@ -157,6 +157,8 @@ def _dump_sqlite(connection, target: Path) -> tuple[dict, dict]:
     try:
         connection.connection.backup(copy)
         return site_state(copy.cursor(), "sqlite")
+    except sqlite3.Error as e:
+        raise BackupError(f"copying the SQLite database failed: {e}")
     finally:
         copy.close()
 
@@ -172,6 +174,8 @@ def _restore_sqlite(connection, copy: Path) -> None:
     source = sqlite3.connect(copy)
     try:
         source.backup(connection.connection)
+    except sqlite3.Error as e:
+        raise BackupError(f"writing the SQLite database failed: {e}")
     finally:
         source.close()
     connection.close()

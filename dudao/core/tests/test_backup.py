@@ -225,3 +225,9 @@ def test_an_archive_that_would_write_outside_the_media_folder_is_refused(site, s
     assert "media/../../outside.txt: not a member a Dudao backup has" in str(refused.value)
     assert "/etc/cron.d/dudao: not a member a Dudao backup has" in str(refused.value)
     assert not (tmp_path / "outside.txt").exists() and not Path("/etc/cron.d/dudao").exists()
+
+
+def test_a_backup_that_cannot_be_written_says_so_and_leaves_no_archive(site, tmp_path):
+    with pytest.raises(CommandError, match="backup FAILED: .*No such file or directory"):
+        backup(tmp_path / "no-such-folder" / "dudao.tar")
+    assert not (tmp_path / "no-such-folder").exists()
