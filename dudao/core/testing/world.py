@@ -113,3 +113,15 @@ def world_rolled_back(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
+
+
+def add_evidence(county: County, files: dict[str, bytes]) -> list:
+    """Stores ``files`` (name: bytes) as evidence files of the county's first school, through the
+    inspections service: real files in the storage, audited rows."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dudao.inspections.services.attachments import attachment_store
+
+    actor = fresh(county.users["inspector"])  # listed at the first school
+    return [attachment_store(actor=actor, school=county.schools[0], uploaded_file=SimpleUploadedFile(name, data))
+            for name, data in files.items()]
