@@ -1,4 +1,5 @@
-// Small behaviours without inline scripts: charts from data attributes, confirmation prompts.
+// Small behaviours without inline scripts (the Content-Security-Policy allows none): charts from data
+// attributes, confirmation prompts, "back" links.
 (function () {
   function renderCharts(root) {
     if (!window.echarts) return;
@@ -16,5 +17,13 @@
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+  // a link marked data-back returns to the previous page; its href is where to go without one
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a[data-back]");
+    if (link && window.history.length > 1) {
+      e.preventDefault();
+      window.history.back();
+    }
   });
 })();
