@@ -1,0 +1,79 @@
+"""The pages that run scripts work under the Content-Security-Policy (no inline script, no eval): every
+page's scripts are files, and what they do still happens. Any blocked script, style or request fails
+the test (``csp_violations`` in conftest watches every browser test)."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.helpers import login
+
+pytestmark = pytest.mark.browser
+
+
+def test_office_pages_run_their_scripts_under_the_policy(page: Page, world, csp_violations):
+    login(page, "a_office_admin")
+    response = page.goto("/")
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    assert "unsafe-eval" not in response.headers["content-security-policy"]
+
+    # the dashboard draws its chart from the json_script data (dudao.js, echarts)
+    expect(page.locator("[data-chart=kind-chart-data] svg path").first).to_be_attached()
+
+    # the school list (signboards.js; its htmx filters are walked in test_schools) and htmx told not to eval
+    page.goto("/organizations/schools/")
+    expect(page.locator("[data-testid=object-table] tbody tr")).to_have_count(4)
+    assert page.evaluate("htmx.config.allowEval") is False
+
+    # a new plan shows only the field of the chosen level (plans.js)
+    page.goto("/plans/add/")
+    page.select_option("#id_level", "zone")
+    expect(page.locator("#id_zone")).to_be_visible()
+    expect(page.locator("#id_inspector")).to_be_hidden()
+    page.select_option("#id_level", "inspector")
+    expect(page.locator("#id_inspector")).to_be_visible()
+    expect(page.locator("#id_zone")).to_be_hidden()
+
+    # "Cancel" on a new survey goes back to the page one came from, without a javascript: link
+    page.goto("/surveys/")
+    page.goto("/surveys/add/")
+    cancel = page.get_by_role("link", name="取消")
+    expect(cancel).to_have_attribute("data-back", "")
+    with page.expect_navigation():
+        cancel.click()
+    expect(page).to_have_url(re.compile(r"/surveys/$"))
+
+    # the API's docs start from their own script file
+    page.goto("/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Dudao", timeout=30_000)
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    assert csp_violations == []
+
+
+def test_inspector_forms_run_their_scripts_under_the_policy(page: Page, world, csp_violations):
+    login(page, "a_inspector")
+    # a report form shows the period fields of the chosen kind (reports.js)
+    page.goto("/reports/add/")
+    page.select_option("#id_period_kind", "month")
+    expect(page.locator("#id_month")).to_be_visible()
+    page.select_option("#id_period_kind", "term")
+    expect(page.locator("#id_month")).to_be_hidden()
+
+    # the visit form keeps a draft on the device (visit-form.js) and registers its service worker
+    page.goto("/inspections/visits/add/")
+    page.wait_for_function("navigator.serviceWorker.getRegistrations().then(r => r.length > 0)")
+    assert csp_violations == []
+
+
+def test_the_watch_catches_an_inline_script_and_eval(page: Page, world, csp_violations):
+    # a script written into the page and a string handed to setTimeout are refused, and reported
+    page.goto("/accounts/login/")
+    page.evaluate("""() => { const s = document.createElement("script"); s.textContent = "window.ran = 1";
+                             document.body.append(s); }""")
+    page.evaluate("() => { setTimeout('window.later = 1', 0); }")
+    page.wait_for_function("() => true")
+    assert page.evaluate("window.ran") is None
+    assert page.evaluate("window.later") is None
+    assert any("script-src" in v for v in csp_violations), csp_violations
+    csp_violations.clear()
