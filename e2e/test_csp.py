@@ -35,6 +35,22 @@ def test_office_pages_run_their_scripts_under_the_policy(page: Page, world, csp_
     expect(page.locator("#id_inspector")).to_be_visible()
     expect(page.locator("#id_zone")).to_be_hidden()
 
+    # a task is prescribed to the chosen target only (plans.js)
+    page.goto("/plans/tasks/prescribe/")
+    expect(page.locator("[data-field=inspectors]")).to_be_hidden()
+    page.locator("[name=target][value=inspectors]").check()
+    expect(page.locator("[data-field=inspectors]")).to_be_visible()
+    expect(page.locator("[data-field=zone]")).to_be_hidden()
+
+    # an inspector's profile draws its radar (dudao.js) with the long indicator names wrapped (assessment.js)
+    page.goto(f"/assessment/inspectors/{world.a.inspectors[0].pk}/")
+    expect(page.locator("[data-chart=assessment-radar] svg path").first).to_be_attached()
+    expect(page.locator("[data-chart=assessment-bars] svg path").first).to_be_attached()
+    page.wait_for_function("""() => {
+        const chart = echarts.getInstanceByDom(document.querySelector("[data-chart='assessment-radar']"));
+        const radar = chart && chart.getOption().radar[0];
+        return radar && typeof radar.axisName.formatter === "function"; }""")
+
     # "Cancel" on a new survey goes back to the page one came from, without a javascript: link
     page.goto("/surveys/")
     page.goto("/surveys/add/")

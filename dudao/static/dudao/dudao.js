@@ -1,5 +1,5 @@
 // Small behaviours without inline scripts (the Content-Security-Policy allows none): charts from data
-// attributes, confirmation prompts, "back" links.
+// attributes (each announces itself with a "dudao:chart" event), confirmation prompts, "back" links.
 (function () {
   function renderCharts(root) {
     if (!window.echarts) return;
@@ -9,6 +9,8 @@
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption(option);
       el.dataset.rendered = "1";
+      // a page's own script may adjust its chart (see assessment.js), whichever script loaded first
+      el.dispatchEvent(new CustomEvent("dudao:chart", { bubbles: true, detail: { chart: chart } }));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
