@@ -5,6 +5,7 @@ the test (``csp_violations`` in conftest watches every browser test)."""
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from e2e.helpers import login
@@ -67,7 +68,7 @@ def test_office_pages_run_their_scripts_under_the_policy(page: Page, world, csp_
     assert csp_violations == []
 
 
-def test_inspector_forms_run_their_scripts_under_the_policy(page: Page, world, csp_violations):
+def test_inspector_forms_run_their_scripts_under_the_policy(page: Page, world, csp_violations, tmp_path):
     login(page, "a_inspector")
     # a report form shows the period fields of the chosen kind (reports.js)
     page.goto("/reports/add/")
@@ -76,9 +77,17 @@ def test_inspector_forms_run_their_scripts_under_the_policy(page: Page, world, c
     page.select_option("#id_period_kind", "term")
     expect(page.locator("#id_month")).to_be_hidden()
 
-    # the visit form keeps a draft on the device (visit-form.js) and registers its service worker
+    # the visit form registers its service worker (visit-form.js), previews a photo from a blob: URL
+    # and keeps the draft on the device, which the list of visits then offers
     page.goto("/inspections/visits/add/")
     page.wait_for_function("navigator.serviceWorker.getRegistrations().then(r => r.length > 0)")
+    photo = tmp_path / "校门口.png"
+    Image.new("RGB", (64, 48), "orange").save(photo, "PNG")
+    page.select_option("select[name=school]", str(world.a.schools[0].pk))
+    page.get_by_test_id("photos").set_input_files(str(photo))
+    expect(page.locator("[data-testid=pending-file] img")).to_have_attribute("src", re.compile("^blob:"))
+    page.goto("/inspections/visits/")
+    expect(page.get_by_test_id("device-draft")).to_have_count(1)
     assert csp_violations == []
 
 
@@ -93,3 +102,24 @@ def test_the_watch_catches_an_inline_script_and_eval(page: Page, world, csp_viol
     assert page.evaluate("window.later") is None
     assert any("script-src" in v for v in csp_violations), csp_violations
     csp_violations.clear()
+
+
+def test_monitoring_charts_are_drawn_under_the_policy(page: Page, world, csp_violations):
+    # given a year of county A's returns, imported through the office's own page
+    from django.test import Client
+
+    from dudao.monitoring.models import StatisticsYear
+    from dudao.monitoring.tests.test_web_monitoring import fixture_records, upload
+
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    client = Client()
+    client.force_login(world.a.users["office_admin"])
+    assert upload(client, year, fixture_records(world)).status_code == 302
+
+    # the analysis and the trends draw their charts from json_script data
+    login(page, "a_office_admin")
+    page.goto(f"/monitoring/{year.pk}/analysis/")
+    expect(page.locator("[data-chart^=cv-chart] svg path").first).to_be_attached()
+    page.goto(f"/monitoring/offices/{world.a.office.pk}/trends/")
+    expect(page.locator("[data-chart^=trend-chart] svg path").first).to_be_attached()
+    assert csp_violations == []
