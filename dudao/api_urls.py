@@ -1,7 +1,7 @@
 """The REST API under /api/v1/: one router, token auth, schema and docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from dudao.accounts.api import MembershipViewSet, PasswordChangeView, TokenView
@@ -62,5 +62,5 @@ urlpatterns = [
     path("v1/auth/password/", PasswordChangeView.as_view(), name="password_change"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

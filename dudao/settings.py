@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dudao.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dudao.accounts.middleware.SessionIdleMiddleware",
@@ -293,6 +294,10 @@ DUDAO_COMPLAINT_PHOTO_MAX_BYTES = env.int("DUDAO_COMPLAINT_PHOTO_MAX_BYTES", def
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# sources added to the Content-Security-Policy ("img-src https://maps.example; report-uri /csp/"), and
+# whether browsers only report what it would block instead of blocking it
+DUDAO_CSP = env.str("DUDAO_CSP", default="")
+DUDAO_CSP_REPORT_ONLY = env.bool("DUDAO_CSP_REPORT_ONLY", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

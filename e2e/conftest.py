@@ -49,3 +49,35 @@ def page(page: Page) -> Page:
     page.set_default_timeout(15_000)
     page.set_default_navigation_timeout(30_000)
     return page
+
+
+# Pages report what the Content-Security-Policy blocks twice over: Chromium's console message
+# ("Refused to ... violates the following Content Security Policy directive") and the document's
+# securitypolicyviolation event, which this script writes to the console too.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.effectiveDirective + " " + e.blockedURI + " " +
+                (e.sourceFile || "") + ":" + e.lineNumber);
+});"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """Every browser context of a test (the default page's and those a test opens) watches for what the
+    policy blocks; the test fails if anything was blocked."""
+    if "browser" not in request.fixturenames and "page" not in request.fixturenames:
+        yield []
+        return
+    browser = request.getfixturevalue("browser")
+    open_context = browser.new_context
+    found: list[str] = []
+
+    def new_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", lambda m: found.append(f"{m.page.url if m.page else ''}: {m.text}")
+                   if "Content Security Policy" in m.text else None)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    yield found
+    assert found == [], "blocked by the Content-Security-Policy:\n" + "\n".join(found)

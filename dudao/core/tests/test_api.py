@@ -92,6 +92,13 @@ def test_docs_need_no_external_url(client):
     # ... and every asset is a static file this installation serves
     assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page)
     assert any("swagger-ui-bundle.js" in a for a in assets)
+    # (the script that starts the viewer is the page's own, a file too: the policy allows no inline script)
+    own_script = f"{reverse('api:docs')}?script="
+    assert own_script in assets and "<script>" not in page
+    script = client.get(own_script)
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert reverse("api:schema") in script.content.decode()
+    assets.remove(own_script)
     for asset in assets:
         assert asset.startswith("/static/"), asset
         assert finders.find(asset.removeprefix("/static/")), asset

@@ -7,7 +7,9 @@
 * no module outside ``core`` and ``accounts`` reads a user's scope: it asks ``accounts.access``;
 * every app has the same layout: ``views``, ``forms``, ``selectors``, ``services``, ``api``, ``urls``... are
   a module or a package of that name, never ``views_<topic>.py``;
-* import-linter's layers, ruff, ``check --deploy`` and the ``dudao.E001`` system check pass.
+* import-linter's layers, ruff, ``check --deploy`` and the ``dudao.E001`` system check pass;
+* no template holds a script the Content-Security-Policy would block (inline ``<script>``, ``on...=``
+  handlers, ``javascript:`` links), and our scripts never turn text into code (``eval``, ``new Function``).
 """
 
 import ast
@@ -46,7 +48,7 @@ PUBLIC_VIEWS = {
     "dudao.accounts.api.TokenView",
     "rest_framework.routers.APIRootView",
     "drf_spectacular.views.SpectacularAPIView",
-    "drf_spectacular.views.SpectacularSwaggerView",
+    "drf_spectacular.views.SpectacularSwaggerSplitView",
     # the public pages behind a signboard's QR code: a signed link, the board's own data and what the
     # office published, the form to write to the inspector, the follow-up by tracking code; no sign-in
     "dudao.complaints.views.public.PublicSchoolView",
@@ -529,3 +531,50 @@ def test_no_import_circle_inside_an_app():
 def test_circle_rule_finds_a_circle():
     assert circles({"a.x.models": {"a.x.scope"}, "a.x.scope": {"a.x.roles"}, "a.x.roles": {"a.x.models"},
                     "a.x.views": {"a.x.models"}}) == [["a.x.models", "a.x.roles", "a.x.scope"]]
+
+
+# ---- what the Content-Security-Policy allows (script-src 'self', no 'unsafe-inline', no 'unsafe-eval') ----
+
+TEMPLATE_CODE = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
+HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+INLINE_SCRIPT = re.compile(r"""<script\b(?![^>]*\bsrc=)(?![^>]*\btype=["']application/json["'])""", re.I)
+HANDLER = re.compile(r"""\son[a-z]+\s*=""", re.I)
+JS_URL = re.compile(r"javascript:", re.I)
+EVAL = re.compile(r"""\beval\(|\bnew Function\(|\bset(?:Timeout|Interval)\(\s*["'`]""")
+
+
+def inline_scripts(rel, text):
+    """Where ``text`` (a template) would run code the policy blocks."""
+    html = TEMPLATE_CODE.sub(lambda m: "\n" * m.group().count("\n"), text)
+    found = [*INLINE_SCRIPT.finditer(html), *JS_URL.finditer(html)]
+    found += [tag for tag in HTML_TAG.finditer(html) if HANDLER.search(tag.group())]
+    return [f"{rel}:{html.count(chr(10), 0, m.start()) + 1}: {m.group()[:60]}" for m in found]
+
+
+def test_templates_hold_no_inline_script():
+    templates = sorted(PACKAGE.rglob("templates/**/*.html"))
+    assert len(templates) > 100 and PACKAGE / "templates" / "base.html" in templates
+    found = [problem for path in templates
+             for problem in inline_scripts(path.relative_to(REPO).as_posix(), path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_inline_script_rule_finds_scripts_handlers_and_links():
+    assert inline_scripts("t.html", "<p>\n<script>alert(1)</script>") == ["t.html:2: <script"]
+    assert inline_scripts("t.html", '<script type="module">x()</script>')
+    assert inline_scripts("t.html", '<button class="btn" onclick="go()">')
+    assert inline_scripts("t.html", '<body {% if a %}onload="go()"{% endif %}>')
+    assert inline_scripts("t.html", '<a href="javascript:history.back()">')
+    assert inline_scripts("t.html", '<script src="{% static \'a.js\' %}"></script>'
+                                    '<script type="application/json" id="x">{}</script>') == []
+    # words in text and template tags are not handlers
+    assert inline_scripts("t.html", "{% blocktranslate with online=x %}Online {{ online }}{% endblocktranslate %}") == []
+    assert inline_scripts("t.html", "<p>online=yes</p>") == []
+
+
+def test_our_scripts_never_turn_text_into_code():
+    scripts = sorted((PACKAGE / "static" / "dudao").glob("*.js"))
+    assert PACKAGE / "static" / "dudao" / "visit-form.js" in scripts
+    assert [f"{p.name}: {m.group()}" for p in scripts for m in EVAL.finditer(p.read_text(encoding="utf-8"))] == []
+    assert EVAL.search("setTimeout('go()', 10)") and EVAL.search("var f = new Function(body)")
+    assert not EVAL.search("setTimeout(function () { go(); }, 10)")
