@@ -27,7 +27,7 @@ from dudao.evaluations.models import Unit
 from dudao.evaluations.selectors import unit_list
 from dudao.inspections.models import Finding, LessonObservation, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.selectors.rectifications import rectification_list, rectification_summary
-from dudao.inspections.selectors.visits import coverage_summary, visit_list
+from dudao.inspections.selectors.visits import coverage_summary, read_schools, visit_list
 from dudao.inspections.services.findings import item_name
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
@@ -103,10 +103,12 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
     """The supervision loop at a glance, drilled down to a zone or an inspector when asked. The
     schools in order of priority (``priorities``) are for an inspector's list and the drill-down
     to one inspector; an office's overview leaves them out."""
-    coverage = coverage_summary(user=user, month=today, zone_id=zone_id)
+    coverage = coverage_summary(user=user, month=today, zone_id=zone_id, schools=False)
     rows = coverage.rows
     if inspector_id:
         rows = [r for r in rows if r.inspector and r.inspector.pk == inspector_id]
+    if priorities:
+        read_schools(rows)
     summary = rectification_summary(user=user, on=today)
     by_item = findings_by_item(user=user, year=today.year)
     open_notices = (

@@ -156,22 +156,19 @@ def rectification_summary(*, user, on: datetime.date | None = None) -> dict:
         qs.filter(open_q).values("school_id", "school__name")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(on))).order_by("school__sort_key")
     )
-    school_ids = [row["school_id"] for row in per_school]
-    zones = {
-        m.school_id: m.zone for m in
-        ZoneMembership.objects.for_user(user).filter(_current(on), school_id__in=school_ids).select_related("zone")
-    }
-    inspectors = {
-        listing.school_id: listing.inspector for listing in
-        Listing.objects.for_user(user).filter(_current(on), school_id__in=school_ids).select_related("inspector")
-    }
+    with_open = qs.filter(open_q).values("school_id")
+    zones = {school: (pk, name) for school, pk, name in (
+        ZoneMembership.objects.for_user(user).filter(_current(on), school_id__in=with_open)
+        .values_list("school_id", "zone_id", "zone__name"))}
+    inspectors = {school: (pk, name) for school, pk, name in (
+        Listing.objects.for_user(user).filter(_current(on), school_id__in=with_open)
+        .values_list("school_id", "inspector_id", "inspector__name"))}
 
     def grouped(owner_of):
         out: dict = {}
         for row in per_school:
-            owner = owner_of.get(row["school_id"])
-            key = owner.pk if owner else None
-            entry = out.setdefault(key, {"id": key, "name": str(owner) if owner else "", "open": 0, "overdue": 0})
+            key, name = owner_of.get(row["school_id"], (None, ""))
+            entry = out.setdefault(key, {"id": key, "name": name, "open": 0, "overdue": 0})
             entry["open"] += row["open"]
             entry["overdue"] += row["overdue"]
         return sorted(out.values(), key=lambda e: (-e["overdue"], -e["open"], e["name"]))

@@ -264,11 +264,12 @@ DETAIL_LIMIT = 400  # past this many schools, the coverage page lists zones and 
 
 @dataclass
 class CoverageRow:
-    school: School
+    school_id: int
     month_visits: int
     term_visits: int
     zone: Zone | None
     inspector: Inspector | None
+    school: School | None = None  # read with the rows, or later by ``Coverage.read_schools``
 
     @property
     def missing_month(self) -> bool:
@@ -319,17 +320,31 @@ class Coverage:
         return len(self.rows) - len(self.missing)
 
 
+SCHOOL_FIELDS = ("pk", "name", "code", "sort_key", "region_id")  # what the pages show: no datetimes to parse
+
+
+def read_schools(rows: list[CoverageRow]) -> list[CoverageRow]:
+    """Fills in the school of coverage rows read without (``coverage_summary(schools=False)``), in one query."""
+    schools = School.objects.only(*SCHOOL_FIELDS).in_bulk(  # scope: the rows' schools were read through for_user
+        [r.school_id for r in rows if r.school is None])
+    for row in rows:
+        row.school = row.school or schools[row.school_id]
+    return rows
+
+
 def can_see_coverage(user) -> bool:
     """Whoever reads visits; the scope decides which schools (a school sees only itself)."""
     return user.is_authenticated and user.has_perm("inspections.view_visit")
 
 
-def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int | None = None) -> Coverage:
+def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int | None = None,
+                     schools: bool = True) -> Coverage:
     """Submitted visits per school in ``month`` and in its term, grouped per zone and per inspector.
 
     The schools are the active schools in the user's scope: an office its region's, a zone leader
     the zone's, an inspector those listed to them, a liaison or principal their own. Zone and listed inspector are those of the end
-    of the month (or today for the current month). Three queries whatever the number of schools.
+    of the month (or today for the current month). Seven queries whatever the number of schools;
+    without ``schools``, the rows hold only the school's id (a province's counts need no more).
     """
     if not can_see_coverage(user):
         raise PermissionDenied
@@ -337,33 +352,26 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     first, last = month_bounds(month or today)
     term = term_for(first)
     on = min(last, today) if first <= today else last
-    zone_of = (
-        ZoneMembership.objects.current(on).filter(school=OuterRef("pk"))  # scope: annotating schools read through for_user
-        .order_by("-valid_from").values("zone_id")[:1]
-    )
-    inspector_of = (
-        Listing.objects.current(on).filter(school=OuterRef("pk"))  # scope: annotating schools read through for_user
-        .order_by("-valid_from").values("inspector_id")[:1]
-    )
-    schools = (
-        School.objects.for_user(user, "view").filter(is_active=True)
-        .annotate(
-            month_visits=_submitted_visits(first, last), term_visits=_submitted_visits(term.start, term.end),
-            zone_ref=Subquery(zone_of), inspector_ref=Subquery(inspector_of),
-        )
-        .only("pk", "name", "code", "sort_key", "region_id")  # what the pages show: no datetimes to parse
-        .order_by("sort_key", "code")
-    )
+    in_scope = School.objects.for_user(user, "view").filter(is_active=True)
     if zone_id:
-        schools = schools.filter(zone_ref=zone_id)
-    schools = list(schools)
-    zones = Zone.objects.for_user(user, "view").select_related("office").in_bulk(
-        {s.zone_ref for s in schools if s.zone_ref})
-    inspectors = Inspector.objects.for_user(user, "view").in_bulk({s.inspector_ref for s in schools if s.inspector_ref})
+        in_scope = in_scope.filter(pk__in=ZoneMembership.objects.current(on).filter(  # scope: narrowing the schools above
+            zone_id=zone_id).values("school_id"))
+    in_scope = in_scope.order_by("sort_key", "code")
+    month_visits = _submitted_visits(in_scope, first, last)
+    term_visits = _submitted_visits(in_scope, term.start, term.end)
+    zone_of = _current(ZoneMembership, in_scope, on, "zone_id")
+    inspector_of = _current(Listing, in_scope, on, "inspector_id")
+    if schools:
+        read = [(school.pk, school) for school in in_scope.only(*SCHOOL_FIELDS)]
+    else:
+        read = [(pk, None) for pk in in_scope.values_list("pk", flat=True)]
+    zones = Zone.objects.for_user(user, "view").select_related("office").in_bulk(set(zone_of.values()))
+    inspectors = Inspector.objects.for_user(user, "view").only("pk", "name", "sort_key", "office_id").in_bulk(
+        set(inspector_of.values()))
     rows = [
-        CoverageRow(school=s, month_visits=s.month_visits, term_visits=s.term_visits,
-                    zone=zones.get(s.zone_ref), inspector=inspectors.get(s.inspector_ref))
-        for s in schools
+        CoverageRow(school_id=pk, month_visits=month_visits.get(pk, 0), term_visits=term_visits.get(pk, 0),
+                    zone=zones.get(zone_of.get(pk)), inspector=inspectors.get(inspector_of.get(pk)), school=school)
+        for pk, school in read
     ]
     return Coverage(
         month=first, month_end=last, term=term, rows=rows,
@@ -372,14 +380,23 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     )
 
 
-def _submitted_visits(first: datetime.date, last: datetime.date):
-    """The number of submitted visits of the outer school between two days: one lookup of the
-    ``(school, date)`` index per school, where a join would count every visit of every year."""
-    return Coalesce(Subquery(
+def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
+    """school id → its submitted visits between two days: the visits of those days (the ``date``
+    index), grouped per school, rather than a lookup per school."""
+    return dict(
         Visit.objects.filter(  # scope: counting for schools read through for_user
-            school=OuterRef("pk"), status=Visit.Status.SUBMITTED, date__range=(first, last),
-        ).order_by().values("school").annotate(n=Count("pk")).values("n")[:1]
-    ), 0)
+            school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
+        ).order_by().values("school").annotate(n=Count("pk")).values_list("school", "n")
+    )
+
+
+def _current(model, schools, on: datetime.date, column: str) -> dict[int, int]:
+    """school id → ``column`` of its period of ``model`` current on ``on`` (periods never overlap;
+    of two the later start wins)."""
+    return dict(
+        model.objects.current(on).filter(school__in=schools)  # scope: the schools read through for_user
+        .order_by("school_id", "valid_from").values_list("school_id", column)
+    )
 
 
 def _group(rows, key_of, order) -> list[CoverageGroup]:

@@ -397,7 +397,10 @@ class CoverageView(ScopedTemplateView):
             zone_id = None
         if zone_id not in {z.pk for z in zones}:
             zone_id = None
-        coverage = selectors.coverage_summary(user=user, month=month, zone_id=zone_id)
+        coverage = selectors.coverage_summary(user=user, month=month, zone_id=zone_id, schools=False)
+        detailed = zone_id is not None or len(coverage.rows) <= selectors.DETAIL_LIMIT
+        if detailed:
+            selectors.read_schools(coverage.rows)
         previous = (month - datetime.timedelta(days=1)).replace(day=1)
         following = (month + datetime.timedelta(days=32)).replace(day=1)
         ctx.update({
@@ -408,7 +411,7 @@ class CoverageView(ScopedTemplateView):
             "next_month": following.strftime("%Y-%m") if following <= timezone.localdate() else None,
             "zones": zones,
             "zone_id": zone_id,
-            "detailed": zone_id is not None or len(coverage.rows) <= selectors.DETAIL_LIMIT,
+            "detailed": detailed,
             "monthly_floor": selectors.MONTHLY_FLOOR,
             "term_floor": selectors.TERM_FLOOR,
         })

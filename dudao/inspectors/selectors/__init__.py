@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dudao.inspectors.models import Inspector, Listing
@@ -26,4 +26,4 @@ def inspector_current_listings(*, user, inspector, on=None):
 
 def overloaded_inspectors(*, user, on=None):
     """Inspectors listed at more schools than their office's ratio (STANDARDS §0: about 5)."""
-    return [i for i in inspector_list(user=user, on=on) if i.school_count > i.office.schools_per_inspector]
+    return list(inspector_list(user=user, on=on).filter(school_count__gt=F("office__schools_per_inspector")))
