@@ -365,9 +365,11 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
         read = [(school.pk, school) for school in in_scope.only(*SCHOOL_FIELDS)]
     else:
         read = [(pk, None) for pk in in_scope.values_list("pk", flat=True)]
-    zones = Zone.objects.for_user(user, "view").select_related("office").in_bulk(set(zone_of.values()))
-    inspectors = Inspector.objects.for_user(user, "view").only("pk", "name", "sort_key", "office_id").in_bulk(
-        set(inspector_of.values()))
+    zones = {zone.pk: zone for zone in Zone.objects.for_user(user, "view").select_related("office").filter(
+        pk__in=ZoneMembership.objects.current(on).filter(school__in=in_scope).values("zone_id"))}  # scope: as above
+    inspectors = {inspector.pk: inspector for inspector in Inspector.objects.for_user(user, "view").filter(
+        pk__in=Listing.objects.current(on).filter(school__in=in_scope).values("inspector_id"),  # scope: as above
+    ).only("pk", "name", "sort_key", "office_id")}
     rows = [
         CoverageRow(school_id=pk, month_visits=month_visits.get(pk, 0), term_visits=term_visits.get(pk, 0),
                     zone=zones.get(zone_of.get(pk)), inspector=inspectors.get(inspector_of.get(pk)), school=school)
