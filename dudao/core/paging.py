@@ -19,7 +19,8 @@ class CappedPaginator(Paginator):
         if not hasattr(rows, "query"):
             return min(len(rows), cap + 1)
         if not rows.query.distinct_fields:
-            rows = rows.order_by()  # unordered, the scan stops at the cap
+            # unordered, the scan stops at the cap; only the key, so annotations are not computed per row
+            rows = rows.order_by().values("pk")
         return rows[:cap + 1].count()
 
     @cached_property

@@ -80,10 +80,7 @@ class Visit(ScopedModel):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-date", "-pk"]
-        indexes = [
-            models.Index(fields=["school", "date"], name="inspections_visit_school_date"),
-            models.Index(fields=["date"], name="inspections_visit_date"),  # a month or a term of every school
-        ]
+        indexes = [models.Index(fields=["school", "date"], name="inspections_visit_school_date")]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.school}"
