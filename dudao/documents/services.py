@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document as DocxDocument
 
 from dudao.accounts.access import oversees_region
 from dudao.audit.services import record, record_many
@@ -288,9 +288,18 @@ class DocumentIntegrityError(Exception):
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def read_docx_upload(uploaded_file, *, limit: int = MAX_UPLOAD_BYTES) -> bytes:
-    """The bytes of an uploaded Word document, or ``ValidationError`` when it is not one python-docx
-    opens (a .doc, a PDF, a renamed picture, a macro document) or is larger than ``limit``."""
+@dataclass(frozen=True)
+class DocxUpload:
+    """An uploaded Word document, read and checked before any transaction: its bytes and its text."""
+
+    data: bytes
+    text: str
+
+
+def read_docx_upload(uploaded_file, *, limit: int = MAX_UPLOAD_BYTES) -> DocxUpload:
+    """An uploaded Word document with its text, or ``ValidationError`` when it is not one python-docx
+    opens (a .doc, a PDF, a renamed picture, a macro document) or is larger than ``limit``. Call it
+    outside the transaction that files the document: reading a large document takes a while."""
     if uploaded_file is None:
         raise ValidationError({"file": [_("Choose the finished report (.docx).")]})
     too_large = ValidationError({"file": [_("The file may be at most {mb} MB.").format(mb=limit // (1024 * 1024))]})
@@ -302,24 +311,25 @@ def read_docx_upload(uploaded_file, *, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     not_docx = ValidationError({"file": [_("The file is not a Word .docx document; save it as .docx and upload it again.")]})
     _check_docx_package(data)
     try:
-        DocxDocument(io.BytesIO(data))
+        text = docx_text(data)
     except Exception as exc:  # python-docx raises several kinds for a damaged or foreign package
         raise not_docx from exc
-    return data
+    return DocxUpload(data=data, text=text[:100_000])
 
 
-def document_file_upload(*, actor, kind: str, data: bytes, filename: str, office, title: str, school=None,
+def document_file_upload(*, actor, kind: str, upload: DocxUpload, filename: str, office, title: str, school=None,
                          zone=None, inspector=None, date=None, subject=None, pdf: bool = True) -> Document:
-    """Files a .docx a person finished in Word or WPS (checked by ``read_docx_upload``) as a
+    """Files a .docx a person finished in Word or WPS (read by ``read_docx_upload``) as a
     document of ``kind`` about ``subject``, with no template version; with ``pdf`` its PDF follows
     from a background job."""
+    data = upload.data
     date = date or timezone.localdate()
     meta = {"uploaded_name": filename[:200], "uploaded_by": actor.pk}
     document = Document(
         kind=kind, title=title[:200], office=office, school=school, zone=zone, inspector=inspector, year=date.year,
         date=date, template=None, template_version=0, data=meta,
         data_sha256=sha256(json.dumps(meta, sort_keys=True).encode()), docx_sha256=sha256(data),
-        text=docx_text(data)[:100_000], created_by=actor,
+        text=upload.text, created_by=actor,
         subject_type=f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else "",
         subject_id=subject.pk if subject is not None else None,
     )

@@ -180,14 +180,14 @@ REVIEW = Review(action="reports.report", record=record, notify=notify)
 def report_submit(*, actor, report_id: int, uploaded_file, comment: str = "", pdf: bool = True) -> Report:
     """Submits the finished report: the uploaded .docx is checked (before the transaction), filed as a
     document, and the office (for an office's report, the office above) is told."""
-    data = read_docx_upload(uploaded_file)
+    upload = read_docx_upload(uploaded_file)
     with transaction.atomic():
         report = _locked(actor, report_id)
 
         def attach(report):
             name = getattr(uploaded_file, "name", "") or f"{report.title}.docx"
             document = document_file_upload(
-                actor=actor, kind=KIND, data=data, filename=name, office=report.office, title=report.title,
+                actor=actor, kind=KIND, upload=upload, filename=name, office=report.office, title=report.title,
                 zone=report.zone, inspector=report.inspector, subject=report, pdf=pdf,
             )
             previous, report.submitted = report.submitted_id, document

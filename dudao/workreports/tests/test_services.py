@@ -295,3 +295,21 @@ def test_the_document_is_chinese_whatever_the_authors_language(october):
         report = draft(october)
     rows = table_rows(docx_of(report.draft))
     assert ["优秀", "1"] in rows and ["待改进", "0"] in rows
+
+
+def test_the_finished_report_is_read_before_the_transaction(october, monkeypatch):
+    # reading a large .docx takes a while: never while the report's row (or SQLite's write lock) is held
+    from django.db import connection
+
+    from dudao.documents import services as filing
+
+    report = draft(october)
+    depths = []
+    read = filing.docx_text
+    monkeypatch.setattr(filing, "docx_text", lambda data: depths.append(len(connection.savepoint_ids)) or read(data))
+    outside = len(connection.savepoint_ids)
+    services.report_submit(actor=user(october, "inspector"), report_id=report.pk, uploaded_file=finished(report),
+                           pdf=False)
+    assert depths == [outside]
+    report.refresh_from_db()
+    assert report.title in report.submitted.text
