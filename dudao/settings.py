@@ -161,6 +161,7 @@ if DUDAO_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DUDAO_REPLICA_URL)
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DUDAO_DB_CONNECT_TIMEOUT", default=5))
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False  # it is only read, and only inside use_replica()
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["dudao.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -38,7 +38,7 @@ LAG_SQL = (
 
 
 def configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return REPLICA in connections.settings
 
 
 def replica_lag() -> float:
@@ -98,7 +98,10 @@ def use_replica(func=None):
         if getattr(request, "method", None) not in ("GET", "HEAD"):
             return func(request, *args, **kwargs)
         with _replica_reads():
-            return func(request, *args, **kwargs)
+            response = func(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)) and not response.is_rendered:
+                response.render()  # a template response reads its lazy querysets while rendering
+            return response
 
     return wrapper
 
