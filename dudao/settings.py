@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dudao.ops.metrics.MetricsMiddleware",  # first: times the whole stack
     "django.middleware.security.SecurityMiddleware",
     "dudao.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -145,7 +146,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": env.int("DUDAO_SQLITE_TIMEOUT", default=30), "transaction_mode": "IMMEDIATE",
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # a server that cannot be reached fails a request (and the health check) within seconds
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DUDAO_DB_CONNECT_TIMEOUT", default=5))
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A streaming replica of the primary for reads marked ``use_replica()`` (dudao.core.replica): read-only
+# pages and exports. Used while its lag is at most DUDAO_REPLICA_MAX_LAG seconds (checked at most every
+# DUDAO_REPLICA_CHECK_SECONDS per process), the primary otherwise.
+DUDAO_REPLICA_URL = env.str("DUDAO_REPLICA_URL", default="")
+DUDAO_REPLICA_MAX_LAG = env.float("DUDAO_REPLICA_MAX_LAG", default=30.0)
+DUDAO_REPLICA_CHECK_SECONDS = env.float("DUDAO_REPLICA_CHECK_SECONDS", default=5.0)
+if DUDAO_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DUDAO_REPLICA_URL)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DUDAO_DB_CONNECT_TIMEOUT", default=5))
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False  # it is only read, and only inside use_replica()
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dudao.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # widgets render with the site's templates too (dudao/templates/core/widgets/)
@@ -291,6 +309,16 @@ DUDAO_COMPLAINT_RATE_LIMIT = (env.int("DUDAO_COMPLAINT_RATE_LIMIT", default=5), 
 DUDAO_COMPLAINT_TRACK_LIMIT = (env.int("DUDAO_COMPLAINT_TRACK_LIMIT", default=30), 3600)
 DUDAO_COMPLAINT_PHOTO_MAX_BYTES = env.int("DUDAO_COMPLAINT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
+# /health/ (dudao.ops.health): the limits past which it answers 503 naming the failing check
+DUDAO_HEALTH_DB_TIMEOUT_MS = env.int("DUDAO_HEALTH_DB_TIMEOUT_MS", default=2000)
+DUDAO_HEALTH_MAX_REPLICA_LAG = env.float("DUDAO_HEALTH_MAX_REPLICA_LAG", default=DUDAO_REPLICA_MAX_LAG)
+DUDAO_HEALTH_MAX_QUEUE_AGE = env.int("DUDAO_HEALTH_MAX_QUEUE_AGE", default=900)
+DUDAO_HEALTH_MAX_QUEUE_LENGTH = env.int("DUDAO_HEALTH_MAX_QUEUE_LENGTH", default=1000)
+DUDAO_HEALTH_MIN_FREE_MB = env.int("DUDAO_HEALTH_MIN_FREE_MB", default=1024)
+# /metrics (dudao.ops.metrics): off (404) unless a bearer token or client addresses are set
+DUDAO_METRICS_TOKEN = env.str("DUDAO_METRICS_TOKEN", default="")
+DUDAO_METRICS_ALLOW = env.list("DUDAO_METRICS_ALLOW", default=[])
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -303,6 +331,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DUDAO_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # the load balancer and the scraper ask the app servers directly, over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DUDAO_HSTS_SECONDS", default=31536000)

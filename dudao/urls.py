@@ -29,6 +29,7 @@ urlpatterns = [
     path("pick/<str:label>/", PickView.as_view(), name="pick"),  # a picker's suggestions
     path("api/", include(("dudao.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
+    path("", include("dudao.ops.urls")),  # /health/ and /metrics
 ]
 
 if settings.DEBUG:

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from dudao.core.excel import write_table
+from dudao.core.replica import use_replica
 from dudao.core.views import ObjectListView
 from dudao.jobs.services import job_start
 
@@ -55,24 +56,27 @@ def run_export_job(job, progress) -> None:
     view_class = import_string(view_path(job.params["view"]))
     if not issubclass(view_class, ObjectListView):
         raise ValueError("not a list view")
-    request = HttpRequest()
-    request.method = "GET"
-    request.GET = QueryDict(job.params.get("query", ""))
-    request.user = get_user_model().objects.get(pk=job.created_by_id)  # scope: owner, whose scope the view applies
-    view = view_class()
-    view.setup(request, **job.params.get("kwargs", {}))
-    qs = view.filtered_queryset()
-    total = qs.count()
-    progress(0, total)
-    cols = [c for c in view.columns if c.export]
+    # the rows are read from the replica when there is one; the progress and the file are written
+    # to the primary
+    with use_replica():
+        request = HttpRequest()
+        request.method = "GET"
+        request.GET = QueryDict(job.params.get("query", ""))
+        request.user = get_user_model().objects.get(pk=job.created_by_id)  # scope: owner, whose scope the view applies
+        view = view_class()
+        view.setup(request, **job.params.get("kwargs", {}))
+        qs = view.filtered_queryset()
+        total = qs.count()
+        progress(0, total)
+        cols = [c for c in view.columns if c.export]
 
-    def rows():
-        for index, obj in enumerate(qs.iterator(chunk_size=2000), start=1):
-            if index % 1000 == 0:
-                progress(index, total)
-            yield [c.export_value(obj) for c in cols]
+        def rows():
+            for index, obj in enumerate(qs.iterator(chunk_size=2000), start=1):
+                if index % 1000 == 0:
+                    progress(index, total)
+                yield [c.export_value(obj) for c in cols]
 
-    data = write_table([str(c.label) for c in cols], rows(), title=str(view.opts.verbose_name_plural))
+        data = write_table([str(c.label) for c in cols], rows(), title=str(view.opts.verbose_name_plural))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     job.result_file.save(f"{view.opts.model_name}-{stamp}.xlsx", ContentFile(data), save=False)
     job.message = _("{count} rows exported.").format(count=total)

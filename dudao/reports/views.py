@@ -1,12 +1,16 @@
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
 
+from dudao.core.replica import use_replica
 from dudao.core.views import ScopedTemplateView
 from dudao.reports import timeline
 from dudao.reports.selectors import dashboard_for
 
 
+@method_decorator(use_replica, name="get")
 class DashboardView(ScopedTemplateView):
-    """The landing page: what this user's role needs first."""
+    """The landing page: what this user's role needs first. Read-only: read from the replica when
+    there is one (``dudao.core.replica``)."""
 
     template_name = "reports/dashboard.html"
     extra_context = {"title": gettext_lazy("Dashboard")}

@@ -105,7 +105,7 @@ class ThrowawayPostgres:
             )
 
     # -- life cycle ------------------------------------------------------------------------------
-    def start(self) -> str:
+    def _make_tmpdir(self) -> None:
         self.tmpdir = tempfile.mkdtemp(prefix="dudao-pgtest-")
         if self.as_root:
             try:
@@ -115,8 +115,8 @@ class ThrowawayPostgres:
                     "Running as root, but there is no `postgres` user to run the server as "
                     "(the Debian postgresql package creates it)."
                 ) from exc
-        self._run("initdb", "-D", self.datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+
+    def _serve(self) -> None:
         last_error = None
         for _attempt in range(3):  # the port can be taken between choosing and binding it
             self.port = free_port()
@@ -138,9 +138,16 @@ class ThrowawayPostgres:
                 last_error = exc
                 continue
             self.running = True
-            break
-        else:
-            raise last_error
+            return
+        raise last_error
+
+    def start(self) -> str:
+        self._make_tmpdir()
+        # initdb's defaults already allow streaming replication from loopback (wal_level=replica,
+        # max_wal_senders, a ``host replication`` line in pg_hba.conf): see ``Standby``
+        self._run("initdb", "-D", self.datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        self._serve()
         return f"postgres://postgres@127.0.0.1:{self.port}/dudao"
 
     def stop(self) -> None:
@@ -151,6 +158,35 @@ class ThrowawayPostgres:
         if self.tmpdir:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
             self.tmpdir = None
+
+
+class Standby(ThrowawayPostgres):
+    """A streaming replica of the running throwaway server: ``pg_basebackup -R`` of it, started on a
+    port of its own (hot standby, read-only). For the tests of reads from a replica."""
+
+    def __init__(self, primary: ThrowawayPostgres):
+        super().__init__(primary.bindir)
+        self.primary = primary
+
+    def start(self) -> int:
+        self._make_tmpdir()
+        self._run("pg_basebackup", "-D", self.datadir, "-R", "-X", "stream", "--no-sync", "-c", "fast",
+                  "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres")
+        self._serve()
+        return self.port
+
+
+def start_standby() -> Standby:
+    """A replica of this run's server (``DUDAO_TEST_DB=postgres`` only); the caller stops it."""
+    if _server is None or not _server.running:
+        raise PostgresUnavailable(f"a replica needs the throwaway server of {ENV_SWITCH}=postgres")
+    standby = Standby(_server)
+    try:
+        standby.start()
+    except BaseException:
+        standby.stop()
+        raise
+    return standby
 
 
 _server: ThrowawayPostgres | None = None
@@ -194,6 +230,22 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 
 _elapsed_key = pytest.StashKey[float]()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres: needs the throwaway PostgreSQL server (not run on SQLite)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` are deselected (not skipped) when the run is on SQLite."""
+    if wanted():
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_report_header(config):

@@ -73,7 +73,12 @@ IMPORT_VIEWS = {
     "dudao.organizations.imports.SchoolImportView",
     "dudao.inspectors.imports.InspectorImportView",
 }
-PUBLIC_FUNCTIONS = {"django.views.static.serve"}
+PUBLIC_FUNCTIONS = {
+    "django.views.static.serve",
+    # for the load balancer and the scraper: counts and numbers only, no rows; /metrics needs its token
+    "dudao.ops.health.health",
+    "dudao.ops.metrics.metrics",
+}
 
 
 def walk(patterns, prefix="", namespaces=()):
@@ -370,7 +375,7 @@ APP_MODULES = {
     "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
-    "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "review", "roles", "rules", "scope", "scoring",
+    "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
 }
 SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")

@@ -1,0 +1,1 @@
+"""What operators and their tools read: the health check and the metrics (docs/deploy.md)."""
