@@ -213,7 +213,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "dudao.core.permissions.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dudao.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dudao.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

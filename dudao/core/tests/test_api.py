@@ -95,3 +95,61 @@ def test_docs_need_no_external_url(client):
     for asset in assets:
         assert asset.startswith("/static/"), asset
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+@pytest.fixture
+def json_schema(client):
+    response = client.get(reverse("api:schema") + "?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema):
+    return [(path, method, operation) for path, item in schema["paths"].items()
+            for method, operation in item.items() if method in ("get", "post", "put", "patch", "delete")]
+
+
+def test_schema_documents_the_error_answers(json_schema):
+    # every operation documents 400, 403 and 404, with the exception handler's bodies
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, method, operation in operations(json_schema):
+        responses = operation["responses"]
+        assert {"400", "403", "404"} <= set(responses), (method, path)
+        assert responses["404"]["content"]["application/json"]["schema"] == error, (method, path)
+        if method != "get":
+            assert "409" in responses, (method, path)
+    assert json_schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    # 401 where a user must be signed in; not on the token exchange
+    assert "401" in json_schema["paths"]["/api/v1/organizations/schools/"]["get"]["responses"]
+    assert "401" not in json_schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/campaigns/campaigns/{id}/results/",
+    "/api/v1/campaigns/campaigns/{id}/rectifications/",
+    "/api/v1/surveys/surveys/{id}/links/",
+])
+def test_a_detail_route_list_is_whole_not_paged(json_schema, path):
+    operation = json_schema["paths"][path]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert [p["name"] for p in operation["parameters"]] == ["id"]
+
+
+def test_campaign_answers_are_described(json_schema):
+    schemas = json_schema["components"]["schemas"]
+    paths = json_schema["paths"]
+    progress = paths["/api/v1/campaigns/campaigns/{id}/progress/"]["get"]["responses"]["200"]
+    assert progress["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/CampaignProgress"}
+    assert {"targets", "self_checked", "percent", "rectified_percent"} <= set(schemas["CampaignProgress"]["properties"])
+    assert {"self_score", "team_score", "notices_closed"} <= set(schemas["CampaignResult"]["properties"])
+    assert {"rectification", "deadline", "progress"} <= set(schemas["CampaignRectificationRow"]["properties"])
+    report = paths["/api/v1/campaigns/campaigns/{id}/report/"]["post"]["responses"]
+    assert "201" in report and "200" not in report
+    units = paths["/api/v1/evaluations/evaluations/{id}/units/"]["post"]["responses"]
+    assert "201" in units and "200" not in units
+
+
+def test_refused_creates_are_not_operations(json_schema):
+    # POST on these lists answers 405: the schema does not offer it
+    for path in ("/api/v1/complaints/complaints/", "/api/v1/instruments/versions/"):
+        assert "post" not in json_schema["paths"][path]
