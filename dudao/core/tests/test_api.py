@@ -153,3 +153,18 @@ def test_refused_creates_are_not_operations(json_schema):
     # POST on these lists answers 405: the schema does not offer it
     for path in ("/api/v1/complaints/complaints/", "/api/v1/instruments/versions/"):
         assert "post" not in json_schema["paths"][path]
+
+
+def test_an_address_the_api_does_not_serve_is_a_json_404(client, user):
+    # e.g. an id that is not a number: no route matches
+    response = client.get("/api/v1/organizations/schools/0.5/", HTTP_AUTHORIZATION=f"Token {token_of(client)}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "未找到。"}
+    # a page outside the API keeps the 404 page
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def token_of(client) -> str:
+    return token_for(client, "api_user", PASSWORD).json()["token"]
