@@ -156,8 +156,8 @@ def test_refused_creates_are_not_operations(json_schema):
 
 
 def test_an_address_the_api_does_not_serve_is_a_json_404(client, user):
-    # e.g. an id that is not a number: no route matches
-    response = client.get("/api/v1/organizations/schools/0.5/", HTTP_AUTHORIZATION=f"Token {token_of(client)}")
+    # e.g. an id that is not a number before an action: no route matches
+    response = client.post("/api/v1/accounts/memberships/0.5/unlock/", HTTP_AUTHORIZATION=f"Token {token_of(client)}")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "未找到。"}
