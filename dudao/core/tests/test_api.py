@@ -117,7 +117,7 @@ def test_schema_documents_the_error_answers(json_schema):
         assert {"400", "403", "404"} <= set(responses), (method, path)
         assert responses["404"]["content"]["application/json"]["schema"] == error, (method, path)
         if method != "get":
-            assert "409" in responses, (method, path)
+            assert {"409", "415"} <= set(responses), (method, path)
     assert json_schema["components"]["schemas"]["Error"]["required"] == ["detail"]
     # 401 where a user must be signed in; not on the token exchange
     assert "401" in json_schema["paths"]["/api/v1/organizations/schools/"]["get"]["responses"]
@@ -147,6 +147,12 @@ def test_campaign_answers_are_described(json_schema):
     assert "201" in report and "200" not in report
     units = paths["/api/v1/evaluations/evaluations/{id}/units/"]["post"]["responses"]
     assert "201" in units and "200" not in units
+
+
+def test_an_attachment_download_is_any_content_type(json_schema):
+    responses = json_schema["paths"]["/api/v1/inspections/attachments/{id}/download/"]["get"]["responses"]
+    assert list(responses["200"]["content"]) == ["*/*"]
+    assert responses["410"]["content"]["application/json"]["schema"]["required"] == ["detail", "kind", "sha256"]
 
 
 def test_refused_creates_are_not_operations(json_schema):
