@@ -231,7 +231,7 @@ ERROR = {
 }
 INVALID = {
     "description": "The messages of the fields that are wrong (by field name), or a list of messages.",
-    "oneOf": [{"type": "object", "additionalProperties": True}, {"type": "array", "items": {"type": "string"}}],
+    "anyOf": [{"type": "object", "additionalProperties": True}, {"type": "array", "items": {"type": "string"}}],
 }
 ERRORS = (  # status, component, description, for which operations
     ("400", "ValidationError", INVALID, "The request is invalid; nothing changed.", "any"),
@@ -268,10 +268,15 @@ class AutoSchema(SpectacularAutoSchema):
             "write": self.method not in ("GET", "HEAD", "OPTIONS"),
             "throttled": bool(self.view.get_throttles()),
         }
+        refs = {}
         for code, name, schema, description, which in ERRORS:
+            component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+            self.registry.register_on_missing(component)
+            refs[code] = component.ref
             if applies[which] and code not in responses:
-                component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
-                self.registry.register_on_missing(component)
-                responses[code] = {"description": description,
-                                     "content": {"application/json": {"schema": component.ref}}}
+                responses[code] = {"description": description, "content": {"application/json": {"schema": component.ref}}}
+        # an operation's own 400 (an import's report) comes after its input is valid: else the handler's
+        declared = responses["400"].get("content", {}).get("application/json")
+        if declared and declared["schema"] != refs["400"]:
+            declared["schema"] = {"anyOf": [declared["schema"], refs["400"]]}
         return responses

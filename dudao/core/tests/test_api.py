@@ -155,6 +155,13 @@ def test_an_attachment_download_is_any_content_type(json_schema):
     assert responses["410"]["content"]["application/json"]["schema"]["required"] == ["detail", "kind", "sha256"]
 
 
+def test_an_operation_s_own_400_may_also_be_the_invalid_input_answer(json_schema):
+    # an import answers its report with 400, but a request without a file gets the field errors
+    answer = json_schema["paths"]["/api/v1/monitoring/years/{id}/import/"]["post"]["responses"]["400"]
+    assert answer["content"]["application/json"]["schema"] == {"anyOf": [
+        {"$ref": "#/components/schemas/ImportReport"}, {"$ref": "#/components/schemas/ValidationError"}]}
+
+
 def test_refused_creates_are_not_operations(json_schema):
     # POST on these lists answers 405: the schema does not offer it
     for path in ("/api/v1/complaints/complaints/", "/api/v1/instruments/versions/"):
