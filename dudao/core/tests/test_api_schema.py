@@ -17,6 +17,7 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.contrib.auth import get_user_model
 from django.core import signals
 from django.core.management import call_command
 from django.db import close_old_connections, transaction
@@ -25,6 +26,7 @@ from django.urls import Resolver404, resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
+from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -32,7 +34,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from dudao.accounts.models import User
 from dudao.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +92,7 @@ def in_process_wsgi():
 
 
 def token_of(username: str) -> str:
-    from rest_framework.authtoken.models import Token
-
-    token, _created = Token.objects.get_or_create(user=User.objects.get(username=username))
+    token, _created = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
     return token.key
 
 
