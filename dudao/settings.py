@@ -232,7 +232,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "dudao.core.permissions.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dudao.core.api.AutoSchema",
     "EXCEPTION_HANDLER": "dudao.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingRecordKindEnum": "dudao.inspectors.models.TrainingRecord.Kind",
         "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
         "AssessmentRatingRoleEnum": "dudao.assessment.models.AssessmentRating.Role",
+    "CampaignTargetStatusEnum": "dudao.campaigns.models.CampaignTarget.Status",
     },
 }
 

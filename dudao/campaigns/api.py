@@ -22,6 +22,7 @@ from dudao.campaigns import selectors, services
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.models import Campaign, CampaignProblem, CampaignTarget, Theme
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
+from dudao.inspections.models import Rectification
 
 _SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
                     "self_check", "result", "issue", "complete"}
@@ -143,6 +144,63 @@ class IssueInputSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
+class CampaignProgressSerializer(serializers.Serializer):
+    """``…/{id}/progress/``: the counts of the campaign's targets in scope, with shares in %."""
+
+    targets = serializers.IntegerField()
+    notified = serializers.IntegerField()
+    self_checked = serializers.IntegerField()
+    late = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    rectifying = serializers.IntegerField()
+    done = serializers.IntegerField()
+    problems = serializers.IntegerField()
+    notices = serializers.IntegerField()
+    notices_closed = serializers.IntegerField()
+    percent = serializers.DictField(child=serializers.IntegerField(),
+                                    help_text="notified, self_checked, visited and done, in % of the targets")
+    rectified_percent = serializers.IntegerField()
+
+
+class CampaignResultSerializer(serializers.Serializer):
+    """A row of ``…/{id}/results/``: a target school's scores, problems and notices."""
+
+    target = serializers.IntegerField()
+    school = serializers.IntegerField()
+    school_name = serializers.CharField()
+    team = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(CampaignTarget.Status.choices)
+    self_score = serializers.FloatField(allow_null=True)
+    late = serializers.BooleanField()
+    team_score = serializers.FloatField(allow_null=True)
+    problems = serializers.IntegerField()
+    notices = serializers.IntegerField()
+    notices_closed = serializers.IntegerField()
+
+
+class CampaignRectificationRowSerializer(serializers.Serializer):
+    """A row of ``…/{id}/rectifications/`` (问题清单/整改清单): a problem and its notice, if issued."""
+
+    no = serializers.IntegerField()
+    problem = serializers.IntegerField()
+    school = serializers.IntegerField()
+    school_name = serializers.CharField()
+    item = serializers.CharField()
+    description = serializers.CharField()
+    rectification = serializers.IntegerField(allow_null=True)
+    number = serializers.CharField()
+    requirements = serializers.CharField()
+    measures = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(Rectification.Status.choices, allow_null=True)
+    progress = serializers.ChoiceField(list(selectors.PROGRESS_LABELS))
+
+
+class CampaignReportSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 def _files(request) -> list:
     return request.FILES.getlist("files") if hasattr(request, "FILES") else []
 
@@ -195,10 +253,12 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
     close = transition_action("close", services.CAMPAIGN_TRANSITION_SERVICES, id_kwarg="campaign_id",
                               input=CampaignReasonInputSerializer, output=CampaignSerializer)
 
+    @extend_schema(responses=CampaignProgressSerializer)
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         return Response(selectors.campaign_progress(user=request.user, campaign=self.get_object()))
 
+    @extend_schema(responses=CampaignResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         rows = selectors.campaign_results(user=request.user, campaign=self.get_object())
@@ -209,6 +269,7 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
             "notices_closed": r["notices_closed"],
         } for r in rows])
 
+    @extend_schema(responses=CampaignRectificationRowSerializer(many=True))
     @action(detail=True, methods=["get"])
     def rectifications(self, request, pk=None):
         rows = selectors.campaign_rectification_list(user=request.user, campaign=self.get_object())
@@ -221,7 +282,7 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
             "status": r["notice"].status if r["notice"] else None, "progress": r["progress"],
         } for r in rows])
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={201: CampaignReportSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         document = services.campaign_report_generate(actor=request.user, campaign_id=self.get_object().pk,

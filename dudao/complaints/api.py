@@ -140,6 +140,7 @@ class ComplaintViewSet(ScopedViewSet):
         return selectors.complaint_list(user=self.request.user).prefetch_related("photos").order_by("-created_at",
                                                                                                      "-pk")
 
+    @extend_schema(exclude=True)  # not an operation: 405
     def create(self, request, *args, **kwargs):  # the public sends through the public page only
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 

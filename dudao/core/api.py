@@ -9,9 +9,12 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -218,3 +221,62 @@ def attach_transitions(viewset, services_map, *, doc=None, **options):
     for name in services_map:
         made = transition_action(name, services_map, doc=doc.format(name=name) if doc else None, **options)
         setattr(viewset, made.__name__, made)
+
+
+ERROR = {
+    "type": "object",
+    "description": "What went wrong, in the user's language.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+INVALID = {
+    "description": "The messages of the fields that are wrong (by field name), or a list of messages.",
+    "anyOf": [{"type": "object", "additionalProperties": True}, {"type": "array", "items": {"type": "string"}}],
+}
+ERRORS = (  # status, component, description, for which operations
+    ("400", "ValidationError", INVALID, "The request is invalid; nothing changed.", "any"),
+    ("401", "Error", ERROR, "No valid token or session.", "signed_in"),
+    ("403", "Error", ERROR, "Not allowed for this user (or the password must be changed first).", "any"),
+    ("404", "Error", ERROR, "Not found, or not visible to this user.", "any"),
+    ("409", "Error", ERROR, "The record is not in a state that allows this.", "write"),
+    ("415", "Error", ERROR, "The request body's media type is not accepted.", "write"),
+    ("429", "Error", ERROR, "Too many requests; try again later.", "throttled"),
+)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """The schema as the API answers: every operation documents the error answers of ``exception_handler``
+    (a client, and a schema-driven test, knows every status it can give and its body), and a list a
+    detail route answers (``…/{id}/links/``) comes whole, neither paged nor filtered."""
+
+    def _on_collection(self) -> bool:
+        return not getattr(self.view, "detail", False)
+
+    def get_filter_backends(self):
+        return super().get_filter_backends() if self._on_collection() else []
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self._on_collection() else None
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        applies = {
+            "any": True,
+            "signed_in": any(not isinstance(p, AllowAny) for p in self.view.get_permissions()),
+            "write": self.method not in ("GET", "HEAD", "OPTIONS"),
+            "throttled": bool(self.view.get_throttles()),
+        }
+        refs = {}
+        for code, name, schema, description, which in ERRORS:
+            component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+            self.registry.register_on_missing(component)
+            refs[code] = component.ref
+            if applies[which] and code not in responses:
+                responses[code] = {"description": description, "content": {"application/json": {"schema": component.ref}}}
+        # an operation's own 400 (an import's report) comes after its input is valid: else the handler's
+        declared = responses["400"].get("content", {}).get("application/json")
+        if declared and declared["schema"] != refs["400"]:
+            declared["schema"] = {"anyOf": [declared["schema"], refs["400"]]}
+        return responses

@@ -21,7 +21,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.generic import FormView, TemplateView, View
+from rest_framework.exceptions import NotFound
 
 from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
 from dudao.core.forms import PICKER_SUGGESTIONS, PICKERS, note_form, validation_message
@@ -535,3 +537,11 @@ class PickView(ScopedMixin, View):
             rows = rows.filter(match)
         rows = rows.order_by(*picker.order)[:PICKER_SUGGESTIONS]
         return JsonResponse({"results": [{"id": row.pk, "label": str(row)} for row in rows]})
+
+
+def page_not_found(request, exception):
+    """An address nothing serves: under /api/ a JSON answer like the API's other 404s (``detail``),
+    elsewhere the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -172,7 +172,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             self_assessment_due=d["self_assessment_due"], group_weights=d.get("groups"))
         return Response(EvaluationSerializer(evaluation, context={"request": request}).data, status=201)
 
-    @extend_schema(request=UnitsInputSerializer, responses=UnitSerializer(many=True))
+    @extend_schema(request=UnitsInputSerializer, responses={201: UnitSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def units(self, request, pk=None):
         evaluation = self.get_object()

@@ -94,11 +94,13 @@ class InspectorImporter(Importer):
                 err("schools", _("School “{value}” is outside the inspector's office.").format(value=code))
             else:
                 schools.append(school)
-        cleaned = {
-            "certificate_no": cert[:32], "name": str(record.get("name", ""))[:32], "kind": kind, "gender": gender,
-            "office": office, "employer": str(record.get("employer", ""))[:100],
-            "phone": str(record.get("phone", ""))[:32], "email": email, "schools": schools,
-        }
+        texts = {}
+        for field in ("certificate_no", "name", "employer", "phone"):
+            texts[field] = str(record.get(field, ""))
+            limit = Inspector._meta.get_field(field).max_length
+            if len(texts[field]) > limit:
+                err(field, _("At most {limit} characters.").format(limit=limit))
+        cleaned = {**texts, "kind": kind, "gender": gender, "office": office, "email": email, "schools": schools}
         return cleaned, errors
 
     def validate_across(self, rows):

@@ -291,6 +291,7 @@ class VersionViewSet(InstrumentViewSetBase):
     def get_queryset(self):
         return super().get_queryset().order_by("instrument_id", "-number")
 
+    @extend_schema(exclude=True)  # not an operation: 405
     def create(self, request, *args, **kwargs):
         """Versions are made by ``instruments/{id}/new-draft/``, ``…/copy/`` and ``…/import/``."""
         raise exceptions.MethodNotAllowed(request.method)

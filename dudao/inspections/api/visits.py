@@ -14,7 +14,13 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -224,6 +230,11 @@ class LessonObservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return LessonObservation.objects.filter(visit__in=visits).order_by("visit", "pk")  # scope: through the visits
 
 
+FILE_CHECK_FAILED = {"type": "object", "required": ["detail", "kind", "sha256"], "properties": {
+    "detail": {"type": "string"}, "kind": {"type": "string", "enum": ["missing", "altered"]},
+    "sha256": {"type": "string"}}}
+
+
 class AttachmentViewSet(ScopedViewSet):
     """Evidence files with their SHA-256; ``download`` checks the bytes before serving them."""
 
@@ -234,7 +245,11 @@ class AttachmentViewSet(ScopedViewSet):
     def get_queryset(self):
         return selectors.attachment_list(user=self.request.user).order_by("pk")  # for_user( inside the selector
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={
+        (200, "*/*"): OpenApiResponse(bytes, description="The file as uploaded, in its own content type."),
+        409: OpenApiResponse(FILE_CHECK_FAILED, description="The file no longer matches its SHA-256."),
+        410: OpenApiResponse(FILE_CHECK_FAILED, description="The file is gone from the storage."),
+    })
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         attachment = self.get_object()

@@ -104,6 +104,24 @@ def test_clean_workbook_creates_inspectors_and_relists_schools(world, admin_clie
     assert verify_chain() == []
 
 
+def test_a_certificate_number_too_long_is_a_row_error_on_every_import(world, admin_client, headers):
+    # given an inspector whose certificate number is the first 32 characters of the row's
+    long_no = "DX" + "7" * 31
+    upload(admin_client, workbook_bytes(headers, [inspector_row(headers, long_no[:32], "张明")]))
+    assert Inspector.objects.filter(certificate_no=long_no[:32]).exists()
+    counts = (Inspector.objects.count(), AuditEvent.objects.count())
+
+    # when the 33-character number is imported (again), with a name and a phone too long as well
+    response = upload(admin_client, workbook_bytes(headers, [
+        inspector_row(headers, long_no, "张" * 33, 联系电话="1" * 33)]))
+
+    # then each is a row error, nothing is cut short and nothing is written
+    assert response.status_code == 400
+    assert {(e.row, e.column, e.message) for e in response.context["errors"]} == {
+        (2, "督学证编号", "最多 32 个字符。"), (2, "姓名", "最多 32 个字符。"), (2, "联系电话", "最多 32 个字符。")}
+    assert (Inspector.objects.count(), AuditEvent.objects.count()) == counts
+
+
 @pytest.mark.parametrize("page", [IMPORT, "inspectors:training_import"])
 def test_a_damaged_sheet_is_reported_not_a_server_error(admin_client, page):
     # given a valid zip whose sheet XML is cut in the middle, uploaded to either import
