@@ -49,8 +49,12 @@ class Importer:
         headers = [f"{h}*" if h in self.required else h for h in self.columns]
         return write_table(headers, [self.example] if self.example else [], title=self.title, notes=self.notes)
 
+    def read(self, fileobj):
+        """The workbook's rows as ``(row number, record)`` and the errors that stop reading it."""
+        return read_table(fileobj, self.columns, required_headers=self.required)
+
     def validate(self, fileobj, progress=None) -> ImportReport:
-        rows, errors = read_table(fileobj, self.columns, required_headers=self.required)
+        rows, errors = self.read(fileobj)
         report = ImportReport(errors=list(errors))
         if errors:
             return report
