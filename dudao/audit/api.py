@@ -2,6 +2,8 @@ from rest_framework import mixins, serializers, viewsets
 
 from dudao.audit.filters import AuditEventFilterSet
 from dudao.audit.models import AuditEvent
+from dudao.audit.services import model_delete, model_save
+from dudao.core.api import ScopedViewSet
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -19,3 +21,11 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         return AuditEvent.objects.for_user(self.request.user).order_by("-seq")
+
+
+class AuditedViewSet(ScopedViewSet):
+    """Reference data (regions, schools, inspectors…) saved and deleted through the audited
+    ``model_save`` and ``model_delete``."""
+
+    save_service = model_save
+    delete_service = model_delete

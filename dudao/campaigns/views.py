@@ -72,12 +72,7 @@ class CampaignCreateView(CampaignFormMixin):
 
 
 class CampaignEditView(CampaignFormMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if not selectors.campaign_can_change(user=request.user, campaign=self.object):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    change_check = selectors.campaign_can_change
 
     def get_initial(self):
         c = self.object

@@ -4,7 +4,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.audit.api import AuditedViewSet
+from dudao.core.api import ScopedModelSerializer
 from dudao.organizations import services
 from dudao.organizations.filters import (
     OfficeFilterSet,
@@ -59,34 +60,28 @@ class ZoneAssignInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class RegionViewSet(ScopedViewSet):
+class RegionViewSet(AuditedViewSet):
     model = Region
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     select_related = ("parent",)
     ordering_fields = ["code", "name", "level"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
-class OfficeViewSet(ScopedViewSet):
+class OfficeViewSet(AuditedViewSet):
     model = Office
     serializer_class = OfficeSerializer
     filterset_class = OfficeFilterSet
     select_related = ("region",)
     ordering_fields = ["name"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
-class SchoolViewSet(ScopedViewSet):
+class SchoolViewSet(AuditedViewSet):
     model = School
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilterSet
     select_related = ("region",)
     ordering_fields = ["code", "sort_key", "kind", "enrolment_primary"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
     @extend_schema(request=ZoneAssignInputSerializer, responses={
         200: ZoneMembershipSerializer, 204: OpenApiResponse(description="taken out of every zone"),
@@ -107,14 +102,12 @@ class SchoolViewSet(ScopedViewSet):
         return Response(ZoneMembershipSerializer(membership, context={"request": request}).data)
 
 
-class ZoneViewSet(ScopedViewSet):
+class ZoneViewSet(AuditedViewSet):
     model = Zone
     serializer_class = ZoneSerializer
     filterset_class = ZoneFilterSet
     select_related = ("office",)
     ordering_fields = ["name"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
 class ZoneMembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -4,7 +4,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, refreshed
+from dudao.audit.api import AuditedViewSet
+from dudao.core.api import ScopedModelSerializer, attach_transitions, refreshed
 from dudao.documents.api import DocumentFilesSerializer
 from dudao.inspectors import services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
@@ -34,14 +35,12 @@ class ListingAssignInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class InspectorViewSet(ScopedViewSet):
+class InspectorViewSet(AuditedViewSet):
     model = Inspector
     serializer_class = InspectorSerializer
     filterset_class = InspectorFilterSet
     select_related = ("office",)
     ordering_fields = ["sort_key", "certificate_no"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
 attach_transitions(InspectorViewSet, services.INSPECTOR_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the inspector.",

@@ -4,7 +4,7 @@ codes, results with charts and the comparison with last year, QR sheets to print
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -66,12 +66,7 @@ class SurveyEditView(ScopedMixin, TemplateView):
     template_name = "core/object_edit.html"
     permission_action = "change"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if not selectors.survey_can_change(user=request.user, survey=self.object):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    change_check = selectors.survey_can_change
 
     def initial(self) -> dict:
         s = self.object
