@@ -1,9 +1,9 @@
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
 from dudao.audit.filters import AuditEventFilterSet
 from dudao.audit.models import AuditEvent
 from dudao.audit.services import model_delete, model_save
-from dudao.core.api import ScopedViewSet
+from dudao.core.api import ScopedReadViewSet, ScopedViewSet
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -13,14 +13,12 @@ class AuditEventSerializer(serializers.ModelSerializer):
                   "changes", "reason", "hash", "prev_hash"]
 
 
-class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AuditEventViewSet(ScopedReadViewSet):
     model = AuditEvent
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet
     ordering_fields = ["seq", "created_at"]
-
-    def get_queryset(self):
-        return AuditEvent.objects.for_user(self.request.user).order_by("-seq")
+    ordering = ("-seq",)
 
 
 class AuditedViewSet(ScopedViewSet):

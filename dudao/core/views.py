@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.downloads import download
+from dudao.core.excel import write_table
 from dudao.core.forms import PICKER_SUGGESTIONS, PICKERS, note_form, validation_message
 from dudao.core.paging import CappedPaginator
 from dudao.core.scope import permission_name
@@ -157,12 +158,7 @@ class ObjectListView(ScopedMixin, TemplateView):
         rows = ([c.export_value(obj) for c in cols] for obj in qs[:EXPORT_ROW_LIMIT])
         data = write_table([str(c.label) for c in cols], rows, title=str(self.opts.verbose_name_plural))
         name = self.export_filename or str(self.opts.verbose_name_plural)
-        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        from urllib.parse import quote
-
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}-{stamp}.xlsx')}"
-        return response
+        return download(data, f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:

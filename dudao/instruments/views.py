@@ -2,17 +2,16 @@
 copying, publishing, Excel import and export. Thin: every write is one service call."""
 
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.core import views as core_views
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import download
 from dudao.core.forms import note_form
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView, UploadViewMixin
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
@@ -97,9 +96,7 @@ class VersionExportView(ScopedMixin, View):
 
     def get(self, request, pk):
         version = self.get_object()  # drafts only for those who may change them (the scope)
-        response = HttpResponse(version_workbook(version), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(version_filename(version))}"
-        return response
+        return download(version_workbook(version), version_filename(version))
 
 
 # ---- forms that call one service ------------------------------------------------------------------
@@ -358,9 +355,7 @@ class ImportMixin(UploadViewMixin):
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
             importer = InstrumentImporter(request.user)
-            response = HttpResponse(importer.template_bytes(), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(importer.title + '.xlsx')}"
-            return response
+            return download(importer.template_bytes(), importer.title + '.xlsx')
         return super().get(request, *args, **kwargs)
 
     def validated_rows(self, form):

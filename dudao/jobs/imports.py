@@ -8,7 +8,6 @@ and validated outside any transaction: only the writing holds the database, brie
 """
 
 import io
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,11 +15,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from dudao.core.excel import XLSX_CONTENT_TYPE, UploadRefused, check_package, read_table, write_table
+from dudao.core.downloads import download
+from dudao.core.excel import UploadRefused, check_package, read_table, write_table
 from dudao.core.importing import ImportReport, RowError
 from dudao.core.views import UploadViewMixin
 
@@ -123,9 +123,7 @@ class ImportView(UploadViewMixin, LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         importer = self.importer_class(request.user)
         if request.GET.get("template"):
-            response = HttpResponse(importer.template_bytes(), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(importer.title + '.xlsx')}"
-            return response
+            return download(importer.template_bytes(), importer.title + '.xlsx')
         return self.render_to_response(self.get_context_data(importer=importer))
 
     def post(self, request, *args, **kwargs):

@@ -1,11 +1,11 @@
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dudao.audit.api import AuditedViewSet
-from dudao.core.api import ScopedModelSerializer
+from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, validated
 from dudao.organizations import services
 from dudao.organizations.filters import (
     OfficeFilterSet,
@@ -90,12 +90,11 @@ class SchoolViewSet(AuditedViewSet):
     def assign_zone(self, request, pk=None):
         """Moves the school into a zone from a date (null zone: out of every zone, answered 204)."""
         school = self.get_object()
-        data = ZoneAssignInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ZoneAssignInputSerializer, request)
         membership = services.zone_assign_school(
-            actor=request.user, school_id=school.pk, zone_id=data.validated_data["zone"],
-            on=data.validated_data.get("valid_from") or timezone.localdate(),
-            reason=data.validated_data.get("reason", ""),
+            actor=request.user, school_id=school.pk, zone_id=data["zone"],
+            on=data.get("valid_from") or timezone.localdate(),
+            reason=data.get("reason", ""),
         )
         if membership is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -110,13 +109,12 @@ class ZoneViewSet(AuditedViewSet):
     ordering_fields = ["name"]
 
 
-class ZoneMembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ZoneMembershipViewSet(ScopedReadViewSet):
     """Dated zone memberships (read-only; move schools with ``schools/{id}/assign-zone/``)."""
 
     model = ZoneMembership
     serializer_class = ZoneMembershipSerializer
     filterset_class = ZoneMembershipFilterSet
     ordering_fields = ["valid_from"]
-
-    def get_queryset(self):
-        return ZoneMembership.objects.for_user(self.request.user).select_related("zone", "school").order_by("-valid_from", "pk")
+    select_related = ("zone", "school")
+    ordering = ("-valid_from", "pk")
