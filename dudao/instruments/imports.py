@@ -122,11 +122,7 @@ class InstrumentImporter(Importer):
         return "" if value is None else str(value).strip()
 
     def validate_row(self, number, record):
-        errors: list[RowError] = []
-
-        def err(field, message):
-            errors.append(RowError(number, self.header_for(field), str(message)))
-
+        errors, err = self.row_errors(number)
         code = self.text(record.get("code"))
         text = self.text(record.get("text"))
         parent = self.text(record.get("parent"))

@@ -79,6 +79,16 @@ class Importer:
     def validate_row(self, number: int, record: dict):  # -> (cleaned, [RowError])
         raise NotImplementedError
 
+    def row_errors(self, number: int):
+        """The list of a row's errors and ``add(field, message)``, which puts one in it under the
+        field's column header."""
+        errors: list[RowError] = []
+
+        def add(field: str, message) -> None:
+            errors.append(RowError(number, self.header_for(field), str(message)))
+
+        return errors, add
+
     def validate_across(self, rows) -> list[RowError]:
         return []
 
