@@ -17,6 +17,7 @@ from dudao.accounts import services
 from dudao.accounts.forms import PasswordChangeForm
 from dudao.accounts.lockout import refused_message
 from dudao.accounts.models import Membership
+from dudao.core.api import validated
 
 
 class TokenResultSerializer(serializers.Serializer):
@@ -66,10 +67,9 @@ class PasswordChangeView(APIView):
     def post(self, request):
         from django.utils.translation import gettext as _
 
-        data = PasswordChangeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        password = data.validated_data["new_password"]
-        form = PasswordChangeForm(request.user, {"old_password": data.validated_data["old_password"],
+        data = validated(PasswordChangeInputSerializer, request)
+        password = data["new_password"]
+        form = PasswordChangeForm(request.user, {"old_password": data["old_password"],
                                                  "new_password1": password, "new_password2": password})
         if not form.is_valid():
             errors = form.errors.get_json_data()

@@ -82,6 +82,20 @@ def membership_end(*, actor, membership_id: int, on=None, reason: str = ""):
     return membership
 
 
+def _password_set(actor, user, password: str | None, *, must_change: bool, action: str, target=None) -> None:
+    """Sets ``user``'s password (``None``: already set elsewhere) and whether they must change it at
+    the next sign-in; the audit record (``accounts.user.<action>``) never holds the password."""
+    old = user.must_change_password
+    user.must_change_password = must_change
+    fields = ["must_change_password"]
+    if password is not None:
+        user.set_password(password)
+        fields.insert(0, "password")
+    user.save(update_fields=fields)
+    record(actor=actor, action=f"accounts.user.{action}", target=target or user,
+           changes={"must_change_password": [old, must_change]})
+
+
 @transaction.atomic
 def user_reset_password(*, actor, membership_id: int) -> str:
     """Sets a new generated password for the account behind a membership the actor manages."""
@@ -94,12 +108,7 @@ def user_reset_password(*, actor, membership_id: int) -> str:
 
         raise PermissionDenied
     password = _generated_password()
-    old = user.must_change_password
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    record(actor=actor, action="accounts.user.reset_password", target=membership,
-           changes={"must_change_password": [old, True]})
+    _password_set(actor, user, password, must_change=True, action="reset_password", target=membership)
     return password
 
 
@@ -114,11 +123,7 @@ def user_password_set_by_admin(*, actor, user_id: int):
     if not actor.is_superuser:
         raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user_id)
-    old = user.must_change_password
-    user.must_change_password = user.pk != actor.pk
-    user.save(update_fields=["must_change_password"])
-    record(actor=actor, action="accounts.user.set_password", target=user,
-           changes={"must_change_password": [old, user.must_change_password]})
+    _password_set(actor, user, None, must_change=user.pk != actor.pk, action="set_password")
     return user
 
 
@@ -126,12 +131,7 @@ def user_password_set_by_admin(*, actor, user_id: int):
 def user_change_password(*, actor, password: str):
     """Saves the password the person chose for themselves (checked by the caller's form); this
     ends a required change. The audit record never holds the password."""
-    old = actor.must_change_password
-    actor.set_password(password)
-    actor.must_change_password = False
-    actor.save(update_fields=["password", "must_change_password"])
-    record(actor=actor, action="accounts.user.change_password", target=actor,
-           changes={"must_change_password": [old, False]})
+    _password_set(actor, actor, password, must_change=False, action="change_password")
     return actor
 
 

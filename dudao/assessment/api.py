@@ -11,7 +11,7 @@
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -21,6 +21,7 @@ from dudao.assessment.filters import AssessmentRatingFilterSet
 from dudao.assessment.forms import PeriodForm
 from dudao.assessment.models import AssessmentRating
 from dudao.assessment.scoring import INDICATORS
+from dudao.core.api import ScopedReadViewSet, validated
 from dudao.inspectors.models import Inspector
 
 
@@ -105,21 +106,17 @@ class RatingInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class AssessmentRatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssessmentRatingViewSet(ScopedReadViewSet):
     model = AssessmentRating
     serializer_class = AssessmentRatingSerializer
     filterset_class = AssessmentRatingFilterSet
     ordering_fields = ["period_start", "score"]
-
-    def get_queryset(self):
-        return (AssessmentRating.objects.for_user(self.request.user).select_related("inspector", "school")
-                .order_by("-period_start", "pk"))
+    select_related = ("inspector", "school")
+    ordering = ("-period_start", "pk")
 
     @extend_schema(request=RatingInputSerializer, responses=AssessmentRatingSerializer)
     def create(self, request):
-        data = RatingInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(RatingInputSerializer, request)
         rating = services.rating_submit(actor=request.user, inspector_id=v["inspector"], period_kind=v["period_kind"],
                                         period_start=v["period_start"], role=v["role"], answers=v["answers"],
                                         comment=v["comment"])

@@ -1,11 +1,10 @@
 """Pages of the assessment of inspectors: the office's ranked table (and its Excel), one inspector's
 profile with charts, rating an inspector, the ratings one gave, and the office's weighting."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +16,8 @@ from dudao.assessment.filters import AssessmentRatingFilterSet
 from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_from, rating_form
 from dudao.assessment.models import AssessmentPolicy, AssessmentRating
 from dudao.assessment.scoring import INDICATORS
-from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.downloads import download
+from dudao.core.excel import write_table
 from dudao.core.forms import validation_message
 from dudao.core.views import ObjectDetailView, OfficePolicyView, ScopedMixin, ScopedTemplateView
 from dudao.inspectors.models import Inspector
@@ -83,9 +83,7 @@ class AssessmentTableView(ScopedTemplateView):
             rows = ([row.rank or DASH, row.inspector.name, row.inspector.certificate_no, _num(row.total),
                      *[_num(row.scores[k]) for k in INDICATORS], *_raw_cells(row.records)] for row in data["rows"])
             title = f"{data['office'].name}{data['period'].label}督学考核"
-            response = HttpResponse(write_table(headers, rows, title="督学考核"), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title + '.xlsx')}"
-            return response
+            return download(write_table(headers, rows, title="督学考核"), title + '.xlsx')
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

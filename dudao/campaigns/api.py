@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from dudao.campaigns import selectors, services
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.models import Campaign, CampaignProblem, CampaignTarget, Theme
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action, validated
 from dudao.inspections.models import Rectification
 
 _SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
@@ -219,9 +219,8 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
 
     @extend_schema(request=CampaignCreateInputSerializer, responses=CampaignSerializer)
     def create(self, request, *args, **kwargs):
-        data = CampaignCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
+        data = validated(CampaignCreateInputSerializer, request)
+        v = dict(data)
         rule = dict(v.pop("rule")) if v.get("rule") else None
         campaign = services.campaign_create(actor=request.user, office_id=v.pop("office"), rule=rule, **v)
         return self._out(campaign, status.HTTP_201_CREATED)
@@ -230,18 +229,15 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def targets(self, request, pk=None):
         campaign = self.get_object()
-        data = RuleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        targets = services.campaign_targets_set(actor=request.user, campaign_id=campaign.pk, rule=dict(data.validated_data))
+        data = validated(RuleSerializer, request)
+        targets = services.campaign_targets_set(actor=request.user, campaign_id=campaign.pk, rule=dict(data))
         return self._out(campaign, targets=[{"id": t.pk, "school": t.school_id} for t in targets])
 
     @extend_schema(request=TeamInputSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def teams(self, request, pk=None):
         campaign = self.get_object()
-        data = TeamInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TeamInputSerializer, request)
         team, warnings = services.campaign_team_save(
             actor=request.user, campaign_id=campaign.pk, team_id=v.get("team"), name=v["name"],
             member_ids=v["members"], leader_id=v.get("leader"), target_ids=v.get("targets"))
@@ -321,9 +317,7 @@ class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         target = self.get_object()
-        data = IssueInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(IssueInputSerializer, request)
         if not target.problems.filter(pk=v["problem"]).exists():
             raise exceptions.NotFound()
         services.problem_notice_issue(actor=request.user, problem_id=v["problem"], requirements=v["requirements"],

@@ -89,27 +89,21 @@ def _score(value) -> str:
 
 def _notice_default():
     doc = layout.new_document()
-    layout.add_issuer(doc, "{{ office.name }}")
-    layout.add_number(doc, "{{ number }}")
-    layout.add_red_line(doc)
-    layout.add_title(doc, "督导通知书")
-    layout.add_body(doc, "{{ school.name }}：", indent=False)
+    layout.add_issuer_head(doc)
+    layout.add_letter_title(doc, "督导通知书", "{{ school.name }}")
     layout.add_body(doc, "根据《教育督导条例》第十三条、第十七条，本室决定开展{{ campaign.theme }}专项督导"
                          "（{{ campaign.title }}）。你校列入本次督导范围，现将有关事项通知如下：")
-    layout.add_heading(doc, "一、督导时间")
-    layout.add_body(doc, "{{ campaign.start }}至{{ campaign.end }}。")
-    layout.add_heading(doc, "二、督导要求")
-    layout.add_loop(doc, "line in campaign.requirement_lines", ["{{ line }}"])
-    layout.add_heading(doc, "三、学校自查")
-    layout.add_body(doc, "请你校对照《{{ campaign.checklist }}》逐项开展自查，于{{ campaign.self_check_due }}前"
-                         "在督导平台提交自查结果和佐证材料（《教育督导条例》第十八条）。检查内容如下：")
+    layout.add_section(doc, "一、督导时间", "{{ campaign.start }}至{{ campaign.end }}。")
+    layout.add_section(doc, "二、督导要求", lines="campaign.requirement_lines")
+    layout.add_section(doc, "三、学校自查",
+                       "请你校对照《{{ campaign.checklist }}》逐项开展自查，于{{ campaign.self_check_due }}前"
+                       "在督导平台提交自查结果和佐证材料（《教育督导条例》第十八条）。检查内容如下：")
     layout.add_table(doc, ["序号", "编号", "检查内容"], ["{{ i.no }}", "{{ i.code }}", "{{ i.text }}"],
                      loop="i in items", widths_mm=[16, 20, 120])
-    layout.add_heading(doc, "四、实地督导")
-    layout.add_body(doc, "自查结束后，由{{ team.name }}（组长：{{ team.leader }}；成员：{{ team.members }}）到校实地督导。"
-                         "请学校如实提供情况，不得拒绝和阻挠（《教育督导条例》第十二条）。")
-    layout.add_heading(doc, "五、联系方式")
-    layout.add_body(doc, "{{ contact }}")
+    layout.add_section(doc, "四、实地督导",
+                       "自查结束后，由{{ team.name }}（组长：{{ team.leader }}；成员：{{ team.members }}）到校实地督导。"
+                       "请学校如实提供情况，不得拒绝和阻挠（《教育督导条例》第十二条）。")
+    layout.add_section(doc, "五、联系方式", "{{ contact }}")
     layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
     return doc
 
@@ -118,27 +112,26 @@ def _report_default():
     doc = layout.new_document()
     layout.add_title(doc, "关于{{ campaign.theme }}专项督导情况的报告")
     layout.add_body(doc, "根据《教育督导条例》第二十三条，现将{{ campaign.title }}有关情况报告如下。")
-    layout.add_heading(doc, "一、基本情况")
-    layout.add_body(doc, "本次专项督导于{{ campaign.start }}至{{ campaign.end }}开展，对照《{{ campaign.checklist }}》，"
-                         "共覆盖{{ counts.targets }}所学校（幼儿园）。{{ counts.self_checked }}所学校提交了自查结果"
-                         "（其中逾期{{ counts.late }}所），督导组实地督导{{ counts.visited }}所，发现问题{{ counts.problems }}个，"
-                         "下发整改通知书{{ counts.notices }}份，已整改销号{{ counts.notices_closed }}份，"
-                         "{{ counts.done }}所学校完成全部整改。")
+    layout.add_section(doc, "一、基本情况",
+                       "本次专项督导于{{ campaign.start }}至{{ campaign.end }}开展，对照《{{ campaign.checklist }}》，"
+                       "共覆盖{{ counts.targets }}所学校（幼儿园）。{{ counts.self_checked }}所学校提交了自查结果"
+                       "（其中逾期{{ counts.late }}所），督导组实地督导{{ counts.visited }}所，发现问题{{ counts.problems }}个，"
+                       "下发整改通知书{{ counts.notices }}份，已整改销号{{ counts.notices_closed }}份，"
+                       "{{ counts.done }}所学校完成全部整改。")
     layout.add_image(doc, "chart")
     layout.add_heading(doc, "二、督导结果")
     layout.add_table(doc, ["序号", "学校", "自查得分", "督导得分", "问题", "整改通知", "状态"],
                      ["{{ r.no }}", "{{ r.school }}", "{{ r.self_score }}", "{{ r.team_score }}", "{{ r.problems }}",
                       "{{ r.notices }}", "{{ r.status }}"], loop="r in results",
                      widths_mm=[12, 46, 20, 20, 14, 20, 24])
-    layout.add_heading(doc, "三、督导组意见")
-    layout.add_loop(doc, "line in summary_lines", ["{{ line }}"])
+    layout.add_section(doc, "三、督导组意见", lines="summary_lines")
     layout.add_heading(doc, "四、问题清单与整改情况")
     layout.add_table(doc, ["序号", "学校", "检查内容", "问题", "通知书编号", "整改期限", "整改进度"],
                      ["{{ p.no }}", "{{ p.school }}", "{{ p.item }}", "{{ p.text }}", "{{ p.number }}", "{{ p.deadline }}",
                       "{{ p.progress }}"], loop="p in problems", widths_mm=[12, 26, 26, 34, 22, 18, 18])
-    layout.add_heading(doc, "五、下一步工作")
-    layout.add_body(doc, "对尚未整改到位的问题，本室将督促有关学校限期整改，组织“回头看”，逐项核查销号；对逾期未整改的，"
-                         "依据《教育督导条例》第二十五条予以通报批评并责令改正。")
+    layout.add_section(doc, "五、下一步工作",
+                       "对尚未整改到位的问题，本室将督促有关学校限期整改，组织“回头看”，逐项核查销号；对逾期未整改的，"
+                       "依据《教育督导条例》第二十五条予以通报批评并责令改正。")
     layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
     return doc
 

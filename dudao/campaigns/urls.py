@@ -1,15 +1,13 @@
 from django.urls import path
 
 from dudao.campaigns import views
+from dudao.core.views import object_paths
 
 app_name = "campaigns"
 
 urlpatterns = [
-    path("", views.CampaignListView.as_view(), name="campaign_list"),
-    path("add/", views.CampaignCreateView.as_view(), name="campaign_add"),
-    path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
-    path("<int:pk>/edit/", views.CampaignEditView.as_view(), name="campaign_edit"),
-    path("<int:pk>/transition/<str:name>/", views.CampaignTransitionView.as_view(), name="campaign_transition"),
+    *object_paths("", "campaign", list=views.CampaignListView, add=views.CampaignCreateView,
+                  detail=views.CampaignDetailView, edit=views.CampaignEditView, transition=views.CampaignTransitionView),
     path("<int:pk>/teams/add/", views.TeamEditView.as_view(), name="team_add"),
     path("<int:pk>/teams/<int:team_pk>/", views.TeamEditView.as_view(), name="team_edit"),
     path("<int:pk>/results/", views.CampaignTableView.as_view(kind="results"), name="campaign_results"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,7 @@ from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.forms import CampaignForm as CampaignEditForm
 from dudao.campaigns.forms import NoticeForm, ResultForm, SelfCheckForm, TeamForm
 from dudao.campaigns.models import Campaign, CampaignEvidence, CampaignProblem, CampaignTarget
-from dudao.core.downloads import verified_attachment
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import download, verified_attachment
 from dudao.core.forms import validation_message
 from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, ServiceFormView, TransitionView
 from dudao.documents.selectors import subject_documents
@@ -72,12 +71,7 @@ class CampaignCreateView(CampaignFormMixin):
 
 
 class CampaignEditView(CampaignFormMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if not selectors.campaign_can_change(user=request.user, campaign=self.object):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    change_check = selectors.campaign_can_change
 
     def get_initial(self):
         c = self.object
@@ -175,12 +169,8 @@ class CampaignTableView(ScopedMixin, ScopedTemplateView):
         self.object = self.get_object()
         if request.GET.get("export") == "xlsx":
             builder = exports.results_workbook if self.kind == "results" else exports.rectifications_workbook
-            response = HttpResponse(builder(user=request.user, campaign=self.object), content_type=XLSX_CONTENT_TYPE)
-            from urllib.parse import quote
-
-            name = f"{self.object.title}-{_('results') if self.kind == 'results' else _('rectification list')}"
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
-            return response
+            name = f"{self.object.title}-{_('results') if self.kind == 'results' else _('rectification list')}.xlsx"
+            return download(builder(user=request.user, campaign=self.object), name)
         return super().get(request, *args, **kwargs)
 
     def get_template_names(self):

@@ -17,7 +17,7 @@ from dudao.complaints import selectors, services
 from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
 from dudao.complaints.masking import identity
 from dudao.complaints.models import Complaint, Publication
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, service_result, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, service_result, transition_action, validated
 from dudao.inspections.models import Severity
 
 
@@ -206,9 +206,7 @@ class PublicationViewSet(ScopedViewSet):
 
     @extend_schema(request=PublishInput, responses={201: PublicationSerializer})
     def create(self, request, *args, **kwargs):
-        data = PublishInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(PublishInput, request)
         publication = services.publication_publish(actor=request.user, document_id=v.get("document"),
                                                    rectification_id=v.get("rectification"),
                                                    summary=v.get("summary", ""), title=v.get("title", ""))

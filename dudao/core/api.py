@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -92,19 +92,22 @@ class ScopedModelSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
     pass
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
-    """Lists and retrieves from the user's scope; saves and deletes through audited services.
+def validated(serializer_class, request, **kwargs):
+    """The request's input as ``serializer_class`` reads it; invalid input answers 400 with every
+    field's reason."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
-    Subclasses set ``model``, ``serializer_class``, ``filterset_class``, ``save_service`` and
-    ``delete_service`` (``service(actor=, instance=)``).
-    """
+
+class ScopedQuerysetMixin:
+    """The rows of ``model`` in the user's view scope, joined with ``select_related`` and
+    ``prefetch_related``; ``ordering`` is the order of a list without ``?ordering=``."""
 
     model = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
-    save_service = None
-    delete_service = None
-    ordering = ("pk",)
+    ordering: tuple[str, ...] = ("pk",)
 
     def get_queryset(self):
         qs = self.model.objects.for_user(self.request.user, "view")
@@ -113,6 +116,22 @@ class ScopedViewSet(viewsets.ModelViewSet):
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
+
+
+class ScopedReadViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    """Lists and retrieves from the user's scope; any writes are the viewset's own actions."""
+
+
+class ScopedViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
+    """Lists and retrieves from the user's scope; saves and deletes through audited services.
+
+    Subclasses set ``model``, ``serializer_class``, ``filterset_class``, ``save_service`` and
+    ``delete_service`` (``service(actor=, instance=)``).
+    """
+
+    save_service = None
+    delete_service = None
 
     def check_change_scope(self, obj, action: str = "change") -> None:
         if not self.model.objects.for_user(self.request.user, action).filter(pk=obj.pk).exists():
@@ -194,9 +213,8 @@ def transition_action(name, service, *, id_kwarg, output, input=TransitionReason
             check(request.user, obj, name)
         values = {}
         if validate:
-            data = input(data=request.data)
-            data.is_valid(raise_exception=True)
-            values = arguments(data.validated_data, request) if arguments else dict(data.validated_data)
+            data = validated(input, request)
+            values = arguments(data, request) if arguments else dict(data)
         fn = service[name] if isinstance(service, Mapping) else service
         result = fn(actor=request.user, **{id_kwarg: obj.pk}, **values)
         more = extra(self, obj) if extra else {}

@@ -7,9 +7,12 @@ an evidence file's ``url``, a job's result). Those views are built for a browser
 as the token's user. Everything else stays the view's own: the same scope (out of scope is 404),
 the same SHA-256 check (an altered file is 409). Without the header nothing changes (a browser's
 session, or the redirect to the login page); a wrong token answers 401.
+
+``download`` and ``attachment`` make the answer a file the browser saves under its (Chinese) name.
 """
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -19,9 +22,21 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.settings import api_settings
 
+from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.files import FileCheckFailed, open_verified
 
 SAFE_METHODS = ("GET", "HEAD")
+
+
+def attachment(response, filename: str):
+    """``response`` saved by the browser as ``filename`` (any characters)."""
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def download(data: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
+    """``data`` to save as ``filename``: by default an Excel workbook."""
+    return attachment(HttpResponse(data, content_type=content_type), filename)
 
 
 def authenticate_token(request):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,8 @@ from django.views import defaults
 from django.views.generic import FormView, TemplateView, View
 from rest_framework.exceptions import NotFound
 
-from dudao.core.excel import XLSX_CONTENT_TYPE, write_table
+from dudao.core.downloads import download
+from dudao.core.excel import write_table
 from dudao.core.forms import PICKER_SUGGESTIONS, PICKERS, note_form, validation_message
 from dudao.core.paging import CappedPaginator
 from dudao.core.scope import permission_name
@@ -74,8 +76,15 @@ class ScopedMixin(SignedInMixin):
 
     # the model permission a signed-in user needs to open the view at all (403 otherwise)
     permission_action: str | None = None
+    # the selector (``user=``, ``<model name>=``) that says whether the user may change the page's row:
+    # with it the page loads ``self.object`` (404 outside the view scope) and answers 403 when refused
+    change_check = None
 
     def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.change_check:
+            self.object = self.get_object()
+            if not type(self).change_check(user=request.user, **{self.opts.model_name: self.object}):
+                raise PermissionDenied
         if request.user.is_authenticated and self.permission_action:
             self.require_perm(self.permission_action)
         return super().dispatch(request, *args, **kwargs)
@@ -151,12 +160,7 @@ class ObjectListView(ScopedMixin, TemplateView):
         rows = ([c.export_value(obj) for c in cols] for obj in qs[:EXPORT_ROW_LIMIT])
         data = write_table([str(c.label) for c in cols], rows, title=str(self.opts.verbose_name_plural))
         name = self.export_filename or str(self.opts.verbose_name_plural)
-        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        from urllib.parse import quote
-
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}-{stamp}.xlsx')}"
-        return response
+        return download(data, f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
@@ -299,6 +303,15 @@ def edit_and_delete_views(model, *, form_class, save, delete, success_url: str) 
     return edit, remove
 
 
+def object_paths(prefix: str, name: str, **views) -> list:
+    """The usual pages of one model under ``prefix`` (``"schools/"``), each named ``<name>_<page>``:
+    ``list`` (the prefix), ``add`` (``add/``), ``detail`` (``<pk>/``), ``edit`` (``<pk>/edit/``),
+    ``delete`` (``<pk>/delete/``) and ``transition`` (``<pk>/transition/<name>/``); only those given."""
+    routes = {"list": "", "add": "add/", "detail": "<int:pk>/", "edit": "<int:pk>/edit/",
+              "delete": "<int:pk>/delete/", "transition": "<int:pk>/transition/<str:name>/"}
+    return [path(prefix + routes[page], view.as_view(), name=f"{name}_{page}") for page, view in views.items()]
+
+
 def not_found_unless(condition) -> None:
     if not condition:
         raise Http404
@@ -324,6 +337,52 @@ def detail_with_errors(detail_view, request, forms: dict, **kwargs):
     view = detail_view()
     view.setup(request, **kwargs)
     return view.render_to_response(view.get_context_data(forms=forms), status=400)
+
+
+class OfficeSettingsView(ScopedMixin, TemplateView):
+    """An office's settings: the page shows the office asked for (``office_asked`` among ``offices()``,
+    by default the first of ``own_office_ids()``); a POST, refused (403) unless ``can_change(office)``,
+    gives the valid ``get_form(office, data)`` to ``save(office, form)`` and comes back to the office;
+    invalid input shows the page again with the form (400). The context gets ``office`` and ``form``."""
+
+    permission_action = "view"
+
+    def offices(self):
+        raise NotImplementedError
+
+    def own_office_ids(self):
+        raise NotImplementedError
+
+    def can_change(self, office) -> bool:
+        raise NotImplementedError
+
+    def get_form(self, office, data=None):
+        raise NotImplementedError
+
+    def save(self, office, form) -> None:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(office=self.office()))
+
+    def post(self, request, *args, **kwargs):
+        office = self.office()
+        if not self.can_change(office):
+            raise PermissionDenied
+        form = self.get_form(office, request.POST)
+        if form.is_valid():
+            self.save(office, form)
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(request.path + f"?office={office.pk}")
+        return self.render_to_response(self.get_context_data(office=office, form=form), status=400)
+
+    def office(self):
+        return office_asked(self.request, self.offices(), self.own_office_ids())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["form"] = kwargs.get("form") or self.get_form(kwargs["office"])
+        return ctx
 
 
 class TransitionView(ScopedMixin, View):
@@ -516,6 +575,21 @@ class ObjectFormView(ScopedMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "object": self.object}
+
+
+class DatedAssignView(ObjectFormView):
+    """Gives the row a new ``target`` (the form's field of that name; none: takes it out) from the
+    form's ``valid_from`` through ``service(actor=, <model>_id=, <target>_id=, on=, reason=)``, which
+    keeps the dated history."""
+
+    target = ""
+    service = None
+
+    def perform(self, form) -> None:
+        value, data = form.cleaned_data[self.target], form.cleaned_data
+        type(self).service(actor=self.request.user, **{f"{self.opts.model_name}_id": self.object.pk,
+                                                       f"{self.target}_id": value.pk if value else None},
+                           on=data["valid_from"], reason=data["reason"])
 
 
 class PickView(ScopedMixin, View):

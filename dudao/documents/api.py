@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import UploadActionsMixin
+from dudao.core.api import ScopedReadViewSet, UploadActionsMixin, validated
 from dudao.documents import bundles, kinds, services
 from dudao.documents.filters import DocumentFilterSet, DocumentTemplateFilterSet
 from dudao.documents.models import Document, DocumentTemplate
@@ -44,17 +44,15 @@ class BundleJobSerializer(serializers.Serializer):
         return reverse("api:jobs-job-detail", args=[obj.uuid])
 
 
-class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DocumentViewSet(ScopedReadViewSet):
     """The archive: documents filed by the platform, read-only (documents are never changed)."""
 
     model = Document
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet
     required_action = None  # set per action: making a PDF needs the add permission
-
-    def get_queryset(self):
-        return (Document.objects.for_user(self.request.user).select_related("office", "school", "created_by")
-                .order_by("-date", "-pk"))
+    select_related = ("office", "school", "created_by")
+    ordering = ("-date", "-pk")
 
     @extend_schema(request=None, responses={202: BundleJobSerializer, 200: DocumentSerializer})
     @action(detail=True, methods=["post"], required_action="add")
@@ -106,16 +104,15 @@ class DocumentTemplateViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.
     @extend_schema(request={"multipart/form-data": TemplateUploadInputSerializer},
                    responses={201: DocumentTemplateSerializer})
     def create(self, request, *args, **kwargs):
-        data = TemplateUploadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        data = validated(TemplateUploadInputSerializer, request)
+        upload = data["file"]
         if upload.size > services.MAX_TEMPLATE_BYTES:
             raise serializers.ValidationError({"file": ["A template may be at most 10 MB."]})
         try:
             template = services.template_upload(
-                actor=request.user, office_id=data.validated_data["office"], kind=data.validated_data["kind"],
-                data=upload.read(), filename=upload.name, number_pattern=data.validated_data.get("number_pattern", ""),
-                note=data.validated_data.get("note", ""))
+                actor=request.user, office_id=data["office"], kind=data["kind"],
+                data=upload.read(), filename=upload.name, number_pattern=data.get("number_pattern", ""),
+                note=data.get("note", ""))
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
         return Response(DocumentTemplateSerializer(template).data, status=201)
@@ -154,11 +151,10 @@ class BundleViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=BundleInputSerializer, responses={202: BundleJobSerializer})
     def create(self, request):
-        data = BundleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        job = bundles.bundle_start(actor=request.user, year=data.validated_data["year"],
-                                   school_id=data.validated_data.get("school"),
-                                   office_id=data.validated_data.get("office"))
+        data = validated(BundleInputSerializer, request)
+        job = bundles.bundle_start(actor=request.user, year=data["year"],
+                                   school_id=data.get("school"),
+                                   office_id=data.get("office"))
         return Response(BundleJobSerializer(job).data, status=202)
 
 

@@ -80,11 +80,8 @@ def bundle_entries(*, user, year: int, school_id: int | None = None, office_id: 
     """Everything of the year the user may read about the school, or about the office's schools
     and the office itself, in folder order."""
     target = bundle_scope(user=user, year=year, school_id=school_id, office_id=office_id)
-    documents = Document.objects.for_user(user).filter(year=year).select_related("school")
-    if school_id is not None:
-        documents = documents.filter(school_id=target.pk)
-    else:
-        documents = documents.filter(office__region__path__startswith=target.region.path)
+    documents = _of_target(Document.objects.for_user(user).filter(year=year).select_related("school"),
+                           school_id=school_id, target=target, region_path="office__region__path")
     entries = []
     used: set[str] = set()
     for doc in documents.order_by("school__code", "school_id", "date", "pk"):
@@ -101,6 +98,14 @@ def bundle_entries(*, user, year: int, school_id: int | None = None, office_id: 
     return entries
 
 
+def _of_target(rows, *, school_id, target, region_path: str):
+    """The ``rows`` of the school (``school_id``), else of the office's region and the regions below
+    it (``region_path`` names the rows' region path)."""
+    if school_id is not None:
+        return rows.filter(school_id=target.pk)
+    return rows.filter(**{f"{region_path}__startswith": target.region.path})
+
+
 def _unique(name: str, folder: str, used: set[str]) -> str:
     stem, dot, ext = name.rpartition(".")
     candidate, n = name, 1
@@ -115,11 +120,8 @@ def _evidence(*, user, year, school_id, target, used) -> list[Entry]:
     if not apps.is_installed("dudao.inspections"):
         return []
     attachment = apps.get_model("inspections", "Attachment")
-    rows = attachment.objects.for_user(user).filter(created_at__year=year).select_related("school")
-    if school_id is not None:
-        rows = rows.filter(school_id=target.pk)
-    else:
-        rows = rows.filter(school__region__path__startswith=target.region.path)
+    rows = _of_target(attachment.objects.for_user(user).filter(created_at__year=year).select_related("school"),
+                      school_id=school_id, target=target, region_path="school__region__path")
     entries = []
     for row in rows.order_by("school__code", "school_id", "created_at", "pk"):
         top = _school_folder(row.school) if school_id is None else ""

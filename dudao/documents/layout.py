@@ -189,6 +189,29 @@ def add_heading(doc, text: str, level: int = 1):
     return paragraph
 
 
+def add_issuer_head(doc, number: str = "{{ number }}") -> None:
+    """The head of a document the office issues: its mark, the number and the red rule."""
+    add_issuer(doc, "{{ office.name }}")
+    add_number(doc, number)
+    add_red_line(doc)
+
+
+def add_letter_title(doc, title: str, addressee: str) -> None:
+    """The title and the salutation (主送机关, ``addressee`` followed by "："), not indented."""
+    add_title(doc, title)
+    add_body(doc, f"{addressee}：", indent=False)
+
+
+def add_section(doc, heading: str, *texts: str, lines: str | None = None) -> None:
+    """A level-1 heading, then a body paragraph for each of ``texts`` and, with ``lines`` (the name of
+    a list in the context), one paragraph for each of its lines."""
+    add_heading(doc, heading)
+    for text in texts:
+        add_body(doc, text)
+    if lines:
+        add_loop(doc, f"line in {lines}", ["{{ line }}"])
+
+
 def add_loop(doc, loop: str, texts: list[str], *, indent: bool = True):
     """Paragraphs repeated for each item: ``loop`` is a Jinja loop head such as ``f in findings``."""
     doc.add_paragraph(f"{{%p for {loop} %}}")

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, attach_transitions, service_result, transition_action
+from dudao.core.api import ScopedModelSerializer, attach_transitions, service_result, transition_action, validated
 from dudao.documents.selectors import document_url
 from dudao.evaluations import selectors, services
 from dudao.evaluations import visibility as v
@@ -161,9 +161,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=EvaluationCreateSerializer, responses={201: EvaluationSerializer})
     def create(self, request):
-        data = EvaluationCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(EvaluationCreateSerializer, request)
         office = Office.objects.for_user(request.user).select_related("region").get(pk=d["office"])
         evaluation = services.evaluation_create(
             actor=request.user, office=office, title=d["title"], year=d["year"], version_id=d["version"],
@@ -176,21 +174,19 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def units(self, request, pk=None):
         evaluation = self.get_object()
-        data = UnitsInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(UnitsInputSerializer, request)
         units = services.units_add(actor=request.user, evaluation_id=evaluation.pk,
-                                   school_ids=data.validated_data["schools"], region_ids=data.validated_data["regions"])
+                                   school_ids=data["schools"], region_ids=data["regions"])
         return Response(UnitSerializer(units, many=True, context={"request": request}).data, status=201)
 
     @extend_schema(request=RaterInputSerializer, responses={201: dict})
     @action(detail=True, methods=["post"])
     def raters(self, request, pk=None):
         evaluation = self.get_object()
-        data = RaterInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rater = services.rater_add(actor=request.user, evaluation_id=evaluation.pk, user_id=data.validated_data["user"],
-                                   group=data.validated_data["group"], unit_ids=data.validated_data["units"])
-        return Response({"id": rater.pk, "user": rater.user_id, "group": data.validated_data["group"]}, status=201)
+        data = validated(RaterInputSerializer, request)
+        rater = services.rater_add(actor=request.user, evaluation_id=evaluation.pk, user_id=data["user"],
+                                   group=data["group"], unit_ids=data["units"])
+        return Response({"id": rater.pk, "user": rater.user_id, "group": data["group"]}, status=201)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -244,10 +240,9 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def evidence(self, request, pk=None):
         unit = self.get_object()
-        data = EvidenceInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        evidence = services.evidence_add(actor=request.user, unit_id=unit.pk, item_code=data.validated_data["item_code"],
-                                         uploaded_file=data.validated_data["file"])
+        data = validated(EvidenceInputSerializer, request)
+        evidence = services.evidence_add(actor=request.user, unit_id=unit.pk, item_code=data["item_code"],
+                                         uploaded_file=data["file"])
         return Response({"id": evidence.pk, "item_code": evidence.item_code, "sha256": evidence.sha256,
                          "url": reverse("evaluations:evidence_download", args=[evidence.pk])}, status=201)
 
@@ -255,9 +250,8 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def visit(self, request, pk=None):
         unit = self.get_object()
-        data = SiteVisitInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        visit = services.site_visit_record(actor=request.user, unit_id=unit.pk, **data.validated_data)
+        data = validated(SiteVisitInputSerializer, request)
+        visit = services.site_visit_record(actor=request.user, unit_id=unit.pk, **data)
         return Response({"id": visit.pk, "date": visit.date}, status=201)
 
     reply = transition_action("reply", services.unit_reply, input=TextInputSerializer, **_UNIT)

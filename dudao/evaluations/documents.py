@@ -48,15 +48,11 @@ def notice_context(evaluation) -> dict:
 def _notice_default():
     doc = layout.new_document()
     layout.add_number(doc, "{{ number }}")
-    layout.add_title(doc, "督导通知书")
-    layout.add_body(doc, "{{ addressees }}：", indent=False)
+    layout.add_letter_title(doc, "督导通知书", "{{ addressees }}")
     layout.add_body(doc, "根据《教育督导条例》第十七条，{{ office.name }}决定开展{{ title }}，现将有关事项通知如下。")
-    layout.add_heading(doc, "一、督导事项")
-    layout.add_body(doc, "{{ matters }}")
-    layout.add_heading(doc, "二、评估指标")
-    layout.add_body(doc, "采用《{{ system }}》，一级指标为：{{ indicators }}。")
-    layout.add_heading(doc, "三、自评要求")
-    layout.add_body(doc, "请各单位对照指标逐项自评，撰写自评报告，上传佐证材料，于{{ due }}前在平台提交。")
+    layout.add_section(doc, "一、督导事项", "{{ matters }}")
+    layout.add_section(doc, "二、评估指标", "采用《{{ system }}》，一级指标为：{{ indicators }}。")
+    layout.add_section(doc, "三、自评要求", "请各单位对照指标逐项自评，撰写自评报告，上传佐证材料，于{{ due }}前在平台提交。")
     layout.add_heading(doc, "四、被督导单位")
     layout.add_table(doc, ["序号", "单位"], ["{{ u.no }}", "{{ u.name }}"], loop="u in units", widths_mm=[20, 136])
     layout.add_body(doc, "被督导单位应当积极配合，如实提供情况，不得拒绝和阻挠（《教育督导条例》第十二条）。")
@@ -102,18 +98,15 @@ def _date(value):
 def _opinion_default():
     doc = layout.new_document()
     layout.add_number(doc, "{{ number }}")
-    layout.add_title(doc, "督导意见书")
-    layout.add_body(doc, "{{ unit.name }}：", indent=False)
+    layout.add_letter_title(doc, "督导意见书", "{{ unit.name }}")
     layout.add_body(doc, "根据《教育督导条例》第二十条、第二十一条，{{ office.name }}在{{ title }}中，"
                          "综合你单位的自评报告、现场考察和社会各方面意见，形成督导意见如下。")
-    layout.add_heading(doc, "一、总体评价")
-    layout.add_body(doc, "{{ evaluation }}")
-    layout.add_body(doc, "评估得分{{ total }}分（满分{{ maximum }}分），等级为“{{ grade }}”。")
+    layout.add_section(doc, "一、总体评价", "{{ evaluation }}", "评估得分{{ total }}分（满分{{ maximum }}分），等级为“{{ grade }}”。")
     layout.add_table(doc, ["编码", "一级指标", "得分"], ["{{ s.code }}", "{{ s.text }}", "{{ s.points }}"],
                      loop="s in scores", widths_mm=[20, 106, 30])
-    layout.add_heading(doc, "二、整改要求")
-    layout.add_body(doc, "{% if has_demands %}请对照下列问题限期整改，并将整改情况报告我室（《教育督导条例》第二十二条）。"
-                         "{% else %}无限期整改事项。{% endif %}")
+    layout.add_section(doc, "二、整改要求",
+                       "{% if has_demands %}请对照下列问题限期整改，并将整改情况报告我室（《教育督导条例》第二十二条）。"
+                       "{% else %}无限期整改事项。{% endif %}")
     layout.add_table(doc, ["序号", "整改要求", "整改期限", "整改通知书"],
                      ["{{ d.no }}", "{{ d.text }}", "{{ d.deadline }}", "{{ d.number }}"], loop="d in demands",
                      widths_mm=[16, 80, 30, 30])
@@ -162,16 +155,14 @@ def _report_default():
     doc = layout.new_document()
     layout.add_title(doc, "{{ title }}督导报告")
     layout.add_body(doc, "根据《教育督导条例》第二十三条，现将{{ title }}情况报告如下。")
-    layout.add_heading(doc, "一、基本情况")
-    layout.add_body(doc, "本次评估采用《{{ system }}》，共评估{{ count }}个单位，经自评、现场考察、独立评分、"
-                         "反馈初步意见和申辩，形成督导意见书。评分汇总方式：{{ method }}。")
-    layout.add_heading(doc, "二、评估结果")
-    layout.add_body(doc, "平均得分{{ average }}分；等级分布：{{ grades }}；一票否决：{{ vetoed }}。")
+    layout.add_section(doc, "一、基本情况",
+                       "本次评估采用《{{ system }}》，共评估{{ count }}个单位，经自评、现场考察、独立评分、"
+                       "反馈初步意见和申辩，形成督导意见书。评分汇总方式：{{ method }}。")
+    layout.add_section(doc, "二、评估结果", "平均得分{{ average }}分；等级分布：{{ grades }}；一票否决：{{ vetoed }}。")
     layout.add_table(doc, ["名次", "单位", "得分", "等级"],
                      ["{{ r.rank }}", "{{ r.name }}", "{{ r.total }}", "{{ r.grade }}"], loop="r in ranking",
                      widths_mm=[18, 88, 25, 25])
-    layout.add_heading(doc, "三、整改要求")
-    layout.add_body(doc, "督导意见书共提出限期整改要求{{ demands }}条，已纳入整改通知书跟踪落实，并将适时开展回头看。")
+    layout.add_section(doc, "三、整改要求", "督导意见书共提出限期整改要求{{ demands }}条，已纳入整改通知书跟踪落实，并将适时开展回头看。")
     layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
     return doc
 

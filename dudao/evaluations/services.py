@@ -280,10 +280,12 @@ def rater_add(*, actor, evaluation_id: int, user_id: int, group: str = RaterGrou
 
 # ---- the phases --------------------------------------------------------------------------------------
 
-def _move(actor, evaluation_id: int, name: str, reason: str) -> tuple[Evaluation, dict]:
+def _move(actor, evaluation_id: int, name: str, reason: str) -> Evaluation:
+    """Applies the transition ``name`` and writes its audit record."""
     evaluation = _evaluation_for_change(actor, evaluation_id)
     change = apply_transition(evaluation, name, actor=actor)
-    return evaluation, change
+    record(actor=actor, action=f"evaluations.evaluation.{name}", target=evaluation, changes=change, reason=reason)
+    return evaluation
 
 
 def notice_context(evaluation: Evaluation) -> dict:
@@ -321,16 +323,13 @@ def evaluation_notify(*, actor, evaluation_id: int, reason: str = "") -> Evaluat
 @transaction.atomic
 def evaluation_review(*, actor, evaluation_id: int, reason: str = "") -> Evaluation:
     """Closes the self-assessment and starts the on-site review (现场考察, 条例 第十八条)."""
-    evaluation, change = _move(actor, evaluation_id, "review", reason)
-    record(actor=actor, action="evaluations.evaluation.review", target=evaluation, changes=change, reason=reason)
-    return evaluation
+    return _move(actor, evaluation_id, "review", reason)
 
 
 @transaction.atomic
 def evaluation_rate(*, actor, evaluation_id: int, reason: str = "") -> Evaluation:
     """Opens the independent rating: each rater scores their units without seeing the others."""
-    evaluation, change = _move(actor, evaluation_id, "rate", reason)
-    record(actor=actor, action="evaluations.evaluation.rate", target=evaluation, changes=change, reason=reason)
+    evaluation = _move(actor, evaluation_id, "rate", reason)
     _notify_raters(evaluation, _("Rating is open: {title}").format(title=evaluation.title))
     return evaluation
 
@@ -406,9 +405,7 @@ def evaluation_feed_back(*, actor, evaluation_id: int, reason: str = "") -> Eval
 @transaction.atomic
 def evaluation_conclude(*, actor, evaluation_id: int, reason: str = "") -> Evaluation:
     """Closes the replies; the office now issues the opinion letters (督导意见书)."""
-    evaluation, change = _move(actor, evaluation_id, "conclude", reason)
-    record(actor=actor, action="evaluations.evaluation.conclude", target=evaluation, changes=change, reason=reason)
-    return evaluation
+    return _move(actor, evaluation_id, "conclude", reason)
 
 
 @transaction.atomic

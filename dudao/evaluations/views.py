@@ -1,18 +1,16 @@
 """Pages of evaluations: thin views over ``selectors`` (reads) and ``services`` (writes)."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from dudao.accounts.access import offices_of, sees_everything
-from dudao.core.downloads import TokenDownloadMixin, verified_attachment
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import TokenDownloadMixin, download, verified_attachment
 from dudao.core.forms import message_validation_error, note_form
 from dudao.core.views import ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
@@ -194,9 +192,7 @@ class EvaluationExportView(EvaluationMixin, View):
         data = exports.score_sheet(user=request.user, evaluation=evaluation)
         if data is None:
             raise PermissionDenied
-        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exports.filename(evaluation))}"
-        return response
+        return download(data, exports.filename(evaluation))
 
 
 class EvaluationReportView(EvaluationMixin, View):

@@ -307,12 +307,6 @@ def bulletin_context(escalation: Escalation, *, office=None) -> dict:
 
 # ---- built-in templates --------------------------------------------------------------------------
 
-def _issuer_head(doc, number: str = "{{ number }}") -> None:
-    layout.add_issuer(doc, "{{ office.name }}")
-    layout.add_number(doc, number)
-    layout.add_red_line(doc)
-
-
 def _findings_table(doc) -> None:
     """The findings (``findings``: no, item, text, severity) as one table row each."""
     layout.add_table(doc, ["序号", "督导事项", "问题", "严重程度"],
@@ -329,24 +323,19 @@ def _answers_table(doc) -> None:
 
 def _visit_notice_default():
     doc = layout.new_document()
-    _issuer_head(doc)
-    layout.add_title(doc, "督导通知书")
-    layout.add_body(doc, "{{ school.name }}：", indent=False)
+    layout.add_issuer_head(doc)
+    layout.add_letter_title(doc, "督导通知书", "{{ school.name }}")
     layout.add_body(doc, "根据《教育督导条例》和《中小学校责任督学挂牌督导办法》，责任督学{{ inspector.name }}"
                          "（督学证号：{{ inspector.certificate_no }}）定于{{ visit.date }}到你校开展"
                          "{{ visit.kind }}。现将有关事项通知如下：")
-    layout.add_heading(doc, "一、督导目的")
-    layout.add_body(doc, "{{ visit.purpose }}")
-    layout.add_heading(doc, "二、督导方式")
-    layout.add_body(doc, "{{ visit.methods }}。")
-    layout.add_heading(doc, "三、督导事项")
-    layout.add_body(doc, "对照《{{ checklist.name }}》，重点了解以下情况：")
+    layout.add_section(doc, "一、督导目的", "{{ visit.purpose }}")
+    layout.add_section(doc, "二、督导方式", "{{ visit.methods }}。")
+    layout.add_section(doc, "三、督导事项", "对照《{{ checklist.name }}》，重点了解以下情况：")
     layout.add_table(doc, ["序号", "督导事项"], ["{{ i.no }}", "{{ i.text }}"], loop="i in items",
                      widths_mm=[20, 136])
     layout.add_heading(doc, "四、请学校准备")
     layout.add_loop(doc, "p in prepare", ["{{ p.no }}．{{ p.text }}。"])
-    layout.add_heading(doc, "五、联系方式")
-    layout.add_body(doc, "{{ contact }}")
+    layout.add_section(doc, "五、联系方式", "{{ contact }}")
     layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
     return doc
 
@@ -366,57 +355,48 @@ def _visit_record_default():
                      ["{{ l.no }}", "{{ l.class_name }}", "{{ l.subject }}", "{{ l.teacher }}", "{{ l.topic }}",
                       "{{ l.rating }}", "{{ l.comments }}"], loop="l in lessons",
                      widths_mm=[14, 20, 18, 18, 32, 18, 36])
-    layout.add_heading(doc, "三、亮点与经验")
-    layout.add_loop(doc, "line in highlights", ["{{ line }}"])
-    layout.add_heading(doc, "四、发现的问题")
-    layout.add_loop(doc, "line in problems", ["{{ line }}"])
+    layout.add_section(doc, "三、亮点与经验", lines="highlights")
+    layout.add_section(doc, "四、发现的问题", lines="problems")
     _findings_table(doc)
-    layout.add_heading(doc, "五、现场反馈意见")
-    layout.add_loop(doc, "line in feedback", ["{{ line }}"])
+    layout.add_section(doc, "五、现场反馈意见", lines="feedback")
     layout.add_signature(doc, "责任督学：{{ inspectors }}", "{{ date }}")
     return doc
 
 
 def _visit_report_default():
     doc = layout.new_document()
-    layout.add_title(doc, "关于{{ school.name }}经常性督导情况的报告")
-    layout.add_body(doc, "{{ office.name }}：", indent=False)
+    layout.add_letter_title(doc, "关于{{ school.name }}经常性督导情况的报告", "{{ office.name }}")
     layout.add_body(doc, "{{ visit.date }}，责任督学{{ inspector.name }}采取{{ visit.methods }}等方式，对"
                          "{{ school.name }}开展了{{ visit.kind }}。现将有关情况报告如下。")
-    layout.add_heading(doc, "一、基本情况")
-    layout.add_body(doc, "本次督导的目的：{{ visit.purpose }}对照《{{ checklist.name }}》检查{{ counts.checked }}项，"
-                         "其中{{ counts.problems }}项存在问题；随机听课{{ counts.lessons }}节；记录问题"
-                         "{{ counts.findings }}个，下发整改通知书{{ counts.notices }}份。")
+    layout.add_section(doc, "一、基本情况",
+                       "本次督导的目的：{{ visit.purpose }}对照《{{ checklist.name }}》检查{{ counts.checked }}项，"
+                       "其中{{ counts.problems }}项存在问题；随机听课{{ counts.lessons }}节；记录问题"
+                       "{{ counts.findings }}个，下发整改通知书{{ counts.notices }}份。")
     layout.add_heading(doc, "二、检查情况")
     _answers_table(doc)
-    layout.add_heading(doc, "三、主要亮点")
-    layout.add_loop(doc, "line in highlights", ["{{ line }}"])
-    layout.add_heading(doc, "四、存在问题")
-    layout.add_loop(doc, "line in problems", ["{{ line }}"])
+    layout.add_section(doc, "三、主要亮点", lines="highlights")
+    layout.add_section(doc, "四、存在问题", lines="problems")
     _findings_table(doc)
     layout.add_heading(doc, "五、整改要求")
     layout.add_table(doc, ["序号", "通知书编号", "问题", "整改要求", "期限", "状态"],
                      ["{{ r.no }}", "{{ r.number }}", "{{ r.finding }}", "{{ r.requirements }}", "{{ r.deadline }}",
                       "{{ r.status }}"], loop="r in rectifications", widths_mm=[14, 28, 34, 36, 22, 22])
-    layout.add_heading(doc, "六、现场反馈意见")
-    layout.add_loop(doc, "line in feedback", ["{{ line }}"])
+    layout.add_section(doc, "六、现场反馈意见", lines="feedback")
     layout.add_signature(doc, "责任督学：{{ inspector.name }}", "{{ date }}")
     return doc
 
 
 def _rectification_notice_default():
     doc = layout.new_document()
-    _issuer_head(doc)
-    layout.add_title(doc, "整改通知书")
-    layout.add_body(doc, "{{ school.name }}：", indent=False)
+    layout.add_issuer_head(doc)
+    layout.add_letter_title(doc, "整改通知书", "{{ school.name }}")
     layout.add_body(doc, "{{ visit_date }}，责任督学在对你校开展督导时发现以下问题：")
     _findings_table(doc)
     layout.add_body(doc, "根据《教育督导条例》第二十一条、第二十二条，现通知你校限期整改。")
-    layout.add_heading(doc, "一、整改要求")
-    layout.add_loop(doc, "line in requirement_lines", ["{{ line }}"])
-    layout.add_heading(doc, "二、整改期限")
-    layout.add_body(doc, "请于{{ deadline }}前完成整改，并将整改情况（整改措施及佐证材料）报送本室。逾期未整改或"
-                         "整改不到位的，将依据《教育督导条例》第二十五条予以通报批评并责令改正。")
+    layout.add_section(doc, "一、整改要求", lines="requirement_lines")
+    layout.add_section(doc, "二、整改期限",
+                       "请于{{ deadline }}前完成整改，并将整改情况（整改措施及佐证材料）报送本室。逾期未整改或"
+                       "整改不到位的，将依据《教育督导条例》第二十五条予以通报批评并责令改正。")
     layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
     return doc
 
@@ -444,16 +424,15 @@ def _rectification_reply_default():
 
 def _bulletin_default():
     doc = layout.new_document()
-    _issuer_head(doc)
-    layout.add_title(doc, "关于{{ school.name }}未按期整改督导问题的通报")
-    layout.add_body(doc, "各中小学校、幼儿园：", indent=False)
+    layout.add_issuer_head(doc)
+    layout.add_letter_title(doc, "关于{{ school.name }}未按期整改督导问题的通报", "各中小学校、幼儿园")
     layout.add_body(doc, "{{ notice.issued_on }}，本室向{{ school.name }}下发整改通知书（{{ notice.number }}），"
                          "要求其于{{ deadline }}前完成整改。{{ reason }}。")
     _findings_table(doc)
     layout.add_body(doc, "根据《教育督导条例》第二十五条，决定对{{ school.name }}予以通报批评，并责令改正。")
-    layout.add_heading(doc, "一、有关要求")
-    layout.add_body(doc, "{{ school.name }}要深刻剖析原因，立即按整改通知书的要求整改到位，并将整改情况书面报送本室。")
-    layout.add_loop(doc, "line in escalation.note_lines", ["{{ line }}"])
+    layout.add_section(doc, "一、有关要求",
+                       "{{ school.name }}要深刻剖析原因，立即按整改通知书的要求整改到位，并将整改情况书面报送本室。",
+                       lines="escalation.note_lines")
     layout.add_body(doc, "各学校要引以为戒，举一反三，认真对照督导事项开展自查，确保督导发现的问题按期整改到位。")
     layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
     return doc

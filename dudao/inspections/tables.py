@@ -74,12 +74,17 @@ FINDING_COLUMNS = [
 ]
 
 
-RECTIFICATION_COLUMNS = [
+# the first columns of every list of notices
+_NOTICE_COLUMNS = [
     Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
     Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
     Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
     Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
     Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
+]
+
+RECTIFICATION_COLUMNS = [
+    *_NOTICE_COLUMNS,
     Column(_notice_requirements, gettext_lazy("Requirements"), export=False),
     Column("requirements", gettext_lazy("Requirements"), html=False),
     Column("issued_on", gettext_lazy("Issued on"), order_by="issued_on"),
@@ -91,11 +96,7 @@ RECTIFICATION_COLUMNS = [
 
 
 OVERDUE_COLUMNS = [
-    Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
-    Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
-    Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
-    Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
-    Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
+    *_NOTICE_COLUMNS,
     Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
     Column("status", gettext_lazy("Status"), order_by="status"),
     Column("answer_count", gettext_lazy("Answers"), order_by="answer_count"),

@@ -58,11 +58,7 @@ class InspectorImporter(Importer):
                         .select_related("region")}
 
     def validate_row(self, number, record):
-        errors = []
-
-        def err(field, message):
-            errors.append(RowError(number, self.header_for(field), message))
-
+        errors, err = self.row_errors(number)
         for field in ("certificate_no", "name", "kind", "office"):
             if str(record.get(field, "")) == "":
                 err(field, _("Required."))

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 
 from dudao.core.choices import choice_lookup
 from dudao.core.excel import write_table
-from dudao.core.importing import RowError
 from dudao.core.views import ScopedMixin
 from dudao.inspectors.models import Inspector, TrainingRecord
 from dudao.inspectors.services.development import is_office_over, training_record_save
@@ -69,11 +68,7 @@ class TrainingImporter(Importer):
                            if i.user_id == self.actor.pk or is_office_over(self.actor, i.office)}
 
     def validate_row(self, number, record):
-        errors = []
-
-        def err(name, message):
-            errors.append(RowError(number, self.header_for(name), message))
-
+        errors, err = self.row_errors(number)
         for name in ("certificate_no", "course", "kind", "start_date", "hours"):
             if str(record.get(name, "")) == "":
                 err(name, _("Required."))

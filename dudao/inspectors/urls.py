@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dudao.core.views import object_paths
 from dudao.inspectors import views
 from dudao.inspectors.imports import InspectorImportView
 from dudao.inspectors.imports_training import TrainingImportView
@@ -8,13 +9,10 @@ from dudao.inspectors.views import development
 app_name = "inspectors"
 
 urlpatterns = [
-    path("", views.InspectorListView.as_view(), name="inspector_list"),
     path("import/", InspectorImportView.as_view(), name="inspector_import"),
-    path("add/", views.InspectorEditView.as_view(), name="inspector_add"),
-    path("<int:pk>/", views.InspectorDetailView.as_view(), name="inspector_detail"),
-    path("<int:pk>/edit/", views.InspectorEditView.as_view(), name="inspector_edit"),
-    path("<int:pk>/delete/", views.InspectorDeleteView.as_view(), name="inspector_delete"),
-    path("<int:pk>/transition/<str:name>/", views.InspectorTransitionView.as_view(), name="inspector_transition"),
+    *object_paths("", "inspector", list=views.InspectorListView, add=views.InspectorEditView,
+                  detail=views.InspectorDetailView, edit=views.InspectorEditView, delete=views.InspectorDeleteView,
+                  transition=views.InspectorTransitionView),
     path("listings/", views.ListingListView.as_view(), name="listing_list"),
     path("schools/<int:pk>/listing/", views.SchoolListingAssignView.as_view(), name="school_listing_assign"),
     path("schools/<int:pk>/signboard/", views.SchoolSignboardView.as_view(), name="school_signboard"),

@@ -5,10 +5,8 @@ change 403, a frozen version or a second draft **409 Conflict** (``services.Vers
 ``DraftExists``), invalid content 400.
 """
 
-from urllib.parse import quote
 
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
@@ -23,7 +21,9 @@ from dudao.core.api import (
     refreshed,
     service_result,
     transition_action,
+    validated,
 )
+from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.core.permissions import ACTION_FOR_METHOD, ModelPermission
 from dudao.instruments import selectors, services
@@ -221,9 +221,7 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
         """Copies a version of this instrument (default: the latest published) into a new instrument
         of the office (default: the user's), as its draft v1: how an office makes its local version."""
         instrument = self.get_object()
-        data = CopyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(CopyInputSerializer, request)
         if "version" in values:
             version = InstrumentVersion.objects.for_user(request.user).get(pk=values["version"], instrument=instrument)
         else:
@@ -241,10 +239,9 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
     def new_draft(self, request, pk=None):
         """Starts the next version as a draft copying the latest published one (409 if a draft exists)."""
         instrument = self.get_object()
-        data = TransitionReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(TransitionReasonInputSerializer, request)
         version = services.version_new_draft(actor=request.user, instrument_id=instrument.pk,
-                                             reason=data.validated_data.get("reason", ""))
+                                             reason=data.get("reason", ""))
         return Response(VersionSerializer(version, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
@@ -255,9 +252,8 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
     def import_draft(self, request, pk=None):
         """Imports a workbook as a new draft of this instrument (409 if a draft exists)."""
         instrument = self.get_object()
-        data = ImportDraftInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rows = _validated_rows(request.user, data.validated_data["file"])
+        data = validated(ImportDraftInputSerializer, request)
+        rows = _validated_rows(request.user, data["file"])
         version = services.version_import(actor=request.user, instrument_id=instrument.pk, rows=rows)
         return Response(VersionSerializer(version, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
@@ -268,9 +264,8 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
     @action(detail=False, methods=["post"], url_path="import", url_name="import-new")
     def import_new(self, request):
         """Creates an instrument whose draft v1 holds a workbook's items."""
-        data = ImportNewInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(ImportNewInputSerializer, request)
+        values = dict(data)
         rows = _validated_rows(request.user, values.pop("file"))
         office = _office(request.user, values.pop("office", None))
         instrument = services.instrument_import(actor=request.user, office=office, rows=rows, **values)
@@ -313,9 +308,7 @@ class VersionViewSet(InstrumentViewSetBase):
     def export(self, request, pk=None):
         """The version as an Excel workbook (the import's columns)."""
         version = self.get_object()
-        response = HttpResponse(version_workbook(version), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(version_filename(version))}"
-        return response
+        return download(version_workbook(version), version_filename(version))
 
 
 class ItemViewSet(InstrumentViewSetBase):

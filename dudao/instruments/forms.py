@@ -21,26 +21,6 @@ class OfficeChoiceMixin:
             self.initial["office"] = first.pk
 
 
-class InstrumentCreateForm(OfficeChoiceMixin, StyledForm):
-    office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"), empty_label=None)
-    code = forms.SlugField(label=_("Code"), max_length=64,
-                           help_text=_("Letters, digits and hyphens, unique within the office, e.g. safety-2026."))
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Instrument.Kind.choices)
-    audience = forms.ChoiceField(label=_("For"), choices=Instrument.Audience.choices)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    source = forms.CharField(label=_("Source"), required=False, max_length=200,
-                             help_text=_("The regulation or document it follows."))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_office(user)
-
-
-class InstrumentImportForm(InstrumentCreateForm):
-    file = forms.FileField(label=_("Workbook (.xlsx)"))
-
-
 class InstrumentEditForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Instrument.Kind.choices)
@@ -50,6 +30,22 @@ class InstrumentEditForm(StyledForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class InstrumentCreateForm(OfficeChoiceMixin, InstrumentEditForm):
+    office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"), empty_label=None)
+    code = forms.SlugField(label=_("Code"), max_length=64,
+                           help_text=_("Letters, digits and hyphens, unique within the office, e.g. safety-2026."))
+    field_order = ["office", "code"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].help_text = _("The regulation or document it follows.")
+        self.setup_office(user)
+
+
+class InstrumentImportForm(InstrumentCreateForm):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
 
 
 class InstrumentCopyForm(OfficeChoiceMixin, StyledForm):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dudao.core.choices import choice_lookup
 from dudao.core.excel import normalise, read_table
-from dudao.core.importing import ImportReport, RowError
+from dudao.core.importing import RowError
 from dudao.instruments.models import Item
 from dudao.instruments.services import check_item, clean_decimal, clean_options
 from dudao.jobs.imports import Importer
@@ -99,24 +99,9 @@ class InstrumentImporter(Importer):
         ]
         return write_table(headers, rows, title=self.title, notes=self.notes)
 
-    def validate(self, fileobj, progress=None) -> ImportReport:
-        """Reads the first sheet, then checks every row and the rows against each other."""
-        rows, errors = read_rows(fileobj)
-        report = ImportReport(errors=list(errors))
-        if errors:
-            return report
-        if not rows:
-            report.errors.append(RowError(2, "", _("The workbook has no data rows.")))
-            return report
-        self.prepare(rows)
-        for number, record in rows:
-            cleaned, row_errors = self.validate_row(number, record)
-            report.errors.extend(row_errors)
-            if not row_errors:
-                report.rows.append((number, cleaned))
-        report.errors.extend(self.validate_across(report.rows))
-        report.errors.sort(key=lambda e: (e.row, e.column))
-        return report
+    def read(self, fileobj):
+        """The first sheet, its wording columns as written (``read_rows``)."""
+        return read_rows(fileobj)
 
     def prepare(self, rows) -> None:
         self.types = {**choice_lookup(Item.ResponseType.choices), **{v: k for k, v in TYPE_NAMES.items()},
@@ -137,11 +122,7 @@ class InstrumentImporter(Importer):
         return "" if value is None else str(value).strip()
 
     def validate_row(self, number, record):
-        errors: list[RowError] = []
-
-        def err(field, message):
-            errors.append(RowError(number, self.header_for(field), str(message)))
-
+        errors, err = self.row_errors(number)
         code = self.text(record.get("code"))
         text = self.text(record.get("text"))
         parent = self.text(record.get("parent"))

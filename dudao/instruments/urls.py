@@ -1,15 +1,14 @@
 from django.urls import path
 
+from dudao.core.views import object_paths
 from dudao.instruments import views
 
 app_name = "instruments"
 
 urlpatterns = [
-    path("", views.InstrumentListView.as_view(), name="instrument_list"),
-    path("add/", views.InstrumentCreateView.as_view(), name="instrument_add"),
     path("import/", views.InstrumentImportView.as_view(), name="instrument_import"),
-    path("<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument_detail"),
-    path("<int:pk>/edit/", views.InstrumentEditView.as_view(), name="instrument_edit"),
+    *object_paths("", "instrument", list=views.InstrumentListView, add=views.InstrumentCreateView,
+                  detail=views.InstrumentDetailView, edit=views.InstrumentEditView),
     path("<int:pk>/new-draft/", views.VersionNewDraftView.as_view(), name="version_new_draft"),
     path("<int:pk>/import/", views.VersionImportView.as_view(), name="version_import"),
     path("versions/<int:pk>/", views.VersionDetailView.as_view(), name="version_detail"),

@@ -2,17 +2,16 @@
 copying, publishing, Excel import and export. Thin: every write is one service call."""
 
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.core import views as core_views
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import download
 from dudao.core.forms import note_form
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView, UploadViewMixin
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
@@ -97,9 +96,7 @@ class VersionExportView(ScopedMixin, View):
 
     def get(self, request, pk):
         version = self.get_object()  # drafts only for those who may change them (the scope)
-        response = HttpResponse(version_workbook(version), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(version_filename(version))}"
-        return response
+        return download(version_workbook(version), version_filename(version))
 
 
 # ---- forms that call one service ------------------------------------------------------------------
@@ -142,12 +139,7 @@ class InstrumentEditView(ServiceFormView):
     model = Instrument
     form_class = forms.InstrumentEditForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if not selectors.instrument_can_change(user=request.user, instrument=self.object):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    change_check = selectors.instrument_can_change
 
     def get_initial(self):
         return {f: getattr(self.object, f) for f in services.INSTRUMENT_FIELDS}
@@ -217,9 +209,25 @@ def _anchor(version, item=None) -> str:
     return version.get_absolute_url() + (f"#item-{item.pk}" if item else "")
 
 
-class ItemAddView(ServiceFormView):
-    model = InstrumentVersion
+class ItemFormView(ServiceFormView):
+    """The form of one item of a draft version: a new one (no ``item``) or one to edit."""
+
     form_class = forms.ItemForm
+    item = None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "sections": _sections(self.version, exclude=self.item)}
+
+    def page_title(self) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": self.page_title(),
+                "cancel_url": _anchor(self.version, self.item)}
+
+
+class ItemAddView(ItemFormView):
+    model = InstrumentVersion
     select_related = ("instrument",)
 
     def dispatch(self, request, *args, **kwargs):
@@ -227,20 +235,14 @@ class ItemAddView(ServiceFormView):
             self.version = self.editable_version(self.get_object())
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "sections": _sections(self.version)}
-
     def get_initial(self):
         parent = self.request.GET.get("parent")
         return {"parent": int(parent) if parent and parent.isdigit() else None,
                 "response_type": Item.ResponseType.SINGLE_CHOICE if self.version.instrument.kind == "checklist"
                 else Item.ResponseType.SCORE}
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update({"title": _("Add an item to {version}").format(version=self.version),
-                    "cancel_url": self.version.get_absolute_url()})
-        return ctx
+    def page_title(self):
+        return _("Add an item to {version}").format(version=self.version)
 
     def perform(self, form):
         item = services.item_add(actor=self.request.user, version_id=self.version.pk,
@@ -248,9 +250,8 @@ class ItemAddView(ServiceFormView):
         return _anchor(self.version, item)
 
 
-class ItemEditView(ServiceFormView):
+class ItemEditView(ItemFormView):
     model = Item
-    form_class = forms.ItemForm
     select_related = ("version__instrument",)
 
     def dispatch(self, request, *args, **kwargs):
@@ -259,17 +260,11 @@ class ItemEditView(ServiceFormView):
             self.version = self.editable_version(self.item.version)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "sections": _sections(self.version, exclude=self.item)}
-
     def get_initial(self):
         return forms.ItemForm.initial_for(self.item)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update({"title": _("Edit item {code}").format(code=self.item.code),
-                    "cancel_url": _anchor(self.version, self.item)})
-        return ctx
+    def page_title(self):
+        return _("Edit item {code}").format(code=self.item.code)
 
     def perform(self, form):
         actor = self.request.user
@@ -360,9 +355,7 @@ class ImportMixin(UploadViewMixin):
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
             importer = InstrumentImporter(request.user)
-            response = HttpResponse(importer.template_bytes(), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(importer.title + '.xlsx')}"
-            return response
+            return download(importer.template_bytes(), importer.title + '.xlsx')
         return super().get(request, *args, **kwargs)
 
     def validated_rows(self, form):
@@ -408,12 +401,7 @@ class VersionImportView(ImportMixin, ServiceFormView):
     form_class = forms.VersionImportForm
     success_message = gettext_lazy("Imported as a draft. Check it, then publish it.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if not selectors.instrument_can_change(user=request.user, instrument=self.object):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    change_check = selectors.instrument_can_change
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -2,8 +2,9 @@
 bundles) and downloads its result at ``result_url`` with its token, like the job's page."""
 
 from django.urls import reverse
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
+from dudao.core.api import ScopedReadViewSet
 from dudao.jobs.models import Job
 
 
@@ -27,16 +28,14 @@ class JobSerializer(serializers.ModelSerializer):
         return reverse("jobs:job_result", args=[obj.uuid]) if obj.result_file else None
 
 
-class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(ScopedReadViewSet):
     """The jobs the user started (a system administrator sees every job), newest first. ``message``
     is a sentence for the user; an unexpected error's technical detail is never answered here."""
 
     model = Job
     serializer_class = JobSerializer
     lookup_field = "uuid"
-
-    def get_queryset(self):
-        return Job.objects.for_user(self.request.user).order_by("-created_at", "-pk")
+    ordering = ("-created_at", "-pk")
 
 
 def register(router) -> None:

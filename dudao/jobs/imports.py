@@ -8,7 +8,6 @@ and validated outside any transaction: only the writing holds the database, brie
 """
 
 import io
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,11 +15,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from dudao.core.excel import XLSX_CONTENT_TYPE, UploadRefused, check_package, read_table, write_table
+from dudao.core.downloads import download
+from dudao.core.excel import UploadRefused, check_package, read_table, write_table
 from dudao.core.importing import ImportReport, RowError
 from dudao.core.views import UploadViewMixin
 
@@ -49,8 +49,12 @@ class Importer:
         headers = [f"{h}*" if h in self.required else h for h in self.columns]
         return write_table(headers, [self.example] if self.example else [], title=self.title, notes=self.notes)
 
+    def read(self, fileobj):
+        """The workbook's rows as ``(row number, record)`` and the errors that stop reading it."""
+        return read_table(fileobj, self.columns, required_headers=self.required)
+
     def validate(self, fileobj, progress=None) -> ImportReport:
-        rows, errors = read_table(fileobj, self.columns, required_headers=self.required)
+        rows, errors = self.read(fileobj)
         report = ImportReport(errors=list(errors))
         if errors:
             return report
@@ -74,6 +78,16 @@ class Importer:
 
     def validate_row(self, number: int, record: dict):  # -> (cleaned, [RowError])
         raise NotImplementedError
+
+    def row_errors(self, number: int):
+        """The list of a row's errors and ``add(field, message)``, which puts one in it under the
+        field's column header."""
+        errors: list[RowError] = []
+
+        def add(field: str, message) -> None:
+            errors.append(RowError(number, self.header_for(field), str(message)))
+
+        return errors, add
 
     def validate_across(self, rows) -> list[RowError]:
         return []
@@ -119,9 +133,7 @@ class ImportView(UploadViewMixin, LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         importer = self.importer_class(request.user)
         if request.GET.get("template"):
-            response = HttpResponse(importer.template_bytes(), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(importer.title + '.xlsx')}"
-            return response
+            return download(importer.template_bytes(), importer.title + '.xlsx')
         return self.render_to_response(self.get_context_data(importer=importer))
 
     def post(self, request, *args, **kwargs):

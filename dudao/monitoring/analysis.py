@@ -387,36 +387,35 @@ class SchoolUnit:
         return {"students": float(self.students), **self.values}
 
 
-_SCHOOL_TYPES: dict[str, SchoolType] = {
-    _header_key(k): v
-    for k, v in {
-        "小学": SchoolType.PRIMARY,
-        "初中": SchoolType.JUNIOR,
-        "初级中学": SchoolType.JUNIOR,
-        "九年一贯制": SchoolType.NINE_YEAR,
-        "九年一贯制学校": SchoolType.NINE_YEAR,
-        "九年制学校": SchoolType.NINE_YEAR,
-        "完全中学": SchoolType.COMPLETE_SECONDARY,
-        "完中": SchoolType.COMPLETE_SECONDARY,
-        "十二年一贯制": SchoolType.TWELVE_YEAR,
-        "十二年一贯制学校": SchoolType.TWELVE_YEAR,
-        **{t.value: t for t in SchoolType},
-    }.items()
-}
-_STAGES: dict[str, Stage] = {
-    _header_key(k): v
-    for k, v in {
-        "小学": Stage.PRIMARY,
-        "小学部": Stage.PRIMARY,
-        "初中": Stage.JUNIOR,
-        "初中部": Stage.JUNIOR,
-        "primary": Stage.PRIMARY,
-        "junior": Stage.JUNIOR,
-        "高中": Stage.SENIOR,
-        "高中部": Stage.SENIOR,
-        "senior": Stage.SENIOR,
-    }.items()
-}
+def _by_header(words: Mapping[str, Any]) -> dict[str, Any]:
+    """``words`` keyed as the cells are matched (``_header_key``)."""
+    return {_header_key(k): v for k, v in words.items()}
+
+
+_SCHOOL_TYPES: dict[str, SchoolType] = _by_header({
+    "小学": SchoolType.PRIMARY,
+    "初中": SchoolType.JUNIOR,
+    "初级中学": SchoolType.JUNIOR,
+    "九年一贯制": SchoolType.NINE_YEAR,
+    "九年一贯制学校": SchoolType.NINE_YEAR,
+    "九年制学校": SchoolType.NINE_YEAR,
+    "完全中学": SchoolType.COMPLETE_SECONDARY,
+    "完中": SchoolType.COMPLETE_SECONDARY,
+    "十二年一贯制": SchoolType.TWELVE_YEAR,
+    "十二年一贯制学校": SchoolType.TWELVE_YEAR,
+    **{t.value: t for t in SchoolType},
+})
+_STAGES: dict[str, Stage] = _by_header({
+    "小学": Stage.PRIMARY,
+    "小学部": Stage.PRIMARY,
+    "初中": Stage.JUNIOR,
+    "初中部": Stage.JUNIOR,
+    "primary": Stage.PRIMARY,
+    "junior": Stage.JUNIOR,
+    "高中": Stage.SENIOR,
+    "高中部": Stage.SENIOR,
+    "senior": Stage.SENIOR,
+})
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")

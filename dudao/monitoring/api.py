@@ -9,7 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, UploadActionsMixin, attach_transitions, service_result
+from dudao.core.api import ScopedModelSerializer, UploadActionsMixin, attach_transitions, service_result, validated
+from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.monitoring import exports, selectors, services
 from dudao.monitoring.filters import SchoolReturnFilterSet, StatisticsYearFilterSet
@@ -71,10 +72,9 @@ class StatisticsYearViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.Re
 
     @extend_schema(request=StatisticsYearOpenInputSerializer, responses={201: StatisticsYearSerializer})
     def create(self, request, *args, **kwargs):
-        data = StatisticsYearOpenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        year = services.statistics_year_open(actor=request.user, office_id=data.validated_data["office"],
-                                             year=data.validated_data["year"])
+        data = validated(StatisticsYearOpenInputSerializer, request)
+        year = services.statistics_year_open(actor=request.user, office_id=data["office"],
+                                             year=data["year"])
         return Response(StatisticsYearSerializer(year, context={"request": request}).data, status=201)
 
     @extend_schema(request={"multipart/form-data": ImportInputSerializer}, responses={200: ImportReportSerializer,
@@ -85,9 +85,8 @@ class StatisticsYearViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.Re
         """The county workbook in the template of ``dudao balance template``: every error and warning
         with row, column and reason; nothing is written while errors remain or warnings are unconfirmed."""
         year = self.get_object()
-        data = ImportInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        data = validated(ImportInputSerializer, request)
+        upload = data["file"]
         suffix = Path(upload.name).suffix.lower() if Path(upload.name).suffix.lower() in (".xlsx", ".csv") else ".xlsx"
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"upload{suffix}"
@@ -95,7 +94,7 @@ class StatisticsYearViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.Re
                 for chunk in upload.chunks():
                     out.write(chunk)
             report = services.school_return_import(actor=request.user, statistics_year_id=year.pk, path=path,
-                                                   confirm_warnings=data.validated_data["confirm_warnings"],
+                                                   confirm_warnings=data["confirm_warnings"],
                                                    filename=upload.name)
         body = {"errors": _problems(report.errors), "warnings": _problems(report.warnings),
                 "written": report.written, "replaced": report.replaced}
@@ -106,15 +105,11 @@ class StatisticsYearViewSet(UploadActionsMixin, mixins.ListModelMixin, mixins.Re
     def template(self, request, pk=None):
         """The county workbook template with the year's schools the caller sees filled in (code, name,
         type, one row per compulsory stage); the figures are left to fill."""
-        from urllib.parse import quote
 
-        from django.http import HttpResponse
 
         year = self.get_object()
         rows = selectors.template_rows(user=request.user, statistics_year=year)
-        response = HttpResponse(exports.prefilled_template(rows), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学校办学条件统计模板.xlsx')}"
-        return response
+        return download(exports.prefilled_template(rows), "学校办学条件统计模板.xlsx")
 
     def get_queryset(self):
         return (StatisticsYear.objects.for_user(self.request.user).select_related("office__region", "locked_by")
@@ -153,9 +148,8 @@ class SchoolReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     @extend_schema(responses={201: SchoolReturnSerializer})
     def create(self, request, *args, **kwargs):
-        data = SchoolReturnInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        item = services.school_return_save(actor=request.user, instance=SchoolReturn(**data.validated_data))
+        data = validated(SchoolReturnInputSerializer, request, context={"request": request})
+        item = services.school_return_save(actor=request.user, instance=SchoolReturn(**data))
         return Response(SchoolReturnSerializer(item, context={"request": request}).data, status=201)
 
     @extend_schema(responses={200: SchoolReturnSerializer})
@@ -232,9 +226,7 @@ class BalanceStandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
     @extend_schema(request=BalanceStandardInputSerializer, responses={201: BalanceStandardSerializer})
     def create(self, request, *args, **kwargs):
-        data = BalanceStandardInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(BalanceStandardInputSerializer, request)
         item = services.balance_standard_set(
             actor=request.user, office_id=v["office"], year=v["year"], method=v["method"],
             thresholds={"primary": v["threshold_primary"], "junior": v["threshold_junior"]},

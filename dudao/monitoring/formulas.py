@@ -323,6 +323,13 @@ def split_combined_school(
 # ---------------------------------------------------------------------------------------------------
 
 
+class _Result:
+    """A computed result (a frozen dataclass) that reads as plain JSON."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     """One resource indicator: ``value = (Σ add − Σ subtract) × per ÷ students``.
@@ -556,7 +563,7 @@ class CVStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class CVResult:
+class CVResult(_Result):
     """An enrolment-weighted CV with the bookkeeping a report needs (§3.4).
 
     ``value`` is ``None`` exactly when the CV is undefined (``status`` ``zero_mean`` or ``no_data``),
@@ -577,7 +584,7 @@ class CVResult:
         return self.n_missing + self.n_zero_enrolment
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = super().as_dict()
         data["status"] = self.status.value
         data["n_excluded"] = self.n_excluded
         return data
@@ -798,7 +805,7 @@ def indicator_status(
 
 
 @dataclass(frozen=True)
-class SchoolRuleResult:
+class SchoolRuleResult(_Result):
     """Outcome of the 2017 per-school rule. ``passed`` is ``None`` when missing data leave it open."""
 
     passed: bool | None
@@ -807,9 +814,6 @@ class SchoolRuleResult:
     n_below_floor: int
     n_missing: int
     reason: Message
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def school_rule_2017(
@@ -857,16 +861,13 @@ def school_rule_2017(
 
 
 @dataclass(frozen=True)
-class AttainmentResult:
+class AttainmentResult(_Result):
     """Share of schools meeting a standard, **by count of schools** (not enrolment-weighted)."""
 
     rate: float | None
     n_met: int
     n_assessed: int
     n_excluded: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def attainment_rate(
@@ -927,14 +928,11 @@ def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -> float
 
 
 @dataclass(frozen=True)
-class DevelopmentIndex:
+class DevelopmentIndex(_Result):
     """发展程度指数 (STANDARDS §8 [P]): ``Dᵢ = Xᵢ / standard`` and the county's ``X̄ / standard``."""
 
     county: float | None
     schools: list[float | None]
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def development_index(
@@ -1020,7 +1018,7 @@ def shortfall_to_standard(resource: float, students: float, standard: float, *, 
 
 
 @dataclass(frozen=True)
-class CVAdjustment:
+class CVAdjustment(_Result):
     """The least total addition that brings a CV down to a threshold (see ``cv_adjustment_plan``).
 
     ``additions`` is aligned with the input and in value × enrolment units (divide by the indicator's
@@ -1037,9 +1035,6 @@ class CVAdjustment:
     threshold: float
     n_raised: int
     note: Message | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 _PLAN_MARGIN = 1e-12

@@ -2,7 +2,6 @@
 
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from dudao.accounts.access import offices_of
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import download
 from dudao.core.importing import RowError
 from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView, UploadViewMixin
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
@@ -205,9 +204,7 @@ class SchoolReturnImportView(UploadViewMixin, ScopedMixin, TemplateView):
 
 def template_response(rows: list[list[str]]) -> HttpResponse:
     """The county workbook template with the office's schools filled in (``selectors.template_rows``)."""
-    response = HttpResponse(exports.prefilled_template(rows), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学校办学条件统计模板.xlsx')}"
-    return response
+    return download(exports.prefilled_template(rows), "学校办学条件统计模板.xlsx")
 
 
 class StatisticsYearAnalysisView(ScopedMixin, TemplateView):
@@ -222,10 +219,8 @@ class StatisticsYearAnalysisView(ScopedMixin, TemplateView):
         result = selectors.year_analysis(user=request.user, statistics_year=year, method=method)
         if request.GET.get("export") == "xlsx":
             data = exports.analysis_workbook(result)
-            response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
             name = f"{_('Balance analysis')}-{year.office.name}-{year.year}-{method.value}.xlsx"
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-            return response
+            return download(data, name)
         levels = []
         for stage, level in result["levels"].items():
             levels.append({**level, "chart_id": f"cv-chart-{stage}", "chart": charts.cv_chart(level),
@@ -237,11 +232,6 @@ class StatisticsYearAnalysisView(ScopedMixin, TemplateView):
                "set_at": parse_datetime(result["standards_source"]["set_at"] or "")}
         return render(request, self.template_name, ctx)
 
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 class CountyTrendsView(ScopedMixin, TemplateView):
@@ -261,7 +251,7 @@ class CountyTrendsView(ScopedMixin, TemplateView):
         if request.GET.get("export") == "xlsx":
             headers, rows = exports.trends_rows(trends, labels)
             title = _("CV trends")
-            return _xlsx(exports.table_workbook(title, headers, rows), f"{title}-{first.office.name}-{method.value}.xlsx")
+            return download(exports.table_workbook(title, headers, rows), f"{title}-{first.office.name}-{method.value}.xlsx")
         stages = []
         for stage, series in trends["series"].items():
             rows = [(trends["names"].get(key, key), values) for key, values in series.items()]
@@ -288,7 +278,7 @@ class RollupView(ScopedMixin, TemplateView):
         if request.GET.get("export") == "xlsx":
             headers, rows = exports.rollup_rows(lines)
             title = _("Counties side by side")
-            return _xlsx(exports.table_workbook(title, headers, rows), f"{title}-{method.value}.xlsx")
+            return download(exports.table_workbook(title, headers, rows), f"{title}-{method.value}.xlsx")
         return render(request, self.template_name, {"title": _("Counties side by side"), "lines": lines,
                                                     "method": method.value, "methods": selectors.METHODS,
                                                     "year": year or ""})

@@ -1,10 +1,11 @@
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet
+from dudao.audit.api import AuditedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, validated
 from dudao.organizations import services
 from dudao.organizations.filters import (
     OfficeFilterSet,
@@ -59,34 +60,28 @@ class ZoneAssignInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class RegionViewSet(ScopedViewSet):
+class RegionViewSet(AuditedViewSet):
     model = Region
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     select_related = ("parent",)
     ordering_fields = ["code", "name", "level"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
-class OfficeViewSet(ScopedViewSet):
+class OfficeViewSet(AuditedViewSet):
     model = Office
     serializer_class = OfficeSerializer
     filterset_class = OfficeFilterSet
     select_related = ("region",)
     ordering_fields = ["name"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
-class SchoolViewSet(ScopedViewSet):
+class SchoolViewSet(AuditedViewSet):
     model = School
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilterSet
     select_related = ("region",)
     ordering_fields = ["code", "sort_key", "kind", "enrolment_primary"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
     @extend_schema(request=ZoneAssignInputSerializer, responses={
         200: ZoneMembershipSerializer, 204: OpenApiResponse(description="taken out of every zone"),
@@ -95,35 +90,31 @@ class SchoolViewSet(ScopedViewSet):
     def assign_zone(self, request, pk=None):
         """Moves the school into a zone from a date (null zone: out of every zone, answered 204)."""
         school = self.get_object()
-        data = ZoneAssignInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ZoneAssignInputSerializer, request)
         membership = services.zone_assign_school(
-            actor=request.user, school_id=school.pk, zone_id=data.validated_data["zone"],
-            on=data.validated_data.get("valid_from") or timezone.localdate(),
-            reason=data.validated_data.get("reason", ""),
+            actor=request.user, school_id=school.pk, zone_id=data["zone"],
+            on=data.get("valid_from") or timezone.localdate(),
+            reason=data.get("reason", ""),
         )
         if membership is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ZoneMembershipSerializer(membership, context={"request": request}).data)
 
 
-class ZoneViewSet(ScopedViewSet):
+class ZoneViewSet(AuditedViewSet):
     model = Zone
     serializer_class = ZoneSerializer
     filterset_class = ZoneFilterSet
     select_related = ("office",)
     ordering_fields = ["name"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
-class ZoneMembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ZoneMembershipViewSet(ScopedReadViewSet):
     """Dated zone memberships (read-only; move schools with ``schools/{id}/assign-zone/``)."""
 
     model = ZoneMembership
     serializer_class = ZoneMembershipSerializer
     filterset_class = ZoneMembershipFilterSet
     ordering_fields = ["valid_from"]
-
-    def get_queryset(self):
-        return ZoneMembership.objects.for_user(self.request.user).select_related("zone", "school").order_by("-valid_from", "pk")
+    select_related = ("zone", "school")
+    ordering = ("-valid_from", "pk")

@@ -70,11 +70,7 @@ class SchoolImporter(Importer):
         )
 
     def validate_row(self, number, record):
-        errors = []
-
-        def err(field, message):
-            errors.append(RowError(number, self.header_for(field), message))
-
+        errors, err = self.row_errors(number)
         cleaned = {}
         for field in ("code", "name", "kind", "region"):
             if str(record.get(field, "")).strip() == "":

@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from dudao.accounts.access import acts_for_office
-from dudao.core.views import ObjectDetailView, ObjectEditView, ObjectFormView, edit_and_delete_views
+from dudao.core.views import DatedAssignView, ObjectDetailView, ObjectEditView, edit_and_delete_views
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations import selectors, services, tables
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
@@ -113,7 +113,7 @@ SchoolEditView, SchoolDeleteView = edit_and_delete_views(
     success_url="/organizations/schools/")
 
 
-class SchoolZoneAssignView(ObjectFormView):
+class SchoolZoneAssignView(DatedAssignView):
     """Moves a school to another zone from a date; the old membership is kept with its dates."""
 
     model = School
@@ -121,12 +121,8 @@ class SchoolZoneAssignView(ObjectFormView):
     template_name = "organizations/school_zone_assign.html"
     permission = "organizations.change_school"
     success_message = gettext_lazy("Zone changed.")
-
-    def perform(self, form) -> None:
-        zone = form.cleaned_data["zone"]
-        services.zone_assign_school(actor=self.request.user, school_id=self.object.pk,
-                                    zone_id=zone.pk if zone else None, on=form.cleaned_data["valid_from"],
-                                    reason=form.cleaned_data["reason"])
+    target = "zone"
+    service = services.zone_assign_school
 
 
 # ---- zones ---------------------------------------------------------------------------------

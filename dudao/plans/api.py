@@ -7,7 +7,14 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, reread, transition_action
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    attach_transitions,
+    reread,
+    transition_action,
+    validated,
+)
 from dudao.plans import selectors, services
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.models import PlanItem, Task, Term, WorkPlan, term_for
@@ -88,9 +95,7 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
 
     @extend_schema(request=WorkPlanCreateInputSerializer, responses=WorkPlanSerializer)
     def create(self, request, *args, **kwargs):
-        data = WorkPlanCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(WorkPlanCreateInputSerializer, request)
         plan = services.workplan_create(
             actor=request.user, level=v["level"], year=v["year"], term=v["term"], title=v["title"],
             summary=v["summary"], office_id=v.get("office"), zone_id=v.get("zone"), inspector_id=v.get("inspector"),
@@ -101,9 +106,7 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
     @extend_schema(request=WorkPlanUpdateInputSerializer, responses=WorkPlanSerializer)
     def update(self, request, *args, **kwargs):
         plan = self.get_object()
-        data = WorkPlanUpdateInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(WorkPlanUpdateInputSerializer, request, partial=kwargs.get("partial", False))
         services.workplan_update_items(actor=request.user, workplan_id=plan.pk,
                                        items=[dict(row) for row in v.get("items", [])],
                                        title=v.get("title"), summary=v.get("summary"))
@@ -181,9 +184,7 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
 
     @extend_schema(request=TaskCreateInputSerializer, responses=TaskSerializer)
     def create(self, request, *args, **kwargs):
-        data = TaskCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TaskCreateInputSerializer, request)
         task = services.task_create_self(actor=request.user, kind=v["kind"], title=v["title"],
                                          description=v["description"], due_date=v["due_date"],
                                          school_id=v.get("school"))
@@ -193,9 +194,8 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
     def update(self, request, *args, **kwargs):
         task = self.get_object()
         self.check_change_scope(task)
-        data = TaskUpdateInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        data.is_valid(raise_exception=True)
-        for key, value in data.validated_data.items():
+        data = validated(TaskUpdateInputSerializer, request, partial=kwargs.get("partial", False))
+        for key, value in data.items():
             setattr(task, key, value)
         services.task_update(actor=request.user, instance=task)
         return reread(self, task)
@@ -212,9 +212,7 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
     @action(detail=False, methods=["post"], url_path="prescribe")
     def prescribe(self, request):
         """Gives one task to the inspectors of a zone, to chosen inspectors, or to all of an office."""
-        data = TaskPrescribeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TaskPrescribeInputSerializer, request)
         tasks = services.task_prescribe(
             actor=request.user, kind=v["kind"], title=v["title"], description=v["description"],
             due_date=v["due_date"], inspector_ids=v.get("inspectors"), zone_id=v.get("zone"),

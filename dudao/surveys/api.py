@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, transition_action
+from dudao.core.api import ScopedModelSerializer, transition_action, validated
 from dudao.inspectors.signboards import public_base_url
 from dudao.surveys import selectors, services
 from dudao.surveys.filters import SurveyFilterSet
@@ -131,9 +131,8 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=SurveyCreateInputSerializer, responses={201: SurveySerializer})
     def create(self, request, *args, **kwargs):
-        data = SurveyCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        data = validated(SurveyCreateInputSerializer, request)
+        d = dict(data)
         extra = {k: d[k] for k in ("counted_options", "pass_threshold") if k in d}
         survey = services.survey_create(
             actor=request.user, office_id=d["office"], title=d["title"], year=d["year"], version_id=d["version"],
@@ -144,9 +143,8 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(request=SurveyUpdateInputSerializer, responses=SurveySerializer)
     def update(self, request, *args, **kwargs):
         survey = self.get_object()
-        data = SurveyUpdateInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        data = validated(SurveyUpdateInputSerializer, request, partial=True)
+        d = dict(data)
         reason = d.pop("reason", "")
         renames = {"version": "version_id", "schools": "school_ids"}
         fields = {renames.get(k, k): v for k, v in d.items()}
@@ -162,11 +160,10 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["post"])
     def codes(self, request, pk=None):
         survey = self.get_object()
-        data = SurveyCodesInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        made = services.survey_codes_generate(actor=request.user, survey_id=survey.pk, count=data.validated_data["count"],
-                                              school_id=data.validated_data.get("school"),
-                                              group=data.validated_data.get("group"))
+        data = validated(SurveyCodesInputSerializer, request)
+        made = services.survey_codes_generate(actor=request.user, survey_id=survey.pk, count=data["count"],
+                                              school_id=data.get("school"),
+                                              group=data.get("group"))
         return Response({"codes": made}, status=201)
 
     @extend_schema(responses=SurveyLinkSerializer(many=True))

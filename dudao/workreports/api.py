@@ -22,7 +22,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.accounts.access import offices_of
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, UploadActionsMixin, reread, transition_action
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    UploadActionsMixin,
+    reread,
+    transition_action,
+    validated,
+)
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
 from dudao.workreports.models import Level, PeriodKind, Report
@@ -123,9 +130,7 @@ class ReportViewSet(UploadActionsMixin, ScopedViewSet):
     @extend_schema(request=ReportDraftInputSerializer, responses=ReportSerializer)
     def create(self, request, *args, **kwargs):
         """Drafts a report from the records (again, when the report exists as a draft or returned)."""
-        data = ReportDraftInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(ReportDraftInputSerializer, request)
         report = services.report_draft(actor=request.user, level=v["level"], period_kind=v["period_kind"],
                                        period_start=v["period_start"], office_id=v.get("office"),
                                        zone_id=v.get("zone"), inspector_id=v.get("inspector"))

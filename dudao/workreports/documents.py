@@ -112,12 +112,12 @@ def build_default():
     layout.add_body(doc, "报告期间：{{ period }}", indent=False)
     layout.add_body(doc, "报告单位：{{ office }}　{{ level_word }}：{{ subject }}", indent=False)
 
-    layout.add_heading(doc, "一、基本情况")
-    layout.add_body(doc, "{{ period_word }}，{{ subject }}负责督导学校{{ schools.total }}所，开展随访督导"
-                         "{{ visits.total }}次，到校督导学校{{ schools.visited }}所，每月均到校督导的学校"
-                         "{{ schools.fully_covered }}所，覆盖率{{ schools.coverage_rate }}；推门听课{{ lessons.total }}节；"
-                         "发现问题{{ findings.total }}个；下发整改通知书{{ rectifications.issued }}份，办结"
-                         "{{ rectifications.closed }}份，逾期未整改{{ rectifications.overdue }}份。")
+    layout.add_section(doc, "一、基本情况",
+                       "{{ period_word }}，{{ subject }}负责督导学校{{ schools.total }}所，开展随访督导"
+                       "{{ visits.total }}次，到校督导学校{{ schools.visited }}所，每月均到校督导的学校"
+                       "{{ schools.fully_covered }}所，覆盖率{{ schools.coverage_rate }}；推门听课{{ lessons.total }}节；"
+                       "发现问题{{ findings.total }}个；下发整改通知书{{ rectifications.issued }}份，办结"
+                       "{{ rectifications.closed }}份，逾期未整改{{ rectifications.overdue }}份。")
     layout.add_table(doc, ["月份", "责任学校", "到校学校", "覆盖率", "督导次数"],
                      ["{{ m.label }}", "{{ m.schools }}", "{{ m.visited }}", "{{ m.coverage }}", "{{ m.visits }}"],
                      loop="m in months", widths_mm=[36, 30, 30, 30, 30])
@@ -129,13 +129,11 @@ def build_default():
                       "{{ s.findings }}", "{{ s.notices }}"],
                      loop="s in schools.rows", widths_mm=[14, 46, 19, 19, 19, 19, 20])
 
-    layout.add_heading(doc, "三、听课情况")
-    layout.add_body(doc, "{{ period_word }}推门听课{{ lessons.total }}节，评价情况如下。")
+    layout.add_section(doc, "三、听课情况", "{{ period_word }}推门听课{{ lessons.total }}节，评价情况如下。")
     layout.add_table(doc, ["评价等级", "节数"], ["{{ r.label }}", "{{ r.n }}"], loop="r in lessons.by_rating",
                      widths_mm=[78, 78])
 
-    layout.add_heading(doc, "四、发现的问题")
-    layout.add_body(doc, "{{ period_word }}共发现问题{{ findings.total }}个，按督导事项分布如下。")
+    layout.add_section(doc, "四、发现的问题", "{{ period_word }}共发现问题{{ findings.total }}个，按督导事项分布如下。")
     layout.add_table(doc, ["序号", "督导事项", "问题数"], ["{{ f.no }}", "{{ f.label }}", "{{ f.n }}"],
                      loop="f in findings.by_item", widths_mm=[16, 110, 30])
     layout.add_image(doc, "findings_chart")
@@ -147,19 +145,19 @@ def build_default():
     layout.add_body(doc, "{{ period_word }}无推荐的典型经验。")
     doc.add_paragraph("{%p endif %}")
 
-    layout.add_heading(doc, "六、整改情况")
-    layout.add_body(doc, "{{ period_word }}下发整改通知书{{ rectifications.issued }}份，办结{{ rectifications.closed }}份"
-                         "（办结率{{ rectifications.close_rate }}），尚未办结{{ rectifications.open }}份，其中逾期未整改"
-                         "{{ rectifications.overdue }}份（截至{{ as_of }}）。")
+    layout.add_section(doc, "六、整改情况",
+                       "{{ period_word }}下发整改通知书{{ rectifications.issued }}份，办结{{ rectifications.closed }}份"
+                       "（办结率{{ rectifications.close_rate }}），尚未办结{{ rectifications.open }}份，其中逾期未整改"
+                       "{{ rectifications.overdue }}份（截至{{ as_of }}）。")
     doc.add_paragraph("{%p if rectifications.overdue_list %}")
     layout.add_table(doc, ["序号", "通知书编号", "学校", "整改期限", "逾期天数"],
                      ["{{ r.no }}", "{{ r.number }}", "{{ r.school }}", "{{ r.deadline }}", "{{ r.days }}"],
                      loop="r in rectifications.overdue_list", widths_mm=[14, 40, 46, 34, 22])
     doc.add_paragraph("{%p endif %}")
 
-    layout.add_heading(doc, "七、工作任务完成情况")
-    layout.add_body(doc, "{{ period_word }}到期任务{{ tasks.total }}项，已完成{{ tasks.done }}项（完成率{{ tasks.rate }}），"
-                         "按期完成{{ tasks.on_time }}项，逾期未完成{{ tasks.overdue }}项。")
+    layout.add_section(doc, "七、工作任务完成情况",
+                       "{{ period_word }}到期任务{{ tasks.total }}项，已完成{{ tasks.done }}项（完成率{{ tasks.rate }}），"
+                       "按期完成{{ tasks.on_time }}项，逾期未完成{{ tasks.overdue }}项。")
 
     doc.add_paragraph("{%p for sec in sections %}")
     layout.add_heading(doc, "{{ sec.heading }}")
@@ -171,10 +169,8 @@ def build_default():
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
 
-    layout.add_heading(doc, "{{ summary_heading }}")
-    layout.add_body(doc, "（请结合上述情况总结主要做法、成效和存在的不足。）")
-    layout.add_heading(doc, "{{ plan_heading }}")
-    layout.add_body(doc, "（请填写下一阶段的工作重点和具体安排。）")
+    layout.add_section(doc, "{{ summary_heading }}", "（请结合上述情况总结主要做法、成效和存在的不足。）")
+    layout.add_section(doc, "{{ plan_heading }}", "（请填写下一阶段的工作重点和具体安排。）")
     layout.add_signature(doc, "{{ signer }}", "{{ date }}")
     return doc
 

@@ -170,21 +170,18 @@ def resolve_subject(*, user, level: str, office, zone=None, inspector=None) -> S
         raise ValidationError({"level": _("Unknown level.")})
     office_id = getattr(office, "pk", office)
     office = Office.objects.for_user(user).select_related("region").get(pk=office_id)
-    if level == Level.INSPECTOR:
-        if inspector is None:
-            raise ValidationError({"inspector": _("Choose the inspector.")})
-        inspector = Inspector.objects.for_user(user).get(pk=getattr(inspector, "pk", inspector))
-        if inspector.office_id != office.pk:
-            raise ValidationError({"inspector": _("The inspector belongs to another office.")})
-        return Subject(level, office, inspector=inspector)
-    if level == Level.ZONE:
-        if zone is None:
-            raise ValidationError({"zone": _("Choose the zone.")})
-        zone = Zone.objects.for_user(user).get(pk=getattr(zone, "pk", zone))
-        if zone.office_id != office.pk:
-            raise ValidationError({"zone": _("The zone belongs to another office.")})
-        return Subject(level, office, zone=zone)
-    return Subject(level, office)
+    if level == Level.OFFICE:
+        return Subject(level, office)
+    field, model, value, missing, elsewhere = (
+        ("inspector", Inspector, inspector, _("Choose the inspector."), _("The inspector belongs to another office."))
+        if level == Level.INSPECTOR else
+        ("zone", Zone, zone, _("Choose the zone."), _("The zone belongs to another office.")))
+    if value is None:
+        raise ValidationError({field: missing})
+    row = model.objects.for_user(user).get(pk=getattr(value, "pk", value))
+    if row.office_id != office.pk:
+        raise ValidationError({field: elsewhere})
+    return Subject(level, office, **{field: row})
 
 
 def _load_care(subject: Subject, *, user, start, end) -> None:

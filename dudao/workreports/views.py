@@ -1,7 +1,6 @@
 """Pages of work reports: my reports, draft a report, one report (download, upload, review,
 history), the office's table of reports due and late, and the office's due-date rule."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.accounts.access import acts_for_office, offices_of
-from dudao.core.downloads import TokenDownloadMixin
+from dudao.core.downloads import TokenDownloadMixin, download
 from dudao.core.forms import validation_message
 from dudao.core.tables import Column
 from dudao.core.views import (
@@ -194,11 +193,9 @@ class ReportFileView(TokenDownloadMixin, ScopedMixin, View):
             raise Http404
         except DocumentIntegrityError:
             return HttpResponse(_("The file on record no longer matches its checksum."), status=409)
-        response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
         suffix = "" if which == "submitted" else "（初稿）"
         name = f"{report.title}{suffix}.{fmt}"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        return download(data, name, CONTENT_TYPES[fmt])
 
 
 class ReportStatusView(ScopedTemplateView):

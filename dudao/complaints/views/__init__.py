@@ -3,13 +3,13 @@ its actions, the photos (checked against their SHA-256), the time limit, and pub
 Thin: forms parse, services write, selectors read; 404 out of scope, 403 not allowed, 409 wrong state."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import View
 
 from dudao.complaints import selectors, services, tables
 from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
@@ -27,7 +27,7 @@ from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView, office_asked
+from dudao.core.views import DetailFormView, ObjectDetailView, OfficeSettingsView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
@@ -179,43 +179,39 @@ class ComplaintPhotoView(TokenDownloadMixin, ScopedMixin, View):
         return FileResponse(handle, content_type=item.content_type)
 
 
-class ComplaintPolicyView(ScopedMixin, TemplateView):
+class ComplaintPolicyView(OfficeSettingsView):
     """The office's time limit for answering (default 15 working days) and closing rules."""
 
     model = ComplaintPolicy
     template_name = "complaints/policy.html"
-    permission_action = "view"
 
-    def office(self):
-        user = self.request.user
-        return office_asked(self.request, selectors.complaint_offices(user=user), owning_office_ids(user))
+    def offices(self):
+        return selectors.complaint_offices(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(office=self.office()))
+    def own_office_ids(self):
+        return owning_office_ids(self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        office = self.office()
-        if not request.user.has_perm("complaints.change_complaintpolicy"):
-            raise PermissionDenied
-        form = PolicyForm(request.POST)
-        if form.is_valid():
-            services.complaint_policy_set(actor=request.user, office_id=office.pk, **form.cleaned_data)
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(request.path + f"?office={office.pk}")
-        return self.render_to_response(self.get_context_data(office=office, form=form), status=400)
+    def can_change(self, office) -> bool:
+        return self.request.user.has_perm("complaints.change_complaintpolicy")
+
+    def get_form(self, office, data=None):
+        if data is not None:
+            return PolicyForm(data)
+        policy = selectors.complaint_policy_for(user=self.request.user, office=office)
+        return PolicyForm(initial={"answer_days": policy.answer_days, "working_days": policy.working_days,
+                                   "close_after_days": policy.close_after_days,
+                                   "reopen_on_dissatisfaction": policy.reopen_on_dissatisfaction})
+
+    def save(self, office, form) -> None:
+        services.complaint_policy_set(actor=self.request.user, office_id=office.pk, **form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         office = kwargs["office"]
-        policy = selectors.complaint_policy_for(user=self.request.user, office=office)
         ctx.update({
-            "title": _("Time limit for complaints"), "office": office, "policy": policy,
-            "offices": selectors.complaint_offices(user=self.request.user),
-            "form": kwargs.get("form") or PolicyForm(initial={
-                "answer_days": policy.answer_days, "working_days": policy.working_days,
-                "close_after_days": policy.close_after_days,
-                "reopen_on_dissatisfaction": policy.reopen_on_dissatisfaction}),
-            "can_change": self.request.user.has_perm("complaints.change_complaintpolicy"),
+            "title": _("Time limit for complaints"), "offices": self.offices(),
+            "policy": selectors.complaint_policy_for(user=self.request.user, office=office),
+            "can_change": self.can_change(office),
         })
         return ctx
 

@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.audit.services import model_delete
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action, validated
 from dudao.inspections.api.documents import RectificationDocumentsMixin
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.models import (
@@ -177,9 +177,7 @@ class FindingViewSet(ScopedViewSet):
 
     @extend_schema(request=FindingCreateInputSerializer, responses={201: FindingSerializer})
     def create(self, request, *args, **kwargs):
-        data = FindingCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(FindingCreateInputSerializer, request)
         finding = finding_services.finding_record(
             actor=request.user, school_id=v.get("school"), visit_id=v.get("visit"), item_id=v.get("item"),
             item_code=v.get("item_code", ""), severity=v["severity"], description=v["description"],
@@ -222,9 +220,7 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
 
     @extend_schema(request=RectificationIssueInputSerializer, responses={201: RectificationSerializer})
     def create(self, request, *args, **kwargs):
-        data = RectificationIssueInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(RectificationIssueInputSerializer, request)
         notice = services.rectification_issue(
             actor=request.user, finding_id=v["finding"], requirements=v["requirements"], deadline=v.get("deadline"),
             number=v.get("number", ""), issued_on=v.get("issued_on"),

@@ -26,7 +26,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action, validated
 from dudao.core.files import FileCheckFailed
 from dudao.inspections.api.documents import VisitDocumentsMixin
 from dudao.inspections.filters.visits import VisitFilterSet
@@ -145,9 +145,8 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
         )
 
     def _save(self, request, *, visit=None, partial=False):
-        data = VisitInputSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(VisitInputSerializer, request, partial=partial)
+        values = dict(data)
         client_uuid = values.pop("client_uuid", None) if visit is None else visit.client_uuid
         if client_uuid is None:
             raise exceptions.ValidationError({"client_uuid": ["This field is required."]})
@@ -188,10 +187,9 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
     def attachments(self, request, pk=None):
         """Adds a photo or file to a draft (JPEG/PNG/WebP, PDF, DOCX, XLSX; ≤ 20 MB)."""
         visit = self.get_object()
-        data = AttachmentUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AttachmentUploadSerializer, request)
         attachment, created = services.visit_attachment_add(actor=request.user, visit_id=visit.pk,
-                                                            uploaded_file=data.validated_data["file"])
+                                                            uploaded_file=data["file"])
         return Response(AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -280,10 +280,8 @@ class CoverageRow:
         return self.term_visits < TERM_FLOOR
 
 
-@dataclass
-class CoverageGroup:
-    key: object  # a Zone, an Inspector, or None
-    rows: list[CoverageRow] = field(default_factory=list)
+class _Rows:
+    """The schools of ``rows`` not visited in the month, and how many were."""
 
     @property
     def missing(self) -> list[CoverageRow]:
@@ -293,13 +291,19 @@ class CoverageGroup:
     def visited_count(self) -> int:
         return len(self.rows) - len(self.missing)
 
+
+@dataclass
+class CoverageGroup(_Rows):
+    key: object  # a Zone, an Inspector, or None
+    rows: list[CoverageRow] = field(default_factory=list)
+
     @property
     def below_term_count(self) -> int:
         return sum(r.below_term for r in self.rows)
 
 
 @dataclass
-class Coverage:
+class Coverage(_Rows):
     month: datetime.date
     month_end: datetime.date
     term: Term
@@ -308,16 +312,8 @@ class Coverage:
     by_inspector: list[CoverageGroup]
 
     @property
-    def missing(self) -> list[CoverageRow]:
-        return [r for r in self.rows if r.missing_month]
-
-    @property
     def below_term(self) -> list[CoverageRow]:
         return [r for r in self.rows if r.below_term]
-
-    @property
-    def visited_count(self) -> int:
-        return len(self.rows) - len(self.missing)
 
 
 SCHOOL_FIELDS = ("pk", "name", "code", "sort_key", "region_id")  # what the pages show: no datetimes to parse

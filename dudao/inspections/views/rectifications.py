@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from dudao.accounts.access import offices_of
-from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView, office_asked
+from dudao.core.views import DetailFormView, ObjectDetailView, OfficeSettingsView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import tables
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
@@ -258,53 +258,41 @@ class RectificationEscalateView(DetailFormView):
 
 # ---- office settings ---------------------------------------------------------------------------
 
-class DeadlinePolicyView(ScopedMixin, TemplateView):
+class DeadlinePolicyView(OfficeSettingsView):
     """The office's default days to rectify per severity (STANDARDS §1.6: set locally)."""
 
     model = DeadlinePolicy
     template_name = "inspections/deadline_policy.html"
 
-    permission_action = "view"
+    def offices(self):
+        return Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
 
-    def get_office(self):
-        offices = Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
-        return office_asked(self.request, offices, offices_of(self.request.user))
+    def own_office_ids(self):
+        return offices_of(self.request.user)
 
     def can_change(self, office) -> bool:
         user = self.request.user
         return user.has_perm("inspections.change_deadlinepolicy") and Office.objects.for_user(
             user, "change").filter(pk=office.pk).exists()
 
-    def get(self, request, *args, **kwargs):
-        office = self.get_office()
-        return self.render_to_response(self.get_context_data(office=office))
+    def get_form(self, office, data=None):
+        self.policies = selectors.deadline_policies(user=self.request.user, office=office)
+        return DeadlinePolicyForm(data, policies=self.policies)
 
-    def post(self, request, *args, **kwargs):
-        office = self.get_office()
-        if not self.can_change(office):
-            raise PermissionDenied
-        policies = selectors.deadline_policies(user=request.user, office=office)
-        form = DeadlinePolicyForm(request.POST, policies=policies)
-        if form.is_valid():
-            for row in policies:
-                days = form.cleaned_data[row["severity"]]
-                if days != row["days"]:
-                    services.deadline_policy_set(actor=request.user, office_id=office.pk, severity=row["severity"],
-                                                 days=days)
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(request.path + f"?office={office.pk}")
-        return self.render_to_response(self.get_context_data(office=office, form=form), status=400)
+    def save(self, office, form) -> None:
+        for row in self.policies:
+            days = form.cleaned_data[row["severity"]]
+            if days != row["days"]:
+                services.deadline_policy_set(actor=self.request.user, office_id=office.pk, severity=row["severity"],
+                                             days=days)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         office = kwargs["office"]
-        policies = selectors.deadline_policies(user=self.request.user, office=office)
         ctx.update({
             "title": _("Deadlines for rectification"),
-            "office": office,
-            "offices": Office.objects.for_user(self.request.user).select_related("region").order_by("region__path"),
-            "policies": policies,
-            "form": kwargs.get("form") or DeadlinePolicyForm(policies=policies),
+            "offices": self.offices(),
+            "policies": selectors.deadline_policies(user=self.request.user, office=office),
             "can_change": self.can_change(office),
             "today": timezone.localdate(),
         })

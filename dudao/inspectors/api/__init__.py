@@ -1,10 +1,11 @@
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, refreshed
+from dudao.audit.api import AuditedViewSet
+from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, attach_transitions, refreshed, validated
 from dudao.documents.api import DocumentFilesSerializer
 from dudao.inspectors import services
 from dudao.inspectors.filters import InspectorFilterSet, ListingFilterSet
@@ -34,14 +35,12 @@ class ListingAssignInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class InspectorViewSet(ScopedViewSet):
+class InspectorViewSet(AuditedViewSet):
     model = Inspector
     serializer_class = InspectorSerializer
     filterset_class = InspectorFilterSet
     select_related = ("office",)
     ordering_fields = ["sort_key", "certificate_no"]
-    save_service = services.model_save
-    delete_service = services.model_delete
 
 
 attach_transitions(InspectorViewSet, services.INSPECTOR_TRANSITION_SERVICES, doc="Applies the {name!r} transition to the inspector.",
@@ -49,7 +48,7 @@ attach_transitions(InspectorViewSet, services.INSPECTOR_TRANSITION_SERVICES, doc
                    reload=refreshed)
 
 
-class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ListingViewSet(ScopedReadViewSet):
     """Dated listings (挂牌). Re-list a school with ``POST listings/assign/``: it answers the school's new
     listing, or 204 when ``inspector`` is null (the school's listing ended without a successor)."""
 
@@ -57,9 +56,8 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = ListingSerializer
     filterset_class = ListingFilterSet
     ordering_fields = ["valid_from"]
-
-    def get_queryset(self):
-        return Listing.objects.for_user(self.request.user).select_related("inspector", "school").order_by("-valid_from", "pk")
+    select_related = ("inspector", "school")
+    ordering = ("-valid_from", "pk")
 
     @extend_schema(request=ListingAssignInputSerializer,
                    responses={200: ListingSerializer, 204: OpenApiResponse(description="listing ended, no successor"),
@@ -67,13 +65,12 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                                                "overwrite the dated history); nothing written")})
     @action(detail=False, methods=["post"], url_path="assign")
     def assign(self, request):
-        data = ListingAssignInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ListingAssignInputSerializer, request)
         # the school must be visible: otherwise 404 from the service's scoped get
-        School.objects.for_user(request.user).get(pk=data.validated_data["school"])
+        School.objects.for_user(request.user).get(pk=data["school"])
         listing = services.listing_assign(
-            actor=request.user, school_id=data.validated_data["school"], inspector_id=data.validated_data["inspector"],
-            on=data.validated_data.get("valid_from") or timezone.localdate(), reason=data.validated_data.get("reason", ""),
+            actor=request.user, school_id=data["school"], inspector_id=data["inspector"],
+            on=data.get("valid_from") or timezone.localdate(), reason=data.get("reason", ""),
         )
         if listing is None:
             return Response(status=status.HTTP_204_NO_CONTENT)

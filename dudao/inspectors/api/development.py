@@ -9,10 +9,17 @@
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, attach_transitions, reread
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedReadViewSet,
+    ScopedViewSet,
+    attach_transitions,
+    reread,
+    validated,
+)
 from dudao.inspectors.filters import CaseFilterSet, TermFilterSet, TrainingRecordFilterSet
 from dudao.inspectors.models import Case, Term, TrainingRecord
 from dudao.inspectors.selectors import development as selectors
@@ -63,7 +70,7 @@ class CaseReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(ScopedReadViewSet):
     """Supervision cases (优秀督导案例): written and submitted by inspectors, reviewed and published by
     the office."""
 
@@ -71,19 +78,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
     ordering_fields = ["year", "submitted_at", "published_at"]
+    select_related = selectors.CASE_RELATED
+    ordering = ("-year", "-pk")
 
     @property
     def required_action(self):
         return "view" if getattr(self, "action", None) in services.CASE_TRANSITION_SERVICES else None
 
-    def get_queryset(self):
-        return Case.objects.for_user(self.request.user).select_related(*selectors.CASE_RELATED).order_by("-year", "-pk")
-
     @extend_schema(request=CaseCreateInputSerializer, responses=CaseSerializer)
     def create(self, request):
-        data = CaseCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(CaseCreateInputSerializer, request)
         case = services.case_create(actor=request.user, title=v["title"], text=v["text"], year=v.get("year"),
                                     inspector_id=v.get("inspector"))
         return reread(self, case, status.HTTP_201_CREATED)
@@ -106,22 +110,19 @@ class TermInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class TermViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TermViewSet(ScopedReadViewSet):
     """Terms of part-time inspectors (3 years, at most 3 in a row)."""
 
     model = Term
     serializer_class = TermSerializer
     filterset_class = TermFilterSet
     ordering_fields = ["start", "end"]
-
-    def get_queryset(self):
-        return Term.objects.for_user(self.request.user).select_related("inspector__office").order_by("end", "pk")
+    select_related = ("inspector__office",)
+    ordering = ("end", "pk")
 
     @extend_schema(request=TermInputSerializer, responses=TermSerializer)
     def create(self, request):
-        data = TermInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TermInputSerializer, request)
         term = services.term_add(actor=request.user, inspector_id=v["inspector"], start=v["start"], note=v["note"])
         return Response(TermSerializer(term, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

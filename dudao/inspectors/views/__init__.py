@@ -9,8 +9,8 @@ from django.views.generic import View
 from dudao.accounts.access import acts_for_office
 from dudao.core.forms import validation_message
 from dudao.core.views import (
+    DatedAssignView,
     ObjectDetailView,
-    ObjectFormView,
     ScopedMixin,
     TransitionView,
     edit_and_delete_views,
@@ -85,7 +85,7 @@ class ListingListView(ObjectListView):
     columns = tables.LISTING_COLUMNS
 
 
-class SchoolListingAssignView(ObjectFormView):
+class SchoolListingAssignView(DatedAssignView):
     """Re-lists a school: a new inspector from a date, the previous listing ended the day before."""
 
     model = School
@@ -93,12 +93,8 @@ class SchoolListingAssignView(ObjectFormView):
     template_name = "inspectors/listing_assign.html"
     permission = "inspectors.add_listing"
     success_message = gettext_lazy("Listing changed.")
-
-    def perform(self, form) -> None:
-        inspector = form.cleaned_data["inspector"]
-        services.listing_assign(actor=self.request.user, school_id=self.object.pk,
-                                inspector_id=inspector.pk if inspector else None,
-                                on=form.cleaned_data["valid_from"], reason=form.cleaned_data["reason"])
+    target = "inspector"
+    service = services.listing_assign
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -2,7 +2,6 @@
 cases and their review, terms of appointment, and the office's rules."""
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from dudao.accounts.access import acts_for_office
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import attachment, download
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
 from dudao.core.views import (
@@ -67,9 +66,7 @@ class TrainingRecordListView(ExportableListView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "ledger":
             records = self.filtered_queryset()[:20000]
-            response = HttpResponse(ledger_workbook(records), content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('培训档案.xlsx')}"
-            return response
+            return download(ledger_workbook(records), "培训档案.xlsx")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -110,9 +107,7 @@ class TrainingCertificateView(ScopedMixin, View):
         record = self.get_object()
         if not record.certificate:
             raise Http404
-        response = HttpResponse(record.certificate.read(), content_type="application/octet-stream")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record.certificate.name.rsplit('/', 1)[-1])}"
-        return response
+        return download(record.certificate.read(), record.certificate.name.rsplit("/", 1)[-1], "application/octet-stream")
 
 
 class TrainingLedgerView(ObjectDetailView):
@@ -259,16 +254,14 @@ class CaseAttachmentView(ScopedMixin, View):
     def get(self, request, pk, attachment_id):
         case = self.get_object()
         try:
-            attachment = CaseAttachment.objects.get(case=case, pk=attachment_id)  # scope: the case read above
+            item = CaseAttachment.objects.get(case=case, pk=attachment_id)  # scope: the case read above
         except CaseAttachment.DoesNotExist:
             raise Http404
         try:
-            handle = open_verified(attachment)
+            handle = open_verified(item)
         except FileCheckFailed as exc:
             return HttpResponse(_("The stored file failed its check."), status=exc.status_code)
-        response = FileResponse(handle, content_type="application/octet-stream")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
-        return response
+        return attachment(FileResponse(handle, content_type="application/octet-stream"), item.original_name)
 
 
 # ---- terms ---------------------------------------------------------------------------------------------

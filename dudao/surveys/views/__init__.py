@@ -1,10 +1,9 @@
 """Pages of satisfaction surveys for signed-in users: list, create, edit, detail with links and
 codes, results with charts and the comparison with last year, QR sheets to print, QR images."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from dudao.accounts.access import acts_for_office
-from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.downloads import download
 from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.inspectors.signboards import public_base_url
@@ -66,12 +65,7 @@ class SurveyEditView(ScopedMixin, TemplateView):
     template_name = "core/object_edit.html"
     permission_action = "change"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if not selectors.survey_can_change(user=request.user, survey=self.object):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    change_check = selectors.survey_can_change
 
     def initial(self) -> dict:
         s = self.object
@@ -171,10 +165,8 @@ class SurveyResultsView(ScopedMixin, TemplateView):
                                            group=group)
         comparison = selectors.survey_comparison(user=request.user, survey=survey, results=results)
         if request.GET.get("export") == "xlsx":
-            response = HttpResponse(exports.results_workbook(results, comparison), content_type=XLSX_CONTENT_TYPE)
             name = f"满意度调查结果-{survey.title}-{survey.year}.xlsx"
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-            return response
+            return download(exports.results_workbook(results, comparison), name)
         return self.render_to_response({
             "title": _("Results: {survey}").format(survey=survey), "object": survey, "results": results,
             "comparison": comparison, "school_chart": charts.school_chart(results),
