@@ -33,13 +33,9 @@ free_port() {
     "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-pg_bindir() {  # the highest PostgreSQL version installed (Debian layout), as the test harness finds it
-    local d best=""
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
-        [[ -x "$d/initdb" ]] && best=$d
-    done
-    [[ -n "$best" ]] || die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin: run \`make system\` (as root)"
-    echo "$best"
+pg_bindir() {  # the highest PostgreSQL version installed, found as the test harness finds it
+    "$VENV/bin/python" -c 'from dudao.core.testing.pgplugin import find_bindir; print(find_bindir())' 2>/dev/null \
+        || die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin: run \`make system\` (as root)"
 }
 
 as_pg() {  # initdb and postgres refuse to run as root
@@ -171,10 +167,12 @@ for finder in get_finders():
     if [[ ! -f "$cache/$print/staticfiles.json" ]]; then
         say "collectstatic (kept in $cache/$print for the next runs)"
         mkdir -p "$cache"
-        rm -rf "$cache/$print.new"
-        DUDAO_STATIC_ROOT=$cache/$print.new "$VENV/bin/dudao" collectstatic --noinput -v0 >>"$DIR/log/migrate.log" 2>&1 \
-            || die "collectstatic failed (log: $DIR/log/migrate.log)"
-        rm -rf "$cache/$print" && mv "$cache/$print.new" "$cache/$print"
+        local new
+        new=$(mktemp -d "$cache/$print.XXXXXX")  # two clusters coming up at once each collect their own
+        chmod 755 "$new"
+        DUDAO_STATIC_ROOT=$new "$VENV/bin/dudao" collectstatic --noinput -v0 >>"$DIR/log/migrate.log" 2>&1 \
+            || { rm -rf "$new"; die "collectstatic failed (log: $DIR/log/migrate.log)"; }
+        mv -T "$new" "$cache/$print" 2>/dev/null || rm -rf "$new"  # the other one was first: use its copy
     fi
     rmdir "$DIR/static" && ln -s "$cache/$print" "$DIR/static"
 }
