@@ -3,7 +3,7 @@
 #   make demo    install, migrate, load the demo county, serve on 127.0.0.1:${PORT:-8000}
 #   make test    system packages (as root), install, the whole suite on SQLite and on PostgreSQL
 #   make setup   .venv with the pinned requirements, compiled catalogues, var/
-#   make system  Debian packages for the suite (chromium, CJK fonts, poppler, gettext, postgresql, LibreOffice)
+#   make system  Debian packages for the suite (chromium, CJK fonts, poppler, gettext, postgresql, LibreOffice, nginx)
 #   make lint    ruff and import-linter
 #
 # Python 3.11 as `python3` (override with PYTHON=...). `make test` takes TEST_WORKERS (pytest-xdist

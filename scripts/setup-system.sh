@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: Chromium (browser tests), CJK fonts (PDF and charts),
 # poppler-utils (reading PDFs back), gettext (compiling the catalogues), PostgreSQL server binaries
-# (the throwaway test server) and LibreOffice Writer (docx -> PDF) and Calc (reading exported workbooks back).
+# (the throwaway test server), LibreOffice Writer (docx -> PDF) and Calc (reading exported workbooks back)
+# and nginx (in front of the two app servers of scripts/cluster.sh and its test).
 #
 # As root it installs what is missing (one apt-get update, one apt-get install) and returns at once
 # when everything is present. As any other user it prints what is missing and carries on.
 set -euo pipefail
 
 PACKAGES=(chromium fonts-noto-cjk fonts-lxgw-wenkai poppler-utils gettext postgresql libreoffice-writer-nogui
-          libreoffice-calc-nogui)
+          libreoffice-calc-nogui nginx-light)
 
 installed() {
     [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]

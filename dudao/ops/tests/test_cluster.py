@@ -1,0 +1,125 @@
+"""The tested topology of a province on one machine: ``scripts/cluster.sh up`` (PostgreSQL primary and
+replica, two gunicorn app servers, a worker, nginx in front), then through nginx only: the health check,
+a sign-in and the dashboard, and the same answers after one app server is killed.
+
+Runs on the PostgreSQL run of the suite (marked ``postgres``: deselected on SQLite). Without nginx it
+fails saying to run ``make system``; ``DUDAO_SKIP_CLUSTER=1`` skips it on purpose."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.cluster, pytest.mark.postgres, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPT = ROOT / "scripts" / "cluster.sh"
+PASSWORD = "Cluster-test-2x"
+
+
+def run_script(command: str, env: dict, timeout: float) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(SCRIPT), command], env=env, capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
+
+
+def read_env(path: Path) -> dict:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+def refuses(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture
+def cluster():
+    if os.environ.get("DUDAO_SKIP_CLUSTER") == "1":
+        pytest.skip("DUDAO_SKIP_CLUSTER=1")
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        pytest.fail("nginx is not installed: run `make system` (as root), which installs nginx-light "
+                    "(or set DUDAO_SKIP_CLUSTER=1 to leave this test out)")
+    parent = Path(tempfile.mkdtemp(prefix="dudao-cluster-test-"))
+    parent.chmod(0o755)  # PostgreSQL runs as the postgres user when the suite runs as root
+    directory = parent / "cluster"
+    # the cluster gets its settings from its own cluster.env, nothing from the test run's
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DUDAO_", "DATABASE_URL", "PROMETHEUS_", "PG"))}
+    env["CLUSTER_DIR"] = str(directory)
+    try:
+        up = run_script("up", env, timeout=300)
+        assert up.returncode == 0, f"cluster.sh up failed:\n{up.stdout}{up.stderr}"
+        yield directory, env
+    finally:
+        down = run_script("down", env, timeout=120)
+        assert down.returncode == 0, down.stderr
+        assert not directory.exists()
+        parent.rmdir()
+
+
+def sign_in(session: requests.Session, url: str) -> None:
+    page = session.get(url + "accounts/login/")
+    assert page.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(url + "accounts/login/", data={"username": "province", "password": PASSWORD,
+                                                         "csrfmiddlewaretoken": token},
+                          headers={"Referer": url + "accounts/login/"}, allow_redirects=False)
+    assert answer.status_code == 302, answer.text[:2000]
+
+
+def test_two_app_servers_behind_nginx_survive_losing_one(cluster):
+    directory, env = cluster
+    url = (directory / "url").read_text().strip()
+    assert url.startswith("https://")
+    settings = read_env(directory / "cluster.env")
+    assert settings["DUDAO_DEBUG"] == "0" and settings["DUDAO_TRUSTED_PROXY_COUNT"] == "1"
+    assert settings["DUDAO_REPLICA_URL"].startswith("postgres://")
+
+    status = run_script("status", env, timeout=60)
+    assert status.returncode == 0, status.stdout + status.stderr
+
+    session = requests.Session()
+    session.trust_env = False  # no proxy, and no CA bundle from the environment replacing the next line
+    session.verify = str(directory / "nginx" / "tls.crt")  # the certificate `up` made for nginx
+    health = session.get(url + "health/")
+    assert health.status_code == 200, health.text
+    assert health.json()["status"] == "ok"
+
+    made = subprocess.run([str(ROOT / ".venv" / "bin" / "dudao"), "createsuperuser", "--noinput",
+                           "--username", "province", "--email", "province@example.org"],
+                          env={**env, **settings, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    sign_in(session, url)
+    for _ in range(4):  # nginx spreads these over both app servers: the session is in the database
+        dashboard = session.get(url, allow_redirects=False)
+        assert dashboard.status_code == 200
+        assert "province" in dashboard.text
+    static = session.get(url + "static/" + re.search(r'/static/([^"]+\.css)"', dashboard.text).group(1))
+    assert static.status_code == 200  # served by nginx from the collected files
+    for app in ("app1", "app2"):
+        assert " 200 " in (directory / "log" / f"{app}.access.log").read_text(), f"{app} answered nothing"
+
+    # one app server dies without warning
+    run = directory / "run"
+    pid, port = int((run / "app1.pid").read_text()), int((run / "app1.port").read_text())
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not refuses(port):  # its worker notices the master is gone and exits
+        assert time.monotonic() < deadline, "app1's worker still answers 30 s after its master was killed"
+        time.sleep(0.2)
+
+    for _ in range(8):
+        assert session.get(url + "health/").status_code == 200
+        dashboard = session.get(url, allow_redirects=False)
+        assert dashboard.status_code == 200 and "province" in dashboard.text
+
+    status = run_script("status", env, timeout=60)
+    assert status.returncode == 3 and "app1: stopped" in status.stdout
