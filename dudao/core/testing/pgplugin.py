@@ -31,6 +31,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 import pytest
 
@@ -176,11 +177,25 @@ class Standby(ThrowawayPostgres):
         return self.port
 
 
+def _run_server() -> ThrowawayPostgres | None:
+    """This run's server: the one this process started, or, in an xdist worker, the controller's
+    (known by the ``DATABASE_URL`` the worker inherited)."""
+    if _server is not None and _server.running:
+        return _server
+    if not (wanted() and os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("DATABASE_URL")):
+        return None
+    inherited = ThrowawayPostgres(find_bindir())
+    inherited.port = urllib.parse.urlsplit(os.environ["DATABASE_URL"]).port
+    inherited.running = True  # the controller's to stop, never this handle's (it has no tmpdir)
+    return inherited
+
+
 def start_standby() -> Standby:
     """A replica of this run's server (``DUDAO_TEST_DB=postgres`` only); the caller stops it."""
-    if _server is None or not _server.running:
+    primary = _run_server()
+    if primary is None:
         raise PostgresUnavailable(f"a replica needs the throwaway server of {ENV_SWITCH}=postgres")
-    standby = Standby(_server)
+    standby = Standby(primary)
     try:
         standby.start()
     except BaseException:
