@@ -36,3 +36,4 @@ if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler404 = "dudao.core.views.page_not_found"
+handler500 = "dudao.core.views.server_error"

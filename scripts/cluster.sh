@@ -13,7 +13,8 @@
 #
 # Environment: CLUSTER_DIR; CLUSTER_STATIC_CACHE (collected static files kept between runs, default
 # /tmp/dudao-cluster-static); CLUSTER_PORT (nginx's HTTPS port, default: a free one); CLUSTER_WORKERS
-# (gunicorn workers per app server, default 1); CLUSTER_REPLICA=0 (no replica); VENV (default .venv).
+# (gunicorn workers per app server, default 1); CLUSTER_REPLICA=0 (no replica); CLUSTER_DURABLE=1
+# (PostgreSQL's durable defaults instead of fsync and synchronous commit off); VENV (default .venv).
 # Needs the Debian packages postgresql and nginx-light (`make system`). As root, PostgreSQL runs as the
 # postgres user. After `up`, $CLUSTER_DIR/url holds the address, e.g. https://127.0.0.1:PORT/.
 set -euo pipefail
@@ -23,8 +24,10 @@ VENV=${VENV:-$ROOT/.venv}
 WORKERS=${CLUSTER_WORKERS:-1}
 APPS=(app1 app2)
 # a throwaway cluster need not survive a power cut: without these, `migrate` waits on the disk for
-# every table it makes (a real primary keeps PostgreSQL's defaults)
+# every table it makes (a real primary keeps PostgreSQL's defaults, and so does CLUSTER_DURABLE=1,
+# for measuring what a crash of PostgreSQL loses)
 PG_DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[[ ${CLUSTER_DURABLE:-0} == 1 ]] && PG_DURABILITY=""
 
 say() { echo "cluster: $*"; }
 die() { echo "cluster: $*" >&2; exit 1; }
@@ -211,7 +214,7 @@ $servers    }
         location /media/inspectors/photos/ { alias $DIR/media/inspectors/photos/; }
         location / {
             proxy_pass http://dudao;
-            proxy_next_upstream error timeout http_502 http_503;
+            proxy_next_upstream error timeout;
             proxy_set_header Host \$http_host;
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;

@@ -14,10 +14,11 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template import loader
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -619,3 +620,24 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+DATABASE_RETRY_SECONDS = 5
+
+
+def server_error(request):
+    """An unhandled error. When the database could not be reached (a restart, a failover), the answer
+    is 503 with ``Retry-After``: nothing was written (the request's transaction rolled back) and the
+    same request can be sent again. Under /api/ the answer is JSON (``detail``). Renders without the
+    database: no context processors, no session."""
+    unavailable = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    status = 503 if unavailable else 500
+    if request.path.startswith("/api/"):
+        detail = (_("The database cannot be reached for a moment: nothing was saved; try again.") if unavailable
+                  else _("Server error."))
+        response = JsonResponse({"detail": detail}, status=status)
+    else:
+        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+    if unavailable:
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response

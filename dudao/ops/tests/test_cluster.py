@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from dudao.core.testing.pgplugin import find_bindir
+
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -123,3 +125,20 @@ def test_two_app_servers_behind_nginx_survive_losing_one(cluster):
 
     status = run_script("status", env, timeout=60)
     assert status.returncode == 3 and "app1: stopped" in status.stdout
+
+    # PostgreSQL crashes and comes back: the app servers and the worker carry on without a restart
+    bindir = find_bindir()
+    pg = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    restart = subprocess.run([*pg, f"{bindir}/pg_ctl", "-D", str(directory / "pg" / "primary"), "-m", "immediate",
+                              "-w", "-t", "60", "-l", str(directory / "log" / "primary.log"), "restart"],
+                             capture_output=True, text=True, timeout=90)
+    assert restart.returncode == 0, restart.stdout + restart.stderr
+    deadline = time.monotonic() + 30
+    while session.get(url + "health/?check=database").status_code != 200:
+        assert time.monotonic() < deadline, "the app did not reach the database again within 30 s"
+        time.sleep(0.5)
+    dashboard = session.get(url, allow_redirects=False)
+    assert dashboard.status_code == 200 and "province" in dashboard.text  # the session survived in the database
+    time.sleep(3)  # the worker's next poll meets the restarted server
+    status = run_script("status", env, timeout=60)
+    assert "worker: running" in status.stdout, status.stdout + (directory / "log" / "worker.log").read_text()[-3000:]
