@@ -792,9 +792,13 @@ def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | s
 # ---------------------------------------------------------------------------------------------------
 
 
-def read_school_table(path: str | Path, *, method: Method | str | None = None) -> list[SchoolRow]:
+def read_school_table(path: str | Path, *, method: Method | str | None = None,
+                      limits: Mapping[str, int] | None = None) -> list[SchoolRow]:
     """Reads and validates a school table (.xlsx or .csv in the template's layout; see the module
     docstring). ``.xlsx``: the first worksheet, header in row 1. ``.csv``: UTF-8 with or without BOM.
+
+    ``limits`` (``rows``, ``cells``, ``text``: characters in one cell) stop the reading as soon as
+    the table passes one, before the rest is read: an upload's limits (``settings.DUDAO_UPLOAD_LIMITS``).
 
     With ``method``, every column that method's indicators need must be present. Raises
     ``SchoolTableError`` listing every problem (file-level problems have row 0).
@@ -803,9 +807,9 @@ def read_school_table(path: str | Path, *, method: Method | str | None = None) -
     resolved = None if method is None else Method(method)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, records = _read_xlsx(path)
+        header, records = _read_xlsx(path, limits)
     elif suffix == ".csv":
-        header, records = _read_csv(path)
+        header, records = _read_csv(path, limits)
     else:
         raise SchoolTableError(
             [RowError(0, "", _("unsupported file type '{suffix}': use .xlsx or .csv", suffix=path.suffix), "file")]
@@ -813,7 +817,38 @@ def read_school_table(path: str | Path, *, method: Method | str | None = None) -
     return _parse_table(header, records, resolved)
 
 
-def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
+def _within(rows: Iterable[Sequence[object]], limits: Mapping[str, int] | None) -> list[list[object]]:
+    """The rows as lists, stopping with a ``SchoolTableError`` at the first row past ``limits``."""
+    if not limits:
+        return [list(r) for r in rows]
+    kept: list[list[object]] = []
+    cells = 0
+    for number, row in enumerate(rows, start=1):
+        if number > limits["rows"]:
+            raise SchoolTableError([RowError(number, "", _("the table has more than {limit} rows: split it into "
+                                                           "smaller files", limit=limits["rows"]), "file")])
+        cells += len(row)
+        if cells > limits["cells"]:
+            raise SchoolTableError([RowError(number, "", _("the table has more than {limit} cells: split it into "
+                                                           "smaller files", limit=limits["cells"]), "file")])
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) > limits["text"]:
+                raise SchoolTableError([RowError(number, _column_letter(index), _(
+                    "the cell holds more than {limit} characters", limit=limits["text"]), "file")])
+        kept.append(list(row))
+    return kept
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_xlsx(path: Path, limits: Mapping[str, int] | None = None) -> tuple[list[object], list[tuple[int, list[object]]]]:
     from openpyxl import load_workbook  # imported here so that analysing needs no openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -823,7 +858,9 @@ def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]
         raise SchoolTableError([RowError(0, "", _("cannot open the workbook: {problem}", problem=str(exc)), "file")]) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = _within(sheet.iter_rows(values_only=True), limits)
+    except SchoolTableError:
+        raise
     except Exception as exc:  # a damaged sheet (broken XML, a part cut short) shows only as it is read
         raise SchoolTableError([RowError(0, "", _("the workbook is damaged: open it in Excel or WPS, save it again "
                                                   "and upload that copy"), "file")]) from exc
@@ -832,7 +869,7 @@ def _read_xlsx(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]
     return _split_header(rows)
 
 
-def _read_csv(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
+def _read_csv(path: Path, limits: Mapping[str, int] | None = None) -> tuple[list[object], list[tuple[int, list[object]]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -841,7 +878,7 @@ def _read_csv(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]
         ) from exc
     except OSError as exc:
         raise SchoolTableError([RowError(0, "", _("cannot read the file: {problem}", problem=str(exc)), "file")]) from exc
-    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    rows = _within(csv.reader(io.StringIO(text, newline="")), limits)
     return _split_header(rows)
 
 

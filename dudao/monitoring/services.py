@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import record, record_many
-from dudao.core.excel import UploadRefused, check_file_size, check_package
+from dudao.core.excel import UploadRefused, check_file_size, check_package, upload_limits
 from dudao.core.importing import ImportReport, RowError
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.monitoring import analysis
@@ -170,7 +170,7 @@ def school_return_import_check(*, actor, statistics_year_id: int, path: str | Pa
     except UploadRefused as refusal:
         return ImportReport(errors=[refusal.as_row_error()])
     try:
-        rows = analysis.read_school_table(path)
+        rows = analysis.read_school_table(path, limits=upload_limits())
     except SchoolTableError as exc:
         return ImportReport(errors=localize_errors(exc.errors))
     _schools, errors = _schools_by_code(actor, year, rows)

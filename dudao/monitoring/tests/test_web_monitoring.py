@@ -390,3 +390,28 @@ def test_a_damaged_or_hostile_workbook_is_refused_by_the_page_and_the_api(world,
     assert [str(e.message) for e in page_bomb.context["errors"]] == ["文件解压后超过 50 MB，请拆分为较小的文件后再上传。"]
     assert api_bomb.json()["errors"][0]["reason"] == "文件解压后超过 50 MB，请拆分为较小的文件后再上传。"
     assert not SchoolReturn.objects.filter(statistics_year=year).exists()
+
+
+@pytest.mark.parametrize("limit, reason, row, column", [
+    ({"rows": 4}, "表格超过 4 行，请拆分为较小的文件", 5, ""),
+    ({"cells": 5 * len(HEADERS) - 1}, f"表格超过 {5 * len(HEADERS) - 1} 个单元格，请拆分为较小的文件", 5, ""),
+    ({"text": 20}, "单元格超过 20 个字符", 3, "B"),
+])
+def test_a_return_workbook_past_a_row_cell_or_text_limit_is_refused(world, client, settings, limit, reason, row,
+                                                                    column):
+    # given an open year, upload limits lowered for the test, and the §3.4 workbook whose second school
+    # has a name of 21 characters
+    settings.DUDAO_UPLOAD_LIMITS = {**settings.DUDAO_UPLOAD_LIMITS, **limit}
+    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
+    records = fixture_records(world)
+    records[1]["school_name"] = "甲" * 21
+    signed(client, world.a.users["office_admin"])
+    # when it is imported through the page and the API
+    page = upload(client, year, records)
+    api = client.post(reverse("api:monitoring-statisticsyear-import", args=[year.pk]), {"file": workbook(records)})
+    # then reading stops at the first row past the limit, which is named, and nothing is written
+    assert page.status_code == 400 and api.status_code == 400
+    error = page.context["errors"][0]
+    assert (error.row, error.column, str(error.message)) == (row, column, reason)
+    assert api.json()["errors"][0]["reason"] == reason
+    assert not SchoolReturn.objects.filter(statistics_year=year).exists()

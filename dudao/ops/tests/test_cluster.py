@@ -76,6 +76,30 @@ def sign_in(session: requests.Session, url: str) -> None:
     assert answer.status_code == 302, answer.text[:2000]
 
 
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connects from another loopback address (127.x.y.z): another client, as nginx sees it."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def client_from(address: str, certificate: Path) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxy, and no CA bundle from the environment replacing the next line
+    session.verify = str(certificate)  # the certificate `up` made for nginx
+    session.mount("https://", FromAddress(address))
+    return session
+
+
+def token(session: requests.Session, url: str, username: str, password: str) -> int:
+    return session.post(url + "api/v1/auth/token/", json={"username": username, "password": password}).status_code
+
+
 def test_two_app_servers_behind_nginx_survive_losing_one(cluster):
     directory, env = cluster
     url = (directory / "url").read_text().strip()
@@ -87,9 +111,7 @@ def test_two_app_servers_behind_nginx_survive_losing_one(cluster):
     status = run_script("status", env, timeout=60)
     assert status.returncode == 0, status.stdout + status.stderr
 
-    session = requests.Session()
-    session.trust_env = False  # no proxy, and no CA bundle from the environment replacing the next line
-    session.verify = str(directory / "nginx" / "tls.crt")  # the certificate `up` made for nginx
+    session = client_from("127.0.0.1", directory / "nginx" / "tls.crt")
     health = session.get(url + "health/")
     assert health.status_code == 200, health.text
     assert health.json()["status"] == "ok"
@@ -108,6 +130,14 @@ def test_two_app_servers_behind_nginx_survive_losing_one(cluster):
     assert static.status_code == 200  # served by nginx from the collected files
     for app in ("app1", "app2"):
         assert " 200 " in (directory / "log" / f"{app}.access.log").read_text(), f"{app} answered nothing"
+
+    # behind nginx (DUDAO_TRUSTED_PROXY_COUNT=1) each client has its own sign-in failure count: one
+    # guessing passwords is refused, the next client signs in
+    guesser = client_from("127.0.0.2", directory / "nginx" / "tls.crt")
+    allowed = int(settings.get("DUDAO_LOGIN_CLIENT_FAILURES_ALLOWED", 20))
+    assert [token(guesser, url, f"guess{n}", "wrong") for n in range(allowed)] == [400] * allowed
+    assert token(guesser, url, "province", PASSWORD) == 429
+    assert token(client_from("127.0.0.3", directory / "nginx" / "tls.crt"), url, "province", PASSWORD) == 200
 
     # one app server dies without warning
     run = directory / "run"
