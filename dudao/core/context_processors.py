@@ -1,4 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -63,12 +66,21 @@ MENU = [
 ]
 
 
+@functools.lru_cache(maxsize=512)
+def _url(name: str, prefix: str, urlconf: str) -> str | None:
+    """A menu entry's address, reversed once per URL configuration and script prefix (reversing the
+    whole menu on every page cost as much as the rest of the menu)."""
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def _entry(user, current, name, label, icon, perm):
     if perm and not user.has_perm(perm):
         return None
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
+    url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if url is None:
         return None
     app, view = name.split(":")
     active = current == name or (
