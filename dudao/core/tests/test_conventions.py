@@ -377,6 +377,7 @@ APP_MODULES = {
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
+    "working_days",
 }
 SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
 
