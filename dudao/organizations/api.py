@@ -129,7 +129,9 @@ class ZoneMembershipViewSet(ScopedReadViewSet):
 # ---- the working-day calendar ----------------------------------------------------------------------
 
 class CalendarDaySerializer(ScopedModelSerializer):
-    office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())
+    # not null, unlike the model's (the statutory days have no office); the choices are the user's
+    # view scope (ScopedSerializerMixin)
+    office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())  # scope: narrowed to for_user
 
     class Meta:
         model = CalendarDay

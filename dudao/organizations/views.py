@@ -223,6 +223,13 @@ class CalendarView(OfficeSettingsView):
 
     def save(self, office, form) -> None:
         services.calendar_day_set(actor=self.request.user, office_id=office.pk, **form.cleaned_data)
+        self.saved_year = form.cleaned_data["date"].year
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:  # back to the year of the day saved
+            response["Location"] += f"&year={self.saved_year}"
+        return response
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export"):
@@ -260,7 +267,11 @@ class CalendarDayDeleteView(ObjectDeleteView):
 
     model = CalendarDay
     service = services.calendar_day_delete
-    success_url = "/organizations/calendar/"
+
+    def get_target(self):
+        day = super().get_target()
+        self.success_url = day.get_absolute_url()  # back to the office's year
+        return day
 
 
 __all__ = [name for name in dir() if name.endswith("View")]

@@ -71,6 +71,7 @@ OWNER_SCOPED_VIEWS = {
 # Import pages: the importer reads every region, zone and school through for_user(actor, "change").
 IMPORT_VIEWS = {
     "dudao.organizations.imports.SchoolImportView",
+    "dudao.organizations.imports.CalendarDayImportView",
     "dudao.inspectors.imports.InspectorImportView",
 }
 PUBLIC_FUNCTIONS = {
