@@ -18,6 +18,7 @@ from dudao.instruments import api as instruments_api
 from dudao.jobs import api as jobs_api
 from dudao.monitoring import api as monitoring_api
 from dudao.organizations.api import (
+    CalendarDayViewSet,
     OfficeViewSet,
     RegionViewSet,
     SchoolViewSet,
@@ -35,6 +36,7 @@ router.register("organizations/offices", OfficeViewSet, basename="organizations-
 router.register("organizations/schools", SchoolViewSet, basename="organizations-school")
 router.register("organizations/zones", ZoneViewSet, basename="organizations-zone")
 router.register("organizations/zone-memberships", ZoneMembershipViewSet, basename="organizations-zonemembership")
+router.register("organizations/calendar-days", CalendarDayViewSet, basename="organizations-calendarday")
 router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")
 router.register("inspectors/listings", ListingViewSet, basename="inspectors-listing")
 router.register("inspectors/schools", SchoolSignboardViewSet, basename="inspectors-school")

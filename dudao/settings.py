@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationRatingStatusEnum": "dudao.evaluations.models.Rating.Status",
         "RaterGroupKindEnum": "dudao.evaluations.models.RaterGroup.Kind",
         "SchoolKindEnum": "dudao.organizations.models.School.Kind",
+        "CalendarDayKindEnum": "dudao.organizations.models.CalendarDay.Kind",
         "InspectorKindEnum": "dudao.inspectors.models.Inspector.Kind",
         "VisitKindEnum": "dudao.inspections.models.Visit.Kind",
         "InstrumentKindEnum": "dudao.instruments.models.Instrument.Kind",

@@ -227,6 +227,15 @@ ROLE_PERMISSIONS[Role.OFFICE_ADMIN] = ROLE_PERMISSIONS[Role.OFFICE_ADMIN] | _per
     ("monitoring.balancestandard",), _CRUD)
 
 
+# The working-day calendar (法定节假日与调休): everyone who counts or reads a deadline in working days
+# reads the days in force for their office; the office administrator enters the office's own days,
+# which hold for the offices below it too.
+for _role in (Role.OFFICE_STAFF, Role.ZONE_LEADER, Role.INSPECTOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"organizations.view_calendarday"}
+ROLE_PERMISSIONS[Role.OFFICE_ADMIN] = ROLE_PERMISSIONS[Role.OFFICE_ADMIN] | _perms(
+    ("organizations.calendarday",), _CRUD)
+
+
 def permissions_for_roles(roles) -> frozenset[str]:
     perms: set[str] = set()
     for role in roles:

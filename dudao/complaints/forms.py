@@ -109,7 +109,7 @@ class NoticeFromComplaintForm(StyledForm):
 
 class PolicyForm(StyledForm):
     answer_days = forms.IntegerField(label=_("Days to answer"), min_value=1, max_value=90)
-    working_days = forms.BooleanField(label=_("Count working days (Monday to Friday)"), required=False)
+    working_days = forms.BooleanField(label=_("Count working days (the office's working-day calendar)"), required=False)
     close_after_days = forms.IntegerField(label=_("Close an unrated answer after days"), min_value=1, max_value=90)
     reopen_on_dissatisfaction = forms.BooleanField(label=_("Reopen once when the sender is dissatisfied"),
                                                    required=False)

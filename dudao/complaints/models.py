@@ -23,6 +23,7 @@ from dudao.core.files import PHOTOS
 from dudao.core.models import StoredFile
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
+from dudao.organizations import working_days
 
 
 class ComplaintPolicy(ScopedModel):
@@ -34,7 +35,7 @@ class ComplaintPolicy(ScopedModel):
     office = models.OneToOneField("organizations.Office", on_delete=models.CASCADE, related_name="complaint_policy",
                                   verbose_name=_("office"))
     answer_days = models.PositiveSmallIntegerField(_("days to answer"), default=DEFAULT_ANSWER_DAYS)
-    working_days = models.BooleanField(_("count working days (Monday to Friday)"), default=True)
+    working_days = models.BooleanField(_("count working days (the office's working-day calendar)"), default=True)
     close_after_days = models.PositiveSmallIntegerField(_("close an unrated answer after days"), default=10)
     reopen_on_dissatisfaction = models.BooleanField(_("reopen when the sender is dissatisfied"), default=True)
 
@@ -52,19 +53,9 @@ class ComplaintPolicy(ScopedModel):
         return f"{self.office}: {self.answer_days}"
 
     def due_on(self, start: datetime.date) -> datetime.date:
-        return add_days(start, self.answer_days, self.working_days)
-
-
-def add_days(start: datetime.date, days: int, working: bool) -> datetime.date:
-    """``start`` plus ``days`` calendar days, or ``days`` working days (Saturdays and Sundays skipped)."""
-    if not working:
-        return start + datetime.timedelta(days=days)
-    day, left = start, days
-    while left > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+        """``start`` plus the days to answer: working days of the office's calendar (holidays and 调休
+        included), or calendar days when the office counts those."""
+        return working_days.add(start, self.answer_days, self.office, working=self.working_days)
 
 
 class ComplaintQuerySet(ScopedQuerySet):

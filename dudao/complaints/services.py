@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import record
 from dudao.complaints.masking import identity_visible, mask_name, mask_phone, owning_office_ids
-from dudao.complaints.models import Complaint, ComplaintPhoto, ComplaintPolicy, Publication, add_days
+from dudao.complaints.models import Complaint, ComplaintPhoto, ComplaintPolicy, Publication
 from dudao.core.files import store_file, validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.documents.models import Document
@@ -96,7 +96,9 @@ def _clean_phone(phone: str) -> str:
 
 
 def policy_for(office) -> ComplaintPolicy:
-    return ComplaintPolicy.objects.filter(office=office).first() or ComplaintPolicy(office=office)
+    policy = ComplaintPolicy.objects.filter(office=office).first() or ComplaintPolicy(office=office)
+    policy.office = office  # its working-day calendar is read from the office's region
+    return policy
 
 
 # ---- who is told --------------------------------------------------------------------------------
@@ -473,5 +475,5 @@ __all__ = [
     "complaint_close", "complaint_finding_record", "complaint_handle", "complaint_policy_set", "complaint_rate",
     "complaint_rectification_issue", "complaint_register", "complaint_reopen", "complaint_transition_check",
     "complaint_verify", "complaints_close_unrated", "display_code", "normalise_code", "photos_check",
-    "publication_publish", "publication_withdraw", "add_days",
+    "publication_publish", "publication_withdraw",
 ]

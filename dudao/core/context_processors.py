@@ -57,6 +57,7 @@ MENU = [
         ("inspectors:listing_list", _("Listings"), "ti-link", "inspectors.view_listing"),
         ("organizations:region_list", _("Regions"), "ti-map-2", "organizations.view_region"),
         ("organizations:office_list", _("Offices"), "ti-building-community", "organizations.view_office"),
+        ("organizations:calendar", _("Working-day calendar"), "ti-calendar-event", "organizations.view_calendarday"),
         ("accounts:membership_list", _("Accounts"), "ti-users", "accounts.view_membership"),
     ]),
     (_("System"), "ti-settings", [

@@ -70,6 +70,7 @@ from dudao.inspections.services.visits import visit_attachment_add, visit_save_d
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Item, Response
 from dudao.organizations.models import School
+from dudao.organizations.working_days import WorkingCalendar
 
 # the demo's name pools
 SURNAMES = (
@@ -458,11 +459,11 @@ def _months(today: datetime.date, count: int = 12) -> list[datetime.date]:
     return out[::-1]
 
 
-def _school_days(first: datetime.date, today: datetime.date) -> list[datetime.date]:
+def _school_days(first: datetime.date, today: datetime.date, workdays: WorkingCalendar) -> list[datetime.date]:
     _share, start, end = MONTHS[first.month]
     end = min(end, calendar.monthrange(first.year, first.month)[1])
     days = [first.replace(day=d) for d in range(start, end + 1)]
-    return [d for d in days if d.weekday() < 5 and d <= today]
+    return [d for d in days if workdays.is_working_day(d) and d <= today]
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -505,6 +506,7 @@ class Planner:
         self.drafts_for = drafts_for
         self.teachers: dict[tuple[int, str, int], str] = {}
         self.forced: dict[int, str] = {}  # id(VisitPlan) -> state of its problem (the liaison school's story)
+        self.workdays = WorkingCalendar()  # the statutory holidays and 调休 working days
 
     # visits
     def visits(self) -> list[VisitPlan]:
@@ -512,7 +514,7 @@ class Planner:
         months = _months(today)
         chosen_by_month: list[tuple[int, datetime.date, list[datetime.date], set[int]]] = []
         for offset, first in zip(range(len(months) - 1, -1, -1), months, strict=True):
-            days = _school_days(first, today)
+            days = _school_days(first, today, self.workdays)
             if not days:
                 continue
             if offset == 0:
@@ -644,7 +646,7 @@ class Planner:
         if self.drafts_for is None:
             return []
         mine = [s for s in self.schools if self.listed[s.pk].pk == self.drafts_for.pk]
-        days = _school_days(self.today.replace(day=1), self.today) or [self.today]
+        days = _school_days(self.today.replace(day=1), self.today, self.workdays) or [self.today]
         plans = []
         for school in self.rng.sample(mine, min(2, len(mine))):
             plan = self._visit(school, days[-1], self.today.month, draft=True)
@@ -697,7 +699,7 @@ class Planner:
         rng, today = self.rng, self.today
         if plan.state == "no_notice":
             return
-        issued = min(today, _workday(plan.visit.date + datetime.timedelta(days=rng.randint(0, 2))))
+        issued = min(today, self.workdays.next_working_day(plan.visit.date + datetime.timedelta(days=rng.randint(0, 2))))
         days = DEADLINE_DAYS[plan.problem.severity]
         deadline = issued + datetime.timedelta(days=days)
         room = (today - issued).days
@@ -706,7 +708,7 @@ class Planner:
             state = plan.state = "issued"
 
         def later(day, low, high):
-            return min(today, _workday(day + datetime.timedelta(days=rng.randint(low, max(low, high)))))
+            return min(today, self.workdays.next_working_day(day + datetime.timedelta(days=rng.randint(low, max(low, high)))))
 
         events = [("issue", issued)]
         if state == "overdue_interview":
@@ -733,16 +735,6 @@ class Planner:
             returned = later(answered, 1, room // 3)
             events += [("answer", answered), ("return", returned), ("answer", later(returned, 1, room // 3))]
         plan.events = events
-
-
-HOLIDAYS = {(1, 1), *((5, d) for d in range(1, 6)), *((10, d) for d in range(1, 8))}
-
-
-def _workday(day: datetime.date) -> datetime.date:
-    """``day``, or the next working day after a weekend or a public holiday."""
-    while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _order(candidate) -> tuple:

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 HANDLERS = {
     "organizations.import_schools": "dudao.organizations.imports.run_school_import_job",
+    "organizations.import_calendar_days": "dudao.organizations.imports.run_calendar_import_job",
     "inspectors.import_inspectors": "dudao.inspectors.imports.run_inspector_import_job",
     "inspectors.signboards": "dudao.inspectors.signboards.run_signboards_job",
     "inspectors.import_training": "dudao.inspectors.imports_training.run_training_import_job",

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.filters import ScopedFilterSet
-from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
 
 
 class RegionFilterSet(ScopedFilterSet):
@@ -64,3 +64,14 @@ class ZoneMembershipFilterSet(ScopedFilterSet):
     class Meta:
         model = ZoneMembership
         fields = ["q", "zone", "school", "current"]
+
+
+class CalendarDayFilterSet(ScopedFilterSet):
+    search_fields = ("name", "note")
+    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
+    year = django_filters.NumberFilter(field_name="date__year", label=_("Year"))
+    kind = django_filters.ChoiceFilter(choices=CalendarDay.Kind.choices, label=_("Kind of day"))
+
+    class Meta:
+        model = CalendarDay
+        fields = ["q", "office", "year", "kind"]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.forms import ScopedModelForm, StyledFormMixin
-from dudao.organizations.models import Office, Region, School, Zone
+from dudao.organizations.models import CalendarDay, Office, Region, School, Zone
 
 
 class RegionForm(ScopedModelForm):
@@ -43,3 +43,13 @@ class ZoneAssignForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.for_user(user, "view").filter(is_active=True)
+
+
+class CalendarDayForm(StyledFormMixin, forms.Form):
+    """An office's own day: a holiday or a working day (调休) for the office and the offices below it."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Kind of day"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label=_("Name"), required=False, max_length=64,
+                           help_text=_("For example 国庆节 or 调休上班."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)

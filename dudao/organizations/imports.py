@@ -1,14 +1,19 @@
-"""Importing schools from the downloadable Excel template: every row checked, then all or nothing."""
+"""Importing schools and an office's calendar days from the downloadable Excel templates: every row checked,
+then all or nothing."""
+
+import datetime
+import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dudao.accounts.access import offices_of, owns_region
 from dudao.audit.services import record, record_many
 from dudao.core.choices import choice_lookup
 from dudao.core.importing import RowError
 from dudao.jobs.imports import Importer, ImportView, run_import_job
-from dudao.organizations.models import Region, School, Zone, ZoneMembership, pinyin_key
-from dudao.organizations.services import zone_assign_school
+from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership, pinyin_key
+from dudao.organizations.services import calendar_day_set, zone_assign_school
 
 ENROLMENT_BY_KIND = {
     School.Kind.PRIMARY: ["enrolment_primary"],
@@ -200,3 +205,110 @@ class SchoolImportView(ImportView):
     importer_class = SchoolImporter
     list_url = "/organizations/schools/"
     extra_context = {"title": gettext_lazy("Import schools")}
+
+
+# ---- the working-day calendar ---------------------------------------------------------------------
+
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+KIND_WORDS = {"放假": CalendarDay.Kind.HOLIDAY, "休息": CalendarDay.Kind.HOLIDAY, "休息日": CalendarDay.Kind.HOLIDAY,
+              "节假日": CalendarDay.Kind.HOLIDAY, "上班": CalendarDay.Kind.WORKING, "工作日": CalendarDay.Kind.WORKING,
+              "调休上班": CalendarDay.Kind.WORKING}
+
+
+def cell_date(value) -> datetime.date | None:
+    """A date cell (a date, or text such as 2025-10-01, 2025/10/1, 2025年10月1日); ``None`` if it is none."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    found = DATE_TEXT.match(str(value or ""))
+    if not found:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def own_calendar_office(actor):
+    """The office whose calendar an import without a named office fills: the user's own office
+    (the first, by region), if they may change it."""
+    offices = (Office.objects.for_user(actor, "view").filter(pk__in=sorted(offices_of(actor)))
+               .select_related("region").order_by("region__path"))
+    return next((office for office in offices if owns_region(actor, office.region.path)), None)
+
+
+class CalendarDayImporter(Importer):
+    """The office's own days from a workbook (the template, or the page's export edited): each row a
+    holiday or a working day of the office, added or corrected through ``calendar_day_set``."""
+
+    title = "工作日历导入模板"
+    permission = "organizations.add_calendarday"
+    job_kind = "organizations.import_calendar_days"
+    columns = {"日期": "date", "类型": "kind", "名称": "name", "备注": "note"}
+    required = ("日期", "类型")
+    example = ["2025-10-09", "放假", "县庆", "本县放假一天"]
+    notes = [
+        "带 * 的列必填。日期写作 2025-10-01（也可写 2025/10/1 或 2025年10月1日）。",
+        "类型：放假 / 上班。上班可将法定节假日或周末改为本单位的工作日，放假可将工作日改为本单位的休息日。",
+        "每行一个日期，同一文件中日期不得重复；本单位已有该日期的记录时予以更正。",
+        "导入的日期适用于本单位及其下级单位（下级单位对同一日期另有设定的除外）。法定节假日无需导入。",
+    ]
+
+    def __init__(self, actor, office=None):
+        super().__init__(actor)
+        self.office = office if office is not None else own_calendar_office(actor)
+
+    def prepare(self, rows) -> None:
+        self.kinds = choice_lookup(CalendarDay.Kind.choices) | KIND_WORDS
+
+    def validate_row(self, number, record):
+        errors, err = self.row_errors(number)
+        if self.office is None:
+            err("date", _("Your account belongs to no office whose calendar you may change."))
+        raw = record.get("date", "")
+        day = cell_date(raw)
+        if raw in ("", None):
+            err("date", _("Required."))
+        elif day is None:
+            err("date", _("Not a date: “{value}”. Write it as 2025-10-01.").format(value=raw))
+        elif not 2000 <= day.year <= 2100:
+            err("date", _("Between {low} and {high}.").format(low=2000, high=2100))
+        kind_text = str(record.get("kind", "")).strip()
+        kind = self.kinds.get(kind_text.lower())
+        if not kind_text:
+            err("kind", _("Required."))
+        elif kind is None:
+            err("kind", _("Unknown value “{value}”.").format(value=kind_text))
+        cleaned = {"date": day, "kind": kind}
+        for field, limit in (("name", 64), ("note", 200)):
+            value = str(record.get(field, ""))
+            if len(value) > limit:
+                err(field, _("At most {limit} characters.").format(limit=limit))
+            cleaned[field] = value
+        return cleaned, errors
+
+    def validate_across(self, rows):
+        seen: dict[datetime.date, int] = {}
+        errors = []
+        for number, cleaned in rows:
+            first = seen.setdefault(cleaned["date"], number)
+            if first != number:
+                errors.append(RowError(number, self.header_for("date"),
+                                       _("Duplicate date; also on row {row}.").format(row=first)))
+        return errors
+
+    def write(self, rows, progress=None) -> int:
+        for _number, data in rows:
+            calendar_day_set(actor=self.actor, office_id=self.office.pk, reason=_("Excel import"), **data)
+        return len(rows)
+
+
+def run_calendar_import_job(job, progress) -> None:
+    run_import_job(CalendarDayImporter, job, progress)
+
+
+class CalendarDayImportView(ImportView):
+    importer_class = CalendarDayImporter
+    list_url = "/organizations/calendar/"
+    extra_context = {"title": gettext_lazy("Import calendar days")}

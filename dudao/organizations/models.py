@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pypinyin import lazy_pinyin
 
 from dudao.core import rules
@@ -212,3 +213,54 @@ class ZoneMembership(DatedSchoolLink):
 
     def __str__(self) -> str:
         return f"{self.school} → {self.zone}"
+
+
+class CalendarDay(ScopedModel):
+    """Makes one day a holiday or a working day against the weekly rule (Monday to Friday work).
+
+    A row without an office is the State Council's arrangement (法定节假日与调休), loaded from the
+    statutory calendar and read-only; a row of an office is the office's own entry, which holds for
+    the office and for every office below it, unless a lower office enters the same date
+    (``working_days``: the lowest office's entry wins, then the statutory day, then the weekday).
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", pgettext_lazy("calendar", "Day off")
+        WORKING = "working", pgettext_lazy("calendar", "Working day")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_days",
+                               verbose_name=_("office"))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind of day"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=64, blank=True, help_text=_("For example 国庆节 or 调休上班."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    scope_region = "office__region__path"
+    scope_school = None
+    # the statutory days for everyone; an office's entries for its subtree (changed only by the office
+    # itself) and for the offices below it, which follow them
+    scope_rules = (rules.office(scope_region), rules.ancestors(scope_region), rules.shipped("office"))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="organizations_calendarday_one_per_office_date"),
+            models.UniqueConstraint(fields=["date"], condition=models.Q(office__isnull=True),
+                                    name="organizations_calendarday_one_statutory_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name or self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        office = f"office={self.office_id}&" if self.office_id else ""
+        return reverse("organizations:calendar") + f"?{office}year={self.date.year}"
+
+    def audit_scope(self):
+        return (self.office.region.path if self.office_id else ""), None
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.office_id is None

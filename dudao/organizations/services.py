@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.accounts.access import owns_region
 from dudao.audit.services import model_delete, model_save, record_many
 from dudao.core.periods import change_period
-from dudao.organizations.models import School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Office, School, Zone, ZoneMembership
 
-__all__ = ["model_save", "model_delete", "zone_assign_school"]
+__all__ = ["calendar_day_delete", "calendar_day_save", "calendar_day_set", "model_save", "model_delete",
+           "zone_assign_school"]
 
 
 @transaction.atomic
@@ -37,3 +39,56 @@ def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: dateti
         record_many(actor=actor, entries=change.audit_entries(action="organizations.zonemembership.move", school=school,
                                                               value=zone, reason=reason))
     return change.link
+
+
+# ---- the working-day calendar ---------------------------------------------------------------------
+
+def _calendar_office(actor, office_id: int | None, action: str) -> Office:
+    """The office whose calendar ``actor`` changes: one they see (404 otherwise) and own (403 for an
+    office below or above theirs, and without the permission of ``action``)."""
+    if not actor.has_perm(f"organizations.{action}_calendarday"):
+        raise PermissionDenied
+    if office_id is None:
+        raise ValidationError({"office": _("The statutory days cannot be changed; enter the office's own day.")})
+    office = Office.objects.for_user(actor, "view").select_related("region").get(pk=office_id)
+    if not owns_region(actor, office.region.path):
+        raise PermissionDenied
+    return office
+
+
+@transaction.atomic
+def calendar_day_save(*, actor, instance: CalendarDay, reason: str = "") -> CalendarDay:
+    """Saves an office's own day (a holiday or a working day for the office and the offices below it
+    that have no entry of their own for the date), audited; the statutory days are read-only."""
+    creating = instance.pk is None
+    office = _calendar_office(actor, instance.office_id, "add" if creating else "change")
+    if not creating:
+        stored = CalendarDay.objects.get_for_change(actor, instance.pk)
+        if stored.office_id != office.pk:
+            raise ValidationError({"office": _("A day stays with its office; enter the day for the other office.")})
+    if CalendarDay.objects.filter(office=office, date=instance.date).exclude(pk=instance.pk).exists():
+        raise ValidationError({"date": _("The office already has an entry for this date; change that one.")})
+    return model_save(actor=actor, instance=instance, reason=reason)
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, office_id: int, date: datetime.date, kind: str, name: str = "", note: str = "",
+                     reason: str = "") -> CalendarDay:
+    """Makes ``date`` a holiday or a working day for the office: its entry for the date is added, or
+    corrected when it has one (the page's form and the Excel import)."""
+    office = _calendar_office(actor, office_id, "add")
+    row = CalendarDay.objects.filter(office=office, date=date).first() or CalendarDay(office=office, date=date)
+    if row.pk and (row.kind, row.name, row.note) == (kind, name, note):
+        return row
+    row.kind, row.name, row.note = kind, name, note
+    return calendar_day_save(actor=actor, instance=row, reason=reason)
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, instance: CalendarDay, reason: str = "") -> None:
+    """Removes an office's own day: the statutory day or the weekday rule holds again. Audited."""
+    if instance.office_id is None:
+        raise PermissionDenied
+    row = CalendarDay.objects.get_for_change(actor, instance.pk, permission="organizations.delete_calendarday")
+    _calendar_office(actor, row.office_id, "delete")
+    model_delete(actor=actor, instance=row, reason=reason)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from dudao.core.views import object_paths
 from dudao.organizations import views
-from dudao.organizations.imports import SchoolImportView
+from dudao.organizations.imports import CalendarDayImportView, SchoolImportView
 
 app_name = "organizations"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     *object_paths("schools/", "school", list=views.SchoolListView, add=views.SchoolEditView,
                   detail=views.SchoolDetailView, edit=views.SchoolEditView, delete=views.SchoolDeleteView),
     path("schools/<int:pk>/zone/", views.SchoolZoneAssignView.as_view(), name="school_zone_assign"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("calendar/import/", CalendarDayImportView.as_view(), name="calendar_import"),
+    path("calendar/<int:pk>/delete/", views.CalendarDayDeleteView.as_view(), name="calendarday_delete"),
     *object_paths("zones/", "zone", list=views.ZoneListView, add=views.ZoneEditView,
                   detail=views.ZoneDetailView, edit=views.ZoneEditView, delete=views.ZoneDeleteView),
 ]

@@ -1,13 +1,24 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.accounts.access import acts_for_office
-from dudao.core.views import DatedAssignView, ObjectDetailView, ObjectEditView, edit_and_delete_views
+from dudao.accounts.access import acts_for_office, offices_of, owns_region
+from dudao.core.downloads import download
+from dudao.core.excel import write_table
+from dudao.core.views import (
+    DatedAssignView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    OfficeSettingsView,
+    edit_and_delete_views,
+)
 from dudao.jobs.exports import ExportableListView as ObjectListView
-from dudao.organizations import selectors, services, tables
+from dudao.organizations import selectors, services, tables, working_days
 from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
-from dudao.organizations.forms import OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
-from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.forms import CalendarDayForm, OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
+from dudao.organizations.imports import CalendarDayImporter, cell_date
+from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
 
 
 def _school_count(user, region_path: str) -> int:
@@ -172,6 +183,95 @@ class ZoneDetailView(ObjectDetailView):
 ZoneEditView, ZoneDeleteView = edit_and_delete_views(
     Zone, form_class=ZoneForm, save=services.model_save, delete=services.model_delete,
     success_url="/organizations/zones/")
+
+
+# ---- the working-day calendar ----------------------------------------------------------------------
+
+class CalendarView(OfficeSettingsView):
+    """An office's working-day calendar for one year: the statutory holidays and 调休 working days, the
+    days its city or province entered for the offices below, and its own, which its administrator
+    adds, corrects and deletes here (or by Excel); ``?export=xlsx`` gives the year's days as a workbook
+    in the columns of the import."""
+
+    model = CalendarDay
+    template_name = "organizations/calendar.html"
+    permission_action = "view"
+
+    def offices(self):
+        return Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
+
+    def own_office_ids(self):
+        return offices_of(self.request.user)
+
+    def can_change(self, office) -> bool:
+        user = self.request.user
+        return user.has_perm("organizations.add_calendarday") and owns_region(user, office.region.path)
+
+    def year(self) -> int:
+        wanted = self.request.GET.get("year") or self.request.POST.get("year") or ""
+        return int(wanted) if wanted.isdigit() and 2000 <= int(wanted) <= 2100 else timezone.localdate().year
+
+    def get_form(self, office, data=None):
+        if data is not None:
+            return CalendarDayForm(data)
+        day = cell_date(self.request.GET.get("date", ""))
+        entry = CalendarDay.objects.for_user(self.request.user).filter(office=office, date=day).first() if day else None
+        initial = {"date": day} if day else {}
+        if entry is not None:
+            initial.update(kind=entry.kind, name=entry.name, note=entry.note)
+        return CalendarDayForm(initial=initial)
+
+    def save(self, office, form) -> None:
+        services.calendar_day_set(actor=self.request.user, office_id=office.pk, **form.cleaned_data)
+        self.saved_year = form.cleaned_data["date"].year
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:  # back to the year of the day saved
+            response["Location"] += f"&year={self.saved_year}"
+        return response
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export"):
+            office, year = self.office(), self.year()
+            rows = [[day.date, day.get_kind_display(), day.name, day.note, self.source(day, office)]
+                    for day in working_days.year_days(office, year)]
+            headers = [*CalendarDayImporter.columns, "来源"]
+            return download(write_table(headers, rows, title=f"{year}"), f"{office.name}{year}年工作日历.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    @staticmethod
+    def source(day, office) -> str:
+        if day.office_id is None:
+            return _("Statutory")
+        return _("This office") if day.office_id == office.pk else day.office.name
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        office, year = kwargs["office"], self.year()
+        can_change = self.can_change(office)
+        days = [{"day": day, "source": self.source(day, office), "weekday": day.date.weekday(),
+                 "own": day.office_id == office.pk, "editable": can_change and day.office_id == office.pk}
+                for day in working_days.year_days(office, year)]
+        covered = working_days.covered_years()
+        ctx.update({
+            "title": _("Working-day calendar"), "offices": self.offices(), "can_change": can_change,
+            "year": year, "previous_year": year - 1, "next_year": year + 1, "days": days,
+            "covered": covered, "year_covered": year in covered,
+        })
+        return ctx
+
+
+class CalendarDayDeleteView(ObjectDeleteView):
+    """Deletes an office's own day (the statutory days cannot be deleted)."""
+
+    model = CalendarDay
+    service = services.calendar_day_delete
+
+    def get_target(self):
+        day = super().get_target()
+        self.success_url = day.get_absolute_url()  # back to the office's year
+        return day
 
 
 __all__ = [name for name in dir() if name.endswith("View")]

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from dudao.audit.models import AuditEvent
 from dudao.complaints import services
-from dudao.complaints.models import Complaint, ComplaintPolicy, add_days
+from dudao.complaints.models import Complaint, ComplaintPolicy
 from dudao.complaints.tests.helpers import NAME, PHONE, PHONE_MIDDLE, photo, register
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.notifications.models import Notification
+from dudao.organizations import working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_register_gives_a_code_stored_only_as_a_hash_and_audits_masked_values(wo
     assert services.complaint_by_code(services.display_code(code).lower()) == complaint
     # and the listed inspector handles it, due in the office's 15 working days
     assert complaint.handler == world.a.inspectors[0]
-    assert complaint.due_on == add_days(timezone.localdate(complaint.created_at), 15, True)
+    assert complaint.due_on == working_days.add(timezone.localdate(complaint.created_at), 15, world.a.office)
     # and the photo is kept with its SHA-256
     assert complaint.photos.get().sha256 and complaint.photos.get().content_type == "image/png"
     # and the audit record holds the masked name and phone only
@@ -175,10 +176,10 @@ def test_a_complaint_becomes_a_finding_and_a_notice(world):
 
 
 def test_working_days_skip_weekends():
-    friday = datetime.date(2026, 3, 6)
-    assert add_days(friday, 1, True) == datetime.date(2026, 3, 9)
-    assert add_days(friday, 15, True) == datetime.date(2026, 3, 27)
-    assert add_days(friday, 15, False) == datetime.date(2026, 3, 21)
+    friday = datetime.date(2026, 3, 6)  # no holiday until 清明 (April 4-6)
+    assert working_days.add(friday, 1) == datetime.date(2026, 3, 9)
+    assert working_days.add(friday, 15) == datetime.date(2026, 3, 27)
+    assert working_days.add(friday, 15, working=False) == datetime.date(2026, 3, 21)
 
 
 def test_bad_input_is_refused(world):

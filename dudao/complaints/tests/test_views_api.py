@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dudao.audit.models import AuditEvent
-from dudao.complaints.models import Complaint, add_days
+from dudao.complaints.models import Complaint
 from dudao.complaints.tests.helpers import photo, register
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import fresh, world_rolled_back
+from dudao.organizations import working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_the_office_sets_its_time_limit(world, client):
                                                           "working_days": "on", "close_after_days": 7})
     assert response.status_code == 302
     complaint, _code = register(world)
-    assert complaint.due_on == add_days(timezone.localdate(), 10, True)
+    assert complaint.due_on == working_days.add(timezone.localdate(), 10, world.a.office)
     client.force_login(fresh(world.a.users["office_staff"]))
     assert client.post(reverse("complaints:policy"), {"office": world.a.office.pk, "answer_days": 3,
                                                       "close_after_days": 7}).status_code == 403

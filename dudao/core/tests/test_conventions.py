@@ -71,6 +71,7 @@ OWNER_SCOPED_VIEWS = {
 # Import pages: the importer reads every region, zone and school through for_user(actor, "change").
 IMPORT_VIEWS = {
     "dudao.organizations.imports.SchoolImportView",
+    "dudao.organizations.imports.CalendarDayImportView",
     "dudao.inspectors.imports.InspectorImportView",
 }
 PUBLIC_FUNCTIONS = {
@@ -377,6 +378,7 @@ APP_MODULES = {
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
+    "working_days",
 }
 SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
 

@@ -1,8 +1,10 @@
 """Scope-matrix cases of the organisation tree (see ``dudao.core.testing.scope_matrix``)."""
 
+import datetime
+
 from dudao.core.testing.scope_matrix import ScopeCase, register
 from dudao.organizations import selectors
-from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
 
 register(ScopeCase(
     label="organizations.Region",
@@ -53,4 +55,19 @@ register(ScopeCase(
     a_row=lambda world: ZoneMembership.objects.get(school=world.a.schools[0]),
     marker=lambda membership: membership.school.code,
     api_basename="organizations-zonemembership",
+))
+
+
+def calendar_day(county) -> CalendarDay:
+    """The county office's own day off (a county holiday), entered once per world."""
+    return CalendarDay.objects.get_or_create(office=county.office, date=datetime.date(2025, 10, 9), defaults={
+        "kind": CalendarDay.Kind.HOLIDAY, "name": "县庆", "note": f"{county.region.name}县庆放假"})[0]
+
+
+register(ScopeCase(
+    label="organizations.CalendarDay",
+    b_row=lambda world: calendar_day(world.b),
+    a_row=lambda world: calendar_day(world.a),
+    marker=lambda day: day.note,
+    api_basename="organizations-calendarday",
 ))

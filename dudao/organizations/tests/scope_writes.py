@@ -4,8 +4,9 @@ county A's office edits its schools and redraws its zones; the city office above
 from django.urls import reverse
 
 from dudao.core.testing.scope_matrix import WriteCase, register_write
-from dudao.organizations.models import School, ZoneMembership
-from dudao.organizations.services import zone_assign_school
+from dudao.organizations.models import CalendarDay, School, ZoneMembership
+from dudao.organizations.services import calendar_day_save, zone_assign_school
+from dudao.organizations.tests.scope_cases import calendar_day
 
 OFFICE = ("office_admin", "office_staff")
 
@@ -29,4 +30,19 @@ register_write(WriteCase(
                                                         zone_id=_other_zone(membership)),
     api=lambda membership: ("post", reverse("api:organizations-school-assign-zone", args=[membership.school_id]),
                             {"zone": _other_zone(membership)}),
+))
+
+
+def _renamed(day) -> CalendarDay:
+    copy = CalendarDay.objects.get(pk=day.pk)
+    copy.name = "县庆（更正）"
+    return copy
+
+
+# an office's own calendar day: only its administrator corrects it; the city office above watches
+register_write(WriteCase(
+    label="organizations.CalendarDay", name="edit", allowed=("office_admin",),
+    row=lambda world: calendar_day(world.a),
+    service=lambda user, day: calendar_day_save(actor=user, instance=_renamed(day)),
+    api=lambda day: ("patch", reverse("api:organizations-calendarday-detail", args=[day.pk]), {"name": "县庆（更正）"}),
 ))
