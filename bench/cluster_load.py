@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 DIR = Path(os.environ.get("CLUSTER_DIR", "/tmp/dudao-cluster"))
 PASSWORD = "dudao-demo"
+IDLE_SECONDS = 30  # a connection idle this long is not reused (nginx closes them after 75 s by default)
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CODE_RE = re.compile(r'data-testid="tracking-code">([^<]+)<')
 STAFF_PAGES = {  # role -> pages it reads (its loop picks one at random, then thinks)
@@ -138,11 +139,14 @@ class Client:
         self.origin = f"https://{parsed.hostname}:{parsed.port}"
         self.cookies: dict[str, str] = {}
         self.connection = None
+        self.used = 0.0
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
         headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "dudao-bench", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.connection is not None and time.monotonic() - self.used > IDLE_SECONDS:
+            self.close()  # as a browser does: never reuse a connection nginx may be closing (keepalive_timeout)
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPSConnection(self.host, self.port, context=self.context, timeout=60,
@@ -152,10 +156,11 @@ class Client:
                 response = self.connection.getresponse()
                 data = response.read()
                 break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ssl.SSLEOFError):
                 self.close()  # a kept-alive connection nginx closed meanwhile: once more on a new one
                 if attempt == 2 or method != "GET":
                     raise
+        self.used = time.monotonic()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
