@@ -18,6 +18,9 @@ env = environ.Env()
 DEBUG = env.bool("DUDAO_DEBUG", default=True)
 DEVELOPMENT_SECRET_KEY = "dudao-insecure-development-key-change-me-in-production-0123456789"
 SECRET_KEY = env.str("DUDAO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# the keys a rotation replaced (comma-separated), still accepted for what they signed: sessions, password
+# reset links, signed download links and, without DUDAO_PUBLIC_LINK_KEY, the signboards' QR codes
+SECRET_KEY_FALLBACKS = env.list("DUDAO_SECRET_KEY_FALLBACKS", default=[])
 
 
 def weak_secret_key(key: str, name: str = "DUDAO_SECRET_KEY") -> str | None:

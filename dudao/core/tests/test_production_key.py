@@ -76,3 +76,34 @@ def test_the_demo_runs_without_any_key():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_rotated_secret_key_is_read_from_the_environment():
+    old = secrets.token_urlsafe(64)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUDAO_", "DJANGO_"))}
+    env["DUDAO_SECRET_KEY_FALLBACKS"] = f"{old},second"
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                             "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str([old, "second"])
+
+
+@pytest.mark.django_db
+def test_people_stay_signed_in_across_a_key_rotation_while_the_old_key_is_a_fallback(settings):
+    from django.test import Client
+
+    from dudao.core.testing.factories import UserFactory
+
+    old, new = secrets.token_urlsafe(64), secrets.token_urlsafe(64)
+    settings.SECRET_KEY = old
+    active, away = Client(), Client()
+    active.force_login(UserFactory(username="active"))
+    away.force_login(UserFactory(username="away"))
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = new, [old]
+    assert active.get("/notifications/").status_code == 200  # signed with the old key, still accepted
+
+    settings.SECRET_KEY_FALLBACKS = []
+    assert active.get("/notifications/").status_code == 200  # its visit moved it to the new key
+    assert away.get("/notifications/").status_code == 302  # not seen during the rotation: signs in again
