@@ -73,7 +73,7 @@ OWNER_SCOPED_VIEWS = {
 # Import pages: the importer reads every region, zone and school through for_user(actor, "change").
 IMPORT_VIEWS = {
     "dudao.organizations.imports.SchoolImportView",
-    "dudao.inspectors.imports.InspectorImportView",
+    "dudao.inspectors.imports.inspectors.InspectorImportView",
 }
 PUBLIC_FUNCTIONS = {
     "django.views.static.serve",
@@ -433,12 +433,13 @@ APP_MODULES = {
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
     "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
-    "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
+    "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
 }
-SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
+# A topic's share of a kind is a module of its package, importers too (``imports_training.py`` → ``imports/training.py``).
+SUFFIXED = re.compile(rf"^({'|'.join((*LAYOUT_KINDS, 'imports'))})_\w+$")
 
 
 def app_entries():
@@ -473,10 +474,12 @@ def test_apps_share_one_layout():
 
 
 def test_layout_rule_finds_a_suffixed_module_and_an_unknown_name():
-    assert layout_problems([("x", "views_visits.py"), ("x", "api_development/"), ("x", "helpers.py"),
+    assert layout_problems([("x", "views_visits.py"), ("x", "api_development/"), ("x", "imports_training.py"),
+                            ("x", "helpers.py"),
                             ("x", "views.py"), ("x", "services/")]) == [
         "dudao/x/views_visits.py: move it to dudao/x/views/visits.py",
         "dudao/x/api_development/: move it to dudao/x/api/development.py",
+        "dudao/x/imports_training.py: move it to dudao/x/imports/training.py",
         "dudao/x/helpers.py: not a name an app has (add it to APP_MODULES if it should be)",
     ]
 
