@@ -484,6 +484,13 @@ def test_layout_rule_finds_a_suffixed_module_and_an_unknown_name():
     ]
 
 
+def test_tables_are_declared_in_tables_modules():
+    """A list's columns live in the app's ``tables.py``, where its export and its page both find them."""
+    inline = [f"{rel}:{node.lineno}" for rel, text in source_files(lambda rel, parts: len(parts) > 1 and parts[1].startswith("views"))
+              for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Column"]
+    assert inline == []
+
+
 # The tests of an app use one name per concern: ``test_services.py``, ``test_selectors.py``, ``test_views.py``,
 # ``test_api.py`` (in a topic's folder, ``tests/visits/test_views.py``, when the app's code is split by topic);
 # other files are named after what they test (``test_imports.py``, ``test_documents.py``).
