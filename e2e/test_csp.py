@@ -109,7 +109,7 @@ def test_monitoring_charts_are_drawn_under_the_policy(page: Page, world, csp_vio
     from django.test import Client
 
     from dudao.monitoring.models import StatisticsYear
-    from dudao.monitoring.tests.test_web_monitoring import fixture_records, upload
+    from dudao.monitoring.tests.return_fixtures import fixture_records, upload
 
     year = StatisticsYear.objects.create(office=world.a.office, year=2024)
     client = Client()

@@ -8,13 +8,10 @@ from dudao.core.filters import ScopedFilterSet
 
 
 class MembershipFilterSet(ScopedFilterSet):
+    model = Membership
     search_fields = ("user__username", "user__full_name", "school__name", "zone__name")
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("Current only"))
-
-    class Meta:
-        model = Membership
-        fields = ["q", "role", "current"]
 
     def filter_current(self, queryset, name, value: bool):
         if value is None:

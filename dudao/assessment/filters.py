@@ -8,11 +8,8 @@ from dudao.inspectors.models import Inspector
 
 
 class AssessmentRatingFilterSet(ScopedFilterSet):
+    model = AssessmentRating
     search_fields = ("inspector__name", "school__name")
     role = django_filters.ChoiceFilter(choices=AssessmentRating.Role.choices, label=pgettext_lazy("assessment role", "Rater"))
     year = django_filters.NumberFilter(field_name="period_start__year", label=_("Year"), min_value=2000, max_value=2100)
     inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
-
-    class Meta:
-        model = AssessmentRating
-        fields = ["q", "role", "year", "inspector"]

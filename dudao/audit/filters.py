@@ -7,6 +7,7 @@ from dudao.core.filters import ScopedFilterSet
 
 
 class AuditEventFilterSet(ScopedFilterSet):
+    model = AuditEvent
     search_fields = ("target_repr", "actor_name", "action", "reason")
     action = django_filters.ChoiceFilter(choices=(), method="filter_action", label=_("Action"))
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("Actor"))
@@ -14,10 +15,6 @@ class AuditEventFilterSet(ScopedFilterSet):
                                       widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"),
                                       widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-
-    class Meta:
-        model = AuditEvent
-        fields = ["q", "action", "actor", "since", "until"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,21 +6,15 @@ from dudao.core.filters import ScopedFilterSet
 
 
 class CampaignFilterSet(ScopedFilterSet):
+    model = Campaign
     search_fields = ("title", "description")
     theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"))
     status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, label=_("Status"))
     year = django_filters.NumberFilter(field_name="start_date__year", label=_("Year"), min_value=2000, max_value=2100)
 
-    class Meta:
-        model = Campaign
-        fields = ["q", "theme", "status", "year"]
-
 
 class CampaignTargetFilterSet(ScopedFilterSet):
+    model = CampaignTarget
     search_fields = ("school__name", "campaign__title")
     campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("Campaign"))
     status = django_filters.ChoiceFilter(choices=CampaignTarget.Status.choices, label=_("Status"))
-
-    class Meta:
-        model = CampaignTarget
-        fields = ["q", "campaign", "status"]

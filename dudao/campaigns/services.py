@@ -35,6 +35,7 @@ from dudao.campaigns.models import (
     CampaignTeam,
     Theme,
 )
+from dudao.core.choices import as_date
 from dudao.core.files import store_file, validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.services import document_generate, documents_generate_many
@@ -122,13 +123,8 @@ def _clean_campaign(data: dict, *, actor) -> dict:
         errors["theme"] = [_("Choose a theme.")]
     out["description"] = (out.get("description") or "").strip()
     for name in ("start_date", "self_check_due", "end_date"):
-        value = out.get(name)
-        if isinstance(value, str):
-            try:
-                value = datetime.date.fromisoformat(value)
-            except ValueError:
-                value = None
-        if not isinstance(value, datetime.date):
+        value = as_date(out.get(name))
+        if value is None:
             errors[name] = [_("Enter a date.")]
         out[name] = value
     if not errors and not (out["start_date"] <= out["self_check_due"] <= out["end_date"]):

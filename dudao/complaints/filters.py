@@ -17,6 +17,7 @@ STATES = (("open", pgettext_lazy("complaint", "Open")), ("overdue", _("Overdue")
 
 
 class ComplaintFilterSet(ScopedFilterSet):
+    model = Complaint
     search_fields = ("text", "school__name")
     state = django_filters.ChoiceFilter(choices=STATES, label=_("State"), method="filter_state")
     status = django_filters.ChoiceFilter(choices=Complaint.Status.choices, label=_("Status"))
@@ -26,10 +27,6 @@ class ComplaintFilterSet(ScopedFilterSet):
     rating = django_filters.ChoiceFilter(choices=Complaint.Rating.choices, label=_("Rating"))
     received = django_filters.DateFromToRangeFilter(field_name="created_at__date", label=_("Received between"),
                                                     widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}))
-
-    class Meta:
-        model = Complaint
-        fields = ["q", "state", "status", "kind", "school", "handler", "rating", "received"]
 
     def filter_state(self, queryset, name, value):
         today = timezone.localdate()
@@ -45,10 +42,7 @@ class ComplaintFilterSet(ScopedFilterSet):
 
 
 class PublicationFilterSet(ScopedFilterSet):
+    model = Publication
     search_fields = ("title", "school__name")
     kind = django_filters.ChoiceFilter(choices=Publication.Kind.choices, label=_("Kind"))
     school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
-
-    class Meta:
-        model = Publication
-        fields = ["q", "kind", "school"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.complaints.masking import mask_name, mask_phone
-from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
+from dudao.core.tables import OVERDUE_COLUMNS, SCHOOL_COLUMN, STATUS_COLUMN, Column
 from dudao.inspectors.signboards import public_url
 
 
@@ -14,16 +14,6 @@ def _sender(complaint) -> str:
     if complaint.is_anonymous:
         return _("Anonymous")
     return " ".join(p for p in (mask_name(complaint.name), mask_phone(complaint.phone)) if p)
-
-
-def _overdue_badge(complaint):
-    if getattr(complaint, "overdue", False):
-        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
-    return ""
-
-
-def _overdue_text(complaint):
-    return _("Yes") if getattr(complaint, "overdue", False) else _("No")
 
 
 def _short_text(complaint):
@@ -56,8 +46,7 @@ COMPLAINT_COLUMNS = [
     Column(_handler, gettext_lazy("Handling inspector")),
     STATUS_COLUMN,
     Column("due_on", gettext_lazy("Answer due"), order_by="due_on"),
-    Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
-    Column(_overdue_text, gettext_lazy("Overdue"), html=False),
+    *OVERDUE_COLUMNS,
     Column("response_days", gettext_lazy("Days to answer")),
     Column("rating", gettext_lazy("Rating"), order_by="rating"),
 ]

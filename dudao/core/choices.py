@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils import translation
 
 
@@ -10,3 +12,13 @@ def choice_lookup(choices) -> dict[str, str]:
             with translation.override(lang):
                 out[str(label).strip().lower()] = value
     return out
+
+
+def as_date(value) -> datetime.date | None:
+    """A date as a service receives it: a date stays, ISO text (from JSON) becomes one, anything else is None."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime.date) else None

@@ -12,11 +12,19 @@ NUMBER_LIMIT = 2**53
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose model-choice filters offer only rows in the user's scope.
 
-    The same class feeds the UI list, the API list and the Excel export.
+    The same class feeds the UI list, the API list and the Excel export. A FilterSet names its model
+    (``model = Region``) and its filters are the search and the filters it declares, in that order;
+    one that offers a model field it does not declare writes its own ``Meta``.
     """
 
+    model = None
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and "Meta" not in cls.__dict__:
+            cls.Meta = type("Meta", (), {"model": cls.model, "fields": list(cls.declared_filters)})
 
     def __init__(self, *args, request=None, user=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -101,6 +101,18 @@ class StyledForm(StyledFormMixin, forms.Form):
             self.add_error(field if field in self.fields else None, field_messages)
 
 
+class DatedAssignForm(StyledFormMixin, forms.Form):
+    """What a ``DatedAssignView`` asks: the row's new ``target`` (the field the form declares, shown
+    first; empty takes the row out), from which day, and why."""
+
+    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name not in ("valid_from", "reason")])
+
+
 class ScopedModelForm(StyledFormMixin, forms.ModelForm):
     """A model form whose choice fields offer only rows in the user's scope."""
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
@@ -53,6 +55,21 @@ STATUS_COLUMN = Column("status", gettext_lazy("Status"), order_by="status")
 YEAR_COLUMN = Column("year", gettext_lazy("Year"), order_by="year")
 OFFICE_COLUMN = Column("office.name", gettext_lazy("Office"))
 SCHOOL_COLUMN = Column("school.name", gettext_lazy("School"), order_by="school__sort_key")
+
+
+def _overdue_badge(row):
+    if getattr(row, "overdue", False):
+        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
+    return ""
+
+
+def _overdue_text(row):
+    return _("Yes") if getattr(row, "overdue", False) else _("No")
+
+
+# A row's ``overdue`` (its list's selector annotates it): a red badge on the page, yes or no in the export.
+OVERDUE_COLUMNS = (Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
+                   Column(_overdue_text, gettext_lazy("Overdue"), html=False))
 
 
 def order_rows(queryset, sort: str, fields: dict[str, str], default: tuple[str, ...] = ()):

@@ -581,8 +581,11 @@ class ObjectFormView(ScopedMixin, FormView):
 class DatedAssignView(ObjectFormView):
     """Gives the row a new ``target`` (the form's field of that name; none: takes it out) from the
     form's ``valid_from`` through ``service(actor=, <model>_id=, <target>_id=, on=, reason=)``, which
-    keeps the dated history."""
+    keeps the dated history. The page shows ``heading`` and ``hint``."""
 
+    template_name = "core/dated_assign.html"
+    heading = ""
+    hint = ""
     target = ""
     service = None
 

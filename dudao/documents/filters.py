@@ -18,6 +18,7 @@ def _inspectors(request):
 class DocumentFilterSet(ScopedFilterSet):
     """The archive (台账): by kind, school, office, year, date and the documents' own text."""
 
+    model = Document
     search_fields = ("title", "number", "text")
     kind = django_filters.ChoiceFilter(choices=kinds.choices, label=_("Kind of document"))
     school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
@@ -27,10 +28,6 @@ class DocumentFilterSet(ScopedFilterSet):
     year = django_filters.NumberFilter(field_name="year", label=_("Year"), min_value=1900, max_value=2999)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
-
-    class Meta:
-        model = Document
-        fields = ["q", "kind", "school", "office", "zone", "inspector", "year", "date_from", "date_to"]
 
 
 class DocumentTemplateFilterSet(ScopedFilterSet):

@@ -26,6 +26,7 @@ from dudao.accounts.access import office_regions, offices_of, owns_region, schoo
 from dudao.accounts.models import Membership, Role
 from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
+from dudao.core.choices import as_date
 from dudao.core.files import store_file
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.documents.services import document_generate
@@ -617,15 +618,10 @@ def clean_demands(demands, today: datetime.date) -> list[dict]:
     out, errors = [], []
     for n, demand in enumerate(demands or [], start=1):
         text = str(demand.get("text") or "").strip()
-        deadline = demand.get("deadline")
-        if isinstance(deadline, str):
-            try:
-                deadline = datetime.date.fromisoformat(deadline)
-            except ValueError:
-                deadline = None
+        deadline = as_date(demand.get("deadline"))
         if not text:
             continue
-        if not isinstance(deadline, datetime.date) or deadline < today:
+        if deadline is None or deadline < today:
             errors.append(_("Demand {n}: give a deadline from today on.").format(n=n))
             continue
         out.append({"text": text, "deadline": deadline, "item_code": str(demand.get("item_code") or "")[:32]})

@@ -1,10 +1,8 @@
 """Columns of the supervision loop's list pages: one list drives the HTML table, the sort links and the Excel export."""
 
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.core.tables import Column
+from dudao.core.tables import OVERDUE_COLUMNS, SCHOOL_COLUMN, STATUS_COLUMN, Column
 from dudao.inspections.models import Method, Rectification
 from dudao.inspections.services.findings import item_name
 
@@ -20,24 +18,14 @@ def _lessons(visit) -> int:
 
 VISIT_COLUMNS = [
     Column("date", gettext_lazy("Date"), order_by="date", link=True),
-    Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+    SCHOOL_COLUMN,
     Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
     Column("kind", gettext_lazy("Kind"), order_by="kind"),
     Column(_methods, gettext_lazy("Methods")),
     Column("purpose", gettext_lazy("Purpose")),
-    Column("status", gettext_lazy("Status"), order_by="status"),
+    STATUS_COLUMN,
     Column(_lessons, gettext_lazy("Lessons observed"), order_by="lesson_count"),
 ]
-
-
-def _overdue_badge(rectification):
-    if getattr(rectification, "overdue", False):
-        return format_html('<span class="badge bg-red-lt" data-testid="overdue-badge">{}</span>', _("Overdue"))
-    return ""
-
-
-def _overdue_text(rectification):
-    return _("Yes") if getattr(rectification, "overdue", False) else _("No")
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -64,7 +52,7 @@ def _notice_status(finding):
 
 FINDING_COLUMNS = [
     Column("found_on", gettext_lazy("Found on"), order_by="found_on", link=True),
-    Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+    SCHOOL_COLUMN,
     Column(_finding_item, gettext_lazy("Checklist item"), order_by="item_code"),
     Column("severity", gettext_lazy("Severity"), order_by="severity"),
     Column(_finding_description, gettext_lazy("Description"), export=False),
@@ -77,7 +65,7 @@ FINDING_COLUMNS = [
 # the first columns of every list of notices
 _NOTICE_COLUMNS = [
     Column("number", gettext_lazy("Notice number"), order_by="number", link=True),
-    Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
+    SCHOOL_COLUMN,
     Column("zone_name", gettext_lazy("Zone"), order_by="zone_name"),
     Column("inspector_name", gettext_lazy("Inspector"), order_by="inspector_name"),
     Column("finding.severity", gettext_lazy("Severity"), order_by="finding__severity"),
@@ -89,16 +77,15 @@ RECTIFICATION_COLUMNS = [
     Column("requirements", gettext_lazy("Requirements"), html=False),
     Column("issued_on", gettext_lazy("Issued on"), order_by="issued_on"),
     Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
-    Column("status", gettext_lazy("Status"), order_by="status"),
-    Column(_overdue_badge, gettext_lazy("Overdue"), export=False),
-    Column(_overdue_text, gettext_lazy("Overdue"), html=False),
+    STATUS_COLUMN,
+    *OVERDUE_COLUMNS,
 ]
 
 
 OVERDUE_COLUMNS = [
     *_NOTICE_COLUMNS,
     Column("deadline", gettext_lazy("Deadline"), order_by="deadline"),
-    Column("status", gettext_lazy("Status"), order_by="status"),
+    STATUS_COLUMN,
     Column("answer_count", gettext_lazy("Answers"), order_by="answer_count"),
     Column("escalation_count", gettext_lazy("Escalations"), order_by="escalation_count"),
 ]

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from dudao.core.tables import SCHOOL_COLUMN, STATUS_COLUMN, Column
+from dudao.core.tables import OFFICE_COLUMN, SCHOOL_COLUMN, STATUS_COLUMN, TITLE_COLUMN, YEAR_COLUMN, Column
 
 
 def _school_count(inspector):
@@ -49,7 +49,7 @@ _days_left.__name__ = "days_left"
 TRAINING_RECORD_COLUMNS = [
     Column("inspector.name", gettext_lazy("Inspector"), order_by="inspector__sort_key"),
     Column("inspector.certificate_no", gettext_lazy("Certificate number")),
-    Column("year", gettext_lazy("Year"), order_by="year"),
+    YEAR_COLUMN,
     Column("course", gettext_lazy("Course"), order_by="course", link=True),
     Column("organiser", gettext_lazy("Organiser")),
     Column("kind", gettext_lazy("Kind"), order_by="kind"),
@@ -61,11 +61,11 @@ TRAINING_RECORD_COLUMNS = [
 
 
 CASE_COLUMNS = [
-    Column("title", gettext_lazy("Title"), order_by="title", link=True),
+    TITLE_COLUMN,
     Column("inspector.name", gettext_lazy("Author"), order_by="inspector__sort_key"),
-    Column("office.name", gettext_lazy("Office")),
-    Column("year", gettext_lazy("Year"), order_by="year"),
-    Column("status", gettext_lazy("Status"), order_by="status"),
+    OFFICE_COLUMN,
+    YEAR_COLUMN,
+    STATUS_COLUMN,
     Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
     Column("published_at", gettext_lazy("Published"), order_by="published_at"),
 ]

@@ -2,8 +2,7 @@ from django.urls import path
 
 from dudao.core.views import object_paths
 from dudao.inspectors import views
-from dudao.inspectors.imports import InspectorImportView
-from dudao.inspectors.imports_training import TrainingImportView
+from dudao.inspectors.imports import InspectorImportView, TrainingImportView
 from dudao.inspectors.views import development
 
 app_name = "inspectors"

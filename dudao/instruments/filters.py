@@ -22,6 +22,7 @@ def own_offices_q(user) -> Q:
 
 
 class InstrumentFilterSet(ScopedFilterSet):
+    model = Instrument
     search_fields = ("code", "name", "source", "description")
     kind = django_filters.ChoiceFilter(choices=Instrument.Kind.choices, label=_("Kind"))
     audience = django_filters.ChoiceFilter(choices=Instrument.Audience.choices, label=_("For"))
@@ -29,10 +30,6 @@ class InstrumentFilterSet(ScopedFilterSet):
         choices=[(NATIONAL, _("National")), (MINE, _("My office")), (HIGHER, _("Higher offices"))],
         method="filter_owner", label=_("Owner"),
     )
-
-    class Meta:
-        model = Instrument
-        fields = ["q", "kind", "audience", "owner"]
 
     def filter_owner(self, queryset, name, value):
         user = getattr(self.request, "user", None)
@@ -57,9 +54,6 @@ class VersionFilterSet(ScopedFilterSet):
 
 
 class ItemFilterSet(ScopedFilterSet):
+    model = Item
     search_fields = ("code", "text")
     version = django_filters.NumberFilter(field_name="version_id", label=_("Version id"))
-
-    class Meta:
-        model = Item
-        fields = ["q", "version"]

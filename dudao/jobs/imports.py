@@ -79,14 +79,17 @@ class Importer:
     def validate_row(self, number: int, record: dict):  # -> (cleaned, [RowError])
         raise NotImplementedError
 
-    def row_errors(self, number: int):
+    def row_errors(self, number: int, record: dict | None = None):
         """The list of a row's errors and ``add(field, message)``, which puts one in it under the
-        field's column header."""
+        field's column header. Given the row's ``record``, the list starts with its empty required cells."""
         errors: list[RowError] = []
 
         def add(field: str, message) -> None:
             errors.append(RowError(number, self.header_for(field), str(message)))
 
+        for header in self.required if record is not None else ():
+            if str(record.get(self.columns[header], "")) == "":
+                add(self.columns[header], _("Required."))
         return errors, add
 
     def validate_across(self, rows) -> list[RowError]:

@@ -27,9 +27,9 @@ logger = logging.getLogger(__name__)
 HANDLERS = {
     "organizations.import_schools": "dudao.organizations.imports.run_school_import_job",
     "organizations.import_calendar_days": "dudao.organizations.imports.run_calendar_import_job",
-    "inspectors.import_inspectors": "dudao.inspectors.imports.run_inspector_import_job",
+    "inspectors.import_inspectors": "dudao.inspectors.imports.inspectors.run_inspector_import_job",
     "inspectors.signboards": "dudao.inspectors.signboards.run_signboards_job",
-    "inspectors.import_training": "dudao.inspectors.imports_training.run_training_import_job",
+    "inspectors.import_training": "dudao.inspectors.imports.training.run_training_import_job",
     "core.export": "dudao.jobs.exports.run_export_job",
     "inspections.rectification_notices": "dudao.inspections.services.documents.run_notice_batch_job",
     "documents.bundle": "dudao.documents.bundles.run_bundle_job",

@@ -6,24 +6,19 @@ from dudao.organizations.models import CalendarDay, Office, Region, School, Zone
 
 
 class RegionFilterSet(ScopedFilterSet):
+    model = Region
     search_fields = ("name", "code")
     level = django_filters.ChoiceFilter(choices=Region.Level.choices, label=_("Level"))
     parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Parent"))
 
-    class Meta:
-        model = Region
-        fields = ["q", "level", "parent"]
-
 
 class OfficeFilterSet(ScopedFilterSet):
+    model = Office
     search_fields = ("name", "region__name")
-
-    class Meta:
-        model = Office
-        fields = ["q"]
 
 
 class SchoolFilterSet(ScopedFilterSet):
+    model = School
     search_fields = ("name", "code", "address", "liaison_name")
     kind = django_filters.ChoiceFilter(choices=School.Kind.choices, label=_("Kind"))
     ownership = django_filters.ChoiceFilter(choices=School.Ownership.choices, label=_("Ownership"))
@@ -32,10 +27,6 @@ class SchoolFilterSet(ScopedFilterSet):
         queryset=Region.objects.all(), method="filter_region", label=_("Region")
     )
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label=_("Zone"))
-
-    class Meta:
-        model = School
-        fields = ["q", "kind", "ownership", "location", "region", "zone"]
 
     def filter_region(self, queryset, name, value: int):
         return queryset.filter(region__path__startswith=value.path) if value else queryset

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import ScopedModelForm, StyledFormMixin
+from dudao.core.forms import DatedAssignForm, ScopedModelForm, StyledFormMixin
 from dudao.organizations.models import CalendarDay, Office, Region, School, Zone
 
 
@@ -33,12 +33,10 @@ class ZoneForm(ScopedModelForm):
         fields = ["office", "name", "number", "description", "is_active"]
 
 
-class ZoneAssignForm(StyledFormMixin, forms.Form):
+class ZoneAssignForm(DatedAssignForm):
     """Moves one school into a zone from a date."""
 
     zone = forms.ModelChoiceField(queryset=Zone.objects.none(), required=False, label=_("Zone"))
-    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

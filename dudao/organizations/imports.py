@@ -75,11 +75,8 @@ class SchoolImporter(Importer):
         )
 
     def validate_row(self, number, record):
-        errors, err = self.row_errors(number)
+        errors, err = self.row_errors(number, record)
         cleaned = {}
-        for field in ("code", "name", "kind", "region"):
-            if str(record.get(field, "")).strip() == "":
-                err(field, _("Required."))
         code = str(record.get("code", ""))
         if code and (len(code) > 20 or not code.isalnum()):
             err("code", _("Use at most 20 letters or digits."))

@@ -129,7 +129,8 @@ class SchoolZoneAssignView(DatedAssignView):
 
     model = School
     form_class = ZoneAssignForm
-    template_name = "organizations/school_zone_assign.html"
+    heading = gettext_lazy("Change zone")
+    hint = gettext_lazy("The previous zone membership ends the day before; the history is kept.")
     permission = "organizations.change_school"
     success_message = gettext_lazy("Zone changed.")
     target = "zone"

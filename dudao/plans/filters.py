@@ -10,6 +10,7 @@ from dudao.plans.models import Task, Term, WorkPlan
 
 
 class WorkPlanFilterSet(ScopedFilterSet):
+    model = WorkPlan
     search_fields = ("title", "summary", "inspector__name", "zone__name")
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
     term = django_filters.ChoiceFilter(choices=Term.choices, label=_("Term"))
@@ -19,12 +20,9 @@ class WorkPlanFilterSet(ScopedFilterSet):
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
 
-    class Meta:
-        model = WorkPlan
-        fields = ["q", "year", "term", "level", "status", "office", "zone", "inspector"]
-
 
 class TaskFilterSet(ScopedFilterSet):
+    model = Task
     search_fields = ("title", "description", "inspector__name", "school__name")
     kind = django_filters.ChoiceFilter(choices=Task.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Task.Status.choices, label=_("Status"))
@@ -34,10 +32,6 @@ class TaskFilterSet(ScopedFilterSet):
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due from"))
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due until"))
     batch = django_filters.UUIDFilter(field_name="batch", label=_("Batch"))
-
-    class Meta:
-        model = Task
-        fields = ["q", "kind", "status", "overdue", "inspector", "zone", "due_from", "due_to", "batch"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,10 +6,7 @@ from dudao.surveys.models import Survey
 
 
 class SurveyFilterSet(ScopedFilterSet):
+    model = Survey
     search_fields = ("title", "office__name", "version__instrument__name")
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=Survey.Status.choices, label=_("Status"))
-
-    class Meta:
-        model = Survey
-        fields = ["q", "year", "status"]

@@ -8,6 +8,7 @@ from dudao.workreports.models import Level, PeriodKind, Report
 
 
 class ReportFilterSet(ScopedFilterSet):
+    model = Report
     search_fields = ("title", "inspector__name", "zone__name", "office__name")
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices, label=_("Period"))
@@ -16,7 +17,3 @@ class ReportFilterSet(ScopedFilterSet):
     office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label=_("Zone"))
     inspector = django_filters.ModelChoiceFilter(queryset=Inspector.objects.all(), label=_("Inspector"))
-
-    class Meta:
-        model = Report
-        fields = ["q", "level", "period_kind", "status", "year", "office", "zone", "inspector"]

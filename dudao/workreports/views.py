@@ -14,7 +14,6 @@ from django.views.generic import FormView, View
 from dudao.accounts.access import acts_for_office, offices_of
 from dudao.core.downloads import TokenDownloadMixin, download
 from dudao.core.forms import validation_message
-from dudao.core.tables import Column
 from dudao.core.views import (
     ObjectDetailView,
     ScopedMixin,
@@ -28,7 +27,7 @@ from dudao.documents.models import Document
 from dudao.documents.services import DocumentIntegrityError, document_read_verified
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.selectors import office_for_user
-from dudao.workreports import selectors, services
+from dudao.workreports import selectors, services, tables
 from dudao.workreports.filters import ReportFilterSet
 from dudao.workreports.forms import ReportDraftForm, ReportPolicyForm, ReportStatusForm, ReportUploadForm
 from dudao.workreports.models import Report, ReportPolicy
@@ -37,47 +36,13 @@ CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproc
                  "pdf": "application/pdf"}
 
 
-def _owner(report):
-    return report.owner_name
-
-
-_owner.__name__ = "owner"
-
-
-def _period(report):
-    return report.period_label
-
-
-_period.__name__ = "period"
-
-
-def _timeliness(report):
-    if report.submitted_at:
-        return _("Late") if report.is_late() else _("On time")
-    return _("Overdue") if report.is_overdue() else ""
-
-
-_timeliness.__name__ = "timeliness"
-
-
 class ReportListView(ExportableListView):
     model = Report
     filterset_class = ReportFilterSet
     default_ordering = ("-period_start", "level", "pk")
     add_url_name = "workreports:report_add"
     title = gettext_lazy("Work reports")
-    columns = [
-        Column("title", gettext_lazy("Title"), order_by="title", link=True),
-        Column("level", gettext_lazy("Level"), order_by="level"),
-        Column(_owner, gettext_lazy("Whose report")),
-        Column("period_kind", gettext_lazy("Kind"), order_by="period_kind"),
-        Column(_period, gettext_lazy("Period")),
-        Column("due_on", gettext_lazy("Due on"), order_by="due_on"),
-        Column("status", gettext_lazy("Status"), order_by="status"),
-        Column("submitted_at", gettext_lazy("Submitted"), order_by="submitted_at"),
-        Column(_timeliness, gettext_lazy("On time")),
-        Column("author", gettext_lazy("Author")),
-    ]
+    columns = tables.REPORT_COLUMNS
     selector = selectors.report_list
 
 

@@ -5,6 +5,8 @@
 * every page that applies a transition is a ``core.views.TransitionView``;
 * views, API, selectors, exports and documents open ``Model.objects`` only through ``for_user``;
 * no module outside ``core`` and ``accounts`` reads a user's scope: it asks ``accounts.access``;
+* a service never imports a view (STYLE §0 rule 6);
+* the tests of every app name their files one way (``test_views.py``, never ``test_pages.py``);
 * every app has the same layout: ``views``, ``forms``, ``selectors``, ``services``, ``api``, ``urls``... are
   a module or a package of that name, never ``views_<topic>.py``;
 * import-linter's layers, ruff, ``check --deploy`` and the ``dudao.E001`` system check pass;
@@ -72,7 +74,7 @@ OWNER_SCOPED_VIEWS = {
 IMPORT_VIEWS = {
     "dudao.organizations.imports.SchoolImportView",
     "dudao.organizations.imports.CalendarDayImportView",
-    "dudao.inspectors.imports.InspectorImportView",
+    "dudao.inspectors.imports.inspectors.InspectorImportView",
 }
 PUBLIC_FUNCTIONS = {
     "django.views.static.serve",
@@ -362,6 +364,64 @@ def test_scope_rule_finds_a_read_however_written():
     ]
 
 
+# ---- a service never imports a view ----------------------------------------------------------
+# What a page and a service share (a list, its filters, its order) lives in a selector both call.
+# Checked on every module under ``services*``.
+
+VIEW_MODULE = re.compile(r"(^|\.)views(_\w+)?(\.|$)")
+VIEW_PATH = re.compile(r"dudao\.\w+\.views(_\w+)?\b")
+
+
+def is_service_module(parts) -> bool:
+    return any(part.removesuffix(".py").split("_")[0] == "services" for part in parts)
+
+
+def view_imports(name: str, text: str) -> list[str]:
+    """The views a module imports: ``import``/``from`` statements anywhere in it (also inside a
+    function) and dotted paths handed to ``import_string``."""
+    package = name.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if VIEW_MODULE.search(alias.name)]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                module = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], module]).strip(".")
+            names = [f"{module}.{alias.name}" for alias in node.names]
+            found += [n for n in names if VIEW_MODULE.search(n)]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and VIEW_PATH.search(node.value):
+            found.append(node.value)
+    return found
+
+
+def service_view_imports() -> list[str]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if "tests" in parts or "migrations" in parts or not is_service_module(parts):
+            continue
+        name = "dudao." + ".".join(parts).removesuffix(".py")
+        found += [f"{name}: {target}" for target in view_imports(name, path.read_text(encoding="utf-8"))]
+    return found
+
+
+def test_no_service_imports_a_view():
+    assert service_view_imports() == []
+
+
+def test_service_rule_finds_a_view_import():
+    assert view_imports("dudao.x.services", "from dudao.x.views_lists import ListView\n")
+    assert view_imports("dudao.x.services.documents", "def f():\n    from dudao.x.views import ListView\n")
+    assert view_imports("dudao.x.services.documents", "from ..views_lists import ListView\n")
+    assert view_imports("dudao.x.services", "import dudao.x.views\n")
+    assert view_imports("dudao.x.services", "VIEW = 'dudao.x.views.ListView'\n")
+    assert not view_imports("dudao.x.services", "from dudao.x import selectors\nfrom dudao.x.models import Row\n")
+    assert is_service_module(("inspections", "services", "documents.py"))
+    assert is_service_module(("inspectors", "services", "development.py"))
+    assert not is_service_module(("inspectors", "views", "development.py"))
+
+
 # ---- one app layout ----------------------------------------------------------------------------
 
 # What every app may have: a module (``views.py``) or a package (``views/visits.py``) of each name.
@@ -374,13 +434,14 @@ APP_MODULES = {
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
     "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
-    "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
+    "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
     "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
     "working_days",
 }
-SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
+# A topic's share of a kind is a module of its package, importers too (``imports_training.py`` → ``imports/training.py``).
+SUFFIXED = re.compile(rf"^({'|'.join((*LAYOUT_KINDS, 'imports'))})_\w+$")
 
 
 def app_entries():
@@ -415,11 +476,66 @@ def test_apps_share_one_layout():
 
 
 def test_layout_rule_finds_a_suffixed_module_and_an_unknown_name():
-    assert layout_problems([("x", "views_visits.py"), ("x", "api_development/"), ("x", "helpers.py"),
+    assert layout_problems([("x", "views_visits.py"), ("x", "api_development/"), ("x", "imports_training.py"),
+                            ("x", "helpers.py"),
                             ("x", "views.py"), ("x", "services/")]) == [
         "dudao/x/views_visits.py: move it to dudao/x/views/visits.py",
         "dudao/x/api_development/: move it to dudao/x/api/development.py",
+        "dudao/x/imports_training.py: move it to dudao/x/imports/training.py",
         "dudao/x/helpers.py: not a name an app has (add it to APP_MODULES if it should be)",
+    ]
+
+
+def test_tables_are_declared_in_tables_modules():
+    """A list's columns live in the app's ``tables.py``, where its export and its page both find them."""
+    inline = [f"{rel}:{node.lineno}" for rel, text in source_files(lambda rel, parts: len(parts) > 1 and parts[1].startswith("views"))
+              for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Column"]
+    assert inline == []
+
+
+# The tests of an app use one name per concern: ``test_services.py``, ``test_selectors.py``, ``test_views.py``,
+# ``test_api.py`` (in a topic's folder, ``tests/visits/test_views.py``, when the app's code is split by topic);
+# other files are named after what they test (``test_imports.py``, ``test_documents.py``).
+TEST_CONCERNS = {
+    "page": "views", "pages": "views", "web": "views", "view": "views", "ui": "views",
+    "service": "services", "selector": "selectors",
+    "apis": "api", "endpoint": "api", "endpoints": "api", "rest": "api",
+}
+
+
+def misnamed_test_files(paths) -> list[str]:
+    problems = []
+    for rel in paths:
+        words = rel.rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_").split("_")
+        if synonyms := [w for w in words if w in TEST_CONCERNS]:
+            problems.append(f"{rel}: the tests of {TEST_CONCERNS[synonyms[0]]} live in test_{TEST_CONCERNS[synonyms[0]]}.py")
+        elif len(words) > 1 and words[-1] in set(TEST_CONCERNS.values()):
+            problems.append(f"{rel}: merge it into test_{words[-1]}.py (or a topic folder's test_{words[-1]}.py)")
+    return problems
+
+
+def test_apps_name_their_test_files_one_way():
+    paths = [p.relative_to(REPO).as_posix() for p in sorted(PACKAGE.glob("*/tests/**/test_*.py"))]
+    # the walk sees the apps' test files, in topic folders too
+    assert {"dudao/plans/tests/test_views.py", "dudao/inspections/tests/visits/test_api.py"} <= set(paths)
+    assert misnamed_test_files(paths) == []
+
+
+def test_test_file_rule_finds_the_old_names():
+    assert misnamed_test_files([
+        "dudao/x/tests/test_pages.py", "dudao/x/tests/test_views_api.py", "dudao/x/tests/test_service.py",
+        "dudao/x/tests/test_selector.py", "dudao/x/tests/test_view.py", "dudao/x/tests/test_apis.py",
+        "dudao/x/tests/test_web.py", "dudao/x/tests/test_visits_services.py", "dudao/x/tests/test_views.py",
+        "dudao/x/tests/test_api_schema.py", "dudao/x/tests/test_imports.py", "dudao/x/tests/visits/test_api.py",
+    ]) == [
+        "dudao/x/tests/test_pages.py: the tests of views live in test_views.py",
+        "dudao/x/tests/test_views_api.py: merge it into test_api.py (or a topic folder's test_api.py)",
+        "dudao/x/tests/test_service.py: the tests of services live in test_services.py",
+        "dudao/x/tests/test_selector.py: the tests of selectors live in test_selectors.py",
+        "dudao/x/tests/test_view.py: the tests of views live in test_views.py",
+        "dudao/x/tests/test_apis.py: the tests of api live in test_api.py",
+        "dudao/x/tests/test_web.py: the tests of views live in test_views.py",
+        "dudao/x/tests/test_visits_services.py: merge it into test_services.py (or a topic folder's test_services.py)",
     ]
 
 

@@ -19,6 +19,14 @@ def _current(prefix: str, on) -> Q:
     )
 
 
+def _of_schools_linked_today(queryset, link: str, other: str, value):
+    """The rows of the schools whose ``link`` (dated: zone membership, listing) reaches ``value`` today."""
+    if not value:
+        return queryset
+    schools = School.objects.filter(_current(link, timezone.localdate()), **{f"{link}__{other}": value})
+    return queryset.filter(school__in=schools.values("pk"))
+
+
 class _SchoolPlaceFilters(ScopedFilterSet):
     """Zone and listed inspector of the row's school, today."""
 
@@ -28,18 +36,10 @@ class _SchoolPlaceFilters(ScopedFilterSet):
     school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
 
     def filter_zone(self, queryset, name, value: int):
-        if not value:
-            return queryset
-        today = timezone.localdate()
-        schools = School.objects.filter(_current("zone_memberships", today), zone_memberships__zone=value)
-        return queryset.filter(school__in=schools.values("pk"))
+        return _of_schools_linked_today(queryset, "zone_memberships", "zone", value)
 
     def filter_inspector(self, queryset, name, value: int):
-        if not value:
-            return queryset
-        today = timezone.localdate()
-        schools = School.objects.filter(_current("listings", today), listings__inspector=value)
-        return queryset.filter(school__in=schools.values("pk"))
+        return _of_schools_linked_today(queryset, "listings", "inspector", value)
 
 
 class FindingFilterSet(_SchoolPlaceFilters):

@@ -11,7 +11,6 @@
   same bytes twice to a visit returns the file already there (a repeated upload is harmless).
 """
 
-import datetime
 import uuid
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import school_contacts
 from dudao.audit.services import diff, record, snapshot
+from dudao.core.choices import as_date
 from dudao.core.files import validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
@@ -52,13 +52,8 @@ def _clean_data(data: dict, current: dict) -> dict:
     """The plain fields, ``current`` filling what ``data`` leaves out (a partial update)."""
     out = {**current, **{k: v for k, v in data.items() if k in VISIT_FIELDS}}
     errors: dict[str, list[str]] = {}
-    date = out.get("date")
-    if isinstance(date, str):
-        try:
-            date = datetime.date.fromisoformat(date)
-        except ValueError:
-            date = None
-    if not isinstance(date, datetime.date):
+    date = as_date(out.get("date"))
+    if date is None:
         errors["date"] = [_("Enter the date of the visit.")]
     elif date > timezone.localdate():
         errors["date"] = [_("The visit cannot be in the future.")]

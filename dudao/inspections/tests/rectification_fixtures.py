@@ -87,3 +87,8 @@ def notice_in(world, state: str, *, county: str = "a", issued_on=None, deadline=
 
 def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def overdue_notice(world) -> Rectification:
+    """An issued notice whose deadline passed yesterday."""
+    return notice_in(world, "issued", issued_on=days_ago(10), deadline=days_ago(1))

@@ -12,8 +12,8 @@ from dudao.inspections.models import Finding, Visit
 from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.tests import visit_fixtures
-from dudao.inspections.tests.test_visits_views import form_post
 from dudao.inspections.tests.visit_fixtures import record_visit, user
+from dudao.inspections.tests.visits.test_views import form_post
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.models import Membership, Role
-from dudao.core.forms import ScopedModelForm, StyledFormMixin
+from dudao.core.forms import DatedAssignForm, ScopedModelForm
 from dudao.inspectors.models import Inspector
 
 
@@ -20,12 +20,10 @@ class InspectorForm(ScopedModelForm):
         self.fields["user"].help_text = _("The login account of this inspector (grant it the inspector role first).")
 
 
-class ListingAssignForm(StyledFormMixin, forms.Form):
+class ListingAssignForm(DatedAssignForm):
     """Lists an inspector at a school from a date (empty inspector: end the listing)."""
 
     inspector = forms.ModelChoiceField(queryset=Inspector.objects.none(), required=False, label=_("Inspector"))
-    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

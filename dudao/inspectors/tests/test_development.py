@@ -17,7 +17,7 @@ from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import build_world, fresh
 from dudao.core.testing.xlsx import sheet_rows, workbook_bytes
 from dudao.core.workflow import TransitionNotAllowed
-from dudao.inspectors.imports_training import COLUMNS, TrainingImporter
+from dudao.inspectors.imports import COLUMNS, TrainingImporter
 from dudao.inspectors.models import Case, Inspector, Term, TrainingAlert, TrainingRecord
 from dudao.inspectors.selectors.development import training_ledger, training_overview
 from dudao.inspectors.services import development as services

@@ -90,16 +90,13 @@ class SchoolListingAssignView(DatedAssignView):
 
     model = School
     form_class = ListingAssignForm
-    template_name = "inspectors/listing_assign.html"
+    heading = gettext_lazy("Change listed inspector")
+    hint = gettext_lazy("The previous listing ends the day before; the history is kept. Leave the inspector empty to "
+                        "end the listing.")
     permission = "inspectors.add_listing"
     success_message = gettext_lazy("Listing changed.")
     target = "inspector"
     service = services.listing_assign
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["loads"] = {i.pk: i.school_count for i in selectors.inspector_list(user=self.request.user)}
-        return ctx
 
 
 class SchoolSignboardView(ScopedMixin, View):

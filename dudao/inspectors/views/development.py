@@ -37,7 +37,7 @@ from dudao.inspectors.forms.development import (
     UploadForm,
     YearForm,
 )
-from dudao.inspectors.imports_training import ledger_workbook
+from dudao.inspectors.imports import ledger_workbook
 from dudao.inspectors.models import Case, CaseAttachment, Inspector, InspectorPolicy, Term, TrainingRecord
 from dudao.inspectors.selectors import development as selectors
 from dudao.inspectors.services import development as services

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from dudao.core.testing.world import build_world, fresh
 from dudao.monitoring.models import StatisticsYear
+from dudao.monitoring.tests.return_fixtures import signed, upload
 from dudao.monitoring.tests.test_standards import equipment_records
-from dudao.monitoring.tests.test_web_monitoring import signed, upload
 
 pytestmark = pytest.mark.django_db
 

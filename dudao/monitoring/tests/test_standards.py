@@ -19,8 +19,8 @@ from dudao.core.testing.factories import OfficeFactory
 from dudao.core.testing.world import build_world, fresh
 from dudao.monitoring import formulas, selectors, services
 from dudao.monitoring.models import BalanceStandard, SchoolReturn, StatisticsYear
+from dudao.monitoring.tests.return_fixtures import county_schools, signed, upload
 from dudao.monitoring.tests.test_analysis import school
-from dudao.monitoring.tests.test_web_monitoring import county_schools, signed, upload
 
 pytestmark = pytest.mark.django_db
 

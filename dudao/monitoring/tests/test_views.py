@@ -1,75 +1,24 @@
-"""Pages and API of balanced-development monitoring: import, lock, analysis, export, scope."""
+"""Pages of balanced-development monitoring: import, lock, analysis, export, scope."""
 
 import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import build_world, fresh
 from dudao.core.testing.xlsx import damaged_sheet, zip_bomb
-from dudao.monitoring import analysis, services
+from dudao.monitoring import services
 from dudao.monitoring.models import SchoolReturn, StatisticsYear
-from dudao.organizations.models import School
+from dudao.monitoring.tests.return_fixtures import HEADERS, H, fixture_records, signed, upload, workbook
 
 pytestmark = pytest.mark.django_db
-
-H = services.column_header
-HEADERS = [analysis.template_header(c) for c in analysis.COLUMNS]
-NAMES = [c.name for c in analysis.COLUMNS]
-# §3.4 fixture (STANDARDS §3.4): five primary schools, pupils and books; CV of 生均图书册数 = 0.515257
-FIXTURE = [(45, 279), (37, 137), (89, 935), (76, 160), (55, 402)]
 
 
 @pytest.fixture
 def world():
     return build_world()
-
-
-def county_schools(world, n):
-    from dudao.core.testing.factories import SchoolFactory
-
-    schools = list(world.a.schools)
-    for i in range(len(schools), n):
-        code = f"3601019{i:03d}"
-        existing = School.objects.filter(code=code).first()
-        schools.append(existing or SchoolFactory(code=code, name=f"甲县第{i + 1}学校", region=world.a.region))
-    return schools[:n]
-
-
-def record(school, students, **values):
-    row = {"school_code": school.code, "school_name": school.name, "school_type": "小学", "stage": "小学",
-           "students": students}
-    row.update(values)
-    return row
-
-
-def workbook(records) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for rec in records:
-        sheet.append([rec.get(name) for name in NAMES])
-    data = io.BytesIO()
-    book.save(data)
-    data.seek(0)
-    data.name = "county.xlsx"
-    return data
-
-
-def fixture_records(world):
-    schools = county_schools(world, 5)
-    return [record(s, p, books=b, teachers=5) for s, (p, b) in zip(schools, FIXTURE, strict=True)]
-
-
-def upload(client, year, records, **extra):
-    return client.post(reverse("monitoring:year_import", args=[year.pk]), {"file": workbook(records), **extra})
-
-
-def signed(client, user):
-    client.force_login(fresh(user))
-    return client
 
 
 def test_good_workbook_writes_returns_with_audit(world, client):
@@ -287,81 +236,6 @@ def test_liaison_fills_the_return_of_their_school(world, client):
                                  "students": 300, "books": 6000, "teachers": 20})
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert year.returns.get().school == world.a.schools[0]
-
-
-def test_api_twins_open_a_year_import_the_workbook_and_file_a_return(world, client):
-    from rest_framework.test import APIClient
-
-    api = APIClient()
-    api.force_authenticate(fresh(world.a.users["office_admin"]))
-    # open a year
-    opened = api.post("/api/v1/monitoring/years/", {"office": world.a.office.pk, "year": 2025}, format="json")
-    assert opened.status_code == 201, opened.content
-    year_id = opened.json()["id"]
-    # a workbook with an error is refused with every problem, writing nothing
-    bad = fixture_records(world)
-    bad[1]["students"] = -3
-    refused = api.post(f"/api/v1/monitoring/years/{year_id}/import/", {"file": workbook(bad)}, format="multipart")
-    assert refused.status_code == 400
-    assert refused.json()["errors"] and refused.json()["errors"][0]["row"] == 3
-    assert StatisticsYear.objects.get(pk=year_id).returns.count() == 0
-    # the clean workbook is written
-    written = api.post(f"/api/v1/monitoring/years/{year_id}/import/", {"file": workbook(fixture_records(world))},
-                       format="multipart")
-    assert written.status_code == 200 and written.json()["written"] == 5
-    # and the analysis gives the §3.4 CV
-    analysis = api.get(f"/api/v1/monitoring/years/{year_id}/analysis/?method=basic-2012").json()
-    books = next(i for i in analysis["levels"]["primary"]["indicators"] if i["key"] == "books")
-    assert books["cv"]["published"] == 0.515
-    # a liaison files a correction of their school's return
-    liaison = APIClient()
-    liaison.force_authenticate(fresh(world.a.users["school_liaison"]))
-    mine = SchoolReturn.objects.get(statistics_year_id=year_id, school=world.a.schools[0])
-    patched = liaison.patch(f"/api/v1/monitoring/returns/{mine.pk}/", {"books": 300}, format="json")
-    assert patched.status_code == 200, patched.content
-    mine.refresh_from_db()
-    assert mine.books == 300
-    # county B sees none of it
-    other = APIClient()
-    other.force_authenticate(fresh(world.b.users["office_admin"]))
-    assert other.get(f"/api/v1/monitoring/years/{year_id}/").status_code == 404
-
-
-@pytest.mark.parametrize("pupils", [10**19, 3_000_000_000])
-def test_a_pupil_count_past_what_the_column_holds_is_refused_not_a_server_error(world, client, pupils):
-    from rest_framework.test import APIClient
-
-    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
-    api = APIClient()
-    api.force_authenticate(fresh(world.a.users["office_admin"]))
-    # importing a workbook with the count: 400 naming the row, nothing written
-    rows = fixture_records(world)
-    rows[1]["students"] = pupils
-    refused = api.post(f"/api/v1/monitoring/years/{year.pk}/import/", {"file": workbook(rows)}, format="multipart")
-    assert refused.status_code == 400, refused.content
-    assert refused.json()["errors"][0]["row"] == 3
-    assert not SchoolReturn.objects.exists()
-    # filing a return with it: 400 on the field
-    filed = api.post("/api/v1/monitoring/returns/", {"statistics_year": year.pk, "school": world.a.schools[0].pk,
-                                                    "stage": "primary", "school_type": "primary",
-                                                    "students": pupils}, format="json")
-    assert filed.status_code == 400 and "students" in filed.json(), filed.content
-    assert not SchoolReturn.objects.exists()
-
-
-def test_an_area_wider_than_its_column_is_refused_on_its_row_not_a_server_error(world):
-    from rest_framework.test import APIClient
-
-    year = StatisticsYear.objects.create(office=world.a.office, year=2024)
-    api = APIClient()
-    api.force_authenticate(fresh(world.a.users["office_admin"]))
-    rows = fixture_records(world)
-    rows[1]["teaching_area_m2"] = 10**11
-    refused = api.post(f"/api/v1/monitoring/years/{year.pk}/import/", {"file": workbook(rows)}, format="multipart")
-    assert refused.status_code == 400, refused.content
-    error = refused.json()["errors"][0]
-    assert error["row"] == 3 and error["column"] == H("teaching_area_m2") and "超过" in error["reason"], error
-    assert not SchoolReturn.objects.exists()
 
 
 def _file(data: bytes, name="county.xlsx") -> io.BytesIO:

@@ -1,6 +1,6 @@
-"""Pages and API of the rectification loop: the notice page offers each role its own action,
-forms report errors without moving the notice, lists filter and export, the office edits its
-deadlines, and lists run a constant number of queries."""
+"""Pages of the rectification loop: the notice page offers each role its own action, forms report
+errors without moving the notice, lists filter and export, the office edits its deadlines, and lists
+(with their API twins) run a constant number of queries."""
 
 import datetime
 
@@ -15,7 +15,6 @@ from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.core.testing.xlsx import sheet_text
 from dudao.inspections.models import DeadlinePolicy, Escalation, Rectification
-from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services.rectifications import rectification_close, rectification_escalate, rectification_return
 from dudao.inspections.tests.rectification_fixtures import (
     answer,
@@ -23,6 +22,7 @@ from dudao.inspections.tests.rectification_fixtures import (
     issue_notice,
     notice_in,
     other_zone_inspector,
+    overdue_notice,
     png_file,
     record_finding,
     user,
@@ -44,10 +44,6 @@ def media(settings, tmp_path):
 
 def detail(notice):
     return reverse("inspections:rectification_detail", args=[notice.pk])
-
-
-def overdue_notice(world):
-    return notice_in(world, "issued", issued_on=days_ago(10), deadline=days_ago(1))
 
 
 # ---- the notice page -----------------------------------------------------------------------------
@@ -285,78 +281,8 @@ def test_office_staff_reads_deadlines_but_cannot_change_them(world, client):
 
 # ---- API -------------------------------------------------------------------------------------------
 
-def test_api_issue_escalate_and_summary(world, client):
-    finding = record_finding(world)
-    client.force_login(user(world, "inspector"))
-    created = client.post(reverse("api:inspections-rectification-list"),
-                          {"finding": finding.pk, "requirements": "限期整改"}, content_type="application/json")
-    assert created.status_code == 201, created.content
-    assert created.json()["status"] == "issued" and created.json()["overdue"] is False
-
-    late = overdue_notice(world)
-    client.force_login(user(world, "office_admin"))
-    escalated = client.post(reverse("api:inspections-rectification-escalate", args=[late.pk]),
-                            {"kind": "criticism", "note": "通报"}, content_type="application/json")
-    assert escalated.status_code == 200
-    assert [e["kind"] for e in escalated.json()["escalations"]] == ["criticism"]
-
-    summary = client.get(reverse("api:inspections-rectification-summary")).json()
-    assert (summary["open"], summary["overdue"]) == (2, 1)
-    assert summary["by_school"][0] == {"id": world.a.schools[0].pk, "name": world.a.schools[0].name, "open": 2,
-                                       "overdue": 1}
-    assert summary["by_zone"][0]["id"] == world.a.zones[0].pk
-    assert summary["by_inspector"][0]["id"] == world.a.inspectors[0].pk
-
-
-def test_api_filters_overdue(world, client):
-    late, on_time = overdue_notice(world), notice_in(world, "issued")
-    client.force_login(user(world, "office_staff"))
-    rows = client.get(reverse("api:inspections-rectification-list") + "?overdue=yes").json()["results"]
-    assert [r["id"] for r in rows] == [late.pk] and on_time.pk not in [r["id"] for r in rows]
-
-
-def test_api_deadline_policies(world, client):
-    client.force_login(user(world, "office_admin"))
-    url = reverse("api:inspections-deadlinepolicy-list")
-    first = client.post(url, {"office": world.a.office.pk, "severity": "minor", "days": 21},
-                        content_type="application/json")
-    again = client.post(url, {"office": world.a.office.pk, "severity": "minor", "days": 25},
-                        content_type="application/json")
-    assert (first.status_code, again.status_code) == (201, 201), again.content
-    assert DeadlinePolicy.objects.get(office=world.a.office, severity="minor").days == 25
-    assert [row["days"] for row in client.get(url).json()["results"]] == [25]
-    client.force_login(user(world, "office_staff"))
-    assert client.post(url, {"office": world.a.office.pk, "severity": "minor", "days": 2},
-                       content_type="application/json").status_code == 403
-
 
 # ---- selectors for dashboards and the timeline ------------------------------------------------------
-
-def test_school_events_in_date_order_and_scoped(world):
-    notice = notice_in(world, "issued", issued_on=days_ago(6))
-    answer(world, notice, measures="整改中")
-    rectification_return(actor=user(world, "inspector"), rectification_id=notice.pk, remarks="不到位")
-
-    events = selectors.school_rectification_events(user=user(world, "school_liaison"),
-                                                   school_id=world.a.schools[0].pk)
-
-    assert [e.kind for e in events] == ["finding", "notice", "answer", "recheck"]
-    assert [e.date for e in events] == sorted(e.date for e in events)
-    assert all(e.url.startswith("/inspections/") for e in events)
-    assert selectors.school_rectification_events(user=user(world, "school_liaison"), school_id=world.a.schools[0].pk,
-                                                 year=days_ago(6).year - 1) == []
-    with pytest.raises(type(world.a.schools[0]).DoesNotExist):
-        selectors.school_rectification_events(user=user(world, "office_admin", "b"), school_id=world.a.schools[0].pk)
-
-
-def test_summary_counts_by_school_zone_and_inspector(world):
-    overdue_notice(world)
-    notice_in(world, "submitted")
-    notice_in(world, "closed")
-    summary = selectors.rectification_summary(user=user(world, "zone_leader"))
-    assert (summary["open"], summary["overdue"], summary["awaiting_recheck"], summary["closed"]) == (2, 1, 1, 1)
-    assert summary["by_zone"] == [{"id": world.a.zones[0].pk, "name": world.a.zones[0].name, "open": 2, "overdue": 1}]
-    assert selectors.rectification_summary(user=user(world, "office_admin", "b"))["open"] == 0
 
 
 # ---- constant queries --------------------------------------------------------------------------------

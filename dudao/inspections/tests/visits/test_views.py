@@ -1,5 +1,6 @@
 """Visit pages: the phone form without JavaScript, its JSON sync twin, the record page, who sees
-which record (drafts are private, the school sees the submitted record), and the list."""
+which record (drafts are private, the school sees the submitted record), and the list (constant
+queries)."""
 
 import json
 import re
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.testing.factories import make_user
+from dudao.core.testing.queries import assert_constant_queries
 from dudao.inspections.models import Attachment, Visit
 from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.tests import visit_fixtures
@@ -381,3 +383,17 @@ def test_service_worker_is_served_with_the_form_scope(world, client):
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Service-Worker-Allowed"] == reverse("inspections:visit_list")
     assert reverse("inspections:visit_add") in response.content.decode()
+
+
+def test_visit_list_page_runs_constant_queries(world, client):
+    inspector = user(world, "a", "inspector")
+    client.force_login(user(world, "a", "office_admin"))
+
+    def grow(k):
+        for _ in range(k):
+            record_visit(inspector, world.a.schools[2], submit=True, lessons=[LESSON])
+
+    def fetch():
+        assert client.get(reverse("inspections:visit_list")).status_code == 200
+
+    assert_constant_queries(fetch, grow, n=2, m=22)

@@ -68,10 +68,7 @@ class TrainingImporter(Importer):
                            if i.user_id == self.actor.pk or is_office_over(self.actor, i.office)}
 
     def validate_row(self, number, record):
-        errors, err = self.row_errors(number)
-        for name in ("certificate_no", "course", "kind", "start_date", "hours"):
-            if str(record.get(name, "")) == "":
-                err(name, _("Required."))
+        errors, err = self.row_errors(number, record)
         cert = str(record.get("certificate_no", ""))
         inspector = self.inspectors.get(cert)
         if cert and inspector is None:

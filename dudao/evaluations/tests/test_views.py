@@ -1,13 +1,11 @@
-"""Pages, the Excel score sheet and the API twins of evaluations."""
+"""Pages and the Excel score sheet of evaluations."""
 
-import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dudao.audit.models import AuditEvent
 from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.xlsx import sheet_rows
 from dudao.evaluations.models import Evaluation, Rating, Unit
@@ -127,40 +125,6 @@ def test_report_button_files_the_report(world, client):
     assert response.status_code == 302 and "/documents/" in response["Location"]
 
 
-def test_api_twins_run_the_chain(world, client):
-    evaluation = new_evaluation(world)
-    admin = user(world, "office_admin")
-    client.force_login(admin)
-    base = "api:evaluations-evaluation-"
-    # a wrong phase answers 409
-    assert client.post(reverse(base + "publish", args=[evaluation.pk])).status_code == 409
-    assert client.post(reverse(base + "notify", args=[evaluation.pk])).json()["status"] == "notified"
-    unit = evaluation.units.get(school=world.a.schools[0])
-    client.force_login(user(world, "school_liaison"))
-    response = client.post(reverse("api:evaluations-unit-self-assessment", args=[unit.pk]),
-                           {"scores": {"A1": 3}, "narrative": "报告"}, content_type="application/json")
-    assert response.status_code == 200 and response.json()["self_assessment"]["scores"] == {"A1": 3}
-    assert client.post(reverse("api:evaluations-unit-submit-self", args=[unit.pk])).status_code == 400
-    client.force_login(admin)
-    assert client.post(reverse(base + "review", args=[evaluation.pk])).status_code == 200
-    visit = client.post(reverse("api:evaluations-unit-visit", args=[unit.pk]),
-                        {"date": datetime.date.today().isoformat(), "members": "张三、李四、王五", "notes": "查阅资料"},
-                        content_type="application/json")
-    assert visit.status_code == 201
-    assert client.post(reverse(base + "rate", args=[evaluation.pk])).status_code == 200
-    rating = Rating.objects.get(unit=unit, rater__user=world.a.users["inspector"])
-    client.force_login(user(world, "inspector"))
-    saved = client.post(reverse("api:evaluations-rating-save", args=[rating.pk]),
-                        {"scores": {**full_marks(evaluation), "A1": 4}, "notes": {}}, content_type="application/json")
-    assert saved.status_code == 200
-    submit = client.post(reverse("api:evaluations-rating-submit", args=[rating.pk]))
-    assert submit.status_code == 400 and "A1" in submit.json()
-    client.force_login(admin)
-    # sheets are still open: feeding back answers 409
-    assert client.post(reverse(base + "feed-back", args=[evaluation.pk])).status_code == 409
-    assert AuditEvent.objects.filter(action="evaluations.evaluation.rate").exists()
-
-
 def test_list_page_and_api_use_constant_queries(world, client):
     admin = user(world, "office_admin")
     client.force_login(admin)
@@ -177,17 +141,3 @@ def test_list_page_and_api_use_constant_queries(world, client):
     for _ in range(11):
         new_evaluation(world)
     assert [count(url) for url in urls] == few
-
-
-def test_work_report_section_lists_the_evaluations_of_the_period(world):
-    # given a notified evaluation of county A
-    evaluation = run_to(world, "notified")
-    today = datetime.date.today()
-    from dudao.evaluations import selectors
-
-    # when the office's work report asks for the evaluations of the period
-    rows = selectors.evaluation_report_rows(user=user(world, "office_admin"), start=today - datetime.timedelta(days=30),
-                                            end=today)
-    # then it is there with its phase and units; county B's office gets nothing
-    assert [r["name"] for r in rows] == [evaluation.title] and "2个单位" in rows[0]["detail"]
-    assert selectors.evaluation_report_rows(user=user(world, "office_admin", "b"), start=today, end=today) == []

@@ -58,10 +58,7 @@ class InspectorImporter(Importer):
                         .select_related("region")}
 
     def validate_row(self, number, record):
-        errors, err = self.row_errors(number)
-        for field in ("certificate_no", "name", "kind", "office"):
-            if str(record.get(field, "")) == "":
-                err(field, _("Required."))
+        errors, err = self.row_errors(number, record)
         cert = str(record.get("certificate_no", ""))
         if cert in self.existing and cert not in self.editable:
             err("certificate_no", _("This certificate number belongs to an inspector outside your scope."))

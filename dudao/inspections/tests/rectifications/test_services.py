@@ -25,6 +25,7 @@ from dudao.inspections.tests.rectification_fixtures import (
     days_ago,
     issue_notice,
     notice_in,
+    overdue_notice,
     pdf_file,
     png_file,
     record_finding,
@@ -219,10 +220,6 @@ def test_recheck_date_cannot_precede_the_notice(world):
 
 
 # ---- escalation ---------------------------------------------------------------------------------
-
-def overdue_notice(world):
-    return notice_in(world, "issued", issued_on=days_ago(10), deadline=days_ago(1))
-
 
 @pytest.mark.parametrize(("make", "allowed"), [
     (overdue_notice, True),
