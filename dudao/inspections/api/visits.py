@@ -6,6 +6,8 @@
   ``POST visits/{id}/submit/`` files it (409 once submitted); ``POST visits/{id}/attachments/``
   uploads a photo or file (multipart ``file``; the same bytes twice answer 200 with the first file);
   ``GET visits/checklist/?school=<id>`` gives the checklist items a visit to that school answers.
+  A draft carries its ``checkin`` (入校签到): send ``latitude``, ``longitude``, ``accuracy_m``,
+  ``taken_at`` and ``reason``; the answer adds the distance, the radius and the status.
 * ``lesson-observations/``: read-only, through the visits one may see.
 * ``attachments/``: read-only; ``GET attachments/{id}/download/`` serves the bytes after checking
   their SHA-256 (409 altered, 410 gone).
@@ -75,6 +77,37 @@ class AnswerSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+class CheckinSerializer(serializers.Serializer):
+    """The check-in (入校签到) as stored: the device's WGS-84 position, its accuracy and time, the
+    distance from the school's coordinates and the status under the office's radius then in force."""
+
+    latitude = serializers.DecimalField(source="checkin_latitude", max_digits=9, decimal_places=6,
+                                        coerce_to_string=False, allow_null=True)
+    longitude = serializers.DecimalField(source="checkin_longitude", max_digits=9, decimal_places=6,
+                                         coerce_to_string=False, allow_null=True)
+    accuracy_m = serializers.IntegerField(source="checkin_accuracy_m", allow_null=True)
+    taken_at = serializers.DateTimeField(source="checkin_at", allow_null=True)
+    distance_m = serializers.IntegerField(source="checkin_distance_m", allow_null=True)
+    radius_m = serializers.IntegerField(source="checkin_radius_m", allow_null=True)
+    status = serializers.CharField(source="checkin_status", help_text=(
+        "within (at the school), too_far (beyond the radius), no_location (no position given) or "
+        "no_school_point (the school has no coordinates)"))
+    valid = serializers.BooleanField(source="checkin_valid")
+    reason = serializers.CharField(source="checkin_reason")
+
+
+class CheckinInputSerializer(serializers.Serializer):
+    """A check-in sent with a draft: the position (both or neither), or none with the reason."""
+
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+                                        coerce_to_string=False, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                                         coerce_to_string=False, required=False, allow_null=True)
+    accuracy_m = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, allow_null=True)
+    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
 class VisitSerializer(ScopedModelSerializer):
     """A visit as read: lessons nested, answers in checklist order, files with their digests."""
 
@@ -84,12 +117,14 @@ class VisitSerializer(ScopedModelSerializer):
     lesson_count = serializers.IntegerField(read_only=True)
     # a plain string when read (the input documents the choices): one enum per name keeps the schema's names stable
     kind = serializers.CharField(read_only=True, help_text="routine (经常性督导) or follow_up (随访督导)")
+    checkin = CheckinSerializer(source="*", read_only=True)
 
     class Meta:
         model = Visit
         fields = ["id", "client_uuid", "school", "inspector", "date", "kind", "methods", "purpose", "checklist",
                   "highlights", "highlight_recommended", "problems", "feedback", "status", "submitted_at",
-                  "created_by", "created_at", "updated_at", "lesson_count", "lessons", "answers", "attachments"]
+                  "created_by", "created_at", "updated_at", "lesson_count", "lessons", "answers", "attachments",
+                  "checkin"]
         read_only_fields = fields
 
     @extend_schema_field(AnswerSerializer(many=True))
@@ -115,6 +150,7 @@ class VisitInputSerializer(serializers.Serializer):
     feedback = serializers.CharField(required=False, allow_blank=True)
     answers = AnswerSerializer(many=True, required=False)
     lessons = NestedLessonSerializer(many=True, required=False)
+    checkin = CheckinInputSerializer(required=False)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -155,6 +191,7 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
             raise exceptions.ValidationError({"school": ["This field is required."]})
         answers = values.pop("answers", None)
         lessons = values.pop("lessons", None)
+        checkin = values.pop("checkin", None)
         if visit is None and not partial:
             answers = answers if answers is not None else []
             lessons = lessons if lessons is not None else []
@@ -162,6 +199,7 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
             actor=request.user, client_uuid=client_uuid, school_id=school_id, data=values,
             answers=[dict(a) for a in answers] if answers is not None else None,
             lessons=[dict(lesson) for lesson in lessons] if lessons is not None else None,
+            checkin=dict(checkin) if checkin is not None else None,
         )
         fresh = self.get_queryset().get(pk=saved.pk)
         return Response(VisitSerializer(fresh, context=self.get_serializer_context()).data,

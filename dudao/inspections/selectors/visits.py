@@ -12,6 +12,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -225,6 +226,23 @@ def checklists_for_schools(*, schools) -> dict[int, InstrumentVersion | None]:
         if key not in memo:
             memo[key] = checklist_for_school(school=school)
         out[school.pk] = memo[key]
+    return out
+
+
+def checkin_points(*, schools) -> dict[int, dict]:
+    """What the form needs to show a check-in's distance on the device, also offline: each school's
+    coordinates (WGS-84, or none) and its office's radius, in one query for the offices."""
+    paths = {p for school in schools for p in ancestor_paths(school.region.path)}
+    radius = dict(Office.objects.filter(region__path__in=paths)  # scope: public (the radius of whoever owns the school)
+                  .values_list("region__path", "checkin_radius_m"))
+    out = {}
+    for school in schools:
+        owner = next((radius[p] for p in reversed(ancestor_paths(school.region.path)) if p in radius), None)
+        out[school.pk] = {
+            "lat": float(school.latitude) if school.latitude is not None else None,
+            "lon": float(school.longitude) if school.longitude is not None else None,
+            "radius": owner or settings.DUDAO_DEFAULT_CHECKIN_RADIUS_M,
+        }
     return out
 
 

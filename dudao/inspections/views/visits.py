@@ -169,7 +169,7 @@ class VisitEditView(ScopedMixin, TemplateView):
                 saved, _created = services.visit_save_draft(
                     actor=request.user, client_uuid=form.cleaned_data["client_uuid"], school_id=school.pk,
                     data=form.service_data(), answers=answers_from_post(request.POST, version),
-                    lessons=lessons_from_post(request.POST),
+                    lessons=lessons_from_post(request.POST), checkin=form.checkin_data(),
                 )
                 for attachment_id in form.cleaned_data["remove_attachments"]:
                     services.visit_attachment_remove(actor=request.user, visit_id=saved.pk, attachment_id=attachment_id)
@@ -243,6 +243,7 @@ class VisitEditView(ScopedMixin, TemplateView):
                 "syncUrl": reverse("inspections:visit_sync"),
                 "uploadUrlTemplate": reverse("api:inspections-visit-attachments", args=[0]).replace("/0/", "/{id}/"),
                 "schoolChecklists": {str(k): (v.pk if v else None) for k, v in checklists.items()},
+                "checkinPoints": {str(k): v for k, v in selectors.checkin_points(schools=schools).items()},
                 "findingUrlTemplate": (reverse("inspections:finding_add") + "?visit={id}&answer={code}"
                                        if user.has_perm("inspections.add_finding") else None),
             },
@@ -271,6 +272,14 @@ def _js_strings() -> dict:
         "photoStoreFailed": _("This browser cannot keep photos offline; they will be sent with the form."),
         "findingOffline": _("You are offline. The draft is kept on this device; record the finding when the "
                             "connection returns."),
+        "checkinWorking": _("Reading this device's location…"),
+        "checkinWithin": _("Checked in {distance} m from the school"),
+        "checkinTooFar": _("Checked in {distance} m from the school, beyond {radius} m: say why below."),
+        "checkinNoSchoolPoint": _("Location taken, but the school has no coordinates to compare it with."),
+        "checkinNoLocation": _("No location: {error} Say why below."),
+        "checkinUnsupported": _("This browser cannot give a location."),
+        "checkinAccuracy": _("accuracy about {accuracy} m"),
+        "checkinNoSchool": _("Location taken; choose the school to see the distance."),
     }
 
 
@@ -327,6 +336,7 @@ class VisitSyncView(ScopedMixin, View):
                 visit, created = services.visit_save_draft(
                     actor=request.user, client_uuid=client_uuid, school_id=form.cleaned_data["school"].pk,
                     data=form.service_data(), answers=payload.get("answers") or {}, lessons=payload.get("lessons") or [],
+                    checkin=form.checkin_data(),
                 )
                 if payload.get("submit") is True:
                     services.visit_submit(actor=request.user, visit_id=visit.pk)
