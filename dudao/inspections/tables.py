@@ -18,6 +18,15 @@ def _lessons(visit) -> int:
     return visit.lesson_count
 
 
+def _checkin(visit):
+    if visit.checkin_status == visit.CheckinStatus.WITHIN:
+        return _("Checked in {distance} m from the school").format(distance=visit.checkin_distance_m)
+    if visit.checkin_status == visit.CheckinStatus.TOO_FAR:
+        return _("{distance} m from the school (beyond {radius} m)").format(
+            distance=visit.checkin_distance_m, radius=visit.checkin_radius_m)
+    return visit.get_checkin_status_display()
+
+
 VISIT_COLUMNS = [
     Column("date", gettext_lazy("Date"), order_by="date", link=True),
     Column("school.name", gettext_lazy("School"), order_by="school__sort_key"),
@@ -26,6 +35,7 @@ VISIT_COLUMNS = [
     Column(_methods, gettext_lazy("Methods")),
     Column("purpose", gettext_lazy("Purpose")),
     Column("status", gettext_lazy("Status"), order_by="status"),
+    Column(_checkin, gettext_lazy("Check-in"), order_by="checkin_status"),
     Column(_lessons, gettext_lazy("Lessons observed"), order_by="lesson_count"),
 ]
 

@@ -288,6 +288,7 @@ class CoverageRow:
     zone: Zone | None
     inspector: Inspector | None
     school: School | None = None  # read with the rows, or later by ``Coverage.read_schools``
+    month_unchecked: int = 0  # submitted visits of the month without a valid check-in
 
     @property
     def missing_month(self) -> bool:
@@ -308,6 +309,11 @@ class _Rows:
     @property
     def visited_count(self) -> int:
         return len(self.rows) - len(self.missing)
+
+    @property
+    def unchecked_count(self) -> int:
+        """Submitted visits of the month without a valid check-in (入校签到)."""
+        return sum(r.month_unchecked for r in self.rows)
 
 
 @dataclass
@@ -357,7 +363,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
 
     The schools are the active schools in the user's scope: an office its region's, a zone leader
     the zone's, an inspector those listed to them, a liaison or principal their own. Zone and listed inspector are those of the end
-    of the month (or today for the current month). Seven queries whatever the number of schools;
+    of the month (or today for the current month). Eight queries whatever the number of schools;
     without ``schools``, the rows hold only the school's id (a province's counts need no more).
     """
     if not can_see_coverage(user):
@@ -372,6 +378,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
             zone_id=zone_id).values("school_id"))
     in_scope = in_scope.order_by("sort_key", "code")
     month_visits = _submitted_visits(in_scope, first, last)
+    unchecked = _submitted_visits(in_scope, first, last, without_valid_checkin=True)
     term_visits = _submitted_visits(in_scope, term.start, term.end)
     zone_of = _current(ZoneMembership, in_scope, on, "zone_id")
     inspector_of = _current(Listing, in_scope, on, "inspector_id")
@@ -386,7 +393,8 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     ).only("pk", "name", "sort_key", "office_id")}
     rows = [
         CoverageRow(school_id=pk, month_visits=month_visits.get(pk, 0), term_visits=term_visits.get(pk, 0),
-                    zone=zones.get(zone_of.get(pk)), inspector=inspectors.get(inspector_of.get(pk)), school=school)
+                    zone=zones.get(zone_of.get(pk)), inspector=inspectors.get(inspector_of.get(pk)), school=school,
+                    month_unchecked=unchecked.get(pk, 0))
         for pk, school in read
     ]
     return Coverage(
@@ -396,14 +404,17 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     )
 
 
-def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
-    """school id → its submitted visits between two days: the visits of those days (the ``date``
-    index), grouped per school, rather than a lookup per school."""
-    return dict(
-        Visit.objects.filter(  # scope: counting for schools read through for_user
-            school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
-        ).order_by().values("school").annotate(n=Count("pk")).values_list("school", "n")
+def _submitted_visits(schools, first: datetime.date, last: datetime.date, *,
+                      without_valid_checkin: bool = False) -> dict[int, int]:
+    """school id → its submitted visits between two days (only those without a valid check-in, if
+    asked): the visits of those days (the ``date`` index), grouped per school, rather than a lookup
+    per school."""
+    visits = Visit.objects.filter(  # scope: counting for schools read through for_user
+        school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
     )
+    if without_valid_checkin:
+        visits = visits.exclude(checkin_status=Visit.CheckinStatus.WITHIN)
+    return dict(visits.order_by().values("school").annotate(n=Count("pk")).values_list("school", "n"))
 
 
 def _current(model, schools, on: datetime.date, column: str) -> dict[int, int]:

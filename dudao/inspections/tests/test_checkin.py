@@ -14,9 +14,10 @@ from rest_framework.test import APIClient
 
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.html import text_by_testid
+from dudao.core.testing.queries import assert_constant_queries
 from dudao.inspections.checkin import EARTH_RADIUS_M, checkin_result, haversine_m
 from dudao.inspections.models import Visit
-from dudao.inspections.services.visits import visit_save_draft
+from dudao.inspections.services.visits import visit_save_draft, visit_submit
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import user, visit_data
 from dudao.organizations.models import Office, School
@@ -233,3 +234,56 @@ def test_another_countys_inspector_cannot_see_the_checkin(world, school, client)
     assert all(v["id"] != visit.pk for v in outsider.get(reverse("api:inspections-visit-list")).data["results"])
     client.force_login(user(world, "b", "office_admin"))
     assert client.get(visit.get_absolute_url()).status_code == 404
+
+
+# ---- visits without a valid check-in: the list filter and the coverage --------------------------
+
+def submitted(actor, school, checkin):
+    visit = save(actor, school, checkin)
+    return visit_submit(actor=actor, visit_id=visit.pk)
+
+
+@pytest.fixture
+def mixed(world, school):
+    """Three submitted visits of county A this month: one at the school, one too far, one without a location."""
+    actor = user(world, "a", "inspector")
+    near = submitted(actor, school, {"latitude": north_of_school(85), "longitude": SCHOOL_LON})
+    far = submitted(actor, school, {"latitude": north_of_school(900), "longitude": SCHOOL_LON, "reason": "分校区"})
+    none = submitted(actor, world.a.schools[2], {"reason": "无信号"})
+    return near, far, none
+
+
+def test_list_and_api_filter_visits_without_a_valid_checkin(world, mixed, client):
+    near, far, none = mixed
+    client.force_login(user(world, "a", "office_admin"))
+    page = client.get(reverse("inspections:visit_list") + "?checkin=invalid")
+    assert {v.pk for v in page.context["page_obj"].object_list} == {far.pk, none.pk}
+    assert {v.pk for v in client.get(reverse("inspections:visit_list") + "?checkin=valid").context["page_obj"].object_list} == {near.pk}
+    html = client.get(reverse("inspections:visit_list")).content.decode()
+    assert "签到 距学校 85 米" in html and "距学校 900 米（超出 500 米）" in html
+    answer = api(world, "a", "office_admin").get(reverse("api:inspections-visit-list") + "?checkin=invalid")
+    assert {v["id"] for v in answer.data["results"]} == {far.pk, none.pk}
+
+
+def test_coverage_counts_and_links_the_visits_without_a_valid_checkin(world, mixed, client):
+    client.force_login(user(world, "a", "office_admin"))
+    page = client.get(reverse("inspections:coverage"))
+    assert page.context["coverage"].unchecked_count == 2
+    rows = {r.school_id: r.month_unchecked for r in page.context["coverage"].rows}
+    assert (rows[world.a.schools[0].pk], rows[world.a.schools[2].pk], rows[world.a.schools[1].pk]) == (1, 1, 0)
+    html = page.content.decode()
+    assert "checkin=invalid" in html and "2 条无有效签到" in text_by_testid(html, "coverage-unchecked")
+
+
+def test_checkin_filter_keeps_the_list_constant_in_queries(world, school, client):
+    actor = user(world, "a", "inspector")
+    client.force_login(user(world, "a", "office_admin"))
+
+    def grow(k):
+        for i in range(k):
+            submitted(actor, school, {"latitude": north_of_school(600 + i), "longitude": SCHOOL_LON})
+
+    def fetch():
+        assert client.get(reverse("inspections:visit_list") + "?checkin=invalid").status_code == 200
+
+    assert_constant_queries(fetch, grow, n=2, m=30)
