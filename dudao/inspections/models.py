@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.models import StoredFile
+from dudao.core.models import StoredFile, stored_file_path
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 from dudao.inspections import checkin
@@ -322,6 +322,15 @@ class Attachment(StoredFile, ScopedModel):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     response = models.ForeignKey(RectificationResponse, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="attachments")
+    # a visit's photo: when it was taken (EXIF DateTimeOriginal, else the upload), the visit's check-in
+    # as it stood then, and a derivative stamped with school, time and visit number (the original is
+    # kept as uploaded, with its SHA-256)
+    captured_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    checkin_status = models.CharField(_("check-in"), max_length=16, choices=Visit.CheckinStatus.choices, blank=True)
+    checkin_distance_m = models.PositiveIntegerField(_("distance from the school (m)"), null=True, blank=True)
+    checkin_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    stamped = models.FileField(_("stamped copy"), upload_to=stored_file_path, max_length=300, blank=True)
+    stamped_sha256 = models.CharField(max_length=64, blank=True)
 
     scope_region = "school__region__path"
     scope_school = "school_id"

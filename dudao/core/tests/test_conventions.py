@@ -376,7 +376,7 @@ APP_MODULES = {
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
-    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
+    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "watermark", "workflow",
 }
 SUFFIXED = re.compile(rf"^({'|'.join(LAYOUT_KINDS)})_\w+$")
 

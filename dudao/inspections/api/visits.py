@@ -14,7 +14,7 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -35,7 +35,7 @@ from dudao.inspections.filters.visits import VisitFilterSet
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
-from dudao.inspections.services.attachments import attachment_read_verified
+from dudao.inspections.services.attachments import attachment_read_stamped, attachment_read_verified
 from dudao.organizations.models import School
 
 
@@ -58,16 +58,26 @@ class AttachmentSerializer(ScopedModelSerializer):
     """An evidence file with its SHA-256 and size; ``download_url`` serves the checked bytes."""
 
     download_url = serializers.SerializerMethodField()
+    stamped_url = serializers.SerializerMethodField(
+        help_text="A visit photo's copy stamped with school, time and visit number (the original is download_url).")
 
     class Meta:
         model = Attachment
         fields = ["id", "school", "visit", "finding", "response", "original_name", "content_type", "size",
-                  "sha256", "uploaded_by", "created_at", "download_url"]
+                  "sha256", "uploaded_by", "created_at", "download_url", "captured_at", "checkin_status",
+                  "checkin_distance_m", "checkin_at", "stamped_sha256", "stamped_url"]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
         request = self.context.get("request")
         url = reverse("api:inspections-attachment-download", args=[obj.pk])
+        return request.build_absolute_uri(url) if request else url
+
+    def get_stamped_url(self, obj) -> str | None:
+        if not obj.stamped_sha256:
+            return None
+        request = self.context.get("request")
+        url = reverse("api:inspections-attachment-stamped", args=[obj.pk])
         return request.build_absolute_uri(url) if request else url
 
 
@@ -297,6 +307,25 @@ class AttachmentViewSet(ScopedViewSet):
             return Response({"detail": detail, "kind": exc.kind, "sha256": attachment.sha256}, status=exc.status_code)
         response = FileResponse(data, content_type=attachment.content_type, as_attachment=True,
                                 filename=attachment.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+    @extend_schema(responses={
+        (200, "image/jpeg"): OpenApiResponse(bytes, description="The stamped copy of a visit photo."),
+        404: OpenApiResponse(description="No such file, or no stamped copy (only visit photos have one)."),
+        409: OpenApiResponse(FILE_CHECK_FAILED, description="The copy no longer matches its SHA-256."),
+    })
+    @action(detail=True, methods=["get"], url_path="stamped", url_name="stamped")
+    def stamped(self, request, pk=None):
+        attachment = self.get_object()
+        if not attachment.stamped_sha256:
+            raise exceptions.NotFound("This file has no stamped copy.")
+        data = attachment_read_stamped(attachment)
+        if data is None:
+            return Response({"detail": "The stamped copy is gone or no longer matches its SHA-256.",
+                             "kind": "altered", "sha256": attachment.stamped_sha256}, status=409)
+        response = HttpResponse(data, content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -33,7 +33,7 @@ from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.checkin import checkin_result
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.selectors.visits import checklist_for_school, visit_school_ids, visit_visible_q
-from dudao.inspections.services.attachments import attachment_store
+from dudao.inspections.services.attachments import attachment_store, visit_photo_stamp
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Answer, Item, Response
 from dudao.notifications.services import notify
@@ -495,7 +495,10 @@ def visit_attachment_add(*, actor, visit_id: int, uploaded_file) -> tuple[Attach
     existing = visit.attachments.filter(sha256=checked.sha256, size=checked.size).first()
     if existing is not None:
         return existing, False
-    return attachment_store(actor=actor, school=visit.school_id, uploaded_file=uploaded_file, visit=visit), True
+    attachment = attachment_store(actor=actor, school=visit.school_id, uploaded_file=uploaded_file, visit=visit)
+    if attachment.is_image:
+        visit_photo_stamp(attachment, actor=actor, visit=visit, uploaded_file=uploaded_file)
+    return attachment, True
 
 
 @transaction.atomic

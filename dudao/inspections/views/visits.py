@@ -37,7 +37,7 @@ from dudao.inspections.forms.visits import (
 from dudao.inspections.models import Attachment, Method, Visit
 from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
-from dudao.inspections.services.attachments import attachment_read_verified
+from dudao.inspections.services.attachments import attachment_read_stamped, attachment_read_verified
 from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
@@ -380,6 +380,24 @@ class AttachmentDownloadView(TokenDownloadMixin, ScopedMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-cache"
         response["Digest"] = f"sha-256={attachment.sha256}"
+        return response
+
+
+class AttachmentStampedView(ScopedMixin, View):
+    """A visit photo as pages show it: the copy stamped with school, time and visit number, when it is
+    there and matches its SHA-256; otherwise the checked original (``AttachmentDownloadView``)."""
+
+    model = Attachment
+
+    def get(self, request, pk):
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        data = attachment_read_stamped(attachment)
+        if data is None:
+            return HttpResponseRedirect(reverse("inspections:attachment_download", args=[attachment.pk]))
+        response = HttpResponse(data, content_type="image/jpeg")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-cache"
+        response["Digest"] = f"sha-256={attachment.stamped_sha256}"
         return response
 
 
