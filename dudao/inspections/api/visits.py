@@ -60,6 +60,9 @@ class AttachmentSerializer(ScopedModelSerializer):
     download_url = serializers.SerializerMethodField()
     stamped_url = serializers.SerializerMethodField(
         help_text="A visit photo's copy stamped with school, time and visit number (the original is download_url).")
+    checkin_status = serializers.CharField(read_only=True, help_text=(
+        "A visit photo: the visit's check-in when it was added (within, too_far, no_location, "
+        "no_school_point); empty for other files."))
 
     class Meta:
         model = Attachment
