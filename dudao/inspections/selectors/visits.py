@@ -363,7 +363,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
 
     The schools are the active schools in the user's scope: an office its region's, a zone leader
     the zone's, an inspector those listed to them, a liaison or principal their own. Zone and listed inspector are those of the end
-    of the month (or today for the current month). Eight queries whatever the number of schools;
+    of the month (or today for the current month). Seven queries whatever the number of schools;
     without ``schools``, the rows hold only the school's id (a province's counts need no more).
     """
     if not can_see_coverage(user):
@@ -377,8 +377,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
         in_scope = in_scope.filter(pk__in=ZoneMembership.objects.current(on).filter(  # scope: narrowing the schools above
             zone_id=zone_id).values("school_id"))
     in_scope = in_scope.order_by("sort_key", "code")
-    month_visits = _submitted_visits(in_scope, first, last)
-    unchecked = _submitted_visits(in_scope, first, last, without_valid_checkin=True)
+    month_visits, unchecked = _submitted_visits_and_unchecked(in_scope, first, last)
     term_visits = _submitted_visits(in_scope, term.start, term.end)
     zone_of = _current(ZoneMembership, in_scope, on, "zone_id")
     inspector_of = _current(Listing, in_scope, on, "inspector_id")
@@ -404,17 +403,28 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     )
 
 
-def _submitted_visits(schools, first: datetime.date, last: datetime.date, *,
-                      without_valid_checkin: bool = False) -> dict[int, int]:
-    """school id → its submitted visits between two days (only those without a valid check-in, if
-    asked): the visits of those days (the ``date`` index), grouped per school, rather than a lookup
-    per school."""
-    visits = Visit.objects.filter(  # scope: counting for schools read through for_user
-        school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
+def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
+    """school id → its submitted visits between two days: the visits of those days (the ``date``
+    index), grouped per school, rather than a lookup per school."""
+    return _submitted_visits_and_unchecked(schools, first, last)[0]
+
+
+def _submitted_visits_and_unchecked(schools, first: datetime.date, last: datetime.date
+                                    ) -> tuple[dict[int, int], dict[int, int]]:
+    """``_submitted_visits`` and, in the same query, school id → those without a valid check-in."""
+    rows = (
+        Visit.objects.filter(  # scope: counting for schools read through for_user
+            school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
+        ).order_by().values("school")
+        .annotate(n=Count("pk"), unchecked=Count("pk", filter=~Q(checkin_status=Visit.CheckinStatus.WITHIN)))
+        .values_list("school", "n", "unchecked")
     )
-    if without_valid_checkin:
-        visits = visits.exclude(checkin_status=Visit.CheckinStatus.WITHIN)
-    return dict(visits.order_by().values("school").annotate(n=Count("pk")).values_list("school", "n"))
+    counts, unchecked = {}, {}
+    for school, n, without in rows:
+        counts[school] = n
+        if without:
+            unchecked[school] = without
+    return counts, unchecked
 
 
 def _current(model, schools, on: datetime.date, column: str) -> dict[int, int]:
