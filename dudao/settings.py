@@ -286,6 +286,8 @@ TASKS = {
 # The office's ratios (STANDARDS §0); an office may override them on its own row.
 DUDAO_DEFAULT_SCHOOLS_PER_INSPECTOR = 5
 DUDAO_DEFAULT_SCHOOLS_PER_ZONE = 20
+# how far (metres) from the school's coordinates a visit's check-in still counts as at the school
+DUDAO_DEFAULT_CHECKIN_RADIUS_M = 500
 DUDAO_IMPORT_JOB_THRESHOLD = env.int("DUDAO_IMPORT_JOB_THRESHOLD", default=500)
 # what an uploaded workbook or Word document may be, checked before anything reads it (docs/imports.md)
 DUDAO_UPLOAD_LIMITS = {

@@ -94,6 +94,7 @@ LABELS = {
     "inspections.attachment.add": _("Added a file"),
     "inspections.attachment.delete": _("Deleted a file"),
     "inspections.attachment.integrity_failure": _("A file failed its integrity check"),
+    "inspections.attachment.stamp": _("Stamped a visit photo"),
     "inspections.finding.create": _("Recorded a finding"),
     "inspections.rectification.issue": _("Issued a rectification notice"),
     "inspections.rectification.submit": _("Submitted a rectification report"),

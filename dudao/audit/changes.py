@@ -30,7 +30,7 @@ TEXT_LIMIT = 80
 # the "app.Model.field" whose label and values they share.
 KEYS = {
     # fingerprints and internal references: the file and the row are shown elsewhere
-    "sha256": HIDDEN, "docx_sha256": HIDDEN, "pdf_sha256": HIDDEN, "batch": HIDDEN,
+    "sha256": HIDDEN, "docx_sha256": HIDDEN, "pdf_sha256": HIDDEN, "stamped_sha256": HIDDEN, "batch": HIDDEN,
     "response": HIDDEN, "recheck": HIDDEN, "draft": HIDDEN, "target_rule": HIDDEN,
     "must_change_password": (_("Must change the password at next sign-in"), None),
     "files": (_("Evidence files"), None),

@@ -294,11 +294,14 @@ class ObjectDeleteView(ScopedMixin, TemplateView):
         return HttpResponseRedirect(self.success_url)
 
 
-def edit_and_delete_views(model, *, form_class, save, delete, success_url: str) -> tuple[type, type]:
-    """The two pages that change (or create) and delete rows of ``model`` through its audited services."""
+def edit_and_delete_views(model, *, form_class, save, delete, success_url: str,
+                          template_name: str | None = None) -> tuple[type, type]:
+    """The two pages that change (or create) and delete rows of ``model`` through its audited services;
+    the edit page in ``template_name`` (by default ``core/object_edit.html``)."""
     module = sys._getframe(1).f_globals["__name__"]  # the views module that names the two pages
     edit = type(f"{model.__name__}EditView", (ObjectEditView,),
-                {"model": model, "form_class": form_class, "service": save, "__module__": module})
+                {"model": model, "form_class": form_class, "service": save, "__module__": module,
+                 "template_name": template_name or ObjectEditView.template_name})
     remove = type(f"{model.__name__}DeleteView", (ObjectDeleteView,),
                   {"model": model, "service": delete, "success_url": success_url, "__module__": module})
     return edit, remove

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.models import StoredFile
+from dudao.core.models import StoredFile, stored_file_path
 from dudao.core.scope import ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
+from dudao.inspections import checkin
 
 
 class Method(models.TextChoices):
@@ -46,6 +47,12 @@ class Visit(ScopedModel):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
+    class CheckinStatus(models.TextChoices):
+        WITHIN = checkin.WITHIN, _("At the school")
+        TOO_FAR = checkin.TOO_FAR, _("Too far from the school")
+        NO_LOCATION = checkin.NO_LOCATION, _("No location given")
+        NO_SCHOOL_POINT = checkin.NO_SCHOOL_POINT, _("The school has no coordinates")
+
     TRANSITIONS = {
         "submit": Transition({Status.DRAFT}, Status.SUBMITTED, "inspections.add_visit"),
     }
@@ -72,6 +79,19 @@ class Visit(ScopedModel):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("recorded by"))
+    # the check-in (入校签到): the device's WGS-84 position when the form opened, compared with the
+    # school's coordinates and the office's radius as they were when it was saved
+    checkin_latitude = models.DecimalField(_("check-in latitude"), max_digits=9, decimal_places=6, null=True,
+                                           blank=True)
+    checkin_longitude = models.DecimalField(_("check-in longitude"), max_digits=9, decimal_places=6, null=True,
+                                            blank=True)
+    checkin_accuracy_m = models.PositiveIntegerField(_("check-in accuracy (m)"), null=True, blank=True)
+    checkin_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checkin_distance_m = models.PositiveIntegerField(_("distance from the school (m)"), null=True, blank=True)
+    checkin_radius_m = models.PositiveIntegerField(_("check-in radius (m)"), null=True, blank=True)
+    checkin_status = models.CharField(_("check-in"), max_length=16, choices=CheckinStatus.choices,
+                                      default=CheckinStatus.NO_LOCATION, db_index=True)
+    checkin_reason = models.CharField(_("reason for the check-in"), max_length=200, blank=True)
 
     scope_region = "school__region__path"
     scope_school = "school_id"
@@ -87,6 +107,10 @@ class Visit(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:visit_detail", args=[self.pk])
+
+    @property
+    def checkin_valid(self) -> bool:
+        return self.checkin_status == self.CheckinStatus.WITHIN
 
 
 class LessonObservation(models.Model):
@@ -298,6 +322,15 @@ class Attachment(StoredFile, ScopedModel):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     response = models.ForeignKey(RectificationResponse, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="attachments")
+    # a visit's photo: when it was taken (EXIF DateTimeOriginal, else the upload), the visit's check-in
+    # as it stood then, and a derivative stamped with school, time and visit number (the original is
+    # kept as uploaded, with its SHA-256)
+    captured_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    checkin_status = models.CharField(_("check-in"), max_length=16, choices=Visit.CheckinStatus.choices, blank=True)
+    checkin_distance_m = models.PositiveIntegerField(_("distance from the school (m)"), null=True, blank=True)
+    checkin_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    stamped = models.FileField(_("stamped copy"), upload_to=stored_file_path, max_length=300, blank=True)
+    stamped_sha256 = models.CharField(max_length=64, blank=True)
 
     scope_region = "school__region__path"
     scope_school = "school_id"

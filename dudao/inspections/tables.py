@@ -1,5 +1,6 @@
 """Columns of the supervision loop's list pages: one list drives the HTML table, the sort links and the Excel export."""
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.core.tables import OVERDUE_COLUMNS, SCHOOL_COLUMN, STATUS_COLUMN, Column
@@ -16,6 +17,15 @@ def _lessons(visit) -> int:
     return visit.lesson_count
 
 
+def _checkin(visit):
+    if visit.checkin_status == visit.CheckinStatus.WITHIN:
+        return _("Checked in {distance} m from the school").format(distance=visit.checkin_distance_m)
+    if visit.checkin_status == visit.CheckinStatus.TOO_FAR:
+        return _("{distance} m from the school (beyond {radius} m)").format(
+            distance=visit.checkin_distance_m, radius=visit.checkin_radius_m)
+    return visit.get_checkin_status_display()
+
+
 VISIT_COLUMNS = [
     Column("date", gettext_lazy("Date"), order_by="date", link=True),
     SCHOOL_COLUMN,
@@ -24,6 +34,7 @@ VISIT_COLUMNS = [
     Column(_methods, gettext_lazy("Methods")),
     Column("purpose", gettext_lazy("Purpose")),
     STATUS_COLUMN,
+    Column(_checkin, gettext_lazy("Check-in"), order_by="checkin_status"),
     Column(_lessons, gettext_lazy("Lessons observed"), order_by="lesson_count"),
 ]
 

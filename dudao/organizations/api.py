@@ -33,7 +33,8 @@ class RegionSerializer(ScopedModelSerializer):
 class OfficeSerializer(ScopedModelSerializer):
     class Meta:
         model = Office
-        fields = ["id", "name", "region", "hotline", "email", "address", "schools_per_inspector", "schools_per_zone"]
+        fields = ["id", "name", "region", "hotline", "email", "address", "schools_per_inspector", "schools_per_zone",
+                  "checkin_radius_m"]
 
 
 class SchoolSerializer(ScopedModelSerializer):
@@ -44,8 +45,18 @@ class SchoolSerializer(ScopedModelSerializer):
         fields = [
             "id", "code", "name", "kind", "kind_display", "ownership", "location", "region", "address",
             "enrolment_kindergarten", "enrolment_primary", "enrolment_junior", "enrolment_senior",
-            "liaison_name", "liaison_phone", "principal_name", "is_active",
+            "liaison_name", "liaison_phone", "principal_name", "latitude", "longitude", "is_active",
         ]
+        extra_kwargs = {"latitude": {"coerce_to_string": False}, "longitude": {"coerce_to_string": False}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        lat = attrs.get("latitude", getattr(self.instance, "latitude", None))
+        lon = attrs.get("longitude", getattr(self.instance, "longitude", None))
+        if (lat is None) != (lon is None):
+            missing = "longitude" if lon is None else "latitude"
+            raise serializers.ValidationError({missing: _("Give both latitude and longitude, or neither.")})
+        return attrs
 
 
 class ZoneSerializer(ScopedModelSerializer):

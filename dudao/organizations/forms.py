@@ -14,7 +14,8 @@ class RegionForm(ScopedModelForm):
 class OfficeForm(ScopedModelForm):
     class Meta:
         model = Office
-        fields = ["name", "region", "hotline", "email", "address", "schools_per_inspector", "schools_per_zone"]
+        fields = ["name", "region", "hotline", "email", "address", "schools_per_inspector", "schools_per_zone",
+                  "checkin_radius_m"]
 
 
 class SchoolForm(ScopedModelForm):
@@ -23,7 +24,7 @@ class SchoolForm(ScopedModelForm):
         fields = [
             "code", "name", "kind", "ownership", "location", "region", "address",
             "enrolment_kindergarten", "enrolment_primary", "enrolment_junior", "enrolment_senior",
-            "liaison_name", "liaison_phone", "principal_name", "is_active",
+            "liaison_name", "liaison_phone", "principal_name", "latitude", "longitude", "is_active",
         ]
 
 

@@ -3,6 +3,7 @@ then all or nothing."""
 
 import datetime
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,16 +49,21 @@ class SchoolImporter(Importer):
         "督导联系人": "liaison_name",
         "联系电话": "liaison_phone",
         "校长/园长": "principal_name",
+        "纬度": "latitude",
+        "经度": "longitude",
     }
     required = ("学校代码", "学校名称", "学校类型", "所在区域代码")
     example = ["3601020001", "示范县实验小学", "小学", "公办", "城区", "360102", "第一责任区", "城关镇人民路1号",
-               0, 1200, 0, 0, "王老师", "13800000000", "李校长"]
+               0, 1200, 0, 0, "王老师", "13800000000", "李校长",
+               28.682892, 115.858198]
     notes = [
         "带 * 的列必填。学校类型：小学、初中、九年一贯制学校、完全中学、高中、中等职业学校、幼儿园、教学点。",
         "办学性质：公办 / 民办（默认公办）；城乡类别：城区 / 镇区 / 乡村（默认城区）。",
         "所在区域代码为行政区划代码（县区或乡镇），须在您的管辖范围内；督学责任区填写名称，可留空。",
         "在校生数须为非负整数；与学校类型对应的学段人数必填（如小学填“小学在校生数”）。",
         "学校代码已存在时更新该校信息；同一文件中学校代码不得重复。全角数字和首尾空格会自动规范化。",
+        "纬度、经度为 WGS-84 坐标（手机定位所给的坐标，不是高德、腾讯等地图的 GCJ-02 坐标），以度为单位的小数，"
+        "如 28.682892、115.858198；两列同时填写或同时留空。已有学校留空时保留原坐标。",
     ]
 
     def prepare(self, rows) -> None:
@@ -130,7 +136,34 @@ class SchoolImporter(Importer):
             if len(value) > limit:
                 err(field, _("At most {limit} characters.").format(limit=limit))
             cleaned[field] = value
+        cleaned.update(self._coordinates(record, err))
         return cleaned, errors
+
+    COORDINATE_LIMITS = {"latitude": 90, "longitude": 180}
+
+    def _coordinates(self, record, err) -> dict:
+        """Latitude and longitude (decimal degrees, six places), both or neither; blank: no change."""
+        raw = {f: record.get(f, "") for f in self.COORDINATE_LIMITS}
+        given = {f: v for f, v in raw.items() if v not in ("", None)}
+        if not given:
+            return {}
+        out = {}
+        for field, limit in self.COORDINATE_LIMITS.items():
+            if field not in given:
+                err(field, _("Give both latitude and longitude, or neither."))
+                continue
+            try:
+                value = Decimal(str(given[field]).rstrip("°").strip())
+                if not value.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                err(field, _("Enter decimal degrees, such as 28.682892."))
+                continue
+            if not -limit <= value <= limit:
+                err(field, _("Must be between {low} and {high}.").format(low=-limit, high=limit))
+                continue
+            out[field] = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        return out
 
     def validate_across(self, rows):
         seen: dict[str, int] = {}

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -92,6 +94,11 @@ class Office(ScopedModel):
         _("schools per zone"), default=settings.DUDAO_DEFAULT_SCHOOLS_PER_ZONE,
         help_text=_("National guidance: at most 20 schools per zone."),
     )
+    checkin_radius_m = models.PositiveIntegerField(
+        _("check-in radius (m)"), default=settings.DUDAO_DEFAULT_CHECKIN_RADIUS_M,
+        validators=[MinValueValidator(50), MaxValueValidator(50000)],
+        help_text=_("A visit checked in farther than this from the school's coordinates is flagged."),
+    )
 
     scope_region = "region__path"
     # an office's own record is kept by the office above it too (a county sets up its township groups)
@@ -146,6 +153,17 @@ class School(PinyinSortedMixin, ScopedModel):
     liaison_name = models.CharField(_("liaison person"), max_length=32, blank=True)
     liaison_phone = models.CharField(_("liaison phone"), max_length=32, blank=True)
     principal_name = models.CharField(_("principal"), max_length=32, blank=True)
+    # WGS-84, as a phone's GPS and the browser give it (not the GCJ-02 of Chinese map apps)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("WGS-84 decimal degrees, as a phone's location gives it, e.g. 28.682892."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("WGS-84 decimal degrees, e.g. 115.858198."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_key = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
 
@@ -156,6 +174,14 @@ class School(PinyinSortedMixin, ScopedModel):
         verbose_name = _("school")
         verbose_name_plural = _("schools")
         ordering = ["sort_key", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False, latitude__gte=-90, latitude__lte=90,
+                    longitude__gte=-180, longitude__lte=180),
+                name="organizations_school_coordinates_pair",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -170,6 +196,15 @@ class School(PinyinSortedMixin, ScopedModel):
     @property
     def is_kindergarten(self) -> bool:
         return self.kind == self.Kind.KINDERGARTEN
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
 
 
 class Zone(ScopedModel):

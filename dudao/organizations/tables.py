@@ -20,6 +20,14 @@ def _inspector_name(school):
     return ls[0].inspector.name if ls else ""
 
 
+def _latitude(school):
+    return float(school.latitude) if school.latitude is not None else ""
+
+
+def _longitude(school):
+    return float(school.longitude) if school.longitude is not None else ""
+
+
 def _zone_count(zone):
     return zone.school_count
 
@@ -40,6 +48,7 @@ OFFICE_COLUMNS = [
     Column("hotline", gettext_lazy("Complaint hotline")),
     Column("schools_per_inspector", gettext_lazy("Schools per inspector")),
     Column("schools_per_zone", gettext_lazy("Schools per zone")),
+    Column("checkin_radius_m", gettext_lazy("Check-in radius (m)")),
 ]
 
 
@@ -56,6 +65,8 @@ SCHOOL_COLUMNS = [
     Column("liaison_name", gettext_lazy("Liaison person")),
     Column("liaison_phone", gettext_lazy("Liaison phone"), html=False),
     Column("address", gettext_lazy("Address"), html=False),
+    Column(_latitude, gettext_lazy("Latitude"), html=False),
+    Column(_longitude, gettext_lazy("Longitude"), html=False),
 ]
 
 

@@ -121,7 +121,7 @@ class SchoolDetailView(ObjectDetailView):
 
 SchoolEditView, SchoolDeleteView = edit_and_delete_views(
     School, form_class=SchoolForm, save=services.model_save, delete=services.model_delete,
-    success_url="/organizations/schools/")
+    success_url="/organizations/schools/", template_name="organizations/school_form.html")
 
 
 class SchoolZoneAssignView(DatedAssignView):

@@ -433,11 +433,11 @@ APP_MODULES = {
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
-    "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
+    "campaigns", "chain", "changes", "charts", "checkin", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
-    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "workflow",
+    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "watermark", "workflow",
     "working_days",
 }
 # A topic's share of a kind is a module of its package, importers too (``imports_training.py`` → ``imports/training.py``).

@@ -6,13 +6,15 @@
   ``POST visits/{id}/submit/`` files it (409 once submitted); ``POST visits/{id}/attachments/``
   uploads a photo or file (multipart ``file``; the same bytes twice answer 200 with the first file);
   ``GET visits/checklist/?school=<id>`` gives the checklist items a visit to that school answers.
+  A draft carries its ``checkin`` (入校签到): send ``latitude``, ``longitude``, ``accuracy_m``,
+  ``taken_at`` and ``reason``; the answer adds the distance, the radius and the status.
 * ``lesson-observations/``: read-only, through the visits one may see.
 * ``attachments/``: read-only; ``GET attachments/{id}/download/`` serves the bytes after checking
   their SHA-256 (409 altered, 410 gone).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -33,7 +35,7 @@ from dudao.inspections.filters.visits import VisitFilterSet
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
-from dudao.inspections.services.attachments import attachment_read_verified
+from dudao.inspections.services.attachments import attachment_read_stamped, attachment_read_verified
 from dudao.organizations.models import School
 
 
@@ -56,11 +58,17 @@ class AttachmentSerializer(ScopedModelSerializer):
     """An evidence file with its SHA-256 and size; ``download_url`` serves the checked bytes."""
 
     download_url = serializers.SerializerMethodField()
+    stamped_url = serializers.SerializerMethodField(
+        help_text="A visit photo's copy stamped with school, time and visit number (the original is download_url).")
+    checkin_status = serializers.CharField(read_only=True, help_text=(
+        "A visit photo: the visit's check-in when it was added (within, too_far, no_location, "
+        "no_school_point); empty for other files."))
 
     class Meta:
         model = Attachment
         fields = ["id", "school", "visit", "finding", "response", "original_name", "content_type", "size",
-                  "sha256", "uploaded_by", "created_at", "download_url"]
+                  "sha256", "uploaded_by", "created_at", "download_url", "captured_at", "checkin_status",
+                  "checkin_distance_m", "checkin_at", "stamped_sha256", "stamped_url"]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
@@ -68,11 +76,49 @@ class AttachmentSerializer(ScopedModelSerializer):
         url = reverse("api:inspections-attachment-download", args=[obj.pk])
         return request.build_absolute_uri(url) if request else url
 
+    def get_stamped_url(self, obj) -> str | None:
+        if not obj.stamped_sha256:
+            return None
+        request = self.context.get("request")
+        url = reverse("api:inspections-attachment-stamped", args=[obj.pk])
+        return request.build_absolute_uri(url) if request else url
+
 
 class AnswerSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=32, help_text="The item's code in the visit's checklist.")
     value = serializers.JSONField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class CheckinSerializer(serializers.Serializer):
+    """The check-in (入校签到) as stored: the device's WGS-84 position, its accuracy and time, the
+    distance from the school's coordinates and the status under the office's radius then in force."""
+
+    latitude = serializers.DecimalField(source="checkin_latitude", max_digits=9, decimal_places=6,
+                                        coerce_to_string=False, allow_null=True)
+    longitude = serializers.DecimalField(source="checkin_longitude", max_digits=9, decimal_places=6,
+                                         coerce_to_string=False, allow_null=True)
+    accuracy_m = serializers.IntegerField(source="checkin_accuracy_m", allow_null=True)
+    taken_at = serializers.DateTimeField(source="checkin_at", allow_null=True)
+    distance_m = serializers.IntegerField(source="checkin_distance_m", allow_null=True)
+    radius_m = serializers.IntegerField(source="checkin_radius_m", allow_null=True)
+    status = serializers.CharField(source="checkin_status", help_text=(
+        "within (at the school), too_far (beyond the radius), no_location (no position given) or "
+        "no_school_point (the school has no coordinates)"))
+    valid = serializers.BooleanField(source="checkin_valid")
+    reason = serializers.CharField(source="checkin_reason")
+
+
+class CheckinInputSerializer(serializers.Serializer):
+    """A check-in sent with a draft: the position (both or neither), or none with the reason."""
+
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+                                        coerce_to_string=False, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                                         coerce_to_string=False, required=False, allow_null=True)
+    accuracy_m = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, allow_null=True)
+    taken_at = serializers.DateTimeField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class VisitSerializer(ScopedModelSerializer):
@@ -84,12 +130,14 @@ class VisitSerializer(ScopedModelSerializer):
     lesson_count = serializers.IntegerField(read_only=True)
     # a plain string when read (the input documents the choices): one enum per name keeps the schema's names stable
     kind = serializers.CharField(read_only=True, help_text="routine (经常性督导) or follow_up (随访督导)")
+    checkin = CheckinSerializer(source="*", read_only=True)
 
     class Meta:
         model = Visit
         fields = ["id", "client_uuid", "school", "inspector", "date", "kind", "methods", "purpose", "checklist",
                   "highlights", "highlight_recommended", "problems", "feedback", "status", "submitted_at",
-                  "created_by", "created_at", "updated_at", "lesson_count", "lessons", "answers", "attachments"]
+                  "created_by", "created_at", "updated_at", "lesson_count", "lessons", "answers", "attachments",
+                  "checkin"]
         read_only_fields = fields
 
     @extend_schema_field(AnswerSerializer(many=True))
@@ -115,6 +163,7 @@ class VisitInputSerializer(serializers.Serializer):
     feedback = serializers.CharField(required=False, allow_blank=True)
     answers = AnswerSerializer(many=True, required=False)
     lessons = NestedLessonSerializer(many=True, required=False)
+    checkin = CheckinInputSerializer(required=False)
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -155,6 +204,7 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
             raise exceptions.ValidationError({"school": ["This field is required."]})
         answers = values.pop("answers", None)
         lessons = values.pop("lessons", None)
+        checkin = values.pop("checkin", None)
         if visit is None and not partial:
             answers = answers if answers is not None else []
             lessons = lessons if lessons is not None else []
@@ -162,6 +212,7 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
             actor=request.user, client_uuid=client_uuid, school_id=school_id, data=values,
             answers=[dict(a) for a in answers] if answers is not None else None,
             lessons=[dict(lesson) for lesson in lessons] if lessons is not None else None,
+            checkin=dict(checkin) if checkin is not None else None,
         )
         fresh = self.get_queryset().get(pk=saved.pk)
         return Response(VisitSerializer(fresh, context=self.get_serializer_context()).data,
@@ -259,6 +310,25 @@ class AttachmentViewSet(ScopedViewSet):
             return Response({"detail": detail, "kind": exc.kind, "sha256": attachment.sha256}, status=exc.status_code)
         response = FileResponse(data, content_type=attachment.content_type, as_attachment=True,
                                 filename=attachment.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+    @extend_schema(responses={
+        (200, "image/jpeg"): OpenApiResponse(bytes, description="The stamped copy of a visit photo."),
+        404: OpenApiResponse(description="No such file, or no stamped copy (only visit photos have one)."),
+        409: OpenApiResponse(FILE_CHECK_FAILED, description="The copy no longer matches its SHA-256."),
+    })
+    @action(detail=True, methods=["get"], url_path="stamped", url_name="stamped")
+    def stamped(self, request, pk=None):
+        attachment = self.get_object()
+        if not attachment.stamped_sha256:
+            raise exceptions.NotFound("This file has no stamped copy.")
+        data = attachment_read_stamped(attachment)
+        if data is None:
+            return Response({"detail": "The stamped copy is gone or no longer matches its SHA-256.",
+                             "kind": "altered", "sha256": attachment.stamped_sha256}, status=409)
+        response = HttpResponse(data, content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

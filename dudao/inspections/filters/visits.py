@@ -27,12 +27,15 @@ class VisitFilterSet(ScopedFilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Visit.Status.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=Visit.Kind.choices, label=_("Kind"))
+    checkin = django_filters.ChoiceFilter(
+        choices=[("valid", _("Checked in at the school")), ("invalid", _("Without a valid check-in"))],
+        method="filter_checkin", label=_("Check-in"))
     recommended = django_filters.BooleanFilter(field_name="highlight_recommended", label=_("Highlights recommended"),
                                                widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]))
 
     class Meta:
         model = Visit
-        fields = ["q", "month", "school", "inspector", "zone", "status", "kind", "recommended"]
+        fields = ["q", "month", "school", "inspector", "zone", "status", "kind", "checkin", "recommended"]
 
     def filter_month(self, queryset, name, value):
         """``YYYY-MM``: visits on a day of that month."""
@@ -51,3 +54,12 @@ class VisitFilterSet(ScopedFilterSet):
             zone=zone, school=OuterRef("school"), valid_from__lte=OuterRef("date"),
         ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("date")))
         return queryset.filter(Exists(member))
+
+    def filter_checkin(self, queryset, name, value):
+        """``valid``: checked in within the office's radius; ``invalid``: too far, no location, or the
+        school had no coordinates to compare with."""
+        if value == "valid":
+            return queryset.filter(checkin_status=Visit.CheckinStatus.WITHIN)
+        if value == "invalid":
+            return queryset.exclude(checkin_status=Visit.CheckinStatus.WITHIN)
+        return queryset

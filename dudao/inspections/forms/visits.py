@@ -49,6 +49,14 @@ class VisitForm(StyledFormMixin, forms.Form):
         attrs={"accept": "image/*", "capture": "environment"}))
     files = MultipleFileField(label=_("Files"), check=validate_upload, widget=MultipleFileInput(
         attrs={"accept": ".pdf,.docx,.xlsx,image/jpeg,image/png,image/webp"}))
+    # the check-in: set by visit-form.js from the device's position when the form opens
+    checkin_latitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    checkin_longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    checkin_accuracy_m = forms.CharField(required=False, widget=forms.HiddenInput)
+    checkin_taken_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    checkin_reason = forms.CharField(
+        label=_("Why the check-in is missing or far from the school"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the visit was at the school's second campus")}))
     remove_attachments = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=(),
                                                         widget=forms.CheckboxSelectMultiple)
 
@@ -71,12 +79,26 @@ class VisitForm(StyledFormMixin, forms.Form):
             "methods": visit.methods, "purpose": visit.purpose, "highlights": visit.highlights,
             "highlight_recommended": visit.highlight_recommended, "problems": visit.problems,
             "feedback": visit.feedback,
+            "checkin_latitude": "" if visit.checkin_latitude is None else str(visit.checkin_latitude),
+            "checkin_longitude": "" if visit.checkin_longitude is None else str(visit.checkin_longitude),
+            "checkin_accuracy_m": "" if visit.checkin_accuracy_m is None else str(visit.checkin_accuracy_m),
+            "checkin_taken_at": visit.checkin_at.isoformat() if visit.checkin_at else "",
+            "checkin_reason": visit.checkin_reason,
         }
 
     def service_data(self) -> dict:
         d = self.cleaned_data
         return {name: d[name] for name in ("date", "kind", "methods", "purpose", "highlights",
                                              "highlight_recommended", "problems", "feedback")}
+
+
+    CHECKIN_KEYS = {"checkin_latitude": "latitude", "checkin_longitude": "longitude",
+                    "checkin_accuracy_m": "accuracy_m", "checkin_taken_at": "taken_at", "checkin_reason": "reason"}
+
+    def checkin_data(self) -> dict | None:
+        """The check-in for the service; ``None`` when nothing about it was sent (kept as it is)."""
+        values = {key: (self.cleaned_data.get(name) or "").strip() for name, key in self.CHECKIN_KEYS.items()}
+        return values if any(values.values()) else None
 
 
 def answer_field_names(version_id: int, code: str) -> tuple[str, str]:

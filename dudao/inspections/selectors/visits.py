@@ -12,6 +12,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -228,6 +229,23 @@ def checklists_for_schools(*, schools) -> dict[int, InstrumentVersion | None]:
     return out
 
 
+def checkin_points(*, schools) -> dict[int, dict]:
+    """What the form needs to show a check-in's distance on the device, also offline: each school's
+    coordinates (WGS-84, or none) and its office's radius, in one query for the offices."""
+    paths = {p for school in schools for p in ancestor_paths(school.region.path)}
+    radius = dict(Office.objects.filter(region__path__in=paths)  # scope: public (the radius of whoever owns the school)
+                  .values_list("region__path", "checkin_radius_m"))
+    out = {}
+    for school in schools:
+        owner = next((radius[p] for p in reversed(ancestor_paths(school.region.path)) if p in radius), None)
+        out[school.pk] = {
+            "lat": float(school.latitude) if school.latitude is not None else None,
+            "lon": float(school.longitude) if school.longitude is not None else None,
+            "radius": owner or settings.DUDAO_DEFAULT_CHECKIN_RADIUS_M,
+        }
+    return out
+
+
 # ---- coverage ----------------------------------------------------------------------------------
 
 
@@ -270,6 +288,7 @@ class CoverageRow:
     zone: Zone | None
     inspector: Inspector | None
     school: School | None = None  # read with the rows, or later by ``Coverage.read_schools``
+    month_unchecked: int = 0  # submitted visits of the month without a valid check-in
 
     @property
     def missing_month(self) -> bool:
@@ -290,6 +309,11 @@ class _Rows:
     @property
     def visited_count(self) -> int:
         return len(self.rows) - len(self.missing)
+
+    @property
+    def unchecked_count(self) -> int:
+        """Submitted visits of the month without a valid check-in (入校签到)."""
+        return sum(r.month_unchecked for r in self.rows)
 
 
 @dataclass
@@ -353,7 +377,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
         in_scope = in_scope.filter(pk__in=ZoneMembership.objects.current(on).filter(  # scope: narrowing the schools above
             zone_id=zone_id).values("school_id"))
     in_scope = in_scope.order_by("sort_key", "code")
-    month_visits = _submitted_visits(in_scope, first, last)
+    month_visits, unchecked = _submitted_visits_and_unchecked(in_scope, first, last)
     term_visits = _submitted_visits(in_scope, term.start, term.end)
     zone_of = _current(ZoneMembership, in_scope, on, "zone_id")
     inspector_of = _current(Listing, in_scope, on, "inspector_id")
@@ -368,7 +392,8 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     ).only("pk", "name", "sort_key", "office_id")}
     rows = [
         CoverageRow(school_id=pk, month_visits=month_visits.get(pk, 0), term_visits=term_visits.get(pk, 0),
-                    zone=zones.get(zone_of.get(pk)), inspector=inspectors.get(inspector_of.get(pk)), school=school)
+                    zone=zones.get(zone_of.get(pk)), inspector=inspectors.get(inspector_of.get(pk)), school=school,
+                    month_unchecked=unchecked.get(pk, 0))
         for pk, school in read
     ]
     return Coverage(
@@ -381,11 +406,25 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
 def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
     """school id → its submitted visits between two days: the visits of those days (the ``date``
     index), grouped per school, rather than a lookup per school."""
-    return dict(
+    return _submitted_visits_and_unchecked(schools, first, last)[0]
+
+
+def _submitted_visits_and_unchecked(schools, first: datetime.date, last: datetime.date
+                                    ) -> tuple[dict[int, int], dict[int, int]]:
+    """``_submitted_visits`` and, in the same query, school id → those without a valid check-in."""
+    rows = (
         Visit.objects.filter(  # scope: counting for schools read through for_user
             school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
-        ).order_by().values("school").annotate(n=Count("pk")).values_list("school", "n")
+        ).order_by().values("school")
+        .annotate(n=Count("pk"), unchecked=Count("pk", filter=~Q(checkin_status=Visit.CheckinStatus.WITHIN)))
+        .values_list("school", "n", "unchecked")
     )
+    counts, unchecked = {}, {}
+    for school, n, without in rows:
+        counts[school] = n
+        if without:
+            unchecked[school] = without
+    return counts, unchecked
 
 
 def _current(model, schools, on: datetime.date, column: str) -> dict[int, int]:

@@ -13,18 +13,28 @@ Two entry points, on top of ``dudao.core.files`` (the check, the SHA-256, the ve
   (``missing``, HTTP 410) or its content changed (``altered``, HTTP 409), and audits who met the
   damaged file. The checked download page is ``inspections:attachment_download``
   (``Attachment.get_absolute_url``).
+
+A visit's photo also keeps when it was taken and the visit's check-in, and gets a stamped copy
+(``visit_photo_stamp``); pages show the copy (``attachment_read_stamped``), the original stays the
+file downloaded, unchanged, with its SHA-256.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import record
 from dudao.core.files import FileCheckFailed, open_verified, store_file
 from dudao.inspections.models import Attachment
+from dudao.inspections.watermark import capture_time, stamp
 from dudao.organizations.models import School
 
-__all__ = ["attachment_read_verified", "attachment_store"]
+__all__ = ["attachment_read_stamped", "attachment_read_verified", "attachment_store", "visit_photo_stamp"]
 
 
 def _parent_school_id(visit, finding, response) -> int | None:
@@ -70,3 +80,46 @@ def attachment_read_verified(attachment: Attachment, *, actor):
     except FileCheckFailed as exc:
         record(actor=actor, action="inspections.attachment.integrity_failure", target=attachment, reason=exc.kind)
         raise
+
+
+def stamp_lines(*, school_name: str, when, visit_id: int) -> list[str]:
+    """The words on a visit photo, in the site's language (the copy is made once, for every reader)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [school_name,
+                _("Taken {time}").format(time=timezone.localtime(when).strftime("%Y-%m-%d %H:%M")),
+                _("Visit record No. {number}").format(number=visit_id)]
+
+
+def visit_photo_stamp(attachment: Attachment, *, actor, visit, uploaded_file) -> Attachment:
+    """Records a visit photo's capture time (EXIF ``DateTimeOriginal``, else the upload) and the
+    visit's check-in, and writes the stamped copy (school, time, visit number) with its SHA-256.
+    The original row's file, size and SHA-256 are not touched."""
+    attachment.captured_at = capture_time(uploaded_file) or attachment.created_at
+    attachment.checkin_status = visit.checkin_status
+    attachment.checkin_distance_m = visit.checkin_distance_m
+    attachment.checkin_at = visit.checkin_at
+    data = stamp(uploaded_file, stamp_lines(school_name=visit.school.name, when=attachment.captured_at,
+                                            visit_id=visit.pk))
+    attachment.stamped_sha256 = hashlib.sha256(data).hexdigest()
+    stem = (attachment.original_name.rsplit(".", 1)[0] or "photo")[:80]
+    attachment.stamped.save(f"{stem}-stamped.jpg", ContentFile(data), save=False)
+    attachment.save(update_fields=["captured_at", "checkin_status", "checkin_distance_m", "checkin_at", "stamped",
+                                   "stamped_sha256"])
+    record(actor=actor, action="inspections.attachment.stamp", target=attachment,
+           changes={"captured_at": [None, attachment.captured_at.isoformat()],
+                    "checkin_status": [None, attachment.checkin_status],
+                    "stamped_sha256": [None, attachment.stamped_sha256]})
+    return attachment
+
+
+def attachment_read_stamped(attachment: Attachment) -> bytes | None:
+    """The stamped copy's bytes when it is there and matches its SHA-256, else ``None`` (the page
+    then shows the checked original)."""
+    if not attachment.stamped or not attachment.stamped_sha256:
+        return None
+    try:
+        with attachment.stamped.storage.open(attachment.stamped.name, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == attachment.stamped_sha256 else None

@@ -9,12 +9,18 @@
   school's liaison(s) and principal are notified with a link (on-the-spot feedback, §1.5).
 * ``visit_attachment_add`` / ``visit_attachment_remove`` keep a draft's evidence files; adding the
   same bytes twice to a visit returns the file already there (a repeated upload is harmless).
+* The check-in (入校签到) is saved with the draft: the position the device gave when the form opened
+  (or none, with the inspector's reason), its distance from the school's coordinates and its status
+  under the office's radius (``dudao.inspections.checkin``), computed here when the position or the
+  school changes, and audited with the other fields.
 """
 
+import datetime
 import uuid
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,13 +31,15 @@ from dudao.audit.services import diff, record, snapshot
 from dudao.core.choices import as_date
 from dudao.core.files import validate_upload
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
+from dudao.inspections.checkin import checkin_result
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
 from dudao.inspections.selectors.visits import checklist_for_school, visit_school_ids, visit_visible_q
-from dudao.inspections.services.attachments import attachment_store
+from dudao.inspections.services.attachments import attachment_store, visit_photo_stamp
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Answer, Item, Response
 from dudao.notifications.services import notify
 from dudao.organizations.models import School
+from dudao.organizations.selectors import office_of_school
 
 __all__ = [
     "VISIT_FIELDS", "LESSON_FIELDS", "visit_save_draft", "visit_submit", "visit_attachment_add",
@@ -40,6 +48,10 @@ __all__ = [
 
 VISIT_FIELDS = ("date", "kind", "methods", "purpose", "highlights", "highlight_recommended", "problems", "feedback")
 LESSON_FIELDS = ("class_name", "subject", "teacher", "topic", "rating", "comments")
+CHECKIN_FIELDS = ("checkin_latitude", "checkin_longitude", "checkin_accuracy_m", "checkin_at", "checkin_distance_m",
+                  "checkin_radius_m", "checkin_status", "checkin_reason")
+CHECKIN_INPUT = ("latitude", "longitude", "accuracy_m", "taken_at", "reason")
+CHECKIN_CLOCK_SKEW = datetime.timedelta(minutes=10)
 TEXT_LIMIT = 5000
 YES = {"yes", "true", "1", "是", True}
 NO = {"no", "false", "0", "否", False}
@@ -134,6 +146,82 @@ def _normalise_answers(answers) -> dict[str, dict]:
             raise ValidationError({"answers": [_("Each answer names its item.")]})
         out[str(entry["item"])] = entry
     return out
+
+
+def _clean_checkin(checkin) -> dict:
+    """The check-in as given (``latitude``, ``longitude``, ``accuracy_m``, ``taken_at``, ``reason``;
+    any may be left out or blank) as the visit's ``checkin_*`` values; raises with every problem."""
+    if not isinstance(checkin, dict):
+        raise ValidationError({"checkin": [_("The check-in is not valid.")]})
+    errors: list[str] = []
+    out: dict = {}
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        raw = checkin.get(name)
+        if raw in (None, ""):
+            out[name] = None
+            continue
+        try:
+            value = Decimal(str(raw))
+            if not value.is_finite() or not -limit <= value <= limit:
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(_("The check-in's latitude is not valid.") if name == "latitude"
+                          else _("The check-in's longitude is not valid."))
+            continue
+        out[name] = value.quantize(Decimal("0.000001"))
+    if (out.get("latitude") is None) != (out.get("longitude") is None) and not errors:
+        errors.append(_("Give both latitude and longitude, or neither."))
+    accuracy = checkin.get("accuracy_m")
+    try:
+        out["accuracy_m"] = None if accuracy in (None, "") else round(float(accuracy))
+        if out["accuracy_m"] is not None and not 0 <= out["accuracy_m"] <= 1_000_000:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        errors.append(_("The check-in's accuracy is not a number of metres."))
+    taken = checkin.get("taken_at")
+    if isinstance(taken, str) and taken:
+        try:
+            taken = datetime.datetime.fromisoformat(taken.replace("Z", "+00:00"))
+        except ValueError:
+            taken = "bad"
+    if taken not in (None, "") and not isinstance(taken, datetime.datetime):
+        errors.append(_("The check-in's time is not a date and time."))
+        taken = None
+    if isinstance(taken, datetime.datetime):
+        if timezone.is_naive(taken):
+            taken = timezone.make_aware(taken)
+        if taken > timezone.now() + CHECKIN_CLOCK_SKEW:
+            errors.append(_("The check-in cannot be in the future."))
+    out["taken_at"] = taken or None
+    reason = checkin.get("reason") or ""
+    if not isinstance(reason, str) or len(reason.strip()) > 200:
+        errors.append(_("The reason is text of at most 200 characters."))
+    out["reason"] = reason.strip() if isinstance(reason, str) else ""
+    if errors:
+        raise ValidationError({"checkin": errors})
+    if out["latitude"] is not None and out["taken_at"] is None:
+        out["taken_at"] = timezone.now()
+    return out
+
+
+def _apply_checkin(visit: Visit, school: School, given: dict | None, school_changed: bool) -> None:
+    """Sets the visit's check-in from ``given`` (``None``: as it is) and, when the position or the
+    school changed, its distance and status against the school's coordinates and its office's radius."""
+    moved = school_changed
+    if given is not None:
+        new = (given["latitude"], given["longitude"], given["taken_at"])
+        moved = moved or new != (visit.checkin_latitude, visit.checkin_longitude, visit.checkin_at)
+        visit.checkin_latitude, visit.checkin_longitude, visit.checkin_at = new
+        visit.checkin_accuracy_m = given["accuracy_m"]
+        visit.checkin_reason = given["reason"]
+    if not moved:
+        return
+    office = office_of_school(school)
+    radius = office.checkin_radius_m if office is not None else settings.DUDAO_DEFAULT_CHECKIN_RADIUS_M
+    visit.checkin_status, visit.checkin_distance_m = checkin_result(
+        latitude=visit.checkin_latitude, longitude=visit.checkin_longitude,
+        school_latitude=school.latitude, school_longitude=school.longitude, radius_m=radius)
+    visit.checkin_radius_m = radius
 
 
 def _clean_answers(version, answers) -> list[tuple[Item, object, str]]:
@@ -251,13 +339,14 @@ def _locked_visit(actor, visit_id: int) -> Visit:
 
 @transaction.atomic
 def visit_save_draft(*, actor, client_uuid, school_id: int, data: dict, answers=None, lessons=None,
-                     _retry: bool = True) -> tuple[Visit, bool]:
+                     checkin: dict | None = None, _retry: bool = True) -> tuple[Visit, bool]:
     """Creates or updates the draft visit ``client_uuid``; returns ``(visit, created)``.
 
     ``data`` holds any of ``VISIT_FIELDS`` (left-out fields keep their value on an update);
     ``answers`` is ``{item_code: {"value", "note"}}`` (or a list of ``{"item", "value", "note"}``)
     against the visit's checklist and replaces all answers; ``lessons`` is a list of dicts with
     ``LESSON_FIELDS`` and replaces all lessons. ``None`` keeps the answers or lessons as they are.
+    ``checkin`` is ``{"latitude", "longitude", "accuracy_m", "taken_at", "reason"}`` (``None``: as it is).
 
     A ``client_uuid`` of another person's visit answers 404 (403 when that visit is visible to the
     actor); a submitted visit answers 409.
@@ -280,7 +369,8 @@ def visit_save_draft(*, actor, client_uuid, school_id: int, data: dict, answers=
     if school.pk not in visit_school_ids(user=actor):
         raise ValidationError({"school": [_("You can record visits only at the schools listed to you or in your zone.")]})
     creating = visit is None
-    before = {} if creating else snapshot(visit, fields=(*VISIT_FIELDS, "school", "inspector", "checklist"))
+    audited = (*VISIT_FIELDS, "school", "inspector", "checklist", *CHECKIN_FIELDS)
+    before = {} if creating else snapshot(visit, fields=audited)
     current = {} if creating else {name: getattr(visit, name) for name in VISIT_FIELDS}
     if creating:
         current = {"kind": Visit.Kind.ROUTINE, "methods": [], "highlight_recommended": False}
@@ -292,6 +382,7 @@ def visit_save_draft(*, actor, client_uuid, school_id: int, data: dict, answers=
         answers = {}  # the old checklist's answers do not fit the new school's
     clean_answers = _clean_answers(checklist, answers) if answers is not None else None
     clean_lessons = _clean_lessons(lessons) if lessons is not None else None
+    clean_checkin = _clean_checkin(checkin) if checkin is not None else None
 
     if creating:
         visit = Visit(client_uuid=client_uuid, created_by=actor)
@@ -300,6 +391,7 @@ def visit_save_draft(*, actor, client_uuid, school_id: int, data: dict, answers=
     visit.checklist = checklist
     for name, value in cleaned.items():
         setattr(visit, name, value)
+    _apply_checkin(visit, school, clean_checkin, school_changed)
     if creating:
         try:
             with transaction.atomic():
@@ -309,11 +401,11 @@ def visit_save_draft(*, actor, client_uuid, school_id: int, data: dict, answers=
                 raise
             # the same draft arrived twice at once: the first insert won, this one updates it
             return visit_save_draft(actor=actor, client_uuid=client_uuid, school_id=school_id, data=data,
-                                    answers=answers, lessons=lessons, _retry=False)
+                                    answers=answers, lessons=lessons, checkin=checkin, _retry=False)
     else:
-        visit.save(update_fields=[*VISIT_FIELDS, "school", "inspector", "checklist", "updated_at"])
+        visit.save(update_fields=[*VISIT_FIELDS, "school", "inspector", "checklist", *CHECKIN_FIELDS, "updated_at"])
 
-    changes = diff(before, snapshot(visit, fields=(*VISIT_FIELDS, "school", "inspector", "checklist")))
+    changes = diff(before, snapshot(visit, fields=audited))
     if clean_answers is not None and _replace_answers(actor, visit, checklist, clean_answers):
         changes["answers"] = [None, len(clean_answers)]
     if clean_lessons is not None and _replace_lessons(visit, clean_lessons):
@@ -399,7 +491,10 @@ def visit_attachment_add(*, actor, visit_id: int, uploaded_file) -> tuple[Attach
     existing = visit.attachments.filter(sha256=checked.sha256, size=checked.size).first()
     if existing is not None:
         return existing, False
-    return attachment_store(actor=actor, school=visit.school_id, uploaded_file=uploaded_file, visit=visit), True
+    attachment = attachment_store(actor=actor, school=visit.school_id, uploaded_file=uploaded_file, visit=visit)
+    if attachment.is_image:
+        visit_photo_stamp(attachment, actor=actor, visit=visit, uploaded_file=uploaded_file)
+    return attachment, True
 
 
 @transaction.atomic

@@ -11,5 +11,6 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
     path("visits/<int:pk>/transition/<str:name>/", views.VisitTransitionView.as_view(), name="visit_transition"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("attachments/<int:pk>/stamped/", views.AttachmentStampedView.as_view(), name="attachment_stamped"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
 ]

@@ -37,7 +37,7 @@ from dudao.inspections.forms.visits import (
 from dudao.inspections.models import Attachment, Method, Visit
 from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
-from dudao.inspections.services.attachments import attachment_read_verified
+from dudao.inspections.services.attachments import attachment_read_stamped, attachment_read_verified
 from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
@@ -169,7 +169,7 @@ class VisitEditView(ScopedMixin, TemplateView):
                 saved, _created = services.visit_save_draft(
                     actor=request.user, client_uuid=form.cleaned_data["client_uuid"], school_id=school.pk,
                     data=form.service_data(), answers=answers_from_post(request.POST, version),
-                    lessons=lessons_from_post(request.POST),
+                    lessons=lessons_from_post(request.POST), checkin=form.checkin_data(),
                 )
                 for attachment_id in form.cleaned_data["remove_attachments"]:
                     services.visit_attachment_remove(actor=request.user, visit_id=saved.pk, attachment_id=attachment_id)
@@ -243,6 +243,7 @@ class VisitEditView(ScopedMixin, TemplateView):
                 "syncUrl": reverse("inspections:visit_sync"),
                 "uploadUrlTemplate": reverse("api:inspections-visit-attachments", args=[0]).replace("/0/", "/{id}/"),
                 "schoolChecklists": {str(k): (v.pk if v else None) for k, v in checklists.items()},
+                "checkinPoints": {str(k): v for k, v in selectors.checkin_points(schools=schools).items()},
                 "findingUrlTemplate": (reverse("inspections:finding_add") + "?visit={id}&answer={code}"
                                        if user.has_perm("inspections.add_finding") else None),
             },
@@ -271,6 +272,14 @@ def _js_strings() -> dict:
         "photoStoreFailed": _("This browser cannot keep photos offline; they will be sent with the form."),
         "findingOffline": _("You are offline. The draft is kept on this device; record the finding when the "
                             "connection returns."),
+        "checkinWorking": _("Reading this device's location…"),
+        "checkinWithin": _("Checked in {distance} m from the school"),
+        "checkinTooFar": _("Checked in {distance} m from the school, beyond {radius} m: say why below."),
+        "checkinNoSchoolPoint": _("Location taken, but the school has no coordinates to compare it with."),
+        "checkinNoLocation": _("No location: {error} Say why below."),
+        "checkinUnsupported": _("This browser cannot give a location."),
+        "checkinAccuracy": _("accuracy about {accuracy} m"),
+        "checkinNoSchool": _("Location taken; choose the school to see the distance."),
     }
 
 
@@ -327,6 +336,7 @@ class VisitSyncView(ScopedMixin, View):
                 visit, created = services.visit_save_draft(
                     actor=request.user, client_uuid=client_uuid, school_id=form.cleaned_data["school"].pk,
                     data=form.service_data(), answers=payload.get("answers") or {}, lessons=payload.get("lessons") or [],
+                    checkin=form.checkin_data(),
                 )
                 if payload.get("submit") is True:
                     services.visit_submit(actor=request.user, visit_id=visit.pk)
@@ -370,6 +380,24 @@ class AttachmentDownloadView(TokenDownloadMixin, ScopedMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-cache"
         response["Digest"] = f"sha-256={attachment.sha256}"
+        return response
+
+
+class AttachmentStampedView(ScopedMixin, View):
+    """A visit photo as pages show it: the copy stamped with school, time and visit number, when it is
+    there and matches its SHA-256; otherwise the checked original (``AttachmentDownloadView``)."""
+
+    model = Attachment
+
+    def get(self, request, pk):
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        data = attachment_read_stamped(attachment)
+        if data is None:
+            return HttpResponseRedirect(reverse("inspections:attachment_download", args=[attachment.pk]))
+        response = HttpResponse(data, content_type="image/jpeg")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-cache"
+        response["Digest"] = f"sha-256={attachment.stamped_sha256}"
         return response
 
 

@@ -14,6 +14,9 @@
 //   are still in the inputs, the normal form POST does it instead. Offline, submitting waits.
 // * "Record a finding" under an item answered with its problem option: sync, then open the finding
 //   form of the visit for that item (prefilled with the item and the note).
+// * Check-in (入校签到): when the form opens without one, the device's position is read once (the
+//   consent text is on the form; nothing is read at any other time); it is kept in hidden fields,
+//   so it lives in the draft and syncs with it, and the distance to the chosen school is shown.
 // Without JavaScript the form is an ordinary multipart POST form.
 (function () {
   "use strict";
@@ -314,8 +317,103 @@
       client_uuid: draft.uuid, school: f.school || null, date: f.date || "", kind: f.kind || "",
       methods: f.methods || [], purpose: f.purpose || "", highlights: f.highlights || "",
       highlight_recommended: (f.highlight_recommended || []).length > 0, problems: f.problems || "",
-      feedback: f.feedback || "", answers: answers, lessons: draft.lessons || [], submit: !!submit
+      feedback: f.feedback || "", answers: answers, lessons: draft.lessons || [], submit: !!submit,
+      checkin_latitude: f.checkin_latitude || "", checkin_longitude: f.checkin_longitude || "",
+      checkin_accuracy_m: f.checkin_accuracy_m || "", checkin_taken_at: f.checkin_taken_at || "",
+      checkin_reason: f.checkin_reason || ""
     };
+  }
+
+  // check-in: the position the device gives when the form opens, and its distance to the school
+  var checkinState = document.getElementById("checkin-state");
+  var checkinTake = document.getElementById("checkin-take");
+  var checkinReasonBox = document.getElementById("checkin-reason-box");
+  var checkinError = "";
+  function haversine(lat1, lon1, lat2, lon2) {
+    // great-circle distance in metres (haversine formula, mean Earth radius), as the server computes it
+    var rad = Math.PI / 180, R = 6371008.8;
+    var dPhi = (lat2 - lat1) * rad, dLambda = (lon2 - lon1) * rad;
+    var a = Math.pow(Math.sin(dPhi / 2), 2) +
+      Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.pow(Math.sin(dLambda / 2), 2);
+    return 2 * R * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+  }
+  function checkinField(name) { return form.elements["checkin_" + name]; }
+  function hasCheckin() { return !!(checkinField("taken_at") && checkinField("taken_at").value); }
+  function renderCheckin(working) {
+    if (!checkinState || !checkinField("latitude")) return;
+    var lat = parseFloat(checkinField("latitude").value);
+    var lon = parseFloat(checkinField("longitude").value);
+    var accuracy = checkinField("accuracy_m").value;
+    var points = (config && config.checkinPoints) || {};
+    var point = schoolSelect && schoolSelect.value ? points[schoolSelect.value] : null;
+    var text, css, state, needsReason = true;
+    if (working) {
+      text = S.checkinWorking; css = "bg-blue-lt"; state = "working";
+    } else if (isNaN(lat) || isNaN(lon)) {
+      text = fmt(S.checkinNoLocation, { error: checkinError }); css = "bg-red-lt"; state = "no_location";
+    } else if (!point) {
+      text = S.checkinNoSchool; css = "bg-blue-lt"; state = "no_school"; needsReason = false;
+    } else if (point.lat === null || point.lon === null) {
+      text = S.checkinNoSchoolPoint; css = "bg-yellow-lt"; state = "no_school_point"; needsReason = false;
+    } else {
+      var distance = Math.round(haversine(lat, lon, point.lat, point.lon));
+      if (distance <= point.radius) {
+        text = fmt(S.checkinWithin, { distance: distance }); css = "bg-green-lt"; state = "within"; needsReason = false;
+      } else {
+        text = fmt(S.checkinTooFar, { distance: distance, radius: point.radius }); css = "bg-orange-lt"; state = "too_far";
+      }
+    }
+    checkinState.textContent = "";
+    var badge = document.createElement("span");
+    badge.className = "badge text-wrap text-start " + css;
+    badge.dataset.testid = "checkin-live";
+    badge.dataset.status = state;
+    badge.textContent = text;
+    checkinState.appendChild(badge);
+    if (!working && accuracy && !isNaN(lat)) {
+      var small = document.createElement("span");
+      small.className = "text-secondary small d-block mt-1";
+      small.textContent = fmt(S.checkinAccuracy, { accuracy: accuracy });
+      checkinState.appendChild(small);
+    }
+    if (checkinReasonBox) checkinReasonBox.hidden = !needsReason && !checkinField("reason").value;
+  }
+  function checkinTaken(byHand) {
+    // a check-in taken as the form opens joins the draft with the first change, or at once when
+    // this visit already has a draft; one taken by hand is a change itself
+    if (byHand || !config.isNew || store.get(uuid)) changed();
+  }
+  function takeCheckin(byHand) {
+    byHand = byHand === true;
+    if (!checkinField("latitude")) return;
+    if (!navigator.geolocation) {
+      checkinError = S.checkinUnsupported;
+      checkinField("taken_at").value = new Date().toISOString();
+      renderCheckin(false);
+      checkinTaken(byHand);
+      return;
+    }
+    renderCheckin(true);
+    if (checkinTake) checkinTake.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      checkinField("latitude").value = pos.coords.latitude.toFixed(6);
+      checkinField("longitude").value = pos.coords.longitude.toFixed(6);
+      checkinField("accuracy_m").value = String(Math.round(pos.coords.accuracy));
+      checkinField("taken_at").value = new Date(pos.timestamp || Date.now()).toISOString();
+      checkinError = "";
+      if (checkinTake) { checkinTake.disabled = false; checkinTake.hidden = false; }
+      renderCheckin(false);
+      checkinTaken(byHand);
+    }, function (error) {
+      checkinField("latitude").value = "";
+      checkinField("longitude").value = "";
+      checkinField("accuracy_m").value = "";
+      checkinField("taken_at").value = new Date().toISOString();
+      checkinError = error && error.message ? error.message : "";
+      if (checkinTake) { checkinTake.disabled = false; checkinTake.hidden = false; }
+      renderCheckin(false);
+      checkinTaken(byHand);
+    }, { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 });
   }
 
   function saveLocal() {
@@ -573,6 +671,16 @@
   }
   showChecklist();
   if (schoolSelect) schoolSelect.addEventListener("change", showChecklist);
+  if (checkinState && checkinField("latitude")) {
+    if (schoolSelect) schoolSelect.addEventListener("change", function () { renderCheckin(false); });
+    if (checkinTake) checkinTake.addEventListener("click", function () { takeCheckin(true); });
+    if (hasCheckin()) {
+      if (checkinTake) checkinTake.hidden = false;
+      renderCheckin(false);
+    } else {
+      takeCheckin();
+    }
+  }
   form.addEventListener("input", function (e) { if (e.target.type !== "file") changed(); });
   form.addEventListener("change", function (e) {
     if (e.target.type === "file") keepFiles(e.target);
