@@ -11,6 +11,18 @@ class NotificationQuerySet(ScopedQuerySet):
         return self.filter(read_at__isnull=True)
 
 
+class Kind(models.TextChoices):
+    """What a message is about: each person chooses its channels per kind (docs/notifications.md)."""
+
+    NEW_NOTICE = "new_notice", _("New rectification notice")
+    DEADLINE_SOON = "deadline_soon", _("Deadline in 3 days")
+    OVERDUE = "overdue", _("Overdue")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Complaint assigned")
+    SURVEY_CLOSING = "survey_closing", _("Survey closing")
+    REPORT_DUE = "report_due", _("Report due")
+    OTHER = "other", _("Other messages")
+
+
 class Notification(models.Model):
     """Tells a user in their in-app inbox that something needs their attention."""
 
@@ -20,6 +32,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -1,11 +1,12 @@
 from django.utils import timezone
 
-from dudao.notifications.models import Notification
+from dudao.notifications.models import Kind, Notification
 
 
-def notify(*, recipients, title: str, body: str = "", url: str = "") -> list[Notification]:
+def notify(*, recipients, title: str, body: str = "", url: str = "", kind: str = Kind.OTHER) -> list[Notification]:
     """Puts a message in each recipient's inbox (call it from ``transaction.on_commit``)."""
-    rows = [Notification(recipient=r, title=title[:200], body=body, url=url) for r in {r.pk: r for r in recipients}.values()]
+    rows = [Notification(recipient=r, title=title[:200], body=body, url=url, kind=kind)
+            for r in {r.pk: r for r in recipients}.values()]
     return Notification.objects.bulk_create(rows)
 
 
