@@ -372,7 +372,7 @@ APP_MODULES = {
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
-    "campaigns", "chain", "changes", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
+    "campaigns", "chain", "changes", "channels", "charts", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports", "imports_training",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
