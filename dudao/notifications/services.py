@@ -195,9 +195,9 @@ def channel_settings_set(*, actor, office_id: int, defaults: dict | None = None,
     """An office administrator sets the office's robots, gateway, default channels per kind and
     low-priority kinds. A secret not given (or ``None``) keeps its stored value; ``""`` clears it.
     The audit record says which secrets changed, never their values."""
-    office = _office_model().objects.for_user(actor, "change").get(pk=office_id)
     if not actor.has_perm("notifications.change_channelsettings"):
         raise PermissionDenied
+    office = _office_model().objects.for_user(actor, "change").get(pk=office_id)
     unknown = set(secrets) - set(ChannelSettings.SECRET_FIELDS)
     if unknown:
         raise TypeError(f"unknown settings {sorted(unknown)}")
