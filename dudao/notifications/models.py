@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
 from dudao.core.scope import ScopedModel, ScopedQuerySet
+from dudao.core.workflow import Transition
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -136,6 +137,11 @@ class Delivery(ScopedModel):
         FAILED = "failed", _("Failed")
 
     MAX_ATTEMPTS = 3
+    # the delivery task moves a row (no person does: the permission is nobody's role)
+    TRANSITIONS = {
+        "send": Transition({Status.QUEUED, Status.DIGEST}, Status.SENT, "notifications.change_delivery"),
+        "fail": Transition({Status.QUEUED, Status.DIGEST}, Status.FAILED, "notifications.change_delivery"),
+    }
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
                                      verbose_name=_("notification"))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from dudao.audit.services import record
+from dudao.core.workflow import apply_transition
 from dudao.notifications import channels
 from dudao.notifications.models import Channel, ChannelSettings, Delivery, Kind, Notification, Preference
 
@@ -52,7 +53,7 @@ def _enqueue(ids: list[int]) -> None:
 
 # ---- who gets what where -----------------------------------------------------------------------
 
-def _office_model():
+def office_model():
     return ChannelSettings._meta.get_field("office").related_model  # organizations sits above us
 
 
@@ -70,11 +71,21 @@ def office_id_of(user) -> int | None:
         if m.zone_id:
             return m.zone.office_id
         if m.school_id:
-            office = (_office_model().objects.filter(region__path__in=_ancestor_paths(m.school.region.path))  # scope: whose school
+            office = (office_model().objects.filter(region__path__in=_ancestor_paths(m.school.region.path))  # scope: whose school
                       .order_by("-region__path").values_list("pk", flat=True).first())
             if office:
                 return office
     return None
+
+
+def office_ids_owned(user) -> set[int]:
+    """The offices the person belongs to today (their own office's page opens first)."""
+    return set(user.memberships.current().filter(office__isnull=False).values_list("office_id", flat=True))
+
+
+def may_change_channels(user, office) -> bool:
+    return (user.has_perm("notifications.change_channelsettings")
+            and office_model().objects.for_user(user, "change").filter(pk=office.pk).exists())
 
 
 def channel_settings_for(office_id: int) -> ChannelSettings:
@@ -125,26 +136,37 @@ def message_of(notification: Notification) -> channels.Message:
     )
 
 
+def _finish(delivery: Delivery, name: str, **fields) -> None:
+    """Records ``fields`` and moves the delivery along ``Delivery.TRANSITIONS[name]`` together."""
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(delivery, key, value)
+        delivery.save(update_fields=[*fields, "updated_at"])
+        if name:
+            apply_transition(delivery, name, actor=None)
+
+
+def _send(channel: str, message: channels.Message, address: str, office_settings) -> str:
+    """One try through ``channel``: ``""`` when sent, else the reason (safe to store and show)."""
+    try:
+        channels.send(channel, message, address, office_settings)
+    except channels.DeliveryFailed as exc:
+        return exc.reason[:300]
+    except Exception as exc:  # an unforeseen failure is recorded by its type only: it may quote an address
+        return f"unexpected error: {type(exc).__name__}"
+    return ""
+
+
 def _try_once(delivery: Delivery, message: channels.Message) -> bool:
     """One try: records the attempt and its outcome; ``True`` when sent."""
-    office_settings = channel_settings_for(delivery.office_id)
     address = delivery.notification.recipient.email if delivery.channel == Channel.EMAIL else ""
-    delivery.attempts += 1
-    try:
-        channels.send(delivery.channel, message, address, office_settings)
-    except channels.DeliveryFailed as exc:
-        delivery.last_error = exc.reason[:300]
-        sent = False
-    except Exception as exc:  # an unforeseen failure is recorded by its type only: it may quote an address
-        delivery.last_error = f"unexpected error: {type(exc).__name__}"
-        sent = False
-    else:
-        delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, timezone.now(), ""
-        sent = True
-    if not sent and delivery.attempts >= Delivery.MAX_ATTEMPTS:
-        delivery.status = Delivery.Status.FAILED
-    delivery.save(update_fields=["attempts", "last_error", "status", "sent_at", "updated_at"])
-    return sent
+    error = _send(delivery.channel, message, address, channel_settings_for(delivery.office_id))
+    attempts = delivery.attempts + 1
+    if not error:
+        _finish(delivery, "send", attempts=attempts, last_error="", sent_at=timezone.now())
+        return True
+    _finish(delivery, "fail" if attempts >= Delivery.MAX_ATTEMPTS else "", attempts=attempts, last_error=error)
+    return False
 
 
 @task()
@@ -197,7 +219,7 @@ def channel_settings_set(*, actor, office_id: int, defaults: dict | None = None,
     The audit record says which secrets changed, never their values."""
     if not actor.has_perm("notifications.change_channelsettings"):
         raise PermissionDenied
-    office = _office_model().objects.for_user(actor, "change").get(pk=office_id)
+    office = office_model().objects.for_user(actor, "change").get(pk=office_id)
     unknown = set(secrets) - set(ChannelSettings.SECRET_FIELDS)
     if unknown:
         raise TypeError(f"unknown settings {sorted(unknown)}")
@@ -227,10 +249,6 @@ def channel_settings_set(*, actor, office_id: int, defaults: dict | None = None,
     if changes:
         record(actor=actor, action="notifications.channels.set", target=row, changes=changes)
     return row
-
-
-def preference_for(user) -> Preference:
-    return Preference.objects.for_user(user).filter(user=user).first() or Preference(user=user)
 
 
 @transaction.atomic

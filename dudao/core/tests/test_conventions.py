@@ -67,6 +67,8 @@ OWNER_SCOPED_VIEWS = {
     "dudao.jobs.views.JobResultView",
     "dudao.notifications.views.InboxView",  # Notification.objects.for_user: one's own inbox
     "dudao.notifications.views.NotificationOpenView",  # through notification_mark_read, for_user inside
+    "dudao.notifications.views.PreferenceView",  # Preference.objects.for_user: one's own channels
+    "dudao.notifications.api.PreferenceViewSet",
 }
 # Import pages: the importer reads every region, zone and school through for_user(actor, "change").
 IMPORT_VIEWS = {

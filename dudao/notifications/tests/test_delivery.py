@@ -3,6 +3,7 @@ them through real local servers, retries, and writes the delivery log; the diges
 low-priority kinds of those who asked for it."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.world import fresh, world_rolled_back
@@ -166,6 +167,6 @@ def test_preferences_are_ones_own(world):
     other = fresh(world.a.users["zone_leader"])
     assert not Preference.objects.for_user(other).filter(user=inspector).exists()
     assert not Preference.objects.for_user(fresh(world.sysadmin)).filter(user=inspector).exists()
-    assert services.preference_for(inspector).digest is True
-    with pytest.raises(Exception, match="e-mail"):
+    assert Preference.objects.for_user(inspector).get().digest is True
+    with pytest.raises(ValidationError, match="电子邮箱"):
         services.preference_set(actor=inspector, channels={Kind.OVERDUE: ["email"]})
