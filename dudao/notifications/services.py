@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -186,6 +186,40 @@ def deliver(delivery_id: int) -> None:
         if deliver.get_backend().supports_defer:
             deliver.using(run_after=timezone.now() + datetime.timedelta(seconds=wait)).enqueue(delivery_id)
             return
+
+
+# ---- the daily digest ---------------------------------------------------------------------------
+
+def digest_send() -> list[int]:
+    """Bundles each person's held deliveries (the office's low-priority kinds, for those who chose
+    the digest) into one message per channel and sends it once (``dudao notify digest``, daily). A
+    failed digest stays held for the next day's run, up to ``Delivery.MAX_ATTEMPTS`` days; running it
+    twice sends nothing new. Returns the ids of the deliveries sent."""
+    held = list(Delivery.objects.filter(status=Delivery.Status.DIGEST)  # scope: the daily job, every office
+                .select_related("notification__recipient").order_by("notification__recipient_id", "channel", "pk"))
+    groups: dict[tuple, list[Delivery]] = {}
+    for d in held:
+        groups.setdefault((d.notification.recipient_id, d.channel, d.office_id), []).append(d)
+    sent = []
+    for (_user_id, channel, office_id), rows in groups.items():
+        user = rows[0].notification.recipient
+        with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+            message = channels.Message(
+                title=_("Daily digest: {count} messages").format(count=len(rows)),
+                body="\n".join(f"- {d.notification.title}" + (f" {_absolute(d.notification.url)}" if d.notification.url else "")
+                               for d in rows),
+                kind="digest", recipient_name=user.get_full_name(), recipient_phone=getattr(user, "phone", ""),
+            )
+        error = _send(channel, message, user.email if channel == Channel.EMAIL else "", channel_settings_for(office_id))
+        now = timezone.now()
+        for d in rows:
+            attempts = d.attempts + 1
+            if not error:
+                _finish(d, "send", attempts=attempts, last_error="", sent_at=now)
+                sent.append(d.pk)
+            else:
+                _finish(d, "fail" if attempts >= Delivery.MAX_ATTEMPTS else "", attempts=attempts, last_error=error)
+    return sent
 
 
 # ---- settings -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ low-priority kinds of those who asked for it."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.world import fresh, world_rolled_back
@@ -170,3 +171,41 @@ def test_preferences_are_ones_own(world):
     assert Preference.objects.for_user(inspector).get().digest is True
     with pytest.raises(ValidationError, match="电子邮箱"):
         services.preference_set(actor=inspector, channels={Kind.OVERDUE: ["email"]})
+
+
+def test_the_digest_bundles_low_priority_kinds_once_a_day(world, http, smtp, immediate,
+                                                          django_capture_on_commit_callbacks):
+    configure(world, http, defaults={Kind.SURVEY_CLOSING: ["wecom"], Kind.REPORT_DUE: ["wecom", "email"],
+                                     Kind.OVERDUE: ["wecom"]})
+    leader = fresh(world.a.users["zone_leader"])
+    leader.email = "leader@county.example"
+    leader.save(update_fields=["email"])
+    services.preference_set(actor=leader, channels={Kind.REPORT_DUE: ["wecom", "email"]}, digest=True)
+    # given two low-priority messages and an urgent one
+    (survey,) = send(leader, Kind.SURVEY_CLOSING, django_capture_on_commit_callbacks, title="问卷明天截止")
+    (report,) = send(leader, Kind.REPORT_DUE, django_capture_on_commit_callbacks, title="月度工作报告待交")
+    (overdue,) = send(leader, Kind.OVERDUE, django_capture_on_commit_callbacks, title="整改已逾期")
+    # then the urgent one went at once, the others wait for the digest
+    assert [r.json()["markdown"]["content"].splitlines()[0] for r in http.requests] == ["**整改已逾期**"]
+    held = Delivery.objects.filter(notification__in=[survey, report])
+    assert {d.status for d in held} == {Delivery.Status.DIGEST} and held.count() == 3
+    assert smtp.messages == []
+    # when the daily job runs, one message per channel bundles them
+    call_command("notify", "digest")
+    wecom = [r.json()["markdown"]["content"] for r in http.requests[1:]]
+    assert len(wecom) == 1 and "每日汇总：2 条消息" in wecom[0]
+    assert "问卷明天截止" in wecom[0] and "月度工作报告待交" in wecom[0]
+    ((to, mail),) = smtp.messages
+    assert to == ["leader@county.example"] and "月度工作报告待交" in mail.get_content()
+    assert "问卷明天截止" not in mail.get_content()  # survey closing goes by WeCom only
+    assert {d.status for d in held.all()} == {Delivery.Status.SENT}
+    # and a second run sends nothing
+    call_command("notify", "digest")
+    assert len(http.requests) == 2 and len(smtp.messages) == 1
+
+
+def test_a_person_without_the_digest_gets_low_priority_at_once(world, http, immediate,
+                                                               django_capture_on_commit_callbacks):
+    configure(world, http, defaults={Kind.SURVEY_CLOSING: ["wecom"]})
+    (n,) = send(fresh(world.a.users["principal"]), Kind.SURVEY_CLOSING, django_capture_on_commit_callbacks)
+    assert Delivery.objects.get(notification=n).status == Delivery.Status.SENT
