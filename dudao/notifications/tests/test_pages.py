@@ -68,7 +68,7 @@ def test_preferences_api_is_ones_own(world, client):
     inspector = world.a.users["inspector"]
     services.preference_set(actor=fresh(world.a.users["zone_leader"]), channels={Kind.OVERDUE: ["wecom"]})
     signed_in(client, inspector)
-    assert client.get("/api/v1/notifications/preferences/").json() == {"channels": {}, "digest": False}
+    assert client.get("/api/v1/notifications/preferences/mine/").json() == {"channels": {}, "digest": False}
     reply = client.post("/api/v1/notifications/preferences/set/",
                         {"channels": {"overdue": ["dingtalk"]}, "digest": True}, content_type="application/json")
     assert reply.status_code == 200 and reply.json() == {"channels": {"overdue": ["dingtalk"]}, "digest": True}
