@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from dudao.core.api import ScopedReadViewSet, validated
 from dudao.notifications import services
+from dudao.notifications.channels import reason_text
 from dudao.notifications.filters import DeliveryFilterSet
 from dudao.notifications.models import Channel, ChannelSettings, Delivery, Kind, Preference
 
@@ -115,11 +116,15 @@ class DeliverySerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="notification.title", read_only=True)
     kind = serializers.CharField(source="notification.kind", read_only=True)
     recipient = serializers.CharField(source="notification.recipient.__str__", read_only=True)
+    reason = serializers.SerializerMethodField(help_text="The last error in the reader's language.")
 
     class Meta:
         model = Delivery
         fields = ["id", "office", "title", "kind", "recipient", "channel", "status", "attempts", "last_error",
-                  "created_at", "sent_at"]
+                  "reason", "created_at", "sent_at"]
+
+    def get_reason(self, obj) -> str:
+        return reason_text(obj.last_error)
 
 
 class DeliveryViewSet(ScopedReadViewSet):

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import smtplib
 import time
 import urllib.error
@@ -26,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext_lazy
 
 TIMEOUT_SECONDS = 5
 WECOM_MARKDOWN_LIMIT = 4096  # bytes of markdown content a WeCom group robot accepts
@@ -72,8 +74,9 @@ def _post_json(url: str, payload: dict, headers: dict | None = None) -> bytes:
             return response.read(65536)
     except urllib.error.HTTPError as exc:
         raise DeliveryFailed(f"HTTP {exc.code}") from None
-    except urllib.error.URLError as exc:
-        raise DeliveryFailed(f"connection failed: {type(exc.reason).__name__}") from None
+    except urllib.error.URLError as exc:  # the reason's type only: its text may quote the address
+        kind = type(exc.reason).__name__ if isinstance(exc.reason, BaseException) else "URLError"
+        raise DeliveryFailed(f"connection failed: {kind}") from None
     except TimeoutError:
         raise DeliveryFailed(f"no answer within {TIMEOUT_SECONDS} s") from None
     except OSError as exc:
@@ -142,3 +145,27 @@ def send(channel: str, message: Message, address: str, settings) -> None:
     except KeyError:
         raise DeliveryFailed(f"unknown channel {channel}") from None
     sender(message, address, settings)
+
+
+# The stored reasons as people read them (the log keeps the technical text; the API returns both).
+_REASON_TEXTS = (
+    (re.compile(r"^HTTP (\d+)$"), gettext_lazy("The server answered with an error (status {0}).")),
+    (re.compile(r"^connection failed"), gettext_lazy("The address could not be reached.")),
+    (re.compile(r"^no answer within (\d+) s$"), gettext_lazy("No answer within {0} seconds.")),
+    (re.compile(r"^refused: errcode (\d+)"), gettext_lazy("The robot refused the message (error {0}).")),
+    (re.compile(r"^the robot's answer was not JSON$"), gettext_lazy("The robot's answer could not be read.")),
+    (re.compile(r"^mail server"), gettext_lazy("The mail server could not be reached or refused the message.")),
+    (re.compile(r"^the person has no e-mail address$"), gettext_lazy("The recipient has no e-mail address.")),
+    (re.compile(r"^no address configured$"), gettext_lazy("The office has not set this channel's address.")),
+)
+
+
+def reason_text(reason: str) -> str:
+    """A stored reason in the reader's language; an unforeseen one as a general failure."""
+    if not reason:
+        return ""
+    for pattern, text in _REASON_TEXTS:
+        match = pattern.match(reason)
+        if match:
+            return str(text).format(*match.groups())
+    return str(gettext_lazy("Sending failed for an unexpected reason."))

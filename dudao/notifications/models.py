@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.scope import ScopedModel, ScopedQuerySet
@@ -17,7 +18,7 @@ class Kind(models.TextChoices):
 
     NEW_NOTICE = "new_notice", _("New rectification notice")
     DEADLINE_SOON = "deadline_soon", _("Deadline in 3 days")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("message kind", "Overdue")
     COMPLAINT_ASSIGNED = "complaint_assigned", _("Complaint assigned")
     SURVEY_CLOSING = "survey_closing", _("Survey closing")
     REPORT_DUE = "report_due", _("Report due")
@@ -57,7 +58,7 @@ class Notification(models.Model):
 class Channel(models.TextChoices):
     """Where a message goes besides the inbox (which always gets everything)."""
 
-    EMAIL = "email", _("E-mail")
+    EMAIL = "email", pgettext_lazy("channel", "E-mail")
     WECOM = "wecom", _("WeCom group robot")
     DINGTALK = "dingtalk", _("DingTalk robot")
     WEBHOOK = "webhook", _("The office's SMS gateway")

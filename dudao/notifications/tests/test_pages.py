@@ -145,9 +145,10 @@ def test_delivery_log_filters_by_status_in_constant_queries(world, client, djang
     _log(world, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("notifications:deliveries") + "?status=failed")
-    assert page.status_code == 200 and "HTTP 500" in page.content.decode()
+    assert page.status_code == 200 and "服务器返回错误（状态码 500）" in page.content.decode()
     failed = rows(client.get("/api/v1/notifications/deliveries/?status=failed"))
     assert failed and {r["status"] for r in failed} == {"failed"} and failed[0]["last_error"] == "HTTP 500"
+    assert failed[0]["reason"] == "服务器返回错误（状态码 500）。"
     # another county's administrator sees none of it
     signed_in(client, world.b.users["office_admin"])
     assert rows(client.get("/api/v1/notifications/deliveries/")) == []
