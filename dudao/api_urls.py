@@ -17,6 +17,7 @@ from dudao.inspectors.api import development as inspectors_development_api
 from dudao.instruments import api as instruments_api
 from dudao.jobs import api as jobs_api
 from dudao.monitoring import api as monitoring_api
+from dudao.notifications import api as notifications_api
 from dudao.organizations.api import (
     CalendarDayViewSet,
     OfficeViewSet,
@@ -57,6 +58,7 @@ workreports_api.register(router)
 assessment_api.register(router)
 documents_api.register(router)
 jobs_api.register(router)
+notifications_api.register(router)
 
 
 urlpatterns = [

@@ -305,6 +305,16 @@ DUDAO_PICKER_THRESHOLD = env.int("DUDAO_PICKER_THRESHOLD", default=200)
 DUDAO_LIST_COUNT_CAP = env.int("DUDAO_LIST_COUNT_CAP", default=10_000)
 # LibreOffice for PDFs of .docx documents; found on PATH when empty
 DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
+# the SMTP server the e-mail channel sends through (docs/notifications.md)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dudao@localhost")
 # the address the signboard QR codes point at (the public school pages); empty: this site's own
 DUDAO_PUBLIC_BASE_URL = env.str("DUDAO_PUBLIC_BASE_URL", default="")
 # signs the links printed on signboards; set it so that a new SECRET_KEY leaves printed boards valid

@@ -223,6 +223,11 @@ for _role, _extra in (
 # the analysis may read them.
 for _role in (Role.OFFICE_STAFF, Role.ZONE_LEADER, Role.INSPECTOR, Role.SCHOOL_LIAISON, Role.PRINCIPAL):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"monitoring.view_balancestandard"}
+# Message channels (企业微信, 钉钉, e-mail, the office's SMS gateway): the office administrator sets the
+# office's robots and defaults and reads the delivery log; everyone sets their own channels.
+ROLE_PERMISSIONS[Role.OFFICE_ADMIN] = ROLE_PERMISSIONS[Role.OFFICE_ADMIN] | {
+    "notifications.view_channelsettings", "notifications.change_channelsettings", "notifications.view_delivery",
+}
 ROLE_PERMISSIONS[Role.OFFICE_ADMIN] = ROLE_PERMISSIONS[Role.OFFICE_ADMIN] | _perms(
     ("monitoring.balancestandard",), _CRUD)
 

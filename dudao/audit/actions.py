@@ -28,6 +28,9 @@ LABELS = {
     "accounts.user.change_password": _("Changed one's own password"),
     "accounts.user.lock": _("Locked sign-in after wrong passwords"),
     "accounts.user.unlock": _("Unlocked sign-in"),
+    # notifications
+    "notifications.channels.set": _("Set the office's message channels"),
+    "notifications.preference.set": _("Set one's own message channels"),
     "accounts.membership.grant": _("Granted a role"),
     "accounts.membership.end": _("Ended a role"),
     # organisations

@@ -36,6 +36,7 @@ from dudao.inspections.models import Rectification, Severity
 from dudao.inspections.services.findings import finding_record
 from dudao.inspections.services.rectifications import rectification_issue
 from dudao.inspectors.models import Inspector, Listing
+from dudao.notifications.models import Kind as MessageKind
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School
 from dudao.organizations.selectors import office_of_school
@@ -109,8 +110,8 @@ def _handler_users(complaint_id: int) -> list:
     return [user] if user is not None and user.is_active else []
 
 
-def _notify_later(recipients_fn, title: str, body: str, url: str) -> None:
-    transaction.on_commit(lambda: notify(recipients=recipients_fn(), title=title, body=body, url=url))
+def _notify_later(recipients_fn, title: str, body: str, url: str, kind: str = MessageKind.OTHER) -> None:
+    transaction.on_commit(lambda: notify(recipients=recipients_fn(), title=title, body=body, url=url, kind=kind))
 
 
 def _to_handler_and_office(complaint: Complaint, title: str) -> None:
@@ -279,7 +280,8 @@ def complaint_assign(*, actor, complaint_id: int, inspector_id: int | None, reas
     if inspector is not None and inspector.user_id:
         user_id = inspector.user_id
         _notify_later(lambda: list(get_user_model().objects.filter(pk=user_id, is_active=True)),
-                      _("A complaint was assigned to you"), str(complaint), complaint.get_absolute_url())
+                      _("A complaint was assigned to you"), str(complaint), complaint.get_absolute_url(),
+                      MessageKind.COMPLAINT_ASSIGNED)
     return complaint
 
 

@@ -63,6 +63,9 @@ MENU = [
     (_("System"), "ti-settings", [
         ("audit:event_list", _("Audit log"), "ti-history", "audit.view_auditevent"),
         ("jobs:job_list", _("Jobs"), "ti-loader", "jobs.view_job"),
+        ("notifications:channels", _("Message channels"), "ti-send", "notifications.view_channelsettings"),
+        ("notifications:deliveries", _("Delivery log"), "ti-mail-forward", "notifications.view_delivery"),
+        ("notifications:preferences", _("My message channels"), "ti-bell", None),
     ]),
 ]
 

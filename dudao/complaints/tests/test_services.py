@@ -189,3 +189,25 @@ def test_bad_input_is_refused(world):
         register(world, phone="call me")
     with pytest.raises(ValidationError):
         register(world, photos=[photo() for _ in range(4)])
+
+
+def test_assigning_tells_the_handler_even_when_their_channel_fails(world, settings, django_capture_on_commit_callbacks):
+    from dudao.notifications import services as messages
+    from dudao.notifications.models import Delivery, Kind
+    from dudao.notifications.tests.servers import HTTPServer
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    complaint, _code = register(world)
+    admin = fresh(world.a.users["office_admin"])
+    with HTTPServer(status=500) as gateway:
+        messages.channel_settings_set(actor=admin, office_id=world.a.office.pk, webhook_url=gateway.url("/sms"),
+                                      defaults={Kind.COMPLAINT_ASSIGNED: ["webhook"]})
+        services.complaint_assign(actor=admin, complaint_id=complaint.pk, inspector_id=world.a.inspectors[1].pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.complaint_assign(actor=admin, complaint_id=complaint.pk, inspector_id=world.a.inspectors[0].pk)
+        assert len(gateway.requests) == Delivery.MAX_ATTEMPTS
+    complaint.refresh_from_db()
+    assert complaint.handler == world.a.inspectors[0]  # the assignment stands
+    told = Notification.objects.get(recipient=world.a.users["inspector"], kind=Kind.COMPLAINT_ASSIGNED)
+    (delivery,) = told.deliveries.all()
+    assert (delivery.status, delivery.last_error) == (Delivery.Status.FAILED, "HTTP 500")

@@ -69,6 +69,8 @@ OWNER_SCOPED_VIEWS = {
     "dudao.jobs.views.JobResultView",
     "dudao.notifications.views.InboxView",  # Notification.objects.for_user: one's own inbox
     "dudao.notifications.views.NotificationOpenView",  # through notification_mark_read, for_user inside
+    "dudao.notifications.views.PreferenceView",  # Preference.objects.for_user: one's own channels
+    "dudao.notifications.api.PreferenceViewSet",
 }
 # Import pages: the importer reads every region, zone and school through for_user(actor, "change").
 IMPORT_VIEWS = {
@@ -433,7 +435,7 @@ APP_MODULES = {
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
-    "campaigns", "chain", "changes", "charts", "checkin", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
+    "campaigns", "chain", "changes", "channels", "charts", "checkin", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",

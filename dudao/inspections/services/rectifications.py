@@ -55,6 +55,7 @@ from dudao.inspections.models import (
     Severity,
 )
 from dudao.inspections.services.attachments import attachment_store
+from dudao.notifications.models import Kind as MessageKind
 from dudao.notifications.services import notify
 from dudao.organizations.models import Office, School
 from dudao.organizations.selectors import office_of_school
@@ -74,8 +75,8 @@ def _date(value: datetime.date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def _notify_later(recipients_fn, title: str, body: str, url: str) -> None:
-    transaction.on_commit(lambda: notify(recipients=recipients_fn(), title=title, body=body, url=url))
+def _notify_later(recipients_fn, title: str, body: str, url: str, kind: str = MessageKind.OTHER) -> None:
+    transaction.on_commit(lambda: notify(recipients=recipients_fn(), title=title, body=body, url=url, kind=kind))
 
 
 # ---- deadlines and numbers ---------------------------------------------------------------------
@@ -190,7 +191,7 @@ def rectification_issue(*, actor, finding_id: int, requirements: str, deadline: 
         partial(school_contacts, school.pk),
         _("Rectification notice {number}: rectify by {deadline}").format(number=rectification,
                                                                           deadline=_date(deadline)),
-        requirements, rectification.get_absolute_url(),
+        requirements, rectification.get_absolute_url(), MessageKind.NEW_NOTICE,
     )
     return rectification
 
@@ -358,7 +359,7 @@ def rectification_overdue_alert(*, rectification_id: int, on: datetime.date | No
         number=rectification, school=rectification.school.name, deadline=_date(rectification.deadline))
     url = rectification.get_absolute_url()
     transaction.on_commit(lambda: notify(recipients=recipients, title=title, body=rectification.requirements,
-                                         url=url))
+                                         url=url, kind=MessageKind.OVERDUE))
     return alert
 
 

@@ -98,6 +98,8 @@ def test_escalate_overdue_notifies_zone_leader_and_office_once(world, django_cap
     # then the zone leader, the office administrator and the office staff were told exactly once
     for role in ("zone_leader", "office_admin", "office_staff"):
         assert sum(str(notice) in t for t in titles(world, role)) == 1, role
+    # as overdue messages (their channels are chosen for that kind)
+    assert set(Notification.objects.filter(title__contains=str(notice)).values_list("kind", flat=True)) == {"overdue"}
     # and nobody else: not the school, not county B's office
     assert not any(str(notice) in t for t in titles(world, "school_liaison"))
     assert not any(str(notice) in t for t in titles(world, "office_admin", "b"))

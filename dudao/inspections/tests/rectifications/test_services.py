@@ -131,6 +131,7 @@ def test_issue_notifies_the_school_and_is_audited(world, django_capture_on_commi
         notice = issue_notice(world)
     assert any(str(notice) in title for title in inbox(world, "school_liaison"))
     assert not any(str(notice) in title for title in inbox(world, "principal"))  # school 1's principal
+    assert Notification.objects.get(recipient=world.a.users["school_liaison"]).kind == "new_notice"
     event = AuditEvent.objects.get(action="inspections.rectification.issue", target_id=str(notice.pk))
     assert event.changes["deadline"] == [None, notice.deadline.isoformat()]
 
