@@ -316,7 +316,6 @@ class AttachmentViewSet(ScopedViewSet):
 
     @extend_schema(responses={
         (200, "image/jpeg"): OpenApiResponse(bytes, description="The stamped copy of a visit photo."),
-        404: OpenApiResponse(description="No such file, or no stamped copy (only visit photos have one)."),
         409: OpenApiResponse(FILE_CHECK_FAILED, description="The copy no longer matches its SHA-256."),
     })
     @action(detail=True, methods=["get"], url_path="stamped", url_name="stamped")
