@@ -231,7 +231,7 @@ if DUDAO_MEDIA_STORAGE == "s3":
             "file_overwrite": False,
             "default_acl": None,  # the bucket's own: private
             "querystring_auth": True,  # an address, if one is ever made, is signed and expires
-            "verify": env.bool("DUDAO_S3_VERIFY_TLS", default=True),
+            "verify": env.str("DUDAO_S3_CA_BUNDLE", default="") or None,  # a private CA's certificates
         },
     }
 STORAGES = {

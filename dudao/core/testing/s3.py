@@ -10,6 +10,7 @@ behind the platform's back and the variables a new ``dudao`` process needs to us
 
 from __future__ import annotations
 
+import logging
 import socket
 import uuid
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ def storage_options(endpoint: str, bucket: str) -> dict:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
         "bucket_name": bucket, "endpoint_url": endpoint, "access_key": ACCESS_KEY, "secret_key": SECRET_KEY,
         "region_name": REGION, "addressing_style": "path", "location": "", "file_overwrite": False,
-        "default_acl": None, "querystring_auth": True, "verify": True}}
+        "default_acl": None, "querystring_auth": True, "verify": None}}
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +69,7 @@ def s3_server():
     """The endpoint of a running S3-compatible server (moto), stopped at the end of the run."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
