@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from dudao.core.testing.downloads import body
+from dudao.core.testing.downloads import TokenClient, body
 from dudao.core.testing.world import fresh, world_rolled_back
 from dudao.inspectors.signboards import signboard_generate
 from dudao.inspectors.tests.test_signboards import BASE, docx_of, pictures
@@ -64,3 +64,14 @@ def test_the_photo_is_served_through_the_application_in_scope(world, client, req
     board = PILImage.open(io.BytesIO(pictures(docx_of(document))[0])).convert("RGB")
     red, green, blue = board.getpixel((board.width // 2, board.height // 2))
     assert red < 40 and green < 40 and blue > 180  # the blue portrait (resized), not the placeholder
+
+
+def test_the_api_gives_the_photo_address_which_takes_the_token(world, s3_media):
+    inspector, data = world.a.inspectors[0], portrait()
+    inspector.photo.save("li.png", ContentFile(data))
+    api = TokenClient(world.a.users["office_admin"])
+    listed = api.get(reverse("api:inspectors-inspector-detail", args=[inspector.pk])).json()
+    assert listed["photo"] == "http://testserver" + reverse("inspectors:inspector_photo", args=[inspector.pk])
+    response = api.get(listed["photo"])
+    assert response.status_code == 200 and body(response) == data
+    assert api.get(reverse("api:inspectors-inspector-detail", args=[world.a.inspectors[1].pk])).json()["photo"] is None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.accounts.access import acts_for_office
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.forms import validation_message
 from dudao.core.views import (
     DatedAssignView,
@@ -46,9 +47,10 @@ class InspectorListView(ObjectListView):
         return ctx
 
 
-class InspectorPhotoView(SignedInMixin, View):
+class InspectorPhotoView(TokenDownloadMixin, SignedInMixin, View):
     """An inspector's photo, read through the storage (a folder or an object store), for whoever sees
-    the inspector or a school the inspector is listed at now (404 otherwise)."""
+    the inspector or a school the inspector is listed at now (404 otherwise); an API client sends
+    its token (the API's ``photo`` address)."""
 
     def get(self, request, pk):
         inspector = Inspector.objects.for_user(request.user).filter(pk=pk).first()
