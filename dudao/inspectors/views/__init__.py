@@ -15,7 +15,6 @@ from dudao.core.views import (
     DatedAssignView,
     ObjectDetailView,
     ScopedMixin,
-    SignedInMixin,
     TransitionView,
     edit_and_delete_views,
 )
@@ -47,13 +46,15 @@ class InspectorListView(ObjectListView):
         return ctx
 
 
-class InspectorPhotoView(TokenDownloadMixin, SignedInMixin, View):
+class InspectorPhotoView(TokenDownloadMixin, ScopedMixin, View):
     """An inspector's photo, read through the storage (a folder or an object store), for whoever sees
     the inspector or a school the inspector is listed at now (404 otherwise); an API client sends
     its token (the API's ``photo`` address)."""
 
+    model = Inspector
+
     def get(self, request, pk):
-        inspector = Inspector.objects.for_user(request.user).filter(pk=pk).first()
+        inspector = self.scoped_queryset().filter(pk=pk).first()
         if inspector is None:
             listing = (Listing.objects.for_user(request.user).filter(inspector_id=pk, valid_to__isnull=True)
                        .select_related("inspector").first())
