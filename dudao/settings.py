@@ -210,8 +210,32 @@ STATIC_ROOT = Path(env.str("DUDAO_STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "dudao" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DUDAO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Stored files (evidence, photos, documents, job results): a folder (several app servers: a shared
+# one) or, with DUDAO_MEDIA_STORAGE=s3, a bucket of an S3-compatible object store (MinIO, Ceph, OSS,
+# OBS): private objects, never overwritten, always served through the app's checked downloads.
+DUDAO_MEDIA_STORAGE = env.str("DUDAO_MEDIA_STORAGE", default="filesystem")
+if DUDAO_MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("DUDAO_MEDIA_STORAGE must be filesystem or s3")
+DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if DUDAO_MEDIA_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DUDAO_S3_BUCKET"),
+            "endpoint_url": env.str("DUDAO_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("DUDAO_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("DUDAO_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("DUDAO_S3_REGION", default="") or None,
+            "addressing_style": env.str("DUDAO_S3_ADDRESSING_STYLE", default="path"),
+            "location": env.str("DUDAO_S3_PREFIX", default=""),
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,  # an address, if one is ever made, is signed and expires
+            "verify": env.str("DUDAO_S3_CA_BUNDLE", default="") or None,  # a private CA's certificates
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

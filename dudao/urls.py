@@ -32,7 +32,7 @@ urlpatterns = [
     path("", include("dudao.ops.urls")),  # /health/ and /metrics
 ]
 
-if settings.DEBUG:
+if settings.DEBUG and settings.DUDAO_MEDIA_STORAGE == "filesystem":
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler404 = "dudao.core.views.page_not_found"

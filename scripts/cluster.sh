@@ -211,7 +211,6 @@ $servers    }
         client_max_body_size 25m;
 
         location /static/ { alias $DIR/static/; expires 30d; }
-        location /media/inspectors/photos/ { alias $DIR/media/inspectors/photos/; }
         location / {
             proxy_pass http://dudao;
             proxy_next_upstream error timeout;

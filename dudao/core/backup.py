@@ -4,8 +4,10 @@
 
 * ``database.pgdump`` (PostgreSQL: ``pg_dump --format=custom`` in the snapshot the row counts are read
   from) or ``database.sqlite3`` (SQLite: the online backup API, a consistent copy of a running site);
-* ``media/...``: every file under ``MEDIA_ROOT`` (evidence files, photos, case files, documents),
-  listed after the database was dumped, so that every file a row names is in;
+* ``media/...``: every stored file (evidence files, photos, case files, documents), listed after the
+  database was dumped, so that every file a row names is in: the files under ``MEDIA_ROOT`` or, with
+  an object store (``DUDAO_MEDIA_STORAGE=s3``), every object of the storage, walked through the
+  storage API and streamed into the archive (restored through it the same way);
 * ``manifest.json``, the last member: the SHA-256 and size of every other member, the Dudao version,
   the database vendor, the latest migration of each app, the rows of every table, the time it was
   made, and the SHA-256 of the manifest itself.
@@ -34,9 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 
-from dudao.core.files import CHUNK
+from dudao.core.files import CHUNK, MB, media_on_disk
 
 FORMAT = "dudao-backup"
 FORMAT_VERSION = 1
@@ -207,6 +211,33 @@ def media_files(skip=()) -> list[tuple[str, Path]]:
     return found
 
 
+def stored_objects(storage=None) -> list[str]:
+    """Every file of an object store, walked with ``listdir``: its name in the storage, with ``/``."""
+    storage = storage or default_storage
+    found = []
+
+    def walk(prefix: str) -> None:
+        folders, names = storage.listdir(prefix)
+        found.extend(prefix + name for name in sorted(names) if name)
+        for folder in sorted(folders):
+            walk(f"{prefix}{folder}/")
+
+    walk("")
+    return found
+
+
+def media_names() -> list[str]:
+    """The names of every stored file, below ``MEDIA_ROOT`` or in the object store."""
+    return [name for name, _path in media_files()] if media_on_disk() else stored_objects()
+
+
+def media_place() -> str:
+    """Where the stored files are, for messages: the folder, or the object store's bucket."""
+    if media_on_disk():
+        return str(settings.MEDIA_ROOT)
+    return f"the object store bucket {getattr(default_storage, 'bucket_name', '?')}"
+
+
 # ---- writing ------------------------------------------------------------------------------------
 
 def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict:
@@ -215,6 +246,19 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict:
     info.uname = info.gname = ""
     with open(path, "rb") as handle:
         reading = _Digesting(handle)
+        tar.addfile(info, reading)
+    return {"sha256": reading.digest.hexdigest(), "size": reading.size}
+
+
+def _add_stored(tar: tarfile.TarFile, name: str, stored_name: str, made_at: int) -> dict:
+    """An object of the storage into the archive: copied locally first (tar needs the size before
+    the bytes), then streamed in through the digest."""
+    with default_storage.open(stored_name, "rb") as source, tempfile.SpooledTemporaryFile(max_size=8 * MB) as copy:
+        _copy_digest(source, copy)
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = copy.tell(), made_at, 0o644
+        copy.seek(0)
+        reading = _Digesting(copy)
         tar.addfile(info, reading)
     return {"sha256": reading.digest.hexdigest(), "size": reading.size}
 
@@ -232,8 +276,12 @@ def make_backup(out, connection) -> dict:
         try:
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
                 files = {dump.name: _add(tar, dump.name, dump)}
-                for name, path in media_files(skip=(out, partial)):
-                    files[MEDIA + name] = _add(tar, MEDIA + name, path)
+                if media_on_disk():
+                    for name, path in media_files(skip=(out, partial)):
+                        files[MEDIA + name] = _add(tar, MEDIA + name, path)
+                else:
+                    for name in stored_objects():
+                        files[MEDIA + name] = _add_stored(tar, MEDIA + name, name, int(made_at.timestamp()))
                 manifest = {
                     "format": FORMAT, "format_version": FORMAT_VERSION, "dudao_version": dudao_version(),
                     "made_at": made_at.isoformat(),
@@ -354,8 +402,29 @@ def restore_database(archive: Archive, connection) -> None:
         RESTORE[archive.vendor](connection, dump)
 
 
+def _restore_stored(tar: tarfile.TarFile, archive: Archive, name: str) -> None:
+    """Writes member ``name`` to the object store under its own name (replacing an object there)."""
+    stored_name = name.removeprefix(MEDIA)
+    with tempfile.TemporaryFile() as handle:
+        listed = archive.manifest["files"][name]
+        if _copy_digest(tar.extractfile(name), handle) != (listed["sha256"], listed["size"]):
+            raise BackupError(f"{name}: changed in the archive while restoring")
+        handle.seek(0)
+        if default_storage.exists(stored_name):
+            default_storage.delete(stored_name)
+        saved = default_storage.save(stored_name, File(handle))
+    if saved != stored_name:
+        raise BackupError(f"{name}: the object store saved it as {saved}")
+
+
 def restore_media(archive: Archive) -> int:
-    """Writes every stored file of the archive under ``MEDIA_ROOT``; returns how many."""
+    """Writes every stored file of the archive under ``MEDIA_ROOT`` or into the object store;
+    returns how many."""
+    if not media_on_disk():
+        with tarfile.open(archive.path, "r:") as tar:
+            for name in archive.media:
+                _restore_stored(tar, archive, name)
+        return len(archive.media)
     root = Path(settings.MEDIA_ROOT)
     with tarfile.open(archive.path, "r:") as tar:
         for name in archive.media:

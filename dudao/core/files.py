@@ -16,6 +16,11 @@ name, size, real content type, SHA-256, uploader and upload time). Three functio
   ``FileCheckFailed`` (``missing``: 410, ``altered``: 409). ``verify_file(stored)`` answers the
   same question as a yes or no.
 
+The bytes live in the default storage (``STORAGES["default"]``): a folder, or an S3-compatible
+object store (``DUDAO_MEDIA_STORAGE=s3``). Code reads and writes them through the storage API
+(``FieldFile.open()``, ``default_storage``), never through a path; ``media_on_disk()`` says whether
+the folder-only tools (the disk space check, the backup's folder walk) apply.
+
 Accepted by default: JPEG, PNG and WebP photos, PDF, Word ``.docx`` and Excel ``.xlsx``, at most
 ``MAX_UPLOAD_SIZE`` (20 MB).
 """
@@ -27,6 +32,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,6 +93,11 @@ class FileCheckFailed(Exception):
     @property
     def status_code(self) -> int:
         return 410 if self.kind == "missing" else 409
+
+
+def media_on_disk(storage=None) -> bool:
+    """Whether the stored files are in a folder of this machine (or a shared one), not an object store."""
+    return isinstance(storage or default_storage, FileSystemStorage)
 
 
 def sniff(uploaded_file) -> str | None:

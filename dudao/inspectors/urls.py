@@ -12,6 +12,7 @@ urlpatterns = [
     *object_paths("", "inspector", list=views.InspectorListView, add=views.InspectorEditView,
                   detail=views.InspectorDetailView, edit=views.InspectorEditView, delete=views.InspectorDeleteView,
                   transition=views.InspectorTransitionView),
+    path("<int:pk>/photo/", views.InspectorPhotoView.as_view(), name="inspector_photo"),
     path("listings/", views.ListingListView.as_view(), name="listing_list"),
     path("schools/<int:pk>/listing/", views.SchoolListingAssignView.as_view(), name="school_listing_assign"),
     path("schools/<int:pk>/signboard/", views.SchoolSignboardView.as_view(), name="school_signboard"),

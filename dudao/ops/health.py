@@ -8,7 +8,8 @@ with 200 when every check passes and 503 naming the failing ones otherwise. The 
   ``DUDAO_HEALTH_MAX_REPLICA_LAG`` seconds;
 * ``queue``: the background jobs waiting to start, the oldest at most ``DUDAO_HEALTH_MAX_QUEUE_AGE``
   seconds old and at most ``DUDAO_HEALTH_MAX_QUEUE_LENGTH`` of them;
-* ``media_disk``, ``var_disk``: at least ``DUDAO_HEALTH_MIN_FREE_MB`` free.
+* ``media_disk`` (only when the stored files are in a folder, not an object store), ``var_disk``: at
+  least ``DUDAO_HEALTH_MIN_FREE_MB`` free.
 
 ``?check=database`` (repeatable) runs only the named checks: a load balancer should not take every
 app server out because the job worker is stuck. Numbers only: no paths, versions or error texts.
@@ -27,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from dudao.core import replica
+from dudao.core.files import media_on_disk
 from dudao.jobs.models import Job
 
 
@@ -84,7 +86,8 @@ CHECKS = {
 
 
 def run_checks(names=None) -> dict[str, dict]:
-    names = [n for n in (names or CHECKS) if n != "replica" or replica.configured()]
+    names = [n for n in (names or CHECKS) if (n != "replica" or replica.configured())
+             and (n != "media_disk" or media_on_disk())]
     results = {}
     for name in names:
         if name == "queue" and results.get("database", {}).get("ok") is False:

@@ -66,10 +66,13 @@ def backup(path: Path) -> str:
     return out.getvalue()
 
 
-def restore(archive: Path, database_url: str, var: Path, *args: str, key: str | None = KEY) -> subprocess.CompletedProcess:
-    """`dudao restore` in a new process configured for another database and media folder."""
+def restore(archive: Path, database_url: str, var: Path, *args: str, key: str | None = KEY,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`dudao restore` in a new process configured for another database and media folder (and the
+    variables ``env``: an object store's)."""
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUDAO_", "PG"))}
-    env.update(DATABASE_URL=database_url, DUDAO_VAR_DIR=str(var), DUDAO_MEDIA_ROOT=str(var / "media"))
+    env.update(DATABASE_URL=database_url, DUDAO_VAR_DIR=str(var), DUDAO_MEDIA_ROOT=str(var / "media"), **extra)
     if key:
         env["DUDAO_AUDIT_KEY"] = key
     var.mkdir(exist_ok=True)
@@ -231,3 +234,60 @@ def test_a_backup_that_cannot_be_written_says_so_and_leaves_no_archive(site, tmp
     with pytest.raises(CommandError, match="backup FAILED: .*No such file or directory"):
         backup(tmp_path / "no-such-folder" / "dudao.tar")
     assert not (tmp_path / "no-such-folder").exists()
+
+
+# ---- stored files in an S3-compatible object store (DUDAO_MEDIA_STORAGE=s3) ----------------------
+# `dudao backup` walks the bucket and streams every object into the archive with its SHA-256;
+# `dudao restore`, in a new process configured for another database and an empty bucket, writes
+# them back through the storage under their own names.
+
+@pytest.fixture
+def bucket_site(settings, s3_media):
+    """A small site with audited changes and two evidence files (Chinese names) in its own bucket."""
+    settings.DUDAO_AUDIT_KEY = KEY
+    world = build_world()
+    add_evidence(world.a, {"现场照片.png": PNG, "整改报告.pdf": PDF})
+    return world
+
+
+def bucket_checksums(s3_media, bucket=None) -> dict[str, str]:
+    return {key: hashlib.sha256(s3_media.read(key, bucket)).hexdigest() for key in s3_media.keys(bucket)}
+
+
+def test_a_backup_of_the_bucket_restores_into_an_empty_database_and_bucket(bucket_site, s3_media, tmp_path, empty_database):
+    archive = tmp_path / "dudao.tar"
+    said = backup(archive)
+    source_rows, source_files = current_rows(), bucket_checksums(s3_media)
+    assert len(source_files) == 2 and "2 stored files" in said
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        assert set(tar.getnames()) == {"manifest.json", *manifest["files"]}
+    assert {name: f["sha256"] for name, f in manifest["files"].items() if name.startswith("media/")} == {
+        f"media/{key}": digest for key, digest in source_files.items()}
+
+    bucket = s3_media.new_bucket()
+    env = s3_media.environment(bucket)
+    done = restore(archive, empty_database, tmp_path / "new", env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"2 stored files restored into the object store bucket {bucket}" in done.stdout
+    assert "rows OK" in done.stdout and "audit log OK" in done.stdout
+    assert row_counts_at(empty_database) == source_rows
+    assert bucket_checksums(s3_media, bucket) == source_files  # the same names, the same bytes
+    for attachment in apps.get_model("inspections", "Attachment").objects.all():
+        assert hashlib.sha256(s3_media.read(attachment.file.name, bucket)).hexdigest() == attachment.sha256
+
+    # a bucket holding objects is a site that is not empty: --force writes them again, same names
+    assert "the object store bucket" in restore(archive, empty_database, tmp_path / "new", env=env).stderr
+    again = restore(archive, empty_database, tmp_path / "new", "--force", env=env)
+    assert again.returncode == 0, again.stderr
+    assert bucket_checksums(s3_media, bucket) == source_files
+
+
+def test_a_bucket_that_is_not_empty_is_not_replaced_without_force(bucket_site, s3_media, tmp_path):
+    archive = tmp_path / "dudao.tar"
+    backup(archive)
+    add_evidence(bucket_site.a, {"后来的照片.png": PNG})
+    rows, files = current_rows(), bucket_checksums(s3_media)
+    with pytest.raises(CommandError, match=r"restore REFUSED: this site is not empty .* 3 files"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert current_rows() == rows and bucket_checksums(s3_media) == files

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -15,11 +16,22 @@ from dudao.organizations.models import School
 
 
 class InspectorSerializer(ScopedModelSerializer):
+    """``photo``: the address serving the inspector's photo (the API's token is accepted), or null."""
+
+    photo = serializers.SerializerMethodField()
+
     class Meta:
         model = Inspector
         fields = ["id", "office", "name", "gender", "kind", "certificate_no", "employer", "phone", "email",
                   "photo", "status"]
         read_only_fields = ["photo", "status"]
+
+    def get_photo(self, obj) -> str | None:
+        if not obj.photo:
+            return None
+        request = self.context.get("request")
+        url = reverse("inspectors:inspector_photo", args=[obj.pk])
+        return request.build_absolute_uri(url) if request else url
 
 
 class ListingSerializer(ScopedModelSerializer):

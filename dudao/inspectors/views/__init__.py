@@ -1,12 +1,15 @@
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from dudao.accounts.access import acts_for_office
+from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.forms import validation_message
 from dudao.core.views import (
     DatedAssignView,
@@ -41,6 +44,32 @@ class InspectorListView(ObjectListView):
         ctx = super().get_context_data(**kwargs)
         ctx["overloaded"] = selectors.overloaded_inspectors(user=self.request.user)
         return ctx
+
+
+class InspectorPhotoView(TokenDownloadMixin, ScopedMixin, View):
+    """An inspector's photo, read through the storage (a folder or an object store), for whoever sees
+    the inspector or a school the inspector is listed at now (404 otherwise); an API client sends
+    its token (the API's ``photo`` address)."""
+
+    model = Inspector
+
+    def get(self, request, pk):
+        inspector = self.scoped_queryset().filter(pk=pk).first()
+        if inspector is None:
+            listing = (Listing.objects.for_user(request.user).filter(inspector_id=pk, valid_to__isnull=True)
+                       .select_related("inspector").first())
+            inspector = listing.inspector if listing else None
+        if inspector is None or not inspector.photo:
+            raise Http404
+        try:
+            handle = inspector.photo.open("rb")
+        except OSError:
+            raise Http404
+        content_type = mimetypes.guess_type(inspector.photo.name)[0] or "application/octet-stream"
+        response = FileResponse(handle, content_type=content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 class InspectorDetailView(ObjectDetailView):

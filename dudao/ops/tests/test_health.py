@@ -38,6 +38,14 @@ def test_healthy_site_answers_200_with_every_check(client, settings):
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_with_an_object_store_there_is_no_media_disk_to_check(client, settings, s3_media):
+    settings.DUDAO_HEALTH_MIN_FREE_MB = 10**12  # no folder could pass: the media one is not asked
+    settings.MEDIA_ROOT = "/nonexistent-media-folder"
+    body = client.get(URL, {"check": ["database", "media_disk"]}).json()
+    assert set(body["checks"]) == {"database"} and body["status"] == "ok"
+    assert "media_disk" not in client.get(URL).json()["checks"]
+
+
 def test_queue_older_than_the_threshold_answers_503_naming_it(client, settings):
     settings.DUDAO_HEALTH_MAX_QUEUE_AGE = 900
     queued_job(timedelta(hours=2))

@@ -8,7 +8,7 @@ from dudao.core.backup import BackupError, make_backup
 
 class Command(BaseCommand):
     help = ("Writes one archive (tar) to FILE holding the database (PostgreSQL: pg_dump --format=custom; "
-            "SQLite: an online copy), every stored file under MEDIA_ROOT and a manifest with the SHA-256 and "
+            "SQLite: an online copy), every stored file (under MEDIA_ROOT, or every object of the S3-compatible object store) and a manifest with the SHA-256 and "
             "size of each, the Dudao version, the migrations and the rows of every table. The audit key is not "
             "in it. `dudao restore FILE` rebuilds the site from it.")
 

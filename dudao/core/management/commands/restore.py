@@ -12,7 +12,8 @@ from dudao.core.backup import (
     check_archive,
     count_differences,
     database_tables,
-    media_files,
+    media_names,
+    media_place,
     restore_database,
     restore_media,
 )
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             restored = restore_media(checked)
         except (BackupError, OSError) as e:
             raise CommandError(f"restore FAILED: the database was restored, the stored files were not: {e}")
-        self.stdout.write(f"{restored} stored files restored into {settings.MEDIA_ROOT}")
+        self.stdout.write(f"{restored} stored files restored into {media_place()}")
 
         failures = []
         counts = database_tables(connection)
@@ -81,12 +82,12 @@ class Command(BaseCommand):
             raise CommandError(f"restore REFUSED: the archive was made by a newer Dudao "
                                f"({checked.manifest['dudao_version']}; migrations unknown here: {', '.join(unknown)}); "
                                "install that version first; nothing was changed")
-        tables, files = database_tables(connection), media_files()
+        tables, files = database_tables(connection), media_names()
         if (tables or files) and not force:
             raise CommandError(
                 f"restore REFUSED: this site is not empty (the database {connection.settings_dict['NAME']} holds "
-                f"{len(tables)} tables, {settings.MEDIA_ROOT} holds {len(files)} files); restore into an empty "
-                "database and media folder, or pass --force to replace them; nothing was changed")
+                f"{len(tables)} tables, {media_place()} holds {len(files)} files); restore into an empty "
+                "database and media folder (or bucket), or pass --force to replace them; nothing was changed")
 
     def audit_verified(self) -> bool:
         """Runs `dudao audit verify` on the restored database; says why it may fail without the key."""
