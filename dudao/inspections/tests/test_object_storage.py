@@ -1,6 +1,6 @@
 """With ``DUDAO_MEDIA_STORAGE=s3`` an evidence file uploaded through the API lands as a private
-object in the bucket of a real S3-compatible server, and comes back through the checked download
-byte for byte; an object altered in the bucket is refused."""
+object in the bucket of a real S3-compatible server (a visit photo with its stamped copy), and comes
+back through the checked download byte for byte; an object altered in the bucket is refused."""
 
 import hashlib
 
@@ -35,8 +35,10 @@ def test_an_uploaded_photo_is_an_object_in_the_bucket_and_downloads_byte_for_byt
     data = png_bytes(size=(40, 30), color="blue")
     api, listed = _uploaded(world, data)
     attachment = Attachment.objects.get(pk=listed["id"])
-    assert s3_media.keys() == [attachment.file.name]
+    assert sorted(s3_media.keys()) == sorted([attachment.file.name, attachment.stamped.name])
     assert s3_media.read(attachment.file.name) == data
+    stamped = s3_media.read(attachment.stamped.name)
+    assert stamped.startswith(b"\xff\xd8") and hashlib.sha256(stamped).hexdigest() == attachment.stamped_sha256
     acl = s3_media.client().get_object_acl(Bucket=s3_media.bucket, Key=attachment.file.name)
     assert [g["Grantee"].get("URI") for g in acl["Grants"] if g["Grantee"].get("Type") == "Group"] == []  # private
 
@@ -47,10 +49,10 @@ def test_an_uploaded_photo_is_an_object_in_the_bucket_and_downloads_byte_for_byt
 
 
 def test_the_same_name_twice_keeps_both_objects(world, s3_media):
-    _uploaded(world, png_bytes(color="red"))
-    _uploaded(world, png_bytes(color="green"))
-    keys = s3_media.keys()
-    assert len(keys) == 2 and len(set(keys)) == 2  # never overwritten
+    first = Attachment.objects.get(pk=_uploaded(world, png_bytes(color="red"))[1]["id"])
+    second = Attachment.objects.get(pk=_uploaded(world, png_bytes(color="green"))[1]["id"])
+    names = [first.file.name, first.stamped.name, second.file.name, second.stamped.name]
+    assert len(set(names)) == 4 and sorted(s3_media.keys()) == sorted(names)  # never overwritten
 
 
 def test_an_object_altered_in_the_bucket_is_refused(world, s3_media):
