@@ -5,7 +5,6 @@ deadline policies."""
 import pytest
 from django.urls import reverse
 
-from dudao.core.testing.world import world_rolled_back
 from dudao.inspections.models import DeadlinePolicy
 from dudao.inspections.tests.rectification_fixtures import (
     notice_in,
@@ -15,17 +14,6 @@ from dudao.inspections.tests.rectification_fixtures import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_rolled_back(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_api_issue_escalate_and_summary(world, client):

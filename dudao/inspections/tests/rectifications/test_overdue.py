@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dudao.audit.models import AuditEvent
-from dudao.core.testing.world import world_rolled_back
 from dudao.inspections.models import OverdueAlert, Rectification
 from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services.rectifications import rectification_return
@@ -16,12 +15,6 @@ from dudao.inspections.tests.rectification_fixtures import answer, notice_in, us
 from dudao.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_rolled_back(django_db_blocker) as world:
-        yield world
 
 
 def in_days(n: int) -> datetime.date:

@@ -4,7 +4,6 @@ summary by school, zone and inspector."""
 
 import pytest
 
-from dudao.core.testing.world import world_rolled_back
 from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services.rectifications import rectification_return
 from dudao.inspections.tests.rectification_fixtures import (
@@ -16,17 +15,6 @@ from dudao.inspections.tests.rectification_fixtures import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_rolled_back(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_school_events_in_date_order_and_scoped(world):

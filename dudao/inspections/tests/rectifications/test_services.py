@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dudao.audit.models import AuditEvent
-from dudao.core.testing.world import world_rolled_back
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections.models import DeadlinePolicy, Escalation, Recheck, Rectification
 from dudao.inspections.services.rectifications import (
@@ -34,17 +33,6 @@ from dudao.inspections.tests.rectification_fixtures import (
 from dudao.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_rolled_back(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def inbox(world, role, county="a"):

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from dudao.audit.models import AuditEvent
-from dudao.core.testing.world import world_rolled_back
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.inspections.models import Attachment, Recheck, Rectification, RectificationResponse
 from dudao.inspections.services.rectifications import RECTIFICATION_TRANSITION_SERVICES
@@ -39,17 +38,6 @@ INPUT = {
 
 def allowed(state, name) -> bool:
     return state in Rectification.TRANSITIONS[name].sources
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_rolled_back(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def api_url(notice, name):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dudao.audit.models import AuditEvent
 from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.queries import assert_constant_queries
-from dudao.core.testing.world import fresh, world_rolled_back
+from dudao.core.testing.world import fresh
 from dudao.core.testing.xlsx import sheet_text
 from dudao.inspections.models import DeadlinePolicy, Escalation, Rectification
 from dudao.inspections.services.rectifications import rectification_close, rectification_escalate, rectification_return
@@ -29,17 +29,6 @@ from dudao.inspections.tests.rectification_fixtures import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_rolled_back(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def detail(notice):
