@@ -9,7 +9,7 @@ from django.utils import timezone
 from dudao.audit.models import AuditEvent
 from dudao.complaints.masking import identity
 from dudao.complaints.models import Complaint, ComplaintPolicy, ComplaintQuerySet, Publication
-from dudao.organizations.models import Office, School
+from dudao.organizations.models import School
 
 LIST_RELATED = ("school", "office", "handler", "inspector")
 
@@ -90,10 +90,6 @@ def complaint_stats(*, user, on: datetime.date | None = None, queryset=None) -> 
 
 def complaint_policy_for(*, user, office) -> ComplaintPolicy:
     return ComplaintPolicy.objects.for_user(user).filter(office=office).first() or ComplaintPolicy(office=office)
-
-
-def complaint_offices(*, user):
-    return Office.objects.for_user(user).select_related("region").order_by("region__path")
 
 
 def publication_list(*, user):

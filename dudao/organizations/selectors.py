@@ -84,6 +84,11 @@ def current_listing_by_school(*, user, school_ids, on=None) -> dict:
     return {row.school_id: row for row in rows}
 
 
+def office_list(*, user):
+    """The offices the user may see (their office's subtree), outermost first."""
+    return Office.objects.for_user(user).select_related("region").order_by("region__path")
+
+
 def office_for_user(*, user):
     """The first office in the user's scope (their own), for defaults such as ratios and hotline."""
     ids = sorted(offices_of(user))

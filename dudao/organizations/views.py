@@ -188,7 +188,17 @@ ZoneEditView, ZoneDeleteView = edit_and_delete_views(
 
 # ---- the working-day calendar ----------------------------------------------------------------------
 
-class CalendarView(OfficeSettingsView):
+class OfficeSettingsPage(OfficeSettingsView):
+    """An office's settings page over the offices the user may see, their own office's first."""
+
+    def offices(self):
+        return selectors.office_list(user=self.request.user)
+
+    def own_office_ids(self):
+        return offices_of(self.request.user)
+
+
+class CalendarView(OfficeSettingsPage):
     """An office's working-day calendar for one year: the statutory holidays and 调休 working days, the
     days its city or province entered for the offices below, and its own, which its administrator
     adds, corrects and deletes here (or by Excel); ``?export=xlsx`` gives the year's days as a workbook
@@ -197,12 +207,6 @@ class CalendarView(OfficeSettingsView):
     model = CalendarDay
     template_name = "organizations/calendar.html"
     permission_action = "view"
-
-    def offices(self):
-        return Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
-
-    def own_office_ids(self):
-        return offices_of(self.request.user)
 
     def can_change(self, office) -> bool:
         user = self.request.user

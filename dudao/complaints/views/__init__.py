@@ -27,7 +27,7 @@ from dudao.complaints.models import Complaint, ComplaintPolicy, Publication
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed, open_verified
 from dudao.core.forms import validation_message
-from dudao.core.views import DetailFormView, ObjectDetailView, OfficeSettingsView, ScopedMixin, TransitionView
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import available_transitions
 from dudao.documents.models import Document
 from dudao.inspections.models import Rectification
@@ -35,6 +35,7 @@ from dudao.inspections.services.findings import finding_item_choices, requiremen
 from dudao.inspectors.models import Inspector
 from dudao.inspectors.signboards import public_base_url, public_url
 from dudao.jobs.exports import ExportableListView
+from dudao.organizations.views import OfficeSettingsPage
 
 
 class ComplaintListView(ExportableListView):
@@ -179,14 +180,11 @@ class ComplaintPhotoView(TokenDownloadMixin, ScopedMixin, View):
         return FileResponse(handle, content_type=item.content_type)
 
 
-class ComplaintPolicyView(OfficeSettingsView):
+class ComplaintPolicyView(OfficeSettingsPage):
     """The office's time limit for answering (default 15 working days) and closing rules."""
 
     model = ComplaintPolicy
     template_name = "complaints/policy.html"
-
-    def offices(self):
-        return selectors.complaint_offices(user=self.request.user)
 
     def own_office_ids(self):
         return owning_office_ids(self.request.user)

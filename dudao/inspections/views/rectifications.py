@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from dudao.accounts.access import offices_of
-from dudao.core.views import DetailFormView, ObjectDetailView, OfficeSettingsView, ScopedMixin, TransitionView
+from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import tables
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
@@ -29,6 +28,7 @@ from dudao.inspections.services import rectifications as services
 from dudao.inspections.views.documents import rectification_documents_context
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
+from dudao.organizations.views import OfficeSettingsPage
 
 # ---- findings ----------------------------------------------------------------------------------
 
@@ -258,17 +258,11 @@ class RectificationEscalateView(DetailFormView):
 
 # ---- office settings ---------------------------------------------------------------------------
 
-class DeadlinePolicyView(OfficeSettingsView):
+class DeadlinePolicyView(OfficeSettingsPage):
     """The office's default days to rectify per severity (STANDARDS §1.6: set locally)."""
 
     model = DeadlinePolicy
     template_name = "inspections/deadline_policy.html"
-
-    def offices(self):
-        return Office.objects.for_user(self.request.user).select_related("region").order_by("region__path")
-
-    def own_office_ids(self):
-        return offices_of(self.request.user)
 
     def can_change(self, office) -> bool:
         user = self.request.user
