@@ -95,6 +95,17 @@ class Importer:
     def validate_across(self, rows) -> list[RowError]:
         return []
 
+    def repeated(self, rows, field: str, message) -> list[RowError]:
+        """An error on every row whose ``field`` an earlier row already has; ``message`` is a
+        translatable sentence with ``{row}``, the earlier row's number."""
+        seen: dict = {}
+        errors = []
+        for number, cleaned in rows:
+            first = seen.setdefault(cleaned[field], number)
+            if first != number:
+                errors.append(RowError(number, self.header_for(field), str(message).format(row=first)))
+        return errors
+
     def write(self, rows, progress=None) -> int:
         raise NotImplementedError
 

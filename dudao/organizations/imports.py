@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from dudao.accounts.access import offices_of, owns_region
 from dudao.audit.services import record, record_many
 from dudao.core.choices import choice_lookup
-from dudao.core.importing import RowError
 from dudao.jobs.imports import Importer, ImportView, run_import_job
 from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership, pinyin_key
 from dudao.organizations.services import calendar_day_set, zone_assign_school
@@ -166,14 +165,7 @@ class SchoolImporter(Importer):
         return out
 
     def validate_across(self, rows):
-        seen: dict[str, int] = {}
-        errors = []
-        for number, cleaned in rows:
-            first = seen.setdefault(cleaned["code"], number)
-            if first != number:
-                errors.append(RowError(number, self.header_for("code"),
-                                       _("Duplicate school code; also on row {row}.").format(row=first)))
-        return errors
+        return self.repeated(rows, "code", _("Duplicate school code; also on row {row}."))
 
     def write(self, rows, progress=None) -> int:
         """New schools are written in bulk (with their zone and one audit event each); existing
@@ -319,14 +311,7 @@ class CalendarDayImporter(Importer):
         return cleaned, errors
 
     def validate_across(self, rows):
-        seen: dict[datetime.date, int] = {}
-        errors = []
-        for number, cleaned in rows:
-            first = seen.setdefault(cleaned["date"], number)
-            if first != number:
-                errors.append(RowError(number, self.header_for("date"),
-                                       _("Duplicate date; also on row {row}.").format(row=first)))
-        return errors
+        return self.repeated(rows, "date", _("Duplicate date; also on row {row}."))
 
     def write(self, rows, progress=None) -> int:
         for _number, data in rows:

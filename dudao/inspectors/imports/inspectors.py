@@ -97,14 +97,9 @@ class InspectorImporter(Importer):
         return cleaned, errors
 
     def validate_across(self, rows):
-        errors = []
-        seen: dict[str, int] = {}
+        errors = self.repeated(rows, "certificate_no", _("Duplicate certificate number; also on row {row}."))
         listed: dict[str, int] = {}
         for number, cleaned in rows:
-            first = seen.setdefault(cleaned["certificate_no"], number)
-            if first != number:
-                errors.append(RowError(number, self.header_for("certificate_no"),
-                                       _("Duplicate certificate number; also on row {row}.").format(row=first)))
             for school in cleaned["schools"]:
                 other = listed.setdefault(school.code, number)
                 if other != number:
