@@ -51,6 +51,7 @@ def test_checkin_is_taken_when_the_form_opens_and_syncs_with_the_offline_draft(b
 
     # the form opens, says what it reads, and takes the position; the school gives the distance
     page.goto("/inspections/visits/add/")
+    assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")  # the form is kept on the device
     expect(page.get_by_test_id("checkin-consent")).to_be_visible()
     expect(page.locator("input[name=checkin_latitude]")).to_have_value("28.683656")
     page.select_option("select[name=school]", str(school.pk))
