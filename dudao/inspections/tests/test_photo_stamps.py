@@ -127,3 +127,33 @@ def test_api_carries_capture_time_and_the_stamped_copy(world, draft):
     outsider = APIClient()
     outsider.force_authenticate(user(world, "b", "inspector"))
     assert outsider.get(reverse("api:inspections-attachment-stamped", args=[photo.pk])).status_code == 404
+
+
+def test_photos_stored_before_stamping_get_their_copy_once(world, draft):
+    # given a photo stored before photos were stamped (no copy, no capture time) and one whose file was damaged
+    from django.core.management import call_command
+
+    old = add(world, draft, "old.jpg", jpeg_with_exif("2025:10:14 09:30:05"), "image/jpeg")
+    damaged = add(world, draft, "damaged.png", png_bytes(), "image/png")
+    for photo in (old, damaged):
+        photo.stamped.delete(save=False)
+    type(old).objects.filter(pk__in=[old.pk, damaged.pk]).update(stamped="", stamped_sha256="", captured_at=None)
+    with damaged.file.open("wb") as handle:
+        handle.write(b"not the photo any more")
+    # when the operator runs the command after upgrading
+    out, err = io.StringIO(), io.StringIO()
+    call_command("stamp_photos", stdout=out, stderr=err)
+    # then the intact photo has its stamped copy and capture time, the damaged one is reported and left as it is
+    old.refresh_from_db()
+    damaged.refresh_from_db()
+    assert out.getvalue().strip() == "1 photo(s) stamped."
+    assert f"attachment ids {damaged.pk}" in err.getvalue()
+    with old.stamped.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == old.stamped_sha256
+    assert old.captured_at == timezone.make_aware(datetime.datetime(2025, 10, 14, 9, 30, 5))
+    assert not damaged.stamped and AuditEvent.objects.filter(
+        action="inspections.attachment.integrity_failure", target_id=str(damaged.pk)).exists()
+    # and running it again stamps nothing new
+    out = io.StringIO()
+    call_command("stamp_photos", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().strip() == "0 photo(s) stamped."
