@@ -96,12 +96,12 @@ def _rate(part: int, total: int) -> float | None:
 
 
 def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None = None,
-                    on: datetime.date | None = None) -> dict:
+                    on: datetime.date | None = None, groups: bool = True) -> dict:
     """Completion per inspector and per zone of the tasks due in ``period`` (all tasks when None).
 
     Each row holds ``total``, ``done``, ``on_time`` (done no later than the due date),
     ``overdue`` (open past the due date on ``on``) and the rates in per cent. Two grouped queries,
-    whatever the number of inspectors.
+    whatever the number of inspectors; without ``groups``, one for the total alone.
     """
     on = on or timezone.localdate()
     tasks = Task.objects.for_user(user)
@@ -126,9 +126,12 @@ def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None 
         # rows without a zone last; then the zones' own order, inspectors by pinyin
         return sorted(out, key=lambda r: (r["id"] is None, r["sort"] if r["sort"] is not None else 0, r["id"] or 0))
 
-    by_inspector = rows("inspector_id", "inspector__name", "inspector__sort_key")
-    by_zone = rows("zone_id", "zone__name", "zone__number")
-    total = {k: sum(r[k] for r in by_inspector) for k in counts}
+    if groups:
+        by_inspector, by_zone = rows("inspector_id", "inspector__name", "inspector__sort_key"), rows(
+            "zone_id", "zone__name", "zone__number")
+        total = {k: sum(r[k] for r in by_inspector) for k in counts}
+    else:
+        by_inspector, by_zone, total = [], [], tasks.order_by().aggregate(**counts)
     total.update(rate=_rate(total["done"], total["total"]), on_time_rate=_rate(total["on_time"], total["total"]))
     return {"inspectors": by_inspector, "zones": by_zone, "total": total, "period": period, "on": on}
 

@@ -27,7 +27,7 @@ from dudao.evaluations.models import Unit
 from dudao.evaluations.selectors import unit_list
 from dudao.inspections.models import Finding, LessonObservation, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.selectors.rectifications import rectification_list, rectification_summary
-from dudao.inspections.selectors.visits import coverage_summary, read_schools, visit_list
+from dudao.inspections.selectors.visits import coverage_counts, coverage_summary, read_schools, visit_list
 from dudao.inspections.services.findings import item_name
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
@@ -103,13 +103,16 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
     """The supervision loop at a glance, drilled down to a zone or an inspector when asked. The
     schools in order of priority (``priorities``) are for an inspector's list and the drill-down
     to one inspector; an office's overview leaves them out."""
-    coverage = coverage_summary(user=user, month=today, zone_id=zone_id, schools=False)
-    rows = coverage.rows
+    if zone_id or priorities:
+        coverage = coverage_summary(user=user, month=today, zone_id=zone_id, schools=False)
+        rows = coverage.rows
+    else:  # the office's overview: a line per zone, counted by the database
+        coverage, rows = coverage_counts(user=user, month=today), []
     if inspector_id:
         rows = [r for r in rows if r.inspector and r.inspector.pk == inspector_id]
     if priorities:
         read_schools(rows)
-    summary = rectification_summary(user=user, on=today)
+    summary = rectification_summary(user=user, on=today, groups=priorities)
     by_item = findings_by_item(user=user, year=today.year)
     open_notices = (
         rectification_list(user=user, on=today).filter(status__in=("issued", "returned", "submitted"))
@@ -119,7 +122,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
     if not acts_for_office(user):
         tasks = tasks.filter(inspector__user=user)
     term_year, term = term_for(today)
-    completion = task_completion(user=user, period=completion_period(term_year, term, on=today), on=today)
+    completion = task_completion(user=user, period=completion_period(term_year, term, on=today), on=today, groups=False)
     return {
         "coverage": coverage,
         "coverage_rows": rows,
@@ -135,7 +138,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         "drill_zone": zone_id,
         "drill_inspector": inspector_id,
         "coverage_by_zone": coverage.by_zone,
-        "coverage_by_inspector": [g for g in coverage.by_inspector
+        "coverage_by_inspector": [g for g in getattr(coverage, "by_inspector", [])
                                   if not zone_id or any(r in rows for r in g.rows)],
     }
 

@@ -142,9 +142,10 @@ def overdue_list(*, user, on: datetime.date | None = None):
     )
 
 
-def rectification_summary(*, user, on: datetime.date | None = None) -> dict:
+def rectification_summary(*, user, on: datetime.date | None = None, groups: bool = True) -> dict:
     """Open, overdue, awaiting re-check and closed notices in scope, and open/overdue per school,
-    zone and listed inspector: the figures dashboards show. A fixed number of queries."""
+    zone and listed inspector: the figures dashboards show. A fixed number of queries; without
+    ``groups``, one, and the lists per school, zone and inspector are empty."""
     on = on or timezone.localdate()
     qs = Rectification.objects.for_user(user)
     open_q = Q(status__in=RectificationQuerySet.OPEN)
@@ -152,6 +153,8 @@ def rectification_summary(*, user, on: datetime.date | None = None) -> dict:
         open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q(on)),
         awaiting_recheck=Count("pk", filter=Q(status="submitted")), closed=Count("pk", filter=Q(status="closed")),
     )
+    if not groups:
+        return {**totals, "by_school": [], "by_zone": [], "by_inspector": []}
     per_school = list(
         qs.filter(open_q).values("school_id", "school__name")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(on))).order_by("school__sort_key")

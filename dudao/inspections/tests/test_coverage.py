@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dudao.core.testing.factories import ListingFactory, SchoolFactory, ZoneMembershipFactory
 from dudao.core.testing.queries import assert_constant_queries
-from dudao.inspections.selectors.visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_summary, term_for
+from dudao.inspections.selectors.visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_counts, coverage_summary, term_for
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import record_visit, user
 
@@ -181,3 +181,23 @@ def test_a_large_scope_lists_zones_and_a_zone_its_schools(visits, client, monkey
     assert 'data-testid="coverage-zone-row"' not in html
     listed = {r.school.pk for r in coverage_summary(user=visits_city(visits), month=OCTOBER, zone_id=zone.pk).rows}
     assert html.count('data-testid="coverage-row"') == len(listed) > 0
+
+
+@pytest.mark.parametrize("who", ["county office", "city office", "zone leader"])
+def test_counts_per_zone_are_the_schools_rows_counted(visits, who):
+    # given a school of county A in no zone, and the October counts of each scope
+    SchoolFactory(region=visits.a.township)
+    reader = {"county office": lambda: user(visits, "a", "office_admin"), "city office": lambda: visits_city(visits),
+              "zone leader": lambda: user(visits, "a", "zone_leader")}[who]()
+    rows, counts = coverage_summary(user=reader, month=OCTOBER), coverage_counts(user=reader, month=OCTOBER)
+
+    def line(group):
+        return (group.school_count, group.visited_count, group.missing_count, group.below_term_count,
+                group.unchecked_count)
+
+    # then the database's count per zone is what the rows of each zone add up to, in the same order
+    assert [(g.key, line(g)) for g in counts.by_zone] == [(g.key, line(g)) for g in rows.by_zone]
+    assert line(counts) == line(rows)
+    assert (counts.month, counts.term) == (rows.month, rows.term)
+    if who == "county office":  # four schools and the new one: one visited, all five below the term floor
+        assert line(counts) == (5, 1, 4, 4, 2) and counts.by_zone[-1].key is None

@@ -425,10 +425,10 @@ class CoverageView(ScopedTemplateView):
             zone_id = None
         if zone_id not in {z.pk for z in zones}:
             zone_id = None
-        coverage = selectors.coverage_summary(user=user, month=month, zone_id=zone_id, schools=False)
-        detailed = zone_id is not None or len(coverage.rows) <= selectors.DETAIL_LIMIT
+        coverage = None if zone_id else selectors.coverage_counts(user=user, month=month)
+        detailed = coverage is None or coverage.school_count <= selectors.DETAIL_LIMIT
         if detailed:
-            selectors.read_schools(coverage.rows)
+            coverage = selectors.coverage_summary(user=user, month=month, zone_id=zone_id)
         previous = (month - datetime.timedelta(days=1)).replace(day=1)
         following = (month + datetime.timedelta(days=32)).replace(day=1)
         ctx.update({
