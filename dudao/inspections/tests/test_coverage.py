@@ -183,9 +183,11 @@ def test_a_large_scope_lists_zones_and_a_zone_its_schools(visits, client, monkey
     assert html.count('data-testid="coverage-row"') == len(listed) > 0
 
 
+@pytest.mark.parametrize("narrow", [2000, 0], ids=["visits read per school", "visits of the days grouped at once"])
 @pytest.mark.parametrize("who", ["county office", "city office", "zone leader"])
-def test_counts_per_zone_are_the_schools_rows_counted(visits, who):
-    # given a school of county A in no zone, and the October counts of each scope
+def test_counts_per_zone_are_the_schools_rows_counted(visits, who, narrow, monkeypatch):
+    # given a school of county A in no zone, and the October counts of each scope, read either way
+    monkeypatch.setattr("dudao.inspections.selectors.visits.NARROW_SCOPE", narrow)
     SchoolFactory(region=visits.a.township)
     reader = {"county office": lambda: user(visits, "a", "office_admin"), "city office": lambda: visits_city(visits),
               "zone leader": lambda: user(visits, "a", "zone_leader")}[who]()
