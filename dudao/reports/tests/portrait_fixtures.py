@@ -20,6 +20,7 @@ from dudao.inspections.services.rectifications import rectification_issue
 from dudao.inspections.tests.visit_fixtures import record_visit
 from dudao.monitoring.models import SchoolReturn
 from dudao.monitoring.services import school_return_save, statistics_year_open
+from dudao.organizations.models import School
 from dudao.surveys.tests.conftest import answer, make_survey
 
 TODAY = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
@@ -104,4 +105,4 @@ def record_school(world):
         school_return_save(actor=fresh(office), instance=SchoolReturn(
             statistics_year=statistics_year, school=school, stage="primary", school_type="primary", students=100,
             **values))
-    return school
+    return School.objects.get(pk=school.pk)
