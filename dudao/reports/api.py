@@ -20,7 +20,7 @@ from dudao.reports import portrait
 from dudao.reports.forms import school_ids
 
 
-class SchoolRefSerializer(serializers.Serializer):
+class PortraitSchoolRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     code = serializers.CharField()
@@ -28,14 +28,14 @@ class SchoolRefSerializer(serializers.Serializer):
     region = serializers.CharField(source="region.name")
 
 
-class StatisticsYearRefSerializer(serializers.Serializer):
+class PortraitStatisticsYearRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     year = serializers.IntegerField()
     office = serializers.CharField()
     url = serializers.CharField()
 
 
-class IndicatorSerializer(serializers.Serializer):
+class PortraitIndicatorSerializer(serializers.Serializer):
     key = serializers.CharField()
     number = serializers.IntegerField()
     name = serializers.CharField()
@@ -46,7 +46,7 @@ class IndicatorSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[s.value for s in IndicatorStatus])
 
 
-class SchoolRuleSerializer(serializers.Serializer):
+class PortraitSchoolRuleSerializer(serializers.Serializer):
     passed = serializers.BooleanField(allow_null=True)
     n_met = serializers.IntegerField()
     n_between = serializers.IntegerField()
@@ -55,23 +55,23 @@ class SchoolRuleSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class StageBalanceSerializer(serializers.Serializer):
+class PortraitStageBalanceSerializer(serializers.Serializer):
     stage = serializers.CharField()
     label = serializers.CharField()
     students = serializers.IntegerField()
-    indicators = IndicatorSerializer(many=True)
-    rule = SchoolRuleSerializer(allow_null=True)
+    indicators = PortraitIndicatorSerializer(many=True)
+    rule = PortraitSchoolRuleSerializer(allow_null=True)
 
 
-class BalanceSerializer(serializers.Serializer):
-    statistics_year = StatisticsYearRefSerializer()
+class PortraitBalanceSerializer(serializers.Serializer):
+    statistics_year = PortraitStatisticsYearRefSerializer()
     national = serializers.BooleanField(help_text="the national standard values (no office set its own)")
     floor_ratio = serializers.FloatField()
     floor_percent = serializers.FloatField()
-    stages = StageBalanceSerializer(many=True)
+    stages = PortraitStageBalanceSerializer(many=True)
 
 
-class TermSerializer(serializers.Serializer):
+class PortraitTermSerializer(serializers.Serializer):
     label = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
@@ -82,21 +82,21 @@ class TermSerializer(serializers.Serializer):
     below_floor = serializers.BooleanField()
 
 
-class FindingItemSerializer(serializers.Serializer):
+class PortraitFindingItemSerializer(serializers.Serializer):
     group = serializers.CharField()
     group_name = serializers.CharField()
     name = serializers.CharField()
     n = serializers.IntegerField()
 
 
-class NoticeCountsSerializer(serializers.Serializer):
+class PortraitNoticeCountsSerializer(serializers.Serializer):
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()
     awaiting_recheck = serializers.IntegerField()
     closed = serializers.IntegerField()
 
 
-class OpenNoticeSerializer(serializers.Serializer):
+class PortraitOpenNoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(allow_blank=True)
     requirements = serializers.CharField()
@@ -106,7 +106,7 @@ class OpenNoticeSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
 
 
-class ComplaintStatsSerializer(serializers.Serializer):
+class PortraitComplaintStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()
@@ -122,7 +122,7 @@ class ComplaintStatsSerializer(serializers.Serializer):
     satisfaction = serializers.FloatField(allow_null=True, help_text="% satisfied or basically satisfied")
 
 
-class SurveySerializer(serializers.Serializer):
+class PortraitSurveySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     year = serializers.IntegerField()
@@ -133,7 +133,7 @@ class SurveySerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class EvaluationSerializer(serializers.Serializer):
+class PortraitEvaluationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     year = serializers.IntegerField()
@@ -145,7 +145,7 @@ class EvaluationSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class LinksSerializer(serializers.Serializer):
+class PortraitLinksSerializer(serializers.Serializer):
     school = serializers.CharField()
     timeline = serializers.CharField()
     visits = serializers.CharField()
@@ -156,31 +156,31 @@ class LinksSerializer(serializers.Serializer):
     returns = serializers.CharField()
 
 
-class ListedInspectorSerializer(serializers.Serializer):
+class PortraitListedInspectorSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="inspector.pk")
     name = serializers.CharField(source="inspector.name")
 
 
 class PortraitSerializer(serializers.Serializer):
-    school = SchoolRefSerializer()
-    listed_inspector = ListedInspectorSerializer(source="listing", allow_null=True)
-    balance = BalanceSerializer(allow_null=True)
-    terms = TermSerializer(many=True, allow_null=True)
+    school = PortraitSchoolRefSerializer()
+    listed_inspector = PortraitListedInspectorSerializer(source="listing", allow_null=True)
+    balance = PortraitBalanceSerializer(allow_null=True)
+    terms = PortraitTermSerializer(many=True, allow_null=True)
     findings = serializers.IntegerField(allow_null=True, help_text="findings of these terms")
-    findings_by_item = FindingItemSerializer(source="by_item", many=True)
-    notices = NoticeCountsSerializer(allow_null=True)
-    open_notices = OpenNoticeSerializer(many=True)
-    complaints = ComplaintStatsSerializer(allow_null=True)
-    surveys = SurveySerializer(many=True, allow_null=True)
-    evaluations = EvaluationSerializer(many=True, allow_null=True)
-    links = LinksSerializer()
+    findings_by_item = PortraitFindingItemSerializer(source="by_item", many=True)
+    notices = PortraitNoticeCountsSerializer(allow_null=True)
+    open_notices = PortraitOpenNoticeSerializer(many=True)
+    complaints = PortraitComplaintStatsSerializer(allow_null=True)
+    surveys = PortraitSurveySerializer(many=True, allow_null=True)
+    evaluations = PortraitEvaluationSerializer(many=True, allow_null=True)
+    links = PortraitLinksSerializer()
 
 
-class CompareSerializer(serializers.Serializer):
+class PortraitCompareSerializer(serializers.Serializer):
     schools = PortraitSerializer(many=True)
 
 
-class CompareQuerySerializer(serializers.Serializer):
+class PortraitCompareQuerySerializer(serializers.Serializer):
     schools = serializers.RegexField(r"^\d{1,18}(,\d{1,18})*$", help_text="school ids, comma-separated (at most 5)")
 
 
@@ -202,17 +202,17 @@ class SchoolPortraitViewSet(viewsets.GenericViewSet):
         data = portrait.school_portrait(user=request.user, school_id=int(pk))
         return Response(PortraitSerializer(data).data)
 
-    @extend_schema(responses=CompareSerializer, operation_id="reports_school_compare",
+    @extend_schema(responses=PortraitCompareSerializer, operation_id="reports_school_compare",
                    parameters=[OpenApiParameter("schools", str, required=True,
                                                 description="school ids, comma-separated (at most 5)")])
     @action(detail=False, methods=["get"])
     def compare(self, request):
         if not acts_for_office(request.user):
             raise PermissionDenied
-        query = CompareQuerySerializer(data=request.query_params)
+        query = PortraitCompareQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         schools = portrait.schools_in_scope(user=request.user, school_ids=school_ids([query.validated_data["schools"]]))
-        return Response(CompareSerializer({"schools": portrait.portraits(user=request.user, schools=schools)}).data)
+        return Response(PortraitCompareSerializer({"schools": portrait.portraits(user=request.user, schools=schools)}).data)
 
 
 def register(router) -> None:

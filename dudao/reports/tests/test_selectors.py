@@ -10,7 +10,10 @@ from dudao.core.testing.world import fresh
 from dudao.inspections.tests.visit_fixtures import record_visit
 from dudao.organizations.models import School
 from dudao.reports import portrait
-from dudao.reports.tests.portrait_fixtures import EXPECTED, days, record_school, today, world  # noqa: F401
+from dudao.reports.tests import portrait_fixtures
+from dudao.reports.tests.portrait_fixtures import EXPECTED, days, record_school
+
+world, today = portrait_fixtures.world, portrait_fixtures.today  # the module's world, on 16 November 2026
 
 pytestmark = pytest.mark.django_db
 
