@@ -309,7 +309,7 @@ def radar_chart(items: list[Portrait]) -> dict | None:
         "legend": {"type": "scroll", "bottom": 0, "data": [s["name"] for s in series]},
         "radar": {"radius": "62%", "center": ["50%", "46%"],
                   "indicator": [{"name": f"{i['number']}. {i['name']}", "max": rim} for i in first],
-                  "axisName": {"width": 120, "overflow": "break", "color": "#49566c"}},
+                  "axisName": {"color": "#49566c"}},
         "series": [{"type": "radar", "data": series}],
     }
 

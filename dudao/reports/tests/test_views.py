@@ -44,7 +44,7 @@ def test_an_office_opens_a_schools_portrait_in_chinese_with_links_to_the_sources
                    reverse("reports:school_timeline", args=[school.pk])):
         assert f'href="{source}' in html, source
     # the radar's data for the chart script, read from a JSON script element (no inline script)
-    radar = json.loads(html.split('id="radar-data" type="application/json">')[1].split("</script>")[0])
+    radar = json.loads(html.split('id="portrait-radar" type="application/json">')[1].split("</script>")[0])
     assert radar["series"][0]["type"] == "radar" and len(radar["radar"]["indicator"]) == 7
     # what people wrote is shown as text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
