@@ -40,6 +40,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 settings.DEBUG = False
 
 from dudao.accounts.models import User  # noqa: E402
+from dudao.organizations.models import School  # noqa: E402
 
 ROLES = [
     ("inspector", "bench_inspector"),
@@ -59,6 +60,9 @@ OFFICE_PAGES = [
     "/api/v1/inspections/rectifications/",
     "/api/v1/inspections/findings/",
     "/api/v1/plans/tasks/",
+    "/schools/{school}/portrait/",
+    "/api/v1/reports/schools/{school}/portrait/",
+    "/schools/compare/?schools={schools}",
 ]
 SCHOOL_PAGES = [
     "/",
@@ -67,6 +71,8 @@ SCHOOL_PAGES = [
     "/inspections/visits/",
     "/api/v1/inspections/visits/",
     "/api/v1/inspections/rectifications/",
+    "/schools/{school}/portrait/",
+    "/api/v1/reports/schools/{school}/portrait/",
 ]
 PAGES = {
     "inspector": SCHOOL_PAGES,
@@ -128,19 +134,22 @@ def main(argv=None) -> int:
         user = User.objects.get(username=username)  # scope: a bench script signs its users in
         client = Client()
         client.force_login(user)
-        for url in PAGES[role]:
-            if args.page and url not in args.page:
+        schools = list(School.objects.for_user(user).order_by("code").values_list("pk", flat=True)[:5])
+        for page in PAGES[role]:
+            if args.page and page not in args.page:
                 continue
+            # a school's pages: the user's first school by code, and their first five side by side
+            url = page.format(school=schools[0], schools=",".join(map(str, schools)))
             result = measure(client, url, args.runs)
             median = statistics.median(result["times"])
             p95 = percentile(result["times"], 95)
             slow_ms, slow_sql = result["slowest"]
-            row = {"url": url, "role": role, "status": result["status"], "median": median, "p95": p95,
+            row = {"url": page, "role": role, "status": result["status"], "median": median, "p95": p95,
                    "queries": result["queries"], "sql_ms": result.get("sql_ms", 0.0), "slow_ms": slow_ms,
                    "slow_sql": slow_sql, "kb": result["bytes"] / 1024}
             rows.append(row)
             flag = "" if result["status"] == 200 else f"  (HTTP {result['status']})"
-            print(f"{url:42} {role:16} {median:10.0f} {p95:9.0f} {row['queries']:8d} {row['sql_ms']:8.0f} "
+            print(f"{page:42} {role:16} {median:10.0f} {p95:9.0f} {row['queries']:8d} {row['sql_ms']:8.0f} "
                   f"{slow_ms:12.0f} {row['kb']:7.0f}{flag}", flush=True)
             if args.top:
                 for ms, sql in result.get("top", []):

@@ -27,6 +27,7 @@ from dudao.organizations.api import (
     ZoneViewSet,
 )
 from dudao.plans.api import TaskViewSet, WorkPlanViewSet
+from dudao.reports import api as reports_api
 from dudao.surveys import api as surveys_api
 from dudao.workreports import api as workreports_api
 
@@ -56,6 +57,7 @@ complaints_api.register(router)
 surveys_api.register(router)
 workreports_api.register(router)
 assessment_api.register(router)
+reports_api.register(router)
 documents_api.register(router)
 jobs_api.register(router)
 notifications_api.register(router)

@@ -192,3 +192,60 @@ def rollup(*, user, method: Method | str, year: int | None = None) -> list[dict]
                 "failed_indicators": [i["name"] for i in level["indicators"] if i["passed"] is False],
             })
     return lines
+
+
+def school_balances(*, user, school_ids) -> dict[int, dict]:
+    """school id → the school against the 2017 standards (STANDARDS §4.2) in its latest statistics
+    year with a return the user may see: per compulsory stage the 7 indicators with the value, the
+    standard in force (``standards_in_force``), the ratio of the two and the status, and the
+    per-school rule. The school's own returns go through the same engine as the county's analysis
+    (its values and the per-school rule depend on no other school). Schools without a return are
+    left out. Two queries, and one per further office and year read."""
+    returns = list(school_return_list(user=user).filter(school_id__in=list(school_ids))
+                   .select_related("statistics_year__office__region")
+                   .order_by("school_id", "-statistics_year__year", "stage"))
+    latest: dict[int, list] = {}
+    for row in returns:
+        rows = latest.setdefault(row.school_id, [])
+        if not rows or rows[0].statistics_year_id == row.statistics_year_id:
+            rows.append(row)
+    in_force_of: dict[tuple[int, int], dict] = {}
+    specs = indicators_for(Method.QUALITY_2017)
+    out = {}
+    for school_id, rows in latest.items():
+        year = rows[0].statistics_year
+        key = (year.office_id, year.year)
+        if key not in in_force_of:
+            in_force_of[key] = standards_in_force(office=year.office, year=year.year, method=Method.QUALITY_2017)
+        in_force = in_force_of[key]
+        try:
+            result = analysis.analyze(analysis.parse_records([r.as_record() for r in rows]), Method.QUALITY_2017,
+                                      thresholds=in_force["thresholds"], standards=in_force["standards"] or None,
+                                      floor_ratio=in_force["floor_ratio"])
+        except analysis.SchoolTableError:
+            continue
+        stages = []
+        for stage, level in result["levels"].items():
+            if not level["schools"]:
+                continue
+            entry = level["schools"][0]
+            standards = result["standards"][stage]
+            stages.append({
+                "stage": stage, "label": level["label"], "students": entry["students"],
+                "indicators": [{
+                    "key": spec.key, "number": spec.number, "name": spec.name, "unit": spec.unit,
+                    "value": entry["indicators"][spec.key], "standard": standards.get(spec.key),
+                    "ratio": entry.get("development_index", {}).get(spec.key),
+                    "status": entry.get("statuses", {}).get(spec.key, "missing"),
+                } for spec in specs],
+                "rule": entry.get("rule"),
+            })
+        out[school_id] = localize({
+            "statistics_year": {"id": year.pk, "year": year.year, "office": str(year.office),
+                                "url": year.get_absolute_url()},
+            "national": in_force["source"]["national"],
+            "floor_ratio": result["floor_ratio"],
+            "floor_percent": round(result["floor_ratio"] * 100, 1),
+            "stages": stages,
+        })
+    return out

@@ -91,6 +91,7 @@ class SchoolListView(ObjectListView):
     import_url_name = "organizations:school_import"
     template_name = "organizations/school_list.html"
     columns = tables.SCHOOL_COLUMNS
+    row_actions_template = "organizations/partials/_school_actions.html"  # the school at a glance (学校画像)
 
     def get_filterset(self):
         return selectors.school_filters(user=self.request.user, params=self.request.GET)

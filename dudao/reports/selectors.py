@@ -231,13 +231,22 @@ def school_overview(*, user, school_ids: list[int], today: datetime.date) -> dic
 OTHER_GROUP = "other"
 
 
-def findings_by_item(*, user, year: int) -> list[dict]:
-    """The year's findings per checklist item, grouped by instrument: the groups largest first and,
-    in each, the items largest first. Versions of one instrument count as one item per code.
-    Findings tied to no checklist item (an evaluation's demand, a code typed by hand) make one
-    last row. Each row: ``group``, ``group_name``, ``name`` (the item's wording), ``n``."""
+def findings_by_item(*, user, year: int | None = None, school_id: int | None = None,
+                     since: datetime.date | None = None) -> list[dict]:
+    """The findings of the ``year`` (or found ``since`` a day; of one school when asked) per
+    checklist item, grouped by instrument: the groups largest first and, in each, the items largest
+    first. Versions of one instrument count as one item per code. Findings tied to no checklist
+    item (an evaluation's demand, a code typed by hand) make one last row. Each row: ``group``,
+    ``group_name``, ``name`` (the item's wording), ``n``. One query."""
+    findings = Finding.objects.for_user(user)
+    if year is not None:
+        findings = findings.filter(found_on__year=year)
+    if since is not None:
+        findings = findings.filter(found_on__gte=since)
+    if school_id is not None:
+        findings = findings.filter(school_id=school_id)
     rows = (
-        Finding.objects.for_user(user).filter(found_on__year=year)
+        findings
         .values("item__version__instrument_id", "item__version__instrument__name", "item__code", "item__text")
         .annotate(n=Count("pk"))
         .order_by("item__version__instrument_id", "item__code", "-item__version__number")

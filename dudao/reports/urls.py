@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("schools/<int:pk>/timeline/", views.SchoolTimelineView.as_view(), name="school_timeline"),
+    path("schools/<int:pk>/portrait/", views.SchoolPortraitView.as_view(), name="school_portrait"),
+    path("schools/compare/", views.SchoolCompareView.as_view(), name="school_compare"),
 ]

@@ -1,10 +1,13 @@
+from django.core.exceptions import PermissionDenied
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
 
+from dudao.accounts.access import acts_for_office
 from dudao.core.replica import use_replica
 from dudao.core.views import ScopedTemplateView
-from dudao.reports import timeline
-from dudao.reports.selectors import dashboard_for
+from dudao.reports import portrait, timeline
+from dudao.reports.forms import CompareForm, school_ids
+from dudao.reports.selectors import dashboard_for, findings_chart, findings_chart_height
 
 
 @method_decorator(use_replica, name="get")
@@ -49,5 +52,57 @@ class SchoolTimelineView(ScopedTemplateView):
             "object": school, "entries": entries, "year": year, "years": timeline.timeline_years(
                 user=user, school_id=school.pk), "kinds": timeline.KINDS, "chosen": kinds or [],
             "title": gettext_lazy("Timeline"),
+        })
+        return ctx
+
+
+class SchoolPortraitView(ScopedTemplateView):
+    """The school at a glance (学校画像): the figures of every app about one school, each linked to
+    its source; 404 outside the scope."""
+
+    template_name = "reports/school_portrait.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        p = portrait.school_portrait(user=self.request.user, school_id=self.kwargs["pk"])
+        ctx.update({
+            "object": p.school, "p": p, "title": gettext_lazy("School at a glance"),
+            "radar": portrait.radar_chart([p]),
+            "findings_chart": findings_chart(p.by_item), "findings_chart_height": findings_chart_height(p.by_item),
+            "can_compare": acts_for_office(self.request.user),
+        })
+        return ctx
+
+
+class SchoolCompareView(ScopedTemplateView):
+    """Up to five schools of the office side by side: the same figures in one table and their
+    radars overlaid. ``?schools=1&schools=2`` (or ``1,2``) the schools chosen, ``add`` one more,
+    ``remove`` one of them; a sixth is refused with the reason."""
+
+    template_name = "reports/school_compare.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not acts_for_office(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, get = self.request.user, self.request.GET
+        ids = [pk for pk in school_ids(get.getlist("schools")) if str(pk) != get.get("remove")]
+        form = CompareForm(get or None, user=user)
+        if form.is_bound and form.is_valid() and form.cleaned_data["add"] and form.cleaned_data["add"].pk not in ids:
+            ids.append(form.cleaned_data["add"].pk)
+        refused = ""
+        if len(ids) > portrait.MAX_COMPARED:
+            refused = portrait.too_many_message()
+            ids = ids[:portrait.MAX_COMPARED]
+        schools = portrait.schools_in_scope(user=user, school_ids=ids) if ids else []
+        items = portrait.portraits(user=user, schools=schools) if schools else []
+        ctx.update({
+            "title": gettext_lazy("Compare schools"), "form": CompareForm(user=user), "items": items,
+            "chosen": [s.pk for s in schools], "refused": refused, "full": len(schools) >= portrait.MAX_COMPARED,
+            "radar": portrait.radar_chart(items), "max_compared": portrait.MAX_COMPARED,
+            "indicators": portrait.indicator_rows(items), "term_rows": portrait.term_rows(items),
         })
         return ctx

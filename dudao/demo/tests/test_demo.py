@@ -244,6 +244,27 @@ class TestLoadedDemo:
         sysadmin.login(username="sysadmin", password=DEMO_PASSWORD)
         assert sysadmin.get("/admin/").status_code == 200
 
+    def test_an_office_opens_demo_school_portraits_with_data(self, demo):
+        # given the liaison's school and another of the county
+        from dudao.reports.portrait import school_portrait
+
+        school = School.objects.get(user_memberships__user__username="liaison")
+        office = User.objects.get(username="office_admin")
+        # when the office reads its portrait
+        portrait = school_portrait(user=office, school_id=school.pk)
+        # then every part holds the demo's records: the statistics return, visits, notices, a survey
+        assert portrait.balance and len(portrait.balance["stages"][0]["indicators"]) == 7
+        assert sum(t["visits"] for t in portrait.terms) > 0
+        assert sum(portrait.notices.values()) > 0
+        client = Client()
+        client.login(username="office_admin", password=DEMO_PASSWORD)
+        page = client.get(reverse("reports:school_portrait", args=[school.pk]))
+        assert page.status_code == 200 and 'data-testid="radar"' in page.content.decode()
+        other = (School.objects.for_user(office).exclude(pk=school.pk).filter(statistics_returns__isnull=False)
+                 .distinct().order_by("code").first())
+        compare = client.get(reverse("reports:school_compare") + f"?schools={school.pk},{other.pk}")
+        assert compare.status_code == 200 and other.name in compare.content.decode()
+
     def test_every_inspector_signs_in_and_records_their_own_visits(self, demo):
         inspectors = Inspector.objects.filter(office__region=demo).select_related("user")
         assert all(i.user is not None for i in inspectors)

@@ -89,3 +89,51 @@ def test_the_loop_through_the_api_and_the_timeline():
     assert other.get(f"/api/v1/inspections/rectifications/{notice_id}/").status_code == 404
     other.force_login(world.b.users["office_admin"])
     assert other.get(f"/schools/{school.pk}/timeline/").status_code == 404
+
+
+# ---- the school at a glance (学校画像) ----------------------------------------------------------
+
+def test_an_office_reads_a_schools_portrait_and_compares_schools_through_the_api():
+    import time_machine
+
+    from dudao.reports.tests.portrait_fixtures import EXPECTED, TODAY, record_school
+
+    with time_machine.travel(TODAY, tick=False):
+        world = build_world()
+        school = record_school(world)
+        office = _api(world.a.users["office_admin"])
+        answer = office.get(f"/api/v1/reports/schools/{school.pk}/portrait/")
+        assert answer.status_code == 200, answer.content
+        data = answer.json()
+        assert data["school"]["id"] == school.pk
+        assert [t["visits"] for t in data["terms"]] == EXPECTED["term_visits"]
+        assert data["notices"] == EXPECTED["notices"]
+        assert data["complaints"]["satisfaction"] == EXPECTED["complaints"]["satisfaction"]
+        [stage] = data["balance"]["stages"]
+        assert {i["key"]: i["status"] for i in stage["indicators"]} == EXPECTED["statuses"]
+        assert data["links"]["notices"] == f"/inspections/rectifications/?school={school.pk}"
+        assert [n["overdue"] for n in data["open_notices"]] == [True, False]
+
+        other = world.a.schools[1]
+        both = office.get(f"/api/v1/reports/schools/compare/?schools={school.pk},{other.pk}")
+        assert both.status_code == 200, both.content
+        assert [s["school"]["id"] for s in both.json()["schools"]] == [school.pk, other.pk]
+        assert both.json()["schools"][1]["balance"] is None
+
+
+def test_the_portrait_api_refuses_a_sixth_school_and_hides_other_counties():
+    world = build_world()
+    office = _api(world.a.users["office_admin"])
+    six = ",".join(str(s.pk) for s in [*world.a.schools, *world.b.schools[:2]])
+    refused = office.get(f"/api/v1/reports/schools/compare/?schools={six}")
+    assert refused.status_code == 400 and "5" in str(refused.json())
+    assert office.get("/api/v1/reports/schools/compare/?schools=abc").status_code == 400
+    assert office.get("/api/v1/reports/schools/compare/").status_code == 400
+    assert office.get(f"/api/v1/reports/schools/compare/?schools={world.b.schools[0].pk}").status_code == 404
+    assert office.get(f"/api/v1/reports/schools/{world.b.schools[0].pk}/portrait/").status_code == 404
+    assert office.get("/api/v1/reports/schools/99999999999999999/portrait/").status_code == 404
+    # a school's liaison reads their own school only, and compares nothing
+    liaison = _api(world.a.users["school_liaison"])
+    assert liaison.get(f"/api/v1/reports/schools/{world.a.schools[0].pk}/portrait/").json()["complaints"] is None
+    assert liaison.get(f"/api/v1/reports/schools/{world.a.schools[1].pk}/portrait/").status_code == 404
+    assert liaison.get(f"/api/v1/reports/schools/compare/?schools={world.a.schools[0].pk}").status_code == 403
