@@ -117,10 +117,10 @@ class Directive(ScopedModel):
 class Board(models.TextChoices):
     """Where an item stands on the progress board (derived from its state, deadline and today)."""
 
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
+    ON_TIME = "on_time", pgettext_lazy("progress board", "On time")
+    LATE = "late", pgettext_lazy("progress board", "Late")
     RETURNED = "returned", pgettext_lazy("directive item", "Returned")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("progress board", "Done")
 
 
 class DirectiveItem(ScopedModel, Reviewed):

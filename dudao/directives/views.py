@@ -153,7 +153,7 @@ class BoardView(ScopedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             directive = self.directive()
-            name = f"{directive.title if directive else _('Directives')}-{_('progress board')}.xlsx"
+            name = f"{directive.title if directive else _('Directives')}-{_('Progress board')}.xlsx"
             return download(exports.board_workbook(user=request.user, directive=directive), name)
         return super().get(request, *args, **kwargs)
 
@@ -191,7 +191,8 @@ class ItemDetailView(ObjectDetailView):
             "reports": list(selectors.report_list(user=user, item=item)), "urges": urges,
             "board": item.board(), "board_label": DirectiveItem.Board(item.board()).label,
             "next_report_due": item.next_report_due(last),
-            "can_report": running and with_unit and ctx["can_change"] and user.has_perm(REPORT),
+            "can_report": running and with_unit and DirectiveItem.objects.for_user(
+                user, "change", permission=REPORT).filter(pk=item.pk).exists(),
             "can_urge": running and with_unit and ctx["can_change"] and user.has_perm(MANAGE),
             "can_review": running and item.status == DirectiveItem.Status.REPORTED and ctx["can_change"]
             and user.has_perm(MANAGE),
