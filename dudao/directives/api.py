@@ -11,11 +11,11 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action, validated
+from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, ScopedViewSet, reread, transition_action, validated
 from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.directives import exports, selectors, services
@@ -226,7 +226,7 @@ class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
 _ITEM = {"id_kwarg": "item_id", "output": DirectiveItemSerializer}
 
 
-class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedViewSet):
+class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedReadViewSet):
     """The items of directives in scope: each responsible unit's part, its reports and urges."""
 
     model = DirectiveItem
@@ -239,9 +239,6 @@ class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedViewSet):
     )
     ordering_fields = ["deadline", "status"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def create(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed("POST")
 
     report = transition_action("report", services.item_report, input=DirectiveReportInputSerializer, **_ITEM)
     urge = transition_action("urge", services.item_urge, input=DirectiveUrgeInputSerializer, **_ITEM)
