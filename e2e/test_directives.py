@@ -1,6 +1,6 @@
 """A directive (督办事项) in a browser: on a desktop the office registers it, gives two schools their
 items (one already past its deadline) and assigns them; the board shows the late unit, whom the office
-urges with a numbered notice; on a phone (390×844) the liaison reports its part done; back on the
+urges with a numbered notice; on a phone (390×844) the liaison reports its part done with a photo; back on the
 desktop the office accepts it and the board and its Excel sheet count it done."""
 
 import datetime
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from e2e.helpers import login
@@ -23,6 +24,12 @@ PHONE = {"width": 390, "height": 844}
 
 def _day(n: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 120, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _add_item(page: Page, school, content: str, deadline: str) -> None:
@@ -79,11 +86,13 @@ def test_office_assigns_and_urges_unit_reports_on_a_phone_office_accepts(page: P
     expect(page.get_by_test_id("items").locator("tbody tr")).to_have_count(1)  # only its own school's item
     page.get_by_test_id("items").locator(f"tr[data-unit='{mine.name}'] a").click()
     page.fill("#id_text", "警示标志和减速带均已设置到位。")
+    page.set_input_files("#id_files", {"name": "减速带.png", "mimeType": "image/png", "buffer": _png()})
     page.check("#id_is_final")
     with page.expect_navigation():
         page.get_by_test_id("report-submit").click()
     expect(page.get_by_test_id("item-status")).to_have_attribute("data-status", "reported")
     expect(page.get_by_test_id("reports")).to_contain_text("警示标志和减速带均已设置到位。")
+    expect(page.get_by_test_id("report-file")).to_have_text("减速带.png")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scroll
     item_url = page.url
 

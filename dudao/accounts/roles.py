@@ -223,7 +223,7 @@ for _role, _extra in (
 # a unit's liaison and principal read their items and report progress and completion on them;
 # inspectors and zone leaders read the items of their schools. Scope decides which rows.
 _DIRECTIVES_READ = _perms(("directives.directive", "directives.directiveitem", "directives.progressreport",
-                           "directives.urge"), (_VIEW,))
+                           "directives.reportfile", "directives.urge"), (_VIEW,))
 _DIRECTIVES_OFFICE = _DIRECTIVES_READ | _perms(("directives.directive", "directives.directiveitem"),
                                                ("add", "change")) | {"directives.manage_directive"}
 _DIRECTIVES_UNIT = _DIRECTIVES_READ | {"directives.report_directiveitem"}

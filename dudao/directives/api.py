@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, ScopedViewSet, reread, transition_action, validated
@@ -20,7 +21,7 @@ from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.directives import exports, selectors, services
 from dudao.directives.filters import DirectiveFilterSet, DirectiveItemFilterSet
-from dudao.directives.models import Board, Directive, DirectiveItem, ProgressReport, Source, Urge
+from dudao.directives.models import Board, Directive, DirectiveItem, ProgressReport, ReportFile, Source, Urge
 
 _SERVICE_CHECKED = {"items", "assign", "publish", "archive", "board", "export", "report", "urge", "accept",
                     "return_"}
@@ -53,12 +54,22 @@ class DirectiveInputSerializer(serializers.Serializer):
     requirements = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class DirectiveReportFileSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="Download (checked SHA-256)")
+
+    class Meta:
+        model = ReportFile
+        fields = ["id", "original_name", "content_type", "size", "sha256", "url"]
+        read_only_fields = fields
+
+
 class DirectiveProgressReportSerializer(serializers.ModelSerializer):
     reported_at = serializers.DateTimeField(source="created_at", read_only=True)
+    files = DirectiveReportFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "text", "is_final", "reported_by", "reported_at"]
+        fields = ["id", "text", "is_final", "reported_by", "reported_at", "files"]
         read_only_fields = fields
 
 
@@ -104,6 +115,8 @@ class DirectiveItemInputSerializer(serializers.Serializer):
 class DirectiveReportInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     is_final = serializers.BooleanField(default=False, help_text="The unit's part is done: submit it for review")
+    files = serializers.ListField(child=serializers.FileField(), required=False,
+                                  help_text="Photos or scanned records (multipart)")
 
 
 class DirectiveUrgeInputSerializer(serializers.Serializer):
@@ -188,7 +201,7 @@ class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
         item = services.item_add(actor=request.user, directive_id=directive.pk, school_id=v["school"],
                                  content=v["content"], deadline=v["deadline"],
                                  report_every_days=v["report_every_days"])
-        item = selectors.item_list(user=request.user).prefetch_related("reports", "urges__document").get(pk=item.pk)
+        item = selectors.item_list(user=request.user).prefetch_related("reports__files", "urges__document").get(pk=item.pk)
         return Response(DirectiveItemSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     assign = transition_action("assign", services.DIRECTIVE_TRANSITION_SERVICES, id_kwarg="directive_id",
@@ -234,13 +247,19 @@ class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedReadViewSet):
     filterset_class = DirectiveItemFilterSet
     select_related = ("directive", "school")
     prefetch_related = (
-        Prefetch("reports", queryset=ProgressReport.objects.order_by("created_at", "pk")),  # scope: of items in scope
+        Prefetch("reports", queryset=ProgressReport.objects.prefetch_related("files")  # scope: of items in scope
+                 .order_by("created_at", "pk")),
         Prefetch("urges", queryset=Urge.objects.select_related("document").order_by("created_at", "pk")),  # scope: of items in scope
     )
     ordering_fields = ["deadline", "status"]
     http_method_names = ["get", "post", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    report = transition_action("report", services.item_report, input=DirectiveReportInputSerializer, **_ITEM)
+    report = transition_action(
+        "report", services.item_report, input=DirectiveReportInputSerializer,
+        arguments=lambda v, request: {"text": v["text"], "is_final": v["is_final"],
+                                      "files": request.FILES.getlist("files") if hasattr(request, "FILES") else []},
+        **_ITEM)
     urge = transition_action("urge", services.item_urge, input=DirectiveUrgeInputSerializer, **_ITEM)
     accept = transition_action("accept", services.ITEM_TRANSITION_SERVICES, input=DirectiveCommentInputSerializer, **_ITEM)
     return_ = transition_action("return", services.ITEM_TRANSITION_SERVICES, attr="return_", url_name="return",

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.access import offices_of, sees_everything
-from dudao.core.forms import StyledForm
+from dudao.core.forms import MultipleFileField, StyledForm
 from dudao.directives.models import Source
 from dudao.organizations.models import Office, School
 
@@ -42,6 +42,8 @@ class ItemForm(StyledForm):
 
 class ReportForm(StyledForm):
     text = forms.CharField(label=_("Progress"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Files"), required=False,
+                              help_text=_("Photos or scanned records of what was done (optional)."))
     is_final = forms.BooleanField(label=_("Our part is done: report completion for review"), required=False)
 
 

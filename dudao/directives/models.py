@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.models import Reviewed
+from dudao.core.models import Reviewed, StoredFile
 from dudao.core.scope import ScopedManager, ScopedModel
 from dudao.core.workflow import Transition
 
@@ -228,6 +228,30 @@ class ProgressReport(ScopedModel):
     @property
     def reported_at(self):
         return self.created_at
+
+
+class ReportFile(StoredFile, ScopedModel):
+    """A file a unit sent with a progress report (a photo, a scanned record), stored with its SHA-256."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="files",
+                               verbose_name=_("progress report"))
+    item = models.ForeignKey(DirectiveItem, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("directive item"))
+
+    scope_region = "item__school__region__path"
+    scope_school = "item__school_id"
+    upload_dir = "directives"
+    scope_rules = (rules.through("item_id", "directives.DirectiveItem", on=rules.VIEW),)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["report", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("directives:file_download", args=[self.pk])
 
 
 class Urge(ScopedModel):

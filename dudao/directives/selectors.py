@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.directives.models import Board, Directive, DirectiveItem, ProgressReport, Urge
+from dudao.directives.models import Board, Directive, DirectiveItem, ProgressReport, ReportFile, Urge
 
 DIRECTIVE_RELATED = ("office__region", "created_by", "bulletin")
 ITEM_RELATED = ("directive__office__region", "school__region", "reviewed_by")
@@ -58,7 +58,12 @@ def item_get(*, user, pk: int) -> DirectiveItem:
 
 
 def report_list(*, user, item):
-    return ProgressReport.objects.for_user(user, "view").filter(item=item).select_related("reported_by")
+    return (ProgressReport.objects.for_user(user, "view").filter(item=item).select_related("reported_by")
+            .prefetch_related("files"))
+
+
+def file_list(*, user):
+    return ReportFile.objects.for_user(user, "view").select_related("item")
 
 
 def urge_list(*, user, item):

@@ -18,10 +18,20 @@ from django.utils.translation import gettext as _
 from dudao.accounts.access import offices_of
 from dudao.accounts.recipients import office_people, school_contacts
 from dudao.audit.services import record
+from dudao.core.files import store_file, validate_upload
 from dudao.core.review import Review, required_comment
 from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.directives import documents, selectors
-from dudao.directives.models import MANAGE, REPORT, Directive, DirectiveItem, ProgressReport, Source, Urge
+from dudao.directives.models import (
+    MANAGE,
+    REPORT,
+    Directive,
+    DirectiveItem,
+    ProgressReport,
+    ReportFile,
+    Source,
+    Urge,
+)
 from dudao.documents.services import document_generate
 from dudao.notifications.models import Kind
 from dudao.notifications.services import notify
@@ -178,9 +188,11 @@ def _open_item(item: DirectiveItem) -> None:
 
 
 @transaction.atomic
-def item_report(*, actor, item_id: int, text: str, is_final: bool = False) -> ProgressReport:
-    """The unit reports its progress (反馈); a completion report (``is_final``) submits the item to
-    the office for review. Reports are kept as written, never changed."""
+def item_report(*, actor, item_id: int, text: str, is_final: bool = False, files=()) -> ProgressReport:
+    """The unit reports its progress (反馈), with ``files`` (photos, scanned records) if any; a
+    completion report (``is_final``) submits the item to the office for review. Reports and their
+    files are kept as sent, never changed."""
+    checked = [(uploaded, validate_upload(uploaded, ReportFile)) for uploaded in files or ()]
     item = _locked_item(actor, item_id, REPORT)
     _open_item(item)
     text = _text(text, "text", _("Say what has been done."))
@@ -191,6 +203,10 @@ def item_report(*, actor, item_id: int, text: str, is_final: bool = False) -> Pr
     elif not actor.has_perm(REPORT):
         raise PermissionDenied
     report = ProgressReport.objects.create(item=item, text=text, is_final=is_final, reported_by=actor)
+    for uploaded, facts in checked:
+        store_file(ReportFile, uploaded, user=actor, checked=facts, report=report, item=item)
+        record(actor=actor, action="directives.item.file", target=item,
+               changes={"file": [None, facts.name], "sha256": [None, facts.sha256], "size": [None, facts.size]})
     if is_final:
         REVIEW.submit(item, actor=actor, reason=text)
         _tell(office_people(item.directive.office_id),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/act/<str:name>/", views.ItemActionView.as_view(), name="item_action"),
     path("items/<int:pk>/<str:name>/", views.ItemTransitionView.as_view(), name="item_transition"),
+    path("files/<int:pk>/", views.FileDownloadView.as_view(), name="file_download"),
 ]

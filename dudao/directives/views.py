@@ -2,19 +2,20 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
-from dudao.core.downloads import download
+from dudao.core.downloads import download, verified_attachment
 from dudao.core.forms import note_form
 from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, ServiceFormView, TransitionView
 from dudao.directives import exports, selectors, services, tables
 from dudao.directives.filters import DirectiveFilterSet
 from dudao.directives.forms import DirectiveForm, ItemForm, ReportForm, ReviewForm, UrgeForm
-from dudao.directives.models import MANAGE, REPORT, Directive, DirectiveItem
+from dudao.directives.models import MANAGE, REPORT, Directive, DirectiveItem, ReportFile
 from dudao.documents.selectors import subject_documents
 from dudao.jobs.exports import ExportableListView
 
@@ -224,12 +225,13 @@ class ItemActionView(DetailFormView):
             raise Http404 from None
 
     def get_form(self, row):
-        return (ReportForm if self.form_key == "report" else UrgeForm)(self.request.POST)
+        return (ReportForm if self.form_key == "report" else UrgeForm)(self.request.POST, self.request.FILES)
 
     def perform(self, row, form):
         d = form.cleaned_data
         if self.form_key == "report":
-            services.item_report(actor=self.request.user, item_id=row.pk, text=d["text"], is_final=d["is_final"])
+            services.item_report(actor=self.request.user, item_id=row.pk, text=d["text"], is_final=d["is_final"],
+                                 files=d["files"])
             self.success_message = _("Your report is sent to the office.")
         else:
             urge = services.item_urge(actor=self.request.user, item_id=row.pk, note=d["note"])
@@ -249,3 +251,12 @@ class ItemTransitionView(TransitionView):
         if not self.request.user.has_perm(MANAGE):
             raise PermissionDenied
 
+
+
+class FileDownloadView(ScopedMixin, View):
+    """A file a unit sent with a progress report, checked against its SHA-256."""
+
+    model = ReportFile
+
+    def get(self, request, pk):
+        return verified_attachment(get_object_or_404(selectors.file_list(user=request.user), pk=pk))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dudao.core.testing.world import fresh
 from dudao.directives import services
 
-__all__ = ["assigned", "days", "make_directive", "user"]
+__all__ = ["assigned", "days", "make_directive", "png_file", "user"]
 
 
 def user(world, role: str, county: str = "a"):
@@ -37,3 +37,15 @@ def assigned(world, **kwargs):
     directive = make_directive(world, **kwargs)
     return services.directive_assign(actor=user(world, "office_admin", kwargs.get("county", "a")),
                                      directive_id=directive.pk)
+
+
+def png_file(name: str = "现场照片.png"):
+    """A small real PNG as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")

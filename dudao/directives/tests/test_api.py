@@ -7,7 +7,7 @@ from django.urls import reverse
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.xlsx import sheet_rows
 from dudao.directives.models import Directive, DirectiveItem
-from dudao.directives.tests.helpers import assigned, days, user
+from dudao.directives.tests.helpers import assigned, days, png_file, user
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,11 @@ def test_unit_reports_and_office_reviews_through_the_api(world, client):
     assert _post(client, "item-report", other.pk, {"text": "完成"}).status_code == 404
     progress = _post(client, "item-report", mine.pk, {"text": "已排查"})
     assert progress.status_code == 200 and progress.json()["status"] == "pending"
-    final = _post(client, "item-report", mine.pk, {"text": "已办结", "is_final": True})
+    # the completion report goes as multipart with a photo
+    final = client.post(reverse("api:directives-item-report", args=[mine.pk]),
+                        {"text": "已办结", "is_final": "true", "files": [png_file()]})
     assert final.json()["status"] == "reported" and len(final.json()["reports"]) == 2
+    assert [f["original_name"] for f in final.json()["reports"][1]["files"]] == ["现场照片.png"]
     assert _post(client, "item-accept", mine.pk).status_code == 403
     assert _post(client, "item-urge", mine.pk).status_code == 403
     assert _post(client, "directive-publish", directive.pk).status_code == 403

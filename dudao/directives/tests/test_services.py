@@ -1,6 +1,7 @@
 """Following up a directive through its services: register, plan, assign, report, urge, review,
 publish and archive; who may do what; audit, notifications and the filed documents."""
 
+import hashlib
 import io
 
 import docx
@@ -8,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dudao.audit.models import AuditEvent
+from dudao.core.files import open_verified
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.directives import selectors, services
 from dudao.directives.models import Directive, DirectiveItem, ProgressReport
-from dudao.directives.tests.helpers import assigned, days, make_directive, user
+from dudao.directives.tests.helpers import assigned, days, make_directive, png_file, user
 from dudao.documents.models import Document
 from dudao.documents.services import document_read_verified
 from dudao.notifications.models import Kind, Notification
@@ -218,3 +220,20 @@ def test_another_county_cannot_touch_the_directive(world):
         services.directive_publish(actor=other, directive_id=directive.pk)
     with pytest.raises(DirectiveItem.DoesNotExist):
         services.item_urge(actor=other, item_id=item.pk)
+
+
+def test_a_unit_sends_a_photo_with_its_report_kept_with_its_checksum(world):
+    directive = assigned(world)
+    item = directive.items.get(school=world.a.schools[0])
+    upload = png_file()
+    report = services.item_report(actor=user(world, "school_liaison"), item_id=item.pk, text="已设置警示标志",
+                                  files=[upload])
+    [stored] = report.files.all()
+    upload.seek(0)
+    data = upload.read()
+    assert stored.original_name == "现场照片.png" and stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert open_verified(stored).read() == data
+    assert AuditEvent.objects.filter(action="directives.item.file", target_id=item.pk).exists()
+    # the principal of another school does not see it; the office does
+    assert not selectors.file_list(user=user(world, "principal")).filter(pk=stored.pk).exists()
+    assert selectors.file_list(user=user(world, "office_admin")).filter(pk=stored.pk).exists()

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.xlsx import sheet_rows
-from dudao.directives.models import Directive, DirectiveItem
-from dudao.directives.tests.helpers import assigned, days, make_directive, user
+from dudao.directives.models import Directive, DirectiveItem, ReportFile
+from dudao.directives.tests.helpers import assigned, days, make_directive, png_file, user
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +50,22 @@ def test_unit_reports_and_office_urges_and_reviews(world, client):
     # another unit's item is not found
     assert client.get(late.get_absolute_url()).status_code == 404
     assert client.post(reverse("directives:item_action", args=[late.pk, "report"]), {"text": "x"}).status_code == 404
+    photo = png_file()
     response = client.post(reverse("directives:item_action", args=[mine.pk, "report"]),
-                           {"text": "<b>已完成</b>", "is_final": "on"})
+                           {"text": "<b>已完成</b>", "is_final": "on", "files": [photo]})
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.status == DirectiveItem.Status.REPORTED
-    assert "&lt;b&gt;已完成&lt;/b&gt;" in client.get(mine.get_absolute_url()).content.decode()
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;已完成&lt;/b&gt;" in page and 'data-testid="report-file"' in page
+    # the photo downloads as sent, and not for a user of another county
+    stored = ReportFile.objects.get(item=mine)
+    photo.seek(0)
+    download = client.get(stored.get_absolute_url())
+    assert b"".join(download.streaming_content) == photo.read()
+    client.force_login(user(world, "office_admin", "b"))
+    assert client.get(stored.get_absolute_url()).status_code == 404
+    client.force_login(liaison)
     # the liaison cannot accept
     assert client.post(reverse("directives:item_transition", args=[mine.pk, "accept"])).status_code == 403
     # the office urges the late unit and returns the completion with a comment
