@@ -31,12 +31,16 @@ STAGES = (
 
 
 def directive_list(*, user):
+    """The directives in scope, each with the number of its items the user sees, done and late."""
     today = timezone.localdate()
+    seen = Q(items__in=DirectiveItem.objects.for_user(user, "view").values("pk"))
     unit_open = Q(items__status__in=(DirectiveItem.Status.PENDING, DirectiveItem.Status.RETURNED))
     return (Directive.objects.for_user(user, "view").select_related(*DIRECTIVE_RELATED)
-            .annotate(item_count=Count("items", distinct=True),
-                      done_count=Count("items", filter=Q(items__status=DirectiveItem.Status.ACCEPTED), distinct=True),
-                      late_count=Count("items", filter=unit_open & Q(items__deadline__lt=today), distinct=True)))
+            .annotate(item_count=Count("items", filter=seen, distinct=True),
+                      done_count=Count("items", filter=seen & Q(items__status=DirectiveItem.Status.ACCEPTED),
+                                       distinct=True),
+                      late_count=Count("items", filter=seen & unit_open & Q(items__deadline__lt=today),
+                                       distinct=True)))
 
 
 def directive_get(*, user, pk: int) -> Directive:

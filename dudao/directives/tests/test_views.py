@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.xlsx import sheet_rows
+from dudao.directives import selectors
 from dudao.directives.models import Directive, DirectiveItem, ReportFile
 from dudao.directives.tests.helpers import assigned, days, make_directive, png_file, user
 
@@ -131,6 +132,16 @@ def test_the_page_is_in_chinese_by_default_and_english_on_request(world, client)
     assert "进度看板" in zh and "逾期" in zh
     en = client.get(directive.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Progress board" in en
+
+
+def test_a_unit_counts_only_its_own_items_in_the_list(world, client):
+    directive = assigned(world)
+    client.force_login(user(world, "school_liaison"))
+    [row] = [d for d in selectors.directive_list(user=user(world, "school_liaison")) if d.pk == directive.pk]
+    assert (row.item_count, row.late_count) == (1, 0)  # its own item, on time; not the late neighbour's
+    [office_row] = [d for d in selectors.directive_list(user=user(world, "office_admin")) if d.pk == directive.pk]
+    assert (office_row.item_count, office_row.late_count) == (2, 1)
+    assert directive.title in client.get(reverse("directives:directive_list")).content.decode()
 
 
 def test_directive_list_queries_do_not_grow_with_rows(world, client, django_assert_max_num_queries):
