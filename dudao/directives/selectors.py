@@ -74,7 +74,8 @@ def urge_list(*, user, item):
     return Urge.objects.for_user(user, "view").filter(item=item).select_related("sent_by", "document")
 
 
-def _last_day(item) -> datetime.date | None:
+def last_reported_on(item) -> datetime.date | None:
+    """The day of the item's last progress report (``item_list`` annotates it)."""
     return timezone.localdate(item.last_reported_at) if getattr(item, "last_reported_at", None) else None
 
 
@@ -84,7 +85,7 @@ def item_rows(*, user, directive=None, on: datetime.date | None = None, items=No
     items = items if items is not None else item_list(user=user, directive=directive)
     rows = []
     for item in items.order_by("school__sort_key", "deadline", "pk"):
-        last = _last_day(item)
+        last = last_reported_on(item)
         rows.append({"item": item, "board": item.board(on), "board_label": Board(item.board(on)).label,
                      "last_reported": last, "next_report_due": item.next_report_due(last),
                      "urges": item.urge_count})

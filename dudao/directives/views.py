@@ -185,7 +185,7 @@ class ItemDetailView(ObjectDetailView):
         running = item.directive.status in selectors.OPEN
         with_unit = item.status in (DirectiveItem.Status.PENDING, DirectiveItem.Status.RETURNED)
         urges = list(selectors.urge_list(user=user, item=item))
-        last = selectors._last_day(item)
+        last = selectors.last_reported_on(item)
         forms = ctx.get("forms", {})
         ctx.update({
             "title": f"{item.school.name} · {item.directive.title}",
