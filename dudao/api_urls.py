@@ -9,6 +9,7 @@ from dudao.assessment import api as assessment_api
 from dudao.audit.api import AuditEventViewSet
 from dudao.campaigns import api as campaigns_api
 from dudao.complaints import api as complaints_api
+from dudao.directives import api as directives_api
 from dudao.documents import api as documents_api
 from dudao.evaluations import api as evaluations_api
 from dudao.inspections import api as inspections_api
@@ -53,6 +54,7 @@ router.register("plans/tasks", TaskViewSet, basename="plans-task")
 monitoring_api.register(router)
 evaluations_api.register(router)
 campaigns_api.register(router)
+directives_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
 workreports_api.register(router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dudao.monitoring",
     "dudao.evaluations",
     "dudao.campaigns",
+    "dudao.directives",
     "dudao.complaints",
     "dudao.surveys",
     "dudao.reports",
@@ -298,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "dudao.inspectors.models.Case.Status",
         "AssessmentRatingRoleEnum": "dudao.assessment.models.AssessmentRating.Role",
     "CampaignTargetStatusEnum": "dudao.campaigns.models.CampaignTarget.Status",
+    "DirectiveStatusEnum": "dudao.directives.models.Directive.Status",
+    "DirectiveItemStatusEnum": "dudao.directives.models.DirectiveItem.Status",
     },
 }
 

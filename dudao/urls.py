@@ -19,6 +19,7 @@ urlpatterns = [
     path("monitoring/", include("dudao.monitoring.urls")),
     path("evaluations/", include("dudao.evaluations.urls")),
     path("campaigns/", include("dudao.campaigns.urls")),
+    path("directives/", include("dudao.directives.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("surveys/", include("dudao.surveys.urls")),
     path("s/", include("dudao.surveys.urls.public")),  # public survey answer pages (links and QR codes)

@@ -218,6 +218,22 @@ for _role, _extra in (
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 
+# Directives (督办事项): the office registers a directive, assigns its items to responsible units,
+# urges the late ones, accepts or returns their completion, publishes the bulletin and archives it;
+# a unit's liaison and principal read their items and report progress and completion on them;
+# inspectors and zone leaders read the items of their schools. Scope decides which rows.
+_DIRECTIVES_READ = _perms(("directives.directive", "directives.directiveitem", "directives.progressreport",
+                           "directives.reportfile", "directives.urge"), (_VIEW,))
+_DIRECTIVES_OFFICE = _DIRECTIVES_READ | _perms(("directives.directive", "directives.directiveitem"),
+                                               ("add", "change")) | {"directives.manage_directive"}
+_DIRECTIVES_UNIT = _DIRECTIVES_READ | {"directives.report_directiveitem"}
+for _role, _extra in (
+    (Role.OFFICE_ADMIN, _DIRECTIVES_OFFICE), (Role.OFFICE_STAFF, _DIRECTIVES_OFFICE),
+    (Role.ZONE_LEADER, _DIRECTIVES_READ), (Role.INSPECTOR, _DIRECTIVES_READ),
+    (Role.SCHOOL_LIAISON, _DIRECTIVES_UNIT), (Role.PRINCIPAL, _DIRECTIVES_UNIT),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+
 # Thresholds and standards of the balance analysis (STANDARDS §3.5, §4.2): the office administrator sets
 # them for the office (a city's or province's hold for its counties without their own); whoever reads
 # the analysis may read them.

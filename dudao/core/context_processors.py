@@ -28,6 +28,8 @@ MENU = [
         ("plans:task_list", _("Tasks"), "ti-checkbox", "plans.view_task"),
         ("workreports:report_list", _("Work reports"), "ti-file-text", "workreports.view_report"),
         ("workreports:report_status", _("Report status"), "ti-calendar-stats", "workreports.review_report"),
+        ("directives:directive_list", _("Directives"), "ti-target-arrow", "directives.view_directive"),
+        ("directives:board", _("Progress board"), "ti-layout-kanban", "directives.view_directiveitem"),
     ]),
     (pgettext_lazy("menu", "Public"), "ti-message-report", [
         ("complaints:complaint_list", _("Complaints"), "ti-message-report", "complaints.view_complaint"),

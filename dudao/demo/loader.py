@@ -37,6 +37,7 @@ from dudao.accounts.models import Membership, Role, User
 from dudao.audit.models import AuditEvent
 from dudao.demo.balance import load_demo_balance
 from dudao.demo.campaigns import load_demo_campaigns
+from dudao.demo.directives import load_demo_directives
 from dudao.demo.evaluations import load_evaluations
 from dudao.demo.filing import file_demo_documents
 from dudao.demo.loop import (
@@ -577,6 +578,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     file_demo_documents(admin=office_admin, inspector_user=User.objects.get(pk=listed.user_id),
                         liaison_school=tagged["liaison"], office=office)
     load_demo_campaigns(admin=User.objects.get(pk=office_admin.pk), office=office)
+    load_demo_directives(admin=User.objects.get(pk=office_admin.pk), office=office, liaison_school=tagged["liaison"])
     primary = [s for s, _t, _tag in schools if s.kind == tagged["liaison"].kind and s != tagged["liaison"]]
     load_evaluations(admin=User.objects.get(pk=office_admin.pk), office=office,
                      schools=[tagged["liaison"], *primary[:3]], password=password, valid_from=FIRST_TERM)

@@ -435,7 +435,7 @@ APP_MODULES = {
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
     "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
-    "campaigns", "chain", "changes", "channels", "charts", "checkin", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
+    "campaigns", "chain", "changes", "directives", "channels", "charts", "checkin", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "portrait", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",

@@ -56,7 +56,8 @@ def test_every_expected_model_is_registered():
     expected = {
         "organizations.Region", "organizations.Office", "organizations.School", "organizations.Zone",
         "organizations.ZoneMembership", "inspectors.Inspector", "inspectors.Listing", "audit.AuditEvent",
-        "accounts.Membership", "documents.Document", "workreports.Report",
+        "accounts.Membership", "documents.Document", "workreports.Report", "directives.Directive",
+        "directives.DirectiveItem",
     }
     # then each has a case, and each case names at least one list surface
     registered = {case.label for case in CASES}
@@ -118,7 +119,8 @@ def test_every_scoped_workflow_has_writes_in_the_matrix():
         "inspections.Rectification", "inspections.Finding", "inspections.Visit", "campaigns.Campaign",
         "campaigns.CampaignTarget", "complaints.Complaint", "evaluations.Unit", "plans.WorkPlan", "plans.Task",
         "inspectors.Inspector", "inspectors.Listing", "organizations.School", "organizations.ZoneMembership",
-        "instruments.InstrumentVersion", "surveys.Survey", "workreports.Report",
+        "instruments.InstrumentVersion", "surveys.Survey", "workreports.Report", "directives.Directive",
+        "directives.DirectiveItem",
     }
     # then each has a write, and the city office is refused at least one (it watches its counties)
     assert expected <= {write.label for write in WRITES}
