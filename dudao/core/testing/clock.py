@@ -9,7 +9,8 @@ green today is green next month, on 29 February and on 31 December.
 A test module belongs to the ``clock`` part when it reads the date (``localdate()``, ``now()``,
 ``date.today()``, a frozen ``travel``) or when it covers an area where the date decides the outcome
 (the demo, dashboards, reports and assessment; plans, terms and tasks; visits, deadlines and overdue
-notices; campaigns; complaints and working days; reminders; evaluations, surveys and listings). Tests that need one particular "today" freeze it
+notices; campaigns; complaints and working days; reminders; evaluations, surveys and listings;
+directives). Tests that need one particular "today" freeze it
 themselves with ``time_machine.travel``; the moved clock is the default they start from.
 """
 
@@ -27,7 +28,7 @@ ENV_SWITCH = "DUDAO_TEST_TODAY"
 READS_THE_DATE = re.compile(r"localdate\(|date\.today\(|timezone\.now\(|datetime\.now\(|time_machine|travel\(")
 DATED_AREAS = re.compile(
     r"/(reports|plans|campaigns|complaints|notifications|inspections)/|"
-    r"demo|dashboard|deadline|overdue|working|term|remind|evaluation|survey|assessment|listing"
+    r"demo|dashboard|deadline|overdue|working|term|remind|evaluation|survey|assessment|listing|directive"
 )
 
 _traveller = None
