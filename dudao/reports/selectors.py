@@ -48,6 +48,9 @@ class SchoolPriority:
     weight: int = 0
 
 
+DASHBOARD_ZONES = 20  # zones an office's dashboard lists; the zone list and the coverage page have them all
+
+
 def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None = None) -> dict:
     """The figures and lists a user's role needs on landing."""
     today = timezone.localdate()
@@ -74,7 +77,8 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
                 "unlisted_count": schools.exclude(pk__in=listed).count(),
                 "overloaded": overloaded_inspectors(user=user, on=today),
                 "recent_events": AuditEvent.objects.for_user(user).select_related("actor").order_by("-seq")[:8],
-                "zones": zones,
+                "zones": zones[:DASHBOARD_ZONES],
+                "zones_more": len(zones) - len(zones[:DASHBOARD_ZONES]),
             }
         )
     else:
@@ -137,10 +141,20 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         "findings_chart_height": findings_chart_height(by_item),
         "drill_zone": zone_id,
         "drill_inspector": inspector_id,
-        "coverage_by_zone": coverage.by_zone,
+        "coverage_by_zone": least_visited(coverage.by_zone),
+        "coverage_zones_more": len(coverage.by_zone) - len(least_visited(coverage.by_zone)),
         "coverage_by_inspector": [g for g in getattr(coverage, "by_inspector", [])
                                   if not zone_id or any(r in rows for r in g.rows)],
     }
+
+
+def least_visited(groups: list) -> list:
+    """The coverage lines of the zones as they come, or, past ``DASHBOARD_ZONES`` (a province's 500),
+    the zones with the smallest share of schools visited this month first."""
+    if len(groups) <= DASHBOARD_ZONES:
+        return groups
+    return sorted(groups, key=lambda g: (g.visited_count / g.school_count if g.school_count else 1,
+                                         -g.school_count))[:DASHBOARD_ZONES]
 
 
 def school_priorities(*, user, rows, summary: dict, today: datetime.date) -> list[SchoolPriority]:

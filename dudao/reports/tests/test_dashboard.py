@@ -73,3 +73,22 @@ def test_signed_out_visitor_is_sent_to_login(client):
     response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_office_with_many_zones_sees_the_least_visited_first_and_the_rest_linked(world, client, monkeypatch):
+    from django.utils import timezone
+
+    from dudao.inspections.tests.visit_fixtures import record_visit
+
+    # given an office with more zones than the dashboard lists, and a visit this month in the first zone only
+    monkeypatch.setattr("dudao.reports.selectors.DASHBOARD_ZONES", 1)
+    record_visit(user_of(world, "inspector"), world.a.schools[0], submit=True, date=timezone.localdate().replace(day=1))
+    client.force_login(user_of(world, "office_admin"))
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    # then the coverage card lists the zone with no visit yet, and says where the other one is
+    drill = text_by_testid(page, "drill-down")
+    assert world.a.zones[1].name in drill and world.a.zones[0].name not in drill
+    assert "其余 1 个责任区见督导覆盖页面" in text_by_testid(page, "coverage-zones-more")
+    # and the zone card lists one zone and links to all of them
+    assert "另有 1 个责任区" in text_by_testid(page, "zones-more")
+    assert 'href="/organizations/zones/"' in page
