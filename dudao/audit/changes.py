@@ -60,6 +60,9 @@ KEYS = {
     "based_on": (_("Based on"), None),
     "items": (_("Items"), COUNT),
     "attachment": (_("File"), None),
+    "file": (_("File"), None),
+    "size": (_("File size"), None),
+    "progress": (_("Progress"), None),
     "returns": (_("School returns"), COUNT),
 }
 
