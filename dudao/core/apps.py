@@ -12,10 +12,14 @@ class DudaoAppConfig(AppConfig):
     database has, also after a flush (run after this app migrates; it must be idempotent).
 
     An ``apps.py`` imports this module, not the class: Django takes the one ``AppConfig`` class it finds
-    there."""
+    there.
+
+    ``reminders`` names the functions (``fn(*, on) -> list[Reminder]``) that send the app's reminders
+    of coming deadlines; ``dudao notify reminders`` runs them all (``notifications.services.reminders_send``)."""
 
     registers: tuple[str, ...] = ()
     shipped_data = ""
+    reminders: tuple[str, ...] = ()
 
     def ready(self) -> None:
         for module in self.registers:

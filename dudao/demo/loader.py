@@ -27,10 +27,14 @@ consumed in a fixed order.
 import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.test.utils import override_settings
+from django.utils import timezone
 from pypinyin import lazy_pinyin
 
 from dudao.accounts.models import Membership, Role, User
@@ -55,8 +59,11 @@ from dudao.demo.plans import load_plans
 from dudao.documents.models import Document
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.services import listing_assign
+from dudao.notifications.models import Channel, Delivery, Kind
+from dudao.notifications.services import channel_settings_set, deliver, reminders_send
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.organizations.services import zone_assign_school
+from dudao.organizations.working_days import load_statutory
 from dudao.plans.models import Task, WorkPlan
 
 DEMO_PASSWORD = "dudao-demo"
@@ -65,6 +72,8 @@ DEFAULT_SEED = 20240901
 PROVINCE_CODE = "99"
 CITY_CODE = "9901"
 COUNTY_CODE = "990121"
+COUNTY_POINT = (Decimal("28.650000"), Decimal("115.850000"))  # WGS-84, the made-up county seat
+DEMO_EMAIL_KINDS = (Kind.DEADLINE_SOON, Kind.OVERDUE, Kind.SURVEY_CLOSING, Kind.REPORT_DUE)
 NEIGHBOUR_CODE = "990122"
 
 FIRST_TERM = datetime.date(2024, 9, 1)  # zones drawn, inspectors listed
@@ -405,6 +414,30 @@ def _address(rng: random.Random, county: str, township: str, village: str = "") 
     return f"{county}{township}{rng.choice(streets)}{rng.randint(1, 199)}号"
 
 
+def _point(township: int, seq: int) -> dict:
+    """A school's WGS-84 coordinates: its township's place around the county seat, the schools a few
+    hundred metres apart (made up, like the county; taken from the index, not the seed)."""
+    return {"latitude": COUNTY_POINT[0] + Decimal("0.04") * (township - 4) + Decimal("0.005") * seq,
+            "longitude": COUNTY_POINT[1] + Decimal("0.05") * (township % 3) - Decimal("0.004") * seq}
+
+
+def _demo_channels(*, admin, office) -> None:
+    """The office sends the overdue, deadline, survey and report messages by e-mail too."""
+    channel_settings_set(actor=admin, office_id=office.pk, defaults={kind: [Channel.EMAIL] for kind in DEMO_EMAIL_KINDS})
+
+
+def _send_demo_messages(*, office) -> None:
+    """A delivery log that works offline: the day's reminders go out (``dudao notify reminders``), then
+    the e-mail of the office's messages is delivered at once through Django's in-memory mail backend
+    (nothing leaves the machine; docs/notifications.md), each delivery logged as in production.
+    Runs after the demo is committed, when the services' messages have been written."""
+    with transaction.atomic():
+        reminders_send(on=timezone.localdate())
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for pk in Delivery.objects.filter(office=office, status=Delivery.Status.QUEUED).values_list("pk", flat=True):
+            deliver.call(pk)
+
+
 def _school_people(people: People, kind: str) -> dict:
     # Kindergartens are mostly led by women (园长); schools by either.
     gender = "female" if kind == K.KINDERGARTEN else people.rng.choice(("male", "male", "female"))
@@ -466,7 +499,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
             location = RURAL if tier == "village" else township.location
             school = School.objects.create(
                 code=f"{COUNTY_CODE}{t_index}{seq:03d}", name=name, kind=kind, ownership=ownership,
-                location=location, region=townships[township.name],
+                location=location, region=townships[township.name], **_point(t_index, seq),
                 address=_address(rng, "示范县", township.name, village),
                 **_enrolment(rng, kind, tier), **_school_people(people, kind),
             )
@@ -571,6 +604,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     inspector_accounts(admin=office_admin, office=office, inspectors=inspectors, password=password,
                        valid_from=FIRST_TERM)
     deadline_policies_set(admin=office_admin, office=office)
+    _demo_channels(admin=office_admin, office=office)
     load_plans(rng, office=office, zones=zones, inspectors=inspectors, reviewer=office_admin)
     load_loop(rng, admin=office_admin, office=office,
               schools=[s for s, _t, _tag in schools], password=password, valid_from=FIRST_TERM,
@@ -583,6 +617,9 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     load_evaluations(admin=User.objects.get(pk=office_admin.pk), office=office,
                      schools=[tagged["liaison"], *primary[:3]], password=password, valid_from=FIRST_TERM)
     load_demo_balance(rng, admin=User.objects.get(pk=office_admin.pk), office=office)
+    load_statutory()  # this year's holidays and 调休 working days (shipped data; loaded again, idempotent)
+    # the messages are written after commit (services notify then): deliver them after those
+    transaction.on_commit(partial(_send_demo_messages, office=office))
 
     return demo_summary()
 

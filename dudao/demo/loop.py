@@ -34,6 +34,7 @@ import io
 import random
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
@@ -774,6 +775,27 @@ def _at(day: datetime.date, rng: random.Random, start_hour: int = 15, end_hour: 
     return min(moment, timezone.now())
 
 
+CHECKIN_FAR_REASON = "先到镇中心校参加片区教研活动，签到时尚未到校"
+CHECKIN_MISSING_REASON = "学校地处山区，手机定位无信号"
+
+
+def demo_checkin(school: School, day: datetime.date, client_uuid: uuid.UUID) -> dict | None:
+    """The phone's position when the visit form opened (入校签到, docs/checkin.md): most at the school
+    gate, one in twenty about 2 km away and one in twenty without a position, each of those two with
+    the reason the inspector typed. Drawn from the visit's id, not the seed, so the rest of the demo
+    stays as it was."""
+    if not school.has_coordinates:
+        return None
+    n = client_uuid.int % 20
+    taken = min(datetime.datetime.combine(day, datetime.time(8, 30 + n), tzinfo=timezone.get_current_timezone()),
+                timezone.now())
+    if n == 0:
+        return {"taken_at": taken, "reason": CHECKIN_MISSING_REASON}
+    offset = Decimal("0.018") if n == 1 else Decimal("0.00012") * n  # ≈ 2 km; at most ≈ 250 m
+    return {"latitude": school.latitude + offset, "longitude": school.longitude, "accuracy_m": 10 + 3 * n,
+            "taken_at": taken, "reason": CHECKIN_FAR_REASON if n == 1 else ""}
+
+
 class Writer:
     def __init__(self, rng: random.Random, *, admin, office, accounts: dict[int, User], password: str,
                  valid_from: datetime.date):
@@ -789,7 +811,8 @@ class Writer:
     def visit(self, plan: VisitPlan) -> None:
         actor = self.accounts[plan.inspector.pk]
         visit, _created = visit_save_draft(actor=actor, client_uuid=plan.client_uuid, school_id=plan.school.pk,
-                                           data=plan.data, answers=plan.answers, lessons=plan.lessons)
+                                           data=plan.data, answers=plan.answers, lessons=plan.lessons,
+                                           checkin=demo_checkin(plan.school, plan.date, plan.client_uuid))
         if plan.photo:
             visit_attachment_add(actor=actor, visit_id=visit.pk,
                                  uploaded_file=_photo(self.rng, f"{plan.date:%Y%m%d}_现场照片.png"))
@@ -866,8 +889,10 @@ class Writer:
         data = {"date": day, "kind": Visit.Kind.FOLLOW_UP, "methods": [Method.CAMPUS_WALK, Method.RECORDS],
                 "purpose": FOLLOW_UP_PURPOSE.format(problem=f"{notice.number}（{plan.problem.description}）")[:200],
                 "problems": "" if rectified else plan.problem.description + "。", "feedback": remarks}
-        visit, _created = visit_save_draft(actor=actor, client_uuid=_uuid(self.rng), school_id=plan.visit.school.pk,
-                                           data=data, answers={plan.problem.code: {"value": value, "note": remarks}})
+        client_uuid = _uuid(self.rng)
+        visit, _created = visit_save_draft(actor=actor, client_uuid=client_uuid, school_id=plan.visit.school.pk,
+                                           data=data, answers={plan.problem.code: {"value": value, "note": remarks}},
+                                           checkin=demo_checkin(plan.visit.school, day, client_uuid))
         visit_submit(actor=actor, visit_id=visit.pk)
         Visit.objects.filter(pk=visit.pk).update(submitted_at=_at(day, self.rng, 10, 12))
         if visit.response_id:

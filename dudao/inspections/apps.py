@@ -8,3 +8,4 @@ class InspectionsConfig(core_apps.DudaoAppConfig):
     label = "inspections"
     verbose_name = _("Inspections")
     registers = ("dudao.inspections.documents",)  # the loop's kinds of document
+    reminders = ("dudao.inspections.services.rectifications.deadline_reminders_send",)

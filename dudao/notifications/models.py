@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -166,3 +167,29 @@ class Delivery(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.notification} → {self.get_channel_display()}"
+
+
+REMINDER_DAYS = 3  # "Deadline in 3 days": a reminder goes out when a deadline is this many calendar days away or fewer
+
+
+class Reminder(models.Model):
+    """Records that the people concerned were reminded of a coming deadline, once per thing and
+    deadline: running ``dudao notify reminders`` again sends nothing new, and a thing given another
+    deadline is reminded again. ``subject`` names the thing (``inspections.rectification:12``)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(pgettext_lazy("reminder", "subject"), max_length=120)
+    deadline = models.DateField(pgettext_lazy("reminder", "deadline"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "deadline"], name="notifications_reminder_once_per_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.deadline}"

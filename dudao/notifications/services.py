@@ -10,17 +10,28 @@ import datetime
 import logging
 from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from dudao.audit.services import record
 from dudao.core.workflow import apply_transition
 from dudao.notifications import channels
-from dudao.notifications.models import Channel, ChannelSettings, Delivery, Kind, Notification, Preference
+from dudao.notifications.models import (
+    REMINDER_DAYS,
+    Channel,
+    ChannelSettings,
+    Delivery,
+    Kind,
+    Notification,
+    Preference,
+    Reminder,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +230,43 @@ def digest_send() -> list[int]:
                 sent.append(d.pk)
             else:
                 _finish(d, "fail" if attempts >= Delivery.MAX_ATTEMPTS else "", attempts=attempts, last_error=error)
+    return sent
+
+
+# ---- reminders of coming deadlines ------------------------------------------------------------------
+
+def reminder_window(on: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The deadlines reminded on ``on`` (today without it): from that day to ``REMINDER_DAYS``
+    calendar days later, both included."""
+    on = on or timezone.localdate()
+    return on, on + datetime.timedelta(days=REMINDER_DAYS)
+
+
+@transaction.atomic
+def reminder_send(*, kind: str, subject: str, deadline: datetime.date, recipients, title: str, body: str = "",
+                  url: str = "") -> Reminder | None:
+    """Reminds ``recipients`` of the coming ``deadline`` of ``subject`` (``"<app>.<model>:<id>"``), once
+    per subject and deadline. Returns the new ``Reminder``; ``None`` when it was sent before, or when
+    there is nobody to tell (it is tried again on the next run)."""
+    people = list({u.pk: u for u in recipients}.values())
+    if not people:
+        return None
+    reminder, created = Reminder.objects.get_or_create(kind=kind, subject=subject, deadline=deadline,
+                                                       defaults={"recipients": len(people)})
+    if not created:
+        return None
+    transaction.on_commit(partial(notify, recipients=people, title=title, body=body, url=url, kind=kind))
+    return reminder
+
+
+def reminders_send(*, on: datetime.date | None = None) -> list[Reminder]:
+    """Sends every reminder due on ``on`` (``dudao notify reminders``, daily): each app's config names
+    its senders in ``reminders`` (``core.apps.DudaoAppConfig``); this layer imports none of them."""
+    on = on or timezone.localdate()
+    sent = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, "reminders", ()):
+            sent += import_string(path)(on=on)
     return sent
 
 

@@ -14,7 +14,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import offices_of
@@ -24,7 +24,8 @@ from dudao.audit.services import model_delete, record
 from dudao.core.review import Review, required_comment
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspectors.models import Inspector, Listing
-from dudao.notifications.services import notify
+from dudao.notifications.models import Kind as MessageKind
+from dudao.notifications.services import notify, reminder_send, reminder_window
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
 from dudao.plans.models import TERM_MONTHS, PlanItem, Task, WorkPlan
 from dudao.plans.selectors import inspectors_by_zone, workplan_may_author, workplan_may_review
@@ -32,7 +33,7 @@ from dudao.plans.selectors import inspectors_by_zone, workplan_may_author, workp
 __all__ = [
     "workplan_create", "workplan_update_items", "workplan_submit", "workplan_approve", "workplan_return",
     "workplan_delete", "task_prescribe", "task_create_self", "task_update", "task_complete", "task_reopen",
-    "task_delete",
+    "task_delete", "task_reminders_send",
 ]
 
 Level = WorkPlan.Level
@@ -429,6 +430,24 @@ def task_delete(*, actor, instance: Task, reason: str = "") -> None:
     if not Task.objects.for_user(actor, "delete").filter(pk=instance.pk).exists():
         raise PermissionDenied
     model_delete(actor=actor, instance=instance, reason=reason)
+
+
+def task_reminders_send(*, on: datetime.date | None = None) -> list:
+    """Reminds each inspector of their open tasks due in at most three calendar days, once per task
+    and due date (``dudao notify reminders``)."""
+    on, last = reminder_window(on)
+    tasks = (Task.objects.open().filter(due_date__range=(on, last), inspector__user__is_active=True)  # scope: the daily job, every office
+             .select_related("inspector__user").order_by("due_date", "pk"))
+    sent = []
+    for task in tasks:
+        title = _("Task due {date}: {title}").format(date=formats.date_format(task.due_date, "DATE_FORMAT"),
+                                                     title=task.title)
+        reminder = reminder_send(kind=MessageKind.DEADLINE_SOON, subject=f"plans.task:{task.pk}",
+                                 deadline=task.due_date, recipients=[task.inspector.user], title=title,
+                                 body=task.description, url=task.get_absolute_url())
+        if reminder is not None:
+            sent.append(reminder)
+    return sent
 
 
 TASK_TRANSITION_SERVICES = {

@@ -9,3 +9,4 @@ class SurveysConfig(core_apps.DudaoAppConfig):
     verbose_name = _("Satisfaction surveys")
     # the shipped questionnaires (they use the national checklists, which migrate before this app)
     shipped_data = "dudao.surveys.services.ensure_survey_questionnaires"
+    reminders = ("dudao.surveys.services.survey_reminders_send",)  # surveys closing in 3 days

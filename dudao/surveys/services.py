@@ -17,17 +17,20 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Count
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.models import Membership, Role
+from dudao.accounts.recipients import office_people
 from dudao.audit.services import record
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.instruments.models import Answer, Instrument, InstrumentVersion, Item, Response
 from dudao.instruments.scoring import validate_answers
 from dudao.instruments.selectors import item_specs
 from dudao.instruments.services import shipped_version
-from dudao.notifications.services import notify
+from dudao.notifications.models import Kind as MessageKind
+from dudao.notifications.services import notify, reminder_send, reminder_window
 from dudao.organizations.models import Office, School
 from dudao.surveys import rates
 from dudao.surveys.models import DEFAULT_THRESHOLD, Survey, SurveyCode, SurveyLink, SurveyResponse
@@ -382,3 +385,24 @@ def survey_response_submit(*, token: str, answers: dict, code: str | None = None
                                 for c, v in answers.items() if v not in (None, "", [])])
     return SurveyResponse.objects.create(survey=survey, link=link, school=link.school, group=link.group,
                                          response=response)
+
+
+def survey_reminders_send(*, on: date | None = None) -> list:
+    """Reminds the staff of the office running each open survey that closes in at most three calendar
+    days, once per survey and closing date (``dudao notify reminders``)."""
+    on, last = reminder_window(on)
+    surveys = (Survey.objects.filter(status=Survey.Status.OPEN, closes_on__range=(on, last))  # scope: the daily job, every office
+               .annotate(answered=Count("responses")).order_by("closes_on", "pk"))
+    sent = []
+    for survey in surveys:
+        closes = formats.date_format(survey.closes_on, "DATE_FORMAT")
+        reminder = reminder_send(
+            kind=MessageKind.SURVEY_CLOSING, subject=f"surveys.survey:{survey.pk}", deadline=survey.closes_on,
+            recipients=office_people(survey.office_id, on),
+            title=_("Survey closing {date}: {title}").format(date=closes, title=survey.title),
+            body=_("Answers are taken until {date}; {count} received so far.").format(date=closes,
+                                                                                   count=survey.answered),
+            url=survey.get_absolute_url())
+        if reminder is not None:
+            sent.append(reminder)
+    return sent

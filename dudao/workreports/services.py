@@ -17,12 +17,14 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import offices_of, sees_everything
-from dudao.accounts.models import User
-from dudao.accounts.recipients import office_people
+from dudao.accounts.models import Role, User
+from dudao.accounts.recipients import holders, office_people
 from dudao.audit.services import model_save, record
 from dudao.core.review import Review, required_comment
 from dudao.core.scope import ancestor_paths
@@ -30,7 +32,8 @@ from dudao.core.workflow import TransitionNotAllowed
 from dudao.documents.render import PdfUnavailable
 from dudao.documents.services import document_file_upload, document_generate, read_docx_upload
 from dudao.inspectors.models import Inspector, Listing
-from dudao.notifications.services import notify
+from dudao.notifications.models import Kind as MessageKind
+from dudao.notifications.services import notify, reminder_send, reminder_window
 from dudao.organizations.models import Office, Zone, ZoneMembership
 from dudao.workreports import charts, drafting
 from dudao.workreports.documents import KIND, report_context
@@ -38,7 +41,7 @@ from dudao.workreports.models import Level, PeriodKind, Report, ReportPolicy, pe
 from dudao.workreports.selectors import may_author, policy_for, report_may_author, report_may_review
 
 __all__ = ["report_draft", "report_submit", "report_return", "report_accept", "report_policy_set",
-           "REPORT_TRANSITION_SERVICES"]
+           "report_reminders_send", "REPORT_TRANSITION_SERVICES"]
 
 TITLE_WORDS = {PeriodKind.MONTH: "督导工作报告", PeriodKind.TERM: "督导工作总结", PeriodKind.YEAR: "督导工作总结"}
 
@@ -247,3 +250,56 @@ def report_policy_set(*, actor, office_id: int, month_due_day: int, term_due_day
     policy.month_due_day, policy.term_due_days, policy.year_due_days = month_due_day, term_due_days, year_due_days
     # the code due dates were logged under before work reports had their own app (audit.actions.MOVED)
     return model_save(actor=actor, instance=policy, action_prefix="reports.reportpolicy")
+
+
+
+# ---- reminders -----------------------------------------------------------------------------------------
+
+def _periods_due(policy: ReportPolicy, first: datetime.date, last: datetime.date) -> list[tuple[str, datetime.date]]:
+    """The (kind, start) of the months, terms and years whose report falls due from ``first`` to ``last``
+    under ``policy`` (a summary is due at most 120 days after its period ends)."""
+    starts = set()
+    for back in range(0, 160, 20):
+        day = first - datetime.timedelta(days=back)
+        starts |= {(kind, period_bounds(kind, day)[0]) for kind in PeriodKind.values}
+    return sorted((kind, start) for kind, start in starts if first <= policy.due_on(kind, start) <= last)
+
+
+def report_reminders_send(*, on: datetime.date | None = None) -> list:
+    """Reminds each active inspector (their account) and each active zone (its leaders) of a monthly
+    report, term or year summary falling due in at most three calendar days and not yet submitted (a
+    returned one is back with its author), once per report and due date (``dudao notify reminders``).
+    The subjects are those of the office's table of reports due (``selectors.report_status``)."""
+    on, last = reminder_window(on)
+    inspectors = list(Inspector.objects.filter(status=Inspector.Status.ACTIVE, user__is_active=True)  # scope: the daily job, every office
+                      .select_related("user").order_by("office_id", "sort_key", "pk"))
+    zones = list(Zone.objects.filter(is_active=True).order_by("office_id", "number", "pk"))  # scope: as above
+    offices = {s.office_id for s in [*inspectors, *zones]}
+    policies = {p.office_id: p for p in ReportPolicy.objects.filter(office_id__in=offices)}  # scope: as above
+    due = {office_id: _periods_due(policies.get(office_id) or ReportPolicy(office_id=office_id), on, last)
+           for office_id in offices}
+    starts = sorted({start for periods in due.values() for _kind, start in periods})
+    reports = {(r.level, r.inspector_id or r.zone_id, r.period_kind, r.period_start): r
+               for r in Report.objects.filter(level__in=(Level.INSPECTOR, Level.ZONE), period_start__in=starts)}  # scope: as above
+    sent = []
+    for level, subjects in ((Level.INSPECTOR, inspectors), (Level.ZONE, zones)):
+        for subject in subjects:
+            for kind, start in due[subject.office_id]:
+                report = reports.get((level, subject.pk, kind, start))
+                if report is not None and report.submitted_at and report.status != Report.Status.RETURNED:
+                    continue
+                # a drafted report keeps the due date it was drafted with
+                due_on = report.due_on if report else (policies.get(subject.office_id) or ReportPolicy()).due_on(kind, start)
+                if not on <= due_on <= last:
+                    continue
+                people = ([subject.user] if level == Level.INSPECTOR
+                          else holders(Q(role=Role.ZONE_LEADER, zone_id=subject.pk), on))
+                title = _("Report due {date}: {title}").format(date=formats.date_format(due_on, "DATE_FORMAT"),
+                                                               title=_title(subject.name, kind, start))
+                url = report.get_absolute_url() if report else reverse("workreports:report_add")
+                reminder = reminder_send(kind=MessageKind.REPORT_DUE, deadline=due_on, recipients=people,
+                                         subject=f"workreports.report:{level}:{subject.pk}:{kind}:{start.isoformat()}",
+                                         title=title, url=url)
+                if reminder is not None:
+                    sent.append(reminder)
+    return sent

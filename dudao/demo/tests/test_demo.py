@@ -29,6 +29,7 @@ from dudao.audit.services import verify_chain
 from dudao.core.testing.downloads import TokenClient, body
 from dudao.core.testing.xlsx import sheet_rows
 from dudao.demo.loader import COUNTY_CODE, DEMO_PASSWORD, NEIGHBOUR_CODE, REDRAW, USERNAMES, build_demo
+from dudao.demo.loop import CHECKIN_FAR_REASON, CHECKIN_MISSING_REASON
 from dudao.documents.models import Document
 from dudao.inspections.models import (
     Attachment,
@@ -45,7 +46,9 @@ from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
 from dudao.instruments.models import Answer
 from dudao.jobs.models import Job
-from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
+from dudao.notifications.models import Channel, ChannelSettings, Delivery, Kind, Notification, Reminder
+from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.working_days import covered_years, statutory_days_from_package
 from dudao.plans.models import Task, WorkPlan
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +152,50 @@ def fingerprint_of(seed: int) -> list[tuple]:
 
 @pytest.mark.usefixtures("loaded")
 class TestLoadedDemo:
+    def test_visits_carry_check_ins_most_at_the_school_some_far_some_missing_with_the_reason(self, demo):
+        # the county's schools have coordinates, so their visits were checked in against them
+        schools = county_schools(demo)
+        assert not schools.filter(latitude__isnull=True).exists()
+        visits = Visit.objects.filter(school__in=schools)
+        counts = Counter(visits.values_list("checkin_status", flat=True))
+        assert counts[Visit.CheckinStatus.WITHIN] > visits.count() * 0.8
+        assert counts[Visit.CheckinStatus.TOO_FAR] >= 1 and counts[Visit.CheckinStatus.NO_LOCATION] >= 1
+        # a check-in too far or missing carries the reason the inspector typed; one at the school none
+        for visit in visits.exclude(checkin_status=Visit.CheckinStatus.WITHIN):
+            assert visit.checkin_reason in (CHECKIN_FAR_REASON, CHECKIN_MISSING_REASON), visit.pk
+        within = visits.filter(checkin_status=Visit.CheckinStatus.WITHIN)
+        assert all(0 <= d <= r for d, r in within.values_list("checkin_distance_m", "checkin_radius_m"))
+        assert not within.exclude(checkin_reason="").exists()
+        assert visits.filter(checkin_status=Visit.CheckinStatus.TOO_FAR, checkin_distance_m__gt=1500).exists()
+
+    def test_this_years_statutory_calendar_with_its_adjusted_working_days_is_loaded(self, demo):
+        # every day the statutory calendar package knows is loaded, this year's included when it knows it
+        package = statutory_days_from_package()
+        loaded = {d.date: (d.kind, d.name) for d in CalendarDay.objects.filter(office__isnull=True)}
+        assert loaded == package
+        year = timezone.localdate().year
+        if any(day.year == year for day in package):
+            assert year in covered_years()
+            this_year = CalendarDay.objects.filter(office__isnull=True, date__year=year)
+            assert this_year.filter(kind=CalendarDay.Kind.HOLIDAY).exists()
+            assert any(d.weekday() >= 5 for d in this_year.filter(kind=CalendarDay.Kind.WORKING)
+                       .values_list("date", flat=True))  # a 调休 Saturday or Sunday worked
+
+    def test_the_office_has_a_delivery_log_of_messages_sent_by_e_mail(self, demo):
+        # the office sends deadline, overdue, survey and report messages by e-mail as well
+        office = Office.objects.get(region=demo)
+        defaults = ChannelSettings.objects.get(office=office).defaults
+        assert defaults[Kind.OVERDUE] == [Channel.EMAIL] and defaults[Kind.DEADLINE_SOON] == [Channel.EMAIL]
+        # and its delivery log holds them, delivered through the local mail backend
+        deliveries = Delivery.objects.filter(office=office)
+        assert deliveries.filter(status=Delivery.Status.SENT, channel=Channel.EMAIL, attempts=1,
+                                 sent_at__isnull=False).exists()
+        assert not deliveries.filter(status=Delivery.Status.QUEUED).exists()
+        assert deliveries.filter(notification__kind=Kind.OVERDUE).exists()
+        # the day's reminders (if any deadline is that near today) went out as messages of their kind
+        for kind, count in Counter(Reminder.objects.values_list("kind", flat=True)).items():
+            assert Notification.objects.filter(kind=kind).count() >= count
+
     def test_loads_sixty_schools_in_five_zones_with_twelve_inspectors(self, demo):
         schools = county_schools(demo)
         assert 55 <= schools.count() <= 65

@@ -20,7 +20,9 @@ Rules decided here (and shown in the interface):
   without its last character (县/区/市), e.g. 甲县 → 甲督整〔2026〕1号.
 * **Overdue** is derived from the deadline and the state, never stored. ``overdue_alerts_send``
   (the ``dudao escalate_overdue`` command) tells the zone leaders and the office once per overdue
-  episode and keeps an ``OverdueAlert`` row as proof.
+  episode and keeps an ``OverdueAlert`` row as proof. Three calendar days before the deadline (the
+  deadline is a date counted in calendar days) ``deadline_reminders_send`` (``dudao notify
+  reminders``) reminds the school's liaisons and principal of a notice still with them, once per deadline.
 
 Every transition goes through ``Rectification.TRANSITIONS`` and ``apply_transition``: a wrong
 state raises ``TransitionNotAllowed`` (409), a missing permission or a notice the actor sees but
@@ -56,13 +58,13 @@ from dudao.inspections.models import (
 )
 from dudao.inspections.services.attachments import attachment_store
 from dudao.notifications.models import Kind as MessageKind
-from dudao.notifications.services import notify
+from dudao.notifications.services import notify, reminder_send, reminder_window
 from dudao.organizations.models import Office, School
 from dudao.organizations.selectors import office_of_school
 
 __all__ = [
     "DEFAULT_NUMBER_PATTERN", "RECTIFICATION_TRANSITION_SERVICES", "deadline_days", "deadline_policy_set",
-    "default_deadline", "escalation_allowed", "office_of_school", "overdue_alerts_send", "rectification_close",
+    "deadline_reminders_send", "default_deadline", "escalation_allowed", "office_of_school", "overdue_alerts_send", "rectification_close",
     "rectification_escalate", "rectification_escalation_check", "rectification_issue", "rectification_overdue_alert",
     "rectification_recheck", "rectification_return", "rectification_submit", "rectification_transition_check",
 ]
@@ -380,6 +382,25 @@ def overdue_alerts_send(*, on: datetime.date | None = None) -> list[OverdueAlert
         if alert is not None:
             alerts.append(alert)
     return alerts
+
+
+def deadline_reminders_send(*, on: datetime.date | None = None) -> list:
+    """Reminds the school's liaisons and principal (who received the notice) of each notice still with
+    the school (issued or returned) whose deadline is at most three calendar days away, once per
+    notice and deadline (``dudao notify reminders``)."""
+    on, last = reminder_window(on)
+    notices = (Rectification.objects.filter(status__in=("issued", "returned"), deadline__range=(on, last))  # scope: the daily job, every office
+               .select_related("school").order_by("deadline", "pk"))
+    sent = []
+    for notice in notices:
+        title = _("Deadline soon: notice {number} at {school}, rectify by {deadline}").format(
+            number=notice, school=notice.school.name, deadline=_date(notice.deadline))
+        reminder = reminder_send(kind=MessageKind.DEADLINE_SOON, subject=f"inspections.rectification:{notice.pk}",
+                                 deadline=notice.deadline, recipients=school_contacts(notice.school_id, on),
+                                 title=title, body=notice.requirements, url=notice.get_absolute_url())
+        if reminder is not None:
+            sent.append(reminder)
+    return sent
 
 
 # ---- office settings ---------------------------------------------------------------------------
