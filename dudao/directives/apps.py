@@ -10,3 +10,4 @@ class DirectivesConfig(core_apps.DudaoAppConfig):
     label = "directives"
     verbose_name = _("Directives")
     registers = ("dudao.directives.documents",)  # the urge notice and the bulletin
+    reminders = ("dudao.directives.services.directive_reminders_send",)  # deadlines and reports due in 3 days

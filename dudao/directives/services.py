@@ -12,7 +12,8 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import offices_of
@@ -34,12 +35,12 @@ from dudao.directives.models import (
 )
 from dudao.documents.services import document_generate
 from dudao.notifications.models import Kind
-from dudao.notifications.services import notify
+from dudao.notifications.services import notify, reminder_send, reminder_window
 from dudao.organizations.models import Office, School
 
 __all__ = [
     "directive_register", "directive_update", "item_add", "directive_assign", "item_report", "item_urge",
-    "item_accept", "item_return", "directive_publish", "directive_archive",
+    "item_accept", "item_return", "directive_publish", "directive_archive", "directive_reminders_send",
 ]
 
 REVIEW = Review(action="directives.item", record=record, notify=notify)
@@ -160,7 +161,8 @@ def item_add(*, actor, directive_id: int, school_id: int, content: str, deadline
 
 def _tell_assigned(item: DirectiveItem, actor) -> None:
     _tell(school_contacts(item.school_id), _("New directive to follow up: {title}").format(title=item.directive.title),
-          _("Due {date}.").format(date=item.deadline.isoformat()), item.get_absolute_url(), actor=actor)
+          _("Due {date}.").format(date=formats.date_format(item.deadline, "DATE_FORMAT")), item.get_absolute_url(),
+          actor=actor)
 
 
 @transaction.atomic
@@ -320,3 +322,32 @@ ITEM_TRANSITION_SERVICES = {
     "accept": item_accept,
     "return": item_return,
 }
+
+
+def directive_reminders_send(*, on: datetime.date | None = None) -> list:
+    """Reminds each unit still working on an item of an assigned directive, once per date: of its
+    deadline when at most three calendar days away (即将到期), else of its next progress report when
+    that falls due as soon (报告待交) (``dudao notify reminders``)."""
+    on, last = reminder_window(on)
+    items = (DirectiveItem.objects.filter(directive__status=Directive.Status.ASSIGNED,  # scope: the daily job, every office
+                                          status__in=(DirectiveItem.Status.PENDING, DirectiveItem.Status.RETURNED),
+                                          deadline__gte=on)
+             .select_related("directive", "school").annotate(last_reported_at=Max("reports__created_at"))
+             .order_by("deadline", "pk"))
+    sent = []
+    for item in items:
+        due = item.deadline if item.deadline <= last else item.next_report_due(selectors.last_reported_on(item))
+        if due is None or not on <= due <= last:
+            continue
+        when = formats.date_format(due, "DATE_FORMAT")
+        if due == item.deadline:
+            kind, title = Kind.DEADLINE_SOON, _("Deadline soon: {title} at {school}, due {date}")
+        else:
+            kind, title = Kind.REPORT_DUE, _("Progress report due {date}: {title} at {school}")
+        reminder = reminder_send(kind=kind, subject=f"directives.item:{item.pk}", deadline=due,
+                                 recipients=school_contacts(item.school_id, on),
+                                 title=title.format(title=item.directive.title, school=item.school.name, date=when),
+                                 body=item.content, url=item.get_absolute_url())
+        if reminder is not None:
+            sent.append(reminder)
+    return sent

@@ -1,12 +1,15 @@
 """Following up a directive through its services: register, plan, assign, report, urge, review,
 publish and archive; who may do what; audit, notifications and the filed documents."""
 
+import datetime
 import hashlib
 import io
 
 import docx
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from dudao.audit.models import AuditEvent
 from dudao.core.files import open_verified
@@ -237,3 +240,51 @@ def test_a_unit_sends_a_photo_with_its_report_kept_with_its_checksum(world):
     # the principal of another school does not see it; the office does
     assert not selectors.file_list(user=user(world, "principal")).filter(pk=stored.pk).exists()
     assert selectors.file_list(user=user(world, "office_admin")).filter(pk=stored.pk).exists()
+
+
+def test_units_are_reminded_of_a_coming_deadline_and_of_a_progress_report_due(
+        world, django_capture_on_commit_callbacks):
+    # given an assigned directive: the principal's school has an item due in 2 days; the liaison's
+    # school one due in 30 days reporting every 7 days (assigned today, so its first report falls due
+    # in 7 days) and one already past its deadline
+    directive = assigned(world, deadlines=(2, 30, -1), schools=(1, 0, 0))
+    due_soon, far, late = (directive.items.get(deadline=days(n)) for n in (2, 30, -1))
+    principal, liaison = world.a.users["principal"], world.a.users["school_liaison"]
+
+    # when the daily job runs today, again today, then four days later
+    with django_capture_on_commit_callbacks(execute=True):
+        today = services.directive_reminders_send()
+        again = services.directive_reminders_send()
+        later = services.directive_reminders_send(on=days(4))
+
+    # then today the unit with the coming deadline is told once; four days later the other unit's
+    # progress report (due in 7 days) is; the late item is the office's to urge, not reminded
+    assert [(r.kind, r.subject, r.deadline) for r in today] == [
+        (Kind.DEADLINE_SOON, f"directives.item:{due_soon.pk}", days(2))]
+    assert again == []
+    assert [(r.kind, r.subject, r.deadline) for r in later] == [
+        (Kind.REPORT_DUE, f"directives.item:{far.pk}", days(7))]
+    told = Notification.objects.filter(kind__in=(Kind.DEADLINE_SOON, Kind.REPORT_DUE))
+    assert list(told.filter(url=due_soon.get_absolute_url()).values_list("recipient_id", "kind")) == [
+        (principal.pk, Kind.DEADLINE_SOON)]
+    assert list(told.filter(url=far.get_absolute_url()).values_list("recipient_id", "kind")) == [
+        (liaison.pk, Kind.REPORT_DUE)]
+    assert not told.filter(url=late.get_absolute_url()).exists()
+
+
+def test_a_progress_report_moves_the_next_reminder(world, django_capture_on_commit_callbacks):
+    # given an item assigned today, due in 30 days, reporting every 7 days (first report due in 7),
+    # on which the unit reports 5 days from now (so the next one falls due in 12)
+    directive = assigned(world, deadlines=(30,), schools=(0,))
+    item = directive.items.get()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=5), tick=False):
+        services.item_report(actor=user(world, "school_liaison"), item_id=item.pk, text="已完成排查，正在整改")
+
+    # when the job runs 6 days from now, then 9 days from now
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.directive_reminders_send(on=days(6))
+        due = services.directive_reminders_send(on=days(9))
+
+    # then nothing is due around day 7 any more; the report of day 12 is reminded from day 9
+    assert moved == []
+    assert [(r.kind, r.subject, r.deadline) for r in due] == [(Kind.REPORT_DUE, f"directives.item:{item.pk}", days(12))]

@@ -53,6 +53,7 @@ def test_the_daily_command_runs_the_senders_each_app_names(capsys):
     # the apps that own deadlines name their senders; notifications imports none of them
     named = {path for config in apps.get_app_configs() for path in getattr(config, "reminders", ())}
     assert named == {
+        "dudao.directives.services.directive_reminders_send",
         "dudao.inspections.services.rectifications.deadline_reminders_send",
         "dudao.plans.services.task_reminders_send",
         "dudao.surveys.services.survey_reminders_send",
