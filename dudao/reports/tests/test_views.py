@@ -117,3 +117,10 @@ def test_a_school_outside_the_scope_cannot_be_compared(world, client):
 
 def test_only_offices_compare_schools(world, client):
     assert signed_in(client, world, "inspector").get(compare_url(world.a.schools[0])).status_code == 403
+
+
+@pytest.mark.parametrize(("role", "linked"), [("office_staff", True), ("inspector", False)])
+def test_the_school_list_leads_an_office_to_the_comparison(world, client, role, linked):
+    html = signed_in(client, world, role).get(reverse("organizations:school_list")).content.decode()
+    assert ('data-testid="compare-schools"' in html) is linked
+    assert (reverse("reports:school_compare") in html) is linked
