@@ -10,6 +10,12 @@ captured). The test environment is not set up (no template instrumentation) and 
 turned off, so the times are those of a production request minus the network. Users are the ones ``bench/generate.py`` creates.
 ``--markdown FILE`` also writes the table as markdown; ``--explain`` prints ``EXPLAIN ANALYZE`` of
 the slowest query of each page.
+
+Beside the pages, each role's run times the framework floor (``bench/floor_urls.py``: one query and a
+one-line template behind the same middleware, without the menu's context processors) the same way, and each page gets its ratio to the floor's
+p95 and a verdict against the goal of its kind: aggregate pages (dashboards, coverage, a school at a
+glance, a comparison) p95 ≤ 150 ms; list pages and list APIs p95 ≤ 30× the floor; small pages (the
+inbox, a detail page) p95 ≤ 10× the floor; every page at most 300 KB.
 """
 
 from __future__ import annotations
@@ -34,13 +40,23 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+settings.ROOT_URLCONF = "bench.floor_urls"
+
 # As in production: no query log on every request, no template debug information. The other
 # DEBUG-dependent settings (static files storage, HTTPS redirects) were fixed when the settings
 # were read, so the pages render with plain static URLs over http://testserver.
 settings.DEBUG = False
 
 from dudao.accounts.models import User  # noqa: E402
+from dudao.inspections.models import Visit  # noqa: E402
 from dudao.organizations.models import School  # noqa: E402
+
+AGGREGATE, LIST, SMALL = "aggregate", "list", "small"
+GOAL_AGGREGATE_MS = 150
+GOAL_LIST_FLOORS = 30
+GOAL_SMALL_FLOORS = 10
+GOAL_KB = 300
+FLOOR = "/bench-floor/"
 
 ROLES = [
     ("inspector", "bench_inspector"),
@@ -49,31 +65,33 @@ ROLES = [
     ("city office", "bench_city_admin"),
     ("province office", "bench_province_admin"),
 ]
-OFFICE_PAGES = [
-    "/",
-    "/inspections/coverage/",
-    "/inspections/rectifications/overdue/",
-    "/inspections/rectifications/",
-    "/inspections/findings/",
-    "/inspections/visits/",
-    "/api/v1/inspections/visits/",
-    "/api/v1/inspections/rectifications/",
-    "/api/v1/inspections/findings/",
-    "/api/v1/plans/tasks/",
-    "/schools/{school}/portrait/",
-    "/api/v1/reports/schools/{school}/portrait/",
-    "/schools/compare/?schools={schools}",
-]
 SCHOOL_PAGES = [
     "/",
     "/inspections/coverage/",
     "/inspections/rectifications/",
     "/inspections/visits/",
+    "/plans/tasks/",
     "/api/v1/inspections/visits/",
     "/api/v1/inspections/rectifications/",
+    "/api/v1/plans/tasks/",
     "/schools/{school}/portrait/",
     "/api/v1/reports/schools/{school}/portrait/",
+    "/inspections/visits/{visit}/",
+    "/notifications/",
 ]
+OFFICE_PAGES = [
+    *SCHOOL_PAGES[:4],
+    "/inspections/rectifications/overdue/",
+    "/inspections/findings/",
+    *SCHOOL_PAGES[4:8],
+    "/api/v1/inspections/findings/",
+    *SCHOOL_PAGES[8:10],
+    "/schools/compare/?schools={schools}",
+    *SCHOOL_PAGES[10:],
+]
+KIND = {"/": AGGREGATE, "/inspections/coverage/": AGGREGATE, "/schools/{school}/portrait/": AGGREGATE,
+        "/api/v1/reports/schools/{school}/portrait/": AGGREGATE, "/schools/compare/?schools={schools}": AGGREGATE,
+        "/inspections/visits/{visit}/": SMALL, "/notifications/": SMALL}
 PAGES = {
     "inspector": SCHOOL_PAGES,
     "zone leader": [*SCHOOL_PAGES, "/inspections/rectifications/overdue/"],
@@ -110,6 +128,19 @@ def measure(client: Client, url: str, runs: int) -> dict:
     }
 
 
+def verdict(kind: str, p95: float, kb: float, floor_p95: float) -> str:
+    """Whether a page meets the goal of its kind (see the module's docstring), and if not, why."""
+    missed = []
+    if kind == AGGREGATE and p95 > GOAL_AGGREGATE_MS:
+        missed.append(f"p95 > {GOAL_AGGREGATE_MS} ms")
+    limit = {LIST: GOAL_LIST_FLOORS, SMALL: GOAL_SMALL_FLOORS}.get(kind)
+    if limit and p95 > limit * floor_p95:
+        missed.append(f"p95 > {limit}× floor")
+    if kb > GOAL_KB:
+        missed.append(f"> {GOAL_KB} KB")
+    return "met" if not missed else "not met: " + ", ".join(missed)
+
+
 def explain(sql: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
@@ -126,8 +157,8 @@ def main(argv=None) -> int:
     parser.add_argument("--top", action="store_true", help="print the three slowest queries of each page")
     args = parser.parse_args(argv)
     rows = []
-    print(f"{'page':42} {'role':16} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'SQL ms':>8} "
-          f"{'slowest q ms':>12} {'KB':>7}")
+    print(f"{'page':42} {'role':16} {'median ms':>10} {'p95 ms':>9} {'× floor':>8} {'queries':>8} {'SQL ms':>8} "
+          f"{'slowest q ms':>12} {'KB':>7}  verdict")
     for role, username in ROLES:
         if args.role and role not in args.role:
             continue
@@ -135,39 +166,56 @@ def main(argv=None) -> int:
         client = Client()
         client.force_login(user)
         schools = list(School.objects.for_user(user).order_by("code").values_list("pk", flat=True)[:5])
+        visit = Visit.objects.for_user(user).filter(school_id=schools[0]).order_by("-date").values_list("pk", flat=True)[:1]
+        floor = measure(client, FLOOR, args.runs)
+        floor_p95 = percentile(floor["times"], 95)
+        print(f"{'framework floor':42} {role:16} {statistics.median(floor['times']):10.1f} {floor_p95:9.1f} "
+              f"{1:8.0f} {floor['queries']:8d}", flush=True)
+        rows.append({"url": "framework floor", "role": role, "status": 200, "median": statistics.median(floor["times"]),
+                     "p95": floor_p95, "ratio": 1.0, "queries": floor["queries"], "sql_ms": floor["sql_ms"],
+                     "slow_ms": floor["slowest"][0], "kb": floor["bytes"] / 1024, "verdict": ""})
         for page in PAGES[role]:
             if args.page and page not in args.page:
                 continue
-            # a school's pages: the user's first school by code, and their first five side by side
-            url = page.format(school=schools[0], schools=",".join(map(str, schools)))
+            # a school's pages: the user's first school by code (its latest visit), and their first
+            # five side by side
+            url = page.format(school=schools[0], schools=",".join(map(str, schools)), visit=visit[0] if visit else 0)
             result = measure(client, url, args.runs)
             median = statistics.median(result["times"])
             p95 = percentile(result["times"], 95)
             slow_ms, slow_sql = result["slowest"]
+            kb = result["bytes"] / 1024
             row = {"url": page, "role": role, "status": result["status"], "median": median, "p95": p95,
-                   "queries": result["queries"], "sql_ms": result.get("sql_ms", 0.0), "slow_ms": slow_ms,
-                   "slow_sql": slow_sql, "kb": result["bytes"] / 1024}
+                   "ratio": p95 / floor_p95, "queries": result["queries"], "sql_ms": result.get("sql_ms", 0.0),
+                   "slow_ms": slow_ms, "slow_sql": slow_sql, "kb": kb,
+                   "verdict": verdict(KIND.get(page, LIST), p95, kb, floor_p95) if result["status"] == 200
+                   else f"HTTP {result['status']}"}
             rows.append(row)
-            flag = "" if result["status"] == 200 else f"  (HTTP {result['status']})"
-            print(f"{page:42} {role:16} {median:10.0f} {p95:9.0f} {row['queries']:8d} {row['sql_ms']:8.0f} "
-                  f"{slow_ms:12.0f} {row['kb']:7.0f}{flag}", flush=True)
+            print(f"{page:42} {role:16} {median:10.0f} {p95:9.0f} {row['ratio']:8.0f} {row['queries']:8d} "
+                  f"{row['sql_ms']:8.0f} {slow_ms:12.0f} {kb:7.0f}  {row['verdict']}", flush=True)
             if args.top:
                 for ms, sql in result.get("top", []):
                     print(f"    {ms:8.0f} ms  {sql[:300]}")
             if args.explain and slow_sql:
                 print("    slowest: " + slow_sql[:600])
                 print("    " + explain(slow_sql).replace("\n", "\n    "))
+    judged = [r for r in rows if r["verdict"]]
+    met = sum(r["verdict"] == "met" for r in judged)
+    print(f"\n{met} of {len(judged)} pages meet their goal")
     if args.markdown:
         lines = [
-            f"Runs per page: {args.runs} after one warm-up; times in ms for the whole request.",
+            f"Runs per page: {args.runs} after one warm-up; times in ms for the whole request; × floor: the "
+            "page's p95 over the framework floor's p95 for the same role in the same run.",
             "",
-            "| page | role | median ms | p95 ms | queries | SQL ms | slowest query ms | response KB |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
+            "| page | role | median ms | p95 ms | × floor | queries | SQL ms | slowest query ms | response KB | verdict |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for r in rows:
             status = "" if r["status"] == 200 else f" (HTTP {r['status']})"
-            lines.append(f"| `{r['url']}`{status} | {r['role']} | {r['median']:.0f} | {r['p95']:.0f} | {r['queries']} "
-                         f"| {r['sql_ms']:.0f} | {r['slow_ms']:.0f} | {r['kb']:.0f} |")
+            url = r["url"] if r["url"] == "framework floor" else f"`{r['url']}`"
+            lines.append(f"| {url}{status} | {r['role']} | {r['median']:.1f} | {r['p95']:.1f} | {r['ratio']:.0f} "
+                         f"| {r['queries']} | {r['sql_ms']:.0f} | {r['slow_ms']:.0f} | {r['kb']:.0f} | {r['verdict']} |")
+        lines += ["", f"{met} of {len(judged)} pages meet their goal."]
         args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"\nwrote {args.markdown}")
     return 0

@@ -21,7 +21,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -257,7 +257,12 @@ class Task(ScopedModel):
             ("prescribe_task", "Can prescribe a task to inspectors"),
             ("complete_task", "Can complete or reopen a task"),
         ]
-        indexes = [models.Index(fields=["inspector", "due_date"], name="plans_task_inspector_due")]
+        indexes = [
+            models.Index(fields=["inspector", "due_date"], name="plans_task_inspector_due"),
+            # the task list's order (open first, then by due date): a province's first page without
+            # sorting its 480 000 tasks
+            models.Index(F("status").desc(), "due_date", "id", name="plans_task_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="plans_task_done_has_date",
