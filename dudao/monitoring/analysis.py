@@ -50,13 +50,16 @@ separators accepted; negative, non-numeric, fractional head counts and unknown c
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 from zipfile import BadZipFile
@@ -690,6 +693,8 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
     errors: list[RowError] = []
     for code, group in _group_by_school(rows).items():
         first = group[0]
+        if len(group) == 1 and not first.school_type.is_combined:
+            continue  # a single-level school on one row: nothing to check across rows
         for row in group[1:]:
             if row.school_type is not first.school_type:
                 errors.append(
@@ -1018,7 +1023,8 @@ def analyze(
         school_rows = parse_records([r for r in items if isinstance(r, Mapping)])
     else:
         raise TypeError("rows must be all SchoolRow or all mappings")
-    units = build_units(school_rows)
+    with _collector_paused():
+        units = build_units(school_rows)
     default_thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
     stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
     stage_standards = _stage_standards(
@@ -1027,17 +1033,18 @@ def analyze(
     floor = QUALITY_2017_FLOOR_RATIO if floor_ratio is None else float(floor_ratio)
     if not (math.isfinite(floor) and 0 < floor <= 1):
         raise ValueError("the floor ratio must be a number above 0 and at most 1")
-    levels = {
-        stage.value: _analyze_level(
-            [u for u in units if u.stage is stage],
-            stage,
-            method,
-            stage_thresholds[stage],
-            stage_standards.get(stage, {}),
-            floor,
-        )
-        for stage in COMPULSORY_STAGES
-    }
+    with _collector_paused():
+        levels = {
+            stage.value: _analyze_level(
+                [u for u in units if u.stage is stage],
+                stage,
+                method,
+                stage_thresholds[stage],
+                stage_standards.get(stage, {}),
+                floor,
+            )
+            for stage in COMPULSORY_STAGES
+        }
     basic = method is Method.BASIC_2012
     return {
         "method": method.value,
@@ -1066,6 +1073,21 @@ def analyze(
     }
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pauses Python's cyclic garbage collector while a result is built. A large table's result holds
+    millions of dicts and lists, and each of them would otherwise count towards the next collection,
+    which walks all of them again and again; the result has no reference cycles, so nothing is left
+    for the collector to find (reference counting still frees everything)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _method_notes(method: Method) -> list[Message]:
     if method is Method.BASIC_2012:
         return [
@@ -1087,11 +1109,19 @@ def _method_notes(method: Method) -> list[Message]:
     ]
 
 
-def _raw_columns(units: Sequence[SchoolUnit], names: Iterable[str]) -> dict[str, NDArray[np.float64]]:
+def _raw_columns(units: Sequence[SchoolUnit], names: Sequence[str]) -> dict[str, NDArray[np.float64]]:
     """The level's raw fields as float columns, one value per unit, NaN for a blank cell."""
     columns = {"students": np.array([u.students for u in units], dtype=float)}
-    for name in names:
-        columns[name] = np.array([u.values.get(name) for u in units], dtype=float)
+    if not names:
+        return columns
+    fields = [u.values for u in units]
+    try:  # the reader gives every field (None when blank): one lookup of all of them per school
+        table = np.array(list(map(itemgetter(*names), fields)), dtype=float).reshape(len(units), len(names))
+    except KeyError:  # rows written by hand may leave fields out
+        table = np.array([[values.get(name) for name in names] for values in fields], dtype=float)
+        table = table.reshape(len(units), len(names))
+    for j, name in enumerate(names):
+        columns[name] = table[:, j]
     return columns
 
 
@@ -1172,6 +1202,12 @@ def _analyze_level(
 
     type_labels = {school_type: school_type.label for school_type in {u.school_type for u in units}}
     rated_keys = [spec.key for spec in rated]
+    indicator_rows = list(zip(*[value_lists[key] for key in keys], strict=True))
+    status_rows = list(zip(*status_lists, strict=True)) if rated else []
+    index_rows = list(zip(*index_lists, strict=True)) if rated else []
+    code_rows = codes.tolist()
+    flagged_list = flagged.tolist()
+    missing_list = missing_any.tolist()
     schools: list[dict[str, Any]] = []
     n_passed = n_failed = n_open = 0
     for k, unit in enumerate(units):
@@ -1180,18 +1216,18 @@ def _analyze_level(
             "school_name": unit.school_name,
             "school_type": unit.school_type.value,
             "school_type_label": type_labels[unit.school_type],
-            "stage": unit.stage.value,
+            "stage": level_name,
             "students": unit.students,
             "rows": list(unit.rows),
             "split_share": unit.split_share,
             "raw": dict(unit.values),
-            "indicators": {key: value_lists[key][k] for key in keys},
+            "indicators": dict(zip(keys, indicator_rows[k], strict=True)),
             "note": unit.note,
         }
         if unit.students == 0:
             entry["note"] = _("0 enrolment: left out of every statistic")
             alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=unit.school_name), school=unit)
-        elif missing_any[k]:
+        elif missing_list[k]:
             for spec in specs:
                 if value_lists[spec.key][k] is None:
                     alarm(
@@ -1201,30 +1237,27 @@ def _analyze_level(
                         school=unit,
                     )
         if standards:
-            entry["statuses"] = {key: status_lists[j][k] for j, key in enumerate(rated_keys)}
-            entry["development_index"] = {key: index_lists[j][k] for j, key in enumerate(rated_keys)}
-            if flagged[k]:
-                for j, spec in enumerate(rated):
-                    code = codes[k, j]
+            entry["statuses"] = dict(zip(rated_keys, status_rows[k], strict=True))
+            entry["development_index"] = dict(zip(rated_keys, index_rows[k], strict=True))
+            if flagged_list[k]:
+                for spec, code in zip(rated, code_rows[k], strict=True):
                     if code != 1 and code != 2:
                         continue
-                    figures = {
-                        "school": unit.school_name,
-                        "indicator": spec.name,
-                        "value": f"{value_lists[spec.key][k]:.4g}",
-                        "standard": standard_text[spec.key],
-                    }
+                    value = f"{value_lists[spec.key][k]:.4g}"
                     if code == 2:
                         kind = "below_floor"
                         message = _(
                             "{school}: {indicator} {value} is below {floor} of the standard {standard}",
-                            floor=floor_text,
-                            **figures,
+                            school=unit.school_name, indicator=spec.name, value=value, floor=floor_text,
+                            standard=standard_text[spec.key],
                         )
                     else:
                         kind = "below_standard"
-                        message = _("{school}: {indicator} {value} is below the standard {standard}", **figures)
-                    alarm(kind, message, indicator=spec.key, school=unit)
+                        message = _("{school}: {indicator} {value} is below the standard {standard}",
+                                    school=unit.school_name, indicator=spec.name, value=value,
+                                    standard=standard_text[spec.key])
+                    alarms.append({"level": level_name, "kind": kind, "indicator": spec.key,
+                                   "school_code": unit.school_code, "message": message})
         if judged and unit.students > 0:
             tally = tallies[k]
             entry["rule"] = dict(rule_dicts[tally])
@@ -1400,6 +1433,8 @@ def _analyze_indicator(
         }
 
     plan = cv_adjustment_plan(values, students, threshold)
+    additions = np.array(plan.additions, dtype=float)  # None (left out) → NaN
+    raised = np.flatnonzero(additions > 0)
     to_threshold = {
         "unit": spec.resource_unit,
         "target": _("this indicator's CV ≤ the composite threshold (enough for the composite)")
@@ -1413,9 +1448,8 @@ def _analyze_indicator(
         "total": None if plan.total is None else plan.total / spec.per,
         "n_raised": plan.n_raised,
         "schools": [
-            {"school_code": code, "school_name": name, "addition": add / spec.per}
-            for code, name, add in zip(codes, names, plan.additions, strict=True)
-            if add is not None and add > 0
+            {"school_code": codes[i], "school_name": names[i], "addition": add / spec.per}
+            for i, add in zip(raised.tolist(), additions[raised].tolist(), strict=True)
         ],
         "method": _("raise the lowest schools to a common level (the least total addition)"),
         "note": plan.note,

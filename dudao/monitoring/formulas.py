@@ -195,13 +195,7 @@ class SchoolType(StrEnum):
     @property
     def stages(self) -> tuple[Stage, ...]:
         """All stages the school runs, in order (including 高中 for the split)."""
-        return {
-            "primary": (Stage.PRIMARY,),
-            "junior": (Stage.JUNIOR,),
-            "nine_year": (Stage.PRIMARY, Stage.JUNIOR),
-            "complete_secondary": (Stage.JUNIOR, Stage.SENIOR),
-            "twelve_year": (Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
-        }[self.value]
+        return _SCHOOL_TYPE_STAGES[self.value]
 
     @property
     def compulsory_stages(self) -> tuple[Stage, ...]:
@@ -210,6 +204,15 @@ class SchoolType(StrEnum):
     @property
     def is_combined(self) -> bool:
         return len(self.stages) > 1
+
+
+_SCHOOL_TYPE_STAGES: dict[str, tuple[Stage, ...]] = {
+    "primary": (Stage.PRIMARY,),
+    "junior": (Stage.JUNIOR,),
+    "nine_year": (Stage.PRIMARY, Stage.JUNIOR),
+    "complete_secondary": (Stage.JUNIOR, Stage.SENIOR),
+    "twelve_year": (Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
+}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1230,9 +1233,10 @@ def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNum
     x, p = sample.x, sample.p
     target = threshold * (1.0 - _PLAN_MARGIN)
     low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t
-    # Bisection on the sorted prefix sums (O(log n) a step), then the level is checked with the
-    # two-pass CV; should rounding leave it a hair short, the bisection goes on above it, two-pass.
-    level = _bisect_level(_WaterLevels(x, p, float(before.mean or 0.0)).cv, low, high, target)
+    # Bisection on the sorted prefix sums (O(log n) a step), aiming a relative 1e-12 lower still, then
+    # the level is checked with the two-pass CV; should rounding leave it short, the bisection goes on
+    # above it, two-pass.
+    level = _bisect_level(_WaterLevels(x, p, float(before.mean or 0.0)).cv, low, high, target * (1.0 - _PLAN_MARGIN))
     after = _waterfill_cv(x, p, level)
     if after > target:
         level = _bisect_level(lambda mid: _waterfill_cv(x, p, mid), level, high, target)
