@@ -1220,7 +1220,7 @@ def _analyze_level(
             "students": unit.students,
             "rows": list(unit.rows),
             "split_share": unit.split_share,
-            "raw": dict(unit.values),
+            "raw": unit.values if type(unit.values) is dict else dict(unit.values),  # units are built per call
             "indicators": dict(zip(keys, indicator_rows[k], strict=True)),
             "note": unit.note,
         }
