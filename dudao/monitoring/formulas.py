@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -118,7 +118,7 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Message:
-        self = super().__new__(cls, template.format(**params) if params else template)
+        self = super().__new__(cls, template.format_map(params) if params else template)
         self.template = template
         self.context = None
         self.params = params
@@ -334,7 +334,13 @@ class _Result:
     """A computed result (a frozen dataclass) that reads as plain JSON."""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields by name; a list is copied, numbers and messages are immutable (the same as
+        ``dataclasses.asdict`` for these flat results, without its deep copy of every value)."""
+        data = {}
+        for item in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            data[item.name] = list(value) if isinstance(value, list) else value
+        return data
 
 
 @dataclass(frozen=True)
