@@ -19,6 +19,9 @@ Two cases, each in a child process of its own so that its peak RSS is its own:
 * (b) **the province roll-up**: the same schools county by county, ``parse_records`` + ``analyze``
   per county, times summed.
 
+Each case then runs ``analyze(rows, "basic-2012")`` on the same rows (8 indicators, no standards),
+timed against the reference of its 8 CVs, means and Ginis (and the composite, their mean).
+
 The reference computes, from the raw columns as numpy arrays and for every (county, level) group at
 once (bincount / lexsort / segmented cumsum): the 7 indicator values, the enrolment-weighted mean and
 population SD and the CV (STANDARDS §3.4), the Gini ``G = 1 − Σ Pᵢ(2Qᵢ − Wᵢ)`` sorted by Xᵢ (§8), the
@@ -72,6 +75,17 @@ INDICATORS = (
     ("multimedia_classrooms_per_100", ("multimedia_classrooms",), (), 100.0),
 )
 KEYS = [k for k, *_ in INDICATORS]
+# The 8 basic-2012 indicators in the official order (no standards: CVs, means and Ginis only)
+BASIC_INDICATORS = (
+    ("teaching_area", ("teaching_area_m2",), (), 1.0),
+    ("sports_area", ("gym_area_m2", "field_area_m2"), (), 1.0),
+    ("equipment_value", ("equipment_value_yuan",), (), 1.0),
+    ("computers_per_100", ("computers",), (), 100.0),
+    ("books", ("books",), (), 1.0),
+    ("teacher_ratio", ("teachers",), (), 1.0),
+    ("above_degree_teachers", ("teachers_above_required_degree",), (), 1.0),
+    ("intermediate_title_teachers", ("teachers_intermediate_title",), (), 1.0),
+)
 STANDARDS = np.array(
     [[QUALITY_2017_STANDARDS[stage][k] for k in KEYS] for stage in (Stage.PRIMARY, Stage.JUNIOR)]
 )  # row 0 小学, row 1 初中
@@ -187,21 +201,24 @@ def to_records(data: dict[str, np.ndarray]) -> list[dict[str, object]]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
-    """All figures for every group at once. Arrays of shape (n_groups, 7) unless said otherwise."""
+def reference(
+    data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, indicators: tuple = INDICATORS, rated: bool = True
+) -> dict[str, np.ndarray]:
+    """All figures for every group at once. Arrays of shape (n_groups, len(indicators)) unless said
+    otherwise. ``rated``: the quality-2017 standards apply (attainment, statuses, per-school rule)."""
     w = data["students"]
     level = data["junior"].astype(np.intp)
-    x = np.empty((w.size, len(INDICATORS)))
+    x = np.empty((w.size, len(indicators)))
     with np.errstate(divide="ignore", invalid="ignore"):
-        for j, (_, add, subtract, per) in enumerate(INDICATORS):
+        for j, (_, add, subtract, per) in enumerate(indicators):
             numerator = sum(data[f] for f in add) - sum((data[f] for f in subtract), np.zeros_like(w))
             x[:, j] = np.where(w > 0, numerator * per / w, np.nan)
     valid = np.isfinite(x) & (w > 0)[:, None]
-    standard = STANDARDS[level]
+    standard = STANDARDS[level] if rated else np.ones_like(x)
 
-    out = {k: np.full((n_groups, len(INDICATORS)), np.nan) for k in ("mean", "cv", "gini", "rate")}
-    out["n_met"] = np.zeros((n_groups, len(INDICATORS)), dtype=np.int64)
-    for j in range(len(INDICATORS)):
+    out = {k: np.full((n_groups, len(indicators)), np.nan) for k in ("mean", "cv", "gini", "rate")}
+    out["n_met"] = np.zeros((n_groups, len(indicators)), dtype=np.int64)
+    for j in range(len(indicators)):
         v = valid[:, j]
         g, xj, wj = group[v], x[v, j], w[v]
         total_w = np.bincount(g, wj, n_groups)
@@ -209,10 +226,11 @@ def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> 
         var = np.bincount(g, wj * (xj - mean[g]) ** 2, n_groups) / np.where(total_w > 0, total_w, np.nan)
         out["mean"][:, j] = mean
         out["cv"][:, j] = np.sqrt(var) / mean
-        met = xj >= standard[v, j] * (1 - TOL)
-        n_assessed = np.bincount(g, minlength=n_groups)
-        out["n_met"][:, j] = np.bincount(g[met], minlength=n_groups)
-        out["rate"][:, j] = out["n_met"][:, j] / np.where(n_assessed > 0, n_assessed, np.nan)
+        if rated:
+            met = xj >= standard[v, j] * (1 - TOL)
+            n_assessed = np.bincount(g, minlength=n_groups)
+            out["n_met"][:, j] = np.bincount(g[met], minlength=n_groups)
+            out["rate"][:, j] = out["n_met"][:, j] / np.where(n_assessed > 0, n_assessed, np.nan)
         # Gini: sort by value within each group, segmented cumulative resource share
         order = np.lexsort((xj, g))
         gs, xs, ws = g[order], xj[order], wj[order]
@@ -224,6 +242,8 @@ def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> 
         before = np.concatenate(([0.0], cumulative))[first]
         q = cumulative - before[gs]
         out["gini"][:, j] = 1.0 - np.bincount(gs, p * (2.0 * q - share), n_groups)
+    if not rated:
+        return out
 
     status = np.full(x.shape, STATUS_CODES["missing"], dtype=np.int8)
     finite = np.isfinite(x)
@@ -244,11 +264,11 @@ def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> 
     return out
 
 
-def time_reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, runs: int = 5):
+def time_reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, runs: int = 5, basic: bool = False):
     times, ref = [], None
     for _ in range(runs):
         start = time.perf_counter()
-        ref = reference(data, group, n_groups)
+        ref = reference(data, group, n_groups, BASIC_INDICATORS, rated=False) if basic else reference(data, group, n_groups)
         times.append(time.perf_counter() - start)
     return ref, statistics.median(times)
 
@@ -262,8 +282,8 @@ class Checker:
     """Collects the differences between the engine and the reference."""
 
     def __init__(self) -> None:
-        self.compared = {"mean": 0, "cv": 0, "gini": 0, "rate": 0, "n_met": 0, "status": 0, "rule": 0}
-        self.max_rel = {"mean": 0.0, "cv": 0.0, "gini": 0.0, "rate": 0.0}
+        self.compared = {"mean": 0, "cv": 0, "gini": 0, "rate": 0, "n_met": 0, "status": 0, "rule": 0, "composite": 0}
+        self.max_rel = {"mean": 0.0, "cv": 0.0, "gini": 0.0, "rate": 0.0, "composite": 0.0}
         self.problems: list[str] = []
 
     def close(self, what: str, where: str, engine: float | None, ref: float) -> None:
@@ -278,6 +298,7 @@ class Checker:
             self.problems.append(f"{where} {what}: engine {engine!r}, reference {ref!r} (rel {rel:.2e})")
 
     def level(self, result: dict[str, Any], ref: dict[str, np.ndarray], groups: tuple[int, int], where: str) -> None:
+        basic = result["method"] == "basic-2012"
         for stage, g in zip(("primary", "junior"), groups, strict=True):
             level = result["levels"][stage]
             for j, indicator in enumerate(level["indicators"]):
@@ -285,10 +306,15 @@ class Checker:
                 self.close("mean", here, indicator["mean"], ref["mean"][g, j])
                 self.close("cv", here, indicator["cv"]["value"], ref["cv"][g, j])
                 self.close("gini", here, indicator["gini"], ref["gini"][g, j])
+                if basic:
+                    continue
                 self.close("rate", here, indicator["attainment"]["rate"], ref["rate"][g, j])
                 self.compared["n_met"] += 1
                 if indicator["attainment"]["n_met"] != ref["n_met"][g, j]:
                     self.problems.append(f"{here} n_met: {indicator['attainment']['n_met']} vs {ref['n_met'][g, j]}")
+            if basic:
+                self.close("composite", f"{where} {stage}", level["composite"]["value"], float(np.mean(ref["cv"][g])))
+                continue
             for school in level["schools"]:
                 i = int(school["school_code"][1:])
                 engine = [STATUS_CODES[school["statuses"][k]] for k in KEYS]
@@ -344,8 +370,18 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     json_time = time.perf_counter() - start
     checker = Checker()
     checker.level(result, ref, (0, 1), "one county")
+    alarms = len(result["alarms"])
+    cvs = {s: [i["cv"]["value"] for i in result["levels"][s]["indicators"]] for s in ("primary", "junior")}
+    del result
+    basic_ref, basic_ref_time = time_reference(data, level, 2, basic=True)
+    start = time.perf_counter()
+    basic = analyze(rows, "basic-2012")
+    basic_time = time.perf_counter() - start
+    checker.level(basic, basic_ref, (0, 1), "one county basic-2012")
     return {
         "case": "a",
+        "basic_reference_s": basic_ref_time,
+        "basic_analyze_s": basic_time,
         "schools": args.schools,
         "reference_s": ref_time,
         "parse_s": parse_time,
@@ -353,10 +389,10 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
         "rss_before_parse_mb": before_parse,
         "rss_before_analyze_mb": before_analyze,
         "peak_rss_mb": peak,
-        "alarms": len(result["alarms"]),
+        "alarms": alarms,
         "json_mb": size / 2**20,
         "json_s": json_time,
-        "cv": {s: [i["cv"]["value"] for i in result["levels"][s]["indicators"]] for s in ("primary", "junior")},
+        "cv": cvs,
         "check": checker.summary(),
     }
 
@@ -366,10 +402,11 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
     county = data["county"].astype(np.intp)
     group = county * 2 + data["junior"].astype(np.intp)
     ref, ref_time = time_reference(data, group, 2 * args.counties)
+    basic_ref, basic_ref_time = time_reference(data, group, 2 * args.counties, basic=True)
     records = to_records(data)
     bounds = np.searchsorted(county, np.arange(args.counties + 1))
     checker = Checker()
-    parse_time = analyze_time = 0.0
+    parse_time = analyze_time = basic_time = 0.0
     slowest = 0.0
     cv_above = 0
     for c in range(args.counties):
@@ -384,6 +421,10 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
         slowest = max(slowest, end - start)
         checker.level(result, ref, (2 * c, 2 * c + 1), f"county {c}")
         cv_above += sum(1 for s in result["levels"].values() for i in s["indicators"] if i["passed"] is False)
+        start = time.perf_counter()
+        basic = analyze(rows, "basic-2012")
+        basic_time += time.perf_counter() - start
+        checker.level(basic, basic_ref, (2 * c, 2 * c + 1), f"county {c} basic-2012")
     sizes = np.diff(bounds)
     return {
         "case": "b",
@@ -393,6 +434,8 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
         "reference_s": ref_time,
         "parse_s": parse_time,
         "analyze_s": analyze_time,
+        "basic_reference_s": basic_ref_time,
+        "basic_analyze_s": basic_time,
         "slowest_county_s": slowest,
         "peak_rss_mb": peak_rss_mb(),
         "cv_above_threshold": cv_above,
@@ -444,7 +487,8 @@ def run_child(case: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def markdown(a: dict[str, Any], b: dict[str, Any], args: argparse.Namespace) -> str:
     def ratio(x: float, y: float) -> str:
-        return f"{x / y:,.0f}×".replace(",", " ")
+        r = x / y
+        return f"{r:.1f}×" if r < 10 else f"{r:,.0f}×".replace(",", " ")
 
     def thousands(n: float) -> str:
         return f"{n:,.0f}".replace(",", " ")
@@ -465,6 +509,12 @@ def markdown(a: dict[str, Any], b: dict[str, Any], args: argparse.Namespace) -> 
         f"{b['parse_s']:.1f} | {b['analyze_s']:.1f} | {b['reference_s']:.3f} | "
         f"{ratio(b['analyze_s'], b['reference_s'])} | {ratio(b['parse_s'] + b['analyze_s'], b['reference_s'])} | "
         f"{thousands(b['peak_rss_mb'])} |",
+        f"| (a) basic-2012, the same rows | — | {a['basic_analyze_s']:.1f} | {a['basic_reference_s']:.3f} | "
+        f"{ratio(a['basic_analyze_s'], a['basic_reference_s'])} | "
+        f"{ratio(a['parse_s'] + a['basic_analyze_s'], a['basic_reference_s'])} | — |",
+        f"| (b) basic-2012, the same rows | — | {b['basic_analyze_s']:.1f} | {b['basic_reference_s']:.3f} | "
+        f"{ratio(b['basic_analyze_s'], b['basic_reference_s'])} | "
+        f"{ratio(b['parse_s'] + b['basic_analyze_s'], b['basic_reference_s'])} | — |",
     ]
     return "\n".join(lines)
 
