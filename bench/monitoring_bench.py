@@ -22,6 +22,9 @@ Two cases, each in a child process of its own so that its peak RSS is its own:
 Each case then runs ``analyze(rows, "basic-2012")`` on the same rows (8 indicators, no standards),
 timed against the reference of its 8 CVs, means and Ginis (and the composite, their mean).
 
+Times are wall-clock seconds (``perf_counter``) and, for the ratios in the last two columns of the
+table, CPU seconds of the process (``process_time``), which other work on the machine disturbs less.
+
 The reference computes, from the raw columns as numpy arrays and for every (county, level) group at
 once (bincount / lexsort / segmented cumsum): the 7 indicator values, the enrolment-weighted mean and
 population SD and the CV (STANDARDS §3.4), the Gini ``G = 1 − Σ Pᵢ(2Qᵢ − Wᵢ)`` sorted by Xᵢ (§8), the
@@ -265,12 +268,14 @@ def reference(
 
 
 def time_reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, runs: int = 5, basic: bool = False):
-    times, ref = [], None
+    """The reference's figures, and the medians of its wall-clock and CPU (process) seconds."""
+    times, cpu, ref = [], [], None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         ref = reference(data, group, n_groups, BASIC_INDICATORS, rated=False) if basic else reference(data, group, n_groups)
         times.append(time.perf_counter() - start)
-    return ref, statistics.median(times)
+        cpu.append(time.process_time() - start_cpu)
+    return ref, statistics.median(times), statistics.median(cpu)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -353,17 +358,17 @@ def peak_rss_mb() -> float:
 def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     data = generate(args.schools, args.counties, args.seed)
     level = data["junior"].astype(np.intp)
-    ref, ref_time = time_reference(data, level, 2)
+    ref, ref_time, ref_cpu = time_reference(data, level, 2)
     records = to_records(data)
     before_parse = rss_mb()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     rows = parse_records(records, method="quality-2017")
-    parse_time = time.perf_counter() - start
+    parse_time, parse_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     del records
     before_analyze = rss_mb()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = analyze(rows, "quality-2017")
-    analyze_time = time.perf_counter() - start
+    analyze_time, analyze_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     peak = peak_rss_mb()
     start = time.perf_counter()
     size = len(json.dumps(result, ensure_ascii=False).encode())
@@ -373,15 +378,17 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     alarms = len(result["alarms"])
     cvs = {s: [i["cv"]["value"] for i in result["levels"][s]["indicators"]] for s in ("primary", "junior")}
     del result
-    basic_ref, basic_ref_time = time_reference(data, level, 2, basic=True)
-    start = time.perf_counter()
+    basic_ref, basic_ref_time, basic_ref_cpu = time_reference(data, level, 2, basic=True)
+    start, start_cpu = time.perf_counter(), time.process_time()
     basic = analyze(rows, "basic-2012")
-    basic_time = time.perf_counter() - start
+    basic_time, basic_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     checker.level(basic, basic_ref, (0, 1), "one county basic-2012")
     return {
         "case": "a",
         "basic_reference_s": basic_ref_time,
         "basic_analyze_s": basic_time,
+        "cpu": {"reference_s": ref_cpu, "parse_s": parse_cpu, "analyze_s": analyze_cpu,
+                "basic_reference_s": basic_ref_cpu, "basic_analyze_s": basic_cpu},
         "schools": args.schools,
         "reference_s": ref_time,
         "parse_s": parse_time,
@@ -401,29 +408,33 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
     data = generate(args.schools, args.counties, args.seed)
     county = data["county"].astype(np.intp)
     group = county * 2 + data["junior"].astype(np.intp)
-    ref, ref_time = time_reference(data, group, 2 * args.counties)
-    basic_ref, basic_ref_time = time_reference(data, group, 2 * args.counties, basic=True)
+    ref, ref_time, ref_cpu = time_reference(data, group, 2 * args.counties)
+    basic_ref, basic_ref_time, basic_ref_cpu = time_reference(data, group, 2 * args.counties, basic=True)
     records = to_records(data)
     bounds = np.searchsorted(county, np.arange(args.counties + 1))
     checker = Checker()
     parse_time = analyze_time = basic_time = 0.0
+    parse_cpu = analyze_cpu = basic_cpu = 0.0
     slowest = 0.0
     cv_above = 0
     for c in range(args.counties):
         chunk = records[bounds[c] : bounds[c + 1]]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         rows = parse_records(chunk, method="quality-2017")
-        middle = time.perf_counter()
+        middle, middle_cpu = time.perf_counter(), time.process_time()
         result = analyze(rows, "quality-2017")
-        end = time.perf_counter()
+        end, end_cpu = time.perf_counter(), time.process_time()
         parse_time += middle - start
         analyze_time += end - middle
+        parse_cpu += middle_cpu - start_cpu
+        analyze_cpu += end_cpu - middle_cpu
         slowest = max(slowest, end - start)
         checker.level(result, ref, (2 * c, 2 * c + 1), f"county {c}")
         cv_above += sum(1 for s in result["levels"].values() for i in s["indicators"] if i["passed"] is False)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         basic = analyze(rows, "basic-2012")
         basic_time += time.perf_counter() - start
+        basic_cpu += time.process_time() - start_cpu
         checker.level(basic, basic_ref, (2 * c, 2 * c + 1), f"county {c} basic-2012")
     sizes = np.diff(bounds)
     return {
@@ -436,6 +447,8 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
         "analyze_s": analyze_time,
         "basic_reference_s": basic_ref_time,
         "basic_analyze_s": basic_time,
+        "cpu": {"reference_s": ref_cpu, "parse_s": parse_cpu, "analyze_s": analyze_cpu,
+                "basic_reference_s": basic_ref_cpu, "basic_analyze_s": basic_cpu},
         "slowest_county_s": slowest,
         "peak_rss_mb": peak_rss_mb(),
         "cv_above_threshold": cv_above,
@@ -493,28 +506,33 @@ def markdown(a: dict[str, Any], b: dict[str, Any], args: argparse.Namespace) -> 
     def thousands(n: float) -> str:
         return f"{n:,.0f}".replace(",", " ")
 
+    def row(label: str, case: dict[str, Any], method: str) -> str:
+        key = "" if method == "quality-2017" else "basic_"
+        wall, cpu = case, case["cpu"]
+        analyze_s, reference_s = wall[f"{key}analyze_s"], wall[f"{key}reference_s"]
+        analyze_cpu, reference_cpu = cpu[f"{key}analyze_s"], cpu[f"{key}reference_s"]
+        return (
+            f"| {label} | `{method}` | {wall['parse_s']:.1f} | {analyze_s:.2f} | {reference_s:.3f} | "
+            f"{ratio(analyze_s, reference_s)} | {ratio(wall['parse_s'] + analyze_s, reference_s)} | "
+            f"{ratio(analyze_cpu, reference_cpu)} | {ratio(cpu['parse_s'] + analyze_cpu, reference_cpu)} |"
+        )
+
+    one = f"(a) one county of {thousands(a['schools'])} schools"
+    many = f"(b) {thousands(b['counties'])} counties (≈{b['county_sizes'][1]:.0f} schools each), one call per county"
     lines = [
         f"* **Run**: {dt.date.today().isoformat()}, `python bench/monitoring_bench.py --schools {args.schools} "
         f"--counties {args.counties} --seed {args.seed}`; {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM; "
-        f"Python {platform.python_version()}, numpy {np.__version__}.",
+        f"Python {platform.python_version()}, numpy {np.__version__}; peak RSS (a) {thousands(a['peak_rss_mb'])} MB, "
+        f"(b) {thousands(b['peak_rss_mb'])} MB.",
         "",
-        "| case | engine `parse_records` s | engine `analyze` s | numpy reference s | ratio analyze / reference "
-        "| ratio (parse + analyze) / reference | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        f"| (a) one county of {thousands(a['schools'])} schools | {a['parse_s']:.1f} | {a['analyze_s']:.1f} | "
-        f"{a['reference_s']:.3f} | {ratio(a['analyze_s'], a['reference_s'])} | "
-        f"{ratio(a['parse_s'] + a['analyze_s'], a['reference_s'])} | {thousands(a['peak_rss_mb'])} |",
-        f"| (b) {thousands(b['counties'])} counties (≈{b['county_sizes'][1]:.0f} schools each), one call per county | "
-        f"{b['parse_s']:.1f} | {b['analyze_s']:.1f} | {b['reference_s']:.3f} | "
-        f"{ratio(b['analyze_s'], b['reference_s'])} | {ratio(b['parse_s'] + b['analyze_s'], b['reference_s'])} | "
-        f"{thousands(b['peak_rss_mb'])} |",
-        f"| (a) basic-2012, the same rows | — | {a['basic_analyze_s']:.1f} | {a['basic_reference_s']:.3f} | "
-        f"{ratio(a['basic_analyze_s'], a['basic_reference_s'])} | "
-        f"{ratio(a['parse_s'] + a['basic_analyze_s'], a['basic_reference_s'])} | — |",
-        f"| (b) basic-2012, the same rows | — | {b['basic_analyze_s']:.1f} | {b['basic_reference_s']:.3f} | "
-        f"{ratio(b['basic_analyze_s'], b['basic_reference_s'])} | "
-        f"{ratio(b['parse_s'] + b['basic_analyze_s'], b['basic_reference_s'])} | — |",
+        "| case | method | engine `parse_records` s | engine `analyze` s | numpy reference s | analyze / reference "
+        "| (parse + analyze) / reference | CPU: analyze / reference | CPU: (parse + analyze) / reference |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        row(one, a, "quality-2017"),
+        row(many, b, "quality-2017"),
+        row(one, a, "basic-2012"),
+        row(many, b, "basic-2012"),
     ]
     return "\n".join(lines)
 
