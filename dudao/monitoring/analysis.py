@@ -793,7 +793,8 @@ def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | s
     for record in records:
         keys.extend(k for k in record if k not in keys)
     table = ((k, [record.get(key) for key in keys]) for k, record in enumerate(records, start=1))
-    return _parse_table(keys, table, None if method is None else Method(method), header_row=0)
+    with _collector_paused():
+        return _parse_table(keys, table, None if method is None else Method(method), header_row=0)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -823,7 +824,8 @@ def read_school_table(path: str | Path, *, method: Method | str | None = None,
         raise SchoolTableError(
             [RowError(0, "", _("unsupported file type '{suffix}': use .xlsx or .csv", suffix=path.suffix), "file")]
         )
-    return _parse_table(header, records, resolved)
+    with _collector_paused():
+        return _parse_table(header, records, resolved)
 
 
 def _within(rows: Iterable[Sequence[object]], limits: Mapping[str, int] | None) -> list[list[object]]:
@@ -1075,10 +1077,10 @@ def analyze(
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pauses Python's cyclic garbage collector while a result is built. A large table's result holds
-    millions of dicts and lists, and each of them would otherwise count towards the next collection,
-    which walks all of them again and again; the result has no reference cycles, so nothing is left
-    for the collector to find (reference counting still frees everything)."""
+    """Pauses Python's cyclic garbage collector while a table is read or a result is built. A large
+    table's rows and result hold millions of dicts and lists, and each of them would otherwise count
+    towards the next collection, which walks all of them again and again; they have no reference
+    cycles, so nothing is left for the collector to find (reference counting still frees everything)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
