@@ -1117,14 +1117,24 @@ def _raw_columns(units: Sequence[SchoolUnit], names: Sequence[str]) -> dict[str,
     if not names:
         return columns
     fields = [u.values for u in units]
-    try:  # the reader gives every field (None when blank): one lookup of all of them per school
+    try:  # the reader gives every field as a number or None: one lookup of all of them per school
         table = np.array(list(map(itemgetter(*names), fields)), dtype=float).reshape(len(units), len(names))
-    except KeyError:  # rows written by hand may leave fields out
-        table = np.array([[values.get(name) for name in names] for values in fields], dtype=float)
+    except (KeyError, TypeError, ValueError):  # rows written by hand: fields left out, or not numbers
+        table = np.array([[_number_or_nan(values.get(name)) for name in names] for values in fields], dtype=float)
         table = table.reshape(len(units), len(names))
     for j, name in enumerate(names):
         columns[name] = table[:, j]
     return columns
+
+
+def _number_or_nan(value: object) -> float:
+    """A raw field as ``compute_indicator`` reads it: a number, or NaN for anything else (missing)."""
+    if value is None or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _or_none(column: NDArray[np.float64]) -> list[float | None]:

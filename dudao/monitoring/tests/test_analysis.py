@@ -350,6 +350,22 @@ def test_per_school_figures_are_the_scalar_formulas_school_by_school(seed):
             rules.count(True), rules.count(False), rules.count(None))
 
 
+def test_rows_written_by_hand_with_fields_left_out_or_not_numbers_read_as_compute_indicator_does():
+    # given: rows that did not come through the reader
+    complete = a.parse_records([school("A", 400), school("B", 500)])
+    values = dict(complete[1].values, books="many")
+    del values["multimedia_classrooms"]
+    rows = [complete[0], a.SchoolRow(3, "B", "B学校", f.SchoolType.PRIMARY, f.Stage.PRIMARY, 500, values=values)]
+    # when
+    result = a.analyze(rows, "basic-2012")
+    # then: each school's values are compute_indicator's, the odd fields missing
+    unit = a.build_units(rows)[1]
+    assert school_entry(result, "primary", "B")["indicators"] == f.compute_indicators(f.BASIC_2012_INDICATORS,
+                                                                                       unit.fields())
+    assert school_entry(result, "primary", "B")["indicators"]["books"] is None
+    assert indicator(result, "primary", "books")["cv"]["n_missing"] == 1
+
+
 # ---------------------------------------------------------------------------------------------------
 # analyze: edge cases, never NaN
 # ---------------------------------------------------------------------------------------------------
