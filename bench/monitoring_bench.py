@@ -19,6 +19,12 @@ Two cases, each in a child process of its own so that its peak RSS is its own:
 * (b) **the province roll-up**: the same schools county by county, ``parse_records`` + ``analyze``
   per county, times summed.
 
+Each case then runs ``analyze(rows, "basic-2012")`` on the same rows (8 indicators, no standards),
+timed against the reference of its 8 CVs, means and Ginis (and the composite, their mean).
+
+Times are wall-clock seconds (``perf_counter``) and, for the ratios in the last two columns of the
+table, CPU seconds of the process (``process_time``), which other work on the machine disturbs less.
+
 The reference computes, from the raw columns as numpy arrays and for every (county, level) group at
 once (bincount / lexsort / segmented cumsum): the 7 indicator values, the enrolment-weighted mean and
 population SD and the CV (STANDARDS §3.4), the Gini ``G = 1 − Σ Pᵢ(2Qᵢ − Wᵢ)`` sorted by Xᵢ (§8), the
@@ -72,6 +78,17 @@ INDICATORS = (
     ("multimedia_classrooms_per_100", ("multimedia_classrooms",), (), 100.0),
 )
 KEYS = [k for k, *_ in INDICATORS]
+# The 8 basic-2012 indicators in the official order (no standards: CVs, means and Ginis only)
+BASIC_INDICATORS = (
+    ("teaching_area", ("teaching_area_m2",), (), 1.0),
+    ("sports_area", ("gym_area_m2", "field_area_m2"), (), 1.0),
+    ("equipment_value", ("equipment_value_yuan",), (), 1.0),
+    ("computers_per_100", ("computers",), (), 100.0),
+    ("books", ("books",), (), 1.0),
+    ("teacher_ratio", ("teachers",), (), 1.0),
+    ("above_degree_teachers", ("teachers_above_required_degree",), (), 1.0),
+    ("intermediate_title_teachers", ("teachers_intermediate_title",), (), 1.0),
+)
 STANDARDS = np.array(
     [[QUALITY_2017_STANDARDS[stage][k] for k in KEYS] for stage in (Stage.PRIMARY, Stage.JUNIOR)]
 )  # row 0 小学, row 1 初中
@@ -144,6 +161,8 @@ def generate(n: int, counties: int, seed: int) -> dict[str, np.ndarray]:
     }
     data["multimedia_classrooms"] = np.rint(data["multimedia_classrooms"] * effect[:, 3])
     data["indoor_sports_area_m2"] = np.minimum(data["indoor_sports_area_m2"], teaching)
+    # the gymnasium is one of the indoor sports rooms (the reader refuses a larger one)
+    data["gym_area_m2"] = np.minimum(data["gym_area_m2"], data["indoor_sports_area_m2"])
     empty = rng.random(n) < 0.0002  # schools with 0 pupils (and so 0 staff)
     for name in (
         "students",
@@ -185,21 +204,24 @@ def to_records(data: dict[str, np.ndarray]) -> list[dict[str, object]]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
-    """All figures for every group at once. Arrays of shape (n_groups, 7) unless said otherwise."""
+def reference(
+    data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, indicators: tuple = INDICATORS, rated: bool = True
+) -> dict[str, np.ndarray]:
+    """All figures for every group at once. Arrays of shape (n_groups, len(indicators)) unless said
+    otherwise. ``rated``: the quality-2017 standards apply (attainment, statuses, per-school rule)."""
     w = data["students"]
     level = data["junior"].astype(np.intp)
-    x = np.empty((w.size, len(INDICATORS)))
+    x = np.empty((w.size, len(indicators)))
     with np.errstate(divide="ignore", invalid="ignore"):
-        for j, (_, add, subtract, per) in enumerate(INDICATORS):
+        for j, (_, add, subtract, per) in enumerate(indicators):
             numerator = sum(data[f] for f in add) - sum((data[f] for f in subtract), np.zeros_like(w))
             x[:, j] = np.where(w > 0, numerator * per / w, np.nan)
     valid = np.isfinite(x) & (w > 0)[:, None]
-    standard = STANDARDS[level]
+    standard = STANDARDS[level] if rated else np.ones_like(x)
 
-    out = {k: np.full((n_groups, len(INDICATORS)), np.nan) for k in ("mean", "cv", "gini", "rate")}
-    out["n_met"] = np.zeros((n_groups, len(INDICATORS)), dtype=np.int64)
-    for j in range(len(INDICATORS)):
+    out = {k: np.full((n_groups, len(indicators)), np.nan) for k in ("mean", "cv", "gini", "rate")}
+    out["n_met"] = np.zeros((n_groups, len(indicators)), dtype=np.int64)
+    for j in range(len(indicators)):
         v = valid[:, j]
         g, xj, wj = group[v], x[v, j], w[v]
         total_w = np.bincount(g, wj, n_groups)
@@ -207,10 +229,11 @@ def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> 
         var = np.bincount(g, wj * (xj - mean[g]) ** 2, n_groups) / np.where(total_w > 0, total_w, np.nan)
         out["mean"][:, j] = mean
         out["cv"][:, j] = np.sqrt(var) / mean
-        met = xj >= standard[v, j] * (1 - TOL)
-        n_assessed = np.bincount(g, minlength=n_groups)
-        out["n_met"][:, j] = np.bincount(g[met], minlength=n_groups)
-        out["rate"][:, j] = out["n_met"][:, j] / np.where(n_assessed > 0, n_assessed, np.nan)
+        if rated:
+            met = xj >= standard[v, j] * (1 - TOL)
+            n_assessed = np.bincount(g, minlength=n_groups)
+            out["n_met"][:, j] = np.bincount(g[met], minlength=n_groups)
+            out["rate"][:, j] = out["n_met"][:, j] / np.where(n_assessed > 0, n_assessed, np.nan)
         # Gini: sort by value within each group, segmented cumulative resource share
         order = np.lexsort((xj, g))
         gs, xs, ws = g[order], xj[order], wj[order]
@@ -222,6 +245,8 @@ def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> 
         before = np.concatenate(([0.0], cumulative))[first]
         q = cumulative - before[gs]
         out["gini"][:, j] = 1.0 - np.bincount(gs, p * (2.0 * q - share), n_groups)
+    if not rated:
+        return out
 
     status = np.full(x.shape, STATUS_CODES["missing"], dtype=np.int8)
     finite = np.isfinite(x)
@@ -242,13 +267,15 @@ def reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int) -> 
     return out
 
 
-def time_reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, runs: int = 5):
-    times, ref = [], None
+def time_reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int, runs: int = 5, basic: bool = False):
+    """The reference's figures, and the medians of its wall-clock and CPU (process) seconds."""
+    times, cpu, ref = [], [], None
     for _ in range(runs):
-        start = time.perf_counter()
-        ref = reference(data, group, n_groups)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        ref = reference(data, group, n_groups, BASIC_INDICATORS, rated=False) if basic else reference(data, group, n_groups)
         times.append(time.perf_counter() - start)
-    return ref, statistics.median(times)
+        cpu.append(time.process_time() - start_cpu)
+    return ref, statistics.median(times), statistics.median(cpu)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -260,8 +287,8 @@ class Checker:
     """Collects the differences between the engine and the reference."""
 
     def __init__(self) -> None:
-        self.compared = {"mean": 0, "cv": 0, "gini": 0, "rate": 0, "n_met": 0, "status": 0, "rule": 0}
-        self.max_rel = {"mean": 0.0, "cv": 0.0, "gini": 0.0, "rate": 0.0}
+        self.compared = {"mean": 0, "cv": 0, "gini": 0, "rate": 0, "n_met": 0, "status": 0, "rule": 0, "composite": 0}
+        self.max_rel = {"mean": 0.0, "cv": 0.0, "gini": 0.0, "rate": 0.0, "composite": 0.0}
         self.problems: list[str] = []
 
     def close(self, what: str, where: str, engine: float | None, ref: float) -> None:
@@ -276,6 +303,7 @@ class Checker:
             self.problems.append(f"{where} {what}: engine {engine!r}, reference {ref!r} (rel {rel:.2e})")
 
     def level(self, result: dict[str, Any], ref: dict[str, np.ndarray], groups: tuple[int, int], where: str) -> None:
+        basic = result["method"] == "basic-2012"
         for stage, g in zip(("primary", "junior"), groups, strict=True):
             level = result["levels"][stage]
             for j, indicator in enumerate(level["indicators"]):
@@ -283,10 +311,15 @@ class Checker:
                 self.close("mean", here, indicator["mean"], ref["mean"][g, j])
                 self.close("cv", here, indicator["cv"]["value"], ref["cv"][g, j])
                 self.close("gini", here, indicator["gini"], ref["gini"][g, j])
+                if basic:
+                    continue
                 self.close("rate", here, indicator["attainment"]["rate"], ref["rate"][g, j])
                 self.compared["n_met"] += 1
                 if indicator["attainment"]["n_met"] != ref["n_met"][g, j]:
                     self.problems.append(f"{here} n_met: {indicator['attainment']['n_met']} vs {ref['n_met'][g, j]}")
+            if basic:
+                self.close("composite", f"{where} {stage}", level["composite"]["value"], float(np.mean(ref["cv"][g])))
+                continue
             for school in level["schools"]:
                 i = int(school["school_code"][1:])
                 engine = [STATUS_CODES[school["statuses"][k]] for k in KEYS]
@@ -325,25 +358,37 @@ def peak_rss_mb() -> float:
 def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     data = generate(args.schools, args.counties, args.seed)
     level = data["junior"].astype(np.intp)
-    ref, ref_time = time_reference(data, level, 2)
+    ref, ref_time, ref_cpu = time_reference(data, level, 2)
     records = to_records(data)
     before_parse = rss_mb()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     rows = parse_records(records, method="quality-2017")
-    parse_time = time.perf_counter() - start
+    parse_time, parse_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     del records
     before_analyze = rss_mb()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = analyze(rows, "quality-2017")
-    analyze_time = time.perf_counter() - start
+    analyze_time, analyze_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     peak = peak_rss_mb()
     start = time.perf_counter()
     size = len(json.dumps(result, ensure_ascii=False).encode())
     json_time = time.perf_counter() - start
     checker = Checker()
     checker.level(result, ref, (0, 1), "one county")
+    alarms = len(result["alarms"])
+    cvs = {s: [i["cv"]["value"] for i in result["levels"][s]["indicators"]] for s in ("primary", "junior")}
+    del result
+    basic_ref, basic_ref_time, basic_ref_cpu = time_reference(data, level, 2, basic=True)
+    start, start_cpu = time.perf_counter(), time.process_time()
+    basic = analyze(rows, "basic-2012")
+    basic_time, basic_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    checker.level(basic, basic_ref, (0, 1), "one county basic-2012")
     return {
         "case": "a",
+        "basic_reference_s": basic_ref_time,
+        "basic_analyze_s": basic_time,
+        "cpu": {"reference_s": ref_cpu, "parse_s": parse_cpu, "analyze_s": analyze_cpu,
+                "basic_reference_s": basic_ref_cpu, "basic_analyze_s": basic_cpu},
         "schools": args.schools,
         "reference_s": ref_time,
         "parse_s": parse_time,
@@ -351,10 +396,10 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
         "rss_before_parse_mb": before_parse,
         "rss_before_analyze_mb": before_analyze,
         "peak_rss_mb": peak,
-        "alarms": len(result["alarms"]),
+        "alarms": alarms,
         "json_mb": size / 2**20,
         "json_s": json_time,
-        "cv": {s: [i["cv"]["value"] for i in result["levels"][s]["indicators"]] for s in ("primary", "junior")},
+        "cv": cvs,
         "check": checker.summary(),
     }
 
@@ -363,25 +408,34 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
     data = generate(args.schools, args.counties, args.seed)
     county = data["county"].astype(np.intp)
     group = county * 2 + data["junior"].astype(np.intp)
-    ref, ref_time = time_reference(data, group, 2 * args.counties)
+    ref, ref_time, ref_cpu = time_reference(data, group, 2 * args.counties)
+    basic_ref, basic_ref_time, basic_ref_cpu = time_reference(data, group, 2 * args.counties, basic=True)
     records = to_records(data)
     bounds = np.searchsorted(county, np.arange(args.counties + 1))
     checker = Checker()
-    parse_time = analyze_time = 0.0
+    parse_time = analyze_time = basic_time = 0.0
+    parse_cpu = analyze_cpu = basic_cpu = 0.0
     slowest = 0.0
     cv_above = 0
     for c in range(args.counties):
         chunk = records[bounds[c] : bounds[c + 1]]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         rows = parse_records(chunk, method="quality-2017")
-        middle = time.perf_counter()
+        middle, middle_cpu = time.perf_counter(), time.process_time()
         result = analyze(rows, "quality-2017")
-        end = time.perf_counter()
+        end, end_cpu = time.perf_counter(), time.process_time()
         parse_time += middle - start
         analyze_time += end - middle
+        parse_cpu += middle_cpu - start_cpu
+        analyze_cpu += end_cpu - middle_cpu
         slowest = max(slowest, end - start)
         checker.level(result, ref, (2 * c, 2 * c + 1), f"county {c}")
         cv_above += sum(1 for s in result["levels"].values() for i in s["indicators"] if i["passed"] is False)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        basic = analyze(rows, "basic-2012")
+        basic_time += time.perf_counter() - start
+        basic_cpu += time.process_time() - start_cpu
+        checker.level(basic, basic_ref, (2 * c, 2 * c + 1), f"county {c} basic-2012")
     sizes = np.diff(bounds)
     return {
         "case": "b",
@@ -391,6 +445,10 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
         "reference_s": ref_time,
         "parse_s": parse_time,
         "analyze_s": analyze_time,
+        "basic_reference_s": basic_ref_time,
+        "basic_analyze_s": basic_time,
+        "cpu": {"reference_s": ref_cpu, "parse_s": parse_cpu, "analyze_s": analyze_cpu,
+                "basic_reference_s": basic_ref_cpu, "basic_analyze_s": basic_cpu},
         "slowest_county_s": slowest,
         "peak_rss_mb": peak_rss_mb(),
         "cv_above_threshold": cv_above,
@@ -432,7 +490,9 @@ def run_child(case: str, args: argparse.Namespace) -> dict[str, Any]:
         str(args.seed),
     ]
     start = time.perf_counter()
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"case ({case}) failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - start
     return result
@@ -440,27 +500,39 @@ def run_child(case: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def markdown(a: dict[str, Any], b: dict[str, Any], args: argparse.Namespace) -> str:
     def ratio(x: float, y: float) -> str:
-        return f"{x / y:,.0f}×".replace(",", " ")
+        r = x / y
+        return f"{r:.1f}×" if r < 10 else f"{r:,.0f}×".replace(",", " ")
 
     def thousands(n: float) -> str:
         return f"{n:,.0f}".replace(",", " ")
 
+    def row(label: str, case: dict[str, Any], method: str) -> str:
+        key = "" if method == "quality-2017" else "basic_"
+        wall, cpu = case, case["cpu"]
+        analyze_s, reference_s = wall[f"{key}analyze_s"], wall[f"{key}reference_s"]
+        analyze_cpu, reference_cpu = cpu[f"{key}analyze_s"], cpu[f"{key}reference_s"]
+        return (
+            f"| {label} | `{method}` | {wall['parse_s']:.1f} | {analyze_s:.2f} | {reference_s:.3f} | "
+            f"{ratio(analyze_s, reference_s)} | {ratio(wall['parse_s'] + analyze_s, reference_s)} | "
+            f"{ratio(analyze_cpu, reference_cpu)} | {ratio(cpu['parse_s'] + analyze_cpu, reference_cpu)} |"
+        )
+
+    one = f"(a) one county of {thousands(a['schools'])} schools"
+    many = f"(b) {thousands(b['counties'])} counties (≈{b['county_sizes'][1]:.0f} schools each), one call per county"
     lines = [
         f"* **Run**: {dt.date.today().isoformat()}, `python bench/monitoring_bench.py --schools {args.schools} "
         f"--counties {args.counties} --seed {args.seed}`; {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM; "
-        f"Python {platform.python_version()}, numpy {np.__version__}.",
+        f"Python {platform.python_version()}, numpy {np.__version__}; peak RSS (a) {thousands(a['peak_rss_mb'])} MB, "
+        f"(b) {thousands(b['peak_rss_mb'])} MB.",
         "",
-        "| case | engine `parse_records` s | engine `analyze` s | numpy reference s | ratio analyze / reference "
-        "| ratio (parse + analyze) / reference | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        f"| (a) one county of {thousands(a['schools'])} schools | {a['parse_s']:.1f} | {a['analyze_s']:.1f} | "
-        f"{a['reference_s']:.3f} | {ratio(a['analyze_s'], a['reference_s'])} | "
-        f"{ratio(a['parse_s'] + a['analyze_s'], a['reference_s'])} | {thousands(a['peak_rss_mb'])} |",
-        f"| (b) {thousands(b['counties'])} counties (≈{b['county_sizes'][1]:.0f} schools each), one call per county | "
-        f"{b['parse_s']:.1f} | {b['analyze_s']:.1f} | {b['reference_s']:.3f} | "
-        f"{ratio(b['analyze_s'], b['reference_s'])} | {ratio(b['parse_s'] + b['analyze_s'], b['reference_s'])} | "
-        f"{thousands(b['peak_rss_mb'])} |",
+        "| case | method | engine `parse_records` s | engine `analyze` s | numpy reference s | analyze / reference "
+        "| (parse + analyze) / reference | CPU: analyze / reference | CPU: (parse + analyze) / reference |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        row(one, a, "quality-2017"),
+        row(many, b, "quality-2017"),
+        row(one, a, "basic-2012"),
+        row(many, b, "basic-2012"),
     ]
     return "\n".join(lines)
 

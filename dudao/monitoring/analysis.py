@@ -50,16 +50,22 @@ separators accepted; negative, non-numeric, fractional head counts and unknown c
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 from zipfile import BadZipFile
+
+import numpy as np
+from numpy.typing import NDArray
 
 from dudao.core.importing import RowError
 from dudao.monitoring.formulas import (
@@ -69,31 +75,32 @@ from dudao.monitoring.formulas import (
     QUALITY_2017_FLOOR_RATIO,
     QUALITY_2017_MIN_MET,
     QUALITY_2017_STANDARDS,
+    REL_TOL,
     SPLIT_FIELDS,
+    STATUS_ORDER,
+    Direction,
     IndicatorSpec,
-    IndicatorStatus,
     Message,
     Method,
+    SchoolRuleResult,
     SchoolType,
     Stage,
     attainment_rate,
     composite_cv_2012,
     compute_indicator,
+    compute_indicator_column,
     cv_adjustment_plan,
     cv_within_threshold,
-    development_index,
-    difference_contributions,
+    difference_contribution_arrays,
     gini,
-    indicator_status,
+    indicator_status_codes,
     indicators_for,
     percent,
     publish,
     school_rule_2017,
-    shortfall_to_standard,
     split_shares,
     wan_yuan_to_yuan,
     weighted_cv_detail,
-    weighted_mean,
 )
 
 __all__ = [
@@ -686,6 +693,8 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
     errors: list[RowError] = []
     for code, group in _group_by_school(rows).items():
         first = group[0]
+        if len(group) == 1 and not first.school_type.is_combined:
+            continue  # a single-level school on one row: nothing to check across rows
         for row in group[1:]:
             if row.school_type is not first.school_type:
                 errors.append(
@@ -784,7 +793,8 @@ def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | s
     for record in records:
         keys.extend(k for k in record if k not in keys)
     table = ((k, [record.get(key) for key in keys]) for k, record in enumerate(records, start=1))
-    return _parse_table(keys, table, None if method is None else Method(method), header_row=0)
+    with _collector_paused():
+        return _parse_table(keys, table, None if method is None else Method(method), header_row=0)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -814,7 +824,8 @@ def read_school_table(path: str | Path, *, method: Method | str | None = None,
         raise SchoolTableError(
             [RowError(0, "", _("unsupported file type '{suffix}': use .xlsx or .csv", suffix=path.suffix), "file")]
         )
-    return _parse_table(header, records, resolved)
+    with _collector_paused():
+        return _parse_table(header, records, resolved)
 
 
 def _within(rows: Iterable[Sequence[object]], limits: Mapping[str, int] | None) -> list[list[object]]:
@@ -1014,7 +1025,8 @@ def analyze(
         school_rows = parse_records([r for r in items if isinstance(r, Mapping)])
     else:
         raise TypeError("rows must be all SchoolRow or all mappings")
-    units = build_units(school_rows)
+    with _collector_paused():
+        units = build_units(school_rows)
     default_thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
     stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
     stage_standards = _stage_standards(
@@ -1023,17 +1035,18 @@ def analyze(
     floor = QUALITY_2017_FLOOR_RATIO if floor_ratio is None else float(floor_ratio)
     if not (math.isfinite(floor) and 0 < floor <= 1):
         raise ValueError("the floor ratio must be a number above 0 and at most 1")
-    levels = {
-        stage.value: _analyze_level(
-            [u for u in units if u.stage is stage],
-            stage,
-            method,
-            stage_thresholds[stage],
-            stage_standards.get(stage, {}),
-            floor,
-        )
-        for stage in COMPULSORY_STAGES
-    }
+    with _collector_paused():
+        levels = {
+            stage.value: _analyze_level(
+                [u for u in units if u.stage is stage],
+                stage,
+                method,
+                stage_thresholds[stage],
+                stage_standards.get(stage, {}),
+                floor,
+            )
+            for stage in COMPULSORY_STAGES
+        }
     basic = method is Method.BASIC_2012
     return {
         "method": method.value,
@@ -1062,6 +1075,21 @@ def analyze(
     }
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pauses Python's cyclic garbage collector while a table is read or a result is built. A large
+    table's rows and result hold millions of dicts and lists, and each of them would otherwise count
+    towards the next collection, which walks all of them again and again; they have no reference
+    cycles, so nothing is left for the collector to find (reference counting still frees everything)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _method_notes(method: Method) -> list[Message]:
     if method is Method.BASIC_2012:
         return [
@@ -1083,6 +1111,41 @@ def _method_notes(method: Method) -> list[Message]:
     ]
 
 
+def _raw_columns(units: Sequence[SchoolUnit], names: Sequence[str]) -> dict[str, NDArray[np.float64]]:
+    """The level's raw fields as float columns, one value per unit, NaN for a blank cell."""
+    columns = {"students": np.array([u.students for u in units], dtype=float)}
+    if not names:
+        return columns
+    fields = [u.values for u in units]
+    try:  # the reader gives every field as a number or None: one lookup of all of them per school
+        table = np.array(list(map(itemgetter(*names), fields)), dtype=float).reshape(len(units), len(names))
+    except (KeyError, TypeError, ValueError):  # rows written by hand: fields left out, or not numbers
+        table = np.array([[_number_or_nan(values.get(name)) for name in names] for values in fields], dtype=float)
+        table = table.reshape(len(units), len(names))
+    for j, name in enumerate(names):
+        columns[name] = table[:, j]
+    return columns
+
+
+def _number_or_nan(value: object) -> float:
+    """A raw field as ``compute_indicator`` reads it: a number, or NaN for anything else (missing)."""
+    if value is None or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _or_none(column: NDArray[np.float64]) -> list[float | None]:
+    """A column as a list of floats, ``None`` where it is NaN (a missing value)."""
+    return [None if v != v else v for v in column.tolist()]
+
+
+_STATUS_NAMES = np.array([status.value for status in STATUS_ORDER], dtype=object)
+_DIRECTIONS = (Direction.WEAK.value, Direction.AT_MEAN.value, Direction.OVER_RESOURCED.value)
+
+
 def _analyze_level(
     units: list[SchoolUnit],
     stage: Stage,
@@ -1091,14 +1154,19 @@ def _analyze_level(
     standards: dict[str, float],
     floor_ratio: float,
 ) -> dict[str, Any]:
+    """One level's analysis. The schools' figures are computed as columns (one array per field and
+    indicator, ``compute_indicator_column``; statuses by ``indicator_status_codes``); the per-school
+    entries and alarms are then written from those columns."""
     units = sorted(units, key=lambda u: u.school_code)
     specs = indicators_for(method)
+    n = len(units)
+    level_name = stage.value
     alarms: list[dict[str, Any]] = []
 
     def alarm(kind: str, message: Message, *, indicator: str | None = None, school: SchoolUnit | None = None) -> None:
         alarms.append(
             {
-                "level": stage.value,
+                "level": level_name,
                 "kind": kind,
                 "indicator": indicator,
                 "school_code": None if school is None else school.school_code,
@@ -1106,90 +1174,122 @@ def _analyze_level(
             }
         )
 
-    values: dict[str, list[float | None]] = {}
+    columns = _raw_columns(units, sorted({name for spec in specs for name in spec.fields}))
+    students = columns["students"]
+    values: dict[str, NDArray[np.float64]] = {}
     for spec in specs:
-        column: list[float | None] = []
-        for unit in units:
+        column, invalid = compute_indicator_column(spec, columns)
+        for k in np.flatnonzero(invalid).tolist():  # inconsistent fields that bypassed the reader
+            unit = units[k]
             try:
-                column.append(compute_indicator(spec, unit.fields()))
-            except ValueError as exc:  # inconsistent fields that bypassed the reader
-                column.append(None)
+                compute_indicator(spec, unit.fields())
+            except ValueError as exc:
                 problem = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
-                alarm("invalid_data", _("{school}: {problem}", school=unit.school_name, problem=problem),
-                      indicator=spec.key, school=unit)
+            alarm("invalid_data", _("{school}: {problem}", school=unit.school_name, problem=problem),
+                  indicator=spec.key, school=unit)
         values[spec.key] = column
-    students = [float(u.students) for u in units]
+    keys = [spec.key for spec in specs]
+    value_lists = {key: _or_none(values[key]) for key in keys}
+    with_pupils = students > 0
+    missing_any = with_pupils & np.isnan(np.stack([values[key] for key in keys])).any(axis=0)
 
+    rated = [spec for spec in specs if spec.key in standards]  # indicators with a standard: statuses
+    codes = np.stack([indicator_status_codes(values[spec.key], standards[spec.key], floor_ratio) for spec in rated],
+                     axis=1) if rated else np.zeros((n, 0), dtype=np.int8)
+    status_lists = [_STATUS_NAMES[codes[:, j]].tolist() for j in range(len(rated))]
+    index_lists = [_or_none(values[spec.key] / standards[spec.key]) for spec in rated]
+    flagged = ((codes == 1) | (codes == 2)).any(axis=1)  # between or below the floor somewhere
+    standard_text = {spec.key: f"{standards[spec.key]:g}" for spec in rated}
+    floor_text = percent(floor_ratio)
+
+    judged = method is Method.QUALITY_2017
+    if judged:
+        counts = np.stack([np.count_nonzero(codes == c, axis=1) for c in range(len(STATUS_ORDER))], axis=1)
+        tallies = [tuple(row) for row in counts.tolist()]
+        rules: dict[tuple[int, ...], SchoolRuleResult] = {}
+        for tally in set(tallies):  # the rule's outcome depends on the counts only
+            statuses = [s for s, count in zip(STATUS_ORDER, tally, strict=True) for _k in range(count)]
+            rules[tally] = school_rule_2017(statuses, QUALITY_2017_MIN_MET, floor_ratio)
+        rule_dicts = {tally: rule.as_dict() for tally, rule in rules.items()}
+
+    type_labels = {school_type: school_type.label for school_type in {u.school_type for u in units}}
+    rated_keys = [spec.key for spec in rated]
+    indicator_rows = list(zip(*[value_lists[key] for key in keys], strict=True))
+    status_rows = list(zip(*status_lists, strict=True)) if rated else []
+    index_rows = list(zip(*index_lists, strict=True)) if rated else []
+    code_rows = codes.tolist()
+    flagged_list = flagged.tolist()
+    missing_list = missing_any.tolist()
     schools: list[dict[str, Any]] = []
+    n_passed = n_failed = n_open = 0
     for k, unit in enumerate(units):
         entry: dict[str, Any] = {
             "school_code": unit.school_code,
             "school_name": unit.school_name,
             "school_type": unit.school_type.value,
-            "school_type_label": unit.school_type.label,
-            "stage": unit.stage.value,
+            "school_type_label": type_labels[unit.school_type],
+            "stage": level_name,
             "students": unit.students,
             "rows": list(unit.rows),
             "split_share": unit.split_share,
-            "raw": dict(unit.values),
-            "indicators": {spec.key: values[spec.key][k] for spec in specs},
+            "raw": unit.values if type(unit.values) is dict else dict(unit.values),  # units are built per call
+            "indicators": dict(zip(keys, indicator_rows[k], strict=True)),
             "note": unit.note,
         }
         if unit.students == 0:
             entry["note"] = _("0 enrolment: left out of every statistic")
             alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=unit.school_name), school=unit)
-        else:
-            missing = [spec for spec in specs if values[spec.key][k] is None]
-            for spec in missing:
-                alarm(
-                    "missing_data",
-                    _("{school}: no value for {indicator}", school=unit.school_name, indicator=spec.name),
-                    indicator=spec.key,
-                    school=unit,
-                )
-        if standards:
-            statuses = {
-                spec.key: indicator_status(values[spec.key][k], standards[spec.key], floor_ratio).value
-                for spec in specs
-                if spec.key in standards
-            }
-            entry["statuses"] = statuses
-            entry["development_index"] = {
-                spec.key: (None if values[spec.key][k] is None else values[spec.key][k] / standards[spec.key])
-                for spec in specs
-                if spec.key in standards
-            }
+        elif missing_list[k]:
             for spec in specs:
-                status = statuses.get(spec.key)
-                if status in (IndicatorStatus.BETWEEN, IndicatorStatus.BELOW_FLOOR):
-                    figures = {
-                        "school": unit.school_name,
-                        "indicator": spec.name,
-                        "value": f"{values[spec.key][k]:.4g}",
-                        "standard": f"{standards[spec.key]:g}",
-                    }
-                    if status == IndicatorStatus.BELOW_FLOOR:
+                if value_lists[spec.key][k] is None:
+                    alarm(
+                        "missing_data",
+                        _("{school}: no value for {indicator}", school=unit.school_name, indicator=spec.name),
+                        indicator=spec.key,
+                        school=unit,
+                    )
+        if standards:
+            entry["statuses"] = dict(zip(rated_keys, status_rows[k], strict=True))
+            entry["development_index"] = dict(zip(rated_keys, index_rows[k], strict=True))
+            if flagged_list[k]:
+                for spec, code in zip(rated, code_rows[k], strict=True):
+                    if code != 1 and code != 2:
+                        continue
+                    value = f"{value_lists[spec.key][k]:.4g}"
+                    if code == 2:
                         kind = "below_floor"
                         message = _(
                             "{school}: {indicator} {value} is below {floor} of the standard {standard}",
-                            floor=percent(floor_ratio),
-                            **figures,
+                            school=unit.school_name, indicator=spec.name, value=value, floor=floor_text,
+                            standard=standard_text[spec.key],
                         )
                     else:
                         kind = "below_standard"
-                        message = _("{school}: {indicator} {value} is below the standard {standard}", **figures)
-                    alarm(kind, message, indicator=spec.key, school=unit)
-        if method is Method.QUALITY_2017 and unit.students > 0:
-            rule = school_rule_2017(entry["statuses"].values(), QUALITY_2017_MIN_MET, floor_ratio)
-            entry["rule"] = rule.as_dict()
-            if rule.passed is False:
-                alarm("school_rule_failed", _("{school}: {reason}", school=unit.school_name, reason=rule.reason),
-                      school=unit)
+                        message = _("{school}: {indicator} {value} is below the standard {standard}",
+                                    school=unit.school_name, indicator=spec.name, value=value,
+                                    standard=standard_text[spec.key])
+                    alarms.append({"level": level_name, "kind": kind, "indicator": spec.key,
+                                   "school_code": unit.school_code, "message": message})
+        if judged and unit.students > 0:
+            tally = tallies[k]
+            entry["rule"] = dict(rule_dicts[tally])
+            passed = rules[tally].passed
+            if passed is False:
+                n_failed += 1
+                alarm("school_rule_failed", _("{school}: {reason}", school=unit.school_name,
+                                               reason=rules[tally].reason), school=unit)
+            elif passed is None:
+                n_open += 1
+            else:
+                n_passed += 1
         schools.append(entry)
 
+    codes_list = [u.school_code for u in units]
+    names_list = [u.school_name for u in units]
     indicators = [
         _analyze_indicator(
-            spec, units, values[spec.key], students, stage, method, threshold, standards.get(spec.key), alarm
+            spec, codes_list, names_list, values[spec.key], students, stage, method, threshold,
+            standards.get(spec.key), alarm,
         )
         for spec in specs
     ]
@@ -1197,8 +1297,8 @@ def _analyze_level(
     level: dict[str, Any] = {
         "stage": stage.value,
         "label": stage.label,
-        "n_schools": len(units),
-        "n_schools_with_pupils": sum(1 for u in units if u.students > 0),
+        "n_schools": n,
+        "n_schools_with_pupils": int(np.count_nonzero(with_pupils)),
         "students": sum(u.students for u in units),
         "threshold": threshold,
         "schools": schools,
@@ -1220,16 +1320,13 @@ def _analyze_level(
             outcomes.append(
                 (indicator["passed"], _("{indicator}: {reason}", indicator=indicator["name"], reason=indicator["reason"]))
             )
-        rules = [s["rule"] for s in schools if "rule" in s]
-        n_passed = sum(1 for r in rules if r["passed"] is True)
-        n_failed = sum(1 for r in rules if r["passed"] is False)
-        n_open = sum(1 for r in rules if r["passed"] is None)
+        n_rules = n_passed + n_failed + n_open
         summary = {
-            "n_schools": len(rules),
+            "n_schools": n_rules,
             "n_passed": n_passed,
             "n_failed": n_failed,
             "n_undetermined": n_open,
-            "rate": (n_passed / len(rules)) if rules else None,
+            "rate": (n_passed / n_rules) if n_rules else None,
             "rule": _(
                 "at least {min_met} of {n} met, the rest ≥ {floor} of the standard",
                 min_met=QUALITY_2017_MIN_MET,
@@ -1242,7 +1339,7 @@ def _analyze_level(
             outcomes.append((False, _("{n} school(s) fail the per-school rule", n=n_failed)))
         elif n_open:
             outcomes.append((None, _("{n} school(s) cannot be judged (missing data)", n=n_open)))
-        elif rules:
+        elif n_rules:
             outcomes.append((True, _("every school meets the per-school rule")))
     level["passed"] = _combine(outcomes)
     level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
@@ -1263,20 +1360,22 @@ def _combine(outcomes: Sequence[tuple[bool | None, Message]]) -> bool | None:
 
 def _analyze_indicator(
     spec: IndicatorSpec,
-    units: Sequence[SchoolUnit],
-    values: list[float | None],
-    students: list[float],
+    codes: Sequence[str],
+    names: Sequence[str],
+    values: NDArray[np.float64],
+    students: NDArray[np.float64],
     stage: Stage,
     method: Method,
     threshold: float,
     standard: float | None,
     alarm: Callable[..., None],
 ) -> dict[str, Any]:
+    """One indicator of a level, from its column of values (NaN = missing) and the enrolments."""
     cv = weighted_cv_detail(values, students)
     result: dict[str, Any] = {
         **spec.as_dict(),
         "cv": {**cv.as_dict(), "published": publish(cv.value)},
-        "mean": weighted_mean(values, students),
+        "mean": cv.mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
         "standard": standard,
         "threshold": threshold if method is Method.QUALITY_2017 else None,
     }
@@ -1307,31 +1406,36 @@ def _analyze_indicator(
 
     result["gini"] = gini(values, students)
     result["attainment"] = None if standard is None else attainment_rate(values, standard, students).as_dict()
-    result["development_index"] = None if standard is None else development_index(values, students, standard).county
+    # the county's development index X̄ / standard (§8, ``development_index(...).county``)
+    result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
 
+    index, shares, deviations = difference_contribution_arrays(values, students)
+    directions = (np.sign(deviations).astype(np.intp) + 1).tolist()
     result["contributions"] = [
-        {"school_code": unit.school_code, "school_name": unit.school_name, **c.as_dict()}
-        for unit, c in zip(units, difference_contributions(values, students), strict=True)
-        if c is not None
+        {
+            "school_code": codes[i],
+            "school_name": names[i],
+            "share": share,
+            "direction": _DIRECTIONS[d],
+            "deviation": deviation,
+        }
+        for i, share, d, deviation in zip(index.tolist(), shares.tolist(), directions, deviations.tolist(), strict=True)
     ]
 
     to_standard: dict[str, Any] | None = None
     if standard is not None:
-        shortfalls = []
-        for unit, value in zip(units, values, strict=True):
-            if value is None:
-                continue
-            resource = value * unit.students / spec.per
-            need = shortfall_to_standard(resource, unit.students, standard, per=spec.per)
-            if need > 0:
-                shortfalls.append(
-                    {
-                        "school_code": unit.school_code,
-                        "school_name": unit.school_name,
-                        "resource": resource,
-                        "addition": need,
-                    }
-                )
+        # ``shortfall_to_standard`` for every school with a value: max(0, standard × Pᵢ / per − resourceᵢ),
+        # 0 when the value rebuilt from the resource meets the standard
+        known = np.flatnonzero(np.isfinite(values))
+        pupils = students[known]
+        resource = values[known] * pupils / spec.per
+        met = resource * spec.per / pupils >= standard - REL_TOL * abs(standard)
+        need = np.where(met, 0.0, np.maximum(0.0, standard * pupils / spec.per - resource))
+        short = np.flatnonzero(need > 0)
+        shortfalls = [
+            {"school_code": codes[i], "school_name": names[i], "resource": r, "addition": add}
+            for i, r, add in zip(known[short].tolist(), resource[short].tolist(), need[short].tolist(), strict=True)
+        ]
         to_standard = {
             "unit": spec.resource_unit,
             "standard": standard,
@@ -1341,6 +1445,8 @@ def _analyze_indicator(
         }
 
     plan = cv_adjustment_plan(values, students, threshold)
+    additions = np.array(plan.additions, dtype=float)  # None (left out) → NaN
+    raised = np.flatnonzero(additions > 0)
     to_threshold = {
         "unit": spec.resource_unit,
         "target": _("this indicator's CV ≤ the composite threshold (enough for the composite)")
@@ -1354,9 +1460,8 @@ def _analyze_indicator(
         "total": None if plan.total is None else plan.total / spec.per,
         "n_raised": plan.n_raised,
         "schools": [
-            {"school_code": unit.school_code, "school_name": unit.school_name, "addition": add / spec.per}
-            for unit, add in zip(units, plan.additions, strict=True)
-            if add is not None and add > 0
+            {"school_code": codes[i], "school_name": names[i], "addition": add / spec.per}
+            for i, add in zip(raised.tolist(), additions[raised].tolist(), strict=True)
         ],
         "method": _("raise the lowest schools to a common level (the least total addition)"),
         "note": plan.note,

@@ -28,8 +28,8 @@ Conventions used throughout
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -49,6 +49,7 @@ __all__ = [
     "RAW_FIELDS",
     "REL_TOL",
     "SPLIT_FIELDS",
+    "STATUS_ORDER",
     "AttainmentResult",
     "CVAdjustment",
     "CVResult",
@@ -67,13 +68,16 @@ __all__ = [
     "attainment_rate",
     "composite_cv_2012",
     "compute_indicator",
+    "compute_indicator_column",
     "compute_indicators",
     "cv_adjustment_plan",
     "cv_within_threshold",
     "development_index",
+    "difference_contribution_arrays",
     "difference_contributions",
     "gini",
     "indicator_status",
+    "indicator_status_codes",
     "indicators_for",
     "meets_standard",
     "percent",
@@ -114,7 +118,7 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Message:
-        self = super().__new__(cls, template.format(**params) if params else template)
+        self = super().__new__(cls, template.format_map(params) if params else template)
         self.template = template
         self.context = None
         self.params = params
@@ -191,13 +195,7 @@ class SchoolType(StrEnum):
     @property
     def stages(self) -> tuple[Stage, ...]:
         """All stages the school runs, in order (including 高中 for the split)."""
-        return {
-            "primary": (Stage.PRIMARY,),
-            "junior": (Stage.JUNIOR,),
-            "nine_year": (Stage.PRIMARY, Stage.JUNIOR),
-            "complete_secondary": (Stage.JUNIOR, Stage.SENIOR),
-            "twelve_year": (Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
-        }[self.value]
+        return _SCHOOL_TYPE_STAGES[self.value]
 
     @property
     def compulsory_stages(self) -> tuple[Stage, ...]:
@@ -206,6 +204,15 @@ class SchoolType(StrEnum):
     @property
     def is_combined(self) -> bool:
         return len(self.stages) > 1
+
+
+_SCHOOL_TYPE_STAGES: dict[str, tuple[Stage, ...]] = {
+    "primary": (Stage.PRIMARY,),
+    "junior": (Stage.JUNIOR,),
+    "nine_year": (Stage.PRIMARY, Stage.JUNIOR),
+    "complete_secondary": (Stage.JUNIOR, Stage.SENIOR),
+    "twelve_year": (Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
+}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -327,7 +334,13 @@ class _Result:
     """A computed result (a frozen dataclass) that reads as plain JSON."""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields by name; a list is copied, numbers and messages are immutable (the same as
+        ``dataclasses.asdict`` for these flat results, without its deep copy of every value)."""
+        data = {}
+        for item in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            data[item.name] = list(value) if isinstance(value, list) else value
+        return data
 
 
 @dataclass(frozen=True)
@@ -548,6 +561,40 @@ def compute_indicator(spec: IndicatorSpec, school: Mapping[str, MaybeNumber]) ->
 def compute_indicators(specs: Iterable[IndicatorSpec], school: Mapping[str, MaybeNumber]) -> dict[str, float | None]:
     """All indicator values of one school, keyed by ``IndicatorSpec.key``."""
     return {spec.key: compute_indicator(spec, school) for spec in specs}
+
+
+def compute_indicator_column(
+    spec: IndicatorSpec, columns: Mapping[str, NDArray[np.float64]]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``compute_indicator`` for many schools at once (§3.3 / §4.2 definitions), school by school the
+    same value: ``columns`` maps ``students`` and the indicator's raw fields to float arrays of equal
+    length, NaN for a blank cell.
+
+    Returns ``(values, invalid)``: the indicator values, NaN where ``compute_indicator`` gives ``None``
+    (0 or missing enrolment, a missing field, or a negative numerator), and the schools whose
+    numerator is negative (where ``compute_indicator`` raises ``ValueError``: a data error).
+    """
+    students = np.asarray(columns["students"], dtype=float)
+    parts = [np.asarray(columns[name], dtype=float) for name in spec.fields]
+    known = np.isfinite(students) & (students > 0)
+    for part in parts:
+        known &= np.isfinite(part)
+    # The same operations in the same order as ``compute_indicator``: Σ add − Σ subtract, × per, ÷ pupils.
+    added = parts[0]
+    for part in parts[1 : len(spec.add)]:
+        added = added + part
+    if spec.subtract:
+        subtracted = parts[len(spec.add)]
+        for part in parts[len(spec.add) + 1 :]:
+            subtracted = subtracted + part
+        numerator = added - subtracted
+    else:
+        numerator = added
+    invalid = known & (numerator < 0)
+    usable = known & ~invalid
+    values = np.full(students.shape, np.nan)
+    values[usable] = numerator[usable] * spec.per / students[usable]
+    return values, invalid
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -804,6 +851,33 @@ def indicator_status(
     return IndicatorStatus.BELOW_FLOOR
 
 
+STATUS_ORDER: tuple[IndicatorStatus, ...] = (
+    IndicatorStatus.MET,
+    IndicatorStatus.BETWEEN,
+    IndicatorStatus.BELOW_FLOOR,
+    IndicatorStatus.MISSING,
+)
+"""The statuses in the order of the codes ``indicator_status_codes`` returns (0 = met … 3 = missing)."""
+
+
+def indicator_status_codes(
+    values: NDArray[np.float64], standard: float, floor_ratio: float = QUALITY_2017_FLOOR_RATIO
+) -> NDArray[np.int8]:
+    """``indicator_status`` for many schools at once (STANDARDS §4.2), as codes into ``STATUS_ORDER``:
+    the same comparisons (``meets_standard`` with the standard, then with ``floor_ratio`` × standard)
+    on every value; NaN or infinite is missing."""
+    x = np.asarray(values, dtype=float)
+    finite = np.isfinite(x)
+    floor = floor_ratio * standard
+    met = finite & (x >= standard - REL_TOL * abs(standard))
+    between = finite & ~met & (x >= floor - REL_TOL * abs(floor))
+    codes = np.full(x.shape, 3, dtype=np.int8)
+    codes[finite] = 2
+    codes[between] = 1
+    codes[met] = 0
+    return codes
+
+
 @dataclass(frozen=True)
 class SchoolRuleResult(_Result):
     """Outcome of the 2017 per-school rule. ``passed`` is ``None`` when missing data leave it open."""
@@ -814,6 +888,16 @@ class SchoolRuleResult(_Result):
     n_below_floor: int
     n_missing: int
     reason: Message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "n_met": self.n_met,
+            "n_between": self.n_between,
+            "n_below_floor": self.n_below_floor,
+            "n_missing": self.n_missing,
+            "reason": self.reason,
+        }
 
 
 def school_rule_2017(
@@ -889,7 +973,7 @@ def attainment_rate(
             raise ValueError(f"{x.size} values but {w.size} enrolments")
         assessed &= np.isfinite(w) & (w > 0)
     n_assessed = int(np.count_nonzero(assessed))
-    n_met = sum(1 for v in x[assessed] if meets_standard(float(v), standard))
+    n_met = int(np.count_nonzero(x[assessed] >= standard - REL_TOL * abs(standard)))  # meets_standard
     rate = n_met / n_assessed if n_assessed else None
     return AttainmentResult(rate, n_met, n_assessed, int(x.size) - n_assessed)
 
@@ -982,10 +1066,24 @@ def difference_contributions(
     variance is 0 (all schools equal) there is no difference to attribute: every share is 0.0 and
     every direction ``at_mean``.
     """
+    index, shares, deviations = difference_contribution_arrays(values, weights)
+    result: list[Contribution | None] = [None] * _as_float_array(values).size
+    for i, share, dev in zip(index.tolist(), shares.tolist(), deviations.tolist(), strict=True):
+        direction = Direction.AT_MEAN if dev == 0.0 else (Direction.WEAK if dev < 0 else Direction.OVER_RESOURCED)
+        result[i] = Contribution(share, direction, dev)
+    return result
+
+
+def difference_contribution_arrays(
+    values: Sequence[MaybeNumber] | NDArray[Any], weights: Sequence[MaybeNumber] | NDArray[Any]
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    """``difference_contributions`` as arrays (STANDARDS §8 [P]): ``(index, share, deviation)`` for the
+    schools in the statistic (positions in the input, ascending), with ``share`` =
+    ``(Pᵢ/P)(Xᵢ − X̄)² / Σⱼ (Pⱼ/P)(Xⱼ − X̄)²`` and ``deviation`` = ``Xᵢ − X̄`` (all 0 when every school
+    has the same value). The direction is the sign of the deviation."""
     sample = _sample(values, weights)
-    result: list[Contribution | None] = [None] * sample.size
     if sample.x.size == 0:
-        return result
+        return sample.index, np.zeros(0), np.zeros(0)
     p = sample.p
     mean = float(np.dot(p, sample.x))
     deviation = sample.x - mean
@@ -993,12 +1091,8 @@ def difference_contributions(
         deviation = np.zeros_like(sample.x)
     terms = p * deviation**2
     total = float(terms.sum())
-    for k, i in enumerate(sample.index):
-        dev = float(deviation[k])
-        direction = Direction.AT_MEAN if dev == 0.0 else (Direction.WEAK if dev < 0 else Direction.OVER_RESOURCED)
-        share = float(terms[k]) / total if total > 0 else 0.0
-        result[int(i)] = Contribution(share, direction, dev)
-    return result
+    shares = terms / total if total > 0 else np.zeros_like(terms)
+    return sample.index, shares, deviation
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1048,6 +1142,49 @@ def _waterfill_cv(x: NDArray[np.float64], p: NDArray[np.float64], level: float) 
         return 0.0
     mean = float(np.dot(p, y))
     return math.sqrt(float(np.dot(p, (y - mean) ** 2))) / mean
+
+
+class _WaterLevels:
+    """The CV after water-filling to any level L, in O(log n) per level (for ``cv_adjustment_plan``).
+
+    The schools are sorted once by Xᵢ; with the values centred on c (the mean before), the schools at
+    or above L keep their value and the k schools below it are raised to L, so with prefix sums of
+    pᵢ and suffix sums of pᵢdᵢ and pᵢdᵢ² (dᵢ = Xᵢ − c), m − c = (Σ_{<k} p)(L − c) + Σ_{≥k} p d and the
+    variance is (Σ_{<k} p)(L − c)² + Σ_{≥k} p d² − (m − c)². Centring keeps the subtraction well
+    conditioned; the plan's level is still checked with the two-pass ``_waterfill_cv``.
+    """
+
+    def __init__(self, x: NDArray[np.float64], p: NDArray[np.float64], centre: float) -> None:
+        order = np.argsort(x, kind="stable")
+        self.x = x[order]
+        ps = p[order]
+        d = self.x - centre
+        self.centre = centre
+        self.below = np.concatenate(([0.0], np.cumsum(ps)))
+        self.first = np.concatenate((np.cumsum((ps * d)[::-1])[::-1], [0.0]))
+        self.second = np.concatenate((np.cumsum((ps * d * d)[::-1])[::-1], [0.0]))
+
+    def cv(self, level: float) -> float:
+        k = int(np.searchsorted(self.x, level, side="left"))
+        if k == self.x.size:
+            return 0.0
+        e = level - self.centre
+        shifted = self.below[k] * e + self.first[k]
+        variance = self.below[k] * e * e + self.second[k] - shifted * shifted
+        return math.sqrt(max(variance, 0.0)) / (self.centre + shifted)
+
+
+def _bisect_level(cv: Callable[[float], float], low: float, high: float, target: float) -> float:
+    """The least level in [low, high] whose water-filled CV meets ``target`` (``cv(high)`` does)."""
+    for _step in range(200):
+        mid = 0.5 * (low + high)
+        if mid <= low or mid >= high:
+            break
+        if cv(mid) <= target:
+            high = mid
+        else:
+            low = mid
+    return high
 
 
 def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNumber], threshold: float) -> CVAdjustment:
@@ -1102,19 +1239,17 @@ def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNum
     x, p = sample.x, sample.p
     target = threshold * (1.0 - _PLAN_MARGIN)
     low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t
-    for _step in range(200):
-        mid = 0.5 * (low + high)
-        if mid <= low or mid >= high:
-            break
-        if _waterfill_cv(x, p, mid) <= target:
-            high = mid
-        else:
-            low = mid
-    level = high
-    raised = np.maximum(level - x, 0.0) * sample.w
-    for k, i in enumerate(sample.index):
-        additions[int(i)] = float(raised[k])
+    # Bisection on the sorted prefix sums (O(log n) a step), aiming a relative 1e-12 lower still, then
+    # the level is checked with the two-pass CV; should rounding leave it short, the bisection goes on
+    # above it, two-pass.
+    level = _bisect_level(_WaterLevels(x, p, float(before.mean or 0.0)).cv, low, high, target * (1.0 - _PLAN_MARGIN))
     after = _waterfill_cv(x, p, level)
+    if after > target:
+        level = _bisect_level(lambda mid: _waterfill_cv(x, p, mid), level, high, target)
+        after = _waterfill_cv(x, p, level)
+    raised = np.maximum(level - x, 0.0) * sample.w
+    for i, add in zip(sample.index.tolist(), raised.tolist(), strict=True):
+        additions[i] = add
     return CVAdjustment(
         True,
         float(math.fsum(raised)),

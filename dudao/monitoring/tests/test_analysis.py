@@ -283,6 +283,89 @@ def test_s4_2_per_100_plan_is_in_whole_units_of_the_resource():
     assert added["P2"] == pytest.approx((plan["level"] - 0.1) * 10)
 
 
+def random_county(seed: int, n: int = 80) -> list[dict[str, Any]]:
+    """A county of primary and junior schools with uneven resources, some with 0 pupils or a blank cell."""
+    rng = np.random.default_rng(seed)
+    records = []
+    for i in range(n):
+        record = school(f"S{i:03d}", int(rng.choice([0, 9, 120, 600, 1800])), school_type=str(rng.choice(["小学", "初中"])))
+        for name in ("teaching_area_m2", "field_area_m2", "equipment_value_yuan", "computers", "books",
+                     "multimedia_classrooms"):
+            scaled = record[name] * float(rng.lognormal(0.0, 0.35))
+            record[name] = round(scaled) if isinstance(record[name], int) else round(scaled, 1)
+        for name in ("teachers_above_required_degree", "key_teachers_county_level", "pe_music_art_teachers"):
+            record[name] = round(record[name] * float(rng.uniform(0.3, 1.0)))
+        if rng.random() < 0.08:
+            record[str(rng.choice(["books", "key_teachers_county_level", "multimedia_classrooms"]))] = None
+        records.append(record)
+    return records
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_per_school_figures_are_the_scalar_formulas_school_by_school(seed):
+    """The level's columns give every school what the one-school formulas give (§3.3, §4.2, §8):
+    indicator values, statuses, the per-school rule, contributions and shortfalls."""
+    # given
+    records = random_county(seed)
+    units = {(u.stage.value, u.school_code): u for u in a.build_units(a.parse_records(records))}
+    # when
+    result = a.analyze(records, "quality-2017")
+    # then
+    assert_clean(result)
+    for stage, level in result["levels"].items():
+        standards = result["standards"][stage]
+        for entry in level["schools"]:
+            unit = units[(stage, entry["school_code"])]
+            values = f.compute_indicators(f.QUALITY_2017_INDICATORS, unit.fields())
+            assert entry["indicators"] == values
+            statuses = {k: f.indicator_status(v, standards[k]).value for k, v in values.items()}
+            assert entry["statuses"] == statuses
+            assert ("rule" in entry) is (unit.students > 0)
+            if unit.students:
+                assert entry["rule"] == f.school_rule_2017(statuses.values()).as_dict()
+        students = [s["students"] for s in level["schools"]]
+        for ind in level["indicators"]:
+            values = [s["indicators"][ind["key"]] for s in level["schools"]]
+            standard = standards[ind["key"]]
+            assert ind["mean"] == f.weighted_mean(values, students)
+            assert ind["attainment"] == f.attainment_rate(values, standard, students).as_dict()
+            assert ind["development_index"] == f.development_index(values, students, standard).county
+            expected = [
+                {"school_code": s["school_code"], "school_name": s["school_name"], **c.as_dict()}
+                for s, c in zip(level["schools"], f.difference_contributions(values, students), strict=True)
+                if c is not None
+            ]
+            assert ind["contributions"] == expected
+            spec = next(sp for sp in f.QUALITY_2017_INDICATORS if sp.key == ind["key"])
+            needs = {
+                s["school_code"]: f.shortfall_to_standard(v * s["students"] / spec.per, s["students"], standard,
+                                                          per=spec.per)
+                for s, v in zip(level["schools"], values, strict=True) if v is not None
+            }
+            shortfalls = {s["school_code"]: s["addition"] for s in ind["adjustment"]["to_standard"]["schools"]}
+            assert shortfalls == {code: need for code, need in needs.items() if need > 0}
+        rules = [s["rule"]["passed"] for s in level["schools"] if "rule" in s]
+        summary = level["school_rule"]
+        assert (summary["n_passed"], summary["n_failed"], summary["n_undetermined"]) == (
+            rules.count(True), rules.count(False), rules.count(None))
+
+
+def test_rows_written_by_hand_with_fields_left_out_or_not_numbers_read_as_compute_indicator_does():
+    # given: rows that did not come through the reader
+    complete = a.parse_records([school("A", 400), school("B", 500)])
+    values = dict(complete[1].values, books="many")
+    del values["multimedia_classrooms"]
+    rows = [complete[0], a.SchoolRow(3, "B", "B学校", f.SchoolType.PRIMARY, f.Stage.PRIMARY, 500, values=values)]
+    # when
+    result = a.analyze(rows, "basic-2012")
+    # then: each school's values are compute_indicator's, the odd fields missing
+    unit = a.build_units(rows)[1]
+    assert school_entry(result, "primary", "B")["indicators"] == f.compute_indicators(f.BASIC_2012_INDICATORS,
+                                                                                       unit.fields())
+    assert school_entry(result, "primary", "B")["indicators"]["books"] is None
+    assert indicator(result, "primary", "books")["cv"]["n_missing"] == 1
+
+
 # ---------------------------------------------------------------------------------------------------
 # analyze: edge cases, never NaN
 # ---------------------------------------------------------------------------------------------------

@@ -350,6 +350,44 @@ def test_s3_3_indicator_is_none_without_pupils_or_data():
         f.compute_indicator(f.QUALITY_2017_INDICATORS[3], {**RAW, "indoor_sports_area_m2": 9999.0})
 
 
+ALL_SPECS = (*f.BASIC_2012_INDICATORS, *f.QUALITY_2017_INDICATORS)
+FIELDS_USED = sorted({name for spec in ALL_SPECS for name in spec.fields})
+cell = st.one_of(st.none(), st.integers(0, 5000), st.floats(0.0, 1e6, allow_nan=False, allow_infinity=False))
+raw_school = st.fixed_dictionaries(
+    {"students": st.one_of(st.just(0), st.none(), st.integers(0, 4000)), **dict.fromkeys(FIELDS_USED, cell)}
+)
+
+
+@PROPERTY
+@given(st.lists(raw_school, min_size=1, max_size=30))
+def test_s3_3_s4_2_indicator_columns_are_compute_indicator_school_by_school(table):
+    """§3.3 / §4.2: the vectorised columns give, school by school, exactly ``compute_indicator``'s float;
+    NaN where it gives None (0 pupils, no enrolment, a blank cell); flagged invalid where it raises (an
+    indoor sports area larger than the teaching area it is part of)."""
+    columns = {name: np.array([school[name] for school in table], dtype=float) for name in ["students", *FIELDS_USED]}
+    for spec in ALL_SPECS:
+        values, invalid = f.compute_indicator_column(spec, columns)
+        for k, school in enumerate(table):
+            try:
+                expected = f.compute_indicator(spec, school)
+            except ValueError:
+                assert invalid[k] and math.isnan(values[k])
+                continue
+            assert not invalid[k]
+            if expected is None:
+                assert math.isnan(values[k])
+            else:
+                assert values[k] == expected
+
+
+def test_s3_3_indicator_column_of_the_raw_fixture_and_of_a_blank_or_empty_school():
+    columns = {name: np.array([RAW[name], RAW[name], None, RAW[name]], dtype=float) for name in RAW}
+    columns["students"] = np.array([500, 0, 500, 250], dtype=float)
+    values, invalid = f.compute_indicator_column(f.BASIC_2012_INDICATORS[4], columns)  # books per pupil
+    assert values[0] == 32.0 and values[3] == 64.0
+    assert math.isnan(values[1]) and math.isnan(values[2]) and not invalid.any()
+
+
 def test_s4_2_standards_table():
     assert f.QUALITY_2017_STANDARDS[Stage.PRIMARY]["above_degree_teachers_per_100"] == 4.2
     assert f.QUALITY_2017_STANDARDS[Stage.JUNIOR]["sports_area"] == 10.2
@@ -420,6 +458,25 @@ def test_s4_2_school_rule_at_least_6_met_rest_at_least_85_percent(case, ratios, 
     result = rule_for(ratios)
     assert result.passed is passed, f"{case}: {result.reason}"
     assert result.n_met + result.n_between + result.n_below_floor + result.n_missing == 7
+
+
+@PROPERTY
+@given(st.data())
+def test_s4_2_status_codes_are_indicator_status_school_by_school(data):
+    """§4.2: the vectorised statuses are ``indicator_status`` of every value, ties at the standard and
+    at 85 % of it included (both inclusive), NaN and infinity missing."""
+    stage = data.draw(st.sampled_from([Stage.PRIMARY, Stage.JUNIOR]))
+    key = data.draw(st.sampled_from(sorted(f.QUALITY_2017_STANDARDS[stage])))
+    standard = f.QUALITY_2017_STANDARDS[stage][key]
+    floor_ratio = data.draw(st.sampled_from([f.QUALITY_2017_FLOOR_RATIO, 0.9, 1.0]))
+    value = st.one_of(
+        st.floats(0.0, 3 * standard),
+        st.sampled_from([standard, floor_ratio * standard, 0.85 * standard, math.nan, math.inf, 0.0]),
+        st.integers(0, 400).map(lambda count: count * 100 / 500),  # per-100 values from whole counts
+    )
+    values = data.draw(st.lists(value, min_size=1, max_size=40))
+    codes = f.indicator_status_codes(np.array(values), standard, floor_ratio)
+    assert [f.STATUS_ORDER[c] for c in codes] == [f.indicator_status(v, standard, floor_ratio) for v in values]
 
 
 def test_s4_2_school_rule_is_written_generally():
@@ -641,6 +698,30 @@ def test_s8_cv_plan_is_feasible_non_negative_and_beats_other_plans(pairs, fracti
         y = xs + s * d
         if cv_of(y, ws) <= threshold:
             assert plan.total <= float(ws @ (s * d)) * (1 + 1e-9) + 1e-9
+
+
+def test_s8_cv_plan_level_is_the_two_pass_bisection():
+    """§8: the plan's level (found on sorted prefix sums) is the least level whose water-filled CV,
+    computed the two-pass way of §3.4, meets the threshold, to 1e-9, on hundreds of schools."""
+    rng = np.random.default_rng(20261206)
+    for _ in range(25):
+        n = int(rng.integers(2, 600))
+        x = rng.lognormal(0.0, 0.6, n) * float(rng.choice([0.01, 1.0, 3000.0]))
+        w = rng.integers(1, 3000, n).astype(float)
+        t = cv_of(x, w) * float(rng.uniform(0.0, 0.95))
+        plan = f.cv_adjustment_plan(x, w, t)
+        low, high = float(x.min()), float(x.max())
+        for _step in range(200):
+            mid = 0.5 * (low + high)
+            if mid <= low or mid >= high:
+                break
+            if cv_of(np.maximum(x, mid), w) <= t * (1 - 1e-12):
+                high = mid
+            else:
+                low = mid
+        assert plan.level == pytest.approx(high, rel=1e-9)
+        assert plan.cv_after <= t
+        assert plan.total == pytest.approx(float(w @ np.maximum(high - x, 0.0)), rel=1e-9)
 
 
 def test_s8_cv_plan_to_zero_threshold_equalises_everyone():
