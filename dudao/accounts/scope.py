@@ -189,7 +189,7 @@ def own_column(model, lookup: str, build, *, array: bool = False) -> Q:
     if inner == Q(pk__in=[]):
         return inner
     # ``array``, when the rule is ORed with others: a scope's offices, inspectors and zones are few,
-    # asked as an array of ids the ORed rules stay on indexes (``core.lookups``; a scope's schools can
+    # asked as an array of ids the ORed rules stay on indexes (``core.scope.InArray``; a scope's schools can
     # be a province's 20 000). A rule alone keeps the subquery, which PostgreSQL joins knowing its size.
     lookup_name = "in_array" if array and field.related_model._meta.label_lower in FEW_PER_SCOPE else "in"
     return Q(**{f"{field.attname}__{lookup_name}": field.related_model._base_manager.filter(inner).order_by().values("pk")})

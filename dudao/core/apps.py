@@ -36,4 +36,4 @@ class CoreConfig(DudaoAppConfig):
     label = "core"
     verbose_name = _("Core")
     default = True  # the app's config, not DudaoAppConfig above
-    registers = ("dudao.core.checks", "dudao.core.lookups")  # dudao.E001; ``__in_array``
+    registers = ("dudao.core.checks", "dudao.core.scope")  # dudao.E001; the ``__in_array`` lookup
