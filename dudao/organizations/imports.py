@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from dudao.accounts.access import offices_of, owns_region
 from dudao.audit.services import record_many
+from dudao.core.bulk import update_rows
 from dudao.core.choices import choice_lookup
 from dudao.core.periods import change_periods, periods_by_school, plan_period
 from dudao.jobs.imports import Importer, ImportView, run_import_job
@@ -190,7 +191,7 @@ class SchoolImporter(Importer):
                              done=len(new_rows))
         return total
 
-    UPDATE_BATCH = 500
+    UPDATE_BATCH = 1000
 
     def _update_in_bulk(self, rows, today, progress, total, done: int) -> None:
         """Re-reads the existing schools and their zone periods under lock, then writes what differs."""
@@ -222,7 +223,7 @@ class SchoolImporter(Importer):
                 moves.append((school, zone))
         for fields, group in by_fields.items():
             for start in range(0, len(group), self.UPDATE_BATCH):
-                School.objects.bulk_update(group[start:start + self.UPDATE_BATCH], fields)
+                update_rows(School, group[start:start + self.UPDATE_BATCH], list(fields), batch_size=self.UPDATE_BATCH)
                 done += min(self.UPDATE_BATCH, len(group) - start)
                 if progress:
                     progress(total // 2 + done // 2, total)

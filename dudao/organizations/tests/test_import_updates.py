@@ -217,8 +217,9 @@ def changing_rows(world, schools) -> list:
 
 
 def test_reimport_queries_do_not_grow_with_the_rows(world, admin, django_assert_max_num_queries):
-    # given 4 schools and 40 schools, half of each to move (and the caches warm: one import first)
-    warm, small, large = (make_schools(world, n, prefix=p) for n, p in ((2, "74"), (4, "75"), (40, "76")))
+    # given 4 schools and 24 schools, half of each to move (and the caches warm: one import first);
+    # 24 schools make 48 audit events, within one insert even on SQLite (999 parameters a statement)
+    warm, small, large = (make_schools(world, n, prefix=p) for n, p in ((2, "74"), (4, "75"), (24, "76")))
     assert run_import(admin, changing_rows(world, warm)).ok
     counts = []
     for schools in (small, large):
@@ -232,7 +233,7 @@ def test_reimport_queries_do_not_grow_with_the_rows(world, admin, django_assert_
         counts.append(len(queries))
     # then both take the same number of queries
     assert counts[0] == counts[1]
-    assert ZoneMembership.objects.filter(school__in=large, valid_from=TODAY).count() == 20
+    assert ZoneMembership.objects.filter(school__in=large, valid_from=TODAY).count() == 12
 
 
 def apply_by_services(actor, schools, rows) -> None:
