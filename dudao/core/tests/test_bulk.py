@@ -11,7 +11,7 @@ from dudao.core.bulk import update_rows
 from dudao.core.testing.factories import RegionFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
-School = SchoolFactory._meta.model  # core's tests reach the apps' models through the factories
+School = SchoolFactory._meta.get_model_class()  # core's tests reach the apps' models through the factories
 FIELDS = ["name", "region", "enrolment_primary", "latitude", "longitude", "updated_at"]
 
 
