@@ -158,13 +158,16 @@ def change_period(model, *, school, target: str, value, on: datetime.date, what:
     return change
 
 
-def periods_by_school(model, school_ids, *, target: str, lock: bool = False) -> dict[int, list]:
-    """The rows of ``model`` of the schools ``school_ids`` (other end ``target`` loaded), each
-    school's ordered by ``valid_from``, a few thousand schools per query; ``lock`` locks them
-    until the transaction ends (what ``change_periods`` needs)."""
+def periods_by_school(model, school_ids, *, target: str, lock: bool = False, related: bool = True) -> dict[int, list]:
+    """The rows of ``model`` of the schools ``school_ids``, each school's ordered by ``valid_from``, a
+    few thousand schools per query; ``lock`` locks them until the transaction ends (what
+    ``change_periods`` needs); ``related`` loads the other end ``target`` with them (``plan_period``
+    alone needs it only to word a refusal)."""
     out: dict[int, list] = {}
     for ids in _chunks(sorted(set(school_ids))):
-        rows = model.objects.filter(school_id__in=ids).select_related(target).order_by("school_id", "valid_from")
+        rows = model.objects.filter(school_id__in=ids).order_by("school_id", "valid_from")
+        if related:
+            rows = rows.select_related(target)
         if lock:
             rows = rows.select_for_update(of=("self",))
         for row in rows:

@@ -78,12 +78,12 @@ class SchoolImporter(Importer):
         self.regions = {r.code: r for r in Region.objects.for_user(self.actor, "change")}
         self.zones = {z.name: z for z in Zone.objects.for_user(self.actor, "view").filter(is_active=True)}
         codes = [str(r.get("code", "")) for _, r in rows]
-        self.existing = {s.code: s for s in School.objects.filter(code__in=codes).select_related("region")}
+        self.existing = dict(School.objects.filter(code__in=codes).values_list("code", "pk"))  # code → id
         self.editable = set(
             School.objects.for_user(self.actor, "change").filter(code__in=codes).values_list("code", flat=True)
         )
         self.today = timezone.localdate()
-        self.zone_periods = periods_by_school(ZoneMembership, [s.pk for s in self.existing.values()], target="zone")
+        self.zone_periods = periods_by_school(ZoneMembership, self.existing.values(), target="zone", related=False)
 
     def validate_row(self, number, record):
         errors, err = self.row_errors(number, record)
@@ -119,7 +119,7 @@ class SchoolImporter(Importer):
             err("zone", _("The zone belongs to another office than the region."))
         if zone is not None and code in self.existing:
             try:  # the zone service's rule: history is kept, a move may not start inside a closed period
-                plan_period(self.zone_periods.get(self.existing[code].pk, []), target="zone", value=zone,
+                plan_period(self.zone_periods.get(self.existing[code], []), target="zone", value=zone,
                             on=self.today, what=_("zone membership"))
             except ValidationError as refusal:
                 err("zone", " ".join(refusal.messages))
