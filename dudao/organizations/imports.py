@@ -221,6 +221,8 @@ class SchoolImporter(Importer):
                 changed[school.pk] = changes
             if zone is not None:
                 moves.append((school, zone))
+        if moves and not may_move_schools(self.actor):  # as zone_assign_school, before anything is written
+            raise PermissionDenied
         for fields, group in by_fields.items():
             for start in range(0, len(group), self.UPDATE_BATCH):
                 update_rows(School, group[start:start + self.UPDATE_BATCH], list(fields), batch_size=self.UPDATE_BATCH)
@@ -229,8 +231,6 @@ class SchoolImporter(Importer):
                     progress(total // 2 + done // 2, total)
         moved = {}
         if moves:  # what zone_assign_school does for each, in bulk
-            if not may_move_schools(self.actor):
-                raise PermissionDenied
             periods = periods_by_school(ZoneMembership, [school.pk for school, _zone in moves], target="zone", lock=True)
             moved = {school.pk: change for school, change in change_periods(
                 ZoneMembership, changes=moves, periods=periods, target="zone", on=today, what=_("zone membership"))}
