@@ -5,15 +5,19 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.accounts.access import offices_of, owns_region
-from dudao.audit.services import record, record_many
+from dudao.audit.services import record_many
+from dudao.core.bulk import update_rows
 from dudao.core.choices import choice_lookup
+from dudao.core.periods import change_periods, periods_by_school, plan_period
 from dudao.jobs.imports import Importer, ImportView, run_import_job
 from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership, pinyin_key
-from dudao.organizations.services import calendar_day_set, zone_assign_school
+from dudao.organizations.services import calendar_day_set, may_move_schools
 
 ENROLMENT_BY_KIND = {
     School.Kind.PRIMARY: ["enrolment_primary"],
@@ -74,10 +78,12 @@ class SchoolImporter(Importer):
         self.regions = {r.code: r for r in Region.objects.for_user(self.actor, "change")}
         self.zones = {z.name: z for z in Zone.objects.for_user(self.actor, "view").filter(is_active=True)}
         codes = [str(r.get("code", "")) for _, r in rows]
-        self.existing = {s.code: s for s in School.objects.filter(code__in=codes).select_related("region")}
+        self.existing = dict(School.objects.filter(code__in=codes).values_list("code", "pk"))  # code → id
         self.editable = set(
             School.objects.for_user(self.actor, "change").filter(code__in=codes).values_list("code", flat=True)
         )
+        self.today = timezone.localdate()
+        self.zone_periods = periods_by_school(ZoneMembership, self.existing.values(), target="zone", related=False)
 
     def validate_row(self, number, record):
         errors, err = self.row_errors(number, record)
@@ -111,6 +117,12 @@ class SchoolImporter(Importer):
             err("zone", _("Unknown zone “{value}”.").format(value=zone_name))
         if zone is not None and region is not None and not region.path.startswith(zone.office.region.path):
             err("zone", _("The zone belongs to another office than the region."))
+        if zone is not None and code in self.existing:
+            try:  # the zone service's rule: history is kept, a move may not start inside a closed period
+                plan_period(self.zone_periods.get(self.existing[code], []), target="zone", value=zone,
+                            on=self.today, what=_("zone membership"))
+            except ValidationError as refusal:
+                err("zone", " ".join(refusal.messages))
         cleaned["zone"] = zone
         needed = ENROLMENT_BY_KIND.get(kind, [])
         for field in ENROLMENT_FIELDS:
@@ -168,35 +180,70 @@ class SchoolImporter(Importer):
         return self.repeated(rows, "code", _("Duplicate school code; also on row {row}."))
 
     def write(self, rows, progress=None) -> int:
-        """New schools are written in bulk (with their zone and one audit event each); existing
-        ones are updated row by row through the same services as the pages."""
-        from django.utils import timezone
-
+        """New schools are written in bulk (with their zone and one audit event each), and so are the
+        changes to existing ones: only the fields that differ, one audit event per changed school, and
+        a zone move only where the zone differs. An unchanged row writes nothing."""
         today = timezone.localdate()
         total = len(rows)
         new_rows = [data for _number, data in rows if data["code"] not in self.existing]
         self._create_in_bulk(new_rows, today, progress, total)
-        done = len(new_rows)
-        for _number, data in rows:
-            if data["code"] not in self.existing:
-                continue
-            done += 1
-            zone = data.pop("zone")
-            school = self.existing[data["code"]]
-            before = {k: getattr(school, k if k != "region" else "region_id") for k in data}
-            for key, value in data.items():
-                setattr(school, key, value)
-            school.save()
-            after = {k: (v.pk if k == "region" else v) for k, v in data.items()}
-            changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-            record(actor=self.actor, action="organizations.school.update", target=school, changes=changes,
-                   reason=_("Excel import"))
-            if zone is not None:
-                zone_assign_school(actor=self.actor, school_id=school.pk, zone_id=zone.pk, on=today,
-                                   reason=_("Excel import"))
-            if progress and done % 100 == 0:
-                progress(total // 2 + done // 2, total)
+        self._update_in_bulk([data for _number, data in rows if data["code"] in self.existing], today, progress, total,
+                             done=len(new_rows))
         return total
+
+    UPDATE_BATCH = 1000
+
+    def _update_in_bulk(self, rows, today, progress, total, done: int) -> None:
+        """Re-reads the existing schools and their zone periods under lock, then writes what differs."""
+        if not rows:
+            return
+        schools = {s.code: s for s in School.objects.select_for_update(of=("self",)).select_related("region")
+                   .filter(code__in=[data["code"] for data in rows]).order_by("pk")}
+        now, reason = timezone.now(), _("Excel import")
+        changed: dict[int, dict] = {}
+        by_fields: dict[tuple, list] = {}  # the schools to write, by the fields that changed
+        moves = []
+        for data in rows:
+            zone = data.pop("zone")
+            school = schools[data["code"]]
+            changes = {}
+            for key, value in data.items():
+                before, after = (school.region_id, value.pk) if key == "region" else (getattr(school, key), value)
+                if before != after:
+                    changes[key] = [before, after]
+                    setattr(school, key, value)
+            if changes:
+                fields = [*changes, *(["sort_key"] if "name" in changes else []), "updated_at"]
+                if "name" in changes:
+                    school.sort_key = pinyin_key(school.name)
+                school.updated_at = now
+                by_fields.setdefault(tuple(fields), []).append(school)
+                changed[school.pk] = changes
+            if zone is not None:
+                moves.append((school, zone))
+        if moves and not may_move_schools(self.actor):  # as zone_assign_school, before anything is written
+            raise PermissionDenied
+        for fields, group in by_fields.items():
+            for start in range(0, len(group), self.UPDATE_BATCH):
+                update_rows(School, group[start:start + self.UPDATE_BATCH], list(fields), batch_size=self.UPDATE_BATCH)
+                done += min(self.UPDATE_BATCH, len(group) - start)
+                if progress:
+                    progress(total // 2 + done // 2, total)
+        moved = {}
+        if moves:  # what zone_assign_school does for each, in bulk
+            periods = periods_by_school(ZoneMembership, [school.pk for school, _zone in moves], target="zone", lock=True)
+            moved = {school.pk: change for school, change in change_periods(
+                ZoneMembership, changes=moves, periods=periods, target="zone", on=today, what=_("zone membership"))}
+        zones = {school.pk: zone for school, zone in moves}
+        entries = []  # in the order of the rows, as the services would write them one school after another
+        for school in (schools[data["code"]] for data in rows):
+            if school.pk in changed:
+                entries.append(("organizations.school.update", school, changed[school.pk], reason))
+            if school.pk in moved:
+                entries += moved[school.pk].audit_entries(action="organizations.zonemembership.move", school=school,
+                                                          value=zones[school.pk], reason=reason)
+        if entries:
+            record_many(actor=self.actor, entries=entries)
 
     def _create_in_bulk(self, new_rows, today, progress, total, batch: int = 500) -> None:
         for start in range(0, len(new_rows), batch):

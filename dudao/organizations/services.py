@@ -13,8 +13,13 @@ from dudao.audit.services import model_delete, model_save, record_many
 from dudao.core.periods import change_period
 from dudao.organizations.models import CalendarDay, Office, School, Zone, ZoneMembership
 
-__all__ = ["calendar_day_delete", "calendar_day_save", "calendar_day_set", "model_save", "model_delete",
+__all__ = ["calendar_day_delete", "calendar_day_save", "calendar_day_set", "may_move_schools", "model_save", "model_delete",
            "zone_assign_school"]
+
+
+def may_move_schools(actor) -> bool:
+    """Whether ``actor`` may move schools between zones (``zone_assign_school``, the Excel import)."""
+    return actor.has_perm("organizations.change_zonemembership") or actor.has_perm("organizations.add_zonemembership")
 
 
 @transaction.atomic
@@ -27,7 +32,7 @@ def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: dateti
     dates, so the history of who belonged where stays readable.
     """
     on = on or timezone.localdate()
-    if not actor.has_perm("organizations.change_zonemembership") and not actor.has_perm("organizations.add_zonemembership"):
+    if not may_move_schools(actor):
         raise PermissionDenied
     school = School.objects.get_for_change(actor, school_id)  # unseen 404, seen but not the actor's 403
     # moving a school changes its membership, not the zone: seeing the zone is enough

@@ -434,7 +434,7 @@ APP_MODULES = {
     *LAYOUT_KINDS, "models",
     "admin", "apps", "checks", "context_processors", "management", "middleware", "migrations", "templatetags",
     "tests",
-    "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bundles", "campaign_checklists",
+    "access", "actions", "analysis", "answering", "authentication", "backends", "backfill", "backup", "balance", "bulk", "bundles", "campaign_checklists",
     "campaigns", "chain", "changes", "directives", "channels", "charts", "checkin", "choices", "commands", "demo", "documents", "downloads", "drafting", "duties",
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "portrait", "public",
