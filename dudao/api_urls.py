@@ -21,6 +21,7 @@ from dudao.monitoring import api as monitoring_api
 from dudao.notifications import api as notifications_api
 from dudao.organizations.api import (
     CalendarDayViewSet,
+    DepartmentViewSet,
     OfficeViewSet,
     RegionViewSet,
     SchoolViewSet,
@@ -38,6 +39,7 @@ router.register("organizations/regions", RegionViewSet, basename="organizations-
 router.register("organizations/offices", OfficeViewSet, basename="organizations-office")
 router.register("organizations/schools", SchoolViewSet, basename="organizations-school")
 router.register("organizations/zones", ZoneViewSet, basename="organizations-zone")
+router.register("organizations/departments", DepartmentViewSet, basename="organizations-department")
 router.register("organizations/zone-memberships", ZoneMembershipViewSet, basename="organizations-zonemembership")
 router.register("organizations/calendar-days", CalendarDayViewSet, basename="organizations-calendarday")
 router.register("inspectors/inspectors", InspectorViewSet, basename="inspectors-inspector")

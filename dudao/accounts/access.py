@@ -48,6 +48,12 @@ def schools_of(user) -> frozenset[int]:
     return _scope(user).school_ids
 
 
+def departments_of(user) -> frozenset[int]:
+    """The ids of the responsible units other than schools (bureau departments, township education
+    offices) whose contact the user is now."""
+    return _scope(user).department_ids
+
+
 def zones_of(user) -> frozenset[int]:
     """The ids of the zones the user leads now."""
     return _scope(user).zone_ids

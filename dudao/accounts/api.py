@@ -88,8 +88,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "username", "full_name", "role", "office", "zone", "school", "valid_from", "valid_to",
-                  "locked_until"]
+        fields = ["id", "username", "full_name", "role", "office", "zone", "school", "department", "valid_from",
+                  "valid_to", "locked_until"]
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -23,7 +23,8 @@ class MembershipForm(ScopedModelForm):
 
     class Meta:
         model = Membership
-        fields = ["username", "full_name", "phone", "role", "office", "zone", "school", "valid_from", "valid_to"]
+        fields = ["username", "full_name", "phone", "role", "office", "zone", "school", "department", "valid_from",
+                  "valid_to"]
         widgets = {  # ISO dates: a date input shows nothing for the Chinese locale's 2026/03/02
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -31,13 +32,18 @@ class MembershipForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("office", "zone", "school"):
+        for name in ("office", "zone", "school", "department"):
             self.fields[name].queryset = self.fields[name].queryset.model.objects.for_user(self.user, "change")
         self.fields["office"].required = True
 
     def clean(self):
         data = super().clean()
         role, office, zone, school = data.get("role"), data.get("office"), data.get("zone"), data.get("school")
+        department = data.get("department")
+        if role == Role.UNIT_LIAISON and not department:
+            self.add_error("department", _("A unit liaison needs a responsible unit."))
+        if office and department and department.office_id != office.pk:
+            self.add_error("department", _("The responsible unit belongs to another office."))
         if role == Role.ZONE_LEADER and not zone:
             self.add_error("zone", _("A zone leader needs a zone."))
         if role in {Role.SCHOOL_LIAISON, Role.PRINCIPAL} and not school:

@@ -91,6 +91,10 @@ class Membership(TimeStampedModel):
         "organizations.School", on_delete=models.PROTECT, null=True, blank=True,
         related_name="user_memberships", verbose_name=_("school"),
     )
+    department = models.ForeignKey(
+        "organizations.Department", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="user_memberships", verbose_name=_("responsible unit"),
+    )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -115,10 +119,14 @@ class Membership(TimeStampedModel):
                 name="accounts_membership_school_for_school_roles",
                 condition=~Q(role__in=["school_liaison", "principal"]) | Q(school__isnull=False),
             ),
+            models.CheckConstraint(
+                name="accounts_membership_department_for_unit_liaison",
+                condition=~Q(role="unit_liaison") | Q(department__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
-        where = self.school or self.zone or self.office or ""
+        where = self.school or self.department or self.zone or self.office or ""
         return f"{self.user} · {self.get_role_display()} · {where}"
 
     def get_absolute_url(self) -> str:

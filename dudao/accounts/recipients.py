@@ -29,6 +29,18 @@ def school_contacts(school_id: int, on=None) -> list:
     return holders(Q(role__in=SCHOOL_CONTACT_ROLES, school_id=school_id), on)
 
 
+def department_contacts(department_id: int, on=None) -> list:
+    """The contacts (承办单位联络人) of a responsible unit that is not a school."""
+    return holders(Q(role=Role.UNIT_LIAISON, department_id=department_id), on)
+
+
+def unit_contacts(*, school_id: int | None = None, department_id: int | None = None, on=None) -> list:
+    """The contacts of a responsible unit: a school's liaisons and principal, or a department's contacts."""
+    if school_id is not None:
+        return school_contacts(school_id, on)
+    return department_contacts(department_id, on) if department_id is not None else []
+
+
 def school_inspector_users(school_id: int, on=None) -> list:
     """The sign-in accounts of the inspectors listed at the school."""
     Listing = apps.get_model("inspectors", "Listing")

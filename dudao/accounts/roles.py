@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("Inspector")
     SCHOOL_LIAISON = "school_liaison", _("School liaison")
     PRINCIPAL = "principal", _("Principal")
+    UNIT_LIAISON = "unit_liaison", _("Unit liaison")
 
 _VIEW = "view"
 _CRUD = ("view", "add", "change", "delete")
@@ -23,7 +24,7 @@ _CRUD = ("view", "add", "change", "delete")
 # Models grouped by who manages them.
 ORGANISATION_MODELS = (
     "organizations.region", "organizations.office", "organizations.school",
-    "organizations.zone", "organizations.zonemembership",
+    "organizations.zone", "organizations.zonemembership", "organizations.department",
     "inspectors.inspector", "inspectors.listing",
 )
 
@@ -233,6 +234,11 @@ for _role, _extra in (
     (Role.SCHOOL_LIAISON, _DIRECTIVES_UNIT), (Role.PRINCIPAL, _DIRECTIVES_UNIT),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+# The contact of a responsible unit that is not a school (承办单位联络人: a bureau department, a township
+# education office) reads its unit and the directives and items given to it, reports progress and
+# completion on them, and reads its inbox; nothing else.
+ROLE_PERMISSIONS[Role.UNIT_LIAISON] = frozenset(
+    _DIRECTIVES_UNIT | {"organizations.view_department", "notifications.view_notification"})
 
 # Thresholds and standards of the balance analysis (STANDARDS §3.5, §4.2): the office administrator sets
 # them for the office (a city's or province's hold for its counties without their own); whoever reads

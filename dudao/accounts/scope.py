@@ -6,7 +6,9 @@
   owns, not those of an office below it (a city office watches its counties' rows);
 * zone leader: the schools of their zone, now;
 * inspector: the schools listed to them (挂牌), now;
-* school liaison and principal: their school.
+* school liaison and principal: their school;
+* unit liaison (承办单位联络人): their responsible unit that is not a school (a bureau department, a
+  township education office), and what is given to it.
 
 School-bound users also see the reference rows (regions, offices, zones, inspectors) of their
 office's region, read-only. Higher apps' rows are reached through string relations
@@ -44,6 +46,7 @@ class Scope:
     office_ids: frozenset[int] = frozenset()
     zone_ids: frozenset[int] = field(default_factory=frozenset)
     own_office_paths: frozenset[str] = frozenset()
+    department_ids: frozenset[int] = frozenset()
 
     def q(self, model, action: str = "view", user=None) -> Q:
         """A filter over ``model`` for ``action`` by ``user``: the union of what the model's
@@ -83,6 +86,9 @@ class Scope:
                 return own_column(model, lookup, lambda rest: paths_q(rest, self.office_paths), array=ored)
             case "schools":
                 return Q(**{f"{lookup}__in": sorted(self.school_ids)}) if self.school_ids else Q(pk__in=[])
+            case "departments":
+                return (Q(**{f"{lookup}__in": sorted(self.department_ids)}) if self.department_ids
+                        else Q(pk__in=[]))
             case "zones":
                 return Q(**{f"{lookup}__in": sorted(self.zone_ids)}) if self.zone_ids else Q(pk__in=[])
             case "reference":
@@ -161,6 +167,7 @@ def scope_for(user) -> Scope:
             Listing.objects.current(today).filter(inspector__user=user).values_list("school_id", flat=True)
         )
     school_ids |= {m.school_id for m in memberships if m.role in {Role.SCHOOL_LIAISON, Role.PRINCIPAL}}
+    department_ids = {m.department_id for m in memberships if m.role == Role.UNIT_LIAISON and m.department_id}
     return Scope(
         roles=roles,
         office_paths=tuple(sorted(_outermost(office_paths))),
@@ -169,6 +176,7 @@ def scope_for(user) -> Scope:
         office_ids=frozenset(m.office_id for m in memberships if m.office_id),
         zone_ids=frozenset(zone_ids),
         own_office_paths=frozenset(office_paths),
+        department_ids=frozenset(department_ids),
     )
 
 

@@ -27,8 +27,8 @@ def _generated_password() -> str:
 
 
 @transaction.atomic
-def membership_grant(*, actor, username: str, role: str, office, zone=None, school=None, valid_from=None,
-                     valid_to=None, full_name: str = "", phone: str = "") -> tuple:
+def membership_grant(*, actor, username: str, role: str, office, zone=None, school=None, department=None,
+                     valid_from=None, valid_to=None, full_name: str = "", phone: str = "") -> tuple:
     """Gives ``username`` a role; creates the account when it does not exist.
 
     Returns ``(membership, password)`` where ``password`` is the generated initial password of a
@@ -53,7 +53,7 @@ def membership_grant(*, actor, username: str, role: str, office, zone=None, scho
         record(actor=actor, action="accounts.user.create", target=user,
                changes={"username": [None, username], "full_name": [None, full_name],
                         "must_change_password": [None, True]})
-    membership = Membership(user=user, role=role, office=office, zone=zone, school=school,
+    membership = Membership(user=user, role=role, office=office, zone=zone, school=school, department=department,
                             valid_from=valid_from or timezone.localdate(), valid_to=valid_to)
     membership.full_clean()
     membership.save()

@@ -11,6 +11,7 @@ MEMBERSHIP_COLUMNS = [
     OFFICE_COLUMN,
     Column("zone.name", gettext_lazy("Zone")),
     Column("school.name", gettext_lazy("School")),
+    Column("department.name", gettext_lazy("Responsible unit")),
     Column("valid_from", gettext_lazy("From"), order_by="valid_from"),
     Column("valid_to", gettext_lazy("To"), order_by="valid_to"),
 ]

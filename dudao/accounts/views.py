@@ -93,7 +93,7 @@ class MembershipListView(ExportableListView):
 
     model = Membership
     filterset_class = MembershipFilterSet
-    select_related = ("user", "office", "zone", "school")
+    select_related = ("user", "office", "zone", "school", "department")
     default_ordering = ("-valid_from", "pk")
     add_url_name = "accounts:membership_add"
     template_name = "accounts/membership_list.html"
@@ -126,7 +126,7 @@ class MembershipGrantView(ScopedMixin, TemplateView):
         data = form.cleaned_data
         membership, password = services.membership_grant(
             actor=request.user, username=data["username"], role=data["role"], office=data["office"],
-            zone=data.get("zone"), school=data.get("school"), valid_from=data.get("valid_from"),
+            zone=data.get("zone"), school=data.get("school"), department=data.get("department"), valid_from=data.get("valid_from"),
             valid_to=data.get("valid_to"), full_name=data.get("full_name", ""), phone=data.get("phone", ""),
         )
         if password:

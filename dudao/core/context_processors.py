@@ -55,6 +55,7 @@ MENU = [
     (_("Organisation"), "ti-building-community", [
         ("organizations:school_list", _("Schools"), "ti-school", "organizations.view_school"),
         ("organizations:zone_list", _("Zones"), "ti-layout-grid", "organizations.view_zone"),
+        ("organizations:department_list", _("Departments and township offices"), "ti-building", "organizations.view_department"),
         ("inspectors:inspector_list", _("Inspectors"), "ti-id-badge-2", "inspectors.view_inspector"),
         ("inspectors:listing_list", _("Listings"), "ti-link", "inspectors.view_listing"),
         ("organizations:region_list", _("Regions"), "ti-map-2", "organizations.view_region"),

@@ -55,6 +55,11 @@ def zones(lookup: str, **kw) -> Rule:
     return Rule("zones", lookup, **kw)
 
 
+def departments(lookup: str, **kw) -> Rule:
+    """Rows of the responsible units other than schools (教育局股室, 乡镇教育办) whose contact the user is."""
+    return Rule("departments", lookup, **kw)
+
+
 def reference(lookup: str, **kw) -> Rule:
     """Read-only rows of the region of the office a school-bound user belongs to."""
     return Rule("reference", lookup, on=VIEW, **kw)

@@ -9,6 +9,10 @@ Two directives in progress, assigned to the units:
 * 控辍保学“回头看” (the deputy county head's instruction, 12 days ago): the liaison's school, and the
   school done above, whose completion report the office returned with what is missing.
 
+The county's education bureau has departments and its townships education offices that are
+responsible units too (``load_demo_departments``): 教育局安全股 leads the safety directive across the
+schools — an item of its own, on time, on which its unit liaison (``unit_liaison``) has reported once.
+
 The urge notice is filed as Word only, so that loading the demo needs no LibreOffice run.
 """
 
@@ -16,10 +20,27 @@ import datetime
 
 from django.utils import timezone
 
+from dudao.accounts.models import Membership, Role, User
 from dudao.demo.campaigns import _liaison
 from dudao.directives import services
 from dudao.directives.models import Directive
-from dudao.organizations.models import School
+from dudao.organizations.models import Department, School
+from dudao.organizations.services import model_save
+
+# the county's responsible units that are not schools: (name, kind, township name or "")
+DEPARTMENTS = (
+    ("教育局安全股", Department.Kind.BUREAU_DEPARTMENT, ""),
+    ("教育局基础教育股", Department.Kind.BUREAU_DEPARTMENT, ""),
+    ("河口镇教育办", Department.Kind.TOWNSHIP_OFFICE, "河口镇"),
+)
+
+
+def load_demo_departments(*, admin, office, townships: dict) -> list[Department]:
+    """The bureau's departments and a township education office of the county, through the audited
+    ``model_save`` (``townships``: the county's township regions by name)."""
+    return [model_save(actor=admin, instance=Department(office=office, name=name, kind=kind, number=n,
+                                                        region=townships.get(township)))
+            for n, (name, kind, township) in enumerate(DEPARTMENTS, start=1)]
 
 
 def _units(office, liaison_school) -> tuple[School, School]:
@@ -31,8 +52,16 @@ def _units(office, liaison_school) -> tuple[School, School]:
     return active, next(s for s in schools if s != active)
 
 
-def load_demo_directives(*, admin, office, liaison_school, today: datetime.date | None = None) -> list[Directive]:
-    """Adds the two directives; returns them (safety, dropout)."""
+def _unit_liaison(department):
+    membership = (Membership.objects.current().filter(department=department, role=Role.UNIT_LIAISON)
+                  .order_by("pk").first())
+    return User.objects.get(pk=membership.user_id) if membership else None
+
+
+def load_demo_directives(*, admin, office, liaison_school, department: Department | None = None,
+                         today: datetime.date | None = None) -> list[Directive]:
+    """Adds the two directives; returns them (safety, dropout). ``department`` (with its unit liaison,
+    if any) leads the safety directive with an item of its own."""
     today = today or timezone.localdate()
     day = datetime.timedelta(days=1)
     done_school, late_school = _units(office, liaison_school)
@@ -50,7 +79,16 @@ def load_demo_directives(*, admin, office, liaison_school, today: datetime.date 
     added = {school: services.item_add(actor=admin, directive_id=safety.pk, school_id=school.pk, content=content,
                                        deadline=deadline, report_every_days=7)
              for school, (content, deadline) in items.items()}
+    lead = None
+    if department is not None:
+        lead = services.item_add(actor=admin, directive_id=safety.pk, department_id=department.pk,
+                                 content="统筹全县校园周边安全隐患排查整治，汇总各校排查台账，协调公安、交通、城管部门联合整治。",
+                                 deadline=today + 14 * day, report_every_days=7)
     services.directive_assign(actor=admin, directive_id=safety.pk)
+    contact = _unit_liaison(department) if department is not None else None
+    if contact is not None:
+        services.item_report(actor=contact, item_id=lead.pk,
+                             text="已印发排查整治工作方案，会同县公安局交警大队完成城区学校周边交通隐患联合排查。")
     services.item_report(actor=_liaison(liaison_school), item_id=added[liaison_school].pk,
                          text="已完成校门口隐患排查，警示标志已设置，减速带正在安装。")
     if _liaison(late_school) is not None:

@@ -41,7 +41,7 @@ from dudao.accounts.models import Membership, Role, User
 from dudao.audit.models import AuditEvent
 from dudao.demo.balance import load_demo_balance
 from dudao.demo.campaigns import load_demo_campaigns
-from dudao.demo.directives import load_demo_directives
+from dudao.demo.directives import load_demo_departments, load_demo_directives
 from dudao.demo.evaluations import load_evaluations
 from dudao.demo.filing import file_demo_documents
 from dudao.demo.loop import (
@@ -103,6 +103,7 @@ LOGINS = (
     ("inspector", "责任督学", "Responsible inspector"),
     ("liaison", "督导联系人", "School liaison"),
     ("principal", "校长", "Principal"),
+    ("unit_liaison", "承办单位联络人", "Unit liaison"),
     ("neighbour_admin", "邻县督导室管理员", "Neighbouring county administrator"),
 )
 USERNAMES = tuple(username for username, _zh, _en in LOGINS)
@@ -128,13 +129,13 @@ def demo_conflicts() -> list[str]:
 def demo_logins() -> list[DemoLogin]:
     """The demo accounts as they are in the database, in the order of ``LOGINS``."""
     users = {u.username: u for u in User.objects.filter(username__in=USERNAMES).prefetch_related(
-        "memberships__office", "memberships__zone", "memberships__school")}
+        "memberships__office", "memberships__zone", "memberships__school", "memberships__department")}
     out = []
     for username, zh, en in LOGINS:
         user = users.get(username)
         if user is None:
             continue
-        units = [str(m.school or m.zone or m.office or "") for m in user.memberships.all()]
+        units = [str(m.school or m.department or m.zone or m.office or "") for m in user.memberships.all()]
         out.append(DemoLogin(username, zh, en, user.full_name, "、".join(u for u in units if u)))
     return out
 
@@ -204,6 +205,7 @@ VILLAGES = ("石桥", "枫树", "杨家", "上坪", "下湾", "大坪", "竹园"
 # Names the fixed accounts use; generated people never take them.
 OFFICE_ADMIN_NAME = "王建国"
 OFFICE_STAFF_NAME = "刘晓梅"
+UNIT_LIAISON_NAME = "郑文涛"  # the contact of 教育局安全股
 CITY_ADMIN_NAME = "陈志强"
 NEIGHBOUR_ADMIN_NAME = "赵德明"
 
@@ -598,6 +600,10 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
             school=school)
     account("principal", school.principal_name, phone=people.phone(), role=Role.PRINCIPAL, office=office,
             school=school)
+    # the responsible units that are not schools, and the contact of the bureau's safety department
+    departments = load_demo_departments(admin=User.objects.get(pk=office_admin.pk), office=office, townships=townships)
+    account("unit_liaison", UNIT_LIAISON_NAME, phone=people.phone(), role=Role.UNIT_LIAISON, office=office,
+            department=departments[0])
 
     # The other inspectors sign in too; the office sets its deadlines, plans the year and the loop runs.
     office_admin = User.objects.get(pk=office_admin.pk)
@@ -612,7 +618,8 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     file_demo_documents(admin=office_admin, inspector_user=User.objects.get(pk=listed.user_id),
                         liaison_school=tagged["liaison"], office=office)
     load_demo_campaigns(admin=User.objects.get(pk=office_admin.pk), office=office)
-    load_demo_directives(admin=User.objects.get(pk=office_admin.pk), office=office, liaison_school=tagged["liaison"])
+    load_demo_directives(admin=User.objects.get(pk=office_admin.pk), office=office, liaison_school=tagged["liaison"],
+                         department=departments[0])
     primary = [s for s, _t, _tag in schools if s.kind == tagged["liaison"].kind and s != tagged["liaison"]]
     load_evaluations(admin=User.objects.get(pk=office_admin.pk), office=office,
                      schools=[tagged["liaison"], *primary[:3]], password=password, valid_from=FIRST_TERM)

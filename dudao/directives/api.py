@@ -87,6 +87,8 @@ class DirectiveUrgeSerializer(serializers.ModelSerializer):
 
 
 class DirectiveItemSerializer(ScopedModelSerializer):
+    unit_name = serializers.CharField(read_only=True, help_text="The responsible unit's name (a school, or a "
+                                                                 "department or township office)")
     late = serializers.SerializerMethodField()
     board = serializers.SerializerMethodField()
     reports = DirectiveProgressReportSerializer(many=True, read_only=True)
@@ -94,7 +96,8 @@ class DirectiveItemSerializer(ScopedModelSerializer):
 
     class Meta:
         model = DirectiveItem
-        fields = ["id", "directive", "school", "content", "deadline", "report_every_days", "status", "late", "board",
+        fields = ["id", "directive", "school", "department", "unit_name", "content", "deadline", "report_every_days",
+                  "status", "late", "board",
                   "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "reports", "urges"]
         read_only_fields = fields
 
@@ -106,7 +109,9 @@ class DirectiveItemSerializer(ScopedModelSerializer):
 
 
 class DirectiveItemInputSerializer(serializers.Serializer):
-    school = serializers.IntegerField(min_value=1, help_text="The responsible unit")
+    school = serializers.IntegerField(min_value=1, required=False, help_text="The responsible school")
+    department = serializers.IntegerField(min_value=1, required=False,
+                                          help_text="Or the responsible department or township office")
     content = serializers.CharField(max_length=5000)
     deadline = serializers.DateField()
     report_every_days = serializers.IntegerField(min_value=0, max_value=366, default=7)
@@ -140,15 +145,19 @@ class DirectiveBoardCountsSerializer(serializers.Serializer):
 
 
 class DirectiveBoardUnitSerializer(DirectiveBoardCountsSerializer):
-    school = serializers.IntegerField()
-    school_name = serializers.CharField()
+    school = serializers.IntegerField(allow_null=True)
+    department = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField()
+    school_name = serializers.CharField(help_text="The unit's name (kept for older clients; see unit_name)")
     urges = serializers.IntegerField()
 
 
 class DirectiveBoardItemSerializer(serializers.Serializer):
     item = serializers.IntegerField()
-    school = serializers.IntegerField()
-    school_name = serializers.CharField()
+    school = serializers.IntegerField(allow_null=True)
+    department = serializers.IntegerField(allow_null=True)
+    unit_name = serializers.CharField()
+    school_name = serializers.CharField(help_text="The unit's name (kept for older clients; see unit_name)")
     deadline = serializers.DateField()
     status = serializers.ChoiceField(DirectiveItem.Status.choices)
     board = serializers.ChoiceField(Board.choices)
@@ -198,7 +207,8 @@ class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
     def items(self, request, pk=None):
         directive = self.get_object()
         v = validated(DirectiveItemInputSerializer, request)
-        item = services.item_add(actor=request.user, directive_id=directive.pk, school_id=v["school"],
+        item = services.item_add(actor=request.user, directive_id=directive.pk, school_id=v.get("school"),
+                                 department_id=v.get("department"),
                                  content=v["content"], deadline=v["deadline"],
                                  report_every_days=v["report_every_days"])
         item = selectors.item_list(user=request.user).prefetch_related("reports__files", "urges__document").get(pk=item.pk)
@@ -219,9 +229,12 @@ class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
         units = selectors.unit_board(user=request.user, directive=directive)
         return Response({
             "counts": selectors.board_counts(rows),
-            "units": [{"school": u["school"].pk, "school_name": u["school"].name, "items": u["items"],
+            "units": [{"school": u["school"].pk if u["school"] else None,
+                       "department": u["department"].pk if u["department"] else None,
+                       "unit_name": u["name"], "school_name": u["name"], "items": u["items"],
                        "urges": u["urges"], **{state.value: u[state.value] for state in Board}} for u in units],
-            "items": [{"item": r["item"].pk, "school": r["item"].school_id, "school_name": r["item"].school.name,
+            "items": [{"item": r["item"].pk, "school": r["item"].school_id, "department": r["item"].department_id,
+                       "unit_name": r["item"].unit_name, "school_name": r["item"].unit_name,
                        "deadline": r["item"].deadline, "status": r["item"].status, "board": r["board"],
                        "last_reported": r["last_reported"], "next_report_due": r["next_report_due"],
                        "urges": r["urges"]} for r in rows],
@@ -245,7 +258,7 @@ class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedReadViewSet):
     model = DirectiveItem
     serializer_class = DirectiveItemSerializer
     filterset_class = DirectiveItemFilterSet
-    select_related = ("directive", "school")
+    select_related = ("directive", "school", "department")
     prefetch_related = (
         Prefetch("reports", queryset=ProgressReport.objects.prefetch_related("files")  # scope: of items in scope
                  .order_by("created_at", "pk")),

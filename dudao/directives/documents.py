@@ -36,12 +36,13 @@ def _directive(directive) -> dict:
 
 
 def urge_context(item, *, reports: list, urges_before: int, note: str, date: datetime.date) -> dict:
-    """The 督办通知单 to the item's unit (``reports``: its progress reports, oldest first)."""
+    """The 督办通知单 to the item's unit (``reports``: its progress reports, oldest first). ``school``
+    names the unit, a school or a department or township office (templates on file say ``school``)."""
     office = item.directive.office
     last = reports[-1] if reports else None
     return {
         "office": {"name": office.name, "hotline": office.hotline or "—"},
-        "school": {"name": item.school.name}, "directive": _directive(item.directive),
+        "school": {"name": item.unit_name}, "directive": _directive(item.directive),
         "item": {"content_lines": _lines(item.content), "deadline": cn_date(item.deadline),
                  "status": STATUS_NAMES.get(item.status, item.status)},
         "reports": {"count": len(reports),
@@ -55,7 +56,7 @@ def bulletin_context(directive, *, rows: list[dict], counts: dict, date: datetim
     return {
         "office": {"name": directive.office.name}, "directive": _directive(directive), "date": cn_date(date),
         "counts": counts,
-        "rows": [{"no": n, "school": r["item"].school.name, "content": r["item"].content,
+        "rows": [{"no": n, "school": r["item"].unit_name, "content": r["item"].content,
                   "deadline": cn_date(r["item"].deadline), "status": STATUS_NAMES.get(r["item"].status, ""),
                   "board": BOARD_NAMES.get(r["board"], ""), "urges": r["urges"]}
                  for n, r in enumerate(rows, start=1)],

@@ -12,6 +12,6 @@ def board_workbook(*, user, directive=None) -> bytes:
     headers = [_("Directive"), _("Responsible unit"), _("What to do"), _("Deadline"), _("Status"), _("Progress board"),
                _("Last report"), _("Urges")]
     return write_table(headers, ([
-        r["item"].directive.title, r["item"].school.name, r["item"].content, r["item"].deadline,
+        r["item"].directive.title, r["item"].unit_name, r["item"].content, r["item"].deadline,
         r["item"].get_status_display(), str(r["board_label"]), r["last_reported"], r["urges"],
     ] for r in rows), title=_("Progress board"))

@@ -15,6 +15,6 @@ class DirectiveFilterSet(ScopedFilterSet):
 
 class DirectiveItemFilterSet(ScopedFilterSet):
     model = DirectiveItem
-    search_fields = ("school__name", "content", "directive__title")
+    search_fields = ("school__name", "department__name", "content", "directive__title")
     directive = django_filters.NumberFilter(field_name="directive_id", label=_("Directive"))
     status = django_filters.ChoiceFilter(choices=DirectiveItem.Status.choices, label=_("Status"))

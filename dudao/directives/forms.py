@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.accounts.access import offices_of, sees_everything
 from dudao.core.forms import MultipleFileField, StyledForm
 from dudao.directives.models import Source
-from dudao.organizations.models import Office, School
+from dudao.organizations.models import Department, Office, School
 
 DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
 
@@ -28,7 +28,12 @@ class DirectiveForm(StyledForm):
 
 
 class ItemForm(StyledForm):
-    school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("Responsible unit"))
+    """An item for one responsible unit: a school, or a department or township office of the office."""
+
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("Responsible school"), required=False)
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), label=_("Or a department or township office"), required=False,
+        help_text=_("Choose a school or a department or township office, not both."))
     content = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(**DATE))
     report_every_days = forms.IntegerField(label=_("Report every (days)"), min_value=0, max_value=366, initial=7,
@@ -38,6 +43,14 @@ class ItemForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.for_user(user).filter(
             is_active=True, region__path__startswith=directive.office.region.path)
+        self.fields["department"].queryset = Department.objects.for_user(user).filter(
+            is_active=True, office=directive.office)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("school")) == bool(data.get("department")):
+            self.add_error("school", _("Choose one responsible unit: a school, or a department or township office."))
+        return data
 
 
 class ReportForm(StyledForm):

@@ -8,14 +8,18 @@ assigns them (计划); the units report progress every so many days and finally 
 it (审核), publishes a bulletin of the results (通报) and archives the directive (归档). "Late" is
 derived from today and the deadline, never stored; progress reports and urges are append-only.
 
-Responsible units are schools (``organizations.School``), the units that have users of their own.
+Responsible units are schools (``organizations.School``) and the units that are not schools
+(``organizations.Department``: a township education office, a department of the education bureau);
+an item names exactly one of them (a check constraint), and both have users of their own (a school's
+liaison and principal, a department's unit liaison).
 
 Who sees what (``for_user``):
 
 * directives: the office over its region subtree; once assigned, the users whose schools (listed,
-  zone, own school) have one of its items, to read;
+  zone, own school) or whose department (a unit liaison's) have one of its items, to read;
 * items: the office; once assigned, the users of the item's school scope (a school liaison its own
-  school's items), who report on them (the capability says who may);
+  school's items) and the unit liaisons of the item's department, who report on them (the
+  capability says who may);
 * progress reports and urges: those of the items the user sees.
 """
 
@@ -89,6 +93,7 @@ class Directive(ScopedModel):
     scope_rules = (
         rules.office(scope_region),
         rules.schools("items__school_id", when=~Q(status=Status.REGISTERED), on=rules.VIEW, subquery=True),
+        rules.departments("items__department_id", when=~Q(status=Status.REGISTERED), on=rules.VIEW, subquery=True),
     )
 
     objects = ScopedManager()
@@ -144,8 +149,11 @@ class DirectiveItem(ScopedModel, Reviewed):
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="items",
                                   verbose_name=_("directive"))
-    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, related_name="directive_items",
-                               verbose_name=_("responsible unit"))
+    # the responsible unit: a school, or a unit that is not a school (exactly one, a check constraint)
+    school = models.ForeignKey("organizations.School", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="directive_items", verbose_name=_("responsible unit"))
+    department = models.ForeignKey("organizations.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="directive_items", verbose_name=_("department or township office"))
     content = models.TextField(_("what to do"))
     deadline = models.DateField(_("deadline"), db_index=True)
     report_every_days = models.PositiveSmallIntegerField(
@@ -160,6 +168,8 @@ class DirectiveItem(ScopedModel, Reviewed):
     scope_rules = (
         rules.office("directive__office__region__path"),
         rules.schools("school_id", when=~Q(directive__status=Directive.Status.REGISTERED), on=rules.EXCEPT_DELETE),
+        rules.departments("department_id", when=~Q(directive__status=Directive.Status.REGISTERED),
+                          on=rules.EXCEPT_DELETE),
     )
 
     objects = ScopedManager()
@@ -172,10 +182,34 @@ class DirectiveItem(ScopedModel, Reviewed):
         constraints = [
             models.CheckConstraint(name="directives_directiveitem_interval_sane",
                                    condition=Q(report_every_days__lte=366)),
+            models.CheckConstraint(name="directives_directiveitem_one_unit",
+                                   condition=Q(school__isnull=False, department__isnull=True)
+                                   | Q(school__isnull=True, department__isnull=False)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.directive} · {self.school}"
+        return f"{self.directive} · {self.unit}"
+
+    def audit_scope(self) -> tuple[str, int | None]:
+        """A school's item is filed under the school; a department's under its office's region."""
+        if self.school_id:
+            return self.school.region.path, self.school_id
+        return self.directive.office.region.path, None
+
+    @property
+    def unit(self):
+        """The responsible unit: the school, or the department (教育局股室, 乡镇教育办)."""
+        return self.school if self.school_id else self.department
+
+    @property
+    def unit_name(self) -> str:
+        unit = self.unit
+        return unit.name if unit is not None else ""
+
+    @property
+    def unit_key(self) -> tuple[str, int]:
+        """Tells units apart across the two kinds: ``("school", id)`` or ``("department", id)``."""
+        return ("school", self.school_id) if self.school_id else ("department", self.department_id)
 
     def get_absolute_url(self) -> str:
         return reverse("directives:item_detail", args=[self.pk])

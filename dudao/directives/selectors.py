@@ -7,7 +7,7 @@ annotations), so its number of queries does not grow with the number of units or
 import datetime
 from collections import Counter
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,7 +15,9 @@ from django.utils.translation import pgettext_lazy
 from dudao.directives.models import Board, Directive, DirectiveItem, ProgressReport, ReportFile, Urge
 
 DIRECTIVE_RELATED = ("office__region", "created_by", "bulletin")
-ITEM_RELATED = ("directive__office__region", "school__region", "reviewed_by")
+ITEM_RELATED = ("directive__office__region", "school__region", "department", "reviewed_by")
+# schools by name, then the departments and township offices in the office's order
+UNIT_ORDER = (F("school__sort_key").asc(nulls_last=True), "department__number", "department_id")
 OPEN = (Directive.Status.ASSIGNED, Directive.Status.PUBLISHED)
 
 # the seven stages of the follow-up, in order (立项 → 计划 → 反馈 → 督办 → 审核 → 通报 → 归档)
@@ -80,11 +82,12 @@ def last_reported_on(item) -> datetime.date | None:
 
 
 def item_rows(*, user, directive=None, on: datetime.date | None = None, items=None) -> list[dict]:
-    """The items in scope with their place on the board, last report and urges, by unit then deadline."""
+    """The items in scope with their place on the board, last report and urges, by unit (schools, then
+    departments and township offices) then deadline."""
     on = on or timezone.localdate()
     items = items if items is not None else item_list(user=user, directive=directive)
     rows = []
-    for item in items.order_by("school__sort_key", "deadline", "pk"):
+    for item in items.order_by(*UNIT_ORDER, "deadline", "pk"):
         last = last_reported_on(item)
         rows.append({"item": item, "board": item.board(on), "board_label": Board(item.board(on)).label,
                      "last_reported": last, "next_report_due": item.next_report_due(last),
@@ -99,12 +102,14 @@ def board_counts(rows) -> dict:
 
 
 def unit_board(*, user, directive=None, on: datetime.date | None = None) -> list[dict]:
-    """One row per responsible unit: how many of its items are on time, late, returned and done."""
-    units: dict[int, dict] = {}
+    """One row per responsible unit (a school, or a department or township office): how many of its
+    items are on time, late, returned and done."""
+    units: dict[tuple, dict] = {}
     for row in item_rows(user=user, directive=directive, on=on):
-        school = row["item"].school
-        unit = units.setdefault(school.pk, {"school": school, "items": 0, "urges": 0,
-                                            **{state.value: 0 for state in Board}})
+        item = row["item"]
+        unit = units.setdefault(item.unit_key, {"unit": item.unit, "name": item.unit_name, "school": item.school,
+                                                "department": item.department, "items": 0, "urges": 0,
+                                                **{state.value: 0 for state in Board}})
         unit["items"] += 1
         unit["urges"] += row["urges"]
         unit[row["board"]] += 1

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import offices_of
-from dudao.accounts.recipients import office_people, school_contacts
+from dudao.accounts.recipients import office_people, unit_contacts
 from dudao.audit.services import record
 from dudao.core.files import store_file, validate_upload
 from dudao.core.review import Review, required_comment
@@ -36,7 +36,7 @@ from dudao.directives.models import (
 from dudao.documents.services import document_generate
 from dudao.notifications.models import Kind
 from dudao.notifications.services import notify, reminder_send, reminder_window
-from dudao.organizations.models import Office, School
+from dudao.organizations.models import Department, Office, School
 
 __all__ = [
     "directive_register", "directive_update", "item_add", "directive_assign", "item_report", "item_urge",
@@ -82,8 +82,14 @@ def _locked_directive(actor, directive_id: int) -> Directive:
 def _locked_item(actor, item_id: int, permission: str) -> DirectiveItem:
     """The item to change: 404 unseen, 403 outside the change scope or without ``permission``."""
     return (DirectiveItem.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("directive__office__region", "school__region")
+            .select_related("directive__office__region", "school__region", "department")
             .get_for_change(actor, item_id, permission=permission))
+
+
+def _contacts(item: DirectiveItem, on=None) -> list:
+    """Who is told about an item: its unit's contacts (a school's liaisons and principal, a
+    department's unit liaisons)."""
+    return unit_contacts(school_id=item.school_id, department_id=item.department_id, on=on)
 
 
 # ---- 立项 and 计划 -----------------------------------------------------------------------------------
@@ -129,10 +135,12 @@ def directive_update(*, actor, directive_id: int, title: str, source: str, decid
 
 
 @transaction.atomic
-def item_add(*, actor, directive_id: int, school_id: int, content: str, deadline: datetime.date,
-             report_every_days: int = 7) -> DirectiveItem:
+def item_add(*, actor, directive_id: int, content: str, deadline: datetime.date, report_every_days: int = 7,
+             school_id: int | None = None, department_id: int | None = None) -> DirectiveItem:
     """Gives a responsible unit its part of the directive (计划), with a deadline and how often it
-    reports; once the directive is assigned, the unit is told at once."""
+    reports; once the directive is assigned, the unit is told at once. The unit is a school of the
+    office's region (``school_id``) or one of the office's departments and township education offices
+    (``department_id``), exactly one of them."""
     directive = _locked_directive(actor, directive_id)
     if directive.status not in EDITABLE:
         raise TransitionNotAllowed(_("Items are added before the bulletin is published."))
@@ -145,14 +153,25 @@ def item_add(*, actor, directive_id: int, school_id: int, content: str, deadline
         raise ValidationError({"deadline": [_("The deadline cannot be before the decision.")]})
     if not 0 <= int(report_every_days) <= MAX_INTERVAL:
         raise ValidationError({"report_every_days": [_("Enter a number of days from 0 to 366.")]})
-    school = School.objects.for_user(actor).filter(
-        pk=school_id, region__path__startswith=directive.office.region.path).first()
-    if school is None:
-        raise ValidationError({"school": [_("Choose a unit of the office's region.")]})
-    item = DirectiveItem.objects.create(directive=directive, school=school, content=content, deadline=deadline,
-                                        report_every_days=int(report_every_days))
+    if (school_id is None) == (department_id is None):
+        raise ValidationError({"school": [_("Choose one responsible unit: a school, or a department or township "
+                                            "office.")]})
+    school = department = None
+    if school_id is not None:
+        school = School.objects.for_user(actor).filter(
+            pk=school_id, region__path__startswith=directive.office.region.path).first()
+        if school is None:
+            raise ValidationError({"school": [_("Choose a unit of the office's region.")]})
+    else:
+        department = Department.objects.for_user(actor).filter(
+            pk=department_id, office=directive.office, is_active=True).first()
+        if department is None:
+            raise ValidationError({"department": [_("Choose a department or township office of the office.")]})
+    item = DirectiveItem.objects.create(directive=directive, school=school, department=department, content=content,
+                                        deadline=deadline, report_every_days=int(report_every_days))
+    unit = {"school": [None, school.name]} if school else {"department": [None, department.name]}
     record(actor=actor, action="directives.item.add", target=item, changes={
-        "school": [None, school.name], "content": [None, content], "deadline": [None, deadline],
+        **unit, "content": [None, content], "deadline": [None, deadline],
         "report_every_days": [None, item.report_every_days]})
     if directive.status == Directive.Status.ASSIGNED:
         _tell_assigned(item, actor)
@@ -160,7 +179,7 @@ def item_add(*, actor, directive_id: int, school_id: int, content: str, deadline
 
 
 def _tell_assigned(item: DirectiveItem, actor) -> None:
-    _tell(school_contacts(item.school_id), _("New directive to follow up: {title}").format(title=item.directive.title),
+    _tell(_contacts(item), _("New directive to follow up: {title}").format(title=item.directive.title),
           _("Due {date}.").format(date=formats.date_format(item.deadline, "DATE_FORMAT")), item.get_absolute_url(),
           actor=actor)
 
@@ -170,7 +189,7 @@ def directive_assign(*, actor, directive_id: int, reason: str = "") -> Directive
     """Assigns the items to their units (计划下达): each unit is told what and by when."""
     directive = _locked_directive(actor, directive_id)
     check_transition(directive, "assign", actor=actor)
-    items = list(directive.items.select_related("school", "directive"))  # scope: of a directive in change scope
+    items = list(directive.items.select_related("school", "department", "directive"))  # scope: of a directive in change scope
     if not items:
         raise ValidationError(_("Add at least one item with its responsible unit first."))
     change = apply_transition(directive, "assign", actor=actor)
@@ -212,7 +231,7 @@ def item_report(*, actor, item_id: int, text: str, is_final: bool = False, files
         REVIEW.submit(item, actor=actor, reason=text)
         _tell(office_people(item.directive.office_id),
               _("Completion to review: {title}").format(title=item.directive.title),
-              _("{unit} reported its part done.").format(unit=item.school.name), item.get_absolute_url(), actor=actor)
+              _("{unit} reported its part done.").format(unit=item.unit_name), item.get_absolute_url(), actor=actor)
     else:
         record(actor=actor, action="directives.item.report", target=item, changes={"progress": [None, text]})
     return report
@@ -233,12 +252,12 @@ def item_urge(*, actor, item_id: int, note: str = "", pdf: bool = False) -> Urge
     document = document_generate(
         actor=actor, kind=documents.URGE_KIND, office=item.directive.office, school=item.school, date=today,
         context=documents.urge_context(item, reports=reports, urges_before=before, note=note, date=today),
-        title=f"督办通知单 {item.school.name} {item.directive.title}", subject=urge, pdf=pdf)
+        title=f"督办通知单 {item.unit_name} {item.directive.title}", subject=urge, pdf=pdf)
     urge.document = document
     urge.save(update_fields=["document", "updated_at"])
     record(actor=actor, action="directives.item.urge", target=item,
            changes={"urges": [before, before + 1], "document": [None, document.number]}, reason=note)
-    _tell(school_contacts(item.school_id), _("Urged: {title}").format(title=item.directive.title),
+    _tell(_contacts(item), _("Urged: {title}").format(title=item.directive.title),
           _("Urge notice {number}. Due {date}.").format(number=document.number, date=item.deadline.isoformat())
           + (f"\n{note}" if note else ""), item.get_absolute_url(), actor=actor, kind=Kind.OVERDUE)
     return urge
@@ -255,7 +274,7 @@ def _review(actor, item_id: int, name: str, comment: str) -> DirectiveItem:
 def item_accept(*, actor, item_id: int, comment: str = "") -> DirectiveItem:
     """Accepts the unit's completion (审核通过): the item is done."""
     item = _review(actor, item_id, "accept", (comment or "").strip())
-    _tell(school_contacts(item.school_id), _("Accepted: {title}").format(title=item.directive.title),
+    _tell(_contacts(item), _("Accepted: {title}").format(title=item.directive.title),
           item.review_comment, item.get_absolute_url(), actor=actor)
     return item
 
@@ -265,7 +284,7 @@ def item_return(*, actor, item_id: int, comment: str) -> DirectiveItem:
     """Returns the unit's completion with what is still missing (退回重办; the comment is required)."""
     comment = required_comment(comment, field="comment")
     item = _review(actor, item_id, "return", comment)
-    _tell(school_contacts(item.school_id), _("Returned: {title}").format(title=item.directive.title), comment,
+    _tell(_contacts(item), _("Returned: {title}").format(title=item.directive.title), comment,
           item.get_absolute_url(), actor=actor)
     return item
 
@@ -292,8 +311,8 @@ def directive_publish(*, actor, directive_id: int, reason: str = "", pdf: bool =
     directive.save(update_fields=["bulletin", "published_at", "updated_at"])
     record(actor=actor, action="directives.directive.publish", target=directive,
            changes={**change, "bulletin": [None, document.number]}, reason=reason)
-    units = {r["item"].school_id for r in rows}
-    _tell([p for school_id in sorted(units) for p in school_contacts(school_id)],
+    units = {r["item"].unit_key: r["item"] for r in rows}
+    _tell([p for key in sorted(units) for p in _contacts(units[key])],
           _("Bulletin published: {title}").format(title=directive.title), document.number,
           directive.get_absolute_url(), actor=actor)
     return directive
@@ -332,7 +351,7 @@ def directive_reminders_send(*, on: datetime.date | None = None) -> list:
     items = (DirectiveItem.objects.filter(directive__status=Directive.Status.ASSIGNED,  # scope: the daily job, every office
                                           status__in=(DirectiveItem.Status.PENDING, DirectiveItem.Status.RETURNED),
                                           deadline__gte=on)
-             .select_related("directive", "school").annotate(last_reported_at=Max("reports__created_at"))
+             .select_related("directive", "school", "department").annotate(last_reported_at=Max("reports__created_at"))
              .order_by("deadline", "pk"))
     sent = []
     for item in items:
@@ -345,8 +364,8 @@ def directive_reminders_send(*, on: datetime.date | None = None) -> list:
         else:
             kind, title = Kind.REPORT_DUE, _("Progress report due {date}: {title} at {school}")
         reminder = reminder_send(kind=kind, subject=f"directives.item:{item.pk}", deadline=due,
-                                 recipients=school_contacts(item.school_id, on),
-                                 title=title.format(title=item.directive.title, school=item.school.name, date=when),
+                                 recipients=_contacts(item, on),
+                                 title=title.format(title=item.directive.title, school=item.unit_name, date=when),
                                  body=item.content, url=item.get_absolute_url())
         if reminder is not None:
             sent.append(reminder)

@@ -128,7 +128,9 @@ class ItemAddView(DetailFormView):
 
     def perform(self, row, form):
         d = form.cleaned_data
-        services.item_add(actor=self.request.user, directive_id=row.pk, school_id=d["school"].pk,
+        services.item_add(actor=self.request.user, directive_id=row.pk,
+                          school_id=d["school"].pk if d["school"] else None,
+                          department_id=d["department"].pk if d["department"] else None,
                           content=d["content"], deadline=d["deadline"], report_every_days=d["report_every_days"])
 
 
@@ -188,7 +190,7 @@ class ItemDetailView(ObjectDetailView):
         last = selectors.last_reported_on(item)
         forms = ctx.get("forms", {})
         ctx.update({
-            "title": f"{item.school.name} · {item.directive.title}",
+            "title": f"{item.unit_name} · {item.directive.title}",
             "reports": list(selectors.report_list(user=user, item=item)), "urges": urges,
             "board": item.board(), "board_label": DirectiveItem.Board(item.board()).label,
             "next_report_due": item.next_report_due(last),

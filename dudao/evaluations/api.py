@@ -152,6 +152,9 @@ _UNIT = {"id_kwarg": "unit_id", "output": UnitSerializer, "reload": service_resu
 
 
 class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # the capability to read them is asked first (403 without it); every write is checked by its service
+    model = Evaluation
+    required_action = "view"
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilterSet
 
@@ -223,6 +226,9 @@ attach_transitions(EvaluationViewSet, services.EVALUATION_TRANSITION_SERVICES, i
 
 
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # the capability to read them is asked first (403 without it); every write is checked by its service
+    model = Unit
+    required_action = "view"
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
 
@@ -264,6 +270,9 @@ _RATING = {"id_kwarg": "rating_id", "output": RatingSerializer, "reload": servic
 
 
 class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # the capability to read them is asked first (403 without it); every write is checked by its service
+    model = Rating
+    required_action = "view"
     serializer_class = RatingSerializer
 
     def get_queryset(self):

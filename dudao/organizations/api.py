@@ -13,6 +13,7 @@ from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, UploadActio
 from dudao.organizations import services, working_days
 from dudao.organizations.filters import (
     CalendarDayFilterSet,
+    DepartmentFilterSet,
     OfficeFilterSet,
     RegionFilterSet,
     SchoolFilterSet,
@@ -20,7 +21,7 @@ from dudao.organizations.filters import (
     ZoneMembershipFilterSet,
 )
 from dudao.organizations.imports import CalendarDayImporter, own_calendar_office
-from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Department, Office, Region, School, Zone, ZoneMembership
 
 
 class RegionSerializer(ScopedModelSerializer):
@@ -63,6 +64,22 @@ class ZoneSerializer(ScopedModelSerializer):
     class Meta:
         model = Zone
         fields = ["id", "office", "name", "number", "description", "is_active"]
+
+
+class DepartmentSerializer(ScopedModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "office", "name", "kind", "kind_display", "region", "number", "is_active"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        office = attrs.get("office", getattr(self.instance, "office", None))
+        region = attrs.get("region", getattr(self.instance, "region", None))
+        if office is not None and region is not None and not region.path.startswith(office.region.path):
+            raise serializers.ValidationError({"region": _("The township lies outside the office's region.")})
+        return attrs
 
 
 class ZoneMembershipSerializer(ScopedModelSerializer):
@@ -124,6 +141,17 @@ class ZoneViewSet(AuditedViewSet):
     filterset_class = ZoneFilterSet
     select_related = ("office",)
     ordering_fields = ["name"]
+
+
+class DepartmentViewSet(AuditedViewSet):
+    """The responsible units of the offices that are not schools (教育局股室, 乡镇教育办)."""
+
+    model = Department
+    serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilterSet
+    select_related = ("office", "region")
+    ordering_fields = ["name", "number"]
+    ordering = ("office", "number", "pk")
 
 
 class ZoneMembershipViewSet(ScopedReadViewSet):

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.filters import ScopedFilterSet
-from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Department, Office, Region, School, Zone, ZoneMembership
 
 
 class RegionFilterSet(ScopedFilterSet):
@@ -44,6 +44,16 @@ class ZoneFilterSet(ScopedFilterSet):
     class Meta:
         model = Zone
         fields = ["q", "office", "is_active"]
+
+
+class DepartmentFilterSet(ScopedFilterSet):
+    search_fields = ("name",)
+    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("Office"))
+    kind = django_filters.ChoiceFilter(choices=Department.Kind.choices, label=_("Kind of unit"))
+
+    class Meta:
+        model = Department
+        fields = ["q", "office", "kind", "is_active"]
 
 
 class ZoneMembershipFilterSet(ScopedFilterSet):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.forms import DatedAssignForm, ScopedModelForm, StyledFormMixin
-from dudao.organizations.models import CalendarDay, Office, Region, School, Zone
+from dudao.organizations.models import CalendarDay, Department, Office, Region, School, Zone
 
 
 class RegionForm(ScopedModelForm):
@@ -32,6 +32,19 @@ class ZoneForm(ScopedModelForm):
     class Meta:
         model = Zone
         fields = ["office", "name", "number", "description", "is_active"]
+
+
+class DepartmentForm(ScopedModelForm):
+    """A responsible unit of the office that is not a school; only the offices the user runs are offered."""
+
+    class Meta:
+        model = Department
+        fields = ["office", "name", "kind", "region", "number", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Office.objects.for_user(self.user, "change")
+        self.fields["region"].queryset = self.fields["region"].queryset.filter(level=Region.Level.TOWNSHIP)
 
 
 class ZoneAssignForm(DatedAssignForm):

@@ -236,6 +236,54 @@ class Zone(ScopedModel):
         return reverse("organizations:zone_detail", args=[self.pk])
 
 
+class Department(ScopedModel):
+    """A responsible unit of an office that is not a school: a township education office (乡镇教育办,
+    学区中心校) or a department of the education bureau (教育局股室). Directives give it items, and its
+    contacts (承办单位联络人) report on them."""
+
+    class Kind(models.TextChoices):
+        TOWNSHIP_OFFICE = "township_office", _("Township education office")
+        BUREAU_DEPARTMENT = "bureau_department", _("Education bureau department")
+        OTHER = "other", pgettext_lazy("department kind", "Other")
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="departments",
+                               verbose_name=_("office"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind of unit"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="departments",
+                               verbose_name=_("township"),
+                               help_text=_("The township a township education office works for (optional)."))
+    number = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Units are listed by this number, then in the order they were created."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope_region = "office__region__path"
+    scope_school = None
+    # the office's subtree; read-only for the school-bound users of the office; a unit's own contacts
+    # read their unit
+    scope_rules = (rules.office(scope_region), rules.reference(scope_region),
+                   rules.departments("pk", on=rules.VIEW))
+
+    class Meta:
+        verbose_name = _("department or township office")
+        verbose_name_plural = _("departments and township offices")
+        ordering = ["office", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="organizations_department_unique_name_per_office"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:department_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.region_id and self.office_id and not self.region.path.startswith(self.office.region.path):
+            raise ValidationError({"region": _("The township lies outside the office's region.")})
+
+
 class ZoneMembership(DatedSchoolLink):
     """Places a school in a zone for a period; zones are redrawn and the history is kept."""
 

@@ -76,3 +76,13 @@ ZONE_COLUMNS = [
     Column(_zone_count, gettext_lazy("Schools now"), order_by="school_count"),
     Column("is_active", gettext_lazy("Active")),
 ]
+
+
+DEPARTMENT_COLUMNS = [
+    Column("name", gettext_lazy("Name"), order_by="name", link=True),
+    Column("kind", gettext_lazy("Kind of unit"), order_by="kind"),
+    Column("office.name", gettext_lazy("Office"), order_by="office__name"),
+    Column("region.name", gettext_lazy("Township")),
+    Column("number", gettext_lazy("Order"), order_by="number"),
+    Column("is_active", gettext_lazy("Active")),
+]

@@ -15,6 +15,8 @@ urlpatterns = [
     *object_paths("schools/", "school", list=views.SchoolListView, add=views.SchoolEditView,
                   detail=views.SchoolDetailView, edit=views.SchoolEditView, delete=views.SchoolDeleteView),
     path("schools/<int:pk>/zone/", views.SchoolZoneAssignView.as_view(), name="school_zone_assign"),
+    *object_paths("units/", "department", list=views.DepartmentListView, add=views.DepartmentEditView,
+                  detail=views.DepartmentDetailView, edit=views.DepartmentEditView, delete=views.DepartmentDeleteView),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("calendar/import/", CalendarDayImportView.as_view(), name="calendar_import"),
     path("calendar/<int:pk>/delete/", views.CalendarDayDeleteView.as_view(), name="calendarday_delete"),

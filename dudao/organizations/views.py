@@ -15,10 +15,24 @@ from dudao.core.views import (
 )
 from dudao.jobs.exports import ExportableListView as ObjectListView
 from dudao.organizations import selectors, services, tables, working_days
-from dudao.organizations.filters import OfficeFilterSet, RegionFilterSet, SchoolFilterSet, ZoneFilterSet
-from dudao.organizations.forms import CalendarDayForm, OfficeForm, RegionForm, SchoolForm, ZoneAssignForm, ZoneForm
+from dudao.organizations.filters import (
+    DepartmentFilterSet,
+    OfficeFilterSet,
+    RegionFilterSet,
+    SchoolFilterSet,
+    ZoneFilterSet,
+)
+from dudao.organizations.forms import (
+    CalendarDayForm,
+    DepartmentForm,
+    OfficeForm,
+    RegionForm,
+    SchoolForm,
+    ZoneAssignForm,
+    ZoneForm,
+)
 from dudao.organizations.imports import CalendarDayImporter, cell_date
-from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Department, Office, Region, School, Zone, ZoneMembership
 
 
 def _school_count(user, region_path: str) -> int:
@@ -185,6 +199,27 @@ class ZoneDetailView(ObjectDetailView):
 ZoneEditView, ZoneDeleteView = edit_and_delete_views(
     Zone, form_class=ZoneForm, save=services.model_save, delete=services.model_delete,
     success_url="/organizations/zones/")
+
+
+# ---- responsible units that are not schools (教育局股室, 乡镇教育办) -----------------------------------
+class DepartmentListView(ObjectListView):
+    model = Department
+    filterset_class = DepartmentFilterSet
+    select_related = ("office__region", "region")
+    default_ordering = ("office__region__path", "number", "pk")
+    add_url_name = "organizations:department_add"
+    columns = tables.DEPARTMENT_COLUMNS
+
+
+class DepartmentDetailView(ObjectDetailView):
+    model = Department
+    template_name = "organizations/department_detail.html"
+    select_related = ("office__region", "region")
+
+
+DepartmentEditView, DepartmentDeleteView = edit_and_delete_views(
+    Department, form_class=DepartmentForm, save=services.model_save, delete=services.model_delete,
+    success_url="/organizations/units/")
 
 
 # ---- the working-day calendar ----------------------------------------------------------------------

@@ -79,7 +79,8 @@ def test_superuser_and_sysadmin_are_unrestricted(world):
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.SYSADMIN])
 def test_backend_grants_exactly_the_role_table(world, role):
-    user = make_user(f"perm_{role}", role, office=world.a.office, zone=world.a.zones[0], school=world.a.schools[0])
+    user = make_user(f"perm_{role}", role, office=world.a.office, zone=world.a.zones[0], school=world.a.schools[0],
+                     department=world.a.departments[0])
     granted = ROLE_PERMISSIONS[role]
     assert all(user.has_perm(p) for p in granted)
     for probe in ("organizations.delete_school", "audit.view_auditevent", "inspectors.change_inspector"):

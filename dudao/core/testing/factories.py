@@ -101,10 +101,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.LazyFunction(password_hash)
 
 
-def make_user(username: str, role: str, *, office=None, zone=None, school=None, **extra):
+def make_user(username: str, role: str, *, office=None, zone=None, school=None, department=None, **extra):
     """A user with one current membership in ``role``."""
     user = UserFactory(username=username, **extra)
     Membership = apps.get_model("accounts", "Membership")
-    Membership.objects.create(user=user, role=role, office=office, zone=zone, school=school,
+    Membership.objects.create(user=user, role=role, office=office, zone=zone, school=school, department=department,
                               valid_from=datetime.date(2020, 1, 1))
     return user

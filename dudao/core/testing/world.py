@@ -1,7 +1,8 @@
 """A small two-county world for scope tests: county A and its neighbour B under one city.
 
-Each county has an office, two zones, schools, inspectors listed at schools, and one user per
-role. Tests use it to prove that nothing of county B reaches any user of county A.
+Each county has an office, two zones, schools, two responsible units that are not schools (a bureau
+department and a township education office), inspectors listed at schools, and one user per role
+(the unit liaison is the contact of the bureau department). Tests use it to prove that nothing of county B reaches any user of county A.
 """
 
 import datetime
@@ -23,7 +24,7 @@ from dudao.core.testing.factories import (
     make_user,
 )
 
-ROLES = ("office_admin", "office_staff", "zone_leader", "inspector", "school_liaison", "principal")
+ROLES = ("office_admin", "office_staff", "zone_leader", "inspector", "school_liaison", "principal", "unit_liaison")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class County:
     schools: list
     inspectors: list
     users: dict = field(default_factory=dict)
+    departments: list = field(default_factory=list)  # responsible units that are not schools
 
     def rows(self, label: str) -> list:
         """The rows of model ``label`` that belong to this county."""
@@ -73,6 +75,12 @@ def build_county(key: str, code: str, name: str, city) -> County:
     ListingFactory(inspector=inspectors[0], school=schools[2])
     ListingFactory(inspector=inspectors[1], school=schools[1])
     county = County(key, region, township, office, zones, schools, inspectors)
+    Department = apps.get_model("organizations", "Department")
+    county.departments = [
+        Department.objects.create(office=office, name=f"{name}教育局安全股", kind="bureau_department", number=1),
+        Department.objects.create(office=office, name=f"{name}城关镇教育办", kind="township_office", region=township,
+                                  number=2),
+    ]
     county.users = {
         "office_admin": make_user(f"{key}_office_admin", "office_admin", office=office),
         "office_staff": make_user(f"{key}_office_staff", "office_staff", office=office),
@@ -80,6 +88,8 @@ def build_county(key: str, code: str, name: str, city) -> County:
         "inspector": make_user(f"{key}_inspector", "inspector", office=office),
         "school_liaison": make_user(f"{key}_liaison", "school_liaison", office=office, school=schools[0]),
         "principal": make_user(f"{key}_principal", "principal", office=office, school=schools[1]),
+        "unit_liaison": make_user(f"{key}_unit_liaison", "unit_liaison", office=office,
+                                  department=county.departments[0]),
     }
     inspectors[0].user = county.users["inspector"]
     inspectors[0].save(update_fields=["user"])

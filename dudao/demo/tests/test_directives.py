@@ -32,3 +32,23 @@ def test_demo_has_two_directives_in_progress_with_one_late_unit():
     assert counts == {"items": 5, "on_time": 2, "late": 1, "returned": 1, "done": 1}
     liaison = fresh(world.a.users["school_liaison"])
     assert {i.school_id for i in selectors.item_list(user=liaison)} == {world.a.schools[0].pk}
+
+
+def test_demo_bureau_department_leads_the_safety_directive_and_its_contact_has_reported():
+    # given the world's county A with its bureau department (whose unit liaison signs in)
+    world = build_world()
+    admin = fresh(world.a.users["office_admin"])
+    department = world.a.departments[0]
+    # when the demo directives are loaded with the department leading the safety directive
+    safety, _dropout = load_demo_directives(admin=admin, office=world.a.office, liaison_school=world.a.schools[0],
+                                            department=department)
+    # then the department has an item of its own, on time, with one progress report by its contact
+    item = safety.items.get(department=department)
+    assert item.school is None and item.board() == DirectiveItem.Board.ON_TIME
+    assert [r.reported_by_id for r in item.reports.all()] == [world.a.users["unit_liaison"].pk]
+    assert selectors.board_counts(selectors.item_rows(user=admin)) == {
+        "items": 6, "on_time": 3, "late": 1, "returned": 1, "done": 1}
+    # and the contact reads that directive and that item only
+    contact = fresh(world.a.users["unit_liaison"])
+    assert [i.pk for i in selectors.item_list(user=contact)] == [item.pk]
+    assert [d.pk for d in selectors.directive_list(user=contact)] == [safety.pk]

@@ -20,9 +20,11 @@ def days(n: int) -> datetime.date:
 
 
 def make_directive(world, *, county: str = "a", title: str = "校园周边安全隐患排查整治", deadlines=(10, -3),
-                   schools=(0, 1)):
+                   schools=(0, 1), departments=(), department_deadlines=None):
     """A registered directive of the county's office decided 20 days ago, with one item for each of
-    ``schools`` (indexes), due in ``deadlines`` days (negative: already past)."""
+    ``schools`` (indexes), due in ``deadlines`` days (negative: already past), and one for each of
+    ``departments`` (indexes of the county's departments and township offices), due in
+    ``department_deadlines`` days (by default 7)."""
     office = user(world, "office_admin", county)
     c = getattr(world, county)
     directive = services.directive_register(actor=office, title=title, source="meeting", decided_on=days(-20),
@@ -30,6 +32,9 @@ def make_directive(world, *, county: str = "a", title: str = "校园周边安全
     for index, due in zip(schools, deadlines, strict=True):
         services.item_add(actor=office, directive_id=directive.pk, school_id=c.schools[index].pk,
                           content=f"{c.schools[index].name}完成排查整治", deadline=days(due), report_every_days=7)
+    for index, due in zip(departments, department_deadlines or [7] * len(departments), strict=True):
+        services.item_add(actor=office, directive_id=directive.pk, department_id=c.departments[index].pk,
+                          content=f"{c.departments[index].name}牵头排查整治", deadline=days(due), report_every_days=7)
     return directive
 
 

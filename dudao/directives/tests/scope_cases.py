@@ -7,8 +7,9 @@ from dudao.directives.tests.helpers import assigned
 
 
 def _directive(world, county):
-    """An assigned directive of the county's office with an item for its first two schools."""
-    return assigned(world, county=county, title=f"督办事项标记{county.upper()}")
+    """An assigned directive of the county's office with an item for its first two schools and one for
+    its bureau department (whose unit liaison in county A must not see county B's)."""
+    return assigned(world, county=county, title=f"督办事项标记{county.upper()}", departments=(0,))
 
 
 def _item(world, county):

@@ -1,6 +1,7 @@
 """Writes of directives in the scope matrix (see ``dudao.core.testing.scope_matrix``): a directive of
-county A assigned to its first two schools; the office urges, reviews and publishes, the unit (the
-liaison of the first school) reports; the city office above reads them and changes nothing."""
+county A assigned to its first two schools (and to its bureau department); the office urges, reviews
+and publishes, the unit (the liaison of the first school, the unit liaison of the department)
+reports; the city office above reads them and changes nothing."""
 
 from django.urls import reverse
 
@@ -35,6 +36,18 @@ register_write(WriteCase(
     row=_first_item,
     service=lambda user, item: services.item_report(actor=user, item_id=item.pk, text="已排查", is_final=True),
     api=lambda item: ("post", reverse("api:directives-item-report", args=[item.pk]), {"text": "已排查"}),
+))
+
+def _department_item(world):
+    return assigned(world, departments=(0,)).items.get(department=world.a.departments[0])
+
+
+# the contact of the bureau department reports on its item; nobody else does, the school's users included
+register_write(WriteCase(
+    label="directives.DirectiveItem", name="report_department", allowed=("unit_liaison",),
+    row=_department_item,
+    service=lambda user, item: services.item_report(actor=user, item_id=item.pk, text="已牵头排查", is_final=True),
+    api=lambda item: ("post", reverse("api:directives-item-report", args=[item.pk]), {"text": "已牵头排查"}),
 ))
 
 register_write(WriteCase(

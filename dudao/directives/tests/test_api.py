@@ -7,7 +7,7 @@ from django.urls import reverse
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.testing.xlsx import sheet_rows
 from dudao.directives.models import Directive, DirectiveItem
-from dudao.directives.tests.helpers import assigned, days, png_file, user
+from dudao.directives.tests.helpers import assigned, days, make_directive, png_file, user
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,41 @@ def test_api_lists_do_not_grow_with_rows(world, client, django_assert_max_num_qu
         assert_constant_queries(fetch, grow, m=60)
         with django_assert_max_num_queries(15):
             fetch()
+
+
+def test_a_department_is_given_an_item_and_reports_through_the_api(world, client):
+    # given a registered directive of county A
+    directive = make_directive(world, deadlines=(5,), schools=(0,))
+    client.force_login(user(world, "office_admin"))
+
+    # when the office adds an item for the bureau department and assigns the directive
+    added = _post(client, "directive-items", directive.pk, {"department": world.a.departments[0].pk,
+                                                            "content": "牵头组织排查", "deadline": days(6).isoformat()})
+    assert added.status_code == 201, added.content
+    body = added.json()
+    assert body["department"] == world.a.departments[0].pk and body["school"] is None
+    assert body["unit_name"] == world.a.departments[0].name
+    # a school and a department together are refused, so is another county's department
+    assert _post(client, "directive-items", directive.pk, {
+        "school": world.a.schools[1].pk, "department": world.a.departments[1].pk, "content": "x",
+        "deadline": days(3).isoformat()}).status_code == 400
+    assert _post(client, "directive-items", directive.pk, {
+        "department": world.b.departments[0].pk, "content": "x", "deadline": days(3).isoformat()}).status_code == 400
+    assert _post(client, "directive-assign", directive.pk).status_code == 200
+
+    # then the department's contact lists and reports on that item only
+    client.force_login(user(world, "unit_liaison"))
+    listed = client.get(reverse("api:directives-item-list")).json()["results"]
+    assert [i["id"] for i in listed] == [body["id"]]
+    school_item = directive.items.get(school=world.a.schools[0])
+    assert client.get(reverse("api:directives-item-detail", args=[school_item.pk])).status_code == 404
+    final = client.post(reverse("api:directives-item-report", args=[body["id"]]),
+                        {"text": "已办结", "is_final": "true", "files": [png_file()]})
+    assert final.status_code == 200 and final.json()["status"] == "reported"
+    # the board names the unit, per unit and per item
+    client.force_login(user(world, "office_admin"))
+    board = client.get(reverse("api:directives-directive-board", args=[directive.pk])).json()
+    units = {u["unit_name"]: u for u in board["units"]}
+    assert units[world.a.departments[0].name]["department"] == world.a.departments[0].pk
+    assert units[world.a.departments[0].name]["school"] is None
+    assert {i["unit_name"] for i in board["items"]} == {world.a.schools[0].name, world.a.departments[0].name}

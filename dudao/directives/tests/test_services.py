@@ -288,3 +288,144 @@ def test_a_progress_report_moves_the_next_reminder(world, django_capture_on_comm
     # then nothing is due around day 7 any more; the report of day 12 is reminded from day 9
     assert moved == []
     assert [(r.kind, r.subject, r.deadline) for r in due] == [(Kind.REPORT_DUE, f"directives.item:{item.pk}", days(12))]
+
+
+# ---- responsible units that are not schools (教育局股室, 乡镇教育办) ----------------------------------
+
+def _department_item(directive, world):
+    return directive.items.get(department=world.a.departments[0])
+
+
+def test_office_gives_the_bureau_department_an_item_and_its_contact_is_told(world, django_capture_on_commit_callbacks):
+    # given a directive with an item for the bureau's safety department next to the two schools
+    directive = make_directive(world, departments=(0,))
+    item = _department_item(directive, world)
+    assert item.school is None and item.unit_name == world.a.departments[0].name
+    event = AuditEvent.objects.get(action="directives.item.add", target_id=item.pk)
+    assert event.changes["department"] == [None, world.a.departments[0].name]
+
+    # when the office assigns the directive
+    with django_capture_on_commit_callbacks(execute=True):
+        services.directive_assign(actor=user(world, "office_admin"), directive_id=directive.pk)
+
+    # then the department's unit liaison is told, and no school user hears of the department's item
+    contact = world.a.users["unit_liaison"]
+    assert Notification.objects.filter(recipient=contact, url=item.get_absolute_url()).exists()
+    assert not Notification.objects.filter(url=item.get_absolute_url()).exclude(recipient=contact).exists()
+
+
+def test_an_item_names_exactly_one_responsible_unit(world):
+    directive = make_directive(world)
+    admin = user(world, "office_admin")
+    for units in ({}, {"school_id": world.a.schools[0].pk, "department_id": world.a.departments[0].pk}):
+        with pytest.raises(ValidationError):
+            services.item_add(actor=admin, directive_id=directive.pk, content="排查", deadline=days(5), **units)
+    # the database holds it too
+    from django.db import IntegrityError, transaction
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DirectiveItem.objects.create(directive=directive, content="两个单位", deadline=days(5),
+                                     school=world.a.schools[0], department=world.a.departments[0])
+
+
+def test_a_department_of_another_office_cannot_be_given_an_item(world):
+    directive = make_directive(world)
+    with pytest.raises(ValidationError):
+        services.item_add(actor=user(world, "office_admin"), directive_id=directive.pk,
+                          department_id=world.b.departments[0].pk, content="排查", deadline=days(5))
+
+
+def test_the_unit_liaison_sees_only_their_departments_directives_and_items(world):
+    # given one directive with a school item only, and one with the department's item, both assigned
+    schools_only = assigned(world, title="仅学校承办")
+    with_department = assigned(world, title="股室承办", departments=(0, 1))
+    contact = user(world, "unit_liaison")
+    mine = with_department.items.get(department=world.a.departments[0])
+
+    # then the contact reads the directive with their item, and only their item
+    assert list(selectors.directive_list(user=contact).values_list("pk", flat=True)) == [with_department.pk]
+    assert list(selectors.item_list(user=contact).values_list("pk", flat=True)) == [mine.pk]
+    assert selectors.directive_list(user=contact).get().item_count == 1
+    assert not selectors.item_list(user=contact).filter(directive=schools_only).exists()
+    # a registered (not yet assigned) directive stays hidden from the unit
+    registered = make_directive(world, title="尚未交办", departments=(0,))
+    assert not selectors.directive_list(user=contact).filter(pk=registered.pk).exists()
+    # and the school liaison does not see the department's item
+    assert not selectors.item_list(user=user(world, "school_liaison")).filter(pk=mine.pk).exists()
+
+
+def test_the_unit_liaison_reports_progress_with_a_photo_and_completion(world, django_capture_on_commit_callbacks):
+    directive = assigned(world, departments=(0,))
+    item = _department_item(directive, world)
+    contact = user(world, "unit_liaison")
+    report = services.item_report(actor=contact, item_id=item.pk, text="已制定排查方案", files=[png_file()])
+    assert report.files.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_report(actor=contact, item_id=item.pk, text="排查整治完毕", is_final=True)
+    item.refresh_from_db()
+    assert item.status == DirectiveItem.Status.REPORTED
+    assert Notification.objects.filter(recipient=world.a.users["office_admin"],
+                                       body__contains=world.a.departments[0].name).exists()
+    assert {"directives.item.report", "directives.item.file", "directives.item.submit"} <= set(
+        AuditEvent.objects.filter(target_id=item.pk).values_list("action", flat=True))
+    # the contact reports on no school's item and on no other department's
+    school_item = directive.items.get(school=world.a.schools[0])
+    with pytest.raises(DirectiveItem.DoesNotExist):
+        services.item_report(actor=contact, item_id=school_item.pk, text="代报")
+    # the contact does not review
+    with pytest.raises(PermissionDenied):
+        services.item_accept(actor=contact, item_id=item.pk)
+
+
+def test_the_office_urges_a_department_with_a_notice_naming_it(world, django_capture_on_commit_callbacks):
+    directive = assigned(world, departments=(1,), department_deadlines=(-2,))
+    item = directive.items.get(department=world.a.departments[1])
+    assert item.is_late()
+    with django_capture_on_commit_callbacks(execute=True):
+        urge = services.item_urge(actor=user(world, "office_admin"), item_id=item.pk, note="请立即办理。")
+    text = _docx_text(urge.document)
+    assert "督办通知单" in text and world.a.departments[1].name in text
+    assert urge.document.school_id is None and urge.document.office_id == world.a.office.pk
+    # the township office has no contact account in the world: nobody else is told of it
+    assert not Notification.objects.filter(url=item.get_absolute_url(), kind=Kind.OVERDUE).exists()
+
+
+def test_return_and_accept_tell_the_department_contact(world, django_capture_on_commit_callbacks):
+    directive = assigned(world, departments=(0,))
+    item = _department_item(directive, world)
+    contact, admin = user(world, "unit_liaison"), user(world, "office_admin")
+    services.item_report(actor=contact, item_id=item.pk, text="完成", is_final=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_return(actor=admin, item_id=item.pk, comment="缺少排查台账。")
+    assert Notification.objects.filter(recipient=world.a.users["unit_liaison"], body="缺少排查台账。").exists()
+    services.item_report(actor=contact, item_id=item.pk, text="已补台账", is_final=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_accept(actor=admin, item_id=item.pk, comment="同意办结")
+    assert Notification.objects.filter(recipient=world.a.users["unit_liaison"], body="同意办结").exists()
+
+
+def test_the_board_and_the_bulletin_count_a_department_as_a_unit(world, django_capture_on_commit_callbacks):
+    directive = assigned(world, departments=(0,))
+    admin = user(world, "office_admin")
+    board = {row["name"]: row for row in selectors.unit_board(user=admin, directive=directive)}
+    assert board[world.a.departments[0].name]["on_time"] == 1 and board[world.a.departments[0].name]["school"] is None
+    assert set(board) == {world.a.schools[0].name, world.a.schools[1].name, world.a.departments[0].name}
+    # schools first, then the departments
+    assert [r["item"].unit_name for r in selectors.item_rows(user=admin, directive=directive)][-1] == \
+        world.a.departments[0].name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.directive_publish(actor=admin, directive_id=directive.pk)
+    directive.refresh_from_db()
+    assert world.a.departments[0].name in "\n".join(
+        cell.text for table in docx.Document(io.BytesIO(document_read_verified(directive.bulletin, "docx"))).tables
+        for row in table.rows for cell in row.cells)
+    assert Notification.objects.filter(recipient=world.a.users["unit_liaison"], url=directive.get_absolute_url()).exists()
+
+
+def test_the_department_contact_is_reminded_of_a_coming_deadline(world, django_capture_on_commit_callbacks):
+    directive = assigned(world, deadlines=(), schools=(), departments=(0,), department_deadlines=(2,))
+    item = directive.items.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.directive_reminders_send()
+    assert [(r.kind, r.subject) for r in sent] == [(Kind.DEADLINE_SOON, f"directives.item:{item.pk}")]
+    told = Notification.objects.get(url=item.get_absolute_url(), kind=Kind.DEADLINE_SOON)
+    assert told.recipient_id == world.a.users["unit_liaison"].pk and world.a.departments[0].name in told.title

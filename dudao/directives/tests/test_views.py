@@ -177,3 +177,77 @@ def test_board_queries_do_not_grow_with_rows(world, client, django_assert_max_nu
     assert_constant_queries(fetch, grow, m=100)
     with django_assert_max_num_queries(30):
         fetch()
+
+
+# ---- responsible units that are not schools (教育局股室, 乡镇教育办) ----------------------------------
+
+def test_office_gives_a_department_an_item_from_the_page(world, client):
+    directive = make_directive(world)
+    client.force_login(user(world, "office_admin"))
+    page = client.get(directive.get_absolute_url()).content.decode()
+    assert world.a.departments[0].name in page and world.b.departments[0].name not in page
+    url = reverse("directives:item_add", args=[directive.pk])
+    base = {"content": "牵头排查", "deadline": days(7).isoformat(), "report_every_days": 7}
+    # a school and a department together, or neither, come back with the error
+    both = client.post(url, {**base, "school": world.a.schools[0].pk, "department": world.a.departments[0].pk})
+    neither = client.post(url, base)
+    assert both.status_code == 400 and neither.status_code == 400
+    ok = client.post(url, {**base, "department": world.a.departments[0].pk})
+    assert ok.status_code == 302
+    item = directive.items.get(department=world.a.departments[0])
+    assert item.school is None
+    page = client.get(directive.get_absolute_url()).content.decode()
+    assert f'data-unit="{world.a.departments[0].name}"' in page
+
+
+def test_the_unit_liaison_reports_from_the_item_page(world, client):
+    directive = assigned(world, departments=(0,))
+    mine = directive.items.get(department=world.a.departments[0])
+    school_item = directive.items.get(school=world.a.schools[0])
+    client.force_login(user(world, "unit_liaison"))
+    listed = client.get(reverse("directives:directive_list")).content.decode()
+    assert directive.title in listed
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert 'data-testid="action-report"' in page and 'data-testid="action-urge"' not in page
+    assert world.a.departments[0].name in page
+    assert client.get(school_item.get_absolute_url()).status_code == 404
+    response = client.post(reverse("directives:item_action", args=[mine.pk, "report"]),
+                           {"text": "排查整治完毕", "is_final": "on", "files": [png_file()]})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == DirectiveItem.Status.REPORTED
+    stored = ReportFile.objects.get(item=mine)
+    assert client.get(stored.get_absolute_url()).status_code == 200
+    # on the board the contact sees their own unit only
+    board = client.get(reverse("directives:board")).content.decode()
+    assert f'data-unit="{world.a.departments[0].name}"' in board
+    assert f'data-unit="{world.a.schools[0].name}"' not in board
+    # and nothing of the organisation beyond their unit
+    assert client.get(reverse("organizations:school_list")).status_code == 403
+    assert client.get(reverse("inspections:visit_list")).status_code == 403
+
+
+def test_the_board_sheet_names_the_department(world, client):
+    directive = assigned(world, departments=(1,), department_deadlines=(-1,))
+    client.force_login(user(world, "office_admin"))
+    response = client.get(reverse("directives:board") + f"?directive={directive.pk}&export=xlsx")
+    rows = sheet_rows(b"".join(response.streaming_content) if response.streaming else response.content)
+    by_unit = {row[1]: row for row in rows[1:]}
+    assert set(by_unit) == {world.a.schools[0].name, world.a.schools[1].name, world.a.departments[1].name}
+    assert by_unit[world.a.departments[1].name][5] in ("逾期", "Late")
+
+
+def test_board_queries_do_not_grow_with_department_items(world, client, django_assert_max_num_queries):
+    directive = assigned(world, departments=(0,))
+    client.force_login(user(world, "office_admin"))
+
+    def grow(k):
+        DirectiveItem.objects.bulk_create([
+            DirectiveItem(directive=directive, department=world.a.departments[i % 2], content=f"事项{i}",
+                          deadline=days(i % 5 - 2))
+            for i in range(k)])
+
+    def fetch():
+        assert client.get(reverse("directives:board") + f"?directive={directive.pk}").status_code == 200
+
+    assert_constant_queries(fetch, grow, m=60)

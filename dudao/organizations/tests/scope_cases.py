@@ -4,7 +4,7 @@ import datetime
 
 from dudao.core.testing.scope_matrix import ScopeCase, register
 from dudao.organizations import selectors
-from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership
+from dudao.organizations.models import CalendarDay, Department, Office, Region, School, Zone, ZoneMembership
 
 register(ScopeCase(
     label="organizations.Region",
@@ -47,6 +47,16 @@ register(ScopeCase(
     ui_detail="organizations:zone_detail",
     api_basename="organizations-zone",
     selectors={"zone_list_with_counts": lambda user: selectors.zone_list_with_counts(user=user)},
+))
+
+register(ScopeCase(
+    label="organizations.Department",
+    b_row=lambda world: Department.objects.get(pk=world.b.departments[1].pk),
+    a_row=lambda world: Department.objects.get(pk=world.a.departments[1].pk),
+    marker=lambda department: department.name,
+    ui_list="organizations:department_list",
+    ui_detail="organizations:department_detail",
+    api_basename="organizations-department",
 ))
 
 register(ScopeCase(

@@ -4,7 +4,7 @@ county A's office edits its schools and redraws its zones; the city office above
 from django.urls import reverse
 
 from dudao.core.testing.scope_matrix import WriteCase, register_write
-from dudao.organizations.models import CalendarDay, School, ZoneMembership
+from dudao.organizations.models import CalendarDay, Department, School, ZoneMembership
 from dudao.organizations.services import calendar_day_save, zone_assign_school
 from dudao.organizations.tests.scope_cases import calendar_day
 
@@ -16,6 +16,14 @@ register_write(WriteCase(
     row=lambda world: School.objects.get(pk=world.a.schools[0].pk),
     api=lambda school: ("patch", reverse("api:organizations-school-detail", args=[school.pk]),
                         {"name": f"{school.name}（更名）"}),
+))
+
+# a responsible unit that is not a school: only the office administrator edits it
+register_write(WriteCase(
+    label="organizations.Department", name="edit", allowed=("office_admin",),
+    row=lambda world: Department.objects.get(pk=world.a.departments[0].pk),
+    api=lambda department: ("patch", reverse("api:organizations-department-detail", args=[department.pk]),
+                            {"name": f"{department.name}（更名）"}),
 ))
 
 
