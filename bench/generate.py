@@ -559,13 +559,16 @@ def main(argv=None) -> int:
         parser.error("the database already holds regions or schools: run it on a freshly migrated database")
     from django.utils import timezone
 
+    from dudao.inspections.services.coverage import visit_months_rebuild
+
     end = args.end or timezone.localdate()
     province = Province(schools=args.schools, years=args.years, seed=args.seed, end=end)
     print(f"Generating {args.schools} schools, {args.years} years ({province.start} … {end}), seed {args.seed}",
           flush=True)
     steps = [("tree", province.build_tree), ("schools, zones, inspectors", province.build_schools),
              ("checklists", province.checklists), ("visits and rectifications", province.build_history),
-             ("tasks", province.build_tasks), ("sequences", province.finish)]
+             ("tasks", province.build_tasks), ("sequences", province.finish),
+             ("visits per school and month", visit_months_rebuild)]
     overall = time.monotonic()
     for label, step in steps:
         started = time.monotonic()

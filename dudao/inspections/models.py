@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core.models import StoredFile, stored_file_path
-from dudao.core.scope import ScopedModel, ScopedQuerySet
+from dudao.core.scope import ScopedManager, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 from dudao.inspections import checkin
 
@@ -111,6 +111,31 @@ class Visit(ScopedModel):
     @property
     def checkin_valid(self) -> bool:
         return self.checkin_status == self.CheckinStatus.WITHIN
+
+
+class VisitMonth(models.Model):
+    """The submitted visits of a school in one month, and how many of them lack a valid check-in:
+    what coverage counts, without rescanning years of visits. ``visit_submit`` adds each visit in
+    the same transaction; ``visit_months_rebuild`` recounts every month from the visits."""
+
+    school = models.ForeignKey("organizations.School", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("school"), db_index=False)  # the key below leads with it
+    month = models.DateField(_("month"), help_text=_("The first day of the month."), db_index=True)
+    submitted = models.PositiveIntegerField(_("submitted visits"), default=0)
+    unchecked = models.PositiveIntegerField(_("visits without a valid check-in"), default=0)
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("visits of a month")
+        verbose_name_plural = _("visits of a month")
+        # a county's schools read their months by school; a province reads a month's rows of every school
+        constraints = [models.UniqueConstraint(fields=["school", "month"], name="inspections_visitmonth_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.school_id}: {self.submitted}"
 
 
 class LessonObservation(models.Model):

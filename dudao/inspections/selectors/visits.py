@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dudao.accounts.access import sees_everything, zones_of
 from dudao.core.scope import ancestor_paths
-from dudao.inspections.models import Attachment, LessonObservation, Visit
+from dudao.inspections.models import Attachment, LessonObservation, Visit, VisitMonth
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
@@ -456,16 +456,14 @@ def coverage_counts(*, user, month: datetime.date | None = None) -> CoverageCoun
     schools = School.objects.for_user(user, "view").filter(is_active=True).order_by().values("pk")
     zone_of = ZoneMembership.objects.current(on).order_by().values("school_id", "zone_id")  # scope: joined to the schools above
 
-    # a few thousand schools read their own visits through the (school, date) index; more, the days'
-    # visits of every school are grouped at once and the join keeps the scope's
+    # a few thousand schools read their own months through the (month, school) key; more, the months
+    # of every school are grouped at once and the join keeps the scope's
     narrow = schools.count() <= NARROW_SCOPE
-    visits_of_days = Visit.objects.filter(school__in=schools) if narrow else Visit.objects.all()  # scope: the schools above
+    months = VisitMonth.objects.filter(school__in=schools) if narrow else VisitMonth.objects.all()  # scope: the schools above
 
     def visits(start, end):
-        return (visits_of_days.filter(status=Visit.Status.SUBMITTED, date__range=(start, end))
-                .order_by().values("school_id")
-                .annotate(n=Count("pk"), unchecked=Count("pk", filter=~Q(checkin_status=Visit.CheckinStatus.WITHIN)))
-                .values("school_id", "n", "unchecked"))
+        return (months.filter(month__range=(start, end)).order_by().values("school_id")
+                .annotate(n=Sum("submitted"), unchecked=Sum("unchecked")).values("school_id", "n", "unchecked"))
 
     parts = [query.query.sql_with_params() for query in (schools, zone_of, visits(first, last), visits(term.start, term.end))]
     sql = (
@@ -498,8 +496,7 @@ def coverage_counts(*, user, month: datetime.date | None = None) -> CoverageCoun
 
 
 def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
-    """school id → its submitted visits between two days: the visits of those days (the ``date``
-    index), grouped per school, rather than a lookup per school."""
+    """school id → its submitted visits in the months from ``first`` to ``last`` (``VisitMonth``)."""
     return _submitted_visits_and_unchecked(schools, first, last)[0]
 
 
@@ -507,10 +504,8 @@ def _submitted_visits_and_unchecked(schools, first: datetime.date, last: datetim
                                     ) -> tuple[dict[int, int], dict[int, int]]:
     """``_submitted_visits`` and, in the same query, school id → those without a valid check-in."""
     rows = (
-        Visit.objects.filter(  # scope: counting for schools read through for_user
-            school__in=schools, status=Visit.Status.SUBMITTED, date__range=(first, last),
-        ).order_by().values("school")
-        .annotate(n=Count("pk"), unchecked=Count("pk", filter=~Q(checkin_status=Visit.CheckinStatus.WITHIN)))
+        VisitMonth.objects.filter(school__in=schools, month__range=(first, last))  # scope: counting for schools read through for_user
+        .order_by().values("school").annotate(n=Sum("submitted"), unchecked=Sum("unchecked"))
         .values_list("school", "n", "unchecked")
     )
     counts, unchecked = {}, {}

@@ -2,17 +2,30 @@
 §1.5: "每月不得少于1次"), fewer than two in a term is flagged (教育督导条例 第十四条, §5.2:
 "每学期不得少于2次"). Only submitted visits count; the page is constant in queries."""
 
+import contextlib
 import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dudao.core.testing.factories import ListingFactory, SchoolFactory, ZoneMembershipFactory
 from dudao.core.testing.queries import assert_constant_queries
+from dudao.core.workflow import TransitionNotAllowed
+from dudao.inspections.models import Visit, VisitMonth
 from dudao.inspections.selectors.visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_counts, coverage_summary, term_for
+from dudao.inspections.services.coverage import visit_months_rebuild
+from dudao.inspections.services.visits import visit_submit
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import record_visit, user
+from dudao.organizations.models import School
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +216,97 @@ def test_counts_per_zone_are_the_schools_rows_counted(visits, who, narrow, monke
     assert (counts.month, counts.term) == (rows.month, rows.term)
     if who == "county office":  # four schools and the new one: one visited, all five below the term floor
         assert line(counts) == (5, 1, 4, 4, 2) and counts.by_zone[-1].key is None
+
+
+# ---- the months coverage reads, kept by the services ------------------------------------------
+
+# days on both sides of month and term boundaries (a term runs September–January, February–July)
+DAYS = [datetime.date(2025, 8, 31), datetime.date(2025, 9, 1), datetime.date(2025, 10, 31),
+        datetime.date(2025, 11, 1), datetime.date(2026, 1, 31), datetime.date(2026, 2, 1)]
+SCHOOL_POINT = {"latitude": "28.682892", "longitude": "115.858198"}
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("record"), st.sampled_from([0, 2]), st.sampled_from(DAYS), st.booleans(), st.booleans()),
+    st.tuples(st.just("submit"), st.integers(0, 20)),
+), max_size=12)
+
+
+def recounted() -> dict:
+    """(school, month) → (submitted, without a valid check-in), counted from the visits."""
+    rows = (Visit.objects.filter(status=Visit.Status.SUBMITTED).annotate(month=TruncMonth("date"))
+            .values("school_id", "month").annotate(n=Count("pk"), unchecked=Count("pk", filter=~Q(checkin_status="within"))))
+    return {(r["school_id"], r["month"]): (r["n"], r["unchecked"]) for r in rows}
+
+
+def kept() -> dict:
+    return {(m.school_id, m.month): (m.submitted, m.unchecked) for m in VisitMonth.objects.all()}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_the_months_kept_equal_a_recount_after_any_writes(world, steps):
+    # given schools 1 and 3 of county A, listed to the inspector, at known coordinates (a check-in there is valid)
+    inspector = user(world, "a", "inspector")
+    School.objects.filter(pk__in=[world.a.schools[0].pk, world.a.schools[2].pk]).update(
+        latitude=SCHOOL_POINT["latitude"], longitude=SCHOOL_POINT["longitude"])
+
+    # when drafts are recorded (with or without a check-in at the school), submitted, or submitted again
+    for step in steps:
+        if step[0] == "record":
+            _kind, school, day, at_school, submit = step
+            record_visit(inspector, world.a.schools[school], submit=submit, date=day,
+                         **({"checkin": SCHOOL_POINT} if at_school else {}))
+            continue
+        visits = list(Visit.objects.order_by("pk").values_list("pk", flat=True))
+        if visits:
+            with contextlib.suppress(TransitionNotAllowed):  # already submitted: refused, and counted once
+                visit_submit(actor=inspector, visit_id=visits[step[1] % len(visits)])
+
+    # then every school's months are what a recount of the visits gives, and so is the rebuild
+    assert kept() == recounted()
+    months = visit_months_rebuild()
+    assert kept() == recounted() and months == len(kept())
+    # and coverage says the same for every month and term of the days
+    office = user(world, "a", "office_admin")
+    for day in DAYS:
+        coverage = coverage_summary(user=office, month=day)
+        term = {(s, m): n for (s, m), (n, _u) in recounted().items() if coverage.term.start <= m <= coverage.term.end}
+        assert {r.school_id: (r.month_visits, r.term_visits) for r in coverage.rows} == {
+            s.pk: (recounted().get((s.pk, day.replace(day=1)), (0, 0))[0],
+                   sum(n for (school, _m), n in term.items() if school == s.pk))
+            for s in world.a.schools}
+
+
+def test_recount_command_restores_months_lost_or_wrong(visits, capsys):
+    # given the kept months, then one lost and one wrong (as after a bulk load outside the services)
+    expected = kept()
+    assert expected and expected == recounted()
+    first = VisitMonth.objects.order_by("pk").first()
+    VisitMonth.objects.filter(pk=first.pk).delete()
+    VisitMonth.objects.update(submitted=99)
+
+    call_command("recount_visits")
+
+    assert kept() == expected
+    assert f"{len(expected)} school month(s)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_counts_the_visits_submitted_before(world):
+    # given visits submitted before the months were kept: the database one migration back
+    inspector = user(world, "a", "inspector")
+    s1, _s2, s3, _s4 = world.a.schools
+    record_visit(inspector, s1, submit=True, date=datetime.date(2025, 10, 10))
+    record_visit(inspector, s1, submit=True, date=datetime.date(2025, 10, 20))
+    record_visit(inspector, s3, submit=True, date=datetime.date(2025, 9, 15))
+    record_visit(inspector, s3, date=datetime.date(2025, 10, 5))
+    expected = recounted()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("inspections", "0006_visit_checkin_photo_stamps")])
+    assert "inspections_visitmonth" not in connection.introspection.table_names()
+
+    # when the database is upgraded
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    # then the months hold those visits: two in October at school 1, one in September at school 3
+    assert kept() == expected == {(s1.pk, datetime.date(2025, 10, 1)): (2, 2), (s3.pk, datetime.date(2025, 9, 1)): (1, 1)}

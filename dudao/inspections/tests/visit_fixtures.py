@@ -49,11 +49,12 @@ def visit_data(**overrides) -> dict:
 
 
 def record_visit(actor, school, *, submit: bool = False, client_uuid=None, answers=None, lessons=None,
-                 date: datetime.date | None = None, **data):
+                 date: datetime.date | None = None, checkin: dict | None = None, **data):
     """A visit recorded by ``actor`` at ``school`` through the services (submitted when asked)."""
     visit, _created = visit_save_draft(
         actor=actor, client_uuid=client_uuid or uuid.uuid4(), school_id=school.pk,
         data=visit_data(**({"date": date} if date else {}), **data), answers=answers or {}, lessons=lessons or [],
+        checkin=checkin,
     )
     if submit:
         visit = visit_submit(actor=actor, visit_id=visit.pk)
