@@ -69,3 +69,31 @@ def test_the_schema_describes_count_exact(client, world):
     page = schema["components"]["schemas"]["PaginatedSchoolList"]
     assert page["properties"]["count_exact"]["type"] == "boolean"
     assert "count_exact" in page["required"]
+
+
+def test_a_page_that_joins_is_read_by_its_keys(world, settings, django_assert_num_queries):
+    # given schools listed with their region, newest code first, three to a page
+    settings.DUDAO_LIST_COUNT_CAP = 1000
+    schools = School.objects.select_related("region").order_by("-code")
+    paginator = CappedPaginator(schools, 3)
+    assert paginator.count > 3
+
+    # when the second page is read
+    with django_assert_num_queries(2) as captured:
+        page = paginator.page(2)
+        rows = [(school.code, school.region.name) for school in page.object_list]
+
+    # then its keys come first, ordered and limited without the join, then its rows by those keys
+    keys_sql, rows_sql = (q["sql"].upper() for q in captured.captured_queries)
+    assert "JOIN" not in keys_sql and "ORDER BY" in keys_sql and "LIMIT 3" in keys_sql
+    assert "JOIN" in rows_sql and "LIMIT" not in rows_sql
+    # and the page holds the same rows, in the same order, as the page read in one query
+    assert rows == [(school.code, school.region.name) for school in schools[3:6]]
+
+
+def test_a_page_without_joins_is_read_in_one_query(world, django_assert_num_queries):
+    paginator = CappedPaginator(School.objects.order_by("code"), 2)
+    paginator.count  # noqa: B018 (counted before the page)
+    expected = [s.code for s in School.objects.order_by("code")[:2]]
+    with django_assert_num_queries(1):
+        assert [s.code for s in paginator.page(1).object_list] == expected
