@@ -456,7 +456,7 @@ def coverage_counts(*, user, month: datetime.date | None = None) -> CoverageCoun
     schools = School.objects.for_user(user, "view").filter(is_active=True).order_by().values("pk")
     zone_of = ZoneMembership.objects.current(on).order_by().values("school_id", "zone_id")  # scope: joined to the schools above
 
-    # a few thousand schools read their own months through the (month, school) key; more, the months
+    # a few thousand schools read their own months through the (school, month) key; more, the months
     # of every school are grouped at once and the join keeps the scope's
     narrow = schools.count() <= NARROW_SCOPE
     months = VisitMonth.objects.filter(school__in=schools) if narrow else VisitMonth.objects.all()  # scope: the schools above
