@@ -2,13 +2,17 @@
 pickers in place of long drop-downs, several files under one field, and a service's
 ``ValidationError`` shown on a form or as a message."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import ScopedQuerySet
@@ -155,7 +159,7 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-# Pickers: a search box with suggestions in place of a drop-down of every school or inspector. A
+# Pickers: a search box with suggestions in place of a drop-down of every school, inspector or zone. A
 # field offers a drop-down while the user's scope holds few rows; past ``DUDAO_PICKER_THRESHOLD``
 # (a city or a province) it renders as a picker that asks the ``pick`` view for the rows matching
 # what is typed, in the same scope. Validation and the API stay as they are: the picker submits
@@ -167,12 +171,24 @@ PICKER_SUGGESTIONS = 20
 class Picker:
     search: tuple[str, ...]
     order: tuple[str, ...] = ("name",)
+    related: tuple[str, ...] = ()  # what ``label`` reads
+    label: Callable[[Any], str] = str
+
+    def rows(self, queryset):
+        return queryset.select_related(*self.related) if self.related else queryset
+
+
+def _zone_label(zone) -> str:
+    """A zone named with its county: every county has its 第1责任区."""
+    return f"{zone.office.region.name} {zone.name}"
 
 
 # what can be picked, by model label; rows are the user's scope (``for_user``) of the default manager
 PICKERS = {
     "organizations.school": Picker(search=("name", "code")),
     "inspectors.inspector": Picker(search=("name",)),
+    "organizations.zone": Picker(search=("name", "office__region__name"), order=("office__region__path", "number", "pk"),
+                                 related=("office__region",), label=_zone_label),
 }
 
 
@@ -182,6 +198,29 @@ def pickable(queryset) -> bool:
     if queryset.model._meta.label_lower not in PICKERS:
         return False
     return queryset[: settings.DUDAO_PICKER_THRESHOLD + 1].count() > settings.DUDAO_PICKER_THRESHOLD
+
+
+def _attrs_html(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html``, in Python."""
+    return "".join(format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+                   for name, value in attrs.items() if value is not False)
+
+
+def select_html(widget: dict) -> str:
+    """``django/forms/widgets/select.html`` and its options, in Python, to the character: a
+    drop-down of a county's 200 schools renders in a millisecond rather than through a template per
+    option (about 20 ms, the larger part of a list page)."""
+    parts = [format_html('<select name="{}"', widget["name"]), _attrs_html(widget["attrs"]), ">"]
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in group_choices:
+            parts += [format_html('\n  <option value="{}"', option["value"]), _attrs_html(option["attrs"]),
+                      format_html(">{}</option>\n", option["label"])]
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 (every part is escaped by format_html)
 
 
 class PickerSelect(forms.Select):
@@ -200,14 +239,21 @@ class PickerSelect(forms.Select):
         self.template_name = self.picker_template_name
         context = forms.Widget.get_context(self, name, value, attrs)
         value = value[0] if isinstance(value, (list, tuple)) and value else value
-        chosen = queryset.filter(pk=int(value)).first() if str(value or "").isdigit() else None
+        picker = PICKERS[queryset.model._meta.label_lower]
+        chosen = picker.rows(queryset).filter(pk=int(value)).first() if str(value or "").isdigit() else None
         context["widget"].update({
             "url": reverse("pick", args=[queryset.model._meta.label_lower]),
-            "label": str(chosen) if chosen else "",
+            "label": picker.label(chosen) if chosen else "",
             "value": chosen.pk if chosen else "",
             "placeholder": _("Type to search"),
         })
         return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        if self.template_name == self.picker_template_name:
+            return self._render(self.template_name, context, renderer)
+        return select_html(context["widget"])
 
 
 def use_pickers(form) -> None:

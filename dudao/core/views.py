@@ -616,8 +616,8 @@ class PickView(ScopedMixin, View):
             for field in picker.search:
                 match |= Q(**{f"{field}__icontains": text})
             rows = rows.filter(match)
-        rows = rows.order_by(*picker.order)[:PICKER_SUGGESTIONS]
-        return JsonResponse({"results": [{"id": row.pk, "label": str(row)} for row in rows]})
+        rows = picker.rows(rows).order_by(*picker.order)[:PICKER_SUGGESTIONS]
+        return JsonResponse({"results": [{"id": row.pk, "label": picker.label(row)} for row in rows]})
 
 
 def page_not_found(request, exception):

@@ -3,8 +3,11 @@ words ticks that choice), a single check box is one label around the box and its
 
 import re
 
+import pytest
 from django import forms
 from django.template.loader import render_to_string
+
+from dudao.core.forms import select_html
 
 
 class Choices(forms.Form):
@@ -26,3 +29,26 @@ def test_each_check_box_of_a_list_has_its_own_label():
 def test_choices_can_sit_in_one_row():
     html = render_to_string("core/partials/_form_fields.html", {"form": Choices(), "inline_choices": True})
     assert html.count('class="form-check form-check-inline"') == 2
+
+
+class Pick(forms.Form):
+    one = forms.ChoiceField(label="学校", required=False, choices=[
+        ("", "---------"), (1, "甲县<第一>小学 & \"实验\""), ("乡镇", [(2, "二小"), (3, "三小")]), (4, "四小")])
+    other = forms.ChoiceField(label="状态", choices=[("draft", "草稿"), ("submitted", "已提交")],
+                              widget=forms.Select(attrs={"class": "form-select", "data-x": "1", "disabled": True,
+                                                         "hidden": False}))
+
+
+@pytest.mark.parametrize("data", [{}, {"one": "3", "other": "submitted"}, {"one": "<x>"}])
+def test_a_drop_down_written_in_python_is_the_template_to_the_character(data):
+    # given drop-downs with groups, a chosen value, markup in a label and true and false attributes
+    form = Pick(data=data or None)
+    for name in ("one", "other"):
+        field = form[name]
+        widget = field.field.widget
+        attrs = field.build_widget_attrs({"id": field.auto_id})
+        context = widget.get_context(field.html_name, field.value(), attrs)
+
+        # then the Python drop-down is what Django's templates write, escaped the same way
+        assert select_html(context["widget"]) == forms.Select.render(widget, field.html_name, field.value(), attrs)
+    assert "&lt;第一&gt;" in select_html(Pick()["one"].field.widget.get_context("one", None, {})["widget"])

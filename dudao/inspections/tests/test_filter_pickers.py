@@ -104,3 +104,34 @@ def test_suggestions_are_at_most_twenty_in_one_query(world, django_assert_max_nu
     office.get(PICK_SCHOOL)
     with django_assert_max_num_queries(6):
         assert len(labels(office.get(PICK_SCHOOL, {"q": "新建学校"}))) == 20
+
+
+PICK_ZONE = reverse("pick", args=["organizations.zone"])
+
+
+@pytest.mark.django_db
+def test_past_the_threshold_the_zone_filter_is_a_search_box_naming_the_county(world, settings):
+    # given a city office, whose scope holds the four zones of two counties, past a threshold of 3
+    settings.DUDAO_PICKER_THRESHOLD = 3
+    city = client_of(world.city_user)
+    zone = world.b.zones[1]
+
+    # when it lists visits of one zone
+    page = city.get(f"/inspections/visits/?zone={zone.pk}").content.decode()
+
+    # then the zone filter is a search box showing the chosen zone with its county, and no list of zones
+    picker = re.search(rf'<div class="picker[^"]*" data-picker="{re.escape(PICK_ZONE)}">(.*?)</div>', page, re.S).group(1)
+    assert f'name="zone" value="{zone.pk}"' in picker
+    assert f'value="{world.b.region.name} {zone.name}"' in picker
+    assert f">{world.a.zones[0].name}</option>" not in page
+
+
+@pytest.mark.django_db
+def test_zone_suggestions_name_the_county_and_stay_in_scope(world):
+    a, b = world.a, world.b
+    # a county office is offered its own zones, in their order, each with its county's name
+    assert labels(client_of(a.users["office_admin"]).get(PICK_ZONE)) == [f"{a.region.name} {z.name}" for z in a.zones]
+    # the city office finds a county's zones by the county's name
+    city = client_of(world.city_user)
+    assert labels(city.get(PICK_ZONE, {"q": b.region.name})) == [f"{b.region.name} {z.name}" for z in b.zones]
+    assert len(labels(city.get(PICK_ZONE))) == len(a.zones) + len(b.zones)
