@@ -49,8 +49,7 @@ def schools_listed(*, user, params, filters: SchoolFilterSet | None = None):
 
 
 # what lists of zones never show, left unread (a province's 500 zones, offices and regions: 3 000 datetimes)
-STAMPS = ("created_at", "updated_at", "office__created_at", "office__updated_at", "office__region__created_at",
-          "office__region__updated_at")
+ZONE_STAMPS = ("created_at", "updated_at", "office__created_at", "office__updated_at")
 
 
 def zone_list_with_counts(*, user, on=None):
@@ -61,7 +60,7 @@ def zone_list_with_counts(*, user, on=None):
                    .order_by().values("zone").annotate(n=Count("pk")).values("n")[:1])
     zones = (
         Zone.objects.for_user(user)
-        .select_related("office__region").defer(*STAMPS)
+        .select_related("office__region").defer(*ZONE_STAMPS, "office__region__created_at", "office__region__updated_at")
         .annotate(school_count=Coalesce(Subquery(schools_now, output_field=IntegerField()), 0))
         .order_by("office__region__path", "number", "pk")
     )

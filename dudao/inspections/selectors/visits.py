@@ -26,6 +26,7 @@ from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
+from dudao.organizations.selectors import ZONE_STAMPS
 
 # ---- visibility ------------------------------------------------------------------------------
 
@@ -439,7 +440,6 @@ class CoverageCounts(ZoneCounts):
 
 
 NARROW_SCOPE = 2000  # schools; see ``coverage_counts``
-ZONE_STAMPS = ("created_at", "updated_at", "office__created_at", "office__updated_at")  # what a line of zones never shows
 COUNTED = ("school_count", "visited_count", "below_term_count", "unchecked_count")
 
 
