@@ -73,14 +73,6 @@ class DepartmentSerializer(ScopedModelSerializer):
         model = Department
         fields = ["id", "office", "name", "kind", "kind_display", "region", "number", "is_active"]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        office = attrs.get("office", getattr(self.instance, "office", None))
-        region = attrs.get("region", getattr(self.instance, "region", None))
-        if office is not None and region is not None and not region.path.startswith(office.region.path):
-            raise serializers.ValidationError({"region": _("The township lies outside the office's region.")})
-        return attrs
-
 
 class ZoneMembershipSerializer(ScopedModelSerializer):
     class Meta:
