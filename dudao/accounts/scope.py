@@ -52,7 +52,7 @@ class Scope:
         """A filter over ``model`` for ``action`` by ``user``: the union of what the model's
         ``scope_rules`` reach (by default ``default_rules``), less what a ``never_own`` rule removes;
         matches nothing when the scope is empty."""
-        q, never = Q(pk__in=[]), Q(pk__in=[])
+        q, never = NOTHING, NOTHING
         parts = []
         for rule in getattr(model, "scope_rules", None) or default_rules(model):
             if rule.on is not None and action not in rule.on:
@@ -85,23 +85,22 @@ class Scope:
             case "office_tree":
                 return own_column(model, lookup, lambda rest: paths_q(rest, self.office_paths), array=ored)
             case "schools":
-                return Q(**{f"{lookup}__in": sorted(self.school_ids)}) if self.school_ids else Q(pk__in=[])
+                return among(lookup, self.school_ids)
             case "departments":
-                return (Q(**{f"{lookup}__in": sorted(self.department_ids)}) if self.department_ids
-                        else Q(pk__in=[]))
+                return among(lookup, self.department_ids)
             case "zones":
-                return Q(**{f"{lookup}__in": sorted(self.zone_ids)}) if self.zone_ids else Q(pk__in=[])
+                return among(lookup, self.zone_ids)
             case "reference":
                 return own_column(model, lookup, lambda rest: paths_q(rest, self.reference_paths), array=ored)
             case "own":
                 if user is None or not user.pk:
-                    return Q(pk__in=[])
+                    return NOTHING
                 return own_column(model, lookup, lambda rest: Q(**{rest: user.pk}), array=ored)
             case "never_own":
-                return Q(**{lookup: user.pk}) if user is not None and user.pk else Q(pk__in=[])
+                return Q(**{lookup: user.pk}) if user is not None and user.pk else NOTHING
             case "ancestors":
                 paths = {a for p in (*self.office_paths, *self.reference_paths) for a in ancestor_paths(p)}
-                return Q(**{f"{lookup}__in": sorted(paths)}) if paths else Q(pk__in=[])
+                return among(lookup, paths)
             case "shipped":
                 return Q(**{f"{lookup}__isnull": True})
             case "through":
@@ -180,6 +179,11 @@ def scope_for(user) -> Scope:
     )
 
 
+def among(lookup: str, values) -> Q:
+    """Rows whose ``lookup`` is one of ``values`` (ids, paths), in a stable order; none for none."""
+    return Q(**{f"{lookup}__in": sorted(values)}) if values else NOTHING
+
+
 def own_column(model, lookup: str, build, *, array: bool = False) -> Q:
     """``build(lookup)`` asked through the row's own column: a lookup across a foreign key
     (``office__region__path``) becomes ``office_id IN (SELECT id FROM office WHERE …)``, so that the
@@ -194,7 +198,7 @@ def own_column(model, lookup: str, build, *, array: bool = False) -> Q:
     if field is None or not (field.many_to_one and field.concrete):
         return build(lookup)
     inner = build(rest)
-    if inner == Q(pk__in=[]):
+    if inner == NOTHING:
         return inner
     # ``array``, when the rule is ORed with others: a scope's offices, inspectors and zones are few,
     # asked as an array of ids the ORed rules stay on indexes (``core.scope.InArray``; a scope's schools can
