@@ -28,7 +28,8 @@ class DirectiveForm(StyledForm):
 
 
 class ItemForm(StyledForm):
-    """An item for one responsible unit: a school, or a department or township office of the office."""
+    """An item for one responsible unit: a school, or a department or township office of the office
+    (exactly one: ``item_add`` refuses both or neither, on the form as through the API)."""
 
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("Responsible school"), required=False)
     department = forms.ModelChoiceField(
@@ -45,12 +46,6 @@ class ItemForm(StyledForm):
             is_active=True, region__path__startswith=directive.office.region.path)
         self.fields["department"].queryset = Department.objects.for_user(user).filter(
             is_active=True, office=directive.office)
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and bool(data.get("school")) == bool(data.get("department")):
-            self.add_error("school", _("Choose one responsible unit: a school, or a department or township office."))
-        return data
 
 
 class ReportForm(StyledForm):

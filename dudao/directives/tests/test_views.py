@@ -192,6 +192,7 @@ def test_office_gives_a_department_an_item_from_the_page(world, client):
     both = client.post(url, {**base, "school": world.a.schools[0].pk, "department": world.a.departments[0].pk})
     neither = client.post(url, base)
     assert both.status_code == 400 and neither.status_code == 400
+    assert all("请选择一个承办单位" in r.content.decode() for r in (both, neither))
     ok = client.post(url, {**base, "department": world.a.departments[0].pk})
     assert ok.status_code == 302
     item = directive.items.get(department=world.a.departments[0])
