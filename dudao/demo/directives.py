@@ -20,7 +20,7 @@ import datetime
 
 from django.utils import timezone
 
-from dudao.accounts.models import Membership, Role, User
+from dudao.accounts.recipients import department_contacts
 from dudao.demo.campaigns import _liaison
 from dudao.directives import services
 from dudao.directives.models import Directive
@@ -52,12 +52,6 @@ def _units(office, liaison_school) -> tuple[School, School]:
     return active, next(s for s in schools if s != active)
 
 
-def _unit_liaison(department):
-    membership = (Membership.objects.current().filter(department=department, role=Role.UNIT_LIAISON)
-                  .order_by("pk").first())
-    return User.objects.get(pk=membership.user_id) if membership else None
-
-
 def load_demo_directives(*, admin, office, liaison_school, department: Department | None = None,
                          today: datetime.date | None = None) -> list[Directive]:
     """Adds the two directives; returns them (safety, dropout). ``department`` (with its unit liaison,
@@ -85,7 +79,7 @@ def load_demo_directives(*, admin, office, liaison_school, department: Departmen
                                  content="统筹全县校园周边安全隐患排查整治，汇总各校排查台账，协调公安、交通、城管部门联合整治。",
                                  deadline=today + 14 * day, report_every_days=7)
     services.directive_assign(actor=admin, directive_id=safety.pk)
-    contact = _unit_liaison(department) if department is not None else None
+    contact = next(iter(department_contacts(department.pk)), None) if department is not None else None
     if contact is not None:
         services.item_report(actor=contact, item_id=lead.pk,
                              text="已印发排查整治工作方案，会同县公安局交警大队完成城区学校周边交通隐患联合排查。")
