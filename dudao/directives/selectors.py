@@ -107,7 +107,7 @@ def unit_board(*, user, directive=None, on: datetime.date | None = None) -> list
     units: dict[tuple, dict] = {}
     for row in item_rows(user=user, directive=directive, on=on):
         item = row["item"]
-        unit = units.setdefault(item.unit_key, {"unit": item.unit, "name": item.unit_name, "school": item.school,
+        unit = units.setdefault(item.unit_key, {"name": item.unit_name, "school": item.school,
                                                 "department": item.department, "items": 0, "urges": 0,
                                                 **{state.value: 0 for state in Board}})
         unit["items"] += 1
