@@ -7,8 +7,11 @@ two-county world of ``dudao.core.testing.world``.
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("DUDAO_CHROMIUM", "/usr/bin/chromium")
@@ -29,6 +32,29 @@ def browser_type_launch_args(browser_type_launch_args):
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `make system` (apt package chromium).")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class SharedConnectionServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the test's connection.
+
+    An in-memory SQLite test database is one connection, which the live server's request threads
+    share with the test. Two requests at once (a page and a fetch it starts) would then open
+    transactions on the same connection and each release the other's savepoint. Each thread still
+    keeps its browser connection alive; only the application is entered by one at a time."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = SharedConnectionServer
 
 
 @pytest.fixture(scope="session")
