@@ -367,6 +367,16 @@ def can_see_coverage(user) -> bool:
     return user.is_authenticated and user.has_perm("inspections.view_visit")
 
 
+def _coverage_window(user, month: datetime.date | None) -> tuple[datetime.date, datetime.date, Term, datetime.date]:
+    """The month's first and last day, its term, and the day whose zones and listings count: the end
+    of the month, or today for the current month. Refused to whoever may not see coverage."""
+    if not can_see_coverage(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    first, last = month_bounds(month or today)
+    return first, last, term_for(first), min(last, today) if first <= today else last
+
+
 def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int | None = None,
                      schools: bool = True) -> Coverage:
     """Submitted visits per school in ``month`` and in its term, grouped per zone and per inspector.
@@ -376,12 +386,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     of the month (or today for the current month). Seven queries whatever the number of schools;
     without ``schools``, the rows hold only the school's id (a province's counts need no more).
     """
-    if not can_see_coverage(user):
-        raise PermissionDenied
-    today = timezone.localdate()
-    first, last = month_bounds(month or today)
-    term = term_for(first)
-    on = min(last, today) if first <= today else last
+    first, last, term, on = _coverage_window(user, month)
     in_scope = School.objects.for_user(user, "view").filter(is_active=True)
     if zone_id:
         in_scope = in_scope.filter(pk__in=ZoneMembership.objects.current(on).filter(  # scope: narrowing the schools above
@@ -448,12 +453,7 @@ def coverage_counts(*, user, month: datetime.date | None = None) -> CoverageCoun
     their zone at the end of the month, and the submitted visits of the month and of the term
     grouped per school, joined and counted per zone. A province's 20 000 schools never become
     Python rows. Two queries."""
-    if not can_see_coverage(user):
-        raise PermissionDenied
-    today = timezone.localdate()
-    first, last = month_bounds(month or today)
-    term = term_for(first)
-    on = min(last, today) if first <= today else last
+    first, last, term, on = _coverage_window(user, month)
     schools = School.objects.for_user(user, "view").filter(is_active=True).order_by().values("pk")
     zone_of = ZoneMembership.objects.current(on).order_by().values("school_id", "zone_id")  # scope: joined to the schools above
 
