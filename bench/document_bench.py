@@ -117,7 +117,7 @@ def steps(photo: bytes, url: str, runs: int) -> list[tuple[str, str]]:
         "url": url, "qr": qr, **_texts(),
     }], "date": "2026年12月5日"}
     render_t, docx = timed(lambda: render_docx(source, context))
-    for path in list(_profiles):  # a cold LibreOffice: a new profile, as the first PDF of a new process
+    for path in _profiles.paths:  # a cold LibreOffice: a new profile, as the first PDF of a new process
         shutil.rmtree(path, ignore_errors=True)
     start = time.perf_counter()
     docx_to_pdf([docx])

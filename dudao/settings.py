@@ -332,6 +332,8 @@ DUDAO_PICKER_THRESHOLD = env.int("DUDAO_PICKER_THRESHOLD", default=200)
 DUDAO_LIST_COUNT_CAP = env.int("DUDAO_LIST_COUNT_CAP", default=10_000)
 # LibreOffice for PDFs of .docx documents; found on PATH when empty
 DUDAO_SOFFICE = env.str("DUDAO_SOFFICE", default="")
+# LibreOffice conversions a process runs at once (a batch of documents); 0 = one per core
+DUDAO_PDF_WORKERS = env.int("DUDAO_PDF_WORKERS", default=0)
 # the SMTP server the e-mail channel sends through (docs/notifications.md)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

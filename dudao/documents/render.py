@@ -6,6 +6,7 @@ never an empty gap, so a document is complete or not produced at all. PDFs come 
 """
 
 import atexit
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -17,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -204,58 +206,84 @@ def docx_text(data: bytes) -> str:
 
 # ---- PDF through LibreOffice ---------------------------------------------------------------------
 
-_soffice_lock = threading.Lock()
-
-
 def soffice_path() -> str | None:
     return getattr(settings, "DUDAO_SOFFICE", None) or shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _profile_dir() -> Path:
-    # one LibreOffice profile per process: two processes never share one (it would lock), and a
-    # warm profile saves the start-up of a new one (about a second); removed when the process ends
-    path = Path(tempfile.gettempdir()) / f"dudao-soffice-{os.getuid()}-{os.getpid()}"
-    if path not in _profiles:
-        _profiles.add(path)
-        atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
+def pdf_workers() -> int:
+    """How many LibreOffice conversions a process runs at once: ``DUDAO_PDF_WORKERS``, by default one
+    per core."""
+    return max(1, getattr(settings, "DUDAO_PDF_WORKERS", 0) or os.cpu_count() or 1)
 
 
-_profiles: set[Path] = set()
+class _Profiles:
+    """The process's LibreOffice profiles, one per conversion running at once: two conversions never
+    share one (it would lock), and a warm profile saves the start-up of a new one (about a second).
+    They are removed when the process ends."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._free: list[Path] = []
+        self.paths: list[Path] = []
+
+    @contextlib.contextmanager
+    def take(self):
+        with self._lock:
+            if not self._free:
+                path = Path(tempfile.gettempdir()) / f"dudao-soffice-{os.getuid()}-{os.getpid()}-{len(self.paths)}"
+                atexit.register(shutil.rmtree, path, ignore_errors=True)
+                self.paths.append(path)
+                self._free.append(path)
+            path = self._free.pop()
+        try:
+            yield path
+        finally:
+            with self._lock:
+                self._free.append(path)
+
+
+_profiles = _Profiles()
 
 
 def docx_to_pdf(documents: list[bytes], *, chunk: int = 50, progress=None) -> list[bytes]:
-    """Converts each .docx to PDF, ``chunk`` files per LibreOffice run; fonts per ``fonts.conf``."""
+    """Converts each .docx to PDF, ``chunk`` files per LibreOffice run and up to ``pdf_workers()``
+    runs at once; fonts per ``fonts.conf``. The PDFs come back in the order of the documents."""
     binary = soffice_path()
     if not binary:
         raise PdfUnavailable(_("PDF output needs LibreOffice (Debian package libreoffice-writer-nogui)."))
-    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tempfile.gettempdir()}
+    batches = [documents[start:start + chunk] for start in range(0, len(documents), chunk)]
     results: list[bytes] = []
-    with _soffice_lock, tempfile.TemporaryDirectory(prefix="dudao-pdf-") as tmp:
-        work = Path(tmp)
-        for start in range(0, len(documents), chunk):
-            batch = documents[start:start + chunk]
-            names = []
-            for i, data in enumerate(batch):
-                name = work / f"d{start + i:06d}.docx"
-                name.write_bytes(data)
-                names.append(name)
-            command = [binary, "--headless", "--norestore", "--nologo", "--nodefault",
-                       f"-env:UserInstallation={_profile_dir().as_uri()}",
-                       "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"), *map(str, names)]
-            try:
-                subprocess.run(command, env=env, capture_output=True, timeout=120 + 10 * len(batch), check=False)
-            except subprocess.TimeoutExpired as exc:
-                raise PdfUnavailable(_("LibreOffice did not finish converting the documents.")) from exc
-            except OSError as exc:  # DUDAO_SOFFICE names a file that is not there or cannot run
-                raise PdfUnavailable(_("PDF output needs LibreOffice (Debian package libreoffice-writer-nogui).")) from exc
-            for name in names:
-                pdf = work / "out" / (name.stem + ".pdf")
-                if not pdf.exists():
-                    raise PdfUnavailable(_("LibreOffice could not convert the document to PDF."))
-                results.append(pdf.read_bytes())
-                pdf.unlink()
-                name.unlink()
+    with ThreadPoolExecutor(max_workers=max(1, min(pdf_workers(), len(batches)))) as pool:
+        for pdfs in pool.map(lambda batch: _convert(binary, batch), batches):
+            results.extend(pdfs)
             if progress:
                 progress(len(results), len(documents))
     return results
+
+
+def _convert(binary: str, batch: list[bytes]) -> list[bytes]:
+    """One LibreOffice run over ``batch``, with a profile no other run is using."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tempfile.gettempdir()}
+    with _profiles.take() as profile, tempfile.TemporaryDirectory(prefix="dudao-pdf-") as tmp:
+        work = Path(tmp)
+        names = []
+        for i, data in enumerate(batch):
+            name = work / f"d{i:06d}.docx"
+            name.write_bytes(data)
+            names.append(name)
+        command = [binary, "--headless", "--norestore", "--nologo", "--nodefault",
+                   f"-env:UserInstallation={profile.as_uri()}",
+                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"), *map(str, names)]
+        try:
+            subprocess.run(command, env=env, capture_output=True, timeout=120 + 10 * len(batch), check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfUnavailable(_("LibreOffice did not finish converting the documents.")) from exc
+        except OSError as exc:  # DUDAO_SOFFICE names a file that is not there or cannot run
+            raise PdfUnavailable(_("PDF output needs LibreOffice (Debian package libreoffice-writer-nogui).")) from exc
+        pdfs = []
+        for name in names:
+            pdf = work / "out" / (name.stem + ".pdf")
+            if not pdf.exists():
+                raise PdfUnavailable(_("LibreOffice could not convert the document to PDF."))
+            pdfs.append(pdf.read_bytes())
+        return pdfs

@@ -7,13 +7,15 @@ version, the data it was built from and the SHA-256 of each file.
 One document asked for on a page (``document_generate``, ``document_file_upload``) is filed as .docx
 at once and gets its PDF from a background job (``document_pdf_start``): LibreOffice takes seconds to
 start, which the person should not wait for. Batches (``documents_generate_many``) run in jobs
-already and convert there, 50 files per LibreOffice run.
+already and convert there, 50 files per LibreOffice run and one run per core at once.
 """
 
 import functools
 import hashlib
 import io
 import json
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from dudao.documents.render import (
     check_template,
     docx_text,
     docx_to_pdf,
+    pdf_workers,
     render_docx,
     snapshot,
 )
@@ -239,31 +242,48 @@ def document_generate(*, actor, kind: str, context: dict, office, title: str, sc
 
 def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progress=None, chunk: int = 50
                             ) -> list[Document]:
-    """Generates and files many documents (a county's notices, its signboards) ``chunk`` at a time:
-    each chunk is rendered, converted to PDF in one LibreOffice run and filed in one transaction,
-    so a failure files nothing of its chunk and a second run resumes from the documents on file."""
+    """Generates and files many documents (a county's notices, its signboards) ``chunk`` at a time.
+
+    Each chunk is rendered and its .docx filed in one transaction (a failure files nothing of it);
+    with ``pdf``, its PDFs are then made by LibreOffice while the next chunks are rendered, up to
+    ``pdf_workers()`` chunks at once, and filed in a transaction of their own, audited as the PDF
+    of a single document is. A run that stops keeps what it filed: a second run finds the documents
+    on file and makes only the PDFs they lack."""
     documents: list[Document] = []
-    for start in range(0, len(items), chunk):
-        with transaction.atomic():
-            prepared = [_prepare(item) for item in items[start:start + chunk]]
-            found = [p if isinstance(p, Document) else None for p in prepared]
-            todo = [i for i, doc in enumerate(found) if doc is None]
-            # a document on file without its PDF (filed as .docx only) gets it now
-            late = [i for i, doc in enumerate(found) if pdf and doc is not None and not doc.pdf]
-            sources = [prepared[i]["docx"] for i in todo] + [document_read_verified(found[i], "docx") for i in late]
-            pdfs = docx_to_pdf(sources, chunk=chunk) if pdf and sources else []
-            for position, index in enumerate(todo):
-                found[index] = _file(actor, prepared[index], pdfs[position] if pdf else None)
-            for position, index in enumerate(late, start=len(todo)):
-                _attach_pdf(found[index], pdfs[position])
-            record_many(actor=actor, entries=[
-                ("documents.document.generate", found[i],
-                 {"kind": [None, found[i].kind], "docx_sha256": [None, found[i].docx_sha256]}, "")
-                for i in todo
-            ] + [("documents.document.pdf", found[i], {"pdf_sha256": [None, found[i].pdf_sha256]}, "") for i in late])
+    pending: deque[tuple[list[Document], list[Document], Future]] = deque()
+
+    def attach_oldest():
+        found, missing, conversion = pending.popleft()
+        if missing:
+            with transaction.atomic():
+                for document, data in zip(missing, conversion.result(), strict=True):
+                    _attach_pdf(document, data)
+                record_many(actor=actor, entries=[
+                    ("documents.document.pdf", doc, {"pdf_sha256": [None, doc.pdf_sha256]}, "") for doc in missing])
         documents.extend(found)
         if progress:
             progress(len(documents), len(items))
+
+    with ThreadPoolExecutor(max_workers=pdf_workers()) as pool:
+        for start in range(0, len(items), chunk):
+            with transaction.atomic():
+                prepared = [_prepare(item) for item in items[start:start + chunk]]
+                found = [p if isinstance(p, Document) else _file(actor, p, None) for p in prepared]
+                record_many(actor=actor, entries=[
+                    ("documents.document.generate", doc, {"kind": [None, doc.kind], "docx_sha256": [None, doc.docx_sha256]}, "")
+                    for doc, p in zip(found, prepared, strict=True) if p is not doc])
+            # the new documents, and those on file without their PDF (filed as .docx only)
+            missing = [doc for doc in found if pdf and not doc.pdf]
+            conversion = Future()
+            if missing:
+                while len(pending) >= pdf_workers():
+                    attach_oldest()
+                conversion = pool.submit(docx_to_pdf, [document_read_verified(doc, "docx") for doc in missing], chunk=chunk)
+            else:
+                conversion.set_result([])
+            pending.append((found, missing, conversion))
+        while pending:
+            attach_oldest()
     return documents
 
 
