@@ -125,7 +125,7 @@ def measure(client: Client, url: str, runs: int) -> dict:
         "slowest": max(captured, default=(0.0, "")), "sql_ms": sum(t for t, _ in captured),
         "explained": max(((t, sql) for t, sql in captured if sql.lstrip().upper().startswith(("SELECT", "WITH"))),
                          default=(0.0, "")),
-        "top": captured_sorted[:3],
+        "top": captured_sorted[:int(os.environ.get("BENCH_TOP", 3))],
         "bytes": len(response.content),
     }
 

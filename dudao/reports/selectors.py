@@ -27,7 +27,13 @@ from dudao.evaluations.models import Unit
 from dudao.evaluations.selectors import unit_list
 from dudao.inspections.models import Finding, LessonObservation, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.selectors.rectifications import rectification_list, rectification_summary
-from dudao.inspections.selectors.visits import coverage_counts, coverage_summary, read_schools, visit_list
+from dudao.inspections.selectors.visits import (
+    coverage_area,
+    coverage_counts,
+    coverage_summary,
+    read_schools,
+    visit_list,
+)
 from dudao.inspections.services.findings import item_name
 from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
@@ -112,8 +118,8 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
     if zone_id or priorities:
         coverage = coverage_summary(user=user, month=today, zone_id=zone_id, schools=False)
         rows = coverage.rows
-    else:  # the office's overview: a line per zone, counted by the database
-        coverage, rows = coverage_counts(user=user, month=today), []
+    else:  # the office's overview: a line per zone (or, above a county, per part), counted by the database
+        coverage, rows = coverage_counts(user=user, month=today, region=coverage_area(user=user)), []
     if inspector_id:
         rows = [r for r in rows if r.inspector and r.inspector.pk == inspector_id]
     if priorities:
@@ -145,6 +151,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         "drill_inspector": inspector_id,
         "coverage_by_zone": least_visited(coverage.by_zone),
         "coverage_zones_more": len(coverage.by_zone) - len(least_visited(coverage.by_zone)),
+        "coverage_by_area": getattr(coverage, "by_area", []),
         "coverage_by_inspector": [g for g in getattr(coverage, "by_inspector", [])
                                   if not zone_id or any(r in rows for r in g.rows)],
     }

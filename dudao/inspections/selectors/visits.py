@@ -25,7 +25,7 @@ from dudao.inspections.models import Attachment, LessonObservation, Visit, Visit
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
-from dudao.organizations.models import Office, School, Zone, ZoneMembership
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.organizations.selectors import ZONE_STAMPS
 
 # ---- visibility ------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ def _coverage_window(user, month: datetime.date | None) -> tuple[datetime.date, 
 
 
 def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int | None = None,
-                     schools: bool = True) -> Coverage:
+                     schools: bool = True, region: Region | None = None) -> Coverage:
     """Submitted visits per school in ``month`` and in its term, grouped per zone and per inspector.
 
     The schools are the active schools in the user's scope: an office its region's, a zone leader
@@ -387,7 +387,7 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
     without ``schools``, the rows hold only the school's id (a province's counts need no more).
     """
     first, last, term, on = _coverage_window(user, month)
-    in_scope = School.objects.for_user(user, "view").filter(is_active=True)
+    in_scope = _active_schools(user, region)
     if zone_id:
         in_scope = in_scope.filter(pk__in=ZoneMembership.objects.current(on).filter(  # scope: narrowing the schools above
             zone_id=zone_id).values("school_id"))
@@ -420,9 +420,10 @@ def coverage_summary(*, user, month: datetime.date | None = None, zone_id: int |
 
 @dataclass
 class ZoneCounts:
-    """A zone's line of coverage counts (``key`` is the zone, ``None`` for schools in no zone)."""
+    """A line of coverage counts: of a zone (``None`` for schools in no zone), or of a part of an area
+    (a city of a province, a county of a city; the area itself for the schools directly under it)."""
 
-    key: Zone | None
+    key: Zone | Region | None
     school_count: int = 0
     visited_count: int = 0
     below_term_count: int = 0
@@ -442,58 +443,99 @@ class CoverageCounts(ZoneCounts):
     month_end: datetime.date | None = None
     term: Term | None = None
     by_zone: list[ZoneCounts] = field(default_factory=list)
+    area: Region | None = None  # above a county: the region whose parts are counted
+    by_area: list[ZoneCounts] = field(default_factory=list)
 
 
 NARROW_SCOPE = 2000  # schools; see ``coverage_counts``
 COUNTED = ("school_count", "visited_count", "below_term_count", "unchecked_count")
 
 
-def coverage_counts(*, user, month: datetime.date | None = None) -> CoverageCounts:
-    """``coverage_summary`` counted per zone by the database in one query: the schools in scope,
-    their zone at the end of the month, and the submitted visits of the month and of the term
-    grouped per school, joined and counted per zone. A province's 20 000 schools never become
-    Python rows. Two queries."""
+def coverage_area(*, user, region_id: int | None = None) -> Region | None:
+    """The region whose coverage is shown: ``region_id`` when the user sees it, else the top of
+    what they see (a province office its province, a city office its city). ``None`` for a county,
+    a zone or a school, whose coverage is counted per zone."""
+    regions = Region.objects.for_user(user, "view")
+    if region_id:
+        return regions.filter(pk=region_id).first()
+    tops = list(regions.order_by("level", "path")[:2])
+    if not tops or (len(tops) == 2 and tops[1].level == tops[0].level):
+        return None
+    return tops[0]
+
+
+def _active_schools(user, region: Region | None):
+    schools = School.objects.for_user(user, "view").filter(is_active=True)
+    return schools.filter(region__path__startswith=region.path) if region else schools
+
+
+def coverage_counts(*, user, month: datetime.date | None = None, region: Region | None = None) -> CoverageCounts:
+    """``coverage_summary`` counted by the database in one query: the schools in scope (under
+    ``region`` when given) and the submitted visits of the month and of the term grouped per school,
+    joined and counted per zone (the school's at the end of the month) or, when ``region`` is above
+    a county, per part of it (a province's cities, a city's counties). A province's 20 000 schools
+    never become Python rows. Three queries; four with the parts."""
     first, last, term, on = _coverage_window(user, month)
-    schools = School.objects.for_user(user, "view").filter(is_active=True).order_by().values("pk")
+    area = region if region is not None and region.level < Region.Level.COUNTY else None
+    schools = _active_schools(user, region).order_by().values("pk", "region_id")
     zone_of = ZoneMembership.objects.current(on).order_by().values("school_id", "zone_id")  # scope: joined to the schools above
 
     # a few thousand schools read their own months through the (school, month) key; more, the months
     # of every school are grouped at once and the join keeps the scope's
     narrow = schools.count() <= NARROW_SCOPE
-    months = VisitMonth.objects.filter(school__in=schools) if narrow else VisitMonth.objects.all()  # scope: the schools above
+    months = VisitMonth.objects.filter(school__in=schools.values("pk")) if narrow else VisitMonth.objects.all()  # scope: the schools above
 
     def visits(start, end):
         return (months.filter(month__range=(start, end)).order_by().values("school_id")
                 .annotate(n=Sum("submitted"), unchecked=Sum("unchecked")).values("school_id", "n", "unchecked"))
 
     parts = [query.query.sql_with_params() for query in (schools, zone_of, visits(first, last), visits(term.start, term.end))]
+    key, join = ("s.key", "") if area else ("z.zone_id", "LEFT JOIN z ON z.school_id = s.id ")
     sql = (
-        "WITH s(id) AS ({}), z(school_id, zone_id) AS ({}), m(school_id, n, unchecked) AS ({}), "
+        "WITH s(id, key) AS ({}), z(school_id, zone_id) AS ({}), m(school_id, n, unchecked) AS ({}), "
         "t(school_id, n, unchecked) AS ({}) "
-        "SELECT z.zone_id, COUNT(*), "
+        f"SELECT {key}, COUNT(*), "
         "SUM(CASE WHEN COALESCE(m.n, 0) >= %s THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN COALESCE(t.n, 0) < %s THEN 1 ELSE 0 END), "
         "SUM(COALESCE(m.unchecked, 0)) "
-        "FROM s LEFT JOIN z ON z.school_id = s.id LEFT JOIN m ON m.school_id = s.id "
-        "LEFT JOIN t ON t.school_id = s.id GROUP BY z.zone_id"
+        f"FROM s {join}LEFT JOIN m ON m.school_id = s.id LEFT JOIN t ON t.school_id = s.id GROUP BY {key}"
     ).format(*(part_sql for part_sql, _params in parts))
     params = [p for _sql, part_params in parts for p in part_params] + [MONTHLY_FLOOR, TERM_FLOOR]
     with connections[schools.db].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    zones = Zone.objects.for_user(user, "view").select_related("office").defer(*ZONE_STAMPS).in_bulk(
-        [zone_id for zone_id, *_counts in found if zone_id is not None])
-    total = CoverageCounts(None, month=first, month_end=last, term=term)
+    total = CoverageCounts(None, month=first, month_end=last, term=term, area=area)
+    if area:  # a line per township, gathered into the parts of the area
+        part_of = _parts(area, {region_id for region_id, *_counts in found})
+        keys = {region_id: part_of[region_id] for region_id, *_counts in found}
+    else:  # a zone the user may not see counts with the schools in none
+        zones = Zone.objects.for_user(user, "view").select_related("office").defer(*ZONE_STAMPS).in_bulk(
+            {zone_id for zone_id, *_counts in found if zone_id is not None})
+        keys = {zone_id: zones.get(zone_id) for zone_id, *_counts in found}
     lines: dict[int | None, ZoneCounts] = {}
-    for zone_id, *counts in found:  # a zone the user may not see counts with the schools in none
-        zone = zones.get(zone_id)
-        for line in (lines.setdefault(zone.pk if zone else None, ZoneCounts(zone)), total):
+    for found_key, *counts in found:
+        line_key = keys[found_key]
+        for line in (lines.setdefault(line_key.pk if line_key else None, ZoneCounts(line_key)), total):
             for name, n in zip(COUNTED, counts, strict=True):
                 setattr(line, name, getattr(line, name) + int(n or 0))
+    if area:
+        total.by_area = sorted(lines.values(), key=lambda line: (line.key.pk != area.pk, line.key.path))
+        return total
     known = sorted((line for key, line in lines.items() if key is not None),
                    key=lambda line: (line.key.office_id, line.key.number, line.key.pk))
     total.by_zone = known + ([lines[None]] if None in lines else [])
     return total
+
+
+def _parts(area: Region, region_ids: set[int]) -> dict[int, Region]:
+    """Each of ``region_ids`` (at or under ``area``) → the part of ``area`` it lies in: its region one
+    level below ``area``, or ``area`` itself for a school directly under it. Two queries."""
+    paths = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "path"))  # scope: regions of schools in scope
+    depth = len(ancestor_paths(area.path))
+    wanted = {ancestor_paths(path)[depth] for path in paths.values() if len(ancestor_paths(path)) > depth}
+    by_path = {r.path: r for r in Region.objects.filter(path__in=wanted).only("pk", "name", "path", "level", "code")}  # scope: as above
+    return {pk: (by_path[ancestor_paths(path)[depth]] if len(ancestor_paths(path)) > depth else area)
+            for pk, path in paths.items()}
 
 
 def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
@@ -535,5 +577,15 @@ def _group(rows, key_of, order) -> list[CoverageGroup]:
     return known + ([groups[None]] if None in groups else [])
 
 
-def coverage_zone_choices(*, user):
-    return Zone.objects.for_user(user, "view").select_related("office").order_by("office__region__path", "number", "pk")
+def coverage_zone_choices(*, user, region: Region | None = None):
+    zones = Zone.objects.for_user(user, "view").select_related("office")
+    if region is not None:
+        zones = zones.filter(office__region__path__startswith=region.path)
+    return zones.order_by("office__region__path", "number", "pk")
+
+
+def coverage_trail(*, user, region: Region | None) -> list[Region]:
+    """The regions from the top of what the user sees down to ``region``: the way back up."""
+    if region is None:
+        return []
+    return list(Region.objects.for_user(user, "view").filter(path__in=ancestor_paths(region.path)).order_by("path"))

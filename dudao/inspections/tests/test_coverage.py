@@ -4,6 +4,7 @@
 
 import contextlib
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -155,9 +156,11 @@ def test_coverage_page_flags_the_schools_without_a_visit(visits, client):
     assert visits.b.schools[0].name not in html
 
 
-def test_coverage_page_runs_constant_queries(world, client):
-    # given the county office, and schools added with a zone, a listed inspector and a visit each
-    office = user(world, "a", "office_admin")
+@pytest.mark.parametrize("who", ["county office", "city office"])
+def test_coverage_page_runs_constant_queries(world, client, who):
+    # given the county office (schools listed) or the city's (a line per county), and schools added
+    # with a zone, a listed inspector and a visit each
+    office = user(world, "a", "office_admin") if who == "county office" else visits_city(world)
     client.force_login(office)
 
     def grow(k):
@@ -173,27 +176,50 @@ def test_coverage_page_runs_constant_queries(world, client):
     assert_constant_queries(fetch, grow, n=2, m=22)
 
 
-def test_a_large_scope_lists_zones_and_a_zone_its_schools(visits, client, monkeypatch):
-    # given a city office whose scope holds more schools than the page lists one by one
-    monkeypatch.setattr("dudao.inspections.selectors.visits.DETAIL_LIMIT", 7)
+def test_a_city_sees_its_counties_a_county_its_zones_and_a_zone_its_schools(visits, client, monkeypatch):
+    # given a city office, and a county holding more schools than the page lists one by one
+    monkeypatch.setattr("dudao.inspections.selectors.visits.DETAIL_LIMIT", 3)
     client.force_login(visits_city(visits))
 
     html = client.get(reverse("inspections:coverage"), {"month": "2025-10"}).content.decode()
 
-    # then each zone is one line of counts, and no school is listed
-    assert 'data-testid="coverage-row"' not in html
-    assert 'data-testid="coverage-inspectors"' not in html
+    # then the city's page is one line of counts per county, each counting that county's schools
+    assert 'data-testid="coverage-row"' not in html and 'data-testid="coverage-zone-row"' not in html
+    assert html.count('data-testid="coverage-area-row"') == 2
+    for county in (visits.a, visits.b):
+        office = user(visits, county.key, "office_admin")
+        own = coverage_summary(user=office, month=OCTOBER)
+        row = html.split(f'href="?month=2025-10&amp;region={county.region.pk}">{county.region.name}</a>')[1].split("</tr>")[0]
+        assert [int(n) for n in re.findall(r'text-end">(\d+)<', row)] == [
+            own.school_count, own.visited_count, own.missing_count, own.below_term_count, own.unchecked_count]
+    assert "选择一个地区，查看其所辖县区、责任区和学校。" in html
+
+    # when county A is chosen, its zones are lines of counts, with the way back to the city
+    county = visits.a.region
+    html = client.get(reverse("inspections:coverage"), {"month": "2025-10", "region": county.pk}).content.decode()
+    assert 'data-testid="coverage-area-row"' not in html and 'data-testid="coverage-row"' not in html
     zone = visits.a.zones[0]
-    assert f'href="?month=2025-10&amp;zone={zone.pk}"' in html
+    assert f'href="?month=2025-10&amp;region={county.pk}&amp;zone={zone.pk}"' in html
     assert html.count('data-testid="coverage-zone-row"') == len(coverage_summary(
-        user=visits_city(visits), month=OCTOBER).by_zone)
+        user=user(visits, "a", "office_admin"), month=OCTOBER).by_zone)
+    assert f'href="?month=2025-10&amp;region={visits.city.pk}">{visits.city.name}</a>' in html  # the trail
     assert "选择一个责任区，查看其学校和督学。" in html
 
     # when a zone is chosen, its schools are listed again
-    html = client.get(reverse("inspections:coverage"), {"month": "2025-10", "zone": zone.pk}).content.decode()
+    html = client.get(reverse("inspections:coverage"),
+                      {"month": "2025-10", "region": county.pk, "zone": zone.pk}).content.decode()
     assert 'data-testid="coverage-zone-row"' not in html
     listed = {r.school.pk for r in coverage_summary(user=visits_city(visits), month=OCTOBER, zone_id=zone.pk).rows}
     assert html.count('data-testid="coverage-row"') == len(listed) > 0
+
+
+def test_a_region_outside_the_scope_is_not_shown(visits, client):
+    # a county office asking for the other county, or for the city above it, sees its own county
+    client.force_login(user(visits, "a", "office_admin"))
+    for region in (visits.b.region, visits.city):
+        html = client.get(reverse("inspections:coverage"), {"month": "2025-10", "region": region.pk}).content.decode()
+        assert visits.b.schools[0].name not in html and 'data-testid="coverage-area-row"' not in html
+        assert visits.a.schools[0].name in html
 
 
 @pytest.mark.parametrize("narrow", [2000, 0], ids=["visits read per school", "visits of the days grouped at once"])

@@ -41,6 +41,7 @@ from dudao.inspections.services.attachments import attachment_read_stamped, atta
 from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
+from dudao.organizations.models import Region
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
@@ -418,17 +419,16 @@ class CoverageView(ScopedTemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         month = _parse_month(self.request.GET.get("month")) or timezone.localdate().replace(day=1)
-        zones = list(selectors.coverage_zone_choices(user=user))
-        try:
-            zone_id = int(self.request.GET.get("zone") or 0) or None
-        except ValueError:
-            zone_id = None
+        region = selectors.coverage_area(user=user, region_id=_int(self.request.GET.get("region")))
+        area = region if region is not None and region.level < Region.Level.COUNTY else None
+        zones = [] if area else list(selectors.coverage_zone_choices(user=user, region=region))
+        zone_id = _int(self.request.GET.get("zone"))
         if zone_id not in {z.pk for z in zones}:
             zone_id = None
-        coverage = None if zone_id else selectors.coverage_counts(user=user, month=month)
-        detailed = coverage is None or coverage.school_count <= selectors.DETAIL_LIMIT
+        coverage = None if zone_id else selectors.coverage_counts(user=user, month=month, region=region)
+        detailed = not area and (coverage is None or coverage.school_count <= selectors.DETAIL_LIMIT)
         if detailed:
-            coverage = selectors.coverage_summary(user=user, month=month, zone_id=zone_id)
+            coverage = selectors.coverage_summary(user=user, month=month, zone_id=zone_id, region=region)
         previous = (month - datetime.timedelta(days=1)).replace(day=1)
         following = (month + datetime.timedelta(days=32)).replace(day=1)
         ctx.update({
@@ -440,10 +440,20 @@ class CoverageView(ScopedTemplateView):
             "zones": zones,
             "zone_id": zone_id,
             "detailed": detailed,
+            "area": area,
+            "region": region,
+            "trail": selectors.coverage_trail(user=user, region=region),
             "monthly_floor": selectors.MONTHLY_FLOOR,
             "term_floor": selectors.TERM_FLOOR,
         })
         return ctx
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or 0) or None
+    except ValueError:
+        return None
 
 
 def _parse_month(value: str | None) -> datetime.date | None:

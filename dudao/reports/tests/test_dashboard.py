@@ -92,3 +92,22 @@ def test_an_office_with_many_zones_sees_the_least_visited_first_and_the_rest_lin
     # and the zone card lists one zone and links to all of them
     assert "另有 1 个责任区" in text_by_testid(page, "zones-more")
     assert 'href="/organizations/zones/"' in page
+
+
+def test_a_city_office_sees_coverage_per_county_linked_to_the_county_s_coverage(world, client):
+    from django.utils import timezone
+
+    from dudao.inspections.tests.visit_fixtures import record_visit
+
+    # given a visit this month at a school of county A
+    record_visit(user_of(world, "inspector"), world.a.schools[0], submit=True, date=timezone.localdate().replace(day=1))
+    client.force_login(user_of(world, "city"))
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    # then the coverage card has a line per county, each linked to that county's coverage
+    drill = text_by_testid(page, "drill-down")
+    assert f"{world.city.name}下辖地区" in page and world.a.zones[0].name not in drill
+    assert page.count('data-testid="dashboard-area"') == 2
+    for county, visited in ((world.a, 1), (world.b, 0)):
+        assert f'href="/inspections/coverage/?region={county.region.pk}">{county.region.name}</a>' in page
+        row = page.split(f">{county.region.name}</a>")[1].split("</tr>")[0]
+        assert f"{visited} / 4" in row
