@@ -5,7 +5,8 @@
   a repeated sync never creates a second visit); ``PUT``/``PATCH`` update a draft;
   ``POST visits/{id}/submit/`` files it (409 once submitted); ``POST visits/{id}/attachments/``
   uploads a photo or file (multipart ``file``; the same bytes twice answer 200 with the first file);
-  ``GET visits/checklist/?school=<id>`` gives the checklist items a visit to that school answers.
+  ``GET visits/checklist/?school=<id>`` gives the checklist items a visit to that school answers;
+  ``GET visits/coverage/?month=YYYY-MM&region=<id>&zone=<id>`` counts the coverage as its page does.
   A draft carries its ``checkin`` (入校签到): send ``latitude``, ``longitude``, ``accuracy_m``,
   ``taken_at`` and ``reason``; the answer adds the distance, the radius and the status.
 * ``lesson-observations/``: read-only, through the visits one may see.
@@ -13,9 +14,12 @@
   their SHA-256 (409 altered, 410 gone).
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -178,6 +182,61 @@ class ChecklistItemSerializer(serializers.Serializer):
     required = serializers.BooleanField()
 
 
+class CoverageLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["region", "zone"], help_text="a part of the area, or a zone")
+    id = serializers.IntegerField(allow_null=True, help_text="null: the schools in no zone")
+    name = serializers.CharField()
+    schools = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    below_term = serializers.IntegerField()
+    unchecked = serializers.IntegerField()
+
+
+class CoverageSchoolSerializer(serializers.Serializer):
+    school = serializers.IntegerField()
+    name = serializers.CharField()
+    zone = serializers.IntegerField(allow_null=True)
+    inspector = serializers.IntegerField(allow_null=True)
+    month_visits = serializers.IntegerField()
+    term_visits = serializers.IntegerField()
+    unchecked = serializers.IntegerField()
+
+
+class CoverageAreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    term_start = serializers.DateField()
+    term_end = serializers.DateField()
+    area = CoverageAreaSerializer(allow_null=True, help_text="above a county: the region whose parts are the lines")
+    schools = serializers.IntegerField()
+    visited = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    below_term = serializers.IntegerField()
+    unchecked = serializers.IntegerField()
+    lines = CoverageLineSerializer(many=True)
+    rows = CoverageSchoolSerializer(many=True, help_text="the schools, when a zone is asked for")
+
+
+def _counts(group) -> dict:
+    return {"schools": group.school_count, "visited": group.visited_count, "missing": group.missing_count,
+            "below_term": group.below_term_count, "unchecked": group.unchecked_count}
+
+
+def _id_param(request, name: str) -> int | None:
+    value = request.query_params.get(name, "")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise exceptions.ValidationError({name: [_("Give a number.")]}) from None
+
+
 class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
     model = Visit
     serializer_class = VisitSerializer
@@ -260,6 +319,47 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
             "name": version.instrument.name if version else None,
             "items": ChecklistItemSerializer(items, many=True).data,
         })
+
+    @extend_schema(parameters=[
+        OpenApiParameter("month", str, description="YYYY-MM; this month when left out"),
+        OpenApiParameter("region", int, description="a region in scope: its parts, or its zones from a county down"),
+        OpenApiParameter("zone", int, description="a zone in scope (with or without its region): its schools"),
+    ], responses=CoverageSerializer)
+    @action(detail=False, methods=["get"], url_path="coverage", url_name="coverage")
+    def coverage(self, request):
+        """Submitted visits of the month and the term, as the coverage page counts them: above a county
+        a line per part (city or county), from a county down a line per zone, and for a zone its schools."""
+        if not selectors.can_see_coverage(request.user):
+            raise exceptions.PermissionDenied
+        month = request.query_params.get("month", "")
+        try:
+            month = datetime.date(*map(int, month.split("-", 1)), 1) if month else None
+        except (TypeError, ValueError):
+            raise exceptions.ValidationError({"month": [_("Give a month as YYYY-MM.")]}) from None
+        region_id, zone_id = _id_param(request, "region"), _id_param(request, "zone")
+        region = selectors.coverage_area(user=request.user, region_id=region_id)
+        if region_id and region is None:
+            raise exceptions.ValidationError({"region": [_("No such region in your scope.")]})
+        if zone_id and not selectors.coverage_zone_choices(user=request.user, region=region).filter(pk=zone_id).exists():
+            raise exceptions.ValidationError({"zone": [_("No such zone in your scope.")]})
+        if zone_id:
+            coverage = selectors.coverage_summary(user=request.user, month=month, zone_id=zone_id, region=region)
+            area, lines = None, [{"kind": "zone", "id": g.key.pk if g.key else None, "name": g.key.name if g.key else "",
+                                  **_counts(g)} for g in coverage.by_zone]
+            rows = [{"school": r.school.pk, "name": r.school.name, "zone": r.zone.pk if r.zone else None,
+                     "inspector": r.inspector.pk if r.inspector else None, "month_visits": r.month_visits,
+                     "term_visits": r.term_visits, "unchecked": r.month_unchecked} for r in coverage.rows]
+        else:
+            coverage = selectors.coverage_counts(user=request.user, month=month, region=region)
+            area, rows = coverage.area, []
+            lines = ([{"kind": "region", "id": g.key.pk, "name": g.key.name, **_counts(g)} for g in coverage.by_area]
+                     if area else [{"kind": "zone", "id": g.key.pk if g.key else None, "name": g.key.name if g.key else "",
+                                    **_counts(g)} for g in coverage.by_zone])
+        return Response(CoverageSerializer({
+            "month": coverage.month, "term_start": coverage.term.start, "term_end": coverage.term.end,
+            "area": {"id": area.pk, "name": area.name} if area else None, **_counts(coverage),
+            "lines": lines, "rows": rows,
+        }).data)
 
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):

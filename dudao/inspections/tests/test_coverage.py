@@ -222,6 +222,41 @@ def test_a_region_outside_the_scope_is_not_shown(visits, client):
         assert visits.a.schools[0].name in html
 
 
+def test_the_api_counts_as_the_page_does_per_county_per_zone_and_per_school(visits):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(visits_city(visits))
+    url = "/api/v1/inspections/visits/coverage/"
+    # a city: a line per county, each the county's own coverage
+    data = api.get(url, {"month": "2025-10"}).json()
+    assert data["area"] == {"id": visits.city.pk, "name": visits.city.name} and data["rows"] == []
+    for county in (visits.a, visits.b):
+        own = coverage_summary(user=user(visits, county.key, "office_admin"), month=OCTOBER)
+        [line] = [line for line in data["lines"] if line["id"] == county.region.pk]
+        assert line == {"kind": "region", "id": county.region.pk, "name": county.region.name,
+                        "schools": own.school_count, "visited": own.visited_count, "missing": own.missing_count,
+                        "below_term": own.below_term_count, "unchecked": own.unchecked_count}
+    assert data["schools"] == sum(line["schools"] for line in data["lines"]) == 8
+    assert (data["month"], data["term_start"]) == ("2025-10-01", "2025-09-01")
+    # a county: a line per zone
+    data = api.get(url, {"month": "2025-10", "region": visits.a.region.pk}).json()
+    assert data["area"] is None and {line["kind"] for line in data["lines"]} == {"zone"}
+    assert sum(line["schools"] for line in data["lines"]) == 4
+    # a zone: its schools, with their visits of the month and the term
+    zone = visits.a.zones[0]
+    data = api.get(url, {"month": "2025-10", "zone": zone.pk}).json()
+    rows = coverage_summary(user=visits_city(visits), month=OCTOBER, zone_id=zone.pk).rows
+    assert sorted((r["school"], r["month_visits"], r["term_visits"]) for r in data["rows"]) == sorted(
+        (r.school.pk, r.month_visits, r.term_visits) for r in rows)
+    # what is wrong or out of scope is refused with the reason
+    assert api.get(url, {"month": "2025-13"}).status_code == 400
+    assert api.get(url, {"region": "x"}).status_code == 400
+    api.force_authenticate(user(visits, "a", "office_admin"))
+    assert "region" in api.get(url, {"region": visits.b.region.pk}).json()
+    assert "zone" in api.get(url, {"zone": visits.b.zones[0].pk}).json()
+
+
 @pytest.mark.parametrize("narrow", [2000, 0], ids=["visits read per school", "visits of the days grouped at once"])
 @pytest.mark.parametrize("who", ["county office", "city office", "zone leader"])
 def test_counts_per_zone_are_the_schools_rows_counted(visits, who, narrow, monkeypatch):
