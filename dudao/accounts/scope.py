@@ -83,7 +83,7 @@ class Scope:
             case "office":
                 return own_column(model, lookup, lambda rest: self.office_q(rest, action), array=ored)
             case "office_tree":
-                return own_column(model, lookup, lambda rest: paths_q(rest, self.office_paths), array=ored)
+                return own_column(model, lookup, lambda rest: self.office_q(rest, "view"), array=ored)
             case "schools":
                 return among(lookup, self.school_ids)
             case "departments":
@@ -112,10 +112,24 @@ class Scope:
     def office_q(self, lookup: str, action: str = "view") -> Q:
         """Rows whose ``lookup`` (a region path) lies in the user's offices' subtree; for any action
         but ``view``, without the subtrees of the offices below theirs, which own those rows."""
+        writes_below = action != "view" and self.lower_office_paths
+        if self.everywhere and not writes_below:
+            return anywhere(lookup)
         q = paths_q(lookup, self.office_paths)
-        if action != "view" and self.lower_office_paths:
+        if writes_below:
             q &= ~paths_q(lookup, self.lower_office_paths)
         return q
+
+    @cached_property
+    def everywhere(self) -> bool:
+        """Whether the user's offices cover every region there is (a province's office in the
+        province's own deployment): their office rules then reach every row that has a region, and
+        compare no path. One query, for an office at the top of the tree only."""
+        tops = [path for path in self.office_paths if path.count("/") == 2]
+        if not tops:
+            return False
+        Region = apps.get_model("organizations", "Region")
+        return not Region.objects.filter(parent__isnull=True).exclude(path__in=tops).exists()  # scope: the tree's shape
 
     def office_owns(self, path: str) -> bool:
         """Whether a row at region ``path`` belongs to one of the user's offices and not to an office
@@ -184,6 +198,28 @@ def among(lookup: str, values) -> Q:
     return Q(**{f"{lookup}__in": sorted(values)}) if values else NOTHING
 
 
+def anywhere(lookup: str) -> Q:
+    """The rows whose ``lookup`` (a region path, ``school__region__path``) leads to a region at all:
+    what a scope covering every region reaches, asked without comparing a path."""
+    if lookup == "path":
+        return Q(pk__isnull=False)
+    if lookup.endswith("__path"):  # through a region: the chain is set
+        return Q(**{f"{lookup.removesuffix('__path')}__isnull": False})
+    return Q(**{f"{lookup}__startswith": "/"})  # a path kept in a column of its own (blank: none)
+
+
+def _never_null(model, lookup: str) -> bool:
+    """Whether ``lookup`` leads to a region's path through foreign keys that are all required."""
+    if lookup != "path" and not lookup.endswith("__path"):
+        return False
+    for name in lookup.split("__")[:-1]:
+        field = model._meta.get_field(name)
+        if field.null:
+            return False
+        model = field.related_model
+    return True
+
+
 def own_column(model, lookup: str, build, *, array: bool = False) -> Q:
     """``build(lookup)`` asked through the row's own column: a lookup across a foreign key
     (``office__region__path``) becomes ``office_id IN (SELECT id FROM office WHERE …)``, so that the
@@ -200,6 +236,8 @@ def own_column(model, lookup: str, build, *, array: bool = False) -> Q:
     inner = build(rest)
     if inner == NOTHING:
         return inner
+    if inner == anywhere(rest) and _never_null(field.related_model, rest):  # every related row: no subquery
+        return Q(**{f"{field.attname}__isnull": False})
     # ``array``, when the rule is ORed with others: a scope's offices, inspectors and zones are few,
     # asked as an array of ids the ORed rules stay on indexes (``core.scope.InArray``; a scope's schools can
     # be a province's 20 000). A rule alone keeps the subquery, which PostgreSQL joins knowing its size.

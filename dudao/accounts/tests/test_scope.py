@@ -137,3 +137,33 @@ def test_an_array_of_ids_reaches_the_rows_a_subquery_does(world):
     assert as_array == as_subquery == {s.pk for s in world.a.schools}
     # and an empty subquery reaches nothing
     assert not School.objects.filter(region_id__in_array=regions.none()).exists()
+
+
+def _scoped_models():
+    from dudao.core.scope import ScopedQuerySet
+
+    return [m for m in apps.get_models() if isinstance(m._default_manager.all(), ScopedQuerySet)]
+
+
+def test_an_office_over_every_region_reaches_the_same_rows_without_comparing_paths(world, monkeypatch):
+    from dudao.accounts.scope import Scope
+    from dudao.core.testing.factories import OfficeFactory, RegionFactory
+
+    # given the province's office, whose province is the only region at the top
+    office = OfficeFactory(region=world.province, name="示范省人民政府教育督导室")
+    province = make_user("province_office_admin", "office_admin", office=office)
+    assert scope_for(fresh(province)).everywhere and not scope_for(fresh(world.city_user)).everywhere
+    # then it reaches, for reading and for writing, the rows a comparison of paths reaches
+    School = apps.get_model("organizations", "School")
+    assert "LIKE" not in str(School.objects.for_user(fresh(province)).query).upper()
+    reached = {(m._meta.label, action): set(m._default_manager.for_user(fresh(province), action).values_list("pk", flat=True))
+               for m in _scoped_models() for action in ("view", "change")}
+    monkeypatch.setattr(Scope, "everywhere", property(lambda self: False))
+    compared = {(m._meta.label, action): set(m._default_manager.for_user(fresh(province), action).values_list("pk", flat=True))
+                for m in _scoped_models() for action in ("view", "change")}
+    assert reached == compared
+    assert reached[("organizations.School", "view")] == set(School.objects.values_list("pk", flat=True))
+    monkeypatch.undo()
+    # and once a second province is added, the office no longer covers everything
+    RegionFactory(code="37", name="另一省", level=1)
+    assert not scope_for(fresh(province)).everywhere
