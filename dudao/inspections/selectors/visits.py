@@ -19,7 +19,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dudao.accounts.access import sees_everything, zones_of
+from dudao.accounts.access import office_regions, sees_everything, zones_of
 from dudao.core.scope import ancestor_paths
 from dudao.inspections.models import Attachment, LessonObservation, Visit, VisitMonth
 from dudao.inspectors.models import Inspector, Listing
@@ -466,7 +466,9 @@ def coverage_area(*, user, region_id: int | None = None) -> Region | None:
 
 def _active_schools(user, region: Region | None):
     schools = School.objects.for_user(user, "view").filter(is_active=True)
-    return schools.filter(region__path__startswith=region.path) if region else schools
+    if region is None or office_regions(user) == (region.path,):  # the scope is that subtree already
+        return schools
+    return schools.filter(region__path__startswith=region.path)
 
 
 def coverage_counts(*, user, month: datetime.date | None = None, region: Region | None = None) -> CoverageCounts:
