@@ -405,3 +405,17 @@ def test_the_migration_refuses_a_listing_it_could_only_delete(world):
     inside = ListingFactory(school=school, inspector=second, valid_from=SEPTEMBER + DAY, valid_to=SEPTEMBER + 9 * DAY)
     with pytest.raises(RuntimeError, match=f"inspectors.Listing {inside.pk} of school {school.pk}"):
         separate_overlaps(apps, app_label="inspectors", model_name="Listing", target="inspector")
+
+
+def test_overloaded_inspectors_are_those_over_their_own_office_s_ratio(world):
+    from dudao.inspectors.selectors import overloaded_inspectors
+
+    # given county A's office allowing one school per inspector and county B's two; inspector A1 is
+    # listed at two schools, B1 at two as well
+    world.a.office.schools_per_inspector, world.b.office.schools_per_inspector = 1, 2
+    world.a.office.save(update_fields=["schools_per_inspector"])
+    world.b.office.save(update_fields=["schools_per_inspector"])
+    # then the city sees only A1 overloaded, with its count; county B sees nobody
+    found = overloaded_inspectors(user=fresh(world.city_user))
+    assert [(i.pk, i.school_count) for i in found] == [(world.a.inspectors[0].pk, 2)]
+    assert overloaded_inspectors(user=fresh(world.b.users["office_admin"])) == []
