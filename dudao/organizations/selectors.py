@@ -1,6 +1,6 @@
 """Scoped reads shared by pages, API, exports and dashboards."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,20 +53,19 @@ ZONE_STAMPS = ("created_at", "updated_at", "office__created_at", "office__update
 
 
 def zone_list_with_counts(*, user, on=None):
-    """Zones in scope with their current number of schools and whether they pass the office's limit.
-    Each zone counts its own memberships (its index), so nothing groups a province's zones."""
+    """Zones in scope with their current number of schools (``school_count``) and whether they pass
+    the office's limit (``over_limit``), both asked of the database. Each zone counts its own
+    memberships (its index), so nothing groups a province's zones."""
     on = on or timezone.localdate()
     schools_now = (ZoneMembership.objects.current(on).filter(zone=OuterRef("pk"))  # scope: the zone's, read below
                    .order_by().values("zone").annotate(n=Count("pk")).values("n")[:1])
-    zones = (
+    return (
         Zone.objects.for_user(user)
         .select_related("office__region").defer(*ZONE_STAMPS, "office__region__created_at", "office__region__updated_at")
         .annotate(school_count=Coalesce(Subquery(schools_now, output_field=IntegerField()), 0))
+        .annotate(over_limit=ExpressionWrapper(Q(school_count__gt=F("office__schools_per_zone")), output_field=BooleanField()))
         .order_by("office__region__path", "number", "pk")
     )
-    for zone in zones:
-        zone.over_limit = zone.school_count > zone.office.schools_per_zone
-    return zones
 
 
 def zone_current_schools(*, user, zone, on=None):

@@ -84,7 +84,7 @@ class OfficeDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["zones"] = [z for z in selectors.zone_list_with_counts(user=user) if z.office_id == self.object.pk]
+        ctx["zones"] = selectors.zone_list_with_counts(user=user).filter(office=self.object)
         ctx["school_count"] = _school_count(user, self.object.region.path)
         return ctx
 
@@ -173,7 +173,7 @@ class ZoneListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["over_limit"] = [z for z in selectors.zone_list_with_counts(user=self.request.user) if z.over_limit]
+        ctx["over_limit"] = list(selectors.zone_list_with_counts(user=self.request.user).filter(over_limit=True))
         return ctx
 
 

@@ -12,7 +12,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Subquery, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,21 +72,24 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
     }
     loop = user.has_perm("inspections.view_visit")
     if acts_for_office(user):
-        zones = list(zone_list_with_counts(user=user))
+        zones = zone_list_with_counts(user=user)
+        shown = list(zones.annotate(total=Window(Count("pk")))[:DASHBOARD_ZONES])  # and, in the same query, how many
         # an anti-join on the listing's school: a province's 20 000 schools are not hashed against its listings
         listed = Exists(Listing.objects.current(today).filter(school=OuterRef("pk")))  # scope: the schools above
+        # the first 20 and, in the same query, how many there are
+        unlisted = list(schools.exclude(listed).annotate(total=Window(Count("pk"))).order_by("sort_key")[:20])
         data.update(
             {
                 "is_office": True,
-                "zone_count": len(zones),
-                "zones_over_limit": [z for z in zones if z.over_limit],
+                "zone_count": shown[0].total if shown else 0,
+                "zones_over_limit": list(zones.filter(over_limit=True)),
                 "inspector_count": Inspector.objects.for_user(user).filter(status=Inspector.Status.ACTIVE).count(),
-                "unlisted_schools": schools.exclude(listed).order_by("sort_key")[:20],
-                "unlisted_count": schools.exclude(listed).count(),
+                "unlisted_schools": unlisted,
+                "unlisted_count": unlisted[0].total if unlisted else 0,
                 "overloaded": overloaded_inspectors(user=user, on=today),
                 "recent_events": AuditEvent.objects.for_user(user).select_related("actor").order_by("-seq")[:8],
-                "zones": zones[:DASHBOARD_ZONES],
-                "zones_more": len(zones) - len(zones[:DASHBOARD_ZONES]),
+                "zones": shown,
+                "zones_more": shown[0].total - len(shown) if shown else 0,
             }
         )
     else:

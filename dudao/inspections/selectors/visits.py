@@ -532,12 +532,13 @@ def coverage_counts(*, user, month: datetime.date | None = None, region: Region 
 def _parts(area: Region, region_ids: set[int]) -> dict[int, Region]:
     """Each of ``region_ids`` (at or under ``area``) → the part of ``area`` it lies in: its region one
     level below ``area``, or ``area`` itself for a school directly under it. Two queries."""
-    paths = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "path"))  # scope: regions of schools in scope
-    depth = len(ancestor_paths(area.path))
-    wanted = {ancestor_paths(path)[depth] for path in paths.values() if len(ancestor_paths(path)) > depth}
-    by_path = {r.path: r for r in Region.objects.filter(path__in=wanted).only("pk", "name", "path", "level", "code")}  # scope: as above
-    return {pk: (by_path[ancestor_paths(path)[depth]] if len(ancestor_paths(path)) > depth else area)
-            for pk, path in paths.items()}
+    children = {r.path: r for r in Region.objects.filter(parent=area).only("pk", "name", "path", "level", "code")}  # scope: regions of schools in scope
+    depth = area.path.count("/")
+    part_of = {}
+    for pk, path in Region.objects.filter(path__startswith=area.path).values_list("pk", "path"):  # scope: as above
+        if pk in region_ids:
+            part_of[pk] = children.get("/".join(path.split("/")[:depth + 1]) + "/", area)
+    return part_of
 
 
 def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
