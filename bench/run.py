@@ -47,6 +47,9 @@ settings.ROOT_URLCONF = "bench.floor_urls"
 # were read, so the pages render with plain static URLs over http://testserver.
 settings.DEBUG = False
 
+# As an app server starts (gunicorn imports dudao.wsgi): the URLs and views loaded, and everything
+# loaded handed to the collector's permanent generation.
+import dudao.wsgi  # noqa: E402,F401
 from dudao.accounts.models import User  # noqa: E402
 from dudao.inspections.models import Visit  # noqa: E402
 from dudao.organizations.models import School  # noqa: E402
