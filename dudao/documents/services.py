@@ -276,7 +276,7 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
             missing = [doc for doc in found if pdf and not doc.pdf]
             conversion = Future()
             if missing:
-                while len(pending) >= pdf_workers():
+                while len(pending) > pdf_workers():  # one chunk waits its turn: LibreOffice is never idle
                     attach_oldest()
                 conversion = pool.submit(docx_to_pdf, [document_read_verified(doc, "docx") for doc in missing], chunk=chunk)
             else:
