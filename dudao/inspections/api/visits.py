@@ -182,15 +182,18 @@ class ChecklistItemSerializer(serializers.Serializer):
     required = serializers.BooleanField()
 
 
-class CoverageLineSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["region", "zone"], help_text="a part of the area, or a zone")
-    id = serializers.IntegerField(allow_null=True, help_text="null: the schools in no zone")
-    name = serializers.CharField()
+class CoverageCountsSerializer(serializers.Serializer):
     schools = serializers.IntegerField()
     visited = serializers.IntegerField()
     missing = serializers.IntegerField()
     below_term = serializers.IntegerField()
     unchecked = serializers.IntegerField()
+
+
+class CoverageLineSerializer(CoverageCountsSerializer):
+    kind = serializers.ChoiceField(choices=["region", "zone"], help_text="a part of the area, or a zone")
+    id = serializers.IntegerField(allow_null=True, help_text="null: the schools in no zone")
+    name = serializers.CharField()
 
 
 class CoverageSchoolSerializer(serializers.Serializer):
@@ -208,16 +211,11 @@ class CoverageAreaSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CoverageSerializer(serializers.Serializer):
+class CoverageSerializer(CoverageCountsSerializer):
     month = serializers.DateField()
     term_start = serializers.DateField()
     term_end = serializers.DateField()
     area = CoverageAreaSerializer(allow_null=True, help_text="above a county: the region whose parts are the lines")
-    schools = serializers.IntegerField()
-    visited = serializers.IntegerField()
-    missing = serializers.IntegerField()
-    below_term = serializers.IntegerField()
-    unchecked = serializers.IntegerField()
     lines = CoverageLineSerializer(many=True)
     rows = CoverageSchoolSerializer(many=True, help_text="the schools, when a zone is asked for")
 
