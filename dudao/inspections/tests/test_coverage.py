@@ -220,6 +220,11 @@ def test_a_region_outside_the_scope_is_not_shown(visits, client):
         html = client.get(reverse("inspections:coverage"), {"month": "2025-10", "region": region.pk}).content.decode()
         assert visits.b.schools[0].name not in html and 'data-testid="coverage-area-row"' not in html
         assert visits.a.schools[0].name in html
+    # and a city office asking for a region it cannot see, or for none that exists, sees its counties
+    client.force_login(visits_city(visits))
+    for region in (visits.province.pk, 999_999, "x"):
+        html = client.get(reverse("inspections:coverage"), {"month": "2025-10", "region": region}).content.decode()
+        assert html.count('data-testid="coverage-area-row"') == 2
 
 
 def test_the_api_counts_as_the_page_does_per_county_per_zone_and_per_school(visits):

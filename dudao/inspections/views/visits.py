@@ -419,7 +419,8 @@ class CoverageView(ScopedTemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         month = _parse_month(self.request.GET.get("month")) or timezone.localdate().replace(day=1)
-        region = selectors.coverage_area(user=user, region_id=_int(self.request.GET.get("region")))
+        region = (selectors.coverage_area(user=user, region_id=_int(self.request.GET.get("region")))
+                  or selectors.coverage_area(user=user))  # a region out of sight: the top of the scope
         area = region if region is not None and region.level < Region.Level.COUNTY else None
         zones = [] if area else list(selectors.coverage_zone_choices(user=user, region=region))
         zone_id = _int(self.request.GET.get("zone"))
