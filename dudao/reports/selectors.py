@@ -73,23 +73,22 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
     loop = user.has_perm("inspections.view_visit")
     if acts_for_office(user):
         zones = zone_list_with_counts(user=user)
-        shown = list(zones.annotate(total=Window(Count("pk")))[:DASHBOARD_ZONES])  # and, in the same query, how many
+        shown, zone_count = first_and_count(zones, DASHBOARD_ZONES)
         # an anti-join on the listing's school: a province's 20 000 schools are not hashed against its listings
         listed = Exists(Listing.objects.current(today).filter(school=OuterRef("pk")))  # scope: the schools above
-        # the first 20 and, in the same query, how many there are
-        unlisted = list(schools.exclude(listed).annotate(total=Window(Count("pk"))).order_by("sort_key")[:20])
+        unlisted, unlisted_count = first_and_count(schools.exclude(listed).order_by("sort_key"), 20)
         data.update(
             {
                 "is_office": True,
-                "zone_count": shown[0].total if shown else 0,
+                "zone_count": zone_count,
                 "zones_over_limit": list(zones.filter(over_limit=True)),
                 "inspector_count": Inspector.objects.for_user(user).filter(status=Inspector.Status.ACTIVE).count(),
                 "unlisted_schools": unlisted,
-                "unlisted_count": unlisted[0].total if unlisted else 0,
+                "unlisted_count": unlisted_count,
                 "overloaded": overloaded_inspectors(user=user, on=today),
                 "recent_events": AuditEvent.objects.for_user(user).select_related("actor").order_by("-seq")[:8],
                 "zones": shown,
-                "zones_more": shown[0].total - len(shown) if shown else 0,
+                "zones_more": zone_count - len(shown),
             }
         )
     else:
@@ -112,6 +111,12 @@ def dashboard_for(*, user, zone_id: int | None = None, inspector_id: int | None 
         data.update(loop_overview(user=user, today=today, zone_id=zone_id, inspector_id=inspector_id,
                                   priorities=bool(inspector_id) or data["is_inspector"] or data["is_zone_leader"]))
     return data
+
+
+def first_and_count(rows, n: int) -> tuple[list, int]:
+    """The first ``n`` of ``rows`` and, counted in the same query, how many there are."""
+    first = list(rows.annotate(total_rows=Window(Count("pk")))[:n])
+    return first, first[0].total_rows if first else 0
 
 
 def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None, priorities=True) -> dict:
