@@ -14,7 +14,6 @@
   their SHA-256 (409 altered, 410 gone).
 """
 
-import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, HttpResponse
@@ -329,11 +328,10 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
         a line per part (city or county), from a county down a line per zone, and for a zone its schools."""
         if not selectors.can_see_coverage(request.user):
             raise exceptions.PermissionDenied
-        month = request.query_params.get("month", "")
-        try:
-            month = datetime.date(*map(int, month.split("-", 1)), 1) if month else None
-        except (TypeError, ValueError):
-            raise exceptions.ValidationError({"month": [_("Give a month as YYYY-MM.")]}) from None
+        given = request.query_params.get("month", "")
+        month = selectors.parse_month(given)
+        if given and month is None:
+            raise exceptions.ValidationError({"month": [_("Give a month as YYYY-MM.")]})
         region_id, zone_id = _id_param(request, "region"), _id_param(request, "zone")
         region = selectors.coverage_area(user=request.user, region_id=region_id)
         if region_id and region is None:
@@ -342,17 +340,16 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
             raise exceptions.ValidationError({"zone": [_("No such zone in your scope.")]})
         if zone_id:
             coverage = selectors.coverage_summary(user=request.user, month=month, zone_id=zone_id, region=region)
-            area, lines = None, [{"kind": "zone", "id": g.key.pk if g.key else None, "name": g.key.name if g.key else "",
-                                  **_counts(g)} for g in coverage.by_zone]
+            area = None
             rows = [{"school": r.school.pk, "name": r.school.name, "zone": r.zone.pk if r.zone else None,
                      "inspector": r.inspector.pk if r.inspector else None, "month_visits": r.month_visits,
                      "term_visits": r.term_visits, "unchecked": r.month_unchecked} for r in coverage.rows]
         else:
             coverage = selectors.coverage_counts(user=request.user, month=month, region=region)
             area, rows = coverage.area, []
-            lines = ([{"kind": "region", "id": g.key.pk, "name": g.key.name, **_counts(g)} for g in coverage.by_area]
-                     if area else [{"kind": "zone", "id": g.key.pk if g.key else None, "name": g.key.name if g.key else "",
-                                    **_counts(g)} for g in coverage.by_zone])
+        groups = coverage.by_area if area else coverage.by_zone
+        lines = [{"kind": "region" if area else "zone", "id": g.key.pk if g.key else None,
+                  "name": g.key.name if g.key else "", **_counts(g)} for g in groups]
         return Response(CoverageSerializer({
             "month": coverage.month, "term_start": coverage.term.start, "term_end": coverage.term.end,
             "area": {"id": area.pk, "name": area.name} if area else None, **_counts(coverage),

@@ -464,6 +464,20 @@ def coverage_area(*, user, region_id: int | None = None) -> Region | None:
     return tops[0]
 
 
+def area_of(region: Region | None) -> Region | None:
+    """``region`` when its coverage is counted per part (above a county), else ``None`` (per zone)."""
+    return region if region is not None and region.level < Region.Level.COUNTY else None
+
+
+def parse_month(value: str | None) -> datetime.date | None:
+    """The first day of a ``YYYY-MM`` month, or ``None`` for anything else."""
+    try:
+        year, month = (int(p) for p in (value or "").split("-", 1))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return None
+
+
 def _active_schools(user, region: Region | None):
     schools = School.objects.for_user(user, "view").filter(is_active=True)
     if region is None or office_regions(user) == (region.path,):  # the scope is that subtree already
@@ -478,7 +492,7 @@ def coverage_counts(*, user, month: datetime.date | None = None, region: Region 
     a county, per part of it (a province's cities, a city's counties). A province's 20 000 schools
     never become Python rows. Three queries; four with the parts."""
     first, last, term, on = _coverage_window(user, month)
-    area = region if region is not None and region.level < Region.Level.COUNTY else None
+    area = area_of(region)
     schools = _active_schools(user, region).order_by().values("pk", "region_id")
     zone_of = ZoneMembership.objects.current(on).order_by().values("school_id", "zone_id")  # scope: joined to the schools above
 

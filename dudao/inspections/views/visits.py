@@ -41,7 +41,6 @@ from dudao.inspections.services.attachments import attachment_read_stamped, atta
 from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
-from dudao.organizations.models import Region
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
@@ -418,10 +417,10 @@ class CoverageView(ScopedTemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        month = _parse_month(self.request.GET.get("month")) or timezone.localdate().replace(day=1)
+        month = selectors.parse_month(self.request.GET.get("month")) or timezone.localdate().replace(day=1)
         region = (selectors.coverage_area(user=user, region_id=_int(self.request.GET.get("region")))
                   or selectors.coverage_area(user=user))  # a region out of sight: the top of the scope
-        area = region if region is not None and region.level < Region.Level.COUNTY else None
+        area = selectors.area_of(region)
         zones = [] if area else list(selectors.coverage_zone_choices(user=user, region=region))
         zone_id = _int(self.request.GET.get("zone"))
         if zone_id not in {z.pk for z in zones}:
@@ -453,14 +452,6 @@ class CoverageView(ScopedTemplateView):
 def _int(value: str | None) -> int | None:
     try:
         return int(value or 0) or None
-    except ValueError:
-        return None
-
-
-def _parse_month(value: str | None) -> datetime.date | None:
-    try:
-        year, month = (int(p) for p in (value or "").split("-", 1))
-        return datetime.date(year, month, 1)
     except ValueError:
         return None
 
