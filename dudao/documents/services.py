@@ -250,7 +250,7 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
     of a single document is. A run that stops keeps what it filed: a second run finds the documents
     on file and makes only the PDFs they lack."""
     documents: list[Document] = []
-    pending: deque[tuple[list[Document], list[Document], Future]] = deque()
+    pending: deque[tuple[list[Document], list[Document], Future | None]] = deque()
 
     def attach_oldest():
         found, missing, conversion = pending.popleft()
@@ -274,13 +274,11 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
                     for doc, p in zip(found, prepared, strict=True) if p is not doc])
             # the new documents, and those on file without their PDF (filed as .docx only)
             missing = [doc for doc in found if pdf and not doc.pdf]
-            conversion = Future()
+            conversion = None
             if missing:
                 while len(pending) > pdf_workers():  # one chunk waits its turn: LibreOffice is never idle
                     attach_oldest()
                 conversion = pool.submit(docx_to_pdf, [document_read_verified(doc, "docx") for doc in missing], chunk=chunk)
-            else:
-                conversion.set_result([])
             pending.append((found, missing, conversion))
         while pending:
             attach_oldest()
