@@ -961,6 +961,121 @@ def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Rows built on demand
+# ---------------------------------------------------------------------------------------------------
+
+
+class LazyRows(Sequence):
+    """A read-only list whose items are built when they are read, from the columns the analysis
+    keeps (numpy arrays): ``len``, indexing (slices give lists), iteration, ``==`` with a list and
+    ``tolist()`` behave as the list of the same items would. A large county's result holds its
+    per-school rows (entries, alarms, contributions, additions) this way, so that ``analyze`` does
+    not write hundreds of thousands of dicts that a page may never read; each read builds the item
+    anew (the same values, a new dict).
+
+    ``plain``: the items hold no ``Message`` (``texts.localize`` leaves them as they are)."""
+
+    __slots__ = ("_build", "_iterate", "_n", "plain")
+
+    def __init__(self, n: int, build: Callable[[int], Any], *, iterate: Callable[[], Iterator[Any]] | None = None,
+                 plain: bool = False) -> None:
+        self._n = int(n)
+        self._build = build
+        self._iterate = iterate
+        self.plain = plain
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._build(i) for i in range(*index.indices(self._n))]
+        i = index.__index__()
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("LazyRows index out of range")
+        return self._build(i)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._iterate is not None:
+            return self._iterate()
+        return map(self._build, range(self._n))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRows | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<LazyRows of {self._n}>"
+
+    def tolist(self) -> list[Any]:
+        """Every item, as a list (what ``json`` and the API write)."""
+        return list(self)
+
+    def map(self, function: Callable[[Any], Any], *, plain: bool = True) -> LazyRows:
+        """The same rows, each passed through ``function`` when it is read."""
+        build, iterate = self._build, self._iterate
+        return LazyRows(self._n, lambda i: function(build(i)),
+                        iterate=None if iterate is None else (lambda: map(function, iterate())), plain=plain)
+
+    @staticmethod
+    def chain(parts: Sequence[Sequence[Any]], *, plain: bool = False) -> LazyRows:
+        """The parts one after the other, as one sequence (each part read only where it is indexed)."""
+        parts = [p for p in parts if len(p)]
+        ends = np.cumsum([len(p) for p in parts], dtype=np.int64)
+
+        def build(i: int) -> Any:
+            k = int(np.searchsorted(ends, i, side="right"))
+            return parts[k][i - (int(ends[k - 1]) if k else 0)]
+
+        def iterate() -> Iterator[Any]:
+            for part in parts:
+                yield from part
+
+        return LazyRows(int(ends[-1]) if parts else 0, build, iterate=iterate, plain=plain)
+
+
+class _Contributions(LazyRows):
+    """An indicator's per-school contributions (``LazyRows``), which also know their largest ones."""
+
+    __slots__ = ("_shares",)
+
+    def __init__(self, shares: NDArray[np.float64], build: Callable[[int], Any]) -> None:
+        super().__init__(shares.size, build, plain=True)
+        self._shares = shares
+
+    def largest(self, n: int) -> list[dict[str, Any]]:
+        """The ``n`` contributions with the largest share, largest first, ties in the schools' order:
+        ``sorted(self, key=share, reverse=True)[:n]`` without writing out the others."""
+        order = np.argsort(-self._shares, kind="stable")[: max(n, 0)]
+        return [self._build(int(i)) for i in order]
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every ``LazyRows`` in it (at any depth) written out as a list: the result of
+    ``analyze`` as plain dicts and lists, as ``json`` writes it."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, LazyRows | list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    """``json.dumps(result, default=…)``: a ``LazyRows`` is written as its list."""
+    if isinstance(value, LazyRows):
+        return value.tolist()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+json_default = _json_default
+
+
+# ---------------------------------------------------------------------------------------------------
 # Analysis
 # ---------------------------------------------------------------------------------------------------
 
@@ -1137,13 +1252,12 @@ def _number_or_nan(value: object) -> float:
         return math.nan
 
 
-def _or_none(column: NDArray[np.float64]) -> list[float | None]:
-    """A column as a list of floats, ``None`` where it is NaN (a missing value)."""
-    return [None if v != v else v for v in column.tolist()]
-
-
-_STATUS_NAMES = np.array([status.value for status in STATUS_ORDER], dtype=object)
+_STATUS_NAMES = tuple(status.value for status in STATUS_ORDER)
 _DIRECTIONS = (Direction.WEAK.value, Direction.AT_MEAN.value, Direction.OVER_RESOURCED.value)
+
+
+def _row_or_none(row: NDArray[np.float64]) -> list[float | None]:
+    return [None if v != v else v for v in row.tolist()]
 
 
 def _analyze_level(
@@ -1155,16 +1269,19 @@ def _analyze_level(
     floor_ratio: float,
 ) -> dict[str, Any]:
     """One level's analysis. The schools' figures are computed as columns (one array per field and
-    indicator, ``compute_indicator_column``; statuses by ``indicator_status_codes``); the per-school
-    entries and alarms are then written from those columns."""
+    indicator, ``compute_indicator_column``; statuses by ``indicator_status_codes``). The per-school
+    entries, alarms, contributions and additions are ``LazyRows``: each is written from those columns
+    when it is read, in the order of a list built school by school."""
     units = sorted(units, key=lambda u: u.school_code)
     specs = indicators_for(method)
     n = len(units)
     level_name = stage.value
-    alarms: list[dict[str, Any]] = []
+    first_alarms: list[dict[str, Any]] = []  # inconsistent fields, before the schools' own alarms
+    last_alarms: list[dict[str, Any]] = []  # the indicators' and the level's, after them
 
-    def alarm(kind: str, message: Message, *, indicator: str | None = None, school: SchoolUnit | None = None) -> None:
-        alarms.append(
+    def alarm(kind: str, message: Message, *, indicator: str | None = None, school: SchoolUnit | None = None,
+              into: list[dict[str, Any]] = last_alarms) -> None:
+        into.append(
             {
                 "level": level_name,
                 "kind": kind,
@@ -1186,43 +1303,48 @@ def _analyze_level(
             except ValueError as exc:
                 problem = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
             alarm("invalid_data", _("{school}: {problem}", school=unit.school_name, problem=problem),
-                  indicator=spec.key, school=unit)
+                  indicator=spec.key, school=unit, into=first_alarms)
         values[spec.key] = column
     keys = [spec.key for spec in specs]
-    value_lists = {key: _or_none(values[key]) for key in keys}
+    matrix = np.stack([values[key] for key in keys], axis=1) if n else np.zeros((0, len(keys)))
     with_pupils = students > 0
-    missing_any = with_pupils & np.isnan(np.stack([values[key] for key in keys])).any(axis=0)
+    nan = np.isnan(matrix)
+    n_missing_alarms = np.where(with_pupils, nan.sum(axis=1), 0)  # "no value for …", one per indicator
 
     rated = [spec for spec in specs if spec.key in standards]  # indicators with a standard: statuses
+    rated_keys = [spec.key for spec in rated]
     codes = np.stack([indicator_status_codes(values[spec.key], standards[spec.key], floor_ratio) for spec in rated],
-                     axis=1) if rated else np.zeros((n, 0), dtype=np.int8)
-    status_lists = [_STATUS_NAMES[codes[:, j]].tolist() for j in range(len(rated))]
-    index_lists = [_or_none(values[spec.key] / standards[spec.key]) for spec in rated]
-    flagged = ((codes == 1) | (codes == 2)).any(axis=1)  # between or below the floor somewhere
+                     axis=1) if rated and n else np.zeros((n, len(rated)), dtype=np.int8)
+    index_matrix = (np.stack([values[spec.key] / standards[spec.key] for spec in rated], axis=1) if rated and n
+                    else np.zeros((n, len(rated))))
+    flagged = (codes == 1) | (codes == 2)  # between or below the floor
     standard_text = {spec.key: f"{standards[spec.key]:g}" for spec in rated}
     floor_text = percent(floor_ratio)
 
     judged = method is Method.QUALITY_2017
-    if judged:
+    failed = np.zeros(n, dtype=bool)
+    n_passed = n_failed = n_open = 0
+    rule_of = np.zeros(n, dtype=np.intp)
+    rule_dicts: list[dict[str, Any]] = []
+    rule_results: list[SchoolRuleResult] = []
+    if judged and n:
         counts = np.stack([np.count_nonzero(codes == c, axis=1) for c in range(len(STATUS_ORDER))], axis=1)
-        tallies = [tuple(row) for row in counts.tolist()]
-        rules: dict[tuple[int, ...], SchoolRuleResult] = {}
-        for tally in set(tallies):  # the rule's outcome depends on the counts only
+        tallies, rule_of = np.unique(counts, axis=0, return_inverse=True)
+        rule_of = rule_of.reshape(-1)
+        for tally in tallies.tolist():  # the rule's outcome depends on the counts only
             statuses = [s for s, count in zip(STATUS_ORDER, tally, strict=True) for _k in range(count)]
-            rules[tally] = school_rule_2017(statuses, QUALITY_2017_MIN_MET, floor_ratio)
-        rule_dicts = {tally: rule.as_dict() for tally, rule in rules.items()}
+            rule_results.append(school_rule_2017(statuses, QUALITY_2017_MIN_MET, floor_ratio))
+        rule_dicts = [rule.as_dict() for rule in rule_results]
+        outcome = np.array([{True: 0, False: 1, None: 2}[rule.passed] for rule in rule_results], dtype=np.intp)
+        per_school = np.where(with_pupils, outcome[rule_of], 3)
+        n_passed, n_failed, n_open = (int(c) for c in np.bincount(per_school, minlength=4)[:3])
+        failed = per_school == 1
 
     type_labels = {school_type: school_type.label for school_type in {u.school_type for u in units}}
-    rated_keys = [spec.key for spec in rated]
-    indicator_rows = list(zip(*[value_lists[key] for key in keys], strict=True))
-    status_rows = list(zip(*status_lists, strict=True)) if rated else []
-    index_rows = list(zip(*index_lists, strict=True)) if rated else []
-    code_rows = codes.tolist()
-    flagged_list = flagged.tolist()
-    missing_list = missing_any.tolist()
-    schools: list[dict[str, Any]] = []
-    n_passed = n_failed = n_open = 0
-    for k, unit in enumerate(units):
+    zero_note = _("0 enrolment: left out of every statistic")
+
+    def school(k: int) -> dict[str, Any]:
+        unit = units[k]
         entry: dict[str, Any] = {
             "school_code": unit.school_code,
             "school_name": unit.school_name,
@@ -1233,56 +1355,66 @@ def _analyze_level(
             "rows": list(unit.rows),
             "split_share": unit.split_share,
             "raw": unit.values if type(unit.values) is dict else dict(unit.values),  # units are built per call
-            "indicators": dict(zip(keys, indicator_rows[k], strict=True)),
-            "note": unit.note,
+            "indicators": dict(zip(keys, _row_or_none(matrix[k]), strict=True)),
+            "note": zero_note if unit.students == 0 else unit.note,
         }
-        if unit.students == 0:
-            entry["note"] = _("0 enrolment: left out of every statistic")
-            alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=unit.school_name), school=unit)
-        elif missing_list[k]:
-            for spec in specs:
-                if value_lists[spec.key][k] is None:
-                    alarm(
-                        "missing_data",
-                        _("{school}: no value for {indicator}", school=unit.school_name, indicator=spec.name),
-                        indicator=spec.key,
-                        school=unit,
-                    )
         if standards:
-            entry["statuses"] = dict(zip(rated_keys, status_rows[k], strict=True))
-            entry["development_index"] = dict(zip(rated_keys, index_rows[k], strict=True))
-            if flagged_list[k]:
-                for spec, code in zip(rated, code_rows[k], strict=True):
-                    if code != 1 and code != 2:
-                        continue
-                    value = f"{value_lists[spec.key][k]:.4g}"
-                    if code == 2:
-                        kind = "below_floor"
-                        message = _(
-                            "{school}: {indicator} {value} is below {floor} of the standard {standard}",
-                            school=unit.school_name, indicator=spec.name, value=value, floor=floor_text,
-                            standard=standard_text[spec.key],
-                        )
-                    else:
-                        kind = "below_standard"
-                        message = _("{school}: {indicator} {value} is below the standard {standard}",
-                                    school=unit.school_name, indicator=spec.name, value=value,
-                                    standard=standard_text[spec.key])
-                    alarms.append({"level": level_name, "kind": kind, "indicator": spec.key,
-                                   "school_code": unit.school_code, "message": message})
+            entry["statuses"] = dict(zip(rated_keys, [_STATUS_NAMES[c] for c in codes[k].tolist()], strict=True))
+            entry["development_index"] = dict(zip(rated_keys, _row_or_none(index_matrix[k]), strict=True))
         if judged and unit.students > 0:
-            tally = tallies[k]
-            entry["rule"] = dict(rule_dicts[tally])
-            passed = rules[tally].passed
-            if passed is False:
-                n_failed += 1
-                alarm("school_rule_failed", _("{school}: {reason}", school=unit.school_name,
-                                               reason=rules[tally].reason), school=unit)
-            elif passed is None:
-                n_open += 1
-            else:
-                n_passed += 1
-        schools.append(entry)
+            entry["rule"] = dict(rule_dicts[rule_of[k]])
+        return entry
+
+    def school_alarms(k: int) -> list[dict[str, Any]]:
+        """The alarms of school ``k``, in the order of the analysis: no pupils or missing values, values
+        under the standard, the per-school rule."""
+        unit = units[k]
+        out: list[dict[str, Any]] = []
+        if unit.students == 0:
+            alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=unit.school_name), school=unit, into=out)
+        elif n_missing_alarms[k]:
+            for spec, missing in zip(specs, nan[k].tolist(), strict=True):
+                if missing:
+                    alarm("missing_data",
+                          _("{school}: no value for {indicator}", school=unit.school_name, indicator=spec.name),
+                          indicator=spec.key, school=unit, into=out)
+        if rated:
+            for spec, code in zip(rated, codes[k].tolist(), strict=True):
+                if code != 1 and code != 2:
+                    continue
+                value = f"{values[spec.key][k]:.4g}"
+                if code == 2:
+                    kind = "below_floor"
+                    message = _(
+                        "{school}: {indicator} {value} is below {floor} of the standard {standard}",
+                        school=unit.school_name, indicator=spec.name, value=value, floor=floor_text,
+                        standard=standard_text[spec.key],
+                    )
+                else:
+                    kind = "below_standard"
+                    message = _("{school}: {indicator} {value} is below the standard {standard}",
+                                school=unit.school_name, indicator=spec.name, value=value,
+                                standard=standard_text[spec.key])
+                out.append({"level": level_name, "kind": kind, "indicator": spec.key,
+                            "school_code": unit.school_code, "message": message})
+        if failed[k]:
+            alarm("school_rule_failed", _("{school}: {reason}", school=unit.school_name,
+                                           reason=rule_results[rule_of[k]].reason), school=unit, into=out)
+        return out
+
+    per_school_alarms = (np.where(with_pupils, n_missing_alarms, 1) + flagged.sum(axis=1) + failed).astype(np.int64)
+    alarmed = np.flatnonzero(per_school_alarms)
+    alarm_ends = np.cumsum(per_school_alarms[alarmed])
+
+    def school_alarm(i: int) -> dict[str, Any]:
+        j = int(np.searchsorted(alarm_ends, i, side="right"))
+        return school_alarms(int(alarmed[j]))[i - (int(alarm_ends[j - 1]) if j else 0)]
+
+    def school_alarm_rows() -> Iterator[dict[str, Any]]:
+        for k in alarmed.tolist():
+            yield from school_alarms(k)
+
+    schools_alarms = LazyRows(int(alarm_ends[-1]) if alarmed.size else 0, school_alarm, iterate=school_alarm_rows)
 
     codes_list = [u.school_code for u in units]
     names_list = [u.school_name for u in units]
@@ -1301,7 +1433,7 @@ def _analyze_level(
         "n_schools_with_pupils": int(np.count_nonzero(with_pupils)),
         "students": sum(u.students for u in units),
         "threshold": threshold,
-        "schools": schools,
+        "schools": LazyRows(n, school),
         "indicators": indicators,
         "composite": None,
         "school_rule": None,
@@ -1343,7 +1475,7 @@ def _analyze_level(
             outcomes.append((True, _("every school meets the per-school rule")))
     level["passed"] = _combine(outcomes)
     level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
-    level["alarms"] = alarms
+    level["alarms"] = LazyRows.chain([first_alarms, schools_alarms, last_alarms])
     return level
 
 
@@ -1410,17 +1542,14 @@ def _analyze_indicator(
     result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
 
     index, shares, deviations = difference_contribution_arrays(values, students)
-    directions = (np.sign(deviations).astype(np.intp) + 1).tolist()
-    result["contributions"] = [
-        {
-            "school_code": codes[i],
-            "school_name": names[i],
-            "share": share,
-            "direction": _DIRECTIONS[d],
-            "deviation": deviation,
-        }
-        for i, share, d, deviation in zip(index.tolist(), shares.tolist(), directions, deviations.tolist(), strict=True)
-    ]
+    directions = np.sign(deviations).astype(np.intp) + 1
+
+    def contribution(i: int) -> dict[str, Any]:
+        k = int(index[i])
+        return {"school_code": codes[k], "school_name": names[k], "share": float(shares[i]),
+                "direction": _DIRECTIONS[directions[i]], "deviation": float(deviations[i])}
+
+    result["contributions"] = _Contributions(shares, contribution)
 
     to_standard: dict[str, Any] | None = None
     if standard is not None:
@@ -1432,21 +1561,31 @@ def _analyze_indicator(
         met = resource * spec.per / pupils >= standard - REL_TOL * abs(standard)
         need = np.where(met, 0.0, np.maximum(0.0, standard * pupils / spec.per - resource))
         short = np.flatnonzero(need > 0)
-        shortfalls = [
-            {"school_code": codes[i], "school_name": names[i], "resource": r, "addition": add}
-            for i, r, add in zip(known[short].tolist(), resource[short].tolist(), need[short].tolist(), strict=True)
-        ]
+        short_at, short_resource, short_need = known[short], resource[short], need[short]
+
+        def shortfall(i: int) -> dict[str, Any]:
+            k = int(short_at[i])
+            return {"school_code": codes[k], "school_name": names[k], "resource": float(short_resource[i]),
+                    "addition": float(short_need[i])}
+
+        shortfalls = LazyRows(short.size, shortfall, plain=True)
         to_standard = {
             "unit": spec.resource_unit,
             "standard": standard,
             "schools": shortfalls,
-            "total": sum(s["addition"] for s in shortfalls),
+            "total": sum(short_need.tolist()),  # added one by one, in the schools' order
             "formula": "max(0, standard × Pᵢ − resourceᵢ)",
         }
 
     plan = cv_adjustment_plan(values, students, threshold)
     additions = np.array(plan.additions, dtype=float)  # None (left out) → NaN
     raised = np.flatnonzero(additions > 0)
+    raised_additions = additions[raised] / spec.per
+
+    def raised_school(i: int) -> dict[str, Any]:
+        k = int(raised[i])
+        return {"school_code": codes[k], "school_name": names[k], "addition": float(raised_additions[i])}
+
     to_threshold = {
         "unit": spec.resource_unit,
         "target": _("this indicator's CV ≤ the composite threshold (enough for the composite)")
@@ -1459,10 +1598,7 @@ def _analyze_indicator(
         "level": plan.level,
         "total": None if plan.total is None else plan.total / spec.per,
         "n_raised": plan.n_raised,
-        "schools": [
-            {"school_code": codes[i], "school_name": names[i], "addition": add / spec.per}
-            for i, add in zip(raised.tolist(), additions[raised].tolist(), strict=True)
-        ],
+        "schools": LazyRows(raised.size, raised_school, plain=True),
         "method": _("raise the lowest schools to a common level (the least total addition)"),
         "note": plan.note,
     }

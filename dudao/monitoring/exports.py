@@ -45,7 +45,11 @@ def top_contributions(level: dict, n: int = 3) -> list[dict]:
     """Per indicator, the ``n`` schools with the largest share of the weighted variance (§8)."""
     out = []
     for indicator in level["indicators"]:
-        ranked = sorted(indicator["contributions"], key=lambda c: c["share"], reverse=True)[:n]
+        contributions = indicator["contributions"]
+        if hasattr(contributions, "largest"):  # ``analysis.LazyRows``: the others are not written out
+            ranked = contributions.largest(n)
+        else:
+            ranked = sorted(contributions, key=lambda c: c["share"], reverse=True)[:n]
         out.append({"name": indicator["name"], "schools": ranked})
     return out
 

@@ -65,19 +65,20 @@ def floats_in(value: Any):
     elif isinstance(value, dict):
         for item in value.values():
             yield from floats_in(item)
-    elif isinstance(value, list):
+    elif isinstance(value, list | a.LazyRows):
         for item in value:
             yield from floats_in(item)
 
 
 def assert_plain_json(value: Any) -> None:
     """Walks the result: only dict/list/str/int/float/bool/None, string keys, no NaN or inf. A sentence
-    is a ``Message``: a ``str`` (its English text) that the pages translate."""
+    is a ``Message``: a ``str`` (its English text) that the pages translate. The per-school rows are
+    ``LazyRows``, lists written out as they are read."""
     if isinstance(value, dict):
         for key, item in value.items():
             assert type(key) is str, key
             assert_plain_json(item)
-    elif isinstance(value, list):
+    elif isinstance(value, list | a.LazyRows):
         for item in value:
             assert_plain_json(item)
     else:
@@ -89,7 +90,8 @@ def assert_plain_json(value: Any) -> None:
 def assert_clean(result: dict[str, Any]) -> None:
     assert_plain_json(result)
     assert all(math.isfinite(v) for v in floats_in(result))
-    json.dumps(result, allow_nan=False, ensure_ascii=False)
+    written = json.dumps(result, allow_nan=False, ensure_ascii=False, default=a.json_default)
+    assert json.loads(written) == json.loads(json.dumps(a.plain(result), allow_nan=False, ensure_ascii=False))
 
 
 def indicator(result: dict[str, Any], stage: str, key: str) -> dict[str, Any]:

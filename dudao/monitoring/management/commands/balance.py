@@ -12,7 +12,7 @@ import math
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dudao.monitoring.analysis import SchoolTableError, analyze, read_school_table, write_template
+from dudao.monitoring.analysis import LazyRows, SchoolTableError, analyze, read_school_table, write_template
 from dudao.monitoring.selectors import standards_in_force
 from dudao.monitoring.texts import localize, localize_errors
 from dudao.organizations.models import Office
@@ -23,7 +23,7 @@ def _clean(value):
         return None
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, LazyRows)):
         return [_clean(v) for v in value]
     return value
 
