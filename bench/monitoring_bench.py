@@ -59,7 +59,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dudao.monitoring.analysis import analyze, parse_records  # noqa: E402
+from dudao.monitoring.analysis import analyze, json_default, parse_records  # noqa: E402
 from dudao.monitoring.formulas import QUALITY_2017_STANDARDS, Stage  # noqa: E402
 
 RTOL = 1e-9
@@ -371,7 +371,7 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     analyze_time, analyze_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     peak = peak_rss_mb()
     start = time.perf_counter()
-    size = len(json.dumps(result, ensure_ascii=False).encode())
+    size = len(json.dumps(result, ensure_ascii=False, default=json_default).encode())
     json_time = time.perf_counter() - start
     checker = Checker()
     checker.level(result, ref, (0, 1), "one county")

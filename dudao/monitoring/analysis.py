@@ -55,10 +55,11 @@ import io
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -89,7 +90,7 @@ from dudao.monitoring.formulas import (
     composite_cv_2012,
     compute_indicator,
     compute_indicator_column,
-    cv_adjustment_plan,
+    cv_adjustment_arrays,
     cv_within_threshold,
     difference_contribution_arrays,
     gini,
@@ -98,6 +99,7 @@ from dudao.monitoring.formulas import (
     percent,
     publish,
     school_rule_2017,
+    sorted_order,
     split_shares,
     wan_yuan_to_yuan,
     weighted_cv_detail,
@@ -691,9 +693,9 @@ def _check_schools(rows: Sequence[SchoolRow], headers: Mapping[str, str] | None 
         return headers.get(name, template_header(_COLUMNS_BY_NAME[name]))
 
     errors: list[RowError] = []
-    for code, group in _group_by_school(rows).items():
+    for code, group in _group_by_school(_shared_rows(rows)).items():
         first = group[0]
-        if len(group) == 1 and not first.school_type.is_combined:
+        if len(group) == 1 and first.school_type not in _COMBINED_TYPES:
             continue  # a single-level school on one row: nothing to check across rows
         for row in group[1:]:
             if row.school_type is not first.school_type:
@@ -904,6 +906,85 @@ def _split_header(rows: list[list[object]]) -> tuple[list[object], list[tuple[in
 # ---------------------------------------------------------------------------------------------------
 
 
+_COMBINED_TYPES = frozenset(t for t in SchoolType if t.is_combined)
+
+
+def _shared_rows(rows: Sequence[SchoolRow]) -> Sequence[SchoolRow]:
+    """The rows that need a look across rows: those of a combined school and those whose school code
+    is on another row too (a single-level school on one row of its own needs none)."""
+    counts = Counter([r.school_code for r in rows])
+    if len(counts) == len(rows):
+        return [r for r in rows if r.school_type in _COMBINED_TYPES]
+    return [r for r in rows if r.school_type in _COMBINED_TYPES or counts[r.school_code] > 1]
+
+
+@dataclass
+class _Units:
+    """One level's units as columns (lists, one item per unit), by school code: what ``build_units``
+    gives as ``SchoolUnit``s, without writing an object per school."""
+
+    codes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    types: list[SchoolType] = field(default_factory=list)
+    students: list[int] = field(default_factory=list)
+    values: list[Mapping[str, float | None]] = field(default_factory=list)
+    rows: list[tuple[int, ...]] = field(default_factory=list)
+    shares: list[float | None] = field(default_factory=list)
+    notes: list[Message | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def add(self, unit: SchoolUnit) -> None:
+        self.codes.append(unit.school_code)
+        self.names.append(unit.school_name)
+        self.types.append(unit.school_type)
+        self.students.append(unit.students)
+        self.values.append(unit.values)
+        self.rows.append(unit.rows)
+        self.shares.append(unit.split_share)
+        self.notes.append(unit.note)
+
+    def unit(self, k: int) -> SchoolUnit:
+        return SchoolUnit(self.codes[k], self.names[k], self.types[k], Stage.PRIMARY, self.students[k],
+                          self.values[k], self.rows[k], self.shares[k], self.notes[k])
+
+    def sorted(self) -> _Units:
+        """The same units ordered by school code (already so: as they are)."""
+        codes = self.codes
+        if all(a <= b for a, b in pairwise(codes)):
+            return self
+        order = sorted(range(len(codes)), key=codes.__getitem__)
+        return _Units(*([column[k] for k in order] for column in (
+            self.codes, self.names, self.types, self.students, self.values, self.rows, self.shares, self.notes)))
+
+
+def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
+    """``build_units`` as one ``_Units`` per compulsory stage, each by school code."""
+    errors = _check_schools(rows)
+    if errors:
+        raise SchoolTableError(errors)
+    tables = {stage: _Units() for stage in COMPULSORY_STAGES}
+    combined: list[SchoolRow] = []
+    for row in rows:
+        if row.school_type in _COMBINED_TYPES:
+            combined.append(row)
+            continue
+        table = tables[row.stage]
+        table.codes.append(row.school_code)
+        table.names.append(row.school_name)
+        table.types.append(row.school_type)
+        table.students.append(row.students)
+        table.values.append(row.values)
+        table.rows.append((row.row,))
+        table.shares.append(None)
+        table.notes.append(None)
+    for code, group in _group_by_school(combined).items():
+        for unit in _split_school(code, group):
+            tables[unit.stage].add(unit)
+    return {stage: table.sorted() for stage, table in tables.items()}
+
+
 def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
     """Turns validated rows into analysed units, one per school and compulsory stage, splitting the
     facilities of combined schools by STANDARDS §3.6. Raises ``SchoolTableError`` if the rows of a
@@ -914,7 +995,7 @@ def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
     units: list[SchoolUnit] = []
     for code, group in _group_by_school(rows).items():
         first = group[0]
-        if not first.school_type.is_combined:
+        if first.school_type not in _COMBINED_TYPES:
             units.append(
                 SchoolUnit(
                     code,
@@ -927,36 +1008,44 @@ def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
                 )
             )
             continue
-        totals = {
-            name: next((r.values.get(name) for r in group if r.values.get(name) is not None), None)
-            for name in SPLIT_FIELDS
-        }
-        enrolment: dict[Stage, int] = {r.stage: r.students for r in group}
-        if Stage.SENIOR in first.school_type.stages:
-            enrolment[Stage.SENIOR] = next(r.senior_students for r in group if r.senior_students is not None)
-        try:
-            shares: dict[Stage, float] | None = split_shares(first.school_type, enrolment)
-            note = None
-        except ValueError:
-            shares, note = None, _("no pupils in any stage: facilities cannot be split")
-        for row in group:
-            share = None if shares is None else shares[row.stage]
-            values = dict(row.values)
-            for name, total in totals.items():
-                values[name] = None if total is None or share is None else total * share
-            units.append(
-                SchoolUnit(
-                    code,
-                    row.school_name,
-                    row.school_type,
-                    row.stage,
-                    row.students,
-                    values,
-                    tuple(r.row for r in group),
-                    share,
-                    note,
-                )
+        units.extend(_split_school(code, group))
+    return units
+
+
+def _split_school(code: str, group: Sequence[SchoolRow]) -> list[SchoolUnit]:
+    """The units of one combined school (its rows ``group``), its facilities split by §3.6."""
+    first = group[0]
+    units: list[SchoolUnit] = []
+    totals = {
+        name: next((r.values.get(name) for r in group if r.values.get(name) is not None), None)
+        for name in SPLIT_FIELDS
+    }
+    enrolment: dict[Stage, int] = {r.stage: r.students for r in group}
+    if Stage.SENIOR in first.school_type.stages:
+        enrolment[Stage.SENIOR] = next(r.senior_students for r in group if r.senior_students is not None)
+    try:
+        shares: dict[Stage, float] | None = split_shares(first.school_type, enrolment)
+        note = None
+    except ValueError:
+        shares, note = None, _("no pupils in any stage: facilities cannot be split")
+    for row in group:
+        share = None if shares is None else shares[row.stage]
+        values = dict(row.values)
+        for name, total in totals.items():
+            values[name] = None if total is None or share is None else total * share
+        units.append(
+            SchoolUnit(
+                code,
+                row.school_name,
+                row.school_type,
+                row.stage,
+                row.students,
+                values,
+                tuple(r.row for r in group),
+                share,
+                note,
             )
+        )
     return units
 
 
@@ -1141,7 +1230,7 @@ def analyze(
     else:
         raise TypeError("rows must be all SchoolRow or all mappings")
     with _collector_paused():
-        units = build_units(school_rows)
+        units = _units_by_stage(school_rows)
     default_thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
     stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
     stage_standards = _stage_standards(
@@ -1153,7 +1242,7 @@ def analyze(
     with _collector_paused():
         levels = {
             stage.value: _analyze_level(
-                [u for u in units if u.stage is stage],
+                units[stage],
                 stage,
                 method,
                 stage_thresholds[stage],
@@ -1185,7 +1274,7 @@ def analyze(
         "floor_ratio": floor,
         "n_rows": len(school_rows),
         "levels": levels,
-        "alarms": [a for level in levels.values() for a in level["alarms"]],
+        "alarms": LazyRows.chain([level["alarms"] for level in levels.values()]),
         "notes": _method_notes(method),
     }
 
@@ -1226,12 +1315,12 @@ def _method_notes(method: Method) -> list[Message]:
     ]
 
 
-def _raw_columns(units: Sequence[SchoolUnit], names: Sequence[str]) -> dict[str, NDArray[np.float64]]:
+def _raw_columns(units: _Units, names: Sequence[str]) -> dict[str, NDArray[np.float64]]:
     """The level's raw fields as float columns, one value per unit, NaN for a blank cell."""
-    columns = {"students": np.array([u.students for u in units], dtype=float)}
+    columns = {"students": np.array(units.students, dtype=float)}
     if not names:
         return columns
-    fields = [u.values for u in units]
+    fields = units.values
     try:  # the reader gives every field as a number or None: one lookup of all of them per school
         table = np.array(list(map(itemgetter(*names), fields)), dtype=float).reshape(len(units), len(names))
     except (KeyError, TypeError, ValueError):  # rows written by hand: fields left out, or not numbers
@@ -1261,7 +1350,7 @@ def _row_or_none(row: NDArray[np.float64]) -> list[float | None]:
 
 
 def _analyze_level(
-    units: list[SchoolUnit],
+    units: _Units,
     stage: Stage,
     method: Method,
     threshold: float,
@@ -1272,21 +1361,21 @@ def _analyze_level(
     indicator, ``compute_indicator_column``; statuses by ``indicator_status_codes``). The per-school
     entries, alarms, contributions and additions are ``LazyRows``: each is written from those columns
     when it is read, in the order of a list built school by school."""
-    units = sorted(units, key=lambda u: u.school_code)
+    codes_list, names_list, students_list = units.codes, units.names, units.students
     specs = indicators_for(method)
     n = len(units)
     level_name = stage.value
     first_alarms: list[dict[str, Any]] = []  # inconsistent fields, before the schools' own alarms
     last_alarms: list[dict[str, Any]] = []  # the indicators' and the level's, after them
 
-    def alarm(kind: str, message: Message, *, indicator: str | None = None, school: SchoolUnit | None = None,
+    def alarm(kind: str, message: Message, *, indicator: str | None = None, school: str | None = None,
               into: list[dict[str, Any]] = last_alarms) -> None:
         into.append(
             {
                 "level": level_name,
                 "kind": kind,
                 "indicator": indicator,
-                "school_code": None if school is None else school.school_code,
+                "school_code": school,
                 "message": message,
             }
         )
@@ -1297,13 +1386,13 @@ def _analyze_level(
     for spec in specs:
         column, invalid = compute_indicator_column(spec, columns)
         for k in np.flatnonzero(invalid).tolist():  # inconsistent fields that bypassed the reader
-            unit = units[k]
+            unit = units.unit(k)
             try:
                 compute_indicator(spec, unit.fields())
             except ValueError as exc:
                 problem = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
             alarm("invalid_data", _("{school}: {problem}", school=unit.school_name, problem=problem),
-                  indicator=spec.key, school=unit, into=first_alarms)
+                  indicator=spec.key, school=unit.school_code, into=first_alarms)
         values[spec.key] = column
     keys = [spec.key for spec in specs]
     matrix = np.stack([values[key] for key in keys], axis=1) if n else np.zeros((0, len(keys)))
@@ -1329,9 +1418,12 @@ def _analyze_level(
     rule_results: list[SchoolRuleResult] = []
     if judged and n:
         counts = np.stack([np.count_nonzero(codes == c, axis=1) for c in range(len(STATUS_ORDER))], axis=1)
-        tallies, rule_of = np.unique(counts, axis=0, return_inverse=True)
+        base = len(rated) + 1  # each count is 0 … len(rated): one number per combination of counts
+        keys_of = counts @ (base ** np.arange(len(STATUS_ORDER), dtype=np.int64))
+        found, rule_of = np.unique(keys_of, return_inverse=True)
         rule_of = rule_of.reshape(-1)
-        for tally in tallies.tolist():  # the rule's outcome depends on the counts only
+        tallies = [[int(key) // base**c % base for c in range(len(STATUS_ORDER))] for key in found.tolist()]
+        for tally in tallies:  # the rule's outcome depends on the counts only
             statuses = [s for s, count in zip(STATUS_ORDER, tally, strict=True) for _k in range(count)]
             rule_results.append(school_rule_2017(statuses, QUALITY_2017_MIN_MET, floor_ratio))
         rule_dicts = [rule.as_dict() for rule in rule_results]
@@ -1340,66 +1432,68 @@ def _analyze_level(
         n_passed, n_failed, n_open = (int(c) for c in np.bincount(per_school, minlength=4)[:3])
         failed = per_school == 1
 
-    type_labels = {school_type: school_type.label for school_type in {u.school_type for u in units}}
+    types_list, values_list, rows_list, shares_list, notes_list = (
+        units.types, units.values, units.rows, units.shares, units.notes)
+    type_labels = {school_type: school_type.label for school_type in set(types_list)}
     zero_note = _("0 enrolment: left out of every statistic")
 
     def school(k: int) -> dict[str, Any]:
-        unit = units[k]
+        school_type, pupils = types_list[k], students_list[k]
         entry: dict[str, Any] = {
-            "school_code": unit.school_code,
-            "school_name": unit.school_name,
-            "school_type": unit.school_type.value,
-            "school_type_label": type_labels[unit.school_type],
+            "school_code": codes_list[k],
+            "school_name": names_list[k],
+            "school_type": school_type.value,
+            "school_type_label": type_labels[school_type],
             "stage": level_name,
-            "students": unit.students,
-            "rows": list(unit.rows),
-            "split_share": unit.split_share,
-            "raw": unit.values if type(unit.values) is dict else dict(unit.values),  # units are built per call
+            "students": pupils,
+            "rows": list(rows_list[k]),
+            "split_share": shares_list[k],
+            "raw": dict(values_list[k]),
             "indicators": dict(zip(keys, _row_or_none(matrix[k]), strict=True)),
-            "note": zero_note if unit.students == 0 else unit.note,
+            "note": zero_note if pupils == 0 else notes_list[k],
         }
         if standards:
             entry["statuses"] = dict(zip(rated_keys, [_STATUS_NAMES[c] for c in codes[k].tolist()], strict=True))
             entry["development_index"] = dict(zip(rated_keys, _row_or_none(index_matrix[k]), strict=True))
-        if judged and unit.students > 0:
+        if judged and pupils > 0:
             entry["rule"] = dict(rule_dicts[rule_of[k]])
         return entry
 
     def school_alarms(k: int) -> list[dict[str, Any]]:
         """The alarms of school ``k``, in the order of the analysis: no pupils or missing values, values
         under the standard, the per-school rule."""
-        unit = units[k]
+        code, name = codes_list[k], names_list[k]
         out: list[dict[str, Any]] = []
-        if unit.students == 0:
-            alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=unit.school_name), school=unit, into=out)
+        if students_list[k] == 0:
+            alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=name), school=code, into=out)
         elif n_missing_alarms[k]:
             for spec, missing in zip(specs, nan[k].tolist(), strict=True):
                 if missing:
                     alarm("missing_data",
-                          _("{school}: no value for {indicator}", school=unit.school_name, indicator=spec.name),
-                          indicator=spec.key, school=unit, into=out)
+                          _("{school}: no value for {indicator}", school=name, indicator=spec.name),
+                          indicator=spec.key, school=code, into=out)
         if rated:
-            for spec, code in zip(rated, codes[k].tolist(), strict=True):
-                if code != 1 and code != 2:
+            for spec, status in zip(rated, codes[k].tolist(), strict=True):
+                if status != 1 and status != 2:
                     continue
                 value = f"{values[spec.key][k]:.4g}"
-                if code == 2:
+                if status == 2:
                     kind = "below_floor"
                     message = _(
                         "{school}: {indicator} {value} is below {floor} of the standard {standard}",
-                        school=unit.school_name, indicator=spec.name, value=value, floor=floor_text,
+                        school=name, indicator=spec.name, value=value, floor=floor_text,
                         standard=standard_text[spec.key],
                     )
                 else:
                     kind = "below_standard"
                     message = _("{school}: {indicator} {value} is below the standard {standard}",
-                                school=unit.school_name, indicator=spec.name, value=value,
+                                school=name, indicator=spec.name, value=value,
                                 standard=standard_text[spec.key])
                 out.append({"level": level_name, "kind": kind, "indicator": spec.key,
-                            "school_code": unit.school_code, "message": message})
+                            "school_code": code, "message": message})
         if failed[k]:
-            alarm("school_rule_failed", _("{school}: {reason}", school=unit.school_name,
-                                           reason=rule_results[rule_of[k]].reason), school=unit, into=out)
+            alarm("school_rule_failed", _("{school}: {reason}", school=name,
+                                           reason=rule_results[rule_of[k]].reason), school=code, into=out)
         return out
 
     per_school_alarms = (np.where(with_pupils, n_missing_alarms, 1) + flagged.sum(axis=1) + failed).astype(np.int64)
@@ -1416,8 +1510,6 @@ def _analyze_level(
 
     schools_alarms = LazyRows(int(alarm_ends[-1]) if alarmed.size else 0, school_alarm, iterate=school_alarm_rows)
 
-    codes_list = [u.school_code for u in units]
-    names_list = [u.school_name for u in units]
     indicators = [
         _analyze_indicator(
             spec, codes_list, names_list, values[spec.key], students, stage, method, threshold,
@@ -1431,7 +1523,7 @@ def _analyze_level(
         "label": stage.label,
         "n_schools": n,
         "n_schools_with_pupils": int(np.count_nonzero(with_pupils)),
-        "students": sum(u.students for u in units),
+        "students": sum(students_list),
         "threshold": threshold,
         "schools": LazyRows(n, school),
         "indicators": indicators,
@@ -1439,7 +1531,7 @@ def _analyze_level(
         "school_rule": None,
     }
     outcomes: list[tuple[bool | None, Message]] = []
-    if not units:
+    if not n:
         outcomes.append((None, _("no {stage} schools in the table", stage=stage.label)))
     elif method is Method.BASIC_2012:
         composite = _composite(indicators, threshold)
@@ -1536,7 +1628,8 @@ def _analyze_indicator(
             indicator=spec.key,
         )
 
-    result["gini"] = gini(values, students)
+    order = sorted_order(values, students)  # by value: for the Gini and the plan
+    result["gini"] = gini(values, students, order=order)
     result["attainment"] = None if standard is None else attainment_rate(values, standard, students).as_dict()
     # the county's development index X̄ / standard (§8, ``development_index(...).county``)
     result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
@@ -1577,8 +1670,7 @@ def _analyze_indicator(
             "formula": "max(0, standard × Pᵢ − resourceᵢ)",
         }
 
-    plan = cv_adjustment_plan(values, students, threshold)
-    additions = np.array(plan.additions, dtype=float)  # None (left out) → NaN
+    plan, additions = cv_adjustment_arrays(values, students, threshold, before=cv, order=order)  # NaN: left out
     raised = np.flatnonzero(additions > 0)
     raised_additions = additions[raised] / spec.per
 

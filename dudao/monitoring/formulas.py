@@ -70,12 +70,14 @@ __all__ = [
     "compute_indicator",
     "compute_indicator_column",
     "compute_indicators",
+    "cv_adjustment_arrays",
     "cv_adjustment_plan",
     "cv_within_threshold",
     "development_index",
     "difference_contribution_arrays",
     "difference_contributions",
     "gini",
+    "sorted_order",
     "indicator_status",
     "indicator_status_codes",
     "indicators_for",
@@ -983,7 +985,15 @@ def attainment_rate(
 # ---------------------------------------------------------------------------------------------------
 
 
-def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -> float | None:
+def sorted_order(values: Iterable[MaybeNumber] | NDArray[Any], weights: Iterable[MaybeNumber] | NDArray[Any]
+                 ) -> NDArray[np.intp]:
+    """The schools with a value and pupils (those the CV, the Gini and the plan use), sorted by value
+    (stable): positions among those schools, for ``gini(…, order=)`` and ``cv_adjustment_arrays``."""
+    return np.argsort(_sample(values, weights).x, kind="stable")
+
+
+def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber], *,
+         order: NDArray[np.intp] | None = None) -> float | None:
     """Enrolment-weighted Gini coefficient, "实用公式" (STANDARDS §8 [V-3rd]).
 
     Sort schools by Xᵢ ascending; Pᵢ = enrolment share, Wᵢ = resource share (resourceᵢ = XᵢPᵢ),
@@ -996,7 +1006,8 @@ def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -> float
     sample = _sample(values, weights)
     if sample.x.size == 0:
         return None
-    order = np.argsort(sample.x, kind="stable")
+    if order is None:
+        order = np.argsort(sample.x, kind="stable")
     x, w = sample.x[order], sample.w[order]
     resource = x * w
     total = float(resource.sum())
@@ -1154,8 +1165,10 @@ class _WaterLevels:
     conditioned; the plan's level is still checked with the two-pass ``_waterfill_cv``.
     """
 
-    def __init__(self, x: NDArray[np.float64], p: NDArray[np.float64], centre: float) -> None:
-        order = np.argsort(x, kind="stable")
+    def __init__(self, x: NDArray[np.float64], p: NDArray[np.float64], centre: float,
+                 order: NDArray[np.intp] | None = None) -> None:
+        if order is None:
+            order = np.argsort(x, kind="stable")
         self.x = x[order]
         ps = p[order]
         d = self.x - centre
@@ -1213,51 +1226,68 @@ def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNum
     (no data, all zero) there is no plan (``total=None``); if it already meets the threshold the
     plan is empty (``needed=False``, total 0).
     """
+    plan, additions = cv_adjustment_arrays(values, weights, threshold)
+    plan.additions.extend(None if add != add else add for add in additions.tolist())
+    return plan
+
+
+def cv_adjustment_arrays(
+    values: Sequence[MaybeNumber] | NDArray[Any],
+    weights: Sequence[MaybeNumber] | NDArray[Any],
+    threshold: float,
+    *,
+    before: CVResult | None = None,
+    order: NDArray[np.intp] | None = None,
+) -> tuple[CVAdjustment, NDArray[np.float64]]:
+    """``cv_adjustment_plan`` with the additions as an array aligned with the input (NaN for the
+    schools left out) instead of the plan's list, which is left empty. ``before``: the CV of the
+    same values and weights (``weighted_cv_detail``), if already computed; ``order``: the schools
+    with a value and pupils sorted by value (``sorted_order``), if already known."""
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ValueError("the threshold must be a non-negative number")
     sample = _sample(values, weights)
-    before = weighted_cv_detail(values, weights)
-    additions: list[float | None] = [None] * sample.size
+    if before is None:
+        before = weighted_cv_detail(values, weights)
+    additions = np.full(sample.size, np.nan)
     if before.value is None:
         return CVAdjustment(
-            False, None, None, additions, None, None, threshold, 0, note=_("no plan: {reason}", reason=before.note)
-        )
-    for i in sample.index:
-        additions[int(i)] = 0.0
+            False, None, None, [], None, None, threshold, 0, note=_("no plan: {reason}", reason=before.note)
+        ), additions
+    additions[sample.index] = 0.0
     if cv_within_threshold(before.value, threshold):
         return CVAdjustment(
             False,
             0.0,
             None,
-            additions,
+            [],
             before.value,
             before.value,
             threshold,
             0,
             note=_("the CV already meets the threshold"),
-        )
+        ), additions
     x, p = sample.x, sample.p
     target = threshold * (1.0 - _PLAN_MARGIN)
     low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t
     # Bisection on the sorted prefix sums (O(log n) a step), aiming a relative 1e-12 lower still, then
     # the level is checked with the two-pass CV; should rounding leave it short, the bisection goes on
     # above it, two-pass.
-    level = _bisect_level(_WaterLevels(x, p, float(before.mean or 0.0)).cv, low, high, target * (1.0 - _PLAN_MARGIN))
+    levels = _WaterLevels(x, p, float(before.mean or 0.0), order)
+    level = _bisect_level(levels.cv, low, high, target * (1.0 - _PLAN_MARGIN))
     after = _waterfill_cv(x, p, level)
     if after > target:
         level = _bisect_level(lambda mid: _waterfill_cv(x, p, mid), level, high, target)
         after = _waterfill_cv(x, p, level)
     raised = np.maximum(level - x, 0.0) * sample.w
-    for i, add in zip(sample.index.tolist(), raised.tolist(), strict=True):
-        additions[i] = add
+    additions[sample.index] = raised
     return CVAdjustment(
         True,
         float(math.fsum(raised)),
         level,
-        additions,
+        [],
         before.value,
         after,
         threshold,
         int(np.count_nonzero(raised > 0)),
         note=before.note,
-    )
+    ), additions
