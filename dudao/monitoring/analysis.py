@@ -59,7 +59,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -952,7 +951,7 @@ class _Units:
     def sorted(self) -> _Units:
         """The same units ordered by school code (already so: as they are)."""
         codes = self.codes
-        if all(a <= b for a, b in pairwise(codes)):
+        if codes == sorted(codes):
             return self
         order = sorted(range(len(codes)), key=codes.__getitem__)
         return _Units(*([column[k] for k in order] for column in (
@@ -964,21 +963,18 @@ def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
     errors = _check_schools(rows)
     if errors:
         raise SchoolTableError(errors)
-    tables = {stage: _Units() for stage in COMPULSORY_STAGES}
+    single: dict[Stage, list[SchoolRow]] = {stage: [] for stage in COMPULSORY_STAGES}
     combined: list[SchoolRow] = []
     for row in rows:
-        if row.school_type in _COMBINED_TYPES:
-            combined.append(row)
-            continue
-        table = tables[row.stage]
-        table.codes.append(row.school_code)
-        table.names.append(row.school_name)
-        table.types.append(row.school_type)
-        table.students.append(row.students)
-        table.values.append(row.values)
-        table.rows.append((row.row,))
-        table.shares.append(None)
-        table.notes.append(None)
+        (combined if row.school_type in _COMBINED_TYPES else single[row.stage]).append(row)
+    tables = {
+        stage: _Units(
+            [r.school_code for r in part], [r.school_name for r in part], [r.school_type for r in part],
+            [r.students for r in part], [r.values for r in part], [(r.row,) for r in part], [None] * len(part),
+            [None] * len(part),
+        )
+        for stage, part in single.items()
+    }
     for code, group in _group_by_school(combined).items():
         for unit in _split_school(code, group):
             tables[unit.stage].add(unit)
@@ -1321,13 +1317,12 @@ def _raw_columns(units: _Units, names: Sequence[str]) -> dict[str, NDArray[np.fl
     if not names:
         return columns
     fields = units.values
-    try:  # the reader gives every field as a number or None: one lookup of all of them per school
-        table = np.array(list(map(itemgetter(*names), fields)), dtype=float).reshape(len(units), len(names))
+    try:  # the reader gives every field as a number or None (None → NaN)
+        for name in names:
+            columns[name] = np.array(list(map(itemgetter(name), fields)), dtype=float).reshape(len(fields))
     except (KeyError, TypeError, ValueError):  # rows written by hand: fields left out, or not numbers
-        table = np.array([[_number_or_nan(values.get(name)) for name in names] for values in fields], dtype=float)
-        table = table.reshape(len(units), len(names))
-    for j, name in enumerate(names):
-        columns[name] = table[:, j]
+        for name in names:
+            columns[name] = np.array([_number_or_nan(values.get(name)) for values in fields], dtype=float)
     return columns
 
 

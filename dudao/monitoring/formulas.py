@@ -655,6 +655,12 @@ class _Sample:
         return self.w / self.w.sum()
 
 
+def _dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """Σ aᵢbᵢ (pairwise summation, as ``np.sum``). Not ``np.dot``: on a vector of a province's schools
+    BLAS starts threads, which on a busy server cost many times the sum itself."""
+    return float(np.sum(a * b))
+
+
 def _finite_or_none(value: object) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -702,7 +708,7 @@ def weighted_mean(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber])
     sample = _sample(values, weights)
     if sample.x.size == 0:
         return None
-    return float(np.dot(sample.p, sample.x))
+    return _dot(sample.p, sample.x)
 
 
 def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -> CVResult:
@@ -731,7 +737,7 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
             status=CVStatus.NO_DATA,
             note=_join(_("no school has both a value and pupils"), excluded),
         )
-    mean = float(np.dot(sample.p, sample.x))
+    mean = _dot(sample.p, sample.x)
     if mean == 0.0:
         return CVResult(
             None,
@@ -755,7 +761,7 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
     if np.all(sample.x == sample.x[0]):
         sd = 0.0
     else:
-        sd = float(math.sqrt(float(np.dot(sample.p, (sample.x - mean) ** 2))))
+        sd = float(math.sqrt(_dot(sample.p, (sample.x - mean) ** 2)))
     return CVResult(sd / mean, mean, sd, int(sample.x.size), **counts, status=CVStatus.OK, note=excluded)
 
 
@@ -1018,7 +1024,7 @@ def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber], *,
     p = w / w.sum()
     share = resource / total
     cumulative = np.cumsum(share)
-    g = 1.0 - float(np.dot(p, 2.0 * cumulative - share))
+    g = 1.0 - _dot(p, 2.0 * cumulative - share)
     return 0.0 if -1e-12 < g < 0.0 else g
 
 
@@ -1096,7 +1102,7 @@ def difference_contribution_arrays(
     if sample.x.size == 0:
         return sample.index, np.zeros(0), np.zeros(0)
     p = sample.p
-    mean = float(np.dot(p, sample.x))
+    mean = _dot(p, sample.x)
     deviation = sample.x - mean
     if np.all(sample.x == sample.x[0]):
         deviation = np.zeros_like(sample.x)
@@ -1151,8 +1157,8 @@ def _waterfill_cv(x: NDArray[np.float64], p: NDArray[np.float64], level: float) 
     y = np.maximum(x, level)
     if np.all(y == y[0]):
         return 0.0
-    mean = float(np.dot(p, y))
-    return math.sqrt(float(np.dot(p, (y - mean) ** 2))) / mean
+    mean = _dot(p, y)
+    return math.sqrt(_dot(p, (y - mean) ** 2)) / mean
 
 
 class _WaterLevels:
