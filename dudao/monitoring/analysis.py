@@ -85,23 +85,20 @@ from dudao.monitoring.formulas import (
     SchoolRuleResult,
     SchoolType,
     Stage,
-    attainment_rate,
     composite_cv_2012,
     compute_indicator,
     compute_indicator_column,
     cv_adjustment_arrays,
+    cv_adjustment_unneeded,
+    cv_result,
     cv_within_threshold,
-    difference_contribution_arrays,
-    gini,
     indicator_status_codes,
     indicators_for,
     percent,
     publish,
     school_rule_2017,
-    sorted_order,
     split_shares,
     wan_yuan_to_yuan,
-    weighted_cv_detail,
 )
 
 __all__ = [
@@ -112,6 +109,7 @@ __all__ = [
     "SchoolTableError",
     "SchoolUnit",
     "analyze",
+    "analyze_many",
     "build_units",
     "parse_records",
     "read_school_table",
@@ -948,6 +946,14 @@ class _Units:
         return SchoolUnit(self.codes[k], self.names[k], self.types[k], Stage.PRIMARY, self.students[k],
                           self.values[k], self.rows[k], self.shares[k], self.notes[k])
 
+    @staticmethod
+    def concat(parts: Sequence[_Units]) -> _Units:
+        """The units of ``parts`` one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        return _Units(*([item for part in parts for item in getattr(part, name)] for name in (
+            "codes", "names", "types", "students", "values", "rows", "shares", "notes")))
+
     def sorted(self) -> _Units:
         """The same units ordered by school code (already so: as they are)."""
         codes = self.codes
@@ -1217,16 +1223,27 @@ def analyze(
     sentence in it is a ``Message`` (its English text; ``dudao.monitoring.texts.localize`` shows it in
     the user's language).
     """
+    return analyze_many([rows], method, thresholds=thresholds, standards=standards, floor_ratio=floor_ratio)[0]
+
+
+def analyze_many(
+    tables: Iterable[Iterable[SchoolRow | Mapping[str, object]]],
+    method: Method | str,
+    *,
+    thresholds: Mapping[Stage | str, float] | None = None,
+    standards: Mapping[Stage | str, Mapping[str, float]] | None = None,
+    floor_ratio: float | None = None,
+) -> list[dict[str, Any]]:
+    """``analyze`` of many tables in one call, each a county of its own under the same thresholds,
+    standards and floor: result *k* is ``analyze(tables[k], method, …)``, the same figures (to
+    rounding, about 1e-15 relative), statuses, sentences and order. Nothing is pooled: each table is
+    checked and split (§3.6) alone, and each figure is computed from its own schools; the work is
+    done for all the tables' schools at once (columns over every school, sums per county and level),
+    which is what makes a province's roll-up fast."""
     method = Method(method)
-    items = list(rows)
-    if all(isinstance(r, SchoolRow) for r in items):
-        school_rows = [r for r in items if isinstance(r, SchoolRow)]
-    elif all(isinstance(r, Mapping) for r in items):
-        school_rows = parse_records([r for r in items if isinstance(r, Mapping)])
-    else:
-        raise TypeError("rows must be all SchoolRow or all mappings")
+    school_tables = [_school_rows(rows) for rows in tables]
     with _collector_paused():
-        units = _units_by_stage(school_rows)
+        unit_tables = [_units_by_stage(school_rows) for school_rows in school_tables]
     default_thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
     stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
     stage_standards = _stage_standards(
@@ -1236,43 +1253,57 @@ def analyze(
     if not (math.isfinite(floor) and 0 < floor <= 1):
         raise ValueError("the floor ratio must be a number above 0 and at most 1")
     with _collector_paused():
-        levels = {
-            stage.value: _analyze_level(
-                units[stage],
-                stage,
-                method,
-                stage_thresholds[stage],
-                stage_standards.get(stage, {}),
+        by_stage: dict[Stage, list[dict[str, Any]]] = {}
+        for stage in COMPULSORY_STAGES:
+            parts = [units[stage] for units in unit_tables]
+            bounds = np.concatenate(([0], np.cumsum([len(part) for part in parts], dtype=np.int64)))
+            by_stage[stage] = _analyze_levels(
+                _Units.concat(parts), bounds, stage, method, stage_thresholds[stage], stage_standards.get(stage, {}),
                 floor,
             )
-            for stage in COMPULSORY_STAGES
+        basic = method is Method.BASIC_2012
+        common = {
+            "method": method.value,
+            "method_name": _("Basic balance of county compulsory education (2012)")
+            if basic
+            else _("Quality balance of county compulsory education (2017)"),
+            "basis": _(
+                "Interim measures for the supervision and assessment of balanced development of county compulsory "
+                "education (Jiaodu [2012] No. 3)"
+            )
+            if basic
+            else _(
+                "Measures for the supervision and assessment of quality balanced development of county compulsory "
+                "education (Jiaodu [2017] No. 6)"
+            ),
+            "clause": "STANDARDS §3.3–§3.6" if basic else "STANDARDS §4.2–§4.3",
+            "cv_formula": _("Difference coefficient: enrolment-weighted mean and standard deviation (population form)"),
+            "attainment_basis": _("Attainment rate: share of schools (not weighted by enrolment)"),
         }
-    basic = method is Method.BASIC_2012
-    return {
-        "method": method.value,
-        "method_name": _("Basic balance of county compulsory education (2012)")
-        if basic
-        else _("Quality balance of county compulsory education (2017)"),
-        "basis": _(
-            "Interim measures for the supervision and assessment of balanced development of county compulsory "
-            "education (Jiaodu [2012] No. 3)"
-        )
-        if basic
-        else _(
-            "Measures for the supervision and assessment of quality balanced development of county compulsory "
-            "education (Jiaodu [2017] No. 6)"
-        ),
-        "clause": "STANDARDS §3.3–§3.6" if basic else "STANDARDS §4.2–§4.3",
-        "cv_formula": _("Difference coefficient: enrolment-weighted mean and standard deviation (population form)"),
-        "attainment_basis": _("Attainment rate: share of schools (not weighted by enrolment)"),
-        "thresholds": {s.value: stage_thresholds[s] for s in COMPULSORY_STAGES},
-        "standards": {s.value: dict(stage_standards.get(s, {})) for s in COMPULSORY_STAGES},
-        "floor_ratio": floor,
-        "n_rows": len(school_rows),
-        "levels": levels,
-        "alarms": LazyRows.chain([level["alarms"] for level in levels.values()]),
-        "notes": _method_notes(method),
-    }
+        results = []
+        for k, school_rows in enumerate(school_tables):
+            levels = {stage.value: by_stage[stage][k] for stage in COMPULSORY_STAGES}
+            results.append({
+                **common,
+                "thresholds": {s.value: stage_thresholds[s] for s in COMPULSORY_STAGES},
+                "standards": {s.value: dict(stage_standards.get(s, {})) for s in COMPULSORY_STAGES},
+                "floor_ratio": floor,
+                "n_rows": len(school_rows),
+                "levels": levels,
+                "alarms": LazyRows.chain([level["alarms"] for level in levels.values()]),
+                "notes": _method_notes(method),
+            })
+        return results
+
+
+def _school_rows(rows: Iterable[SchoolRow | Mapping[str, object]]) -> list[SchoolRow]:
+    """A table given as ``SchoolRow``s, or as mappings (validated by ``parse_records``)."""
+    items = list(rows)
+    if all(isinstance(r, SchoolRow) for r in items):
+        return [r for r in items if isinstance(r, SchoolRow)]
+    if all(isinstance(r, Mapping) for r in items):
+        return parse_records([r for r in items if isinstance(r, Mapping)])
+    raise TypeError("rows must be all SchoolRow or all mappings")
 
 
 @contextmanager
@@ -1344,36 +1375,38 @@ def _row_or_none(row: NDArray[np.float64]) -> list[float | None]:
     return [None if v != v else v for v in row.tolist()]
 
 
-def _analyze_level(
+def _analyze_levels(
     units: _Units,
+    bounds: Sequence[int],
     stage: Stage,
     method: Method,
     threshold: float,
     standards: dict[str, float],
     floor_ratio: float,
-) -> dict[str, Any]:
-    """One level's analysis. The schools' figures are computed as columns (one array per field and
-    indicator, ``compute_indicator_column``; statuses by ``indicator_status_codes``). The per-school
-    entries, alarms, contributions and additions are ``LazyRows``: each is written from those columns
-    when it is read, in the order of a list built school by school."""
-    codes_list, names_list, students_list = units.codes, units.names, units.students
+) -> list[dict[str, Any]]:
+    """One level's analysis for each group of schools ``units[bounds[g]:bounds[g + 1]]`` (a county
+    each; within a group, by school code). Every figure is computed for all the groups at once, as
+    columns: the indicator values (``compute_indicator_column``), statuses (``indicator_status_codes``),
+    the per-school rule, and per group (``np.bincount`` over the group of each school, sums in the
+    schools' order) the CV, mean, Gini, attainment, contributions and shortfalls. A group's figures
+    depend on its own schools only. The per-school entries, alarms, contributions and additions are
+    ``LazyRows``: each is written from those columns when it is read, in the order of a list built
+    school by school."""
     specs = indicators_for(method)
     n = len(units)
+    bounds_array = np.asarray(bounds, dtype=np.intp)
+    n_groups = bounds_array.size - 1
+    sizes = np.diff(bounds_array)
+    group = np.repeat(np.arange(n_groups, dtype=np.intp), sizes)
     level_name = stage.value
-    first_alarms: list[dict[str, Any]] = []  # inconsistent fields, before the schools' own alarms
-    last_alarms: list[dict[str, Any]] = []  # the indicators' and the level's, after them
+    codes_list, names_list, students_list = units.codes, units.names, units.students
+    first_alarms: list[list[dict[str, Any]]] = [[] for _g in range(n_groups)]  # inconsistent fields
+    last_alarms: list[list[dict[str, Any]]] = [[] for _g in range(n_groups)]  # the indicators' and the level's
 
-    def alarm(kind: str, message: Message, *, indicator: str | None = None, school: str | None = None,
-              into: list[dict[str, Any]] = last_alarms) -> None:
-        into.append(
-            {
-                "level": level_name,
-                "kind": kind,
-                "indicator": indicator,
-                "school_code": school,
-                "message": message,
-            }
-        )
+    def alarm(into: list[dict[str, Any]], kind: str, message: Message, *, indicator: str | None = None,
+              school: str | None = None) -> None:
+        into.append({"level": level_name, "kind": kind, "indicator": indicator, "school_code": school,
+                     "message": message})
 
     columns = _raw_columns(units, sorted({name for spec in specs for name in spec.fields}))
     students = columns["students"]
@@ -1386,8 +1419,9 @@ def _analyze_level(
                 compute_indicator(spec, unit.fields())
             except ValueError as exc:
                 problem = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
-            alarm("invalid_data", _("{school}: {problem}", school=unit.school_name, problem=problem),
-                  indicator=spec.key, school=unit.school_code, into=first_alarms)
+            alarm(first_alarms[int(group[k])], "invalid_data",
+                  _("{school}: {problem}", school=unit.school_name, problem=problem),
+                  indicator=spec.key, school=unit.school_code)
         values[spec.key] = column
     keys = [spec.key for spec in specs]
     matrix = np.stack([values[key] for key in keys], axis=1) if n else np.zeros((0, len(keys)))
@@ -1407,7 +1441,7 @@ def _analyze_level(
 
     judged = method is Method.QUALITY_2017
     failed = np.zeros(n, dtype=bool)
-    n_passed = n_failed = n_open = 0
+    rule_counts = np.zeros((n_groups, 3), dtype=np.int64)  # passed, failed, undetermined
     rule_of = np.zeros(n, dtype=np.intp)
     rule_dicts: list[dict[str, Any]] = []
     rule_results: list[SchoolRuleResult] = []
@@ -1424,7 +1458,7 @@ def _analyze_level(
         rule_dicts = [rule.as_dict() for rule in rule_results]
         outcome = np.array([{True: 0, False: 1, None: 2}[rule.passed] for rule in rule_results], dtype=np.intp)
         per_school = np.where(with_pupils, outcome[rule_of], 3)
-        n_passed, n_failed, n_open = (int(c) for c in np.bincount(per_school, minlength=4)[:3])
+        rule_counts = np.bincount(group * 4 + per_school, minlength=4 * n_groups).reshape(n_groups, 4)[:, :3]
         failed = per_school == 1
 
     types_list, values_list, rows_list, shares_list, notes_list = (
@@ -1460,13 +1494,12 @@ def _analyze_level(
         code, name = codes_list[k], names_list[k]
         out: list[dict[str, Any]] = []
         if students_list[k] == 0:
-            alarm("zero_enrolment", _("{school}: 0 pupils, left out", school=name), school=code, into=out)
+            alarm(out, "zero_enrolment", _("{school}: 0 pupils, left out", school=name), school=code)
         elif n_missing_alarms[k]:
             for spec, missing in zip(specs, nan[k].tolist(), strict=True):
                 if missing:
-                    alarm("missing_data",
-                          _("{school}: no value for {indicator}", school=name, indicator=spec.name),
-                          indicator=spec.key, school=code, into=out)
+                    alarm(out, "missing_data", _("{school}: no value for {indicator}", school=name, indicator=spec.name),
+                          indicator=spec.key, school=code)
         if rated:
             for spec, status in zip(rated, codes[k].tolist(), strict=True):
                 if status != 1 and status != 2:
@@ -1482,88 +1515,103 @@ def _analyze_level(
                 else:
                     kind = "below_standard"
                     message = _("{school}: {indicator} {value} is below the standard {standard}",
-                                school=name, indicator=spec.name, value=value,
-                                standard=standard_text[spec.key])
-                out.append({"level": level_name, "kind": kind, "indicator": spec.key,
-                            "school_code": code, "message": message})
+                                school=name, indicator=spec.name, value=value, standard=standard_text[spec.key])
+                out.append({"level": level_name, "kind": kind, "indicator": spec.key, "school_code": code,
+                            "message": message})
         if failed[k]:
-            alarm("school_rule_failed", _("{school}: {reason}", school=name,
-                                           reason=rule_results[rule_of[k]].reason), school=code, into=out)
+            alarm(out, "school_rule_failed", _("{school}: {reason}", school=name,
+                                                reason=rule_results[rule_of[k]].reason), school=code)
         return out
 
     per_school_alarms = (np.where(with_pupils, n_missing_alarms, 1) + flagged.sum(axis=1) + failed).astype(np.int64)
     alarmed = np.flatnonzero(per_school_alarms)
     alarm_ends = np.cumsum(per_school_alarms[alarmed])
+    alarm_bounds = np.searchsorted(alarmed, bounds_array).tolist()  # each group's part of ``alarmed``
 
-    def school_alarm(i: int) -> dict[str, Any]:
-        j = int(np.searchsorted(alarm_ends, i, side="right"))
-        return school_alarms(int(alarmed[j]))[i - (int(alarm_ends[j - 1]) if j else 0)]
+    def schools_alarms(g: int) -> LazyRows:
+        low, high = alarm_bounds[g], alarm_bounds[g + 1]
+        before = int(alarm_ends[low - 1]) if low else 0
+        ends = alarm_ends[low:high] - before
 
-    def school_alarm_rows() -> Iterator[dict[str, Any]]:
-        for k in alarmed.tolist():
-            yield from school_alarms(k)
+        def build(i: int) -> dict[str, Any]:
+            j = int(np.searchsorted(ends, i, side="right"))
+            return school_alarms(int(alarmed[low + j]))[i - (int(ends[j - 1]) if j else 0)]
 
-    schools_alarms = LazyRows(int(alarm_ends[-1]) if alarmed.size else 0, school_alarm, iterate=school_alarm_rows)
+        def iterate() -> Iterator[dict[str, Any]]:
+            for k in alarmed[low:high].tolist():
+                yield from school_alarms(k)
 
-    indicators = [
-        _analyze_indicator(
-            spec, codes_list, names_list, values[spec.key], students, stage, method, threshold,
-            standards.get(spec.key), alarm,
-        )
-        for spec in specs
-    ]
+        return LazyRows(int(ends[-1]) if high > low else 0, build, iterate=iterate)
 
-    level: dict[str, Any] = {
-        "stage": stage.value,
-        "label": stage.label,
-        "n_schools": n,
-        "n_schools_with_pupils": int(np.count_nonzero(with_pupils)),
-        "students": sum(students_list),
-        "threshold": threshold,
-        "schools": LazyRows(n, school),
-        "indicators": indicators,
-        "composite": None,
-        "school_rule": None,
-    }
-    outcomes: list[tuple[bool | None, Message]] = []
-    if not n:
-        outcomes.append((None, _("no {stage} schools in the table", stage=stage.label)))
-    elif method is Method.BASIC_2012:
-        composite = _composite(indicators, threshold)
-        level["composite"] = composite
-        outcomes.append((composite["passed"], composite["reason"]))
-        if composite["passed"] is False:
-            alarm("composite_above_threshold", composite["reason"])
-    else:
-        for indicator in indicators:
-            outcomes.append(
-                (indicator["passed"], _("{indicator}: {reason}", indicator=indicator["name"], reason=indicator["reason"]))
-            )
-        n_rules = n_passed + n_failed + n_open
-        summary = {
-            "n_schools": n_rules,
-            "n_passed": n_passed,
-            "n_failed": n_failed,
-            "n_undetermined": n_open,
-            "rate": (n_passed / n_rules) if n_rules else None,
-            "rule": _(
-                "at least {min_met} of {n} met, the rest ≥ {floor} of the standard",
-                min_met=QUALITY_2017_MIN_MET,
-                n=len(specs),
-                floor=percent(floor_ratio),
-            ),
+    def schools(g: int) -> LazyRows:
+        start = int(bounds_array[g])
+        return LazyRows(int(sizes[g]), lambda i: school(start + i))
+
+    indicators_by_group = [[] for _g in range(n_groups)]  # type: list[list[dict[str, Any]]]
+    for spec in specs:
+        for g, result in enumerate(_indicator_groups(
+            spec, codes_list, names_list, values[spec.key], students, group, bounds_array, stage, method,
+            threshold, standards.get(spec.key), last_alarms,
+        )):
+            indicators_by_group[g].append(result)
+
+    levels = []
+    min_met_text = _(
+        "at least {min_met} of {n} met, the rest ≥ {floor} of the standard",
+        min_met=QUALITY_2017_MIN_MET,
+        n=len(specs),
+        floor=percent(floor_ratio),
+    )
+    for g in range(n_groups):
+        start, end = int(bounds_array[g]), int(bounds_array[g + 1])
+        indicators = indicators_by_group[g]
+        size = end - start
+        level: dict[str, Any] = {
+            "stage": stage.value,
+            "label": stage.label,
+            "n_schools": size,
+            "n_schools_with_pupils": int(np.count_nonzero(with_pupils[start:end])),
+            "students": sum(students_list[start:end]),
+            "threshold": threshold,
+            "schools": schools(g),
+            "indicators": indicators,
+            "composite": None,
+            "school_rule": None,
         }
-        level["school_rule"] = summary
-        if n_failed:
-            outcomes.append((False, _("{n} school(s) fail the per-school rule", n=n_failed)))
-        elif n_open:
-            outcomes.append((None, _("{n} school(s) cannot be judged (missing data)", n=n_open)))
-        elif n_rules:
-            outcomes.append((True, _("every school meets the per-school rule")))
-    level["passed"] = _combine(outcomes)
-    level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
-    level["alarms"] = LazyRows.chain([first_alarms, schools_alarms, last_alarms])
-    return level
+        outcomes: list[tuple[bool | None, Message]] = []
+        if not size:
+            outcomes.append((None, _("no {stage} schools in the table", stage=stage.label)))
+        elif method is Method.BASIC_2012:
+            composite = _composite(indicators, threshold)
+            level["composite"] = composite
+            outcomes.append((composite["passed"], composite["reason"]))
+            if composite["passed"] is False:
+                alarm(last_alarms[g], "composite_above_threshold", composite["reason"])
+        else:
+            for indicator in indicators:
+                outcomes.append((indicator["passed"],
+                                 _("{indicator}: {reason}", indicator=indicator["name"], reason=indicator["reason"])))
+            n_passed, n_failed, n_open = (int(c) for c in rule_counts[g])
+            n_rules = n_passed + n_failed + n_open
+            level["school_rule"] = {
+                "n_schools": n_rules,
+                "n_passed": n_passed,
+                "n_failed": n_failed,
+                "n_undetermined": n_open,
+                "rate": (n_passed / n_rules) if n_rules else None,
+                "rule": min_met_text,
+            }
+            if n_failed:
+                outcomes.append((False, _("{n} school(s) fail the per-school rule", n=n_failed)))
+            elif n_open:
+                outcomes.append((None, _("{n} school(s) cannot be judged (missing data)", n=n_open)))
+            elif n_rules:
+                outcomes.append((True, _("every school meets the per-school rule")))
+        level["passed"] = _combine(outcomes)
+        level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
+        level["alarms"] = LazyRows.chain([first_alarms[g], schools_alarms(g), last_alarms[g]])
+        levels.append(level)
+    return levels
 
 
 def _combine(outcomes: Sequence[tuple[bool | None, Message]]) -> bool | None:
@@ -1577,120 +1625,198 @@ def _combine(outcomes: Sequence[tuple[bool | None, Message]]) -> bool | None:
     return True
 
 
-def _analyze_indicator(
+def _segments(positions: NDArray[np.intp], bounds: NDArray[np.intp]) -> list[int]:
+    """Where each group's part of the ascending ``positions`` (of schools) begins and ends."""
+    return np.searchsorted(positions, bounds).tolist()
+
+
+def _indicator_groups(
     spec: IndicatorSpec,
     codes: Sequence[str],
     names: Sequence[str],
     values: NDArray[np.float64],
     students: NDArray[np.float64],
+    group: NDArray[np.intp],
+    bounds: NDArray[np.intp],
     stage: Stage,
     method: Method,
     threshold: float,
     standard: float | None,
-    alarm: Callable[..., None],
-) -> dict[str, Any]:
-    """One indicator of a level, from its column of values (NaN = missing) and the enrolments."""
-    cv = weighted_cv_detail(values, students)
-    result: dict[str, Any] = {
-        **spec.as_dict(),
-        "cv": {**cv.as_dict(), "published": publish(cv.value)},
-        "mean": cv.mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
-        "standard": standard,
-        "threshold": threshold if method is Method.QUALITY_2017 else None,
-    }
-    result["mean_published"] = publish(result["mean"])
-    if cv.value is None:
-        result["passed"], result["reason"] = None, _("CV undefined: {reason}", reason=cv.note)
-        alarm(
-            "cv_undefined",
-            _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name, reason=cv.note),
-            indicator=spec.key,
-        )
-    elif method is Method.BASIC_2012:
-        result["passed"] = None
-        result["reason"] = _("the 2012 method tests only the composite of the 8 CVs")
-    elif cv_within_threshold(cv.value, threshold):
-        result["passed"] = True
-        result["reason"] = _("CV {cv} ≤ {threshold}", cv=f"{cv.value:.6f}", threshold=f"{threshold:g}")
-    else:
-        result["passed"] = False
-        result["reason"] = _(
-            "CV {cv} > {threshold} (compared before rounding)", cv=f"{cv.value:.6f}", threshold=f"{threshold:g}"
-        )
-        alarm(
-            "cv_above_threshold",
-            _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name, reason=result["reason"]),
-            indicator=spec.key,
-        )
-
-    order = sorted_order(values, students)  # by value: for the Gini and the plan
-    result["gini"] = gini(values, students, order=order)
-    result["attainment"] = None if standard is None else attainment_rate(values, standard, students).as_dict()
-    # the county's development index X̄ / standard (§8, ``development_index(...).county``)
-    result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
-
-    index, shares, deviations = difference_contribution_arrays(values, students)
-    directions = np.sign(deviations).astype(np.intp) + 1
-
-    def contribution(i: int) -> dict[str, Any]:
-        k = int(index[i])
-        return {"school_code": codes[k], "school_name": names[k], "share": float(shares[i]),
-                "direction": _DIRECTIONS[directions[i]], "deviation": float(deviations[i])}
-
-    result["contributions"] = _Contributions(shares, contribution)
-
-    to_standard: dict[str, Any] | None = None
+    alarms: list[list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """One indicator of a level for each group of schools, from its column of values (NaN = missing)
+    and the enrolments: the figures of ``weighted_cv_detail``, ``gini``, ``attainment_rate``,
+    ``difference_contribution_arrays`` and the shortfalls to the standard of each group's schools,
+    computed for all the groups at once (sums per group by ``np.bincount``, in the schools' order),
+    and the plan to the threshold (``cv_adjustment_arrays``) of each group that needs one."""
+    n_groups = bounds.size - 1
+    per_group = np.diff(bounds)
+    has_weight = np.isfinite(students) & (students > 0)
+    has_value = np.isfinite(values)
+    used_mask = has_weight & has_value
+    used = np.flatnonzero(used_mask)  # the schools in the statistics, ascending
+    g_used = group[used]
+    x, w = values[used], students[used]
+    n_used = np.bincount(g_used, minlength=n_groups)
+    n_missing = np.bincount(group[has_weight & ~has_value], minlength=n_groups)
+    n_zero = per_group - n_used - n_missing
+    segments = _segments(used, bounds)
+    total_w = np.bincount(g_used, w, minlength=n_groups)
+    p = w / total_w[g_used]  # Pᵢ / P within the school's group
+    mean = np.bincount(g_used, p * x, minlength=n_groups)
+    # all values of a group equal: its SD and contributions are exactly 0 (as ``weighted_cv_detail``)
+    order = np.lexsort((x, g_used))  # by group, then by value (ties in the schools' order)
+    xs, gs = x[order], g_used[order]
+    starts = np.array(segments[:-1], dtype=np.intp)
+    nonempty = n_used > 0
+    lowest = np.full(n_groups, np.nan)
+    highest = np.full(n_groups, np.nan)
+    if x.size:
+        lowest[nonempty] = xs[starts[nonempty]]
+        highest[nonempty] = xs[np.array(segments[1:], dtype=np.intp)[nonempty] - 1]
+    equal = nonempty & (lowest == highest)
+    deviation = np.where(equal[g_used], 0.0, x - mean[g_used])
+    terms = p * deviation**2
+    variance = np.bincount(g_used, terms, minlength=n_groups)
+    sd = np.where(equal, 0.0, np.sqrt(variance))
+    # Gini (§8): sorted by value within the group, G = 1 − Σ Pᵢ(2Qᵢ − Wᵢ), Qᵢ the cumulative share
+    resource = xs * w[order]
+    total_resource = np.bincount(gs, resource, minlength=n_groups)
+    share = resource / np.where(total_resource[gs] > 0, total_resource[gs], 1.0)
+    cumulative = np.empty_like(share)
+    for low, high in zip(segments[:-1], segments[1:], strict=True):
+        np.cumsum(share[low:high], out=cumulative[low:high])
+    gini_sum = np.bincount(gs, p[order] * (2.0 * cumulative - share), minlength=n_groups)
+    total_terms = np.bincount(g_used, terms, minlength=n_groups)
+    shares = terms / np.where(total_terms[g_used] > 0, total_terms[g_used], 1.0)
+    shares[total_terms[g_used] <= 0] = 0.0
+    directions = np.sign(deviation).astype(np.intp) + 1
     if standard is not None:
+        n_met = np.bincount(g_used[x >= standard - REL_TOL * abs(standard)], minlength=n_groups)  # meets_standard
         # ``shortfall_to_standard`` for every school with a value: max(0, standard × Pᵢ / per − resourceᵢ),
         # 0 when the value rebuilt from the resource meets the standard
-        known = np.flatnonzero(np.isfinite(values))
-        pupils = students[known]
-        resource = values[known] * pupils / spec.per
-        met = resource * spec.per / pupils >= standard - REL_TOL * abs(standard)
-        need = np.where(met, 0.0, np.maximum(0.0, standard * pupils / spec.per - resource))
+        school_resource = x * w / spec.per
+        met = school_resource * spec.per / w >= standard - REL_TOL * abs(standard)
+        need = np.where(met, 0.0, np.maximum(0.0, standard * w / spec.per - school_resource))
         short = np.flatnonzero(need > 0)
-        short_at, short_resource, short_need = known[short], resource[short], need[short]
+        short_at, short_resource, short_need = used[short], school_resource[short], need[short]
+        short_segments = _segments(short_at, bounds)
+    spec_fields = spec.as_dict()
+    judged = method is Method.QUALITY_2017
+    threshold_text = f"{threshold:g}"
+    to_threshold_target = (_("this indicator's CV ≤ the composite threshold (enough for the composite)")
+                           if method is Method.BASIC_2012 else _("CV ≤ the threshold"))
+    plan_method = _("raise the lowest schools to a common level (the least total addition)")
+    no_rows = LazyRows(0, _no_row, plain=True)
 
-        def shortfall(i: int) -> dict[str, Any]:
-            k = int(short_at[i])
-            return {"school_code": codes[k], "school_name": names[k], "resource": float(short_resource[i]),
-                    "addition": float(short_need[i])}
+    def contribution(i: int) -> dict[str, Any]:
+        k = int(used[i])
+        return {"school_code": codes[k], "school_name": names[k], "share": float(shares[i]),
+                "direction": _DIRECTIONS[directions[i]], "deviation": float(deviation[i])}
 
-        shortfalls = LazyRows(short.size, shortfall, plain=True)
-        to_standard = {
-            "unit": spec.resource_unit,
+    def shortfall(i: int) -> dict[str, Any]:
+        k = int(short_at[i])
+        return {"school_code": codes[k], "school_name": names[k], "resource": float(short_resource[i]),
+                "addition": float(short_need[i])}
+
+    mean_list, sd_list = mean.tolist(), sd.tolist()
+    counts = zip(n_used.tolist(), n_missing.tolist(), n_zero.tolist(), strict=True)
+    results = []
+    for g, (used_g, missing_g, zero_g) in enumerate(counts):
+        low, high = segments[g], segments[g + 1]
+        cv = cv_result(used_g, missing_g, zero_g, mean_list[g] if used_g else None, sd_list[g])
+        result: dict[str, Any] = {
+            **spec_fields,
+            "cv": {**cv.as_dict(), "published": publish(cv.value)},
+            "mean": cv.mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
             "standard": standard,
-            "schools": shortfalls,
-            "total": sum(short_need.tolist()),  # added one by one, in the schools' order
-            "formula": "max(0, standard × Pᵢ − resourceᵢ)",
+            "threshold": threshold if judged else None,
         }
+        result["mean_published"] = publish(result["mean"])
+        if cv.value is None:
+            result["passed"], result["reason"] = None, _("CV undefined: {reason}", reason=cv.note)
+            alarms[g].append({"level": stage.value, "kind": "cv_undefined", "indicator": spec.key, "school_code": None,
+                              "message": _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name,
+                                           reason=cv.note)})
+        elif not judged:
+            result["passed"] = None
+            result["reason"] = _("the 2012 method tests only the composite of the 8 CVs")
+        elif cv_within_threshold(cv.value, threshold):
+            result["passed"] = True
+            result["reason"] = _("CV {cv} ≤ {threshold}", cv=f"{cv.value:.6f}", threshold=threshold_text)
+        else:
+            result["passed"] = False
+            result["reason"] = _(
+                "CV {cv} > {threshold} (compared before rounding)", cv=f"{cv.value:.6f}", threshold=threshold_text
+            )
+            alarms[g].append({"level": stage.value, "kind": "cv_above_threshold", "indicator": spec.key,
+                              "school_code": None,
+                              "message": _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name,
+                                           reason=result["reason"])})
 
-    plan, additions = cv_adjustment_arrays(values, students, threshold, before=cv, order=order)  # NaN: left out
-    raised = np.flatnonzero(additions > 0)
-    raised_additions = additions[raised] / spec.per
+        if not used_g or total_resource[g] == 0.0:
+            result["gini"] = None
+        elif equal[g]:
+            result["gini"] = 0.0
+        else:
+            value = 1.0 - float(gini_sum[g])
+            result["gini"] = 0.0 if -1e-12 < value < 0.0 else value
+        if standard is None:
+            result["attainment"] = None
+        else:
+            met_g = int(n_met[g])
+            result["attainment"] = {"rate": met_g / used_g if used_g else None, "n_met": met_g, "n_assessed": used_g,
+                                    "n_excluded": int(per_group[g]) - used_g}
+        # the county's development index X̄ / standard (§8, ``development_index(...).county``)
+        result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
+        result["contributions"] = _Contributions(
+            shares[low:high], lambda i, low=low: contribution(low + i))
 
-    def raised_school(i: int) -> dict[str, Any]:
-        k = int(raised[i])
-        return {"school_code": codes[k], "school_name": names[k], "addition": float(raised_additions[i])}
+        to_standard: dict[str, Any] | None = None
+        if standard is not None:
+            first, last = short_segments[g], short_segments[g + 1]
+            to_standard = {
+                "unit": spec.resource_unit,
+                "standard": standard,
+                "schools": LazyRows(last - first, lambda i, first=first: shortfall(first + i), plain=True),
+                "total": sum(short_need[first:last].tolist()),  # added one by one, in the schools' order
+                "formula": "max(0, standard × Pᵢ − resourceᵢ)",
+            }
 
-    to_threshold = {
-        "unit": spec.resource_unit,
-        "target": _("this indicator's CV ≤ the composite threshold (enough for the composite)")
-        if method is Method.BASIC_2012
-        else _("CV ≤ the threshold"),
-        "needed": plan.needed,
-        "threshold": plan.threshold,
-        "cv_before": plan.cv_before,
-        "cv_after": plan.cv_after,
-        "level": plan.level,
-        "total": None if plan.total is None else plan.total / spec.per,
-        "n_raised": plan.n_raised,
-        "schools": LazyRows(raised.size, raised_school, plain=True),
-        "method": _("raise the lowest schools to a common level (the least total addition)"),
-        "note": plan.note,
-    }
-    result["adjustment"] = {"to_standard": to_standard, "to_threshold": to_threshold}
-    return result
+        plan = cv_adjustment_unneeded(cv, threshold)
+        raised_rows = no_rows
+        if plan is None:
+            start, end = int(bounds[g]), int(bounds[g + 1])
+            plan, additions = cv_adjustment_arrays(values[start:end], students[start:end], threshold, before=cv)
+            raised = np.flatnonzero(additions > 0)
+            raised_additions = additions[raised] / spec.per
+
+            def raised_school(i: int, raised=raised, raised_additions=raised_additions, start=start) -> dict[str, Any]:
+                k = start + int(raised[i])
+                return {"school_code": codes[k], "school_name": names[k], "addition": float(raised_additions[i])}
+
+            raised_rows = LazyRows(raised.size, raised_school, plain=True)
+        to_threshold = {
+            "unit": spec.resource_unit,
+            "target": to_threshold_target,
+            "needed": plan.needed,
+            "threshold": plan.threshold,
+            "cv_before": plan.cv_before,
+            "cv_after": plan.cv_after,
+            "level": plan.level,
+            "total": None if plan.total is None else plan.total / spec.per,
+            "n_raised": plan.n_raised,
+            "schools": raised_rows,
+            "method": plan_method,
+            "note": plan.note,
+        }
+        result["adjustment"] = {"to_standard": to_standard, "to_threshold": to_threshold}
+        results.append(result)
+    return results
+
+
+def _no_row(i: int) -> Any:
+    raise IndexError("no rows")
 
 
 def _composite(indicators: Sequence[Mapping[str, Any]], threshold: float) -> dict[str, Any]:

@@ -72,6 +72,8 @@ __all__ = [
     "compute_indicators",
     "cv_adjustment_arrays",
     "cv_adjustment_plan",
+    "cv_adjustment_unneeded",
+    "cv_result",
     "cv_within_threshold",
     "development_index",
     "difference_contribution_arrays",
@@ -725,9 +727,28 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
     * one school → ``0.0``, ``status=single_school``; all values equal → exactly ``0.0``.
     """
     sample = _sample(values, weights)
-    counts = {"n_missing": sample.n_missing, "n_zero_enrolment": sample.n_zero_enrolment}
-    excluded = _excluded_note(sample)
     if sample.x.size == 0:
+        return cv_result(0, sample.n_missing, sample.n_zero_enrolment, None, None)
+    mean = _dot(sample.p, sample.x)
+    if mean == 0.0 or sample.x.size == 1:
+        return cv_result(int(sample.x.size), sample.n_missing, sample.n_zero_enrolment, mean, None)
+    if np.all(sample.x == sample.x[0]):
+        sd = 0.0
+    else:
+        sd = float(math.sqrt(_dot(sample.p, (sample.x - mean) ** 2)))
+    return cv_result(int(sample.x.size), sample.n_missing, sample.n_zero_enrolment, mean, sd)
+
+
+def cv_result(n_used: int, n_missing: int, n_zero_enrolment: int, mean: float | None, sd: float | None) -> CVResult:
+    """The ``weighted_cv_detail`` of a sample from its counts (schools used, without a value, with 0
+    enrolment), its weighted mean X̄ (``None`` when no school is used) and its SD S (0 when all values
+    are equal; not read when X̄ = 0 or one school is used): the same cases, notes and figures."""
+    counts = {"n_missing": n_missing, "n_zero_enrolment": n_zero_enrolment}
+    excluded = _join(
+        _("{n} school(s) without a value left out", n=n_missing) if n_missing else None,
+        _("{n} school(s) with 0 enrolment left out", n=n_zero_enrolment) if n_zero_enrolment else None,
+    )
+    if n_used == 0 or mean is None:
         return CVResult(
             None,
             None,
@@ -737,18 +758,17 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
             status=CVStatus.NO_DATA,
             note=_join(_("no school has both a value and pupils"), excluded),
         )
-    mean = _dot(sample.p, sample.x)
     if mean == 0.0:
         return CVResult(
             None,
             0.0,
             0.0,
-            int(sample.x.size),
+            n_used,
             **counts,
             status=CVStatus.ZERO_MEAN,
             note=_join(_("every school has 0: the mean is 0 and the CV is undefined"), excluded),
         )
-    if sample.x.size == 1:
+    if n_used == 1:
         return CVResult(
             0.0,
             mean,
@@ -758,11 +778,8 @@ def weighted_cv_detail(values: Iterable[MaybeNumber], weights: Iterable[MaybeNum
             status=CVStatus.SINGLE_SCHOOL,
             note=_join(_("only one school: no difference between schools, CV = 0"), excluded),
         )
-    if np.all(sample.x == sample.x[0]):
-        sd = 0.0
-    else:
-        sd = float(math.sqrt(_dot(sample.p, (sample.x - mean) ** 2)))
-    return CVResult(sd / mean, mean, sd, int(sample.x.size), **counts, status=CVStatus.OK, note=excluded)
+    assert sd is not None
+    return CVResult(sd / mean, mean, sd, n_used, **counts, status=CVStatus.OK, note=excluded)
 
 
 def weighted_cv(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -> float | None:
@@ -1237,6 +1254,29 @@ def cv_adjustment_plan(values: Sequence[MaybeNumber], weights: Sequence[MaybeNum
     return plan
 
 
+def cv_adjustment_unneeded(before: CVResult, threshold: float) -> CVAdjustment | None:
+    """The plan when there is nothing to add, from the CV before (``weighted_cv_detail``): no plan
+    when the CV is undefined, an empty one when it already meets ``threshold``; ``None`` when a plan
+    is needed (``cv_adjustment_plan``). Its ``additions`` are left empty."""
+    if before.value is None:
+        return CVAdjustment(
+            False, None, None, [], None, None, threshold, 0, note=_("no plan: {reason}", reason=before.note)
+        )
+    if cv_within_threshold(before.value, threshold):
+        return CVAdjustment(
+            False,
+            0.0,
+            None,
+            [],
+            before.value,
+            before.value,
+            threshold,
+            0,
+            note=_("the CV already meets the threshold"),
+        )
+    return None
+
+
 def cv_adjustment_arrays(
     values: Sequence[MaybeNumber] | NDArray[Any],
     weights: Sequence[MaybeNumber] | NDArray[Any],
@@ -1255,23 +1295,12 @@ def cv_adjustment_arrays(
     if before is None:
         before = weighted_cv_detail(values, weights)
     additions = np.full(sample.size, np.nan)
-    if before.value is None:
-        return CVAdjustment(
-            False, None, None, [], None, None, threshold, 0, note=_("no plan: {reason}", reason=before.note)
-        ), additions
-    additions[sample.index] = 0.0
-    if cv_within_threshold(before.value, threshold):
-        return CVAdjustment(
-            False,
-            0.0,
-            None,
-            [],
-            before.value,
-            before.value,
-            threshold,
-            0,
-            note=_("the CV already meets the threshold"),
-        ), additions
+    if before.value is not None:
+        additions[sample.index] = 0.0
+    unneeded = cv_adjustment_unneeded(before, threshold)
+    if unneeded is not None:
+        return unneeded, additions
+    assert before.value is not None
     x, p = sample.x, sample.p
     target = threshold * (1.0 - _PLAN_MARGIN)
     low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t

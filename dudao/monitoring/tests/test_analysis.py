@@ -329,15 +329,26 @@ def test_per_school_figures_are_the_scalar_formulas_school_by_school(seed):
         for ind in level["indicators"]:
             values = [s["indicators"][ind["key"]] for s in level["schools"]]
             standard = standards[ind["key"]]
-            assert ind["mean"] == f.weighted_mean(values, students)
+            # sums per county in the schools' order, where the formulas sum pairwise: the same to rounding
+            cv = f.weighted_cv_detail(values, students)
+            assert {k: v for k, v in ind["cv"].items() if k not in ("value", "mean", "sd", "published")} == {
+                k: v for k, v in cv.as_dict().items() if k not in ("value", "mean", "sd")}
+            assert ind["cv"]["value"] == pytest.approx(cv.value, rel=1e-12, abs=1e-15)
+            assert ind["mean"] == pytest.approx(f.weighted_mean(values, students), rel=1e-12)
+            assert ind["gini"] == pytest.approx(f.gini(values, students), rel=1e-12, abs=1e-15)
             assert ind["attainment"] == f.attainment_rate(values, standard, students).as_dict()
-            assert ind["development_index"] == f.development_index(values, students, standard).county
+            assert ind["development_index"] == pytest.approx(
+                f.development_index(values, students, standard).county, rel=1e-12)
             expected = [
                 {"school_code": s["school_code"], "school_name": s["school_name"], **c.as_dict()}
                 for s, c in zip(level["schools"], f.difference_contributions(values, students), strict=True)
                 if c is not None
             ]
-            assert ind["contributions"] == expected
+            assert len(ind["contributions"]) == len(expected)
+            for got, want in zip(ind["contributions"], expected, strict=True):
+                assert {**got, "share": 0, "deviation": 0} == {**want, "share": 0, "deviation": 0}
+                assert got["share"] == pytest.approx(want["share"], rel=1e-9, abs=1e-15)
+                assert got["deviation"] == pytest.approx(want["deviation"], rel=1e-12, abs=1e-12)
             spec = next(sp for sp in f.QUALITY_2017_INDICATORS if sp.key == ind["key"])
             needs = {
                 s["school_code"]: f.shortfall_to_standard(v * s["students"] / spec.per, s["students"], standard,
