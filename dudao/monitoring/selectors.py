@@ -5,6 +5,8 @@ school liaison's analysis covers their school only (the page is meant for office
 the active language (``texts.localize``).
 """
 
+import json
+
 from django.utils.translation import gettext as _
 
 from dudao.core.scope import ancestor_paths
@@ -169,27 +171,49 @@ def county_trends(*, user, office_id: int, method: Method | str) -> dict:
 
 
 def rollup(*, user, method: Method | str, year: int | None = None) -> list[dict]:
-    """One line per county office and level (never pooled): the latest (or given) year with returns."""
+    """One line per county office and level (never pooled): the latest (or given) year with returns.
+
+    The counties under the same thresholds and standards (``standards_in_force``) are analysed in one
+    call (``analysis.analyze_many``), each county on its own: the figures of ``year_analysis``."""
     method = method_of(str(method))
     qs = statistics_year_list(user=user).order_by("office__region__path", "-year")
     if year is not None:
         qs = qs.filter(year=year)
-    lines, seen = [], set()
+    chosen, seen = [], set()
     for statistics_year in qs:
         if statistics_year.office_id in seen or not statistics_year.returns.exists():
             continue
         seen.add(statistics_year.office_id)
-        result = year_analysis(user=user, statistics_year=statistics_year, method=method)
-        for stage, level in result["levels"].items():
+        chosen.append(statistics_year)
+    batches: dict[str, tuple[dict, list]] = {}  # the settings in force → (them, the years under them)
+    tables = {}
+    for statistics_year in chosen:
+        returns = school_return_list(user=user, statistics_year=statistics_year).order_by("school__code", "stage")
+        records = [r.as_record() for r in returns]
+        tables[statistics_year.pk] = analysis.parse_records(records) if records else []
+        in_force = standards_in_force(office=statistics_year.office, year=statistics_year.year, method=method)
+        key = json.dumps([in_force["thresholds"], in_force["standards"] or None, in_force["floor_ratio"]],
+                         sort_keys=True)
+        batches.setdefault(key, (in_force, []))[1].append(statistics_year)
+    results = {}
+    for in_force, years in batches.values():
+        analysed = analysis.analyze_many([tables[y.pk] for y in years], method, thresholds=in_force["thresholds"],
+                                         standards=in_force["standards"] or None, floor_ratio=in_force["floor_ratio"])
+        results.update(zip((y.pk for y in years), analysed, strict=True))
+    lines = []
+    for statistics_year in chosen:
+        for stage, level in results[statistics_year.pk]["levels"].items():
+            shown = localize({"label": level["label"], "reasons": level["reasons"], "composite": level["composite"],
+                              "failed": [i["name"] for i in level["indicators"] if i["passed"] is False]})
             lines.append({
                 "statistics_year": statistics_year,
                 "stage": stage,
-                "label": level["label"],
+                "label": shown["label"],
                 "n_schools": level["n_schools"],
                 "passed": level["passed"],
-                "reasons": level["reasons"],
-                "composite": level["composite"],
-                "failed_indicators": [i["name"] for i in level["indicators"] if i["passed"] is False],
+                "reasons": shown["reasons"],
+                "composite": shown["composite"],
+                "failed_indicators": shown["failed"],
             })
     return lines
 

@@ -289,3 +289,39 @@ def test_a_return_workbook_past_a_row_cell_or_text_limit_is_refused(world, clien
     assert (error.row, error.column, str(error.message)) == (row, column, reason)
     assert api.json()["errors"][0]["reason"] == reason
     assert not SchoolReturn.objects.filter(statistics_year=year).exists()
+
+
+@pytest.mark.parametrize("method", ["basic-2012", "quality-2017"])
+def test_rollup_lines_are_the_figures_of_each_county_analysed_alone(world, client, method):
+    # given county A and county B with a year of returns each, county B under its own thresholds
+    from dudao.monitoring import selectors
+    from dudao.monitoring.formulas import COMPULSORY_STAGES, QUALITY_2017_STANDARDS
+    from dudao.monitoring.tests.return_fixtures import record
+
+    years = {}
+    for county, records in ((world.a, fixture_records(world)),
+                            (world.b, [record(s, 40 + 30 * i, books=200 + 170 * i, teachers=5)
+                                       for i, s in enumerate(world.b.schools)])):
+        years[county.office.pk] = StatisticsYear.objects.create(office=county.office, year=2024)
+        signed(client, county.users["office_admin"])
+        assert upload(client, years[county.office.pk], records).status_code == 302
+    services.balance_standard_set(actor=world.b.users["office_admin"], office_id=world.b.office.pk, year=2024,
+                                  method=method, thresholds={"primary": 0.3, "junior": 0.3},
+                                  standards={s.value: dict(QUALITY_2017_STANDARDS[s]) for s in COMPULSORY_STAGES}
+                                  if method == "quality-2017" else {},
+                                  floor_ratio=0.9 if method == "quality-2017" else None)
+    # when the city office reads the roll-up
+    lines = selectors.rollup(user=fresh(world.city_user), method=method)
+    # then each line is what the county's own analysis shows
+    expected = []
+    for county in (world.a, world.b):
+        result = selectors.year_analysis(user=fresh(world.city_user), statistics_year=years[county.office.pk],
+                                         method=method)
+        for stage, level in result["levels"].items():
+            expected.append((county.office.pk, stage, level["label"], level["n_schools"], level["passed"],
+                             level["reasons"], level["composite"],
+                             [i["name"] for i in level["indicators"] if i["passed"] is False]))
+    got = [(line["statistics_year"].office_id, line["stage"], line["label"], line["n_schools"], line["passed"],
+            line["reasons"], line["composite"], line["failed_indicators"]) for line in lines]
+    assert sorted(got, key=str) == sorted(expected, key=str)
+    assert len(got) == 4
