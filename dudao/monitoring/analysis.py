@@ -88,7 +88,7 @@ from dudao.monitoring.formulas import (
     composite_cv_2012,
     compute_indicator,
     compute_indicator_column,
-    cv_adjustment_arrays,
+    cv_adjustment_groups,
     cv_adjustment_unneeded,
     cv_result,
     cv_within_threshold,
@@ -1719,12 +1719,17 @@ def _indicator_groups(
         return {"school_code": codes[k], "school_name": names[k], "resource": float(short_resource[i]),
                 "addition": float(short_need[i])}
 
-    mean_list, sd_list = mean.tolist(), sd.tolist()
-    counts = zip(n_used.tolist(), n_missing.tolist(), n_zero.tolist(), strict=True)
+    mean_list, sd_list, used_list = mean.tolist(), sd.tolist(), n_used.tolist()
+    cvs = [cv_result(used_g, missing_g, zero_g, mean_list[g] if used_g else None, sd_list[g])
+           for g, (used_g, missing_g, zero_g) in enumerate(zip(used_list, n_missing.tolist(), n_zero.tolist(),
+                                                               strict=True))]
+    unneeded = [cv_adjustment_unneeded(cv, threshold) for cv in cvs]
+    plans = cv_adjustment_groups(values, students, bounds.tolist(), threshold,
+                                 {g: cvs[g] for g, plan in enumerate(unneeded) if plan is None})
     results = []
-    for g, (used_g, missing_g, zero_g) in enumerate(counts):
+    for g, cv in enumerate(cvs):
+        used_g = used_list[g]
         low, high = segments[g], segments[g + 1]
-        cv = cv_result(used_g, missing_g, zero_g, mean_list[g] if used_g else None, sd_list[g])
         result: dict[str, Any] = {
             **spec_fields,
             "cv": {**cv.as_dict(), "published": publish(cv.value)},
@@ -1783,11 +1788,11 @@ def _indicator_groups(
                 "formula": "max(0, standard × Pᵢ − resourceᵢ)",
             }
 
-        plan = cv_adjustment_unneeded(cv, threshold)
+        plan = unneeded[g]
         raised_rows = no_rows
         if plan is None:
-            start, end = int(bounds[g]), int(bounds[g + 1])
-            plan, additions = cv_adjustment_arrays(values[start:end], students[start:end], threshold, before=cv)
+            start = int(bounds[g])
+            plan, additions = plans[g]
             raised = np.flatnonzero(additions > 0)
             raised_additions = additions[raised] / spec.per
 

@@ -71,6 +71,7 @@ __all__ = [
     "compute_indicator_column",
     "compute_indicators",
     "cv_adjustment_arrays",
+    "cv_adjustment_groups",
     "cv_adjustment_plan",
     "cv_adjustment_unneeded",
     "cv_result",
@@ -1309,9 +1310,19 @@ def cv_adjustment_arrays(
     # above it, two-pass.
     levels = _WaterLevels(x, p, float(before.mean or 0.0), order)
     level = _bisect_level(levels.cv, low, high, target * (1.0 - _PLAN_MARGIN))
+    return _plan_at(sample, level, before, threshold, additions), additions
+
+
+def _plan_at(sample: _Sample, level: float, before: CVResult, threshold: float,
+             additions: NDArray[np.float64]) -> CVAdjustment:
+    """The plan once the water level is bisected on the prefix sums: the level checked with the
+    two-pass CV (should rounding leave it short, the bisection goes on above it, two-pass), the
+    additions written into ``additions`` (aligned with the input)."""
+    x, p = sample.x, sample.p
+    target = threshold * (1.0 - _PLAN_MARGIN)
     after = _waterfill_cv(x, p, level)
     if after > target:
-        level = _bisect_level(lambda mid: _waterfill_cv(x, p, mid), level, high, target)
+        level = _bisect_level(lambda mid: _waterfill_cv(x, p, mid), level, float(x.max()), target)
         after = _waterfill_cv(x, p, level)
     raised = np.maximum(level - x, 0.0) * sample.w
     additions[sample.index] = raised
@@ -1325,4 +1336,73 @@ def cv_adjustment_arrays(
         threshold,
         int(np.count_nonzero(raised > 0)),
         note=before.note,
-    ), additions
+    )
+
+
+def cv_adjustment_groups(
+    values: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    bounds: Sequence[int],
+    threshold: float,
+    befores: Mapping[int, CVResult],
+) -> dict[int, tuple[CVAdjustment, NDArray[np.float64]]]:
+    """``cv_adjustment_arrays(values[b:e], weights[b:e], threshold, before=befores[g])`` with
+    ``b, e = bounds[g], bounds[g + 1]``, for every group ``g`` of ``befores`` (whose CV is above the
+    threshold: a plan is needed), the same plans figure for figure: each group's water level is
+    bisected with the same steps on its own prefix sums, for all the groups at once."""
+    if not (math.isfinite(threshold) and threshold >= 0):
+        raise ValueError("the threshold must be a non-negative number")
+    groups = list(befores)
+    samples, tables = [], []
+    for g in groups:
+        sample = _sample(values[bounds[g]:bounds[g + 1]], weights[bounds[g]:bounds[g + 1]])
+        samples.append(sample)
+        tables.append(_WaterLevels(sample.x, sample.p, float(befores[g].mean or 0.0)))
+    out: dict[int, tuple[CVAdjustment, NDArray[np.float64]]] = {}
+    if not groups:
+        return out
+    sizes = np.array([t.x.size for t in tables], dtype=np.intp)
+    start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
+    prefix = start + np.arange(len(groups), dtype=np.intp)  # each group's prefix sums have size + 1 items
+    xs = np.concatenate([t.x for t in tables])
+    below = np.concatenate([t.below for t in tables])
+    first = np.concatenate([t.first for t in tables])
+    second = np.concatenate([t.second for t in tables])
+    centre = np.array([t.centre for t in tables])
+    low = np.array([float(sample.x.min()) for sample in samples])
+    high = np.array([float(sample.x.max()) for sample in samples])
+    aim = threshold * (1.0 - _PLAN_MARGIN) * (1.0 - _PLAN_MARGIN)
+    active = np.ones(len(groups), dtype=bool)
+    for _step in range(200):  # ``_bisect_level`` on ``_WaterLevels.cv``, every group a step at a time
+        idx = np.flatnonzero(active)
+        mid = 0.5 * (low[idx] + high[idx])
+        stop = (mid <= low[idx]) | (mid >= high[idx])
+        active[idx[stop]] = False
+        idx, mid = idx[~stop], mid[~stop]
+        if not idx.size:
+            break
+        lo, hi = start[idx].copy(), start[idx] + sizes[idx]  # searchsorted(x, mid, "left") within the group
+        while True:
+            open_ = lo < hi
+            if not open_.any():
+                break
+            half = (lo + hi) // 2
+            less = open_ & (xs[np.minimum(half, xs.size - 1)] < mid)
+            lo = np.where(less, half + 1, lo)
+            hi = np.where(open_ & ~less, half, hi)
+        k = lo - start[idx]
+        j = prefix[idx] + k
+        e = mid - centre[idx]
+        shifted = below[j] * e + first[j]
+        variance = below[j] * e * e + second[j] - shifted * shifted
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cv = np.where(k == sizes[idx], 0.0, np.sqrt(np.maximum(variance, 0.0)) / (centre[idx] + shifted))
+        meets = cv <= aim
+        high[idx[meets]] = mid[meets]
+        low[idx[~meets]] = mid[~meets]
+    for i, g in enumerate(groups):
+        sample = samples[i]
+        additions = np.full(sample.size, np.nan)
+        additions[sample.index] = 0.0
+        out[g] = (_plan_at(sample, float(high[i]), befores[g], threshold, additions), additions)
+    return out

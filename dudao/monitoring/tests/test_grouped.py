@@ -142,3 +142,36 @@ def test_a_county_of_analyze_many_reads_its_own_schools_only():
         assert result["n_rows"] == len(table)
     assert np.isfinite([i["cv"]["value"] or 0 for r in results for lv in r["levels"].values()
                         for i in lv["indicators"]]).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 30), min_size=1, max_size=8),
+    seed=st.integers(0, 10_000),
+    threshold=st.sampled_from([0.0, 0.05, 0.2, 0.45]),
+)
+def test_plans_of_many_groups_are_those_of_each_group_alone(sizes, seed, threshold):
+    from dudao.monitoring import formulas as f
+
+    # given groups of values with ties, blanks and 0 pupils
+    rng = np.random.default_rng(seed)
+    n = sum(sizes)
+    values = np.round(rng.lognormal(1.0, 0.6, n), int(rng.integers(0, 3)))
+    values[rng.random(n) < 0.1] = np.nan
+    students = rng.integers(0, 900, n).astype(float)
+    bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    befores = {}
+    for g in range(len(sizes)):
+        cv = f.weighted_cv_detail(values[bounds[g]:bounds[g + 1]], students[bounds[g]:bounds[g + 1]])
+        if f.cv_adjustment_unneeded(cv, threshold) is None:
+            befores[g] = cv
+    # when
+    plans = f.cv_adjustment_groups(values, students, bounds, threshold, befores)
+    # then
+    assert set(plans) == set(befores)
+    for g, (plan, additions) in plans.items():
+        alone, alone_additions = f.cv_adjustment_arrays(values[bounds[g]:bounds[g + 1]],
+                                                        students[bounds[g]:bounds[g + 1]], threshold, before=befores[g])
+        assert plan == alone
+        np.testing.assert_array_equal(additions, alone_additions)
+        assert plan.cv_after <= threshold
