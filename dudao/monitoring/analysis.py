@@ -1726,13 +1726,18 @@ def _indicator_groups(
     unneeded = [cv_adjustment_unneeded(cv, threshold) for cv in cvs]
     plans = cv_adjustment_groups(values, students, bounds.tolist(), threshold,
                                  {g: cvs[g] for g, plan in enumerate(unneeded) if plan is None})
+    total_resource_list, equal_list, gini_list = total_resource.tolist(), equal.tolist(), gini_sum.tolist()
+    per_group_list = per_group.tolist()
+    n_met_list = n_met.tolist() if standard is not None else []
     results = []
     for g, cv in enumerate(cvs):
         used_g = used_list[g]
         low, high = segments[g], segments[g + 1]
         result: dict[str, Any] = {
             **spec_fields,
-            "cv": {**cv.as_dict(), "published": publish(cv.value)},
+            "cv": {"value": cv.value, "mean": cv.mean, "sd": cv.sd, "n_used": cv.n_used, "n_missing": cv.n_missing,
+                   "n_zero_enrolment": cv.n_zero_enrolment, "status": cv.status.value, "note": cv.note,
+                   "n_excluded": cv.n_excluded, "published": publish(cv.value)},  # ``cv.as_dict()``
             "mean": cv.mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
             "standard": standard,
             "threshold": threshold if judged else None,
@@ -1759,19 +1764,19 @@ def _indicator_groups(
                               "message": _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name,
                                            reason=result["reason"])})
 
-        if not used_g or total_resource[g] == 0.0:
+        if not used_g or total_resource_list[g] == 0.0:
             result["gini"] = None
-        elif equal[g]:
+        elif equal_list[g]:
             result["gini"] = 0.0
         else:
-            value = 1.0 - float(gini_sum[g])
+            value = 1.0 - gini_list[g]
             result["gini"] = 0.0 if -1e-12 < value < 0.0 else value
         if standard is None:
             result["attainment"] = None
         else:
-            met_g = int(n_met[g])
+            met_g = n_met_list[g]
             result["attainment"] = {"rate": met_g / used_g if used_g else None, "n_met": met_g, "n_assessed": used_g,
-                                    "n_excluded": int(per_group[g]) - used_g}
+                                    "n_excluded": per_group_list[g] - used_g}
         # the county's development index X̄ / standard (§8, ``development_index(...).county``)
         result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
         result["contributions"] = _Contributions(
