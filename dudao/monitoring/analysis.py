@@ -59,7 +59,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Literal
 from zipfile import BadZipFile
@@ -975,9 +975,9 @@ def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
         (combined if row.school_type in _COMBINED_TYPES else single[row.stage]).append(row)
     tables = {
         stage: _Units(
-            [r.school_code for r in part], [r.school_name for r in part], [r.school_type for r in part],
-            [r.students for r in part], [r.values for r in part], [(r.row,) for r in part], [None] * len(part),
-            [None] * len(part),
+            *(list(map(attrgetter(name), part)) for name in ("school_code", "school_name", "school_type", "students",
+                                                             "values")),
+            [(r.row,) for r in part], [None] * len(part), [None] * len(part),
         )
         for stage, part in single.items()
     }
@@ -1300,7 +1300,7 @@ def _school_rows(rows: Iterable[SchoolRow | Mapping[str, object]]) -> list[Schoo
     """A table given as ``SchoolRow``s, or as mappings (validated by ``parse_records``)."""
     items = list(rows)
     if all(isinstance(r, SchoolRow) for r in items):
-        return [r for r in items if isinstance(r, SchoolRow)]
+        return items  # type: ignore[return-value]
     if all(isinstance(r, Mapping) for r in items):
         return parse_records([r for r in items if isinstance(r, Mapping)])
     raise TypeError("rows must be all SchoolRow or all mappings")
@@ -1724,8 +1724,9 @@ def _indicator_groups(
            for g, (used_g, missing_g, zero_g) in enumerate(zip(used_list, n_missing.tolist(), n_zero.tolist(),
                                                                strict=True))]
     unneeded = [cv_adjustment_unneeded(cv, threshold) for cv in cvs]
-    plans = cv_adjustment_groups(values, students, bounds.tolist(), threshold,
-                                 {g: cvs[g] for g, plan in enumerate(unneeded) if plan is None})
+    needed = [g for g, plan in enumerate(unneeded) if plan is None]
+    plans = cv_adjustment_groups(values, students, bounds.tolist(), threshold, {g: cvs[g] for g in needed},
+                                 orders={g: order[segments[g]:segments[g + 1]] - segments[g] for g in needed})
     total_resource_list, equal_list, gini_list = total_resource.tolist(), equal.tolist(), gini_sum.tolist()
     per_group_list = per_group.tolist()
     n_met_list = n_met.tolist() if standard is not None else []

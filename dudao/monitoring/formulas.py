@@ -1345,11 +1345,14 @@ def cv_adjustment_groups(
     bounds: Sequence[int],
     threshold: float,
     befores: Mapping[int, CVResult],
+    *,
+    orders: Mapping[int, NDArray[np.intp]] | None = None,
 ) -> dict[int, tuple[CVAdjustment, NDArray[np.float64]]]:
     """``cv_adjustment_arrays(values[b:e], weights[b:e], threshold, before=befores[g])`` with
     ``b, e = bounds[g], bounds[g + 1]``, for every group ``g`` of ``befores`` (whose CV is above the
     threshold: a plan is needed), the same plans figure for figure: each group's water level is
-    bisected with the same steps on its own prefix sums, for all the groups at once."""
+    bisected with the same steps on its own prefix sums, for all the groups at once. ``orders``: each
+    group's schools with a value and pupils sorted by value (``sorted_order``), if already known."""
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ValueError("the threshold must be a non-negative number")
     groups = list(befores)
@@ -1357,7 +1360,8 @@ def cv_adjustment_groups(
     for g in groups:
         sample = _sample(values[bounds[g]:bounds[g + 1]], weights[bounds[g]:bounds[g + 1]])
         samples.append(sample)
-        tables.append(_WaterLevels(sample.x, sample.p, float(befores[g].mean or 0.0)))
+        tables.append(_WaterLevels(sample.x, sample.p, float(befores[g].mean or 0.0),
+                                   None if orders is None else orders[g]))
     out: dict[int, tuple[CVAdjustment, NDArray[np.float64]]] = {}
     if not groups:
         return out
