@@ -153,6 +153,17 @@ def test_a_county_of_analyze_many_reads_its_own_schools_only():
 def test_plans_of_many_groups_are_those_of_each_group_alone(sizes, seed, threshold):
     from dudao.monitoring import formulas as f
 
+    for at_once in (1, 1000):  # the groups' levels bisected all at once, then one group at a time
+        f._GROUPS_AT_ONCE, kept = at_once, f._GROUPS_AT_ONCE
+        try:
+            check_plans_of_groups(sizes, seed, threshold)
+        finally:
+            f._GROUPS_AT_ONCE = kept
+
+
+def check_plans_of_groups(sizes, seed, threshold):
+    from dudao.monitoring import formulas as f
+
     # given groups of values with ties, blanks and 0 pupils
     rng = np.random.default_rng(seed)
     n = sum(sizes)
