@@ -1104,8 +1104,10 @@ class LazyRows(Sequence):
         return f"<LazyRows of {self._n}>"
 
     def tolist(self) -> list[Any]:
-        """Every item, as a list (what ``json`` and the API write)."""
-        return list(self)
+        """Every item, as a list (what ``json`` and the API write), written with the collector paused
+        (``_collector_paused``: a province's rows are millions of new dicts)."""
+        with _collector_paused():
+            return list(self)
 
     def map(self, function: Callable[[Any], Any], *, plain: bool = True) -> LazyRows:
         """The same rows, each passed through ``function`` when it is read."""
@@ -1151,7 +1153,9 @@ def plain(value: Any) -> Any:
     ``analyze`` as plain dicts and lists, as ``json`` writes it."""
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, LazyRows | list | tuple):
+    if isinstance(value, LazyRows):
+        return value.tolist()  # its items are new plain dicts (a row holds no ``LazyRows``)
+    if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     return value
 
@@ -1431,6 +1435,7 @@ def _analyze_levels(
 
     rated = [spec for spec in specs if spec.key in standards]  # indicators with a standard: statuses
     rated_keys = [spec.key for spec in rated]
+    rated_positions = [keys.index(key) for key in rated_keys]
     codes = np.stack([indicator_status_codes(values[spec.key], standards[spec.key], floor_ratio) for spec in rated],
                      axis=1) if rated and n else np.zeros((n, len(rated)), dtype=np.int8)
     index_matrix = (np.stack([values[spec.key] / standards[spec.key] for spec in rated], axis=1) if rated and n
@@ -1495,16 +1500,17 @@ def _analyze_levels(
         out: list[dict[str, Any]] = []
         if students_list[k] == 0:
             alarm(out, "zero_enrolment", _("{school}: 0 pupils, left out", school=name), school=code)
-        elif n_missing_alarms[k]:
+        elif n_missing_alarms.item(k):
             for spec, missing in zip(specs, nan[k].tolist(), strict=True):
                 if missing:
                     alarm(out, "missing_data", _("{school}: no value for {indicator}", school=name, indicator=spec.name),
                           indicator=spec.key, school=code)
         if rated:
-            for spec, status in zip(rated, codes[k].tolist(), strict=True):
+            row = matrix[k].tolist()
+            for spec, position, status in zip(rated, rated_positions, codes[k].tolist(), strict=True):
                 if status != 1 and status != 2:
                     continue
-                value = f"{values[spec.key][k]:.4g}"
+                value = f"{row[position]:.4g}"
                 if status == 2:
                     kind = "below_floor"
                     message = _(
@@ -1518,7 +1524,7 @@ def _analyze_levels(
                                 school=name, indicator=spec.name, value=value, standard=standard_text[spec.key])
                 out.append({"level": level_name, "kind": kind, "indicator": spec.key, "school_code": code,
                             "message": message})
-        if failed[k]:
+        if failed.item(k):
             alarm(out, "school_rule_failed", _("{school}: {reason}", school=name,
                                                 reason=rule_results[rule_of[k]].reason), school=code)
         return out
