@@ -559,7 +559,7 @@ def main(argv=None) -> int:
         parser.error("the database already holds regions or schools: run it on a freshly migrated database")
     from django.utils import timezone
 
-    from dudao.inspections.services.coverage import visit_months_rebuild
+    from dudao.core.tally import recount, summary_models
 
     end = args.end or timezone.localdate()
     province = Province(schools=args.schools, years=args.years, seed=args.seed, end=end)
@@ -568,7 +568,7 @@ def main(argv=None) -> int:
     steps = [("tree", province.build_tree), ("schools, zones, inspectors", province.build_schools),
              ("checklists", province.checklists), ("visits and rectifications", province.build_history),
              ("tasks", province.build_tasks), ("sequences", province.finish),
-             ("visits per school and month", visit_months_rebuild)]
+             *((f"summary {model._meta.label}", lambda model=model: recount(model)) for model in summary_models())]
     overall = time.monotonic()
     for label, step in steps:
         started = time.monotonic()

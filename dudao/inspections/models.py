@@ -6,7 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,8 @@ class VisitMonth(models.Model):
     scope_region = "school__region__path"
     scope_school = "school_id"
     objects = ScopedManager()
+    tally_source = "inspections.Visit"
+    tally_keys = ("school_id", "month")
 
     class Meta:
         verbose_name = _("visits of a month")
@@ -136,6 +139,20 @@ class VisitMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.school_id}: {self.submitted}"
+
+    @staticmethod
+    def line_of(visit) -> tuple[dict, dict] | None:
+        if visit.status != Visit.Status.SUBMITTED:
+            return None
+        return ({"school_id": visit.school_id, "month": visit.date.replace(day=1)},
+                {"submitted": 1, "unchecked": 0 if visit.checkin_valid else 1})
+
+    @staticmethod
+    def tally_lines(visits):
+        # a month's lines written together, as they are when visits come in
+        return (visits.filter(status=Visit.Status.SUBMITTED).values("school_id", month=TruncMonth("date"))
+                .annotate(submitted=Count("pk"), unchecked=Count("pk", filter=~Q(checkin_status=Visit.CheckinStatus.WITHIN)))
+                .order_by("month", "school_id"))
 
 
 class LessonObservation(models.Model):
@@ -193,6 +210,45 @@ class Finding(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:finding_detail", args=[self.pk])
+
+
+class FindingMonth(models.Model):
+    """The findings of a school in one month per checklist item: what the dashboards' findings per
+    item add up, without rescanning years of findings. ``finding_create`` counts each finding in the
+    same transaction; ``dudao recount`` recounts every line from the findings."""
+
+    school = models.ForeignKey("organizations.School", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("school"), db_index=False)  # the key below leads with it
+    month = models.DateField(_("month"), help_text=_("The first day of the month."), db_index=True)
+    item_key = models.PositiveIntegerField(_("checklist item"), help_text=_("0 for findings tied to no checklist item."))
+    findings = models.PositiveIntegerField(_("findings"), default=0)
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+    objects = ScopedManager()
+    tally_source = "inspections.Finding"
+    scope_capability = "inspections.{action}_finding"  # read by whoever reads the rows it counts
+    tally_keys = ("school_id", "month", "item_key")
+
+    class Meta:
+        verbose_name = _("findings of a month")
+        verbose_name_plural = _("findings of a month")
+        constraints = [models.UniqueConstraint(fields=["school", "month", "item_key"],
+                                               name="inspections_findingmonth_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.school_id} {self.item_key}: {self.findings}"
+
+    @staticmethod
+    def line_of(finding) -> tuple[dict, dict]:
+        return ({"school_id": finding.school_id, "month": finding.found_on.replace(day=1),
+                 "item_key": finding.item_id or 0}, {"findings": 1})
+
+    @staticmethod
+    def tally_lines(findings):
+        return (findings.values("school_id", month=TruncMonth("found_on"),
+                                item_key=Coalesce("item", 0, output_field=models.IntegerField()))
+                .annotate(findings=Count("pk")).order_by("month", "school_id"))
 
 
 class RectificationQuerySet(ScopedQuerySet):
@@ -265,6 +321,44 @@ class Rectification(ScopedModel):
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.status in {self.Status.ISSUED, self.Status.RETURNED} and self.deadline < on
+
+
+class NoticeCount(models.Model):
+    """The rectification notices of a school per status and deadline: what the dashboards' open,
+    overdue, awaiting and closed notices add up (overdue is still derived from the deadline on the
+    day asked). The rectification services move each notice's count in the same transaction as its
+    state; ``dudao recount`` recounts every line from the notices."""
+
+    school = models.ForeignKey("organizations.School", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("school"), db_index=False)  # the key below leads with it
+    status = models.CharField(_("status"), max_length=12, choices=Rectification.Status.choices)
+    deadline = models.DateField(_("deadline"))
+    notices = models.PositiveIntegerField(_("notices"), default=0)
+
+    scope_region = "school__region__path"
+    scope_school = "school_id"
+    objects = ScopedManager()
+    tally_source = "inspections.Rectification"
+    scope_capability = "inspections.{action}_rectification"  # read by whoever reads the rows it counts
+    tally_keys = ("school_id", "status", "deadline")
+
+    class Meta:
+        verbose_name = _("notices by status and deadline")
+        verbose_name_plural = _("notices by status and deadline")
+        constraints = [models.UniqueConstraint(fields=["school", "status", "deadline"],
+                                               name="inspections_noticecount_once")]
+        indexes = [models.Index(fields=["status", "deadline"], name="inspections_noticecount_due")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.status} {self.deadline}: {self.notices}"
+
+    @staticmethod
+    def line_of(notice) -> tuple[dict, dict]:
+        return {"school_id": notice.school_id, "status": notice.status, "deadline": notice.deadline}, {"notices": 1}
+
+    @staticmethod
+    def tally_lines(notices):
+        return notices.values("school_id", "status", "deadline").annotate(notices=Count("pk")).order_by()
 
 
 class RectificationResponse(models.Model):

@@ -21,7 +21,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -286,3 +287,53 @@ class Task(ScopedModel):
     @property
     def done_on_time(self) -> bool:
         return self.status == self.Status.DONE and self.completed_on is not None and self.completed_on <= self.due_date
+
+
+class TaskCount(models.Model):
+    """The tasks of an inspector due on one day, per office and zone, and how many of them are done
+    and done on time: what completion tables add up (overdue is still derived from the due date on
+    the day asked). The task services move each task's count in the same transaction as the task;
+    ``dudao recount`` recounts every line from the tasks."""
+
+    office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("office"))
+    inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("inspector"), db_index=False)  # the key below leads with it
+    zone_key = models.PositiveIntegerField(_("zone"), help_text=_("0 for tasks counted for no zone."))
+    due_date = models.DateField(_("due date"), db_index=True)
+    tasks = models.PositiveIntegerField(_("tasks"), default=0)
+    completed = models.PositiveIntegerField(_("done"), default=0)
+    completed_on_time = models.PositiveIntegerField(_("done on time"), default=0)
+
+    scope_region = "office__region__path"
+    scope_school = None
+    scope_rules = (rules.office(scope_region, on=rules.VIEW), rules.own("inspector__user", on=rules.VIEW),
+                   rules.zones("zone_key", on=rules.VIEW))
+    objects = ScopedManager()
+    tally_source = "plans.Task"
+    scope_capability = "plans.{action}_task"  # read by whoever reads the rows it counts
+    tally_keys = ("office_id", "inspector_id", "zone_key", "due_date")
+
+    class Meta:
+        verbose_name = _("tasks of a day")
+        verbose_name_plural = _("tasks of a day")
+        constraints = [models.UniqueConstraint(fields=["inspector", "due_date", "office", "zone_key"],
+                                               name="plans_taskcount_once")]
+
+    def __str__(self) -> str:
+        return f"{self.inspector_id} {self.due_date}: {self.completed}/{self.tasks}"
+
+    @staticmethod
+    def line_of(task) -> tuple[dict, dict]:
+        return ({"office_id": task.office_id, "inspector_id": task.inspector_id, "zone_key": task.zone_id or 0,
+                 "due_date": task.due_date},
+                {"tasks": 1, "completed": int(task.status == Task.Status.DONE), "completed_on_time": int(task.done_on_time)})
+
+    @staticmethod
+    def tally_lines(tasks):
+        done = Q(status=Task.Status.DONE)
+        return (tasks.values("office_id", "inspector_id", "due_date",
+                             zone_key=Coalesce("zone", 0, output_field=models.IntegerField()))
+                .annotate(tasks=Count("pk"), completed=Count("pk", filter=done),
+                          completed_on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_date"))))
+                .order_by())

@@ -22,12 +22,13 @@ from dudao.accounts.models import User
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
 from dudao.core.review import Review, required_comment
+from dudao.core.tally import tally_move
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.models import Kind as MessageKind
 from dudao.notifications.services import notify, reminder_send, reminder_window
 from dudao.organizations.models import Office, School, Zone, ZoneMembership
-from dudao.plans.models import TERM_MONTHS, PlanItem, Task, WorkPlan
+from dudao.plans.models import TERM_MONTHS, PlanItem, Task, TaskCount, WorkPlan
 from dudao.plans.selectors import inspectors_by_zone, workplan_may_author, workplan_may_review
 
 __all__ = [
@@ -336,6 +337,7 @@ def task_prescribe(*, actor, title: str, due_date: datetime.date, description: s
     if any(t.pk is None for t in tasks):  # a backend that does not return ids from a bulk insert
         tasks = list(Task.objects.filter(batch=batch).order_by("pk"))
     for task in tasks:
+        tally_move(TaskCount, None, TaskCount.line_of(task))
         record(actor=actor, action="plans.task.prescribe", target=task, changes={
             "kind": [None, kind], "title": [None, title], "inspector": [None, task.inspector.name],
             "due_date": [None, due_date], "batch": [None, batch],
@@ -367,6 +369,7 @@ def task_create_self(*, actor, title: str, due_date: datetime.date, description:
         office=inspector.office, kind=kind, title=title, description=description.strip(), inspector=inspector,
         school=school, zone_id=zone_id, due_date=due_date, created_by=actor,
     )
+    tally_move(TaskCount, None, TaskCount.line_of(task))
     record(actor=actor, action="plans.task.create", target=task, changes={
         "kind": [None, kind], "title": [None, title], "due_date": [None, due_date],
         "school": [None, school.name if school else None],
@@ -388,6 +391,9 @@ def task_update(*, actor, instance: Task, reason: str = "") -> Task:
                for f in ("title", "description", "due_date") if getattr(current, f) != getattr(instance, f)}
     if changes:
         instance.save(update_fields=[*changes, "updated_at"])
+        counted = TaskCount.line_of(current)
+        current.due_date = instance.due_date
+        tally_move(TaskCount, counted, TaskCount.line_of(current))
         record(actor=actor, action="plans.task.update", target=instance, changes=changes, reason=reason)
     return instance
 
@@ -403,9 +409,11 @@ def task_complete(*, actor, task_id: int, note: str = "", completed_on: datetime
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     # the completion first (a done task must have its date), then the state; a refused transition
     # rolls both back with the transaction
+    counted = TaskCount.line_of(task)
     task.completed_on, task.completed_at, task.completion_note = completed_on, timezone.now(), note.strip()
     task.save(update_fields=["completed_on", "completed_at", "completion_note", "updated_at"])
     change = apply_transition(task, "complete", actor=actor)
+    tally_move(TaskCount, counted, TaskCount.line_of(task))
     record(actor=actor, action="plans.task.complete", target=task,
            changes={**change, "completed_on": [None, completed_on]}, reason=task.completion_note)
     return task
@@ -416,10 +424,12 @@ def task_reopen(*, actor, task_id: int, reason: str = "") -> Task:
     """Opens a done task again (it was not finished after all); the completion is cleared."""
     task = Task.objects.for_user(actor).select_for_update(no_key=True, of=("self",)).select_related(
         "office__region").get(pk=task_id)
+    counted = TaskCount.line_of(task)
     change = apply_transition(task, "reopen", actor=actor)
     change["completed_on"] = [task.completed_on, None]
     task.completed_on = task.completed_at = None
     task.save(update_fields=["completed_on", "completed_at", "updated_at"])
+    tally_move(TaskCount, counted, TaskCount.line_of(task))
     record(actor=actor, action="plans.task.reopen", target=task, changes=change, reason=reason)
     return task
 

@@ -439,7 +439,8 @@ APP_MODULES = {
     "evaluations", "examples", "excel", "files", "filing", "formulas", "importing", "imports",
     "history", "instrument", "kinds", "layout", "loader", "lockout", "loop", "masking", "national", "numbering", "paging", "periods", "permissions", "plans", "portrait", "public",
     "qr", "questionnaires", "ratelimit", "rates", "recipients", "render", "replica", "review", "roles", "rules", "scope", "scoring",
-    "signboards", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "watermark", "workflow",
+    "signboards", "tally", "tasks", "template_check", "testing", "texts", "timeline", "validators", "visibility", "watermark",
+    "workflow",
     "working_days",
 }
 # A topic's share of a kind is a module of its package, importers too (``imports_training.py`` → ``imports/training.py``).

@@ -6,10 +6,12 @@ from django.db import migrations, models
 
 def count_visits(apps, schema_editor):
     """Counts the visits submitted before the months were kept."""
-    from dudao.inspections.services.coverage import visit_months_rebuild
+    from dudao.core.tally import tally_rebuild
+    from dudao.inspections.models import VisitMonth
 
-    visit_months_rebuild(visit_model=apps.get_model("inspections", "Visit"),
-                         month_model=apps.get_model("inspections", "VisitMonth"), using=schema_editor.connection.alias)
+    alias = schema_editor.connection.alias
+    visits = apps.get_model("inspections", "Visit")._base_manager.using(alias)
+    tally_rebuild(apps.get_model("inspections", "VisitMonth"), VisitMonth.tally_lines(visits), using=alias)
 
 
 class Migration(migrations.Migration):

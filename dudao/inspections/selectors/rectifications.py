@@ -9,7 +9,8 @@ is before ``on``. A submitted notice waits for the inspector and is not overdue.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from dudao.inspections.models import (
     DeadlinePolicy,
     Escalation,
     Finding,
+    NoticeCount,
     Recheck,
     Rectification,
     RectificationQuerySet,
@@ -144,20 +146,22 @@ def overdue_list(*, user, on: datetime.date | None = None):
 
 def rectification_summary(*, user, on: datetime.date | None = None, groups: bool = True) -> dict:
     """Open, overdue, awaiting re-check and closed notices in scope, and open/overdue per school,
-    zone and listed inspector: the figures dashboards show. A fixed number of queries; without
-    ``groups``, one, and the lists per school, zone and inspector are empty."""
+    zone and listed inspector: the figures dashboards show, added up from the notices per school,
+    status and deadline (``NoticeCount``). A fixed number of queries; without ``groups``, one, and
+    the lists per school, zone and inspector are empty."""
     on = on or timezone.localdate()
-    qs = Rectification.objects.for_user(user)
+    qs = NoticeCount.objects.for_user(user)
     open_q = Q(status__in=RectificationQuerySet.OPEN)
-    totals = qs.aggregate(
-        open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q(on)),
-        awaiting_recheck=Count("pk", filter=Q(status="submitted")), closed=Count("pk", filter=Q(status="closed")),
-    )
+    totals = {name: n or 0 for name, n in qs.aggregate(
+        open=Sum("notices", filter=open_q), overdue=Sum("notices", filter=overdue_q(on)),
+        awaiting_recheck=Sum("notices", filter=Q(status="submitted")), closed=Sum("notices", filter=Q(status="closed")),
+    ).items()}
     if not groups:
         return {**totals, "by_school": [], "by_zone": [], "by_inspector": []}
     per_school = list(
         qs.filter(open_q).values("school_id", "school__name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(on))).order_by("school__sort_key")
+        .annotate(open=Sum("notices"), overdue=Coalesce(Sum("notices", filter=overdue_q(on)), 0))
+        .order_by("school__sort_key")
     )
     with_open = qs.filter(open_q).values("school_id")
     zones = {school: (pk, name) for school, pk, name in (

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import record
-from dudao.inspections.models import Finding, Severity, Visit
+from dudao.core.tally import tally_move
+from dudao.inspections.models import Finding, FindingMonth, Severity, Visit
 from dudao.inspections.selectors.visits import checklist_for_school
 from dudao.inspections.services.attachments import attachment_store
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
@@ -103,6 +104,7 @@ def finding_record(*, actor, description: str, school_id: int | None = None, vis
         school=school, visit=visit, item=item, item_code=(item_code or "").strip() or (item.code if item else ""),
         severity=severity, description=description, found_on=found_on, created_by=actor,
     )
+    tally_move(FindingMonth, None, FindingMonth.line_of(finding))
     for uploaded in files:
         attachment_store(actor=actor, school=school, uploaded_file=uploaded, finding=finding)
     record(actor=actor, action="inspections.finding.create", target=finding, changes={

@@ -44,12 +44,14 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
+from dudao.core.tally import tally_move
 from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.documents.numbering import number_next, number_register
 from dudao.inspections.models import (
     DeadlinePolicy,
     Escalation,
     Finding,
+    NoticeCount,
     OverdueAlert,
     Recheck,
     Rectification,
@@ -123,7 +125,11 @@ def _locked(actor, rectification_id: int) -> Rectification:
 
 
 def _transition(rectification: Rectification, name: str, actor) -> dict:
-    return apply_transition(rectification, name, actor=actor)
+    """Moves the notice and its count per status and deadline (``NoticeCount``) together."""
+    counted = NoticeCount.line_of(rectification)
+    change = apply_transition(rectification, name, actor=actor)
+    tally_move(NoticeCount, counted, NoticeCount.line_of(rectification))
+    return change
 
 
 def _require_change(actor, rectification: Rectification, permission: str) -> None:
@@ -183,6 +189,7 @@ def rectification_issue(*, actor, finding_id: int, requirements: str, deadline: 
         finding=finding, school=school, number="", requirements=requirements, issued_on=issued_on,
         deadline=deadline, issued_by=actor,
     )
+    tally_move(NoticeCount, None, NoticeCount.line_of(rectification))
     number = rectification.number = _number(office, issued_on.year, (number or "").strip(), rectification)
     rectification.save(update_fields=["number", "updated_at"])
     record(actor=actor, action="inspections.rectification.issue", target=rectification, changes={

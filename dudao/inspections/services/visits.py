@@ -7,7 +7,7 @@
 * ``visit_submit`` files the record; from then on it is read-only for everyone (photos and files
   included: attach them while it is a draft, the form uploads them before submitting), and the
   school's liaison(s) and principal are notified with a link (on-the-spot feedback, §1.5). The visit
-  is counted in its school's month (``services.coverage``) in the same transaction.
+  is counted in its school's month (``VisitMonth``) in the same transaction.
 * ``visit_attachment_add`` / ``visit_attachment_remove`` keep a draft's evidence files; adding the
   same bytes twice to a visit returns the file already there (a repeated upload is harmless).
 * The check-in (入校签到) is saved with the draft: the position the device gave when the form opened
@@ -31,12 +31,12 @@ from dudao.accounts.recipients import school_contacts
 from dudao.audit.services import diff, record, snapshot
 from dudao.core.choices import as_date
 from dudao.core.files import validate_upload
+from dudao.core.tally import tally_move
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.checkin import checkin_result
-from dudao.inspections.models import Attachment, LessonObservation, Method, Visit
+from dudao.inspections.models import Attachment, LessonObservation, Method, Visit, VisitMonth
 from dudao.inspections.selectors.visits import checklist_for_school, visit_school_ids, visit_visible_q
 from dudao.inspections.services.attachments import attachment_store, visit_photo_stamp
-from dudao.inspections.services.coverage import visit_month_add
 from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Answer, Item, Response
 from dudao.notifications.services import notify
@@ -463,8 +463,9 @@ def visit_submit(*, actor, visit_id: int, reason: str = "") -> Visit:
         if visit.created_by_id != actor.pk:
             raise PermissionDenied
         _check_complete(visit)
+    counted = VisitMonth.line_of(visit)
     change = apply_transition(visit, "submit", actor=actor)
-    visit_month_add(visit)
+    tally_move(VisitMonth, counted, VisitMonth.line_of(visit))
     now = timezone.now()
     visit.submitted_at = now
     visit.save(update_fields=["submitted_at", "updated_at"])

@@ -17,12 +17,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dudao.core.tally import recount
 from dudao.core.testing.factories import ListingFactory, SchoolFactory, ZoneMembershipFactory
 from dudao.core.testing.queries import assert_constant_queries
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections.models import Visit, VisitMonth
 from dudao.inspections.selectors.visits import MONTHLY_FLOOR, TERM_FLOOR, coverage_counts, coverage_summary, term_for
-from dudao.inspections.services.coverage import visit_months_rebuild
 from dudao.inspections.services.visits import visit_submit
 from dudao.inspections.tests import visit_fixtures
 from dudao.inspections.tests.visit_fixtures import record_visit, user
@@ -329,7 +329,7 @@ def test_the_months_kept_equal_a_recount_after_any_writes(world, steps):
 
     # then every school's months are what a recount of the visits gives, and so is the rebuild
     assert kept() == recounted()
-    months = visit_months_rebuild()
+    months = recount(VisitMonth)
     assert kept() == recounted() and months == len(kept())
     # and coverage says the same for every month and term of the days
     office = user(world, "a", "office_admin")
@@ -350,10 +350,10 @@ def test_recount_command_restores_months_lost_or_wrong(visits, capsys):
     VisitMonth.objects.filter(pk=first.pk).delete()
     VisitMonth.objects.update(submitted=99)
 
-    call_command("recount_visits")
+    call_command("recount")
 
     assert kept() == expected
-    assert f"{len(expected)} school month(s)" in capsys.readouterr().out
+    assert f"inspections.VisitMonth: {len(expected)} line(s)" in capsys.readouterr().out
 
 
 @pytest.mark.django_db(transaction=True)
