@@ -86,13 +86,15 @@ OFFICE_PAGES = [
     *SCHOOL_PAGES[:4],
     "/inspections/rectifications/overdue/",
     "/inspections/findings/",
-    *SCHOOL_PAGES[4:8],
+    *SCHOOL_PAGES[4:5],
+    "/plans/tasks/completion/",
+    *SCHOOL_PAGES[5:8],
     "/api/v1/inspections/findings/",
     *SCHOOL_PAGES[8:10],
     "/schools/compare/?schools={schools}",
     *SCHOOL_PAGES[10:],
 ]
-KIND = {"/": AGGREGATE, "/inspections/coverage/": AGGREGATE, "/schools/{school}/portrait/": AGGREGATE,
+KIND = {"/": AGGREGATE, "/inspections/coverage/": AGGREGATE, "/plans/tasks/completion/": AGGREGATE, "/schools/{school}/portrait/": AGGREGATE,
         "/api/v1/reports/schools/{school}/portrait/": AGGREGATE, "/schools/compare/?schools={schools}": AGGREGATE,
         "/inspections/visits/{visit}/": SMALL, "/notifications/": SMALL}
 PAGES = {

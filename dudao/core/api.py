@@ -163,6 +163,20 @@ class TransitionReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+def id_param(request, name: str) -> int | None:
+    """The id given in the query parameter ``name``, ``None`` when left out; 400 when not a number."""
+    value = request.query_params.get(name, "")
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or abs(number) > 2**63 - 1:  # beyond any key the database holds
+        raise exceptions.ValidationError({name: [_("Give a number.")]})
+    return number
+
+
 def from_queryset(view, obj, result):
     """The answer reads the object again through the viewset's queryset (its scope and joins)."""
     return view.get_queryset().get(pk=obj.pk)

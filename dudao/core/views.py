@@ -307,6 +307,14 @@ def edit_and_delete_views(model, *, form_class, save, delete, success_url: str,
     return edit, remove
 
 
+MAX_ID = 2**63 - 1  # the largest key a database holds
+
+
+def int_param(value) -> int | None:
+    """The positive id a query parameter gives, ``None`` for anything else (left out, a word, 0, too large)."""
+    return int(value) if value and str(value).isdigit() and 0 < int(value) <= MAX_ID else None
+
+
 def object_paths(prefix: str, name: str, **views) -> list:
     """The usual pages of one model under ``prefix`` (``"schools/"``), each named ``<name>_<page>``:
     ``list`` (the prefix), ``add`` (``add/``), ``detail`` (``<pk>/``), ``edit`` (``<pk>/edit/``),

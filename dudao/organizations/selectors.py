@@ -8,7 +8,7 @@ from dudao.accounts.access import offices_of
 from dudao.core.scope import ancestor_paths
 from dudao.core.tables import order_rows
 from dudao.organizations.filters import SchoolFilterSet
-from dudao.organizations.models import Office, School, Zone, ZoneMembership
+from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 
 
 def school_list(*, user):
@@ -113,3 +113,42 @@ def office_short_name(office) -> str:
     """The office's prefix in document numbers: its region's name without the 县/区/市/旗 ending."""
     name = office.region.name if office is not None else ""
     return name[:-1] if len(name) > 1 and name[-1] in "县区市旗" else name
+
+
+# ---- drilling down from a province to its schools ------------------------------------------------
+
+def drill_region(*, user, region_id: int | None = None) -> Region | None:
+    """The region a drill-down page (coverage, task completion) shows: ``region_id`` when the user
+    sees it, else the top of what they see (a province office its province, a city office its
+    city). ``None`` for a county, a zone or a school, whose figures are counted per zone."""
+    regions = Region.objects.for_user(user, "view")
+    if region_id:
+        return regions.filter(pk=region_id).first()
+    tops = list(regions.order_by("level", "path")[:2])
+    if not tops or (len(tops) == 2 and tops[1].level == tops[0].level):
+        return None
+    return tops[0]
+
+
+def area_of(region: Region | None) -> Region | None:
+    """``region`` when its figures are counted per part (above a county), else ``None`` (per zone)."""
+    return region if region is not None and region.level < Region.Level.COUNTY else None
+
+
+def region_parts(area: Region, region_ids: set[int]) -> dict[int, Region]:
+    """Each of ``region_ids`` (at or under ``area``) → the part of ``area`` it lies in: its region one
+    level below ``area``, or ``area`` itself for a school directly under it. Two queries."""
+    children = {r.path: r for r in Region.objects.filter(parent=area).only("pk", "name", "path", "level", "code")}  # scope: regions of schools in scope
+    depth = area.path.count("/")
+    part_of = {}
+    for pk, path in Region.objects.filter(path__startswith=area.path).values_list("pk", "path"):  # scope: as above
+        if pk in region_ids:
+            part_of[pk] = children.get("/".join(path.split("/")[:depth + 1]) + "/", area)
+    return part_of
+
+
+def region_trail(*, user, region: Region | None) -> list[Region]:
+    """The regions from the top of what the user sees down to ``region``: the way back up."""
+    if region is None:
+        return []
+    return list(Region.objects.for_user(user, "view").filter(path__in=ancestor_paths(region.path)).order_by("path"))

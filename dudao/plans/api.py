@@ -1,6 +1,7 @@
 """API of plans and tasks: the same services as the pages, transitions as ``POST …/{id}/{name}/``."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -11,10 +12,12 @@ from dudao.core.api import (
     ScopedModelSerializer,
     ScopedViewSet,
     attach_transitions,
+    id_param,
     reread,
     transition_action,
     validated,
 )
+from dudao.organizations.selectors import drill_region
 from dudao.plans import selectors, services
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.models import PlanItem, Task, Term, WorkPlan, term_for
@@ -232,12 +235,15 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
         parameters=[OpenApiParameter("year", int, description="year of the period (default: the current term)"),
                     OpenApiParameter("term", str, enum=Term.values, description="whole_year, spring or autumn"),
                     OpenApiParameter("until", str, enum=["today", "end"],
-                                     description="count tasks due up to today (default) or in the whole period")],
+                                     description="count tasks due up to today (default) or in the whole period"),
+                    OpenApiParameter("region", int, description="a region in scope: its parts above a county, else "
+                                                                "its inspectors and zones (default: the top of the scope)")],
         responses=OpenApiTypes.OBJECT,
     )
     @action(detail=False, methods=["get"], url_path="completion", filterset_class=None, pagination_class=None)
     def completion(self, request):
-        """Completion per inspector and per zone of the tasks due in a term: total, done, on time, overdue, rates."""
+        """Completion of the tasks due in a term (total, done, on time, overdue, rates) as the page counts
+        it: above a county a line per part (city or county), from a county down per inspector and zone."""
         year, term = term_for(timezone.localdate())
         try:
             year = int(request.query_params.get("year", year))
@@ -252,12 +258,17 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
         if until not in ("today", "end"):
             raise serializers.ValidationError({"until": "today or end."})
         start, end = selectors.completion_period(year, term, until)
-        data = selectors.task_completion(user=request.user, period=(start, end))
+        region_id = id_param(request, "region")
+        region = drill_region(user=request.user, region_id=region_id)
+        if region_id and region is None:
+            raise serializers.ValidationError({"region": [_("No such region in your scope.")]})
+        data = selectors.task_completion(user=request.user, period=(start, end), region=region)
         strip = ("sort",)
         return Response({
             "year": year, "term": term, "period": [start, end], "on": data["on"],
             "inspectors": [{k: v for k, v in r.items() if k not in strip} for r in data["inspectors"]],
             "zones": [{k: v for k, v in r.items() if k not in strip} for r in data["zones"]],
+            "areas": [{k: v for k, v in r.items() if k not in strip} for r in data["areas"]],
             "total": data["total"],
         })
 

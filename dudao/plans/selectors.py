@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from dudao.accounts.access import acts_for_office, offices_of, sees_everything
 from dudao.inspectors.models import Inspector, Listing
-from dudao.organizations.models import Zone, ZoneMembership
+from dudao.organizations.models import Region, Zone, ZoneMembership
+from dudao.organizations.selectors import area_of, region_parts
 from dudao.plans.models import PlanItem, Task, TaskCount, WorkPlan, term_dates
 
 PLAN_RELATED = ("office", "zone", "inspector", "created_by", "reviewed_by")
@@ -96,16 +97,20 @@ def _rate(part: int, total: int) -> float | None:
 
 
 def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None = None,
-                    on: datetime.date | None = None, groups: bool = True) -> dict:
-    """Completion per inspector and per zone of the tasks due in ``period`` (all tasks when None).
+                    on: datetime.date | None = None, groups: bool = True, region: Region | None = None) -> dict:
+    """Completion per inspector and per zone of the tasks due in ``period`` (all tasks when None),
+    of the offices in ``region`` when given; above a county (``area_of``), per part of the region
+    instead (a province's cities, a city's counties), each leading down to its own.
 
     Each row holds ``total``, ``done``, ``on_time`` (done no later than the due date),
     ``overdue`` (open past the due date on ``on``) and the rates in per cent. Added up from the
     tasks per inspector and day (``TaskCount``): three queries whatever the number of inspectors
-    and tasks; without ``groups``, one for the total alone.
+    and tasks (four per part); without ``groups``, one for the total alone.
     """
     on = on or timezone.localdate()
     lines = TaskCount.objects.for_user(user)
+    if region is not None:
+        lines = lines.filter(office__region__path__startswith=region.path)
     if period is not None:
         lines = lines.filter(due_date__gte=period[0], due_date__lte=period[1])
     counts = {
@@ -128,6 +133,22 @@ def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None 
         # rows without a zone last; then the zones' own order, inspectors by pinyin
         return sorted(out, key=lambda r: (r["id"] is None, r["sort"] if r["sort"] is not None else 0, r["id"] or 0))
 
+    area = area_of(region)
+    if groups and area is not None:
+        found = list(lines.order_by().values("office__region_id").annotate(**counts))
+        part_of = region_parts(area, {row["office__region_id"] for row in found})
+        parts: dict = {}
+        for row in found:
+            part = part_of[row["office__region_id"]]
+            entry = parts.setdefault(part.pk, {"id": part.pk, "name": part.name, "sort": part.code} | dict.fromkeys(counts, 0))
+            for k in counts:
+                entry[k] += row[k] or 0
+        by_area = sorted(parts.values(), key=lambda r: r["sort"])
+        for row in by_area:
+            row.update(rate=_rate(row["done"], row["total"]), on_time_rate=_rate(row["on_time"], row["total"]))
+        total = {k: sum(r[k] for r in by_area) for k in counts}
+        total.update(rate=_rate(total["done"], total["total"]), on_time_rate=_rate(total["on_time"], total["total"]))
+        return {"inspectors": [], "zones": [], "areas": by_area, "total": total, "period": period, "on": on}
     if groups:
         zones = {pk: (name, number) for pk, name, number in Zone.objects.filter(  # scope: the zones counted
             pk__in=lines.values("zone_key")).values_list("pk", "name", "number")}
@@ -137,4 +158,4 @@ def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None 
         by_inspector, by_zone = [], []
         total = {k: n or 0 for k, n in lines.order_by().aggregate(**counts).items()}
     total.update(rate=_rate(total["done"], total["total"]), on_time_rate=_rate(total["on_time"], total["total"]))
-    return {"inspectors": by_inspector, "zones": by_zone, "total": total, "period": period, "on": on}
+    return {"inspectors": by_inspector, "zones": by_zone, "areas": [], "total": total, "period": period, "on": on}

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -19,10 +21,12 @@ from dudao.core.views import (
     ServiceFormView,
     TransitionView,
     edit_and_delete_views,
+    int_param,
 )
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspectors.models import Inspector
 from dudao.jobs.exports import ExportableListView as ObjectListView
+from dudao.organizations.selectors import drill_region, region_trail
 from dudao.plans import selectors, services, tables
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.forms import (
@@ -275,11 +279,17 @@ class TaskCompletionView(ScopedTemplateView):
             term = form.cleaned_data["term"] or term
             until = form.cleaned_data["until"] or until
         period = selectors.completion_period(year, term, until, today)
-        data = selectors.task_completion(user=self.request.user, period=period)
-        names = [row["name"] for row in data["inspectors"]]
+        user = self.request.user
+        region = (drill_region(user=user, region_id=int_param(self.request.GET.get("region")))
+                  or drill_region(user=user))  # a region out of sight: the top of the scope
+        data = selectors.task_completion(user=user, period=period, region=region)
+        rows = data["areas"] or data["inspectors"]
+        names = [row["name"] for row in rows]
         ctx.update({
             "title": _("Task completion"), "form": form, "data": data, "year": year,
-            "term_label": Term(term).label, "period": period,
+            "term_label": Term(term).label, "period": period, "region": region,
+            "trail": region_trail(user=user, region=region),
+            "period_query": urlencode({"year": year, "term": term, "until": until}),
             "chart": {
                 "tooltip": {"trigger": "axis"},
                 "legend": {"top": 0, "data": [_("Completion rate"), _("On time")]},
@@ -287,8 +297,8 @@ class TaskCompletionView(ScopedTemplateView):
                 "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 30 if len(names) > 6 else 0}},
                 "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
                 "series": [
-                    {"name": _("Completion rate"), "type": "bar", "data": [r["rate"] or 0 for r in data["inspectors"]]},
-                    {"name": _("On time"), "type": "bar", "data": [r["on_time_rate"] or 0 for r in data["inspectors"]]},
+                    {"name": _("Completion rate"), "type": "bar", "data": [r["rate"] or 0 for r in rows]},
+                    {"name": _("On time"), "type": "bar", "data": [r["on_time_rate"] or 0 for r in rows]},
                 ],
             },
             "zone_chart": {

@@ -28,7 +28,6 @@ from dudao.evaluations.selectors import unit_list
 from dudao.inspections.models import FindingMonth, LessonObservation, Rectification, RectificationQuerySet, Visit
 from dudao.inspections.selectors.rectifications import rectification_list, rectification_summary
 from dudao.inspections.selectors.visits import (
-    coverage_area,
     coverage_counts,
     coverage_summary,
     read_schools,
@@ -39,7 +38,7 @@ from dudao.inspectors.models import Inspector, Listing
 from dudao.inspectors.selectors import overloaded_inspectors
 from dudao.instruments.models import Item
 from dudao.organizations.models import School, Zone
-from dudao.organizations.selectors import current_listing_by_school, zone_list_with_counts
+from dudao.organizations.selectors import current_listing_by_school, drill_region, zone_list_with_counts
 from dudao.plans.models import Task, term_for
 from dudao.plans.selectors import completion_period, task_completion, task_list
 
@@ -128,7 +127,7 @@ def loop_overview(*, user, today: datetime.date, zone_id=None, inspector_id=None
         coverage = coverage_summary(user=user, month=today, zone_id=zone_id, schools=False)
         rows = coverage.rows
     else:  # the office's overview: a line per zone (or, above a county, per part), counted by the database
-        coverage, rows = coverage_counts(user=user, month=today, region=coverage_area(user=user)), []
+        coverage, rows = coverage_counts(user=user, month=today, region=drill_region(user=user)), []
     if inspector_id:
         rows = [r for r in rows if r.inspector and r.inspector.pk == inspector_id]
     if priorities:

@@ -31,7 +31,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, transition_action, validated
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, id_param, transition_action, validated
 from dudao.core.files import FileCheckFailed
 from dudao.inspections.api.documents import VisitDocumentsMixin
 from dudao.inspections.filters.visits import VisitFilterSet
@@ -40,6 +40,7 @@ from dudao.inspections.selectors import visits as selectors
 from dudao.inspections.services import visits as services
 from dudao.inspections.services.attachments import attachment_read_stamped, attachment_read_verified
 from dudao.organizations.models import School
+from dudao.organizations.selectors import drill_region
 
 
 class LessonObservationSerializer(serializers.ModelSerializer):
@@ -224,16 +225,6 @@ def _counts(group) -> dict:
             "below_term": group.below_term_count, "unchecked": group.unchecked_count}
 
 
-def _id_param(request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise exceptions.ValidationError({name: [_("Give a number.")]}) from None
-
-
 class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
     model = Visit
     serializer_class = VisitSerializer
@@ -332,8 +323,8 @@ class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
         month = selectors.parse_month(given)
         if given and month is None:
             raise exceptions.ValidationError({"month": [_("Give a month as YYYY-MM.")]})
-        region_id, zone_id = _id_param(request, "region"), _id_param(request, "zone")
-        region = selectors.coverage_area(user=request.user, region_id=region_id)
+        region_id, zone_id = id_param(request, "region"), id_param(request, "zone")
+        region = drill_region(user=request.user, region_id=region_id)
         if region_id and region is None:
             raise exceptions.ValidationError({"region": [_("No such region in your scope.")]})
         if zone_id and not selectors.coverage_zone_choices(user=request.user, region=region).filter(pk=zone_id).exists():

@@ -26,7 +26,7 @@ from dudao.inspectors.models import Inspector, Listing
 from dudao.instruments.models import Instrument, InstrumentVersion, Item
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
-from dudao.organizations.selectors import ZONE_STAMPS
+from dudao.organizations.selectors import ZONE_STAMPS, area_of, region_parts
 
 # ---- visibility ------------------------------------------------------------------------------
 
@@ -451,24 +451,6 @@ NARROW_SCOPE = 2000  # schools; see ``coverage_counts``
 COUNTED = ("school_count", "visited_count", "below_term_count", "unchecked_count")
 
 
-def coverage_area(*, user, region_id: int | None = None) -> Region | None:
-    """The region whose coverage is shown: ``region_id`` when the user sees it, else the top of
-    what they see (a province office its province, a city office its city). ``None`` for a county,
-    a zone or a school, whose coverage is counted per zone."""
-    regions = Region.objects.for_user(user, "view")
-    if region_id:
-        return regions.filter(pk=region_id).first()
-    tops = list(regions.order_by("level", "path")[:2])
-    if not tops or (len(tops) == 2 and tops[1].level == tops[0].level):
-        return None
-    return tops[0]
-
-
-def area_of(region: Region | None) -> Region | None:
-    """``region`` when its coverage is counted per part (above a county), else ``None`` (per zone)."""
-    return region if region is not None and region.level < Region.Level.COUNTY else None
-
-
 def parse_month(value: str | None) -> datetime.date | None:
     """The first day of a ``YYYY-MM`` month, or ``None`` for anything else."""
     try:
@@ -522,7 +504,7 @@ def coverage_counts(*, user, month: datetime.date | None = None, region: Region 
         found = cursor.fetchall()
     total = CoverageCounts(None, month=first, month_end=last, term=term, area=area)
     if area:  # a line per township, gathered into the parts of the area
-        part_of = _parts(area, {region_id for region_id, *_counts in found})
+        part_of = region_parts(area, {region_id for region_id, *_counts in found})
         keys = {region_id: part_of[region_id] for region_id, *_counts in found}
     else:  # a zone the user may not see counts with the schools in none
         zones = Zone.objects.for_user(user, "view").select_related("office").defer(*ZONE_STAMPS).in_bulk(
@@ -541,18 +523,6 @@ def coverage_counts(*, user, month: datetime.date | None = None, region: Region 
                    key=lambda line: (line.key.office_id, line.key.number, line.key.pk))
     total.by_zone = known + ([lines[None]] if None in lines else [])
     return total
-
-
-def _parts(area: Region, region_ids: set[int]) -> dict[int, Region]:
-    """Each of ``region_ids`` (at or under ``area``) → the part of ``area`` it lies in: its region one
-    level below ``area``, or ``area`` itself for a school directly under it. Two queries."""
-    children = {r.path: r for r in Region.objects.filter(parent=area).only("pk", "name", "path", "level", "code")}  # scope: regions of schools in scope
-    depth = area.path.count("/")
-    part_of = {}
-    for pk, path in Region.objects.filter(path__startswith=area.path).values_list("pk", "path"):  # scope: as above
-        if pk in region_ids:
-            part_of[pk] = children.get("/".join(path.split("/")[:depth + 1]) + "/", area)
-    return part_of
 
 
 def _submitted_visits(schools, first: datetime.date, last: datetime.date) -> dict[int, int]:
@@ -599,10 +569,3 @@ def coverage_zone_choices(*, user, region: Region | None = None):
     if region is not None:
         zones = zones.filter(office__region__path__startswith=region.path)
     return zones.order_by("office__region__path", "number", "pk")
-
-
-def coverage_trail(*, user, region: Region | None) -> list[Region]:
-    """The regions from the top of what the user sees down to ``region``: the way back up."""
-    if region is None:
-        return []
-    return list(Region.objects.for_user(user, "view").filter(path__in=ancestor_paths(region.path)).order_by("path"))

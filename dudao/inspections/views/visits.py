@@ -22,7 +22,7 @@ from django.views.generic import TemplateView, View
 import dudao
 from dudao.core.downloads import TokenDownloadMixin
 from dudao.core.files import FileCheckFailed
-from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView
+from dudao.core.views import ObjectDetailView, ScopedMixin, ScopedTemplateView, TransitionView, int_param
 from dudao.core.workflow import TransitionNotAllowed, available_transitions
 from dudao.inspections import tables
 from dudao.inspections.filters.visits import VisitFilterSet
@@ -41,6 +41,7 @@ from dudao.inspections.services.attachments import attachment_read_stamped, atta
 from dudao.inspections.views.documents import visit_documents_context
 from dudao.instruments.models import Item
 from dudao.jobs.exports import ExportableListView
+from dudao.organizations.selectors import area_of, drill_region, region_trail
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
@@ -418,11 +419,11 @@ class CoverageView(ScopedTemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         month = selectors.parse_month(self.request.GET.get("month")) or timezone.localdate().replace(day=1)
-        region = (selectors.coverage_area(user=user, region_id=_int(self.request.GET.get("region")))
-                  or selectors.coverage_area(user=user))  # a region out of sight: the top of the scope
-        area = selectors.area_of(region)
+        region = (drill_region(user=user, region_id=int_param(self.request.GET.get("region")))
+                  or drill_region(user=user))  # a region out of sight: the top of the scope
+        area = area_of(region)
         zones = [] if area else list(selectors.coverage_zone_choices(user=user, region=region))
-        zone_id = _int(self.request.GET.get("zone"))
+        zone_id = int_param(self.request.GET.get("zone"))
         if zone_id not in {z.pk for z in zones}:
             zone_id = None
         coverage = None if zone_id else selectors.coverage_counts(user=user, month=month, region=region)
@@ -442,18 +443,11 @@ class CoverageView(ScopedTemplateView):
             "detailed": detailed,
             "area": area,
             "region": region,
-            "trail": selectors.coverage_trail(user=user, region=region),
+            "trail": region_trail(user=user, region=region),
             "monthly_floor": selectors.MONTHLY_FLOOR,
             "term_floor": selectors.TERM_FLOOR,
         })
         return ctx
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or 0) or None
-    except ValueError:
-        return None
 
 
 SERVICE_WORKER = Path(dudao.__file__).resolve().parent / "static" / "dudao" / "visit-sw.js"

@@ -5,11 +5,20 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from dudao.core.testing.factories import InspectorFactory, ListingFactory, SchoolFactory, ZoneMembershipFactory
+from dudao.core.tally import recount
+from dudao.core.testing.factories import (
+    InspectorFactory,
+    ListingFactory,
+    OfficeFactory,
+    RegionFactory,
+    SchoolFactory,
+    ZoneMembershipFactory,
+)
 from dudao.core.testing.html import text_by_testid
 from dudao.core.testing.queries import assert_constant_queries
+from dudao.core.testing.world import fresh
 from dudao.plans import selectors, services
-from dudao.plans.models import term_dates
+from dudao.plans.models import Task, TaskCount, term_dates
 from dudao.plans.tests.conftest import user
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +121,68 @@ def test_completion_queries_do_not_grow_with_inspectors(world, client):
         assert client.get(reverse("plans:task_completion"), {"year": PAST, "term": "spring"}).status_code == 200
 
     assert_constant_queries(fetch, grow, n=2, m=25)
+
+
+def test_a_city_sees_a_line_per_county_each_as_the_county_counts_itself(world, tasks, client):
+    # given the city office, over county A (six tasks due in spring) and county B (one)
+    city = fresh(world.city_user)
+    client.force_login(city)
+
+    # when it opens the completion of the spring term
+    response = client.get(reverse("plans:task_completion"), {"year": PAST, "term": "spring", "until": "end"})
+
+    # then it reads a line per county, not a line per inspector, each with the county's own figures
+    html = response.content.decode()
+    assert 'data-testid="inspector-completion"' not in html and html.count("data-region=") == 2
+    areas = {r["id"]: r for r in response.context["data"]["areas"]}
+    assert set(areas) == {world.a.region.pk, world.b.region.pk}
+    for county in (world.a, world.b):
+        own = selectors.task_completion(user=user(world, "office_admin", county.key), period=term_dates(PAST, "spring"))
+        assert {k: areas[county.region.pk][k] for k in own["total"]} == own["total"]
+        assert f'?year={PAST}&amp;term=spring&amp;until=end&amp;region={county.region.pk}">{county.region.name}</a>' in html
+    assert response.context["chart"]["xAxis"]["data"] == [world.a.region.name, world.b.region.name]
+
+    # when it drills down to county A, the inspectors and zones are there, with the way back up
+    html = client.get(reverse("plans:task_completion"), {"year": PAST, "term": "spring", "region": world.a.region.pk}
+                      ).content.decode()
+    assert f'data-inspector="{world.a.inspectors[0].pk}"' in html and "data-region=" not in html
+    assert f'region={world.city.pk}">{world.city.name}</a>' in html and 'data-testid="completion-trail"' in html
+
+    # and a region out of its sight shows the top of what it sees
+    response = client.get(reverse("plans:task_completion"), {"year": PAST, "term": "spring", "region": 10**9})
+    assert {r["id"] for r in response.context["data"]["areas"]} == set(areas)
+
+
+def test_the_api_counts_per_county_and_refuses_a_region_out_of_scope(world, tasks, client):
+    client.force_login(fresh(world.city_user))
+    url = reverse("api:plans-task-completion")
+    body = client.get(url, {"year": PAST, "term": "spring"}).json()
+    assert {r["id"] for r in body["areas"]} == {world.a.region.pk, world.b.region.pk} and body["inspectors"] == []
+    body = client.get(url, {"year": PAST, "term": "spring", "region": world.a.region.pk}).json()
+    assert body["areas"] == [] and {r["id"] for r in body["inspectors"]} == {i.pk for i in world.a.inspectors}
+
+    client.force_login(user(world, "office_admin"))
+    for region in (world.b.region.pk, "x", 10**30):
+        response = client.get(url, {"region": region})
+        assert response.status_code == 400 and "region" in response.json()
+
+
+def test_a_citys_completion_runs_constant_queries_whatever_its_counties(world, client):
+    city = fresh(world.city_user)
+    client.force_login(city)
+
+    def grow(k):
+        for i in range(k):
+            county = RegionFactory(level=3, parent=world.city, code=f"3601{50 + i + grow.made:02d}")
+            office = OfficeFactory(region=county)
+            inspector = InspectorFactory(office=office)
+            Task.objects.create(office=office, inspector=inspector, kind=Task.Kind.ROUTINE, title="常规任务",
+                                due_date=d(3, 1), created_by=city)
+        recount(TaskCount)  # tasks written outside the services: counted as after a bulk load
+        grow.made += k
+    grow.made = 0
+
+    def fetch():
+        assert client.get(reverse("plans:task_completion"), {"year": PAST, "term": "spring"}).status_code == 200
+
+    assert_constant_queries(fetch, grow, n=2, m=12)

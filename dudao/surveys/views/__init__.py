@@ -12,7 +12,7 @@ from django.views.generic import TemplateView, View
 
 from dudao.accounts.access import acts_for_office
 from dudao.core.downloads import download
-from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.views import ObjectDetailView, ScopedMixin, TransitionView, int_param
 from dudao.core.workflow import available_transitions
 from dudao.inspectors.signboards import public_base_url
 from dudao.jobs.exports import ExportableListView
@@ -146,10 +146,6 @@ class SurveyCodesView(ScopedMixin, View):
         return HttpResponseRedirect(survey.get_absolute_url())
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 class SurveyResultsView(ScopedMixin, TemplateView):
     """Rates per school and group, counts per question, charts, last year beside this one, Excel."""
 
@@ -161,7 +157,7 @@ class SurveyResultsView(ScopedMixin, TemplateView):
         group = request.GET.get("group") or None
         if group not in (None, *survey.groups):
             group = None
-        results = selectors.survey_results(user=request.user, survey=survey, school_id=_int(request.GET.get("school")),
+        results = selectors.survey_results(user=request.user, survey=survey, school_id=int_param(request.GET.get("school")),
                                            group=group)
         comparison = selectors.survey_comparison(user=request.user, survey=survey, results=results)
         if request.GET.get("export") == "xlsx":
@@ -185,7 +181,7 @@ class SurveyQRSheetView(ScopedMixin, TemplateView):
         survey = selectors.survey_get(user=request.user, survey_id=pk)
         base = public_base_url(request)
         links = selectors.link_list(user=request.user, survey=survey)
-        school = _int(request.GET.get("school"))
+        school = int_param(request.GET.get("school"))
         if school is not None:
             links = links.filter(school_id=school)
         sheets: dict[int, dict] = {}
