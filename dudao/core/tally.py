@@ -1,20 +1,20 @@
 """Counts kept beside the rows they count (summary tables), so that a dashboard over a province adds
 up a few lines per school instead of rescanning years of rows.
 
-A summary model names its key columns in ``tally_keys`` (its unique constraint) and says, in
-``line_of(row)``, which line one source row falls in and what it counts there (``None``: counted
-nowhere); it names its source in ``tally_source`` and recounts its lines from a queryset of the
-source rows in ``tally_lines(rows)``. The service that writes a source row calls ``tally_move(model, before, after)`` in its
-own transaction with the row's line before and after the write; ``tally_rebuild`` recounts every
-line from the rows (after an upgrade, a restore from an older dump, or rows loaded in bulk:
-``dudao recount``). A test per summary proves that the lines kept equal a recount after any
-sequence of writes.
+A summary model says, in ``line_of(row)``, which line one source row falls in (its key columns,
+those of its unique constraint) and what it counts there (``None``: counted nowhere); it names its
+source in ``tally_source`` and recounts its lines from a queryset of the source rows in
+``tally_lines(rows)``. The service that writes a source row calls ``tally_move(model, before,
+after)`` in its own transaction with the row's line before and after the write; ``recount``
+recounts every line from the rows (after an upgrade, a restore from an older dump, or rows loaded
+in bulk: ``dudao recount``). A test per summary proves that the lines kept equal a recount after
+any sequence of writes.
 """
 
 from django.apps import apps
-from django.db import connections, router, transaction
+from django.db import connections, migrations, router, transaction
 
-__all__ = ["Line", "recount", "summary_models", "tally_add", "tally_move", "tally_rebuild"]
+__all__ = ["Line", "recount", "recount_operation", "summary_models", "tally_add", "tally_move", "tally_rebuild"]
 
 Line = tuple[dict, dict] | None  # (key columns → values, count columns → amounts)
 
@@ -81,3 +81,17 @@ def recount(model, *, using: str = "default") -> int:
     """Recounts every line of the summary ``model`` from its source rows."""
     source = apps.get_model(model.tally_source)
     return tally_rebuild(model, model.tally_lines(source._base_manager.using(using)), using=using)
+
+
+def recount_operation(*labels: str) -> migrations.RunPython:
+    """The migration step that counts the rows already there into the new summaries ``labels``
+    (``"app.Model"``): the migration's own models, grouped as the current summaries group them."""
+
+    def count(historical_apps, schema_editor):
+        alias = schema_editor.connection.alias
+        for label in labels:
+            current = apps.get_model(label)
+            source = historical_apps.get_model(current.tally_source)._base_manager.using(alias)
+            tally_rebuild(historical_apps.get_model(label), current.tally_lines(source), using=alias)
+
+    return migrations.RunPython(count, migrations.RunPython.noop)

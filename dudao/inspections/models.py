@@ -114,22 +114,31 @@ class Visit(ScopedModel):
         return self.checkin_status == self.CheckinStatus.WITHIN
 
 
-class VisitMonth(models.Model):
-    """The submitted visits of a school in one month, and how many of them lack a valid check-in:
-    what coverage counts, without rescanning years of visits. ``visit_submit`` adds each visit in
-    the same transaction; ``visit_months_rebuild`` recounts every month from the visits."""
+class SchoolTally(models.Model):
+    """A summary line of one school's rows (``dudao.core.tally``), read with the scope of the rows
+    it counts: through its school."""
 
     school = models.ForeignKey("organizations.School", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("school"), db_index=False)  # the key below leads with it
-    month = models.DateField(_("month"), help_text=_("The first day of the month."), db_index=True)
-    submitted = models.PositiveIntegerField(_("submitted visits"), default=0)
-    unchecked = models.PositiveIntegerField(_("visits without a valid check-in"), default=0)
+                               verbose_name=_("school"), db_index=False)  # each summary's key leads with it
 
     scope_region = "school__region__path"
     scope_school = "school_id"
     objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+class VisitMonth(SchoolTally):
+    """The submitted visits of a school in one month, and how many of them lack a valid check-in:
+    what coverage counts, without rescanning years of visits. ``visit_submit`` adds each visit in
+    the same transaction; ``dudao recount`` recounts every month from the visits."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."), db_index=True)
+    submitted = models.PositiveIntegerField(_("submitted visits"), default=0)
+    unchecked = models.PositiveIntegerField(_("visits without a valid check-in"), default=0)
+
     tally_source = "inspections.Visit"
-    tally_keys = ("school_id", "month")
 
     class Meta:
         verbose_name = _("visits of a month")
@@ -212,23 +221,17 @@ class Finding(ScopedModel):
         return reverse("inspections:finding_detail", args=[self.pk])
 
 
-class FindingMonth(models.Model):
+class FindingMonth(SchoolTally):
     """The findings of a school in one month per checklist item: what the dashboards' findings per
     item add up, without rescanning years of findings. ``finding_create`` counts each finding in the
     same transaction; ``dudao recount`` recounts every line from the findings."""
 
-    school = models.ForeignKey("organizations.School", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("school"), db_index=False)  # the key below leads with it
     month = models.DateField(_("month"), help_text=_("The first day of the month."), db_index=True)
     item_key = models.PositiveIntegerField(_("checklist item"), help_text=_("0 for findings tied to no checklist item."))
     findings = models.PositiveIntegerField(_("findings"), default=0)
 
-    scope_region = "school__region__path"
-    scope_school = "school_id"
-    objects = ScopedManager()
     tally_source = "inspections.Finding"
     scope_capability = "inspections.{action}_finding"  # read by whoever reads the rows it counts
-    tally_keys = ("school_id", "month", "item_key")
 
     class Meta:
         verbose_name = _("findings of a month")
@@ -323,24 +326,18 @@ class Rectification(ScopedModel):
         return self.status in {self.Status.ISSUED, self.Status.RETURNED} and self.deadline < on
 
 
-class NoticeCount(models.Model):
+class NoticeCount(SchoolTally):
     """The rectification notices of a school per status and deadline: what the dashboards' open,
     overdue, awaiting and closed notices add up (overdue is still derived from the deadline on the
     day asked). The rectification services move each notice's count in the same transaction as its
     state; ``dudao recount`` recounts every line from the notices."""
 
-    school = models.ForeignKey("organizations.School", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("school"), db_index=False)  # the key below leads with it
     status = models.CharField(_("status"), max_length=12, choices=Rectification.Status.choices)
     deadline = models.DateField(_("deadline"))
     notices = models.PositiveIntegerField(_("notices"), default=0)
 
-    scope_region = "school__region__path"
-    scope_school = "school_id"
-    objects = ScopedManager()
     tally_source = "inspections.Rectification"
     scope_capability = "inspections.{action}_rectification"  # read by whoever reads the rows it counts
-    tally_keys = ("school_id", "status", "deadline")
 
     class Meta:
         verbose_name = _("notices by status and deadline")

@@ -312,7 +312,6 @@ class TaskCount(models.Model):
     objects = ScopedManager()
     tally_source = "plans.Task"
     scope_capability = "plans.{action}_task"  # read by whoever reads the rows it counts
-    tally_keys = ("office_id", "inspector_id", "zone_key", "due_date")
 
     class Meta:
         verbose_name = _("tasks of a day")

@@ -3,15 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def count_visits(apps, schema_editor):
-    """Counts the visits submitted before the months were kept."""
-    from dudao.core.tally import tally_rebuild
-    from dudao.inspections.models import VisitMonth
-
-    alias = schema_editor.connection.alias
-    visits = apps.get_model("inspections", "Visit")._base_manager.using(alias)
-    tally_rebuild(apps.get_model("inspections", "VisitMonth"), VisitMonth.tally_lines(visits), using=alias)
+from dudao.core.tally import recount_operation
 
 
 class Migration(migrations.Migration):
@@ -37,5 +29,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('school', 'month'), name='inspections_visitmonth_once')],
             },
         ),
-        migrations.RunPython(count_visits, migrations.RunPython.noop),
+        recount_operation("inspections.VisitMonth"),
     ]

@@ -3,17 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def count(apps, schema_editor):
-    """Counts the rows written before the summaries were kept."""
-    from dudao.core.tally import tally_rebuild
-    from dudao.inspections import models as summaries
-
-    alias = schema_editor.connection.alias
-    for name in ("FindingMonth", "NoticeCount"):
-        current = getattr(summaries, name)
-        source = apps.get_model(current.tally_source)._base_manager.using(alias)
-        tally_rebuild(apps.get_model("inspections", name), current.tally_lines(source), using=alias)
+from dudao.core.tally import recount_operation
 
 
 class Migration(migrations.Migration):
@@ -55,5 +45,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('school', 'status', 'deadline'), name='inspections_noticecount_once')],
             },
         ),
-        migrations.RunPython(count, migrations.RunPython.noop),
+        recount_operation("inspections.FindingMonth", "inspections.NoticeCount"),
     ]

@@ -3,17 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def count(apps, schema_editor):
-    """Counts the rows written before the summaries were kept."""
-    from dudao.core.tally import tally_rebuild
-    from dudao.plans import models as summaries
-
-    alias = schema_editor.connection.alias
-    for name in ("TaskCount",):
-        current = getattr(summaries, name)
-        source = apps.get_model(current.tally_source)._base_manager.using(alias)
-        tally_rebuild(apps.get_model("plans", name), current.tally_lines(source), using=alias)
+from dudao.core.tally import recount_operation
 
 
 class Migration(migrations.Migration):
@@ -43,5 +33,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('inspector', 'due_date', 'office', 'zone_key'), name='plans_taskcount_once')],
             },
         ),
-        migrations.RunPython(count, migrations.RunPython.noop),
+        recount_operation("plans.TaskCount"),
     ]
