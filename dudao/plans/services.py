@@ -439,7 +439,9 @@ def task_delete(*, actor, instance: Task, reason: str = "") -> None:
     """Withdraws a task given by mistake."""
     if not Task.objects.for_user(actor, "delete").filter(pk=instance.pk).exists():
         raise PermissionDenied
+    counted = TaskCount.line_of(Task.objects.select_for_update(no_key=True, of=("self",)).get(pk=instance.pk))
     model_delete(actor=actor, instance=instance, reason=reason)
+    tally_move(TaskCount, counted, None)
 
 
 def task_reminders_send(*, on: datetime.date | None = None) -> list:

@@ -1,6 +1,6 @@
 """The tasks per inspector and day (``TaskCount``) that completion tables add up: kept by the task
-services, equal after any sequence of writes to a recount from the tasks, and read by
-``task_completion`` with the figures the tasks themselves give."""
+services (given, moved, completed, reopened, withdrawn), equal after any sequence of writes to a
+recount from the tasks, and read by ``task_completion`` with the figures the tasks themselves give."""
 
 import contextlib
 import datetime
@@ -32,6 +32,7 @@ STEPS = st.lists(st.one_of(
     st.tuples(st.just("move"), st.integers(0, 20), st.sampled_from(DAYS)),  # the n-th task falls due on another day
     st.tuples(st.just("complete"), st.integers(0, 20), st.sampled_from(DAYS[:3])),  # done on a day so far
     st.tuples(st.just("reopen"), st.integers(0, 20)),
+    st.tuples(st.just("withdraw"), st.integers(0, 20)),  # the office withdraws a task given by mistake
 ), max_size=14)
 
 
@@ -69,8 +70,10 @@ def write(world, steps):
                 services.task_update(actor=office, instance=task)
             elif tasks and step[0] == "complete":
                 services.task_complete(actor=office, task_id=tasks[step[1] % len(tasks)], completed_on=step[2])
-            elif tasks:
+            elif tasks and step[0] == "reopen":
                 services.task_reopen(actor=office, task_id=tasks[step[1] % len(tasks)])
+            elif tasks:
+                services.task_delete(actor=office, instance=Task.objects.get(pk=tasks[step[1] % len(tasks)]))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
