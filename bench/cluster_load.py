@@ -6,12 +6,19 @@
                                                [--restart-db-at 120] [--markdown FILE]
     python bench/cluster_load.py staff --users 50 --seconds 600 [--markdown FILE]
 
+    CLUSTER_DATABASE_URL=postgres://…/dudao_bench scripts/cluster.sh up   # bench/generate.py's province
+    python bench/cluster_load.py prepare --province    # its five bench accounts, signed in by password
+    python bench/cluster_load.py baseline --runs 20    # each page alone, one request at a time
+    python bench/cluster_load.py staff --users 50 --seconds 600 --markdown FILE
+
 ``public``: parents answering the survey through its links (GET the page, POST the answers) and, one
 in ten, a complaint through a school's signboard page; each from its own loopback address
 (127.x.y.z), so the rate limits count every parent apart as they do behind the documented nginx
 (``DUDAO_TRUSTED_PROXY_COUNT=1``). ``staff``: every demo role signed in (office, city, zone leader,
 inspectors, school), reading its pages and lists with a think time, and the inspectors saving draft
-visits through the API. Each run ends by reading the database: every acknowledged answer, complaint
+visits through the API; with ``prepare --province``, the province's inspector, zone leader, county,
+city and province offices instead. ``baseline``: each account's pages one request at a time, whose
+p95 the ``staff`` report then sets beside each page's p95 under load. Each run ends by reading the database: every acknowledged answer, complaint
 (by its tracking code) and visit (by its client UUID) must be there ("lost" counts those that are not).
 
 ``--kill-app NAME --kill-at S`` kills that app server (SIGKILL to its gunicorn master and workers) S
@@ -56,7 +63,13 @@ STAFF_PAGES = {  # role -> pages it reads (its loop picks one at random, then th
     "inspector": ["/", "/inspections/visits/", "/inspections/visits/add/", "/plans/tasks/",
                   "/inspections/rectifications/", "/api/v1/inspections/visits/"],
     "school": ["/", "/inspections/rectifications/"],
+    "zone": ["/", "/inspections/visits/", "/inspections/coverage/", "/inspections/rectifications/overdue/",
+             "/plans/tasks/"],
+    "province": ["/", "/inspections/coverage/", "/plans/tasks/completion/", "/inspections/rectifications/overdue/",
+                 "/inspections/findings/", "/plans/tasks/", "/api/v1/inspections/visits/"],
 }
+PROVINCE_ACCOUNTS = {"inspector": ["bench_inspector"], "zone": ["bench_zone_leader"], "office": ["bench_county_admin"],
+                     "city": ["bench_city_admin"], "province": ["bench_province_admin"]}
 
 
 def cluster_env() -> dict:
@@ -115,7 +128,30 @@ print(json.dumps({"survey": survey.pk, "links": links, "fields": fields,
 '''
 
 
+PREPARE_PROVINCE = r'''
+import json
+from dudao.accounts.models import User
+from dudao.inspectors.models import Listing
+accounts = %s
+for name in (n for names in accounts.values() for n in names):
+    user = User.objects.get(username=name)
+    user.set_password(%r)
+    user.save(update_fields=["password"])
+listed = {}
+for row in Listing.objects.filter(valid_to__isnull=True, inspector__user__username__in=accounts["inspector"]).values(
+        "inspector__user__username", "school_id"):
+    listed.setdefault(row["inspector__user__username"], row["school_id"])
+print(json.dumps({"survey": None, "links": [], "fields": {}, "schools": [], "listed": listed, "accounts": accounts}))
+'''
+
+
 def prepare(args) -> None:
+    if args.province:
+        data = json.loads(in_django(PREPARE_PROVINCE % (json.dumps(PROVINCE_ACCOUNTS), PASSWORD)).strip().splitlines()[-1])
+        (DIR / "load.json").write_text(json.dumps(data, ensure_ascii=False))
+        print(f"the province's accounts {sorted(n for names in data['accounts'].values() for n in names)} sign in "
+              f"by password; written to {DIR / 'load.json'}")
+        return
     if "yes" not in in_django("from dudao.accounts.models import User; "
                               "print('yes' if User.objects.filter(username='office_admin').exists() else 'no')"):
         print("loading the demo county", flush=True)
@@ -241,16 +277,8 @@ def public_worker(url, data, tally, stop, start, counter, lock, rng):
 
 
 def staff_worker(url, data, tally, stop, start, role, username, rng, think):
-    client = Client(url)
-    api = Client(url)
     try:
-        status, location, html = client.form("/accounts/login/", {"username": username, "password": PASSWORD})
-        if status != 302:
-            tally.add("sign-in", 0, status, time.monotonic() - start, False, f"{username}: {html[:200]}")
-            return
-        body = json.dumps({"username": username, "password": PASSWORD}).encode()
-        status, _, text = api.request("POST", "/api/v1/auth/token/", body, {"Content-Type": "application/json"})
-        token = json.loads(text)["token"] if status == 200 else ""
+        client, api, token = signed_in(url, username)
     except Exception as exc:  # noqa: BLE001
         tally.add("sign-in", 0, type(exc).__name__, time.monotonic() - start, False, str(exc))
         return
@@ -371,13 +399,17 @@ def report(args, tally: Tally, seconds: float, log: list[str], check: dict, befo
     lines = [f"## {args.command} load, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"`bench/cluster_load.py {' '.join(sys.argv[1:])}` — {seconds:.0f} s, load average at the end "
              f"{load_average()}", "",
-             "| requests | count | per second | median ms | p95 ms | p99 ms | failed |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| requests | count | per second | median ms | p95 ms | p99 ms | failed | single user p95 ms | × single |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    single = json.loads((DIR / "baseline.json").read_text()) if args.command == "staff" and (
+        DIR / "baseline.json").exists() else {}
     for kind in sorted(tally.latency):
         times = tally.latency[kind]
         failed = sum(n for (k, status), n in tally.status.items() if k == kind and not _ok(kind, status))
+        p95 = percentile(times, .95)
+        alone = f"{single[kind] * 1000:.0f} | {p95 / single[kind]:.1f}" if single.get(kind) else "|"
         lines.append(f"| {kind} | {len(times)} | {len(times) / seconds:.1f} | {statistics.median(times) * 1000:.0f} "
-                     f"| {percentile(times, .95) * 1000:.0f} | {percentile(times, .99) * 1000:.0f} | {failed} |")
+                     f"| {p95 * 1000:.0f} | {percentile(times, .99) * 1000:.0f} | {failed} | {alone} |")
     lines.append("")
     acknowledged = {k: len(v) for k, v in tally.acknowledged.items()}
     answers_new = check["answers_stored"] - before
@@ -409,6 +441,49 @@ def _ok(kind: str, status) -> bool:
     if kind == "sign-in":
         return False
     return status == 200
+
+
+def signed_in(url: str, username: str) -> tuple[Client, Client, str]:
+    """A browser signed in as ``username`` and an API client holding its token."""
+    client, api = Client(url), Client(url)
+    status, _, html = client.form("/accounts/login/", {"username": username, "password": PASSWORD})
+    if status != 302:
+        raise RuntimeError(f"{username} could not sign in ({status}): {html[:200]}")
+    body = json.dumps({"username": username, "password": PASSWORD}).encode()
+    status, _, text = api.request("POST", "/api/v1/auth/token/", body, {"Content-Type": "application/json"})
+    return client, api, json.loads(text)["token"] if status == 200 else ""
+
+
+def baseline(args) -> None:
+    """Each account's pages, one request at a time in the whole site: the single-user figures."""
+    data = json.loads((DIR / "load.json").read_text())
+    url = (DIR / "url").read_text().strip()
+    tally, start = Tally(), time.monotonic()
+    for role, names in data["accounts"].items():
+        client, api, token = signed_in(url, names[0])
+        for path in STAFF_PAGES[role]:
+            for _ in range(args.runs):
+                headers = {"Authorization": f"Token {token}"} if path.startswith("/api/") else {}
+                began = time.monotonic()
+                status, _, text = (api if headers else client).request("GET", path, headers=headers)
+                tally.add(f"{role} {path}", time.monotonic() - began, status, began - start, status == 200, text[:200])
+        client.close()
+        api.close()
+    figures = {kind: percentile(times, .95) for kind, times in tally.latency.items()}
+    (DIR / "baseline.json").write_text(json.dumps(figures))
+    lines = [f"## single user, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
+             f"`bench/cluster_load.py {' '.join(sys.argv[1:])}` — load average at the end {load_average()}", "",
+             "| page | requests | median ms | p95 ms | failed |", "|---|---:|---:|---:|---:|"]
+    for kind in sorted(tally.latency):
+        times = tally.latency[kind]
+        failed = sum(n for (k, status), n in tally.status.items() if k == kind and status != 200)
+        lines.append(f"| {kind} | {len(times)} | {statistics.median(times) * 1000:.0f} "
+                     f"| {percentile(times, .95) * 1000:.0f} | {failed} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.markdown:
+        with open(args.markdown, "a") as out:
+            out.write(text + "\n")
 
 
 def run(args) -> None:
@@ -447,7 +522,9 @@ def run(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["prepare", "public", "staff"])
+    parser.add_argument("command", choices=["prepare", "public", "staff", "baseline"])
+    parser.add_argument("--province", action="store_true", help="prepare: the accounts of bench/generate.py's province")
+    parser.add_argument("--runs", type=int, default=20, help="baseline: requests per page")
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--clients", type=int, default=8, help="public: parents answering at once")
     parser.add_argument("--users", type=int, default=50, help="staff: people signed in at once")
@@ -461,6 +538,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args)
+    elif args.command == "baseline":
+        baseline(args)
     else:
         run(args)
 

@@ -14,7 +14,9 @@
 # Environment: CLUSTER_DIR; CLUSTER_STATIC_CACHE (collected static files kept between runs, default
 # /tmp/dudao-cluster-static); CLUSTER_PORT (nginx's HTTPS port, default: a free one); CLUSTER_WORKERS
 # (gunicorn workers per app server, default 1); CLUSTER_REPLICA=0 (no replica); CLUSTER_DURABLE=1
-# (PostgreSQL's durable defaults instead of fsync and synchronous commit off); VENV (default .venv).
+# (PostgreSQL's durable defaults instead of fsync and synchronous commit off); CLUSTER_DATABASE_URL (an
+# existing database to serve, such as bench/generate.py's province: no PostgreSQL is started, no
+# replica, and `down` leaves it running); VENV (default .venv).
 # Needs the Debian packages postgresql and nginx-light (`make system`). As root, PostgreSQL runs as the
 # postgres user. After `up`, $CLUSTER_DIR/url holds the address, e.g. https://127.0.0.1:PORT/.
 set -euo pipefail
@@ -89,13 +91,18 @@ up() {
     http_port=${CLUSTER_PORT:-$(free_port)}
     app_ports=("$(free_port)" "$(free_port)")
 
-    say "PostgreSQL primary on 127.0.0.1:$pg_port"
-    as_pg "$BIN/initdb" -D "$DIR/pg/primary" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-    start_postgres primary "$pg_port"
-    as_pg "$BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres dudao
+    local database_url=${CLUSTER_DATABASE_URL:-postgres://postgres@127.0.0.1:$pg_port/dudao}
+    if [[ -n ${CLUSTER_DATABASE_URL:-} ]]; then
+        say "PostgreSQL: the database of CLUSTER_DATABASE_URL, as it is"
+    else
+        say "PostgreSQL primary on 127.0.0.1:$pg_port"
+        as_pg "$BIN/initdb" -D "$DIR/pg/primary" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+        start_postgres primary "$pg_port"
+        as_pg "$BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres dudao
+    fi
 
     local replica_url=""
-    if [[ ${CLUSTER_REPLICA:-1} != 0 ]]; then
+    if [[ ${CLUSTER_REPLICA:-1} != 0 && -z ${CLUSTER_DATABASE_URL:-} ]]; then
         say "PostgreSQL streaming replica on 127.0.0.1:$replica_port"
         as_pg "$BIN/pg_basebackup" -D "$DIR/pg/replica" -R -X stream --no-sync -c fast -h 127.0.0.1 -p "$pg_port" -U postgres
         start_postgres replica "$replica_port"
@@ -105,7 +112,7 @@ up() {
     secret() { "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))'; }
     umask 077
     cat >"$DIR/cluster.env" <<ENV
-DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/dudao
+DATABASE_URL=$database_url
 DUDAO_REPLICA_URL=$replica_url
 DUDAO_DEBUG=0
 DUDAO_SECRET_KEY=$(secret)
