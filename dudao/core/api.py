@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from dudao.core.choices import MAX_ID
 from dudao.core.excel import UploadRefused
 from dudao.core.scope import ScopedQuerySet
 from dudao.core.workflow import TransitionNotAllowed
@@ -172,7 +173,7 @@ def id_param(request, name: str) -> int | None:
         number = int(value)
     except ValueError:
         number = None
-    if number is None or abs(number) > 2**63 - 1:  # beyond any key the database holds
+    if number is None or abs(number) > MAX_ID:
         raise exceptions.ValidationError({name: [_("Give a number.")]})
     return number
 

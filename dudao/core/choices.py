@@ -2,6 +2,8 @@ import datetime
 
 from django.utils import translation
 
+MAX_ID = 2**63 - 1  # the largest key a database holds: a larger id in a request matches nothing
+
 
 def choice_lookup(choices) -> dict[str, str]:
     """Maps every way a user may write a choice (value, Chinese label, English label) to its value."""

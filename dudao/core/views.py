@@ -27,6 +27,7 @@ from django.views import defaults
 from django.views.generic import FormView, TemplateView, View
 from rest_framework.exceptions import NotFound
 
+from dudao.core.choices import MAX_ID
 from dudao.core.downloads import download
 from dudao.core.excel import write_table
 from dudao.core.forms import PICKER_SUGGESTIONS, PICKERS, note_form, validation_message
@@ -305,9 +306,6 @@ def edit_and_delete_views(model, *, form_class, save, delete, success_url: str,
     remove = type(f"{model.__name__}DeleteView", (ObjectDeleteView,),
                   {"model": model, "service": delete, "success_url": success_url, "__module__": module})
     return edit, remove
-
-
-MAX_ID = 2**63 - 1  # the largest key a database holds
 
 
 def int_param(value) -> int | None:
