@@ -20,6 +20,7 @@ unseen, 403 seen but not changeable), ``apply_transition`` for every state chang
 sees its counties' rows and changes none of them.
 """
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import ForeignKey, Lookup, Q
@@ -32,11 +33,13 @@ def permission_name(model, action: str) -> str:
 def capable(user, model, action: str, permission: str | None = None) -> bool:
     """Whether ``user`` is active and holds ``permission``: by default the model's
     ``scope_capability`` with ``{action}`` filled in (instrument parts ask for the instrument's), or
-    ``<app>.<action>_<model>``; a ``scope_capability`` of ``None`` asks for an active account only
-    (a user's own inbox and jobs)."""
+    ``<app>.<action>_<model>`` (a summary asks for its source's); a ``scope_capability`` of ``None``
+    asks for an active account only (a user's own inbox and jobs)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if permission is None:
+        if getattr(model, "tally_source", None):  # a summary (``core.tally``): whoever reads the rows it counts
+            model = apps.get_model(model.tally_source)
         pattern = getattr(model, "scope_capability", "")
         if pattern is None:
             return True

@@ -4,17 +4,21 @@ up a few lines per school instead of rescanning years of rows.
 A summary model says, in ``line_of(row)``, which line one source row falls in (its key columns,
 those of its unique constraint) and what it counts there (``None``: counted nowhere); it names its
 source in ``tally_source`` and recounts its lines from a queryset of the source rows in
-``tally_lines(rows)``. The service that writes a source row calls ``tally_move(model, before,
-after)`` in its own transaction with the row's line before and after the write; ``recount``
-recounts every line from the rows (after an upgrade, a restore from an older dump, or rows loaded
-in bulk: ``dudao recount``). A test per summary proves that the lines kept equal a recount after
-any sequence of writes.
+``tally_lines(rows)``. The service that writes a source row moves its count in its own
+transaction: ``with tallied(model, row):`` around a change, ``tally_move(model, None, line)`` for a
+row created and ``tally_move(model, line, None)`` for one deleted; ``recount`` recounts every line
+from the rows (after an upgrade, a restore from an older dump, or rows loaded in bulk: ``dudao
+recount``). A test per summary proves that the lines kept equal a recount after any sequence of
+writes.
 """
+
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.db import connections, migrations, router, transaction
 
-__all__ = ["Line", "recount", "recount_operation", "summary_models", "tally_add", "tally_move", "tally_rebuild"]
+__all__ = ["Line", "recount", "recount_operation", "summary_models", "tallied", "tally_add", "tally_move",
+           "tally_rebuild"]
 
 Line = tuple[dict, dict] | None  # (key columns → values, count columns → amounts)
 
@@ -56,6 +60,14 @@ def tally_move(model, before: Line, after: Line) -> None:
         tally_add(model, before[0], {name: -amount for name, amount in before[1].items()})
     if after is not None:
         tally_add(model, after[0], after[1])
+
+
+@contextmanager
+def tallied(model, row):
+    """Moves ``row``'s count in the summary ``model`` from its line before the block to its line after."""
+    before = model.line_of(row)
+    yield
+    tally_move(model, before, model.line_of(row))
 
 
 def tally_rebuild(model, lines, *, using: str = "default") -> int:

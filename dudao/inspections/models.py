@@ -231,7 +231,6 @@ class FindingMonth(SchoolTally):
     findings = models.PositiveIntegerField(_("findings"), default=0)
 
     tally_source = "inspections.Finding"
-    scope_capability = "inspections.{action}_finding"  # read by whoever reads the rows it counts
 
     class Meta:
         verbose_name = _("findings of a month")
@@ -337,7 +336,6 @@ class NoticeCount(SchoolTally):
     notices = models.PositiveIntegerField(_("notices"), default=0)
 
     tally_source = "inspections.Rectification"
-    scope_capability = "inspections.{action}_rectification"  # read by whoever reads the rows it counts
 
     class Meta:
         verbose_name = _("notices by status and deadline")

@@ -311,7 +311,6 @@ class TaskCount(models.Model):
                    rules.zones("zone_key", on=rules.VIEW))
     objects = ScopedManager()
     tally_source = "plans.Task"
-    scope_capability = "plans.{action}_task"  # read by whoever reads the rows it counts
 
     class Meta:
         verbose_name = _("tasks of a day")

@@ -22,7 +22,7 @@ from dudao.accounts.models import User
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
 from dudao.core.review import Review, required_comment
-from dudao.core.tally import tally_move
+from dudao.core.tally import tallied, tally_move
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.notifications.models import Kind as MessageKind
@@ -391,9 +391,8 @@ def task_update(*, actor, instance: Task, reason: str = "") -> Task:
                for f in ("title", "description", "due_date") if getattr(current, f) != getattr(instance, f)}
     if changes:
         instance.save(update_fields=[*changes, "updated_at"])
-        counted = TaskCount.line_of(current)
-        current.due_date = instance.due_date
-        tally_move(TaskCount, counted, TaskCount.line_of(current))
+        with tallied(TaskCount, current):
+            current.due_date = instance.due_date
         record(actor=actor, action="plans.task.update", target=instance, changes=changes, reason=reason)
     return instance
 
@@ -409,11 +408,10 @@ def task_complete(*, actor, task_id: int, note: str = "", completed_on: datetime
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     # the completion first (a done task must have its date), then the state; a refused transition
     # rolls both back with the transaction
-    counted = TaskCount.line_of(task)
-    task.completed_on, task.completed_at, task.completion_note = completed_on, timezone.now(), note.strip()
-    task.save(update_fields=["completed_on", "completed_at", "completion_note", "updated_at"])
-    change = apply_transition(task, "complete", actor=actor)
-    tally_move(TaskCount, counted, TaskCount.line_of(task))
+    with tallied(TaskCount, task):
+        task.completed_on, task.completed_at, task.completion_note = completed_on, timezone.now(), note.strip()
+        task.save(update_fields=["completed_on", "completed_at", "completion_note", "updated_at"])
+        change = apply_transition(task, "complete", actor=actor)
     record(actor=actor, action="plans.task.complete", target=task,
            changes={**change, "completed_on": [None, completed_on]}, reason=task.completion_note)
     return task
@@ -424,12 +422,11 @@ def task_reopen(*, actor, task_id: int, reason: str = "") -> Task:
     """Opens a done task again (it was not finished after all); the completion is cleared."""
     task = Task.objects.for_user(actor).select_for_update(no_key=True, of=("self",)).select_related(
         "office__region").get(pk=task_id)
-    counted = TaskCount.line_of(task)
-    change = apply_transition(task, "reopen", actor=actor)
-    change["completed_on"] = [task.completed_on, None]
-    task.completed_on = task.completed_at = None
-    task.save(update_fields=["completed_on", "completed_at", "updated_at"])
-    tally_move(TaskCount, counted, TaskCount.line_of(task))
+    with tallied(TaskCount, task):
+        change = apply_transition(task, "reopen", actor=actor)
+        change["completed_on"] = [task.completed_on, None]
+        task.completed_on = task.completed_at = None
+        task.save(update_fields=["completed_on", "completed_at", "updated_at"])
     record(actor=actor, action="plans.task.reopen", target=task, changes=change, reason=reason)
     return task
 

@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from dudao.accounts.recipients import office_people, school_contacts, school_inspector_users, zone_leaders
 from dudao.audit.services import record
-from dudao.core.tally import tally_move
+from dudao.core.tally import tallied, tally_move
 from dudao.core.workflow import TransitionNotAllowed, apply_transition, check_transition
 from dudao.documents.numbering import number_next, number_register
 from dudao.inspections.models import (
@@ -126,10 +126,8 @@ def _locked(actor, rectification_id: int) -> Rectification:
 
 def _transition(rectification: Rectification, name: str, actor) -> dict:
     """Moves the notice and its count per status and deadline (``NoticeCount``) together."""
-    counted = NoticeCount.line_of(rectification)
-    change = apply_transition(rectification, name, actor=actor)
-    tally_move(NoticeCount, counted, NoticeCount.line_of(rectification))
-    return change
+    with tallied(NoticeCount, rectification):
+        return apply_transition(rectification, name, actor=actor)
 
 
 def _require_change(actor, rectification: Rectification, permission: str) -> None:

@@ -31,7 +31,7 @@ from dudao.accounts.recipients import school_contacts
 from dudao.audit.services import diff, record, snapshot
 from dudao.core.choices import as_date
 from dudao.core.files import validate_upload
-from dudao.core.tally import tally_move
+from dudao.core.tally import tallied
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
 from dudao.inspections.checkin import checkin_result
 from dudao.inspections.models import Attachment, LessonObservation, Method, Visit, VisitMonth
@@ -463,9 +463,8 @@ def visit_submit(*, actor, visit_id: int, reason: str = "") -> Visit:
         if visit.created_by_id != actor.pk:
             raise PermissionDenied
         _check_complete(visit)
-    counted = VisitMonth.line_of(visit)
-    change = apply_transition(visit, "submit", actor=actor)
-    tally_move(VisitMonth, counted, VisitMonth.line_of(visit))
+    with tallied(VisitMonth, visit):
+        change = apply_transition(visit, "submit", actor=actor)
     now = timezone.now()
     visit.submitted_at = now
     visit.save(update_fields=["submitted_at", "updated_at"])
