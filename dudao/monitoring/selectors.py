@@ -113,9 +113,7 @@ def year_analysis(*, user, statistics_year: StatisticsYear, method: Method | str
     thresholds and standards in force for the year (``standards_in_force``) and who set them, in the
     active language."""
     method = method_of(str(method))
-    returns = school_return_list(user=user, statistics_year=statistics_year).order_by("school__code", "stage")
-    records = [r.as_record() for r in returns]
-    rows = analysis.parse_records(records) if records else []
+    rows = _year_rows(user=user, statistics_year=statistics_year)
     in_force = standards_in_force(office=statistics_year.office, year=statistics_year.year, method=method)
     result = analysis.analyze(rows, method, thresholds=in_force["thresholds"], standards=in_force["standards"] or None,
                               floor_ratio=in_force["floor_ratio"])
@@ -126,6 +124,13 @@ def year_analysis(*, user, statistics_year: StatisticsYear, method: Method | str
                                  "office": str(statistics_year.office), "office_id": statistics_year.office_id,
                                  "status": statistics_year.status}
     return localize(result)
+
+
+def _year_rows(*, user, statistics_year: StatisticsYear) -> list:
+    """The year's returns the user can see, read as the analysis reads a table (``parse_records``)."""
+    returns = school_return_list(user=user, statistics_year=statistics_year).order_by("school__code", "stage")
+    records = [r.as_record() for r in returns]
+    return analysis.parse_records(records) if records else []
 
 
 def method_parameters(result: dict) -> dict:
@@ -188,9 +193,7 @@ def rollup(*, user, method: Method | str, year: int | None = None) -> list[dict]
     batches: dict[str, tuple[dict, list]] = {}  # the settings in force → (them, the years under them)
     tables = {}
     for statistics_year in chosen:
-        returns = school_return_list(user=user, statistics_year=statistics_year).order_by("school__code", "stage")
-        records = [r.as_record() for r in returns]
-        tables[statistics_year.pk] = analysis.parse_records(records) if records else []
+        tables[statistics_year.pk] = _year_rows(user=user, statistics_year=statistics_year)
         in_force = standards_in_force(office=statistics_year.office, year=statistics_year.year, method=method)
         key = json.dumps([in_force["thresholds"], in_force["standards"] or None, in_force["floor_ratio"]],
                          sort_keys=True)
