@@ -942,8 +942,8 @@ class _Units:
         self.shares.append(unit.split_share)
         self.notes.append(unit.note)
 
-    def unit(self, k: int) -> SchoolUnit:
-        return SchoolUnit(self.codes[k], self.names[k], self.types[k], Stage.PRIMARY, self.students[k],
+    def unit(self, k: int, stage: Stage) -> SchoolUnit:
+        return SchoolUnit(self.codes[k], self.names[k], self.types[k], stage, self.students[k],
                           self.values[k], self.rows[k], self.shares[k], self.notes[k])
 
     @staticmethod
@@ -988,30 +988,11 @@ def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
 
 
 def build_units(rows: Sequence[SchoolRow]) -> list[SchoolUnit]:
-    """Turns validated rows into analysed units, one per school and compulsory stage, splitting the
-    facilities of combined schools by STANDARDS §3.6. Raises ``SchoolTableError`` if the rows of a
-    combined school do not fit together (``read_school_table`` has already checked this)."""
-    errors = _check_schools(rows)
-    if errors:
-        raise SchoolTableError(errors)
-    units: list[SchoolUnit] = []
-    for code, group in _group_by_school(rows).items():
-        first = group[0]
-        if first.school_type not in _COMBINED_TYPES:
-            units.append(
-                SchoolUnit(
-                    code,
-                    first.school_name,
-                    first.school_type,
-                    first.stage,
-                    first.students,
-                    dict(first.values),
-                    (first.row,),
-                )
-            )
-            continue
-        units.extend(_split_school(code, group))
-    return units
+    """Turns validated rows into analysed units, one per school and compulsory stage (the primary
+    level's first, each level by school code), splitting the facilities of combined schools by
+    STANDARDS §3.6. Raises ``SchoolTableError`` if the rows of a combined school do not fit together
+    (``read_school_table`` has already checked this)."""
+    return [table.unit(k, stage) for stage, table in _units_by_stage(rows).items() for k in range(len(table))]
 
 
 def _split_school(code: str, group: Sequence[SchoolRow]) -> list[SchoolUnit]:
@@ -1418,7 +1399,7 @@ def _analyze_levels(
     for spec in specs:
         column, invalid = compute_indicator_column(spec, columns)
         for k in np.flatnonzero(invalid).tolist():  # inconsistent fields that bypassed the reader
-            unit = units.unit(k)
+            unit = units.unit(k, stage)
             try:
                 compute_indicator(spec, unit.fields())
             except ValueError as exc:
