@@ -3,6 +3,7 @@ import datetime
 from django.utils import translation
 
 MAX_ID = 2**63 - 1  # the largest key a database holds: a larger id in a request matches nothing
+YEARS = range(2000, 2101)  # the years a plan, report or count may be asked for
 
 
 def choice_lookup(choices) -> dict[str, str]:

@@ -18,6 +18,8 @@ MENU = [
         ("inspections:coverage", _("Coverage"), "ti-calendar-check", "inspections.view_visit"),
         ("inspections:rectification_list", _("Rectifications"), "ti-clipboard-list", "inspections.view_rectification"),
         ("inspections:overdue_list", _("Overdue"), "ti-alarm", "inspections.escalate_rectification"),
+        ("inspections:problems_by_region", _("Findings and notices by region"), "ti-chart-histogram",
+         "inspections.view_rectification"),
         ("campaigns:campaign_list", _("Special campaigns"), "ti-flag", "campaigns.view_campaign"),
         ("campaigns:target_list", _("Campaign schools"), "ti-list-check", "campaigns.view_campaigntarget"),
         ("evaluations:evaluation_list", _("Evaluations"), "ti-award", "evaluations.view_evaluation"),

@@ -17,10 +17,15 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.db import connections, migrations, router, transaction
 
-__all__ = ["Line", "recount", "recount_operation", "summary_models", "tallied", "tally_add", "tally_move",
+__all__ = ["Line", "percent", "recount", "recount_operation", "summary_models", "tallied", "tally_add", "tally_move",
            "tally_rebuild"]
 
 Line = tuple[dict, dict] | None  # (key columns → values, count columns → amounts)
+
+
+def percent(part: int, total: int) -> float | None:
+    """``part`` of ``total`` in per cent to one decimal, as the pages show rates; ``None`` of nothing."""
+    return round(100 * part / total, 1) if total else None
 
 
 def tally_add(model, key: dict, counts: dict) -> None:

@@ -6,6 +6,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from dudao.accounts.access import acts_for_office, offices_of, sees_everything
+from dudao.core.tally import percent
 from dudao.inspectors.models import Inspector, Listing
 from dudao.organizations.models import Region, Zone, ZoneMembership
 from dudao.organizations.selectors import area_of, region_parts
@@ -92,9 +93,6 @@ def completion_period(year: int, term: str, until: str = "today",
     return start, end
 
 
-def _rate(part: int, total: int) -> float | None:
-    return round(100 * part / total, 1) if total else None
-
 
 def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None = None,
                     on: datetime.date | None = None, groups: bool = True, region: Region | None = None) -> dict:
@@ -129,7 +127,7 @@ def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None 
             name, sort = (row["inspector__name"], row["inspector__sort_key"]) if named else names.get(
                 row[group], ("", None))
             row = {k: row[k] or 0 for k in counts} | {"id": row[group] or None, "name": name, "sort": sort}
-            out.append(row | {"rate": _rate(row["done"], row["total"]), "on_time_rate": _rate(row["on_time"], row["total"])})
+            out.append(row | {"rate": percent(row["done"], row["total"]), "on_time_rate": percent(row["on_time"], row["total"])})
         # rows without a zone last; then the zones' own order, inspectors by pinyin
         return sorted(out, key=lambda r: (r["id"] is None, r["sort"] if r["sort"] is not None else 0, r["id"] or 0))
 
@@ -145,9 +143,9 @@ def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None 
                 entry[k] += row[k] or 0
         by_area = sorted(parts.values(), key=lambda r: r["sort"])
         for row in by_area:
-            row.update(rate=_rate(row["done"], row["total"]), on_time_rate=_rate(row["on_time"], row["total"]))
+            row.update(rate=percent(row["done"], row["total"]), on_time_rate=percent(row["on_time"], row["total"]))
         total = {k: sum(r[k] for r in by_area) for k in counts}
-        total.update(rate=_rate(total["done"], total["total"]), on_time_rate=_rate(total["on_time"], total["total"]))
+        total.update(rate=percent(total["done"], total["total"]), on_time_rate=percent(total["on_time"], total["total"]))
         return {"inspectors": [], "zones": [], "areas": by_area, "total": total, "period": period, "on": on}
     if groups:
         zones = {pk: (name, number) for pk, name, number in Zone.objects.filter(  # scope: the zones counted
@@ -157,5 +155,5 @@ def task_completion(*, user, period: tuple[datetime.date, datetime.date] | None 
     else:
         by_inspector, by_zone = [], []
         total = {k: n or 0 for k, n in lines.order_by().aggregate(**counts).items()}
-    total.update(rate=_rate(total["done"], total["total"]), on_time_rate=_rate(total["on_time"], total["total"]))
+    total.update(rate=percent(total["done"], total["total"]), on_time_rate=percent(total["on_time"], total["total"]))
     return {"inspectors": by_inspector, "zones": by_zone, "areas": [], "total": total, "period": period, "on": on}

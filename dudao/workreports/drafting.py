@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dudao.core.tally import percent
 from dudao.inspections.models import Finding, LessonObservation, Rectification, Severity, Visit
 from dudao.inspections.selectors.visits import visit_list
 from dudao.inspectors.models import Inspector, Listing
@@ -220,10 +221,6 @@ def month_last(first: datetime.date) -> datetime.date:
 
 def month_label(first: datetime.date) -> str:
     return f"{first.year}年{first.month}月"
-
-
-def percent(part: int, total: int) -> float | None:
-    return round(100 * part / total, 1) if total else None
 
 
 _NATIONAL_TEXT = {

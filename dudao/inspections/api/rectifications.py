@@ -5,20 +5,23 @@
   notice; ``POST rectifications/{id}/submit/`` (multipart ``measures`` + ``files``),
   ``…/return/`` (``result``, ``remarks``), ``…/close/`` (``remarks``), ``…/escalate/``
   (``kind``, ``date``, ``note``); ``GET rectifications/summary/`` for dashboards;
+  ``GET rectifications/by-region/`` for the findings and notices per city, county or zone;
 * ``deadline-policies/``: an office's days per severity (create or update = set).
 
 409 wrong state, 403 no permission, 404 outside the scope, 400 invalid input.
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dudao.audit.services import model_delete
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action, validated
+from dudao.core.api import ScopedModelSerializer, ScopedViewSet, id_param, reread, transition_action, validated
+from dudao.core.choices import YEARS
 from dudao.inspections.api.documents import RectificationDocumentsMixin
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.models import (
@@ -34,6 +37,7 @@ from dudao.inspections.models import (
 from dudao.inspections.selectors import rectifications as selectors
 from dudao.inspections.services import findings as finding_services
 from dudao.inspections.services import rectifications as services
+from dudao.organizations.selectors import drill_region
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
@@ -161,6 +165,29 @@ class RectificationSummarySerializer(serializers.Serializer):
     by_inspector = SummaryRowSerializer(many=True)
 
 
+class ProblemCountsSerializer(serializers.Serializer):
+    findings = serializers.IntegerField(help_text="findings of the year")
+    notices = serializers.IntegerField(help_text="notices, whatever the year they were issued")
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    awaiting_recheck = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    closed_rate = serializers.FloatField(allow_null=True, help_text="closed notices in per cent of all")
+
+
+class ProblemLineSerializer(ProblemCountsSerializer):
+    id = serializers.IntegerField(allow_null=True, help_text="the region (areas) or zone (zones); null: no zone")
+    name = serializers.CharField()
+
+
+class ProblemsByRegionSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    on = serializers.DateField()
+    areas = ProblemLineSerializer(many=True)
+    zones = ProblemLineSerializer(many=True)
+    total = ProblemCountsSerializer()
+
+
 class FindingViewSet(ScopedViewSet):
     """Findings (问题). Create one with ``POST`` (multipart for ``files``)."""
 
@@ -231,7 +258,8 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
     def required_action(self) -> str | None:
         # transitions and escalation need only the view permission here; their services check the
         # transition's own permission (403) after the state (409)
-        return "view" if self.action in {"submit", "return_", "close", "escalate", "summary", "documents"} else None
+        return "view" if self.action in {"submit", "return_", "close", "escalate", "summary", "by_region",
+                                "documents"} else None
 
     submit = transition_action(
         "submit", services.RECTIFICATION_TRANSITION_SERVICES, input=RectificationSubmitInputSerializer,
@@ -256,6 +284,28 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
         """Open, overdue, awaiting re-check and closed notices, per school, zone and inspector."""
         data = selectors.rectification_summary(user=request.user, on=timezone.localdate())
         return Response(RectificationSummarySerializer(data).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="the year of the findings (default: this year)"),
+                    OpenApiParameter("region", int, description="a region in scope: its parts above a county, else "
+                                                                "its zones (default: the top of the scope)")],
+        responses=ProblemsByRegionSerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="by-region", url_name="by-region", filterset_class=None,
+            pagination_class=None)
+    def by_region(self, request):
+        """The findings of a year and where the notices stand today, as the page counts them: above a
+        county a line per part (city or county), from a county down a line per zone."""
+        today = timezone.localdate()
+        year = request.query_params.get("year", str(today.year))
+        if not year.isdigit() or int(year) not in YEARS:
+            raise serializers.ValidationError({"year": [_("Enter a year between 2000 and 2100.")]})
+        region_id = id_param(request, "region")
+        region = drill_region(user=request.user, region_id=region_id)
+        if region_id and region is None:
+            raise serializers.ValidationError({"region": [_("No such region in your scope.")]})
+        data = selectors.problems_by_region(user=request.user, year=int(year), region=region, on=today)
+        return Response(ProblemsByRegionSerializer(data).data)
 
 
 class DeadlinePolicySerializer(ScopedModelSerializer):

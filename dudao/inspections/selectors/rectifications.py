@@ -15,11 +15,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dudao.core.tables import order_rows
+from dudao.core.tally import percent
 from dudao.inspections.filters.rectifications import RectificationFilterSet
 from dudao.inspections.models import (
     DeadlinePolicy,
     Escalation,
     Finding,
+    FindingMonth,
     NoticeCount,
     Recheck,
     Rectification,
@@ -28,7 +30,8 @@ from dudao.inspections.models import (
     Severity,
 )
 from dudao.inspectors.models import Listing
-from dudao.organizations.models import School, ZoneMembership
+from dudao.organizations.models import Region, School, ZoneMembership
+from dudao.organizations.selectors import area_of, region_parts
 
 WITH_SCHOOL = ("issued", "returned")
 
@@ -187,6 +190,58 @@ def rectification_summary(*, user, on: datetime.date | None = None, groups: bool
         "by_zone": grouped(zones),
         "by_inspector": grouped(inspectors),
     }
+
+
+PROBLEM_COUNTS = ("findings", "notices", "open", "overdue", "awaiting_recheck", "closed")
+
+
+def problems_by_region(*, user, year: int, region: Region | None = None, on: datetime.date | None = None) -> dict:
+    """The findings of ``year`` and where the notices stand on ``on`` (all notices, whatever the
+    year), in ``region`` when given: above a county a line per part of it (a province's cities, a
+    city's counties; the region itself for schools directly under it), else a line per zone (the
+    school's zone on ``on``; ``None`` for schools in none). Each line and the total hold
+    ``PROBLEM_COUNTS`` and ``closed_rate``, the closed notices' share in per cent. Added up from
+    ``FindingMonth`` and ``NoticeCount``: four queries whatever the number of schools and rows."""
+    on = on or timezone.localdate()
+    findings = FindingMonth.objects.for_user(user).filter(month__year=year)
+    notices = NoticeCount.objects.for_user(user)
+    memberships = ZoneMembership.objects.for_user(user).filter(_current(on))
+    if region is not None:
+        findings, notices, memberships = (
+            rows.filter(school__region__path__startswith=region.path) for rows in (findings, notices, memberships))
+    area = area_of(region)
+    key = "school__region_id" if area else "school_id"
+    found: dict[int, dict] = {}
+    for row in findings.order_by().values(key).annotate(n=Sum("findings")):
+        found.setdefault(row[key], dict.fromkeys(PROBLEM_COUNTS, 0))["findings"] += row["n"]
+    open_q = Q(status__in=RectificationQuerySet.OPEN)
+    for row in notices.order_by().values(key).annotate(
+            n_notices=Sum("notices"), n_open=Coalesce(Sum("notices", filter=open_q), 0),
+            n_overdue=Coalesce(Sum("notices", filter=overdue_q(on)), 0),
+            n_awaiting_recheck=Coalesce(Sum("notices", filter=Q(status="submitted")), 0),
+            n_closed=Coalesce(Sum("notices", filter=Q(status="closed")), 0)):
+        counts = found.setdefault(row[key], dict.fromkeys(PROBLEM_COUNTS, 0))
+        for name in PROBLEM_COUNTS[1:]:
+            counts[name] += row[f"n_{name}"]
+    if area:
+        part_of = region_parts(area, set(found))
+        owner_of = {k: (part.pk, part.name, (part.pk != area.pk, part.path)) for k, part in part_of.items()}
+    else:
+        owner_of = {school: (zone, name, (False, office, number, zone)) for school, zone, name, office, number in
+                    memberships.values_list("school_id", "zone_id", "zone__name", "zone__office_id", "zone__number")}
+    lines: dict = {}
+    total = dict.fromkeys(PROBLEM_COUNTS, 0)
+    for k, counts in found.items():
+        pk, name, sort = owner_of.get(k, (None, "", (True,)))
+        line = lines.setdefault(pk, {"id": pk, "name": name, "sort": sort} | dict.fromkeys(PROBLEM_COUNTS, 0))
+        for target in (line, total):
+            for name_ in PROBLEM_COUNTS:
+                target[name_] += counts[name_]
+    rows = sorted(lines.values(), key=lambda line: line["sort"])
+    for line in (*rows, total):
+        line["closed_rate"] = percent(line["closed"], line["notices"])
+        line.pop("sort", None)
+    return {"areas": rows if area else [], "zones": [] if area else rows, "total": total, "year": year, "on": on}
 
 
 # ---- history and timeline ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding_detail"),
     path("findings/<int:pk>/issue/", views.RectificationIssueView.as_view(), name="rectification_issue"),
     path("rectifications/", views.RectificationListView.as_view(), name="rectification_list"),
+    path("rectifications/by-region/", views.ProblemsByRegionView.as_view(), name="problems_by_region"),
     path("rectifications/overdue/", views.OverdueListView.as_view(), name="overdue_list"),
     path("rectifications/deadlines/", views.DeadlinePolicyView.as_view(), name="deadline_policy"),
     path("rectifications/<int:pk>/", views.RectificationDetailView.as_view(), name="rectification_detail"),

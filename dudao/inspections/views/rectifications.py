@@ -7,10 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 
-from dudao.core.views import DetailFormView, ObjectDetailView, ScopedMixin, TransitionView
+from dudao.core.choices import YEARS
+from dudao.core.views import (
+    DetailFormView,
+    ObjectDetailView,
+    ScopedMixin,
+    ScopedTemplateView,
+    TransitionView,
+    int_param,
+)
 from dudao.core.workflow import TransitionNotAllowed
 from dudao.inspections import tables
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
@@ -28,6 +36,7 @@ from dudao.inspections.services import rectifications as services
 from dudao.inspections.views.documents import rectification_documents_context
 from dudao.jobs.exports import ExportableListView
 from dudao.organizations.models import Office
+from dudao.organizations.selectors import drill_region, region_trail
 from dudao.organizations.views import OfficeSettingsPage
 
 # ---- findings ----------------------------------------------------------------------------------
@@ -180,6 +189,41 @@ class OverdueListView(ExportableListView):
     default_ordering = ("deadline", "pk")
     columns = tables.OVERDUE_COLUMNS
     selector = selectors.overdue_list
+
+
+class ProblemsByRegionView(ScopedTemplateView):
+    """The findings of a year and where the notices stand, per city or county above a county (each
+    leading down to its own), per zone from a county down, each zone leading to its lists."""
+
+    template_name = "inspections/problems_by_region.html"
+    permission = "inspections.view_rectification"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, today = self.request.user, timezone.localdate()
+        year = int_param(self.request.GET.get("year"))
+        year = year if year in YEARS and year <= today.year else today.year
+        region = (drill_region(user=user, region_id=int_param(self.request.GET.get("region")))
+                  or drill_region(user=user))  # a region out of sight: the top of the scope
+        data = selectors.problems_by_region(user=user, year=year, region=region, on=today)
+        rows = data["areas"] or data["zones"]
+        names = [row["name"] or _("No zone") for row in rows]
+        series = (("findings", _("Findings")), ("open", pgettext("notice", "Open")), ("overdue", _("Overdue")))
+        ctx.update({
+            "title": _("Findings and notices by region"), "data": data, "year": year, "region": region,
+            "years": range(today.year, max(today.year - 10, YEARS.start - 1), -1),
+            "trail": region_trail(user=user, region=region),
+            "year_start": f"{year}-01-01", "year_end": f"{year}-12-31",
+            "chart": {
+                "tooltip": {"trigger": "axis"},
+                "legend": {"top": 0, "data": [label for _key, label in series]},
+                "grid": {"left": 48, "right": 16, "top": 36, "bottom": 64},
+                "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 30 if len(names) > 6 else 0}},
+                "yAxis": {"type": "value", "minInterval": 1},
+                "series": [{"name": label, "type": "bar", "data": [row[key] for row in rows]} for key, label in series],
+            },
+        })
+        return ctx
 
 
 class RectificationDetailView(ObjectDetailView):
