@@ -88,13 +88,17 @@ OFFICE_PAGES = [
     "/inspections/findings/",
     *SCHOOL_PAGES[4:5],
     "/plans/tasks/completion/",
+    "/inspections/rectifications/by-region/",
     *SCHOOL_PAGES[5:8],
+    "/api/v1/inspections/rectifications/by-region/",
     "/api/v1/inspections/findings/",
     *SCHOOL_PAGES[8:10],
     "/schools/compare/?schools={schools}",
     *SCHOOL_PAGES[10:],
 ]
-KIND = {"/": AGGREGATE, "/inspections/coverage/": AGGREGATE, "/plans/tasks/completion/": AGGREGATE, "/schools/{school}/portrait/": AGGREGATE,
+KIND = {"/": AGGREGATE, "/inspections/coverage/": AGGREGATE, "/plans/tasks/completion/": AGGREGATE,
+        "/inspections/rectifications/by-region/": AGGREGATE, "/api/v1/inspections/rectifications/by-region/": AGGREGATE,
+        "/schools/{school}/portrait/": AGGREGATE,
         "/api/v1/reports/schools/{school}/portrait/": AGGREGATE, "/schools/compare/?schools={schools}": AGGREGATE,
         "/inspections/visits/{visit}/": SMALL, "/notifications/": SMALL}
 PAGES = {
