@@ -75,12 +75,14 @@ def visit_editable_get(*, user, pk: int) -> Visit:
     return Visit.objects.for_user(user, "view").filter(visit_visible_q(user)).select_related("school").get(pk=pk)
 
 
-def visit_is_editable(*, user, visit: Visit) -> bool:
+def visit_is_editable(*, user, visit: Visit, in_change_scope: bool | None = None) -> bool:
+    """Whether ``user`` may still change ``visit``; ``in_change_scope`` when the caller asked already."""
     return (
         visit.status == Visit.Status.DRAFT
         and visit.created_by_id == user.pk
         and user.has_perm("inspections.change_visit")
-        and Visit.objects.for_user(user, "change").filter(pk=visit.pk).exists()
+        and (Visit.objects.for_user(user, "change").filter(pk=visit.pk).exists()
+             if in_change_scope is None else in_change_scope)
     )
 
 

@@ -92,7 +92,8 @@ class VisitDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         visit, user = self.object, self.request.user
-        editable = selectors.visit_is_editable(user=user, visit=visit)
+        in_change_scope = ctx["can_change"]  # asked once, by the detail page
+        editable = selectors.visit_is_editable(user=user, visit=visit, in_change_scope=in_change_scope)
         attachments = list(visit.attachments.all())
         finding_url = _finding_add_url(visit)
         ctx.update({
@@ -105,8 +106,8 @@ class VisitDetailView(ObjectDetailView):
             "lessons": list(visit.lessons.all()),
             "photos": [a for a in attachments if a.is_image],
             "documents": [a for a in attachments if not a.is_image],
-            "finding_add_url": finding_url if finding_url and user.has_perm("inspections.add_finding")
-            and Visit.objects.for_user(user, "change").filter(pk=visit.pk).exists() else None,
+            "finding_add_url": finding_url if finding_url and in_change_scope
+            and user.has_perm("inspections.add_finding") else None,
             **visit_documents_context(user=user, visit=visit),
         })
         return ctx
