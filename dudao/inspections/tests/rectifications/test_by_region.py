@@ -74,6 +74,8 @@ def test_the_zone_leader_reads_only_the_zone(world, problems):
 
 def test_a_city_reads_a_line_per_county_each_as_the_county_counts_itself(world, problems, client):
     client.force_login(fresh(world.city_user))
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    assert f'href="{reverse("inspections:problems_by_region")}" data-testid="problems-link"' in dashboard
     response = client.get(reverse("inspections:problems_by_region"), {"year": YEAR})
     html = response.content.decode()
     assert response.status_code == 200 and 'data-testid="area-problems"' in html and html.count("data-region=") == 2
