@@ -55,10 +55,12 @@ import io
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -97,6 +99,7 @@ from dudao.monitoring.formulas import (
     percent,
     publish,
     school_rule_2017,
+    segment_cumsum,
     split_shares,
     wan_yuan_to_yuan,
 )
@@ -925,7 +928,7 @@ class _Units:
     types: list[SchoolType] = field(default_factory=list)
     students: list[int] = field(default_factory=list)
     values: list[Mapping[str, float | None]] = field(default_factory=list)
-    rows: list[tuple[int, ...]] = field(default_factory=list)
+    rows: list[int | tuple[int, ...]] = field(default_factory=list)  # a single-level school's row, or a unit's rows
     shares: list[float | None] = field(default_factory=list)
     notes: list[Message | None] = field(default_factory=list)
 
@@ -944,14 +947,18 @@ class _Units:
 
     def unit(self, k: int, stage: Stage) -> SchoolUnit:
         return SchoolUnit(self.codes[k], self.names[k], self.types[k], stage, self.students[k],
-                          self.values[k], self.rows[k], self.shares[k], self.notes[k])
+                          self.values[k], self.unit_rows(k), self.shares[k], self.notes[k])
+
+    def unit_rows(self, k: int) -> tuple[int, ...]:
+        rows = self.rows[k]
+        return rows if isinstance(rows, tuple) else (rows,)
 
     @staticmethod
     def concat(parts: Sequence[_Units]) -> _Units:
         """The units of ``parts`` one after the other."""
         if len(parts) == 1:
             return parts[0]
-        return _Units(*([item for part in parts for item in getattr(part, name)] for name in (
+        return _Units(*(list(chain.from_iterable(getattr(part, name) for part in parts)) for name in (
             "codes", "names", "types", "students", "values", "rows", "shares", "notes")))
 
     def sorted(self) -> _Units:
@@ -976,8 +983,8 @@ def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
     tables = {
         stage: _Units(
             *(list(map(attrgetter(name), part)) for name in ("school_code", "school_name", "school_type", "students",
-                                                             "values")),
-            [(r.row,) for r in part], [None] * len(part), [None] * len(part),
+                                                             "values", "row")),
+            [None] * len(part), [None] * len(part),
         )
         for stage, part in single.items()
     }
@@ -1045,14 +1052,17 @@ class LazyRows(Sequence):
     not write hundreds of thousands of dicts that a page may never read; each read builds the item
     anew (the same values, a new dict).
 
-    ``plain``: the items hold no ``Message`` (``texts.localize`` leaves them as they are)."""
+    Item ``i`` is ``build(start + i)``: the rows of many groups share one ``build`` over all their
+    schools, each group's rows starting where its schools do. ``plain``: the items hold no
+    ``Message`` (``texts.localize`` leaves them as they are)."""
 
-    __slots__ = ("_build", "_iterate", "_n", "plain")
+    __slots__ = ("_build", "_iterate", "_n", "_start", "plain")
 
-    def __init__(self, n: int, build: Callable[[int], Any], *, iterate: Callable[[], Iterator[Any]] | None = None,
-                 plain: bool = False) -> None:
+    def __init__(self, n: int, build: Callable[[int], Any], *, start: int = 0,
+                 iterate: Callable[[], Iterator[Any]] | None = None, plain: bool = False) -> None:
         self._n = int(n)
         self._build = build
+        self._start = start
         self._iterate = iterate
         self.plain = plain
 
@@ -1061,18 +1071,18 @@ class LazyRows(Sequence):
 
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
-            return [self._build(i) for i in range(*index.indices(self._n))]
+            return [self._build(self._start + i) for i in range(*index.indices(self._n))]
         i = index.__index__()
         if i < 0:
             i += self._n
         if not 0 <= i < self._n:
             raise IndexError("LazyRows index out of range")
-        return self._build(i)
+        return self._build(self._start + i)
 
     def __iter__(self) -> Iterator[Any]:
         if self._iterate is not None:
             return self._iterate()
-        return map(self._build, range(self._n))
+        return map(self._build, range(self._start, self._start + self._n))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyRows | list | tuple):
@@ -1093,24 +1103,24 @@ class LazyRows(Sequence):
     def map(self, function: Callable[[Any], Any], *, plain: bool = True) -> LazyRows:
         """The same rows, each passed through ``function`` when it is read."""
         build, iterate = self._build, self._iterate
-        return LazyRows(self._n, lambda i: function(build(i)),
+        return LazyRows(self._n, lambda i: function(build(i)), start=self._start,
                         iterate=None if iterate is None else (lambda: map(function, iterate())), plain=plain)
 
     @staticmethod
     def chain(parts: Sequence[Sequence[Any]], *, plain: bool = False) -> LazyRows:
         """The parts one after the other, as one sequence (each part read only where it is indexed)."""
         parts = [p for p in parts if len(p)]
-        ends = np.cumsum([len(p) for p in parts], dtype=np.int64)
+        ends = list(accumulate(map(len, parts)))
 
         def build(i: int) -> Any:
-            k = int(np.searchsorted(ends, i, side="right"))
-            return parts[k][i - (int(ends[k - 1]) if k else 0)]
+            k = bisect_right(ends, i)
+            return parts[k][i - (ends[k - 1] if k else 0)]
 
         def iterate() -> Iterator[Any]:
             for part in parts:
                 yield from part
 
-        return LazyRows(int(ends[-1]) if parts else 0, build, iterate=iterate, plain=plain)
+        return LazyRows(ends[-1] if parts else 0, build, iterate=iterate, plain=plain)
 
 
 class _Contributions(LazyRows):
@@ -1118,15 +1128,15 @@ class _Contributions(LazyRows):
 
     __slots__ = ("_shares",)
 
-    def __init__(self, shares: NDArray[np.float64], build: Callable[[int], Any]) -> None:
-        super().__init__(shares.size, build, plain=True)
+    def __init__(self, shares: NDArray[np.float64], build: Callable[[int], Any], *, start: int = 0) -> None:
+        super().__init__(shares.size, build, start=start, plain=True)
         self._shares = shares
 
     def largest(self, n: int) -> list[dict[str, Any]]:
         """The ``n`` contributions with the largest share, largest first, ties in the schools' order:
         ``sorted(self, key=share, reverse=True)[:n]`` without writing out the others."""
         order = np.argsort(-self._shares, kind="stable")[: max(n, 0)]
-        return [self._build(int(i)) for i in order]
+        return [self._build(self._start + i) for i in order.tolist()]
 
 
 def plain(value: Any) -> Any:
@@ -1284,7 +1294,7 @@ def analyze_many(
 def _school_rows(rows: Iterable[SchoolRow | Mapping[str, object]]) -> list[SchoolRow]:
     """A table given as ``SchoolRow``s, or as mappings (validated by ``parse_records``)."""
     items = list(rows)
-    if all(isinstance(r, SchoolRow) for r in items):
+    if all(map(isinstance, items, repeat(SchoolRow))):
         return items  # type: ignore[return-value]
     if all(isinstance(r, Mapping) for r in items):
         return parse_records([r for r in items if isinstance(r, Mapping)])
@@ -1333,12 +1343,14 @@ def _raw_columns(units: _Units, names: Sequence[str]) -> dict[str, NDArray[np.fl
     if not names:
         return columns
     fields = units.values
-    try:  # the reader gives every field as a number or None (None → NaN)
-        for name in names:
-            columns[name] = np.array(list(map(itemgetter(name), fields)), dtype=float).reshape(len(fields))
+    try:  # the reader gives every field as a number or None (None → NaN): all read at once, unit by unit
+        cells = map(itemgetter(*names), fields) if len(names) == 1 else chain.from_iterable(
+            map(itemgetter(*names), fields))
+        matrix = np.array(list(cells), dtype=float).reshape(len(fields), len(names)).T.copy()
     except (KeyError, TypeError, ValueError):  # rows written by hand: fields left out, or not numbers
-        for name in names:
-            columns[name] = np.array([_number_or_nan(values.get(name)) for values in fields], dtype=float)
+        matrix = np.array([[_number_or_nan(values.get(name)) for values in fields] for name in names],
+                          dtype=float).reshape(len(names), len(fields))
+    columns.update(zip(names, matrix, strict=True))
     return columns
 
 
@@ -1447,8 +1459,7 @@ def _analyze_levels(
         rule_counts = np.bincount(group * 4 + per_school, minlength=4 * n_groups).reshape(n_groups, 4)[:, :3]
         failed = per_school == 1
 
-    types_list, values_list, rows_list, shares_list, notes_list = (
-        units.types, units.values, units.rows, units.shares, units.notes)
+    types_list, values_list, shares_list, notes_list = units.types, units.values, units.shares, units.notes
     type_labels = {school_type: school_type.label for school_type in set(types_list)}
     zero_note = _("0 enrolment: left out of every statistic")
 
@@ -1461,7 +1472,7 @@ def _analyze_levels(
             "school_type_label": type_labels[school_type],
             "stage": level_name,
             "students": pupils,
-            "rows": list(rows_list[k]),
+            "rows": list(units.unit_rows(k)),
             "split_share": shares_list[k],
             "raw": dict(values_list[k]),
             "indicators": dict(zip(keys, _row_or_none(matrix[k]), strict=True)),
@@ -1532,7 +1543,7 @@ def _analyze_levels(
 
     def schools(g: int) -> LazyRows:
         start = int(bounds_array[g])
-        return LazyRows(int(sizes[g]), lambda i: school(start + i))
+        return LazyRows(int(sizes[g]), school, start=start)
 
     indicators_by_group = [[] for _g in range(n_groups)]  # type: list[list[dict[str, Any]]]
     for spec in specs:
@@ -1670,9 +1681,7 @@ def _indicator_groups(
     resource = xs * w[order]
     total_resource = np.bincount(gs, resource, minlength=n_groups)
     share = resource / np.where(total_resource[gs] > 0, total_resource[gs], 1.0)
-    cumulative = np.empty_like(share)
-    for low, high in zip(segments[:-1], segments[1:], strict=True):
-        np.cumsum(share[low:high], out=cumulative[low:high])
+    cumulative = segment_cumsum(share, segments)
     gini_sum = np.bincount(gs, p[order] * (2.0 * cumulative - share), minlength=n_groups)
     total_terms = np.bincount(g_used, terms, minlength=n_groups)
     shares = terms / np.where(total_terms[g_used] > 0, total_terms[g_used], 1.0)
@@ -1712,97 +1721,98 @@ def _indicator_groups(
                                                                strict=True))]
     unneeded = [cv_adjustment_unneeded(cv, threshold) for cv in cvs]
     needed = [g for g, plan in enumerate(unneeded) if plan is None]
-    plans = cv_adjustment_groups(values, students, bounds.tolist(), threshold, {g: cvs[g] for g in needed},
-                                 orders={g: order[segments[g]:segments[g + 1]] - segments[g] for g in needed})
-    total_resource_list, equal_list, gini_list = total_resource.tolist(), equal.tolist(), gini_sum.tolist()
+    plans, additions = cv_adjustment_groups(values, students, bounds, threshold, {g: cvs[g] for g in needed},
+                                            order=used[order])
+    raised_at = np.flatnonzero(additions > 0)  # the schools a plan raises, ascending
+    raised_by = additions[raised_at] / spec.per
+    raised_segments = _segments(raised_at, bounds)
+
+    def raised_school(i: int) -> dict[str, Any]:
+        k = int(raised_at[i])
+        return {"school_code": codes[k], "school_name": names[k], "addition": float(raised_by[i])}
+
+    # per group, the figures as Python numbers: the Gini (None without a resource, 0 when all equal, noise
+    # below 1e-12 clamped to 0), the shortfalls' total (added one by one, in the schools' order)
+    gini_values = 1.0 - gini_sum
+    gini_values[(gini_values > -1e-12) & (gini_values < 0.0)] = 0.0
+    gini_values[equal] = 0.0
+    gini_list = np.where((n_used == 0) | (total_resource == 0.0), np.nan, gini_values).tolist()
     per_group_list = per_group.tolist()
-    n_met_list = n_met.tolist() if standard is not None else []
+    if standard is not None:
+        n_met_list = n_met.tolist()
+        short_totals = np.bincount(group[short_at], short_need, minlength=n_groups).tolist()
+    no_reason = _("the 2012 method tests only the composite of the 8 CVs")
+    stage_name, stage_label = stage.value, stage.label
+    unit, per = spec.resource_unit, spec.per
     results = []
     for g, cv in enumerate(cvs):
-        used_g = used_list[g]
+        used_g, value, cv_mean = used_list[g], cv.value, cv.mean
         low, high = segments[g], segments[g + 1]
         result: dict[str, Any] = {
             **spec_fields,
-            "cv": {"value": cv.value, "mean": cv.mean, "sd": cv.sd, "n_used": cv.n_used, "n_missing": cv.n_missing,
+            "cv": {"value": value, "mean": cv_mean, "sd": cv.sd, "n_used": cv.n_used, "n_missing": cv.n_missing,
                    "n_zero_enrolment": cv.n_zero_enrolment, "status": cv.status.value, "note": cv.note,
-                   "n_excluded": cv.n_excluded, "published": publish(cv.value)},  # ``cv.as_dict()``
-            "mean": cv.mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
+                   "n_excluded": cv.n_missing + cv.n_zero_enrolment, "published": publish(value)},  # ``cv.as_dict()``
+            "mean": cv_mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
             "standard": standard,
             "threshold": threshold if judged else None,
+            "mean_published": publish(cv_mean),
         }
-        result["mean_published"] = publish(result["mean"])
-        if cv.value is None:
+        if value is None:
             result["passed"], result["reason"] = None, _("CV undefined: {reason}", reason=cv.note)
-            alarms[g].append({"level": stage.value, "kind": "cv_undefined", "indicator": spec.key, "school_code": None,
-                              "message": _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name,
+            alarms[g].append({"level": stage_name, "kind": "cv_undefined", "indicator": spec.key, "school_code": None,
+                              "message": _("{stage} {indicator}: {reason}", stage=stage_label, indicator=spec.name,
                                            reason=cv.note)})
         elif not judged:
-            result["passed"] = None
-            result["reason"] = _("the 2012 method tests only the composite of the 8 CVs")
-        elif cv_within_threshold(cv.value, threshold):
+            result["passed"], result["reason"] = None, no_reason
+        elif cv_within_threshold(value, threshold):
             result["passed"] = True
-            result["reason"] = _("CV {cv} ≤ {threshold}", cv=f"{cv.value:.6f}", threshold=threshold_text)
+            result["reason"] = _("CV {cv} ≤ {threshold}", cv=f"{value:.6f}", threshold=threshold_text)
         else:
             result["passed"] = False
             result["reason"] = _(
-                "CV {cv} > {threshold} (compared before rounding)", cv=f"{cv.value:.6f}", threshold=threshold_text
+                "CV {cv} > {threshold} (compared before rounding)", cv=f"{value:.6f}", threshold=threshold_text
             )
-            alarms[g].append({"level": stage.value, "kind": "cv_above_threshold", "indicator": spec.key,
+            alarms[g].append({"level": stage_name, "kind": "cv_above_threshold", "indicator": spec.key,
                               "school_code": None,
-                              "message": _("{stage} {indicator}: {reason}", stage=stage.label, indicator=spec.name,
+                              "message": _("{stage} {indicator}: {reason}", stage=stage_label, indicator=spec.name,
                                            reason=result["reason"])})
-
-        if not used_g or total_resource_list[g] == 0.0:
-            result["gini"] = None
-        elif equal_list[g]:
-            result["gini"] = 0.0
-        else:
-            value = 1.0 - gini_list[g]
-            result["gini"] = 0.0 if -1e-12 < value < 0.0 else value
+        gini_g = gini_list[g]
+        result["gini"] = None if gini_g != gini_g else gini_g
         if standard is None:
             result["attainment"] = None
+            result["development_index"] = None
+            to_standard = None
         else:
             met_g = n_met_list[g]
             result["attainment"] = {"rate": met_g / used_g if used_g else None, "n_met": met_g, "n_assessed": used_g,
                                     "n_excluded": per_group_list[g] - used_g}
-        # the county's development index X̄ / standard (§8, ``development_index(...).county``)
-        result["development_index"] = None if standard is None or cv.mean is None else cv.mean / standard
-        result["contributions"] = _Contributions(
-            shares[low:high], lambda i, low=low: contribution(low + i))
-
-        to_standard: dict[str, Any] | None = None
-        if standard is not None:
+            # the county's development index X̄ / standard (§8, ``development_index(...).county``)
+            result["development_index"] = None if cv_mean is None else cv_mean / standard
             first, last = short_segments[g], short_segments[g + 1]
             to_standard = {
-                "unit": spec.resource_unit,
+                "unit": unit,
                 "standard": standard,
-                "schools": LazyRows(last - first, lambda i, first=first: shortfall(first + i), plain=True),
-                "total": sum(short_need[first:last].tolist()),  # added one by one, in the schools' order
+                "schools": LazyRows(last - first, shortfall, start=first, plain=True),
+                "total": short_totals[g] if last > first else 0,  # as ``sum`` of no shortfall gives
                 "formula": "max(0, standard × Pᵢ − resourceᵢ)",
             }
-
+        result["contributions"] = _Contributions(shares[low:high], contribution, start=low)
         plan = unneeded[g]
         raised_rows = no_rows
         if plan is None:
-            start = int(bounds[g])
-            plan, additions = plans[g]
-            raised = np.flatnonzero(additions > 0)
-            raised_additions = additions[raised] / spec.per
-
-            def raised_school(i: int, raised=raised, raised_additions=raised_additions, start=start) -> dict[str, Any]:
-                k = start + int(raised[i])
-                return {"school_code": codes[k], "school_name": names[k], "addition": float(raised_additions[i])}
-
-            raised_rows = LazyRows(raised.size, raised_school, plain=True)
+            plan = plans[g]
+            first = raised_segments[g]
+            raised_rows = LazyRows(raised_segments[g + 1] - first, raised_school, start=first, plain=True)
         to_threshold = {
-            "unit": spec.resource_unit,
+            "unit": unit,
             "target": to_threshold_target,
             "needed": plan.needed,
             "threshold": plan.threshold,
             "cv_before": plan.cv_before,
             "cv_after": plan.cv_after,
             "level": plan.level,
-            "total": None if plan.total is None else plan.total / spec.per,
+            "total": None if plan.total is None else plan.total / per,
             "n_raised": plan.n_raised,
             "schools": raised_rows,
             "method": plan_method,

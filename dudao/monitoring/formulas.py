@@ -28,6 +28,7 @@ Conventions used throughout
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
@@ -80,7 +81,6 @@ __all__ = [
     "difference_contribution_arrays",
     "difference_contributions",
     "gini",
-    "sorted_order",
     "indicator_status",
     "indicator_status_codes",
     "indicators_for",
@@ -88,6 +88,7 @@ __all__ = [
     "percent",
     "publish",
     "school_rule_2017",
+    "segment_cumsum",
     "shortfall_to_standard",
     "split_combined_school",
     "split_shares",
@@ -788,13 +789,6 @@ def weighted_cv(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -
     return weighted_cv_detail(values, weights).value
 
 
-def _excluded_note(sample: _Sample) -> Message | None:
-    return _join(
-        _("{n} school(s) without a value left out", n=sample.n_missing) if sample.n_missing else None,
-        _("{n} school(s) with 0 enrolment left out", n=sample.n_zero_enrolment) if sample.n_zero_enrolment else None,
-    )
-
-
 def _join(*parts: Message | None) -> Message | None:
     """The given messages in order, separated by semicolons; ``None`` when there are none."""
     given = [p for p in parts if p]
@@ -836,8 +830,13 @@ def publish(value: float | None, places: int = 3) -> float | None:
     tables publish CVs to 3 decimals, e.g. 0.59175 → 0.592). Never use it before comparing."""
     if value is None or not math.isfinite(value):
         return None
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    text = repr(float(value))
+    decimals = text.partition(".")[2]
+    if len(decimals) != places + 1 or decimals[-1] != "5":
+        # not halfway in its shortest form: the float is on the same side of the halfway point as its
+        # shortest form, so the nearest (``round``) is the same
+        return round(float(value), places)
+    return float(Decimal(text).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1009,15 +1008,7 @@ def attainment_rate(
 # ---------------------------------------------------------------------------------------------------
 
 
-def sorted_order(values: Iterable[MaybeNumber] | NDArray[Any], weights: Iterable[MaybeNumber] | NDArray[Any]
-                 ) -> NDArray[np.intp]:
-    """The schools with a value and pupils (those the CV, the Gini and the plan use), sorted by value
-    (stable): positions among those schools, for ``gini(…, order=)`` and ``cv_adjustment_arrays``."""
-    return np.argsort(_sample(values, weights).x, kind="stable")
-
-
-def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber], *,
-         order: NDArray[np.intp] | None = None) -> float | None:
+def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber]) -> float | None:
     """Enrolment-weighted Gini coefficient, "实用公式" (STANDARDS §8 [V-3rd]).
 
     Sort schools by Xᵢ ascending; Pᵢ = enrolment share, Wᵢ = resource share (resourceᵢ = XᵢPᵢ),
@@ -1030,8 +1021,7 @@ def gini(values: Iterable[MaybeNumber], weights: Iterable[MaybeNumber], *,
     sample = _sample(values, weights)
     if sample.x.size == 0:
         return None
-    if order is None:
-        order = np.argsort(sample.x, kind="stable")
+    order = np.argsort(sample.x, kind="stable")
     x, w = sample.x[order], sample.w[order]
     resource = x * w
     total = float(resource.sum())
@@ -1171,48 +1161,36 @@ _PLAN_MARGIN = 1e-12
 rebuilds the new values as Xᵢ + Δᵢ/Pᵢ in floating point (costs a relative 1e-12 of the total)."""
 
 
-def _waterfill_cv(x: NDArray[np.float64], p: NDArray[np.float64], level: float) -> float:
-    y = np.maximum(x, level)
-    if np.all(y == y[0]):
-        return 0.0
-    mean = _dot(p, y)
-    return math.sqrt(_dot(p, (y - mean) ** 2)) / mean
+def segment_cumsum(values: NDArray[np.float64], bounds: Sequence[int] | NDArray[np.intp]) -> NDArray[np.float64]:
+    """``np.cumsum`` of each segment ``values[bounds[i]:bounds[i + 1]]``, sum for sum the same (added in
+    order from the segment's start, whatever the other segments), for all the segments at once: the
+    segments of about the same size (within a factor 2) are the rows of a matrix, padded with zeros
+    after their end, summed along the rows."""
+    bounds = np.asarray(bounds, dtype=np.intp)
+    sizes = np.diff(bounds)
+    out = np.empty(len(values))
+    classes = np.frexp(sizes)[1]  # sizes 2^(c-1) … 2^c − 1 in class c
+    for c in np.unique(classes[sizes > 0]).tolist():
+        rows = np.flatnonzero(classes == c)
+        if rows.size == 1:
+            low, high = bounds[rows[0]], bounds[rows[0] + 1]
+            np.cumsum(values[low:high], out=out[low:high])
+            continue
+        width = int(sizes[rows].max())
+        inside = np.arange(width) < sizes[rows, None]
+        at = (bounds[rows, None] + np.arange(width))[inside]
+        matrix = np.zeros((rows.size, width))
+        matrix[inside] = values[at]
+        out[at] = np.cumsum(matrix, axis=1)[inside]
+    return out
 
 
-class _WaterLevels:
-    """The CV after water-filling to any level L, in O(log n) per level (for ``cv_adjustment_plan``).
-
-    The schools are sorted once by Xᵢ; with the values centred on c (the mean before), the schools at
-    or above L keep their value and the k schools below it are raised to L, so with prefix sums of
-    pᵢ and suffix sums of pᵢdᵢ and pᵢdᵢ² (dᵢ = Xᵢ − c), m − c = (Σ_{<k} p)(L − c) + Σ_{≥k} p d and the
-    variance is (Σ_{<k} p)(L − c)² + Σ_{≥k} p d² − (m − c)². Centring keeps the subtraction well
-    conditioned; the plan's level is still checked with the two-pass ``_waterfill_cv``.
-    """
-
-    def __init__(self, x: NDArray[np.float64], p: NDArray[np.float64], centre: float,
-                 order: NDArray[np.intp] | None = None) -> None:
-        if order is None:
-            order = np.argsort(x, kind="stable")
-        self.x = x[order]
-        ps = p[order]
-        d = self.x - centre
-        self.centre = centre
-        self.below = np.concatenate(([0.0], np.cumsum(ps)))
-        self.first = np.concatenate((np.cumsum((ps * d)[::-1])[::-1], [0.0]))
-        self.second = np.concatenate((np.cumsum((ps * d * d)[::-1])[::-1], [0.0]))
-
-    def cv(self, level: float) -> float:
-        k = int(np.searchsorted(self.x, level, side="left"))
-        if k == self.x.size:
-            return 0.0
-        e = level - self.centre
-        shifted = self.below[k] * e + self.first[k]
-        variance = self.below[k] * e * e + self.second[k] - shifted * shifted
-        return math.sqrt(max(variance, 0.0)) / (self.centre + shifted)
+_GROUPS_AT_ONCE = 32
+"""From this many groups on, ``cv_adjustment_groups`` bisects their levels all at once."""
 
 
-def _bisect_level(cv: Callable[[float], float], low: float, high: float, target: float) -> float:
-    """The least level in [low, high] whose water-filled CV meets ``target`` (``cv(high)`` does)."""
+def _bisect_level(low: float, high: float, target: float, cv: Callable[[float], float]) -> float:
+    """``_bisect_levels`` of one group, on Python floats: the same steps."""
     for _step in range(200):
         mid = 0.5 * (low + high)
         if mid <= low or mid >= high:
@@ -1221,6 +1199,42 @@ def _bisect_level(cv: Callable[[float], float], low: float, high: float, target:
             high = mid
         else:
             low = mid
+    return high
+
+
+def _prefix_cv(x: list[float], below: list[float], first: list[float], second: list[float], centre: float,
+               start: int, end: int) -> Callable[[float], float]:
+    """The water-filled CV of the group ``start:end`` of ``cv_adjustment_groups`` at a level, from its
+    prefix sums, on Python floats (the operations of its ``prefix_cv``)."""
+
+    def cv(level: float) -> float:
+        j = bisect_left(x, level, start, end)
+        if j == end:
+            return 0.0
+        e = level - centre
+        shifted = below[j] * e + first[j]
+        variance = below[j] * e * e + second[j] - shifted * shifted
+        return math.sqrt(max(variance, 0.0)) / (centre + shifted)
+
+    return cv
+
+
+def _bisect_levels(cv: Callable[[NDArray[np.intp], NDArray[np.float64]], NDArray[np.float64]],
+                   low: NDArray[np.float64], high: NDArray[np.float64], target: float) -> NDArray[np.float64]:
+    """For each group ``k``, the least level in [low[k], high[k]] whose water-filled CV
+    (``cv(groups, levels)``) meets ``target`` (the CV at ``high[k]`` does), bisected with the same steps
+    as for the group alone, all the groups a step at a time."""
+    low, high = low.copy(), high.copy()
+    active = np.arange(low.size)
+    for _step in range(200):
+        mid = 0.5 * (low[active] + high[active])
+        inside = (mid > low[active]) & (mid < high[active])
+        active, mid = active[inside], mid[inside]
+        if not active.size:
+            break
+        meets = cv(active, mid) <= target
+        high[active[meets]] = mid[meets]
+        low[active[~meets]] = mid[~meets]
     return high
 
 
@@ -1273,9 +1287,12 @@ def cv_adjustment_unneeded(before: CVResult, threshold: float) -> CVAdjustment |
             before.value,
             threshold,
             0,
-            note=_("the CV already meets the threshold"),
+            note=_MEETS_THRESHOLD,
         )
     return None
+
+
+_MEETS_THRESHOLD = _("the CV already meets the threshold")
 
 
 def cv_adjustment_arrays(
@@ -1284,139 +1301,125 @@ def cv_adjustment_arrays(
     threshold: float,
     *,
     before: CVResult | None = None,
-    order: NDArray[np.intp] | None = None,
 ) -> tuple[CVAdjustment, NDArray[np.float64]]:
     """``cv_adjustment_plan`` with the additions as an array aligned with the input (NaN for the
     schools left out) instead of the plan's list, which is left empty. ``before``: the CV of the
-    same values and weights (``weighted_cv_detail``), if already computed; ``order``: the schools
-    with a value and pupils sorted by value (``sorted_order``), if already known."""
+    same values and weights (``weighted_cv_detail``), if already computed."""
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ValueError("the threshold must be a non-negative number")
     sample = _sample(values, weights)
     if before is None:
         before = weighted_cv_detail(values, weights)
+    unneeded = cv_adjustment_unneeded(before, threshold)
+    if unneeded is None:
+        plans, additions = cv_adjustment_groups(values, weights, [0, sample.size], threshold, {0: before})
+        return plans[0], additions
     additions = np.full(sample.size, np.nan)
     if before.value is not None:
         additions[sample.index] = 0.0
-    unneeded = cv_adjustment_unneeded(before, threshold)
-    if unneeded is not None:
-        return unneeded, additions
-    assert before.value is not None
-    x, p = sample.x, sample.p
-    target = threshold * (1.0 - _PLAN_MARGIN)
-    low, high = float(x.min()), float(x.max())  # CV(low) = before > t, CV(high) = 0 ≤ t
-    # Bisection on the sorted prefix sums (O(log n) a step), aiming a relative 1e-12 lower still, then
-    # the level is checked with the two-pass CV; should rounding leave it short, the bisection goes on
-    # above it, two-pass.
-    levels = _WaterLevels(x, p, float(before.mean or 0.0), order)
-    level = _bisect_level(levels.cv, low, high, target * (1.0 - _PLAN_MARGIN))
-    return _plan_at(sample, level, before, threshold, additions), additions
-
-
-def _plan_at(sample: _Sample, level: float, before: CVResult, threshold: float,
-             additions: NDArray[np.float64]) -> CVAdjustment:
-    """The plan once the water level is bisected on the prefix sums: the level checked with the
-    two-pass CV (should rounding leave it short, the bisection goes on above it, two-pass), the
-    additions written into ``additions`` (aligned with the input)."""
-    x, p = sample.x, sample.p
-    target = threshold * (1.0 - _PLAN_MARGIN)
-    after = _waterfill_cv(x, p, level)
-    if after > target:
-        level = _bisect_level(lambda mid: _waterfill_cv(x, p, mid), level, float(x.max()), target)
-        after = _waterfill_cv(x, p, level)
-    raised = np.maximum(level - x, 0.0) * sample.w
-    additions[sample.index] = raised
-    return CVAdjustment(
-        True,
-        float(math.fsum(raised)),
-        level,
-        [],
-        before.value,
-        after,
-        threshold,
-        int(np.count_nonzero(raised > 0)),
-        note=before.note,
-    )
-
-
-_GROUPS_AT_ONCE = 32
-"""From this many groups on, ``cv_adjustment_groups`` bisects their levels all at once."""
+    return unneeded, additions
 
 
 def cv_adjustment_groups(
-    values: NDArray[np.float64],
-    weights: NDArray[np.float64],
-    bounds: Sequence[int],
+    values: Sequence[MaybeNumber] | NDArray[Any],
+    weights: Sequence[MaybeNumber] | NDArray[Any],
+    bounds: Sequence[int] | NDArray[np.intp],
     threshold: float,
     befores: Mapping[int, CVResult],
     *,
-    orders: Mapping[int, NDArray[np.intp]] | None = None,
-) -> dict[int, tuple[CVAdjustment, NDArray[np.float64]]]:
-    """``cv_adjustment_arrays(values[b:e], weights[b:e], threshold, before=befores[g])`` with
-    ``b, e = bounds[g], bounds[g + 1]``, for every group ``g`` of ``befores`` (whose CV is above the
-    threshold: a plan is needed), the same plans figure for figure: each group's water level is
-    bisected with the same steps on its own prefix sums, for all the groups at once. ``orders``: each
-    group's schools with a value and pupils sorted by value (``sorted_order``), if already known."""
+    order: NDArray[np.intp] | None = None,
+) -> tuple[dict[int, CVAdjustment], NDArray[np.float64]]:
+    """The plan of ``cv_adjustment_plan`` for each group ``g`` of ``befores`` (the schools
+    ``bounds[g]:bounds[g + 1]``, whose CV ``befores[g]`` is above the threshold: a plan is needed), for
+    all of them at once; a group's plan depends on its own schools only. Returns the plans by group
+    and the additions aligned with ``values`` (NaN for the schools left out and those of the other
+    groups). ``order``: the positions of the schools with a value and pupils, sorted by group, then
+    value (ties in the input's order), if already known.
+
+    Each group's water level is bisected (``_bisect_levels``) on its prefix sums, in O(log n) a step:
+    with the schools sorted by Xᵢ and centred on c (the mean before, dᵢ = Xᵢ − c), the k schools below L
+    are raised to L, so m − c = (Σ_{<k} p)(L − c) + Σ_{≥k} p d and the variance is
+    (Σ_{<k} p)(L − c)² + Σ_{≥k} p d² − (m − c)² (centring keeps the subtraction well conditioned),
+    aiming a relative 1e-12 below the target. The level is then checked with the two-pass CV of §3.4;
+    should rounding leave it short, the bisection goes on above it, two-pass."""
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ValueError("the threshold must be a non-negative number")
-    groups = list(befores)
-    samples, tables = [], []
-    for g in groups:
-        sample = _sample(values[bounds[g]:bounds[g + 1]], weights[bounds[g]:bounds[g + 1]])
-        samples.append(sample)
-        tables.append(_WaterLevels(sample.x, sample.p, float(befores[g].mean or 0.0),
-                                   None if orders is None else orders[g]))
-    out: dict[int, tuple[CVAdjustment, NDArray[np.float64]]] = {}
-    if len(groups) < _GROUPS_AT_ONCE:  # a few groups: one at a time costs less than the steps of all at once
-        for g, sample, table in zip(groups, samples, tables, strict=True):
-            additions = np.full(sample.size, np.nan)
-            additions[sample.index] = 0.0
-            target = threshold * (1.0 - _PLAN_MARGIN)
-            level = _bisect_level(table.cv, float(sample.x.min()), float(sample.x.max()), target * (1.0 - _PLAN_MARGIN))
-            out[g] = (_plan_at(sample, level, befores[g], threshold, additions), additions)
-        return out
-    sizes = np.array([t.x.size for t in tables], dtype=np.intp)
-    start = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
-    prefix = start + np.arange(len(groups), dtype=np.intp)  # each group's prefix sums have size + 1 items
-    xs = np.concatenate([t.x for t in tables])
-    below = np.concatenate([t.below for t in tables])
-    first = np.concatenate([t.first for t in tables])
-    second = np.concatenate([t.second for t in tables])
-    centre = np.array([t.centre for t in tables])
-    low = np.array([float(sample.x.min()) for sample in samples])
-    high = np.array([float(sample.x.max()) for sample in samples])
+    x_all, w_all = _as_float_array(values), _as_float_array(weights)
+    bounds = np.asarray(bounds, dtype=np.intp)
+    group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+    usable = np.isfinite(w_all) & (w_all > 0) & np.isfinite(x_all)
+    additions = np.full(x_all.size, np.nan)
+    planned = list(befores)
+    if not planned:
+        return {}, additions
+    if order is None:
+        used = np.flatnonzero(usable)
+        order = used[np.lexsort((x_all[used], group[used]))]
+    slot = np.full(bounds.size - 1, -1)  # each planned group's number, 0 … n − 1
+    slot[planned] = np.arange(len(planned))
+    at = order[slot[group[order]] >= 0]  # the planned groups' schools, by group, then value
+    g, x, w = slot[group[at]], x_all[at], w_all[at]
+    n = len(planned)
+    starts = np.searchsorted(g, np.arange(n + 1))
+    mine = usable & (slot[group] >= 0)
+    p = w / np.bincount(slot[group[mine]], w_all[mine], minlength=n)[g]  # Pᵢ / P, P added in the input's order
+    centre = np.array([float(befores[k].mean or 0.0) for k in planned])
+    d = x - centre[g]
+    backwards = (starts[:-1] + starts[1:] - 1)[g] - np.arange(x.size)  # each group's schools from its last
+
+    def suffix(v: NDArray[np.float64]) -> NDArray[np.float64]:
+        return segment_cumsum(v[backwards], starts)[backwards]
+
+    below = np.zeros(x.size)  # Σ p of the schools before, in the group
+    below[1:] = segment_cumsum(p, starts)[:-1]
+    below[starts[:-1]] = 0.0
+    first, second = suffix(p * d), suffix(p * d * d)
+    lowest, highest = x[starts[:-1]], x[starts[1:] - 1]
     aim = threshold * (1.0 - _PLAN_MARGIN) * (1.0 - _PLAN_MARGIN)
-    active = np.ones(len(groups), dtype=bool)
-    for _step in range(200):  # ``_bisect_level`` on ``_WaterLevels.cv``, every group a step at a time
-        idx = np.flatnonzero(active)
-        mid = 0.5 * (low[idx] + high[idx])
-        stop = (mid <= low[idx]) | (mid >= high[idx])
-        active[idx[stop]] = False
-        idx, mid = idx[~stop], mid[~stop]
-        if not idx.size:
-            break
-        lo, hi = start[idx].copy(), start[idx] + sizes[idx]  # searchsorted(x, mid, "left") within the group
-        while True:
-            open_ = lo < hi
-            if not open_.any():
-                break
-            half = (lo + hi) // 2
-            less = open_ & (xs[np.minimum(half, xs.size - 1)] < mid)
-            lo = np.where(less, half + 1, lo)
-            hi = np.where(open_ & ~less, half, hi)
-        k = lo - start[idx]
-        j = prefix[idx] + k
-        e = mid - centre[idx]
-        shifted = below[j] * e + first[j]
-        variance = below[j] * e * e + second[j] - shifted * shifted
+    if n < _GROUPS_AT_ONCE:  # a few groups: one at a time, the same operations on Python floats
+        sums, ends = (x.tolist(), below.tolist(), first.tolist(), second.tolist()), starts.tolist()
+        level = np.array([_bisect_level(low, high, aim, _prefix_cv(*sums, c, ends[k], ends[k + 1])) for k, (low, high, c)
+                          in enumerate(zip(lowest.tolist(), highest.tolist(), centre.tolist(), strict=True))])
+    else:
+        ranked = np.sort(x)  # Xᵢ < L exactly when rank(Xᵢ) < rank(L), whatever the group
+        keys = g * (x.size + 1) + np.searchsorted(ranked, x)
+
+        def prefix_cv(k: NDArray[np.intp], level: NDArray[np.float64]) -> NDArray[np.float64]:
+            j = np.searchsorted(keys, k * (x.size + 1) + np.searchsorted(ranked, level))  # first not below L
+            raised_all = j == starts[k + 1]
+            j = np.minimum(j, x.size - 1)
+            e = level - centre[k]
+            shifted = below[j] * e + first[j]
+            variance = below[j] * e * e + second[j] - shifted * shifted
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(raised_all, 0.0, np.sqrt(np.maximum(variance, 0.0)) / (centre[k] + shifted))
+
+        level = _bisect_levels(prefix_cv, lowest, highest, aim)
+
+    def two_pass_cv(k: NDArray[np.intp], level: NDArray[np.float64]) -> NDArray[np.float64]:
+        at_level = np.zeros(n)
+        at_level[k] = level
+        i = np.flatnonzero(np.isin(g, k)) if k.size < n else slice(None)
+        y = np.maximum(x[i], at_level[g[i]])
+        mean = np.bincount(g[i], p[i] * y, minlength=n)
+        variance = np.bincount(g[i], p[i] * (y - mean[g[i]]) ** 2, minlength=n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            cv = np.where(k == sizes[idx], 0.0, np.sqrt(np.maximum(variance, 0.0)) / (centre[idx] + shifted))
-        meets = cv <= aim
-        high[idx[meets]] = mid[meets]
-        low[idx[~meets]] = mid[~meets]
-    for i, g in enumerate(groups):
-        sample = samples[i]
-        additions = np.full(sample.size, np.nan)
-        additions[sample.index] = 0.0
-        out[g] = (_plan_at(sample, float(high[i]), befores[g], threshold, additions), additions)
-    return out
+            cv = np.sqrt(variance[k]) / mean[k]
+        return np.where(np.maximum(level, lowest[k]) == np.maximum(level, highest[k]), 0.0, cv)  # all equal
+
+    target = threshold * (1.0 - _PLAN_MARGIN)
+    after = two_pass_cv(np.arange(n), level)
+    short = np.flatnonzero(after > target)
+    if short.size:  # rounding left these short of the target: the bisection goes on above, two-pass
+        level[short] = _bisect_levels(lambda k, mid: two_pass_cv(short[k], mid), level[short], highest[short], target)
+        after[short] = two_pass_cv(short, level[short])
+    raised = np.maximum(level[g] - x, 0.0) * w
+    additions[at] = raised
+    n_raised = np.bincount(g[raised > 0], minlength=n).tolist()
+    raised_list, starts_list, level_list, after_list = raised.tolist(), starts.tolist(), level.tolist(), after.tolist()
+    plans = {}
+    for k, at_group in enumerate(planned):
+        before = befores[at_group]
+        plans[at_group] = CVAdjustment(True, math.fsum(raised_list[starts_list[k]:starts_list[k + 1]]), level_list[k],
+                                       [], before.value, after_list[k], threshold, n_raised[k], note=before.note)
+    return plans, additions

@@ -146,22 +146,16 @@ def test_a_county_of_analyze_many_reads_its_own_schools_only():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    sizes=st.lists(st.integers(1, 30), min_size=1, max_size=8),
+    sizes=st.lists(st.integers(0, 30), min_size=1, max_size=8),
     seed=st.integers(0, 10_000),
     threshold=st.sampled_from([0.0, 0.05, 0.2, 0.45]),
 )
 def test_plans_of_many_groups_are_those_of_each_group_alone(sizes, seed, threshold):
-    from dudao.monitoring import formulas as f
-
     for at_once in (1, 1000):  # the groups' levels bisected all at once, then one group at a time
-        f._GROUPS_AT_ONCE, kept = at_once, f._GROUPS_AT_ONCE
-        try:
-            check_plans_of_groups(sizes, seed, threshold)
-        finally:
-            f._GROUPS_AT_ONCE = kept
+        check_plans_of_groups(sizes, seed, threshold, at_once)
 
 
-def check_plans_of_groups(sizes, seed, threshold):
+def check_plans_of_groups(sizes, seed, threshold, at_once):
     from dudao.monitoring import formulas as f
 
     # given groups of values with ties, blanks and 0 pupils
@@ -177,12 +171,31 @@ def check_plans_of_groups(sizes, seed, threshold):
         if f.cv_adjustment_unneeded(cv, threshold) is None:
             befores[g] = cv
     # when
-    plans = f.cv_adjustment_groups(values, students, bounds, threshold, befores)
-    # then
+    f._GROUPS_AT_ONCE, kept = at_once, f._GROUPS_AT_ONCE
+    try:
+        plans, additions = f.cv_adjustment_groups(values, students, bounds, threshold, befores)
+    finally:
+        f._GROUPS_AT_ONCE = kept
+    # then: each plan and its additions are those of the group alone, NaN outside the planned groups
     assert set(plans) == set(befores)
-    for g, (plan, additions) in plans.items():
+    for g in range(len(sizes)):
+        mine = additions[bounds[g]:bounds[g + 1]]
+        if g not in befores:
+            assert np.isnan(mine).all()
+            continue
         alone, alone_additions = f.cv_adjustment_arrays(values[bounds[g]:bounds[g + 1]],
                                                         students[bounds[g]:bounds[g + 1]], threshold, before=befores[g])
-        assert plan == alone
-        np.testing.assert_array_equal(additions, alone_additions)
-        assert plan.cv_after <= threshold
+        assert plans[g] == alone
+        np.testing.assert_array_equal(mine, alone_additions)
+        assert alone.cv_after <= threshold
+
+
+@settings(max_examples=40, deadline=None)
+@given(sizes=st.lists(st.integers(0, 70), min_size=1, max_size=12), seed=st.integers(0, 10_000))
+def test_segment_sums_are_those_of_each_segment_alone(sizes, seed):
+    from dudao.monitoring import formulas as f
+
+    values = np.random.default_rng(seed).lognormal(0.0, 2.0, sum(sizes))
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    alone = [np.cumsum(values[bounds[k]:bounds[k + 1]]) for k in range(len(sizes))]
+    assert np.array_equal(f.segment_cumsum(values, bounds), np.concatenate(alone))
