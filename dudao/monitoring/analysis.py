@@ -920,38 +920,31 @@ def _shared_rows(rows: Sequence[SchoolRow]) -> Sequence[SchoolRow]:
 
 @dataclass
 class _Units:
-    """One level's units as columns (lists, one item per unit), by school code: what ``build_units``
-    gives as ``SchoolUnit``s, without writing an object per school."""
+    """One level's units, by school code: what ``build_units`` gives as ``SchoolUnit``s, without writing
+    an object per school. The fields the statistics read are columns (lists, one item per unit); the
+    rest is read from each unit's source when its row is written: the ``SchoolRow`` of a single-level
+    school, the ``SchoolUnit`` of a part of a combined school."""
 
     codes: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    types: list[SchoolType] = field(default_factory=list)
     students: list[int] = field(default_factory=list)
     values: list[Mapping[str, float | None]] = field(default_factory=list)
-    rows: list[int | tuple[int, ...]] = field(default_factory=list)  # a single-level school's row, or a unit's rows
-    shares: list[float | None] = field(default_factory=list)
-    notes: list[Message | None] = field(default_factory=list)
+    sources: list[SchoolRow | SchoolUnit] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def add(self, unit: SchoolUnit) -> None:
         self.codes.append(unit.school_code)
-        self.names.append(unit.school_name)
-        self.types.append(unit.school_type)
         self.students.append(unit.students)
         self.values.append(unit.values)
-        self.rows.append(unit.rows)
-        self.shares.append(unit.split_share)
-        self.notes.append(unit.note)
+        self.sources.append(unit)
 
     def unit(self, k: int, stage: Stage) -> SchoolUnit:
-        return SchoolUnit(self.codes[k], self.names[k], self.types[k], stage, self.students[k],
-                          self.values[k], self.unit_rows(k), self.shares[k], self.notes[k])
-
-    def unit_rows(self, k: int) -> tuple[int, ...]:
-        rows = self.rows[k]
-        return rows if isinstance(rows, tuple) else (rows,)
+        source = self.sources[k]
+        if isinstance(source, SchoolUnit):
+            return source
+        return SchoolUnit(source.school_code, source.school_name, source.school_type, stage, source.students,
+                          source.values, (source.row,))
 
     @staticmethod
     def concat(parts: Sequence[_Units]) -> _Units:
@@ -959,7 +952,7 @@ class _Units:
         if len(parts) == 1:
             return parts[0]
         return _Units(*(list(chain.from_iterable(getattr(part, name) for part in parts)) for name in (
-            "codes", "names", "types", "students", "values", "rows", "shares", "notes")))
+            "codes", "students", "values", "sources")))
 
     def sorted(self) -> _Units:
         """The same units ordered by school code (already so: as they are)."""
@@ -967,8 +960,8 @@ class _Units:
         if codes == sorted(codes):
             return self
         order = sorted(range(len(codes)), key=codes.__getitem__)
-        return _Units(*([column[k] for k in order] for column in (
-            self.codes, self.names, self.types, self.students, self.values, self.rows, self.shares, self.notes)))
+        return _Units(*([column[k] for k in order] for column in (self.codes, self.students, self.values,
+                                                                   self.sources)))
 
 
 def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
@@ -981,11 +974,7 @@ def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
     for row in rows:
         (combined if row.school_type in _COMBINED_TYPES else single[row.stage]).append(row)
     tables = {
-        stage: _Units(
-            *(list(map(attrgetter(name), part)) for name in ("school_code", "school_name", "school_type", "students",
-                                                             "values", "row")),
-            [None] * len(part), [None] * len(part),
-        )
+        stage: _Units(*(list(map(attrgetter(name), part)) for name in ("school_code", "students", "values")), part)
         for stage, part in single.items()
     }
     for code, group in _group_by_school(combined).items():
@@ -1396,7 +1385,7 @@ def _analyze_levels(
     sizes = np.diff(bounds_array)
     group = np.repeat(np.arange(n_groups, dtype=np.intp), sizes)
     level_name = stage.value
-    codes_list, names_list, students_list = units.codes, units.names, units.students
+    codes_list, students_list, sources = units.codes, units.students, units.sources
     first_alarms: list[list[dict[str, Any]]] = [[] for _g in range(n_groups)]  # inconsistent fields
     last_alarms: list[list[dict[str, Any]]] = [[] for _g in range(n_groups)]  # the indicators' and the level's
 
@@ -1459,24 +1448,28 @@ def _analyze_levels(
         rule_counts = np.bincount(group * 4 + per_school, minlength=4 * n_groups).reshape(n_groups, 4)[:, :3]
         failed = per_school == 1
 
-    types_list, values_list, shares_list, notes_list = units.types, units.values, units.shares, units.notes
-    type_labels = {school_type: school_type.label for school_type in set(types_list)}
+    values_list = units.values
+    type_labels: dict[SchoolType, Message] = {}
     zero_note = _("0 enrolment: left out of every statistic")
 
     def school(k: int) -> dict[str, Any]:
-        school_type, pupils = types_list[k], students_list[k]
+        source, pupils = sources[k], students_list[k]
+        school_type = source.school_type
+        if school_type not in type_labels:
+            type_labels[school_type] = school_type.label
+        part = source if isinstance(source, SchoolUnit) else None  # of a combined school
         entry: dict[str, Any] = {
             "school_code": codes_list[k],
-            "school_name": names_list[k],
+            "school_name": source.school_name,
             "school_type": school_type.value,
             "school_type_label": type_labels[school_type],
             "stage": level_name,
             "students": pupils,
-            "rows": list(units.unit_rows(k)),
-            "split_share": shares_list[k],
+            "rows": [source.row] if part is None else list(part.rows),
+            "split_share": None if part is None else part.split_share,
             "raw": dict(values_list[k]),
             "indicators": dict(zip(keys, _row_or_none(matrix[k]), strict=True)),
-            "note": zero_note if pupils == 0 else notes_list[k],
+            "note": zero_note if pupils == 0 else None if part is None else part.note,
         }
         if standards:
             entry["statuses"] = dict(zip(rated_keys, [_STATUS_NAMES[c] for c in codes[k].tolist()], strict=True))
@@ -1488,7 +1481,7 @@ def _analyze_levels(
     def school_alarms(k: int) -> list[dict[str, Any]]:
         """The alarms of school ``k``, in the order of the analysis: no pupils or missing values, values
         under the standard, the per-school rule."""
-        code, name = codes_list[k], names_list[k]
+        code, name = codes_list[k], sources[k].school_name
         out: list[dict[str, Any]] = []
         if students_list[k] == 0:
             alarm(out, "zero_enrolment", _("{school}: 0 pupils, left out", school=name), school=code)
@@ -1548,7 +1541,7 @@ def _analyze_levels(
     indicators_by_group = [[] for _g in range(n_groups)]  # type: list[list[dict[str, Any]]]
     for spec in specs:
         for g, result in enumerate(_indicator_groups(
-            spec, codes_list, names_list, values[spec.key], students, group, bounds_array, stage, method,
+            spec, codes_list, sources, values[spec.key], students, group, bounds_array, stage, method,
             threshold, standards.get(spec.key), last_alarms,
         )):
             indicators_by_group[g].append(result)
@@ -1623,6 +1616,16 @@ def _combine(outcomes: Sequence[tuple[bool | None, Message]]) -> bool | None:
     return True
 
 
+def _by_group_and_value(x: NDArray[np.float64], group: NDArray[np.intp], n_groups: int) -> NDArray[np.intp]:
+    """The order of ``np.lexsort((x, group))``: by group, then by value, ties in the schools' order. Sorted
+    by value, then (stable) by group, which numpy sorts by counting when the group fits in 16 bits."""
+    by_value = np.argsort(x, kind="stable")
+    if n_groups == 1:
+        return by_value
+    small = np.int16 if n_groups <= np.iinfo(np.int16).max else np.intp
+    return by_value[np.argsort(group[by_value].astype(small), kind="stable")]
+
+
 def _segments(positions: NDArray[np.intp], bounds: NDArray[np.intp]) -> list[int]:
     """Where each group's part of the ascending ``positions`` (of schools) begins and ends."""
     return np.searchsorted(positions, bounds).tolist()
@@ -1631,7 +1634,7 @@ def _segments(positions: NDArray[np.intp], bounds: NDArray[np.intp]) -> list[int
 def _indicator_groups(
     spec: IndicatorSpec,
     codes: Sequence[str],
-    names: Sequence[str],
+    sources: Sequence[SchoolRow | SchoolUnit],
     values: NDArray[np.float64],
     students: NDArray[np.float64],
     group: NDArray[np.intp],
@@ -1663,7 +1666,7 @@ def _indicator_groups(
     p = w / total_w[g_used]  # Pᵢ / P within the school's group
     mean = np.bincount(g_used, p * x, minlength=n_groups)
     # all values of a group equal: its SD and contributions are exactly 0 (as ``weighted_cv_detail``)
-    order = np.lexsort((x, g_used))  # by group, then by value (ties in the schools' order)
+    order = _by_group_and_value(x, g_used, n_groups)
     xs, gs = x[order], g_used[order]
     starts = np.array(segments[:-1], dtype=np.intp)
     nonempty = n_used > 0
@@ -1683,9 +1686,8 @@ def _indicator_groups(
     share = resource / np.where(total_resource[gs] > 0, total_resource[gs], 1.0)
     cumulative = segment_cumsum(share, segments)
     gini_sum = np.bincount(gs, p[order] * (2.0 * cumulative - share), minlength=n_groups)
-    total_terms = np.bincount(g_used, terms, minlength=n_groups)
-    shares = terms / np.where(total_terms[g_used] > 0, total_terms[g_used], 1.0)
-    shares[total_terms[g_used] <= 0] = 0.0
+    total_terms = variance[g_used]
+    shares = np.where(total_terms > 0, terms / np.where(total_terms > 0, total_terms, 1.0), 0.0)
     directions = np.sign(deviation).astype(np.intp) + 1
     if standard is not None:
         n_met = np.bincount(g_used[x >= standard - REL_TOL * abs(standard)], minlength=n_groups)  # meets_standard
@@ -1707,12 +1709,12 @@ def _indicator_groups(
 
     def contribution(i: int) -> dict[str, Any]:
         k = int(used[i])
-        return {"school_code": codes[k], "school_name": names[k], "share": float(shares[i]),
+        return {"school_code": codes[k], "school_name": sources[k].school_name, "share": float(shares[i]),
                 "direction": _DIRECTIONS[directions[i]], "deviation": float(deviation[i])}
 
     def shortfall(i: int) -> dict[str, Any]:
         k = int(short_at[i])
-        return {"school_code": codes[k], "school_name": names[k], "resource": float(short_resource[i]),
+        return {"school_code": codes[k], "school_name": sources[k].school_name, "resource": float(short_resource[i]),
                 "addition": float(short_need[i])}
 
     mean_list, sd_list, used_list = mean.tolist(), sd.tolist(), n_used.tolist()
@@ -1729,7 +1731,7 @@ def _indicator_groups(
 
     def raised_school(i: int) -> dict[str, Any]:
         k = int(raised_at[i])
-        return {"school_code": codes[k], "school_name": names[k], "addition": float(raised_by[i])}
+        return {"school_code": codes[k], "school_name": sources[k].school_name, "addition": float(raised_by[i])}
 
     # per group, the figures as Python numbers: the Gini (None without a resource, 0 when all equal, noise
     # below 1e-12 clamped to 0), the shortfalls' total (added one by one, in the schools' order)

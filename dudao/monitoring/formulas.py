@@ -119,6 +119,8 @@ class Message(str):
     ``pgettext("unit", "m²")``: ``makemessages`` extracts those calls into the catalogue.
     """
 
+    __slots__ = ("context", "params", "template")  # no ``__dict__``: a large result holds many
+
     template: str
     context: str | None
     params: dict[str, Any]
@@ -1202,19 +1204,22 @@ def _bisect_level(low: float, high: float, target: float, cv: Callable[[float], 
     return high
 
 
-def _prefix_cv(x: list[float], below: list[float], first: list[float], second: list[float], centre: float,
-               start: int, end: int) -> Callable[[float], float]:
-    """The water-filled CV of the group ``start:end`` of ``cv_adjustment_groups`` at a level, from its
-    prefix sums, on Python floats (the operations of its ``prefix_cv``)."""
+def _prefix_cv(x: NDArray[np.float64], below: NDArray[np.float64], first: NDArray[np.float64],
+               second: NDArray[np.float64], centre: float) -> Callable[[float], float]:
+    """The water-filled CV of one group of ``cv_adjustment_groups`` at a level, from its prefix sums,
+    with the operations of its ``prefix_cv`` on one number at a time (a small group's columns as lists)."""
+    if x.size <= 4096:
+        x, below, first, second = x.tolist(), below.tolist(), first.tolist(), second.tolist()
+    end = len(x)
 
     def cv(level: float) -> float:
-        j = bisect_left(x, level, start, end)
+        j = bisect_left(x, level)
         if j == end:
             return 0.0
         e = level - centre
         shifted = below[j] * e + first[j]
         variance = below[j] * e * e + second[j] - shifted * shifted
-        return math.sqrt(max(variance, 0.0)) / (centre + shifted)
+        return float(math.sqrt(max(variance, 0.0)) / (centre + shifted))
 
     return cv
 
@@ -1377,9 +1382,10 @@ def cv_adjustment_groups(
     lowest, highest = x[starts[:-1]], x[starts[1:] - 1]
     aim = threshold * (1.0 - _PLAN_MARGIN) * (1.0 - _PLAN_MARGIN)
     if n < _GROUPS_AT_ONCE:  # a few groups: one at a time, the same operations on Python floats
-        sums, ends = (x.tolist(), below.tolist(), first.tolist(), second.tolist()), starts.tolist()
-        level = np.array([_bisect_level(low, high, aim, _prefix_cv(*sums, c, ends[k], ends[k + 1])) for k, (low, high, c)
-                          in enumerate(zip(lowest.tolist(), highest.tolist(), centre.tolist(), strict=True))])
+        ends = starts.tolist()
+        level = np.array([_bisect_level(low, high, aim, _prefix_cv(
+            *(column[ends[k]:ends[k + 1]] for column in (x, below, first, second)), c)) for k, (low, high, c)
+            in enumerate(zip(lowest.tolist(), highest.tolist(), centre.tolist(), strict=True))])
     else:
         ranked = np.sort(x)  # Xᵢ < L exactly when rank(Xᵢ) < rank(L), whatever the group
         keys = g * (x.size + 1) + np.searchsorted(ranked, x)
