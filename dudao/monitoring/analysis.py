@@ -98,6 +98,7 @@ from dudao.monitoring.formulas import (
     indicators_for,
     percent,
     publish,
+    publish_all,
     school_rule_2017,
     segment_cumsum,
     split_shares,
@@ -1553,15 +1554,18 @@ def _analyze_levels(
         n=len(specs),
         floor=percent(floor_ratio),
     )
+    stage_label = stage.label
+    with_pupils_list = np.bincount(group[with_pupils], minlength=n_groups).tolist()
+    bounds_list = bounds_array.tolist()
     for g in range(n_groups):
-        start, end = int(bounds_array[g]), int(bounds_array[g + 1])
+        start, end = bounds_list[g], bounds_list[g + 1]
         indicators = indicators_by_group[g]
         size = end - start
         level: dict[str, Any] = {
             "stage": stage.value,
-            "label": stage.label,
+            "label": stage_label,
             "n_schools": size,
-            "n_schools_with_pupils": int(np.count_nonzero(with_pupils[start:end])),
+            "n_schools_with_pupils": with_pupils_list[g],
             "students": sum(students_list[start:end]),
             "threshold": threshold,
             "schools": schools(g),
@@ -1569,9 +1573,9 @@ def _analyze_levels(
             "composite": None,
             "school_rule": None,
         }
-        outcomes: list[tuple[bool | None, Message]] = []
+        outcomes: list[tuple[bool | None, Message | dict[str, Any]]] = []  # an indicator's sentence: when kept
         if not size:
-            outcomes.append((None, _("no {stage} schools in the table", stage=stage.label)))
+            outcomes.append((None, _("no {stage} schools in the table", stage=stage_label)))
         elif method is Method.BASIC_2012:
             composite = _composite(indicators, threshold)
             level["composite"] = composite
@@ -1579,9 +1583,7 @@ def _analyze_levels(
             if composite["passed"] is False:
                 alarm(last_alarms[g], "composite_above_threshold", composite["reason"])
         else:
-            for indicator in indicators:
-                outcomes.append((indicator["passed"],
-                                 _("{indicator}: {reason}", indicator=indicator["name"], reason=indicator["reason"])))
+            outcomes.extend((indicator["passed"], indicator) for indicator in indicators)
             n_passed, n_failed, n_open = (int(c) for c in rule_counts[g])
             n_rules = n_passed + n_failed + n_open
             level["school_rule"] = {
@@ -1599,13 +1601,16 @@ def _analyze_levels(
             elif n_rules:
                 outcomes.append((True, _("every school meets the per-school rule")))
         level["passed"] = _combine(outcomes)
-        level["reasons"] = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
+        kept = [reason for passed, reason in outcomes if passed is not True] or [r for _, r in outcomes]
+        level["reasons"] = [reason if isinstance(reason, Message) else
+                            _("{indicator}: {reason}", indicator=reason["name"], reason=reason["reason"])
+                            for reason in kept]
         level["alarms"] = LazyRows.chain([first_alarms[g], schools_alarms(g), last_alarms[g]])
         levels.append(level)
     return levels
 
 
-def _combine(outcomes: Sequence[tuple[bool | None, Message]]) -> bool | None:
+def _combine(outcomes: Sequence[tuple[bool | None, Any]]) -> bool | None:
     results = [passed for passed, _ in outcomes]
     if not results:
         return None
@@ -1746,6 +1751,8 @@ def _indicator_groups(
     no_reason = _("the 2012 method tests only the composite of the 8 CVs")
     stage_name, stage_label = stage.value, stage.label
     unit, per = spec.resource_unit, spec.per
+    published = publish_all([cv.value for cv in cvs])
+    means_published = publish_all([cv.mean for cv in cvs])
     results = []
     for g, cv in enumerate(cvs):
         used_g, value, cv_mean = used_list[g], cv.value, cv.mean
@@ -1754,11 +1761,11 @@ def _indicator_groups(
             **spec_fields,
             "cv": {"value": value, "mean": cv_mean, "sd": cv.sd, "n_used": cv.n_used, "n_missing": cv.n_missing,
                    "n_zero_enrolment": cv.n_zero_enrolment, "status": cv.status.value, "note": cv.note,
-                   "n_excluded": cv.n_missing + cv.n_zero_enrolment, "published": publish(value)},  # ``cv.as_dict()``
+                   "n_excluded": cv.n_missing + cv.n_zero_enrolment, "published": published[g]},  # ``cv.as_dict()``
             "mean": cv_mean,  # the enrolment-weighted mean X̄ of §3.4 (``weighted_mean``), computed with the CV
             "standard": standard,
             "threshold": threshold if judged else None,
-            "mean_published": publish(cv_mean),
+            "mean_published": means_published[g],
         }
         if value is None:
             result["passed"], result["reason"] = None, _("CV undefined: {reason}", reason=cv.note)

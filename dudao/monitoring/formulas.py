@@ -87,6 +87,7 @@ __all__ = [
     "meets_standard",
     "percent",
     "publish",
+    "publish_all",
     "school_rule_2017",
     "segment_cumsum",
     "shortfall_to_standard",
@@ -839,6 +840,20 @@ def publish(value: float | None, places: int = 3) -> float | None:
         # shortest form, so the nearest (``round``) is the same
         return round(float(value), places)
     return float(Decimal(text).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def publish_all(values: Sequence[float | None], places: int = 3) -> list[float | None]:
+    """``publish`` of each value, the same numbers, for many at once: ``round`` is the same where a
+    value is not near halfway at ``places`` + 1 decimals (its shortest form cannot end there in 5),
+    and ``publish`` itself decides the others."""
+    numbers = np.array([math.nan if value is None else value for value in values], dtype=float)
+    scaled = numbers * 10.0 ** (places + 1)
+    with np.errstate(invalid="ignore"):
+        clear = np.abs(scaled - np.rint(scaled)) > 1e-6 * np.maximum(1.0, np.abs(scaled))  # False for NaN and inf
+    out: list[float | None] = [round(number, places) for number in numbers.tolist()]
+    for i in np.flatnonzero(~clear).tolist():
+        out[i] = publish(values[i], places)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
