@@ -225,6 +225,15 @@ def test_s3_4_publish_rounds_half_up_from_the_decimal_form():
     assert f.publish(float("nan")) is None
 
 
+@PROPERTY
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                          st.integers(-10**7, 10**7).map(lambda k: k / 10_000),  # halfway at 3 decimals, and near
+                          st.integers(-10**7, 10**7).map(lambda k: k / 10_000 + 1e-13)), max_size=40),
+       st.sampled_from([1, 2, 3]))
+def test_publishing_many_figures_gives_each_figure_published(values, places):
+    assert f.publish_all(values, places) == [f.publish(v, places) for v in values]
+
+
 # ---------------------------------------------------------------------------------------------------
 # §3.6 split of combined schools
 # ---------------------------------------------------------------------------------------------------
