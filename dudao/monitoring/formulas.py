@@ -846,6 +846,8 @@ def publish_all(values: Sequence[float | None], places: int = 3) -> list[float |
     """``publish`` of each value, the same numbers, for many at once: ``round`` is the same where a
     value is not near halfway at ``places`` + 1 decimals (its shortest form cannot end there in 5),
     and ``publish`` itself decides the others."""
+    if len(values) < 64:  # too few to be worth the arrays
+        return [publish(value, places) for value in values]
     numbers = np.array([math.nan if value is None else value for value in values], dtype=float)
     scaled = numbers * 10.0 ** (places + 1)
     with np.errstate(invalid="ignore"):
@@ -1183,6 +1185,8 @@ def segment_cumsum(values: NDArray[np.float64], bounds: Sequence[int] | NDArray[
     order from the segment's start, whatever the other segments), for all the segments at once: the
     segments of about the same size (within a factor 2) are the rows of a matrix, padded with zeros
     after their end, summed along the rows."""
+    if len(bounds) == 2 and bounds[0] == 0 and bounds[1] == len(values):  # one segment
+        return np.cumsum(values[bounds[0]:bounds[1]])
     bounds = np.asarray(bounds, dtype=np.intp)
     sizes = np.diff(bounds)
     out = np.empty(len(values))
@@ -1364,14 +1368,14 @@ def cv_adjustment_groups(
     should rounding leave it short, the bisection goes on above it, two-pass."""
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ValueError("the threshold must be a non-negative number")
+    planned = list(befores)
+    if not planned:
+        return {}, np.full(len(values), np.nan)
     x_all, w_all = _as_float_array(values), _as_float_array(weights)
     bounds = np.asarray(bounds, dtype=np.intp)
     group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
     usable = np.isfinite(w_all) & (w_all > 0) & np.isfinite(x_all)
     additions = np.full(x_all.size, np.nan)
-    planned = list(befores)
-    if not planned:
-        return {}, additions
     if order is None:
         used = np.flatnonzero(usable)
         order = used[np.lexsort((x_all[used], group[used]))]
