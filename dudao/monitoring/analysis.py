@@ -1654,7 +1654,7 @@ def _indicator_groups(
     and the enrolments: the figures of ``weighted_cv_detail``, ``gini``, ``attainment_rate``,
     ``difference_contribution_arrays`` and the shortfalls to the standard of each group's schools,
     computed for all the groups at once (sums per group by ``np.bincount``, in the schools' order),
-    and the plan to the threshold (``cv_adjustment_arrays``) of each group that needs one."""
+    and the plan to the threshold (``cv_adjustment_groups``) of the groups that need one, together."""
     n_groups = bounds.size - 1
     per_group = np.diff(bounds)
     has_weight = np.isfinite(students) & (students > 0)

@@ -1186,7 +1186,7 @@ def segment_cumsum(values: NDArray[np.float64], bounds: Sequence[int] | NDArray[
     segments of about the same size (within a factor 2) are the rows of a matrix, padded with zeros
     after their end, summed along the rows."""
     if len(bounds) == 2 and bounds[0] == 0 and bounds[1] == len(values):  # one segment
-        return np.cumsum(values[bounds[0]:bounds[1]])
+        return np.cumsum(values)
     bounds = np.asarray(bounds, dtype=np.intp)
     sizes = np.diff(bounds)
     out = np.empty(len(values))
