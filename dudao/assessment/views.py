@@ -103,9 +103,7 @@ class AssessmentProfileView(ObjectDetailView):
     template_name = "assessment/assessment_profile.html"
     select_related = ("office__region", "user")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        inspector, user = self.object, self.request.user
+    def object_context(self, ctx, inspector, user):
         if not selectors.may_see_assessment(user=user, inspector=inspector):
             raise PermissionDenied
         form = PeriodForm(self.request.GET or None)
@@ -125,12 +123,11 @@ class AssessmentProfileView(ObjectDetailView):
             "yAxis": {"type": "value", "max": 100}, "grid": {"bottom": 90},
             "series": [{"type": "bar", "data": [row.scores[k] and float(row.scores[k]) for k in INDICATORS]}],
         }
-        ctx.update({"title": _("Assessment of {name}").format(name=inspector.name), "form": form, **data,
-                    "cells": [(INDICATOR_LABELS[k], row.scores[k], data["office_mean"][k]) for k in INDICATORS],
-                    "raw": list(zip(RAW_HEADERS, _raw_cells(row.records), strict=True)),
-                    "radar": radar, "bars": bars,
-                    "may_rate": selectors.rater_roles(user=user, inspector=inspector, period=data["period"])})
-        return ctx
+        return {"title": _("Assessment of {name}").format(name=inspector.name), "form": form, **data,
+                "cells": [(INDICATOR_LABELS[k], row.scores[k], data["office_mean"][k]) for k in INDICATORS],
+                "raw": list(zip(RAW_HEADERS, _raw_cells(row.records), strict=True)),
+                "radar": radar, "bars": bars,
+                "may_rate": selectors.rater_roles(user=user, inspector=inspector, period=data["period"])}
 
 
 class RatingFormView(ScopedMixin, FormView):

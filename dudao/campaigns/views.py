@@ -97,13 +97,10 @@ class CampaignEditView(CampaignFormMixin):
 
 class CampaignDetailView(ObjectDetailView):
     model = Campaign
-    template_name = "campaigns/campaign_detail.html"
     select_related = selectors.CAMPAIGN_RELATED
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        campaign, user = self.object, self.request.user
-        ctx.update({
+    def object_context(self, ctx, campaign, user):
+        return {
             "title": campaign.title,
             "progress": selectors.campaign_progress(user=user, campaign=campaign),
             "targets": selectors.target_list(user=user, campaign=campaign).order_by("school__sort_key"),
@@ -112,8 +109,7 @@ class CampaignDetailView(ObjectDetailView):
             "transitions": [n for n, t in Campaign.TRANSITIONS.items()
                             if ctx["can_change"] and campaign.status in t.sources and user.has_perm(t.permission)],
             "filed_documents": subject_documents(user=user, subjects=[campaign]),
-        })
-        return ctx
+        }
 
 
 class CampaignTransitionView(TransitionView):
@@ -218,14 +214,12 @@ class TargetDetailView(ObjectDetailView):
     template_name = "campaigns/target_detail.html"
     select_related = selectors.TARGET_RELATED
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        target, user = self.object, self.request.user
+    def object_context(self, ctx, target, user):
         running = target.campaign.status == Campaign.Status.LAUNCHED
         member = services._is_team_member(user, target)
         office = selectors.campaign_can_change(user=user, campaign=target.campaign)
         problems = list(target.problems.select_related("item", "rectification").order_by("pk"))
-        ctx.update({
+        return {
             "title": f"{target.school.name} · {target.campaign.title}",
             "answers": selectors.answer_rows(target=target),
             "evidence": list(target.evidence.order_by("pk")),
@@ -240,10 +234,9 @@ class TargetDetailView(ObjectDetailView):
             "severities": Severity.choices, "problem_slots": range(1, 4),
             "self_check_form": SelfCheckForm(), "result_form": ResultForm(initial={"visited_on": timezone.localdate()}),
             "notice_form": NoticeForm(), "filed_documents": subject_documents(user=user, subjects=[target]),
-        })
-        ctx["checklist_items"] = [i for i in selectors.version_items(version=target.campaign.checklist)
-                                  if not i.is_section]
-        return ctx
+            "checklist_items": [i for i in selectors.version_items(version=target.campaign.checklist)
+                                if not i.is_section],
+        }
 
 
 class TargetActionView(ScopedMixin, View):

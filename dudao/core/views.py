@@ -203,7 +203,13 @@ class ObjectListView(ScopedMixin, TemplateView):
 
 
 class ObjectDetailView(ScopedMixin, TemplateView):
+    # without one, ``<app label>/<model name>_detail.html``
     template_name = None
+
+    def get_template_names(self):
+        if self.template_name is None:
+            return [f"{self.opts.app_label}/{self.opts.model_name}_detail.html"]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -212,7 +218,13 @@ class ObjectDetailView(ScopedMixin, TemplateView):
         can_change = self.model.objects.for_user(user, "change").filter(pk=self.object.pk).exists()
         ctx.update({"object": self.object, "opts": self.opts, "can_change": can_change,
                     "can_delete": user.has_perm(permission_name(self.model, "delete")) and can_change})
+        ctx.update(self.object_context(ctx, self.object, user))
         return ctx
+
+    def object_context(self, ctx, obj, user) -> dict:
+        """What the page shows of its row besides the row itself: ``ctx`` holds what is known so far
+        (``can_change``, ``can_delete``, the forms of a refused post)."""
+        return {}
 
 
 class ObjectEditView(ScopedMixin, TemplateView):

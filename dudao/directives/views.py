@@ -83,28 +83,26 @@ class DirectiveEditView(DirectiveFormMixin):
 
 class DirectiveDetailView(ObjectDetailView):
     model = Directive
-    template_name = "directives/directive_detail.html"
     select_related = selectors.DIRECTIVE_RELATED
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        directive, user = self.object, self.request.user
+    def object_context(self, ctx, directive, user):
         rows = selectors.item_rows(user=user, directive=directive)
         can_manage = ctx["can_change"] and user.has_perm(MANAGE)
-        ctx.update({
+        can_edit = ctx["can_change"] and directive.is_editable
+        out = {
             "title": directive.title,
             "stages": selectors.directive_stages(directive=directive, rows=rows),
             "rows": rows, "counts": selectors.board_counts(rows),
             "units": selectors.unit_board(user=user, directive=directive),
             "transitions": [n for n, t in Directive.TRANSITIONS.items()
                             if can_manage and directive.status in t.sources],
-            "can_edit": ctx["can_change"] and directive.is_editable,
+            "can_edit": can_edit,
             "filed_documents": subject_documents(user=user, subjects=[directive]),
-        })
-        if ctx["can_edit"] and user.has_perm("directives.add_directiveitem"):
-            ctx.setdefault("forms", {}).setdefault("item", ItemForm(user=user, directive=directive))
-            ctx["item_form"] = ctx["forms"]["item"]
-        return ctx
+        }
+        if can_edit and user.has_perm("directives.add_directiveitem"):
+            out["forms"] = {"item": ItemForm(user=user, directive=directive), **ctx.get("forms", {})}
+            out["item_form"] = out["forms"]["item"]
+        return out
 
 
 class DirectiveTransitionView(TransitionView):
@@ -181,15 +179,13 @@ class ItemDetailView(ObjectDetailView):
         except DirectiveItem.DoesNotExist:
             raise Http404 from None
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        item, user = self.object, self.request.user
+    def object_context(self, ctx, item, user):
         running = item.directive.status in selectors.OPEN
         with_unit = item.status in (DirectiveItem.Status.PENDING, DirectiveItem.Status.RETURNED)
         urges = list(selectors.urge_list(user=user, item=item))
         last = selectors.last_reported_on(item)
         forms = ctx.get("forms", {})
-        ctx.update({
+        return {
             "title": f"{item.unit_name} · {item.directive.title}",
             "reports": list(selectors.report_list(user=user, item=item)), "urges": urges,
             "board": item.board(), "board_label": DirectiveItem.Board(item.board()).label,
@@ -200,11 +196,10 @@ class ItemDetailView(ObjectDetailView):
             "can_review": running and item.status == DirectiveItem.Status.REPORTED and ctx["can_change"]
             and user.has_perm(MANAGE),
             "filed_documents": subject_documents(user=user, subjects=urges) if urges else [],
-        })
-        ctx["report_form"] = forms.get("report") or ReportForm()
-        ctx["urge_form"] = forms.get("urge") or UrgeForm()
-        ctx["review_form"] = forms.get("review") or ReviewForm()
-        return ctx
+            "report_form": forms.get("report") or ReportForm(),
+            "urge_form": forms.get("urge") or UrgeForm(),
+            "review_form": forms.get("review") or ReviewForm(),
+        }
 
 
 class ItemActionView(DetailFormView):

@@ -55,12 +55,9 @@ class WorkPlanListView(ObjectListView):
 
 class WorkPlanDetailView(ObjectDetailView):
     model = WorkPlan
-    template_name = "plans/workplan_detail.html"
     select_related = ("office__region", "zone", "inspector", "created_by", "reviewed_by")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        plan, user = self.object, self.request.user
+    def object_context(self, ctx, plan, user):
         may_author = selectors.workplan_may_author(user=user, plan=plan)
         may_review = selectors.workplan_may_review(user=user, plan=plan)
         transitions = []
@@ -69,15 +66,14 @@ class WorkPlanDetailView(ObjectDetailView):
             transitions.append("submit")
         if may_review and plan.status == WorkPlan.Status.SUBMITTED:
             transitions += ["approve", "return"]
-        ctx.update({
+        return {
             "title": plan.title,
             "items": [(item, MONTHS[item.month]) for item in selectors.workplan_items(user=user, plan=plan)],
             "transitions": transitions,
             "can_edit": may_author and plan.is_editable,
             "can_delete": ctx["can_delete"] and plan.status != WorkPlan.Status.APPROVED
             and WorkPlan.objects.for_user(user, "delete").filter(pk=plan.pk).exists(),
-        })
-        return ctx
+        }
 
 
 class WorkPlanCreateView(ServiceFormView):
@@ -185,26 +181,23 @@ class TaskListView(ObjectListView):
 
 class TaskDetailView(ObjectDetailView):
     model = Task
-    template_name = "plans/task_detail.html"
     select_related = ("office__region", "inspector", "school", "zone", "created_by")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        task, user = self.object, self.request.user
+    def object_context(self, ctx, task, user):
         transitions = [name for name, t in Task.TRANSITIONS.items()
                        if ctx["can_change"] and task.status in t.sources and user.has_perm(t.permission)]
-        ctx.update({
+        out = {
             "title": task.title,
             "transitions": transitions,
             "complete_form": TaskCompleteForm(initial={"completed_on": timezone.localdate()}),
             "can_edit": ctx["can_change"] and (task.kind == Task.Kind.SELF_CHOSEN or user.has_perm("plans.prescribe_task")),
             "can_delete": user.has_perm("plans.delete_task")
             and Task.objects.for_user(user, "delete").filter(pk=task.pk).exists(),
-        })
+        }
         if task.batch and acts_for_office(user):
-            ctx["batch_stats"] = selectors.task_list(user=user).filter(batch=task.batch).aggregate(
+            out["batch_stats"] = selectors.task_list(user=user).filter(batch=task.batch).aggregate(
                 total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
-        return ctx
+        return out
 
 
 class TaskCreateView(ServiceFormView):

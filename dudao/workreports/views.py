@@ -48,12 +48,9 @@ class ReportListView(ExportableListView):
 
 class ReportDetailView(ObjectDetailView):
     model = Report
-    template_name = "workreports/report_detail.html"
     select_related = ("office__region", "zone", "inspector__user", "author", "reviewed_by", "draft", "submitted")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        report, user = self.object, self.request.user
+    def object_context(self, ctx, report, user):
         transitions = selectors.report_transitions(user=user, report=report)
         may_author = selectors.report_may_author(user=user, report=report)
         files = []
@@ -61,7 +58,7 @@ class ReportDetailView(ObjectDetailView):
             if document is not None:
                 files.append({"which": which, "document": document, "has_pdf": bool(document.pdf),
                               "archive_url": document.get_absolute_url()})
-        ctx.update({
+        return {
             "title": report.title,
             "transitions": transitions,
             "can_redraft": may_author and report.status in (Report.Status.DRAFT, Report.Status.RETURNED),
@@ -70,8 +67,7 @@ class ReportDetailView(ObjectDetailView):
             "history": selectors.report_history(user=user, report=report),
             "overdue": report.is_overdue(),
             "late": report.is_late(),
-        })
-        return ctx
+        }
 
 
 class ReportDraftView(ServiceFormView):

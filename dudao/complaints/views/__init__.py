@@ -56,13 +56,10 @@ class ComplaintListView(ExportableListView):
 
 class ComplaintDetailView(ObjectDetailView):
     model = Complaint
-    template_name = "complaints/complaint_detail.html"
     object_selector = selectors.complaint_get
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        complaint, user = self.object, self.request.user
-        forms = kwargs.get("forms", {})
+    def object_context(self, ctx, complaint, user):
+        forms = ctx.get("forms", {})
         may_act = services.may_act(user, complaint)
         office = complaint.office_id in owning_office_ids(user)
         actions = {}
@@ -70,7 +67,7 @@ class ComplaintDetailView(ObjectDetailView):
             if (name in ("close", "reopen") and office) or (name not in ("close", "reopen") and may_act):
                 actions[name] = forms.get(name) or TRANSITION_FORMS[name]()
         open_states = (Complaint.Status.VERIFYING, Complaint.Status.HANDLING)
-        ctx.update({
+        return {
             "title": str(complaint),
             "complaint": complaint,
             "sender": selectors.complaint_identity(user=user, complaint=complaint),
@@ -89,8 +86,7 @@ class ComplaintDetailView(ObjectDetailView):
             and complaint.status in open_states and not complaint.finding_id,
             "can_issue_notice": may_act and user.has_perm("inspections.add_rectification")
             and complaint.finding_id and not complaint.rectification_id,
-        })
-        return ctx
+        }
 
     def assignable(self, complaint):
         qs = Inspector.objects.for_user(self.request.user).filter(office_id=complaint.office_id).order_by("sort_key")
@@ -221,11 +217,11 @@ class PublicationListView(ExportableListView):
     filterset_class = PublicationFilterSet
     template_name = "complaints/publication_list.html"
     title = gettext_lazy("Published on the public pages")
-    default_ordering = ("-created_at", "-pk")
     row_actions_template = "complaints/partials/_publication_actions.html"
     columns = tables.PUBLICATION_COLUMNS
 
     selector = selectors.publication_list
+    default_ordering = ("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

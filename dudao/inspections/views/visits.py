@@ -86,17 +86,14 @@ def _finding_add_url(visit, answer: str | None = None) -> str | None:
 
 class VisitDetailView(ObjectDetailView):
     model = Visit
-    template_name = "inspections/visit_detail.html"
     object_selector = selectors.visit_get
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        visit, user = self.object, self.request.user
+    def object_context(self, ctx, visit, user):
         in_change_scope = ctx["can_change"]  # asked once, by the detail page
         editable = selectors.visit_is_editable(user=user, visit=visit, in_change_scope=in_change_scope)
         attachments = list(visit.attachments.all())
         finding_url = _finding_add_url(visit)
-        ctx.update({
+        return {
             "title": str(visit),
             "can_change": editable,
             "can_delete": False,
@@ -109,8 +106,7 @@ class VisitDetailView(ObjectDetailView):
             "finding_add_url": finding_url if finding_url and in_change_scope
             and user.has_perm("inspections.add_finding") else None,
             **visit_documents_context(user=user, visit=visit),
-        })
-        return ctx
+        }
 
 
 def _item_rows(version, values: dict, notes: dict) -> list[dict]:

@@ -165,20 +165,16 @@ class CaseListView(ExportableListView):
 
 class CaseDetailView(ObjectDetailView):
     model = Case
-    template_name = "inspectors/case_detail.html"
     select_related = ("office__region", "inspector__user", "created_by", "reviewed_by")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        case, user = self.object, self.request.user
-        ctx.update({
+    def object_context(self, ctx, case, user):
+        return {
             "title": case.title,
             "transitions": selectors.case_transitions(user=user, case=case),
             "may_edit": selectors.case_may_edit(user=user, case=case),
             "attachments": list(case.attachments.all()),
             "upload_form": UploadForm(),
-        })
-        return ctx
+        }
 
 
 class CaseEditView(ServiceFormMixin, ScopedMixin, FormView):
