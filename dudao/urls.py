@@ -5,28 +5,21 @@ from django.views.static import serve
 
 from dudao.core.views import PickView
 
+
+def _app(name: str, prefix: str = "", module: str = "urls"):
+    """The pages of the app ``dudao.<name>`` under ``<prefix>/``, by default the app's name."""
+    return path(f"{prefix or name}/", include(f"dudao.{name}.{module}"))
+
+
 urlpatterns = [
     path("", include("dudao.reports.urls")),
-    path("reports/", include("dudao.workreports.urls")),
-    path("assessment/", include("dudao.assessment.urls")),
-    path("accounts/", include("dudao.accounts.urls")),
-    path("organizations/", include("dudao.organizations.urls")),
-    path("inspectors/", include("dudao.inspectors.urls")),
-    path("p/", include("dudao.complaints.urls.public")),  # public school pages (signboard QR codes), follow-up
-    path("instruments/", include("dudao.instruments.urls")),
-    path("inspections/", include("dudao.inspections.urls")),
-    path("plans/", include("dudao.plans.urls")),
-    path("monitoring/", include("dudao.monitoring.urls")),
-    path("evaluations/", include("dudao.evaluations.urls")),
-    path("campaigns/", include("dudao.campaigns.urls")),
-    path("directives/", include("dudao.directives.urls")),
-    path("complaints/", include("dudao.complaints.urls")),
-    path("surveys/", include("dudao.surveys.urls")),
-    path("s/", include("dudao.surveys.urls.public")),  # public survey answer pages (links and QR codes)
-    path("documents/", include("dudao.documents.urls")),
-    path("audit/", include("dudao.audit.urls")),
-    path("jobs/", include("dudao.jobs.urls")),
-    path("notifications/", include("dudao.notifications.urls")),
+    _app("workreports", "reports"),
+    *map(_app, ("assessment", "accounts", "organizations", "inspectors")),
+    _app("complaints", "p", "urls.public"),  # public school pages (signboard QR codes), follow-up
+    *map(_app, ("instruments", "inspections", "plans", "monitoring", "evaluations", "campaigns", "directives",
+                "complaints", "surveys")),
+    _app("surveys", "s", "urls.public"),  # public survey answer pages (links and QR codes)
+    *map(_app, ("documents", "audit", "jobs", "notifications")),
     path("pick/<str:label>/", PickView.as_view(), name="pick"),  # a picker's suggestions
     path("api/", include(("dudao.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
