@@ -9,6 +9,7 @@
   a rectification notice), ``…/{id}/complete/``.
 """
 
+import datetime
 import json
 
 from django.db.models import Prefetch
@@ -21,7 +22,14 @@ from rest_framework.response import Response
 from dudao.campaigns import selectors, services
 from dudao.campaigns.filters import CampaignFilterSet, CampaignTargetFilterSet
 from dudao.campaigns.models import Campaign, CampaignProblem, CampaignTarget, Theme
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, reread, transition_action, validated
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    plain_serializer,
+    reread,
+    transition_action,
+    validated,
+)
 from dudao.inspections.models import Rectification
 
 _SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
@@ -144,56 +152,26 @@ class IssueInputSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class CampaignProgressSerializer(serializers.Serializer):
-    """``…/{id}/progress/``: the counts of the campaign's targets in scope, with shares in %."""
-
-    targets = serializers.IntegerField()
-    notified = serializers.IntegerField()
-    self_checked = serializers.IntegerField()
-    late = serializers.IntegerField()
-    visited = serializers.IntegerField()
-    rectifying = serializers.IntegerField()
-    done = serializers.IntegerField()
-    problems = serializers.IntegerField()
-    notices = serializers.IntegerField()
-    notices_closed = serializers.IntegerField()
-    percent = serializers.DictField(child=serializers.IntegerField(),
-                                    help_text="notified, self_checked, visited and done, in % of the targets")
-    rectified_percent = serializers.IntegerField()
-
-
-class CampaignResultSerializer(serializers.Serializer):
-    """A row of ``…/{id}/results/``: a target school's scores, problems and notices."""
-
-    target = serializers.IntegerField()
-    school = serializers.IntegerField()
-    school_name = serializers.CharField()
-    team = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(CampaignTarget.Status.choices)
-    self_score = serializers.FloatField(allow_null=True)
-    late = serializers.BooleanField()
-    team_score = serializers.FloatField(allow_null=True)
-    problems = serializers.IntegerField()
-    notices = serializers.IntegerField()
-    notices_closed = serializers.IntegerField()
-
-
-class CampaignRectificationRowSerializer(serializers.Serializer):
-    """A row of ``…/{id}/rectifications/`` (问题清单/整改清单): a problem and its notice, if issued."""
-
-    no = serializers.IntegerField()
-    problem = serializers.IntegerField()
-    school = serializers.IntegerField()
-    school_name = serializers.CharField()
-    item = serializers.CharField()
-    description = serializers.CharField()
-    rectification = serializers.IntegerField(allow_null=True)
-    number = serializers.CharField()
-    requirements = serializers.CharField()
-    measures = serializers.CharField()
-    deadline = serializers.DateField(allow_null=True)
-    status = serializers.ChoiceField(Rectification.Status.choices, allow_null=True)
-    progress = serializers.ChoiceField(list(selectors.PROGRESS_LABELS))
+CampaignProgressSerializer = plain_serializer(
+    "CampaignProgressSerializer",
+    "``…/{id}/progress/``: the counts of the campaign's targets in scope, with shares in %.",
+    **dict.fromkeys(("targets", "notified", "self_checked", "late", "visited", "rectifying", "done", "problems",
+                     "notices", "notices_closed"), int),
+    percent=serializers.DictField(child=serializers.IntegerField(),
+                                  help_text="notified, self_checked, visited and done, in % of the targets"),
+    rectified_percent=int)
+CampaignResultSerializer = plain_serializer(
+    "CampaignResultSerializer", "A row of ``…/{id}/results/``: a target school's scores, problems and notices.",
+    target=int, school=int, school_name=str, team=int | None,
+    status=serializers.ChoiceField(CampaignTarget.Status.choices), self_score=float | None, late=bool,
+    team_score=float | None, problems=int, notices=int, notices_closed=int)
+CampaignRectificationRowSerializer = plain_serializer(
+    "CampaignRectificationRowSerializer",
+    "A row of ``…/{id}/rectifications/`` (问题清单/整改清单): a problem and its notice, if issued.",
+    no=int, problem=int, school=int, school_name=str, item=str, description=str, rectification=int | None,
+    number=str, requirements=str, measures=str, deadline=datetime.date | None,
+    status=serializers.ChoiceField(Rectification.Status.choices, allow_null=True),
+    progress=serializers.ChoiceField(list(selectors.PROGRESS_LABELS)))
 
 
 class CampaignReportSerializer(serializers.Serializer):

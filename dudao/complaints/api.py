@@ -17,7 +17,14 @@ from dudao.complaints import selectors, services
 from dudao.complaints.filters import ComplaintFilterSet, PublicationFilterSet
 from dudao.complaints.masking import identity
 from dudao.complaints.models import Complaint, Publication
-from dudao.core.api import ScopedModelSerializer, ScopedViewSet, service_result, transition_action, validated
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    plain_serializer,
+    service_result,
+    transition_action,
+    validated,
+)
 from dudao.inspections.models import Severity
 
 
@@ -97,20 +104,10 @@ class NoticeInput(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class SummarySerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    satisfied = serializers.IntegerField()
-    basically = serializers.IntegerField()
-    dissatisfied = serializers.IntegerField()
-    rated = serializers.IntegerField()
-    mean_days = serializers.FloatField(allow_null=True)
-    answered_on_time = serializers.IntegerField()
-    answered_total = serializers.IntegerField()
-    satisfaction = serializers.FloatField(allow_null=True)
+SummarySerializer = plain_serializer(
+    "SummarySerializer", **dict.fromkeys(
+        ("total", "open", "overdue", "answered", "closed", "satisfied", "basically", "dissatisfied", "rated"), int),
+    mean_days=float | None, answered_on_time=int, answered_total=int, satisfaction=float | None)
 
 
 def _transition_check(actor, complaint, name):

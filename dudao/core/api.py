@@ -1,5 +1,9 @@
 """API base classes: every viewset reads through ``for_user`` and writes through a service."""
 
+import copy
+import datetime
+import sys
+import typing
 from collections.abc import Mapping
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -154,6 +158,27 @@ class ScopedViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         self.check_change_scope(instance, "delete")
         type(self).delete_service(actor=self.request.user, instance=instance)
+
+
+# ---- answers built by selectors ------------------------------------------------------------------
+
+PLAIN_FIELDS = {int: serializers.IntegerField, float: serializers.FloatField, str: serializers.CharField,
+                bool: serializers.BooleanField, datetime.date: serializers.DateField}
+
+
+def plain_serializer(name: str, doc: str | None = None, /, **fields) -> type[serializers.Serializer]:
+    """The serializer class ``name`` of an answer that a selector builds (for the schema): a field by its
+    type (``int``, ``float``, ``str``, ``bool``, ``datetime.date``; ``T | None`` when it may be null),
+    or a serializer field where it needs more (copied, so that the fields keep the order given)."""
+    def field(spec):
+        if isinstance(spec, serializers.Field):
+            return copy.deepcopy(spec)
+        kinds = typing.get_args(spec) or (spec,)
+        (kind,) = (k for k in kinds if k is not type(None))
+        return PLAIN_FIELDS[kind](allow_null=True) if type(None) in kinds else PLAIN_FIELDS[kind]()
+
+    namespace = {"__module__": sys._getframe(1).f_globals["__name__"], "__qualname__": name, "__doc__": doc}
+    return type(name, (serializers.Serializer,), {**namespace, **{k: field(v) for k, v in fields.items()}})
 
 
 # ---- transitions -----------------------------------------------------------------------------------

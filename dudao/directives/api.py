@@ -16,7 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, ScopedViewSet, reread, transition_action, validated
+from dudao.core.api import (
+    ScopedModelSerializer,
+    ScopedReadViewSet,
+    ScopedViewSet,
+    plain_serializer,
+    reread,
+    transition_action,
+    validated,
+)
 from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.directives import exports, selectors, services
@@ -136,12 +144,8 @@ class DirectiveReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class DirectiveBoardCountsSerializer(serializers.Serializer):
-    items = serializers.IntegerField()
-    on_time = serializers.IntegerField()
-    late = serializers.IntegerField()
-    returned = serializers.IntegerField()
-    done = serializers.IntegerField()
+DirectiveBoardCountsSerializer = plain_serializer(
+    "DirectiveBoardCountsSerializer", **dict.fromkeys(("items", "on_time", "late", "returned", "done"), int))
 
 
 class DirectiveBoardUnitSerializer(DirectiveBoardCountsSerializer):

@@ -7,6 +7,8 @@
 Read only: nothing is written, nothing audited. A section the user's role may not read is ``null``.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -14,151 +16,60 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dudao.accounts.access import acts_for_office
+from dudao.complaints.api import SummarySerializer as ComplaintSummarySerializer
+from dudao.core.api import plain_serializer
 from dudao.monitoring.formulas import IndicatorStatus
 from dudao.organizations.models import School
 from dudao.reports import portrait
 from dudao.reports.forms import school_ids
 
-
-class PortraitSchoolRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    code = serializers.CharField()
-    kind = serializers.CharField()
-    region = serializers.CharField(source="region.name")
-
-
-class PortraitStatisticsYearRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    year = serializers.IntegerField()
-    office = serializers.CharField()
-    url = serializers.CharField()
-
-
-class PortraitIndicatorSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    number = serializers.IntegerField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-    value = serializers.FloatField(allow_null=True)
-    standard = serializers.FloatField(allow_null=True)
-    ratio = serializers.FloatField(allow_null=True, help_text="value ÷ standard")
-    status = serializers.ChoiceField(choices=[s.value for s in IndicatorStatus])
-
-
-class PortraitSchoolRuleSerializer(serializers.Serializer):
-    passed = serializers.BooleanField(allow_null=True)
-    n_met = serializers.IntegerField()
-    n_between = serializers.IntegerField()
-    n_below_floor = serializers.IntegerField()
-    n_missing = serializers.IntegerField()
-    reason = serializers.CharField()
+PortraitSchoolRefSerializer = plain_serializer(
+    "PortraitSchoolRefSerializer", id=int, name=str, code=str, kind=str,
+    region=serializers.CharField(source="region.name"))
+PortraitStatisticsYearRefSerializer = plain_serializer(
+    "PortraitStatisticsYearRefSerializer", id=int, year=int, office=str, url=str)
+PortraitIndicatorSerializer = plain_serializer(
+    "PortraitIndicatorSerializer", key=str, number=int, name=str, unit=str, value=float | None,
+    standard=float | None, ratio=serializers.FloatField(allow_null=True, help_text="value ÷ standard"),
+    status=serializers.ChoiceField(choices=[s.value for s in IndicatorStatus]))
+PortraitSchoolRuleSerializer = plain_serializer(
+    "PortraitSchoolRuleSerializer", passed=bool | None, n_met=int, n_between=int, n_below_floor=int,
+    n_missing=int, reason=str)
+PortraitStageBalanceSerializer = plain_serializer(
+    "PortraitStageBalanceSerializer", stage=str, label=str, students=int,
+    indicators=PortraitIndicatorSerializer(many=True), rule=PortraitSchoolRuleSerializer(allow_null=True))
+PortraitBalanceSerializer = plain_serializer(
+    "PortraitBalanceSerializer", statistics_year=PortraitStatisticsYearRefSerializer(),
+    national=serializers.BooleanField(help_text="the national standard values (no office set its own)"),
+    floor_ratio=float, floor_percent=float, stages=PortraitStageBalanceSerializer(many=True))
+PortraitTermSerializer = plain_serializer(
+    "PortraitTermSerializer", label=str, start=datetime.date, end=datetime.date, visits=int, months_visited=int,
+    months=int, floor=int, below_floor=bool)
+PortraitFindingItemSerializer = plain_serializer(
+    "PortraitFindingItemSerializer", group=str, group_name=str, name=str, n=int)
+PortraitNoticeCountsSerializer = plain_serializer(
+    "PortraitNoticeCountsSerializer", open=int, overdue=int, awaiting_recheck=int, closed=int)
+PortraitOpenNoticeSerializer = plain_serializer(
+    "PortraitOpenNoticeSerializer", id=int, number=serializers.CharField(allow_blank=True), requirements=str,
+    status=str, deadline=datetime.date | None, overdue=bool, url=serializers.CharField(source="get_absolute_url"))
 
 
-class PortraitStageBalanceSerializer(serializers.Serializer):
-    stage = serializers.CharField()
-    label = serializers.CharField()
-    students = serializers.IntegerField()
-    indicators = PortraitIndicatorSerializer(many=True)
-    rule = PortraitSchoolRuleSerializer(allow_null=True)
-
-
-class PortraitBalanceSerializer(serializers.Serializer):
-    statistics_year = PortraitStatisticsYearRefSerializer()
-    national = serializers.BooleanField(help_text="the national standard values (no office set its own)")
-    floor_ratio = serializers.FloatField()
-    floor_percent = serializers.FloatField()
-    stages = PortraitStageBalanceSerializer(many=True)
-
-
-class PortraitTermSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    start = serializers.DateField()
-    end = serializers.DateField()
-    visits = serializers.IntegerField()
-    months_visited = serializers.IntegerField()
-    months = serializers.IntegerField()
-    floor = serializers.IntegerField()
-    below_floor = serializers.BooleanField()
-
-
-class PortraitFindingItemSerializer(serializers.Serializer):
-    group = serializers.CharField()
-    group_name = serializers.CharField()
-    name = serializers.CharField()
-    n = serializers.IntegerField()
-
-
-class PortraitNoticeCountsSerializer(serializers.Serializer):
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    awaiting_recheck = serializers.IntegerField()
-    closed = serializers.IntegerField()
-
-
-class PortraitOpenNoticeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.CharField(allow_blank=True)
-    requirements = serializers.CharField()
-    status = serializers.CharField()
-    deadline = serializers.DateField(allow_null=True)
-    overdue = serializers.BooleanField()
-    url = serializers.CharField(source="get_absolute_url")
-
-
-class PortraitComplaintStatsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    open = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    satisfied = serializers.IntegerField()
-    basically = serializers.IntegerField()
-    dissatisfied = serializers.IntegerField()
-    rated = serializers.IntegerField()
-    mean_days = serializers.FloatField(allow_null=True)
-    answered_on_time = serializers.IntegerField()
-    answered_total = serializers.IntegerField()
+class PortraitComplaintStatsSerializer(ComplaintSummarySerializer):
     satisfaction = serializers.FloatField(allow_null=True, help_text="% satisfied or basically satisfied")
 
 
-class PortraitSurveySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    year = serializers.IntegerField()
-    responses = serializers.IntegerField()
-    percent = serializers.FloatField(allow_null=True)
-    passed = serializers.BooleanField(allow_null=True)
-    threshold = serializers.FloatField(allow_null=True)
-    url = serializers.CharField()
-
-
-class PortraitEvaluationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    year = serializers.IntegerField()
-    phase = serializers.CharField()
-    total = serializers.FloatField(allow_null=True)
-    maximum = serializers.FloatField(allow_null=True)
-    grade = serializers.CharField(allow_blank=True)
-    rank = serializers.IntegerField(allow_null=True)
-    url = serializers.CharField()
-
-
-class PortraitLinksSerializer(serializers.Serializer):
-    school = serializers.CharField()
-    timeline = serializers.CharField()
-    visits = serializers.CharField()
-    findings = serializers.CharField()
-    notices = serializers.CharField()
-    overdue = serializers.CharField()
-    complaints = serializers.CharField()
-    returns = serializers.CharField()
-
-
-class PortraitListedInspectorSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="inspector.pk")
-    name = serializers.CharField(source="inspector.name")
+PortraitSurveySerializer = plain_serializer(
+    "PortraitSurveySerializer", id=int, title=str, year=int, responses=int, percent=float | None,
+    passed=bool | None, threshold=float | None, url=str)
+PortraitEvaluationSerializer = plain_serializer(
+    "PortraitEvaluationSerializer", id=int, title=str, year=int, phase=str, total=float | None,
+    maximum=float | None, grade=serializers.CharField(allow_blank=True), rank=int | None, url=str)
+PortraitLinksSerializer = plain_serializer(
+    "PortraitLinksSerializer", **dict.fromkeys(
+        ("school", "timeline", "visits", "findings", "notices", "overdue", "complaints", "returns"), str))
+PortraitListedInspectorSerializer = plain_serializer(
+    "PortraitListedInspectorSerializer", id=serializers.IntegerField(source="inspector.pk"),
+    name=serializers.CharField(source="inspector.name"))
 
 
 class PortraitSerializer(serializers.Serializer):
