@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 from dudao.workreports.models import PeriodKind
 
 # Indicator weights (per cent of the composite score) and rater-group weights: the defaults an
@@ -111,8 +111,6 @@ class AssessmentRating(ScopedModel):
 
     # the office; the rater their own ratings
     scope_rules = (rules.office(scope_region), rules.own("rater", on=rules.EXCEPT_DELETE))
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("assessment rating")

@@ -27,7 +27,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 from dudao.core.workflow import Transition
 
 MIN_TEAM_SIZE = 3  # 条例 第十六条: "组成督导小组…3名以上督学"
@@ -92,8 +92,6 @@ class Campaign(ScopedModel):
         rules.own("teams__members__user", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True),
         rules.schools("targets__school_id", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True),
     )
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("campaign")
@@ -189,8 +187,6 @@ class CampaignTarget(ScopedModel):
         rules.schools("school_id", when=~Q(campaign__status="draft"), on=rules.EXCEPT_DELETE),
     )
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("campaign target")
         verbose_name_plural = _("campaign targets")
@@ -266,8 +262,6 @@ class CampaignEvidence(StoredFile, ScopedModel):
 
     # seen with the target it belongs to; written by the office that owns the school
     scope_rules = (rules.through("target_id", "campaigns.CampaignTarget", on=rules.VIEW), rules.office(scope_region, on=rules.WRITE))
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("campaign evidence")

@@ -35,7 +35,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import Reviewed, StoredFile
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 from dudao.core.workflow import Transition
 
 MANAGE = "directives.manage_directive"
@@ -95,8 +95,6 @@ class Directive(ScopedModel):
         rules.schools("items__school_id", when=~Q(status=Status.REGISTERED), on=rules.VIEW, subquery=True),
         rules.departments("items__department_id", when=~Q(status=Status.REGISTERED), on=rules.VIEW, subquery=True),
     )
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("directive")
@@ -171,8 +169,6 @@ class DirectiveItem(ScopedModel, Reviewed):
         rules.departments("department_id", when=~Q(directive__status=Directive.Status.REGISTERED),
                           on=rules.EXCEPT_DELETE),
     )
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("directive item")
@@ -249,8 +245,6 @@ class ProgressReport(ScopedModel):
     scope_school = "item__school_id"
     scope_rules = (rules.through("item_id", "directives.DirectiveItem", on=rules.VIEW),)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
@@ -277,8 +271,6 @@ class ReportFile(StoredFile, ScopedModel):
     upload_dir = "directives"
     scope_rules = (rules.through("item_id", "directives.DirectiveItem", on=rules.VIEW),)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("report file")
         verbose_name_plural = _("report files")
@@ -303,8 +295,6 @@ class Urge(ScopedModel):
     scope_region = "item__school__region__path"
     scope_school = "item__school_id"
     scope_rules = (rules.through("item_id", "directives.DirectiveItem", on=rules.VIEW),)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("urge")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 
 
 def template_path(instance, filename: str) -> str:
@@ -99,8 +99,6 @@ class Document(ScopedModel):
         rules.own("inspector__user", when=Q(school__isnull=True), on=rules.VIEW),
         rules.own("created_by", on=rules.VIEW),
     )
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("document")

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 from dudao.core.workflow import Transition
 from dudao.evaluations import visibility as v
 
@@ -103,8 +103,6 @@ class Evaluation(ScopedModel):
         rules.schools("units__school_id", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
         rules.own("raters__user", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
     )
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -224,8 +222,6 @@ class Unit(ScopedModel):
         rules.own("ratings__rater__user", when=~Q(evaluation__status=v.DRAFT), on=rules.VIEW, subquery=True),
     )
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("evaluated unit")
         verbose_name_plural = _("evaluated units")
@@ -277,8 +273,6 @@ class Rating(ScopedModel):
         rules.own("unit__ratings__rater__user", when=Q(unit__ratings__status="submitted"), on=rules.VIEW, subquery=True),
     )
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = pgettext_lazy("evaluation", "rating")
         verbose_name_plural = pgettext_lazy("evaluation", "ratings")
@@ -304,8 +298,6 @@ class Evidence(StoredFile, ScopedModel):
 
     scope_rules = UNIT_PART_RULES
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
@@ -328,8 +320,6 @@ class SiteVisit(ScopedModel):
     scope_school = "unit__school_id"
 
     scope_rules = UNIT_PART_RULES
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("site visit")

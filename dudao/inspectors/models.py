@@ -12,7 +12,7 @@ from dudao.core import rules
 from dudao.core.files import DOCX, XLSX, FileKinds
 from dudao.core.models import DatedSchoolLink, Reviewed, StoredFile
 from dudao.core.review import review_transitions
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, PinyinSortedMixin, School
 
@@ -182,8 +182,6 @@ class TrainingRecord(ScopedModel):
     # the office over its region subtree; the inspector their own records, which they may delete
     scope_rules = (rules.office(scope_region), rules.own("inspector__user"))
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("training record")
         verbose_name_plural = _("training records")
@@ -256,8 +254,6 @@ class Case(ScopedModel, Reviewed):
     scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE),
                    rules.reference(scope_region, when=Q(status=Status.PUBLISHED)))
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("supervision case")
         verbose_name_plural = _("supervision cases")
@@ -317,8 +313,6 @@ class Term(ScopedModel):
     scope_school = None
     # the office over its region subtree; the inspector their own terms
     scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE))
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("term of appointment")

@@ -68,8 +68,6 @@ class Instrument(ScopedModel):
     scope_rules = instrument_rules(scope_region)
     scope_capability = INSTRUMENT_CAPABILITY
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")

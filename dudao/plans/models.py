@@ -114,8 +114,6 @@ class WorkPlan(ScopedModel, Reviewed):
         rules.reference(scope_region, when=~Q(status=Status.DRAFT)),
     )
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")

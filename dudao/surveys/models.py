@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.scope import ScopedManager, ScopedModel
+from dudao.core.scope import ScopedModel
 from dudao.core.workflow import Transition
 
 DEFAULT_THRESHOLD = Decimal("0.85")  # STANDARDS §4.6: social recognition passes at ≥ 85 %
@@ -87,8 +87,6 @@ class Survey(ScopedModel):
     scope_rules = (rules.office(scope_region),
                    rules.schools("links__school_id", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True))
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
@@ -130,8 +128,6 @@ class SurveyLink(ScopedModel):
     # school-bound users reach the links of their own schools once the survey is no longer a
     # draft (they hand out the codes, not prepare them)
     scope_rules = (rules.office(scope_region), rules.schools(scope_school, when=~Q(survey__status="draft")))
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("survey link")
