@@ -39,6 +39,11 @@ class Importer:
     def __init__(self, actor):
         self.actor = actor
 
+    @classmethod
+    def run_job(cls, job, progress) -> None:
+        """The handler of the import's job (``job_kind``)."""
+        run_import_job(cls, job, progress)
+
     def header_for(self, field_name: str) -> str:
         for header, name in self.columns.items():
             if name == field_name:

@@ -15,7 +15,7 @@ from dudao.audit.services import record_many
 from dudao.core.bulk import update_rows
 from dudao.core.choices import choice_lookup
 from dudao.core.periods import change_periods, periods_by_school, plan_period
-from dudao.jobs.imports import Importer, ImportView, run_import_job
+from dudao.jobs.imports import Importer, ImportView
 from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership, pinyin_key
 from dudao.organizations.services import calendar_day_set, may_move_schools
 
@@ -266,8 +266,7 @@ class SchoolImporter(Importer):
                 progress(total // 2 + (start + len(chunk)) // 2, total)
 
 
-def run_school_import_job(job, progress) -> None:
-    run_import_job(SchoolImporter, job, progress)
+run_school_import_job = SchoolImporter.run_job
 
 
 class SchoolImportView(ImportView):
@@ -366,8 +365,7 @@ class CalendarDayImporter(Importer):
         return len(rows)
 
 
-def run_calendar_import_job(job, progress) -> None:
-    run_import_job(CalendarDayImporter, job, progress)
+run_calendar_import_job = CalendarDayImporter.run_job
 
 
 class CalendarDayImportView(ImportView):

@@ -12,7 +12,7 @@ from dudao.core.choices import choice_lookup
 from dudao.core.importing import RowError
 from dudao.inspectors.models import Inspector
 from dudao.inspectors.services import listing_assign
-from dudao.jobs.imports import Importer, ImportView, run_import_job
+from dudao.jobs.imports import Importer, ImportView
 from dudao.organizations.models import Office, School
 
 SPLIT = re.compile(r"[,，;；、\s]+")
@@ -130,8 +130,7 @@ class InspectorImporter(Importer):
         return total
 
 
-def run_inspector_import_job(job, progress) -> None:
-    run_import_job(InspectorImporter, job, progress)
+run_inspector_import_job = InspectorImporter.run_job
 
 
 class InspectorImportView(ImportView):

@@ -12,7 +12,7 @@ from dudao.core.excel import write_table
 from dudao.core.views import ScopedMixin
 from dudao.inspectors.models import Inspector, TrainingRecord
 from dudao.inspectors.services.development import is_office_over, training_record_save
-from dudao.jobs.imports import Importer, ImportView, run_import_job
+from dudao.jobs.imports import Importer, ImportView
 
 KIND_WORDS = {"集中培训": TrainingRecord.Kind.CENTRALISED, "集中": TrainingRecord.Kind.CENTRALISED,
               "网络学习": TrainingRecord.Kind.ONLINE, "网络培训": TrainingRecord.Kind.ONLINE,
@@ -113,8 +113,7 @@ def ledger_workbook(records) -> bytes:
     return write_table(list(COLUMNS), rows, title="培训档案")
 
 
-def run_training_import_job(job, progress) -> None:
-    run_import_job(TrainingImporter, job, progress)
+run_training_import_job = TrainingImporter.run_job
 
 
 class TrainingImportView(ScopedMixin, ImportView):
