@@ -107,7 +107,6 @@ class RatingInputSerializer(serializers.Serializer):
 
 
 class AssessmentRatingViewSet(ScopedReadViewSet):
-    model = AssessmentRating
     serializer_class = AssessmentRatingSerializer
     filterset_class = AssessmentRatingFilterSet
     ordering_fields = ["period_start", "score"]

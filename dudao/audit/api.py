@@ -14,7 +14,6 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class AuditEventViewSet(ScopedReadViewSet):
-    model = AuditEvent
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet
     ordering_fields = ["seq", "created_at"]

@@ -186,7 +186,6 @@ def _files(request) -> list:
 class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
     """Special campaigns (专项督导) in scope."""
 
-    model = Campaign
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilterSet
     select_related = selectors.CAMPAIGN_RELATED
@@ -270,7 +269,6 @@ _TARGET = {"id_kwarg": "target_id", "output": TargetSerializer}
 class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
     """The schools of campaigns in scope: their state, self-check and team result."""
 
-    model = CampaignTarget
     serializer_class = TargetSerializer
     filterset_class = CampaignTargetFilterSet
     select_related = selectors.TARGET_RELATED

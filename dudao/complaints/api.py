@@ -127,7 +127,6 @@ _TRANSITION = {"id_kwarg": "complaint_id", "output": ComplaintSerializer, "check
 class ComplaintViewSet(ScopedViewSet):
     """Complaints, reports, suggestions and questions from the schools' public pages."""
 
-    model = Complaint
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -193,7 +192,6 @@ class PublishInput(serializers.Serializer):
 class PublicationViewSet(ScopedViewSet):
     """Reports and rectification notices shown on the schools' public pages."""
 
-    model = Publication
     serializer_class = PublicationSerializer
     filterset_class = PublicationFilterSet
     http_method_names = ["get", "post", "head", "options"]

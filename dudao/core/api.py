@@ -106,13 +106,19 @@ def validated(serializer_class, request, **kwargs):
 
 
 class ScopedQuerysetMixin:
-    """The rows of ``model`` in the user's view scope, joined with ``select_related`` and
-    ``prefetch_related``; ``ordering`` is the order of a list without ``?ordering=``."""
+    """The rows of ``model`` (by default the model of ``serializer_class``) in the user's view scope, joined
+    with ``select_related`` and ``prefetch_related``; ``ordering`` is the order of a list without
+    ``?ordering=``."""
 
     model = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ("pk",)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is None:
+            cls.model = getattr(getattr(getattr(cls, "serializer_class", None), "Meta", None), "model", None)
 
     def get_queryset(self):
         qs = self.model.objects.for_user(self.request.user, "view")

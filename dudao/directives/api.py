@@ -179,7 +179,6 @@ class DirectiveBoardSerializer(serializers.Serializer):
 class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
     """Directives (督办事项) in scope."""
 
-    model = Directive
     serializer_class = DirectiveSerializer
     filterset_class = DirectiveFilterSet
     select_related = selectors.DIRECTIVE_RELATED
@@ -259,7 +258,6 @@ _ITEM = {"id_kwarg": "item_id", "output": DirectiveItemSerializer}
 class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedReadViewSet):
     """The items of directives in scope: each responsible unit's part, its reports and urges."""
 
-    model = DirectiveItem
     serializer_class = DirectiveItemSerializer
     filterset_class = DirectiveItemFilterSet
     select_related = ("directive", "school", "department")

@@ -47,7 +47,6 @@ class BundleJobSerializer(serializers.Serializer):
 class DocumentViewSet(ScopedReadViewSet):
     """The archive: documents filed by the platform, read-only (documents are never changed)."""
 
-    model = Document
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet
     required_action = None  # set per action: making a PDF needs the add permission

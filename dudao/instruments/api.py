@@ -191,7 +191,6 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
 
     upload_actions = frozenset({"import_new", "import_draft"})
 
-    model = Instrument
     serializer_class = InstrumentSerializer
     filterset_class = InstrumentFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -276,7 +275,6 @@ class VersionViewSet(InstrumentViewSetBase):
     """Versions of visible instruments. The detail holds the nested item tree. Publish freezes a
     draft; retire ends a published version; DELETE discards a draft (409 for frozen versions)."""
 
-    model = InstrumentVersion
     serializer_class = VersionSerializer
     filterset_class = VersionFilterSet
     select_related = ("instrument", "published_by")
@@ -314,7 +312,6 @@ class VersionViewSet(InstrumentViewSetBase):
 class ItemViewSet(InstrumentViewSetBase):
     """Items of visible versions. Create, update and delete only on drafts: frozen versions answer 409."""
 
-    model = Item
     serializer_class = ItemSerializer
     filterset_class = ItemFilterSet
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]

@@ -32,7 +32,6 @@ class JobViewSet(ScopedReadViewSet):
     """The jobs the user started (a system administrator sees every job), newest first. ``message``
     is a sentence for the user; an unexpected error's technical detail is never answered here."""
 
-    model = Job
     serializer_class = JobSerializer
     lookup_field = "uuid"
     ordering = ("-created_at", "-pk")

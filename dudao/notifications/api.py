@@ -67,7 +67,6 @@ class ChannelSettingsViewSet(ScopedReadViewSet):
     """The office's message channels (WeCom and DingTalk robots, the SMS gateway), default channels per
     kind and low-priority kinds; ``POST set/`` changes them (office administrators of the office)."""
 
-    model = ChannelSettings
     serializer_class = ChannelSettingsSerializer
     select_related = ("office",)
 
@@ -130,7 +129,6 @@ class DeliverySerializer(serializers.ModelSerializer):
 class DeliveryViewSet(ScopedReadViewSet):
     """The delivery log: each message through each channel, its status, tries and why it failed."""
 
-    model = Delivery
     serializer_class = DeliverySerializer
     filterset_class = DeliveryFilterSet
     select_related = ("notification__recipient",)

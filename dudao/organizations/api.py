@@ -87,7 +87,6 @@ class ZoneAssignInputSerializer(serializers.Serializer):
 
 
 class RegionViewSet(AuditedViewSet):
-    model = Region
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     select_related = ("parent",)
@@ -95,7 +94,6 @@ class RegionViewSet(AuditedViewSet):
 
 
 class OfficeViewSet(AuditedViewSet):
-    model = Office
     serializer_class = OfficeSerializer
     filterset_class = OfficeFilterSet
     select_related = ("region",)
@@ -103,7 +101,6 @@ class OfficeViewSet(AuditedViewSet):
 
 
 class SchoolViewSet(AuditedViewSet):
-    model = School
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilterSet
     select_related = ("region",)
@@ -128,7 +125,6 @@ class SchoolViewSet(AuditedViewSet):
 
 
 class ZoneViewSet(AuditedViewSet):
-    model = Zone
     serializer_class = ZoneSerializer
     filterset_class = ZoneFilterSet
     select_related = ("office",)
@@ -138,7 +134,6 @@ class ZoneViewSet(AuditedViewSet):
 class DepartmentViewSet(AuditedViewSet):
     """The responsible units of the offices that are not schools (教育局股室, 乡镇教育办)."""
 
-    model = Department
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet
     select_related = ("office", "region")
@@ -149,7 +144,6 @@ class DepartmentViewSet(AuditedViewSet):
 class ZoneMembershipViewSet(ScopedReadViewSet):
     """Dated zone memberships (read-only; move schools with ``schools/{id}/assign-zone/``)."""
 
-    model = ZoneMembership
     serializer_class = ZoneMembershipSerializer
     filterset_class = ZoneMembershipFilterSet
     ordering_fields = ["valid_from"]
@@ -203,7 +197,6 @@ class CalendarDayViewSet(UploadActionsMixin, AuditedViewSet):
     ``year/`` gives the days in force for an office's year: the statutory holidays and 调休 working
     days and the offices' entries, the lowest office's winning; ``import/`` reads a workbook."""
 
-    model = CalendarDay
     serializer_class = CalendarDaySerializer
     filterset_class = CalendarDayFilterSet
     select_related = ("office",)

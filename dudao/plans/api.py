@@ -89,7 +89,6 @@ class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
     """Work plans (工作计划) with their month tables. ``PATCH`` writes the table while the plan is a
     draft or returned; ``POST …/submit/``, ``…/approve/`` and ``…/return/`` move it."""
 
-    model = WorkPlan
     serializer_class = WorkPlanSerializer
     filterset_class = WorkPlanFilterSet
     select_related = selectors.PLAN_RELATED
@@ -179,7 +178,6 @@ class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
     """Tasks (常规/规定/自主任务). ``POST tasks/`` adds an inspector's own task; ``POST tasks/prescribe/``
     gives one task to many inspectors; ``…/complete/`` and ``…/reopen/`` move a task."""
 
-    model = Task
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
     select_related = selectors.TASK_RELATED

@@ -114,7 +114,6 @@ class ReportViewSet(UploadActionsMixin, ScopedViewSet):
     """Work reports (督导工作报告): drafted from the records, submitted as a finished .docx, returned
     or accepted by the office."""
 
-    model = Report
     serializer_class = ReportSerializer
     filterset_class = ReportFilterSet
     select_related = selectors.REPORT_RELATED

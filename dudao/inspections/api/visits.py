@@ -226,7 +226,6 @@ def _counts(group) -> dict:
 
 
 class VisitViewSet(VisitDocumentsMixin, ScopedViewSet):
-    model = Visit
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
     ordering_fields = ["date", "submitted_at"]
@@ -373,7 +372,6 @@ FILE_CHECK_FAILED = {"type": "object", "required": ["detail", "kind", "sha256"],
 class AttachmentViewSet(ScopedViewSet):
     """Evidence files with their SHA-256; ``download`` checks the bytes before serving them."""
 
-    model = Attachment
     serializer_class = AttachmentSerializer
     http_method_names = ["get", "head", "options"]
 

@@ -48,7 +48,6 @@ class ListingAssignInputSerializer(serializers.Serializer):
 
 
 class InspectorViewSet(AuditedViewSet):
-    model = Inspector
     serializer_class = InspectorSerializer
     filterset_class = InspectorFilterSet
     select_related = ("office",)
@@ -64,7 +63,6 @@ class ListingViewSet(ScopedReadViewSet):
     """Dated listings (挂牌). Re-list a school with ``POST listings/assign/``: it answers the school's new
     listing, or 204 when ``inspector`` is null (the school's listing ended without a successor)."""
 
-    model = Listing
     serializer_class = ListingSerializer
     filterset_class = ListingFilterSet
     ordering_fields = ["valid_from"]

@@ -37,7 +37,6 @@ class TrainingRecordSerializer(ScopedModelSerializer):
 
 
 class TrainingRecordViewSet(ScopedViewSet):
-    model = TrainingRecord
     serializer_class = TrainingRecordSerializer
     filterset_class = TrainingRecordFilterSet
     select_related = ("inspector",)
@@ -74,7 +73,6 @@ class CaseViewSet(ScopedReadViewSet):
     """Supervision cases (优秀督导案例): written and submitted by inspectors, reviewed and published by
     the office."""
 
-    model = Case
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
     ordering_fields = ["year", "submitted_at", "published_at"]
@@ -113,7 +111,6 @@ class TermInputSerializer(serializers.Serializer):
 class TermViewSet(ScopedReadViewSet):
     """Terms of part-time inspectors (3 years, at most 3 in a row)."""
 
-    model = Term
     serializer_class = TermSerializer
     filterset_class = TermFilterSet
     ordering_fields = ["start", "end"]
