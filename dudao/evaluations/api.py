@@ -151,16 +151,22 @@ class RatingSerializer(ScopedModelSerializer):
 _UNIT = {"id_kwarg": "unit_id", "output": UnitSerializer, "reload": service_result}
 
 
-class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    # the capability to read them is asked first (403 without it); every write is checked by its service
-    model = Evaluation
+class _CheckedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # the capability to read the rows is asked first (403 without it); every write is checked by its service;
+    # a list without ``?ordering=`` is in ``ordering``
     required_action = "view"
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user).select_related(*self.select_related)
+
+
+class EvaluationViewSet(_CheckedViewSet):
+    model = Evaluation
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilterSet
 
-    def get_queryset(self):
-        return (Evaluation.objects.for_user(self.request.user)
-                .select_related("office__region", "version__instrument").order_by("-year", "-pk"))
+    select_related = ("office__region", "version__instrument")
+    ordering = ("-year", "-pk")
 
     @extend_schema(request=EvaluationCreateSerializer, responses={201: EvaluationSerializer})
     def create(self, request):
@@ -225,16 +231,13 @@ attach_transitions(EvaluationViewSet, services.EVALUATION_TRANSITION_SERVICES, i
                    input=EvaluationReasonSerializer, output=EvaluationSerializer, reload=service_result)
 
 
-class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    # the capability to read them is asked first (403 without it); every write is checked by its service
+class UnitViewSet(_CheckedViewSet):
     model = Unit
-    required_action = "view"
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
 
-    def get_queryset(self):
-        return (Unit.objects.for_user(self.request.user)
-                .select_related("evaluation__office__region", "school", "region").order_by("evaluation", "name"))
+    select_related = ("evaluation__office__region", "school", "region")
+    ordering = ("evaluation", "name")
 
     self_assessment = transition_action("self_assessment", services.self_assessment_save, input=SheetInputSerializer,
                                         **_UNIT)
@@ -269,15 +272,12 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 _RATING = {"id_kwarg": "rating_id", "output": RatingSerializer, "reload": service_result}
 
 
-class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    # the capability to read them is asked first (403 without it); every write is checked by its service
+class RatingViewSet(_CheckedViewSet):
     model = Rating
-    required_action = "view"
     serializer_class = RatingSerializer
 
-    def get_queryset(self):
-        return (Rating.objects.for_user(self.request.user)
-                .select_related("rater__user", "rater__group", "unit").order_by("unit__name", "rater_id"))
+    select_related = ("rater__user", "rater__group", "unit")
+    ordering = ("unit__name", "rater_id")
 
     save = transition_action("save", services.rating_save, input=SheetInputSerializer,
                              arguments=lambda v, request: {"scores": v["scores"], "notes": v["notes"]}, **_RATING)
