@@ -539,6 +539,11 @@ class DetailFormView(ScopedMixin, View):
     form_key = ""
     success_message = ""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is None and cls.detail_view is not None:  # the model of the row's page
+            cls.model = cls.detail_view.model
+
     def get_form(self, row):
         raise NotImplementedError
 

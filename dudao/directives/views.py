@@ -116,7 +116,6 @@ class DirectiveTransitionView(TransitionView):
 
 
 class ItemAddView(DetailFormView):
-    model = Directive
     detail_view = DirectiveDetailView
     form_key = "item"
     success_message = gettext_lazy("Item added.")
@@ -205,7 +204,6 @@ class ItemDetailView(ObjectDetailView):
 class ItemActionView(DetailFormView):
     """POST ``report`` (the unit) or ``urge`` (the office) on an item."""
 
-    model = DirectiveItem
     detail_view = ItemDetailView
     object_selector = selectors.item_get
 

@@ -113,7 +113,6 @@ class ComplaintTransitionView(TransitionView):
 
 
 class ComplaintAssignView(DetailFormView):
-    model = Complaint
     detail_view = ComplaintDetailView
     form_key = "assign"
     success_message = gettext_lazy("Assigned.")
@@ -130,7 +129,6 @@ class ComplaintAssignView(DetailFormView):
 
 
 class ComplaintFindingView(DetailFormView):
-    model = Complaint
     detail_view = ComplaintDetailView
     form_key = "finding"
     success_message = gettext_lazy("Finding recorded.")
@@ -147,7 +145,6 @@ class ComplaintFindingView(DetailFormView):
 
 
 class ComplaintNoticeView(DetailFormView):
-    model = Complaint
     detail_view = ComplaintDetailView
     form_key = "notice"
     success_message = gettext_lazy("Rectification notice issued.")
