@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dudao.audit import chain
 from dudao.audit.models import AuditEvent, ChainHead
+from dudao.core.periods import change_period
 
 
 def _json_value(value):
@@ -54,6 +55,15 @@ def record_many(*, actor, entries, request_id: str = "") -> list[AuditEvent]:
                      request_id=request_id, now=now)
               for action, target, changes, reason in entries]
     return chain.append(AuditEvent, ChainHead, events)
+
+
+def period_change_recorded(model, *, actor, school, target: str, value, on, what: str, action: str, reason: str = ""):
+    """Moves a school's dated link to ``value`` from ``on`` (``core.periods.change_period``), records the
+    change under ``action`` when there was one, and returns the link now in force."""
+    change = change_period(model, school=school, target=target, value=value, on=on, what=what)
+    if change.changed:
+        record_many(actor=actor, entries=change.audit_entries(action=action, school=school, value=value, reason=reason))
+    return change.link
 
 
 def _event(*, actor, action, target, changes, reason, request_id, now) -> AuditEvent:

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.accounts.access import owns_region
-from dudao.audit.services import model_delete, model_save, record_many
-from dudao.core.periods import change_period
+from dudao.audit.services import model_delete, model_save, period_change_recorded
 from dudao.organizations.models import CalendarDay, Office, School, Zone, ZoneMembership
 
 __all__ = ["calendar_day_delete", "calendar_day_save", "calendar_day_set", "may_move_schools", "model_save", "model_delete",
@@ -39,11 +38,8 @@ def zone_assign_school(*, actor, school_id: int, zone_id: int | None, on: dateti
     zone = Zone.objects.for_user(actor, "view").get(pk=zone_id) if zone_id else None
     if zone is not None and not school.region.path.startswith(zone.office.region.path):
         raise ValidationError({"zone": _("The zone belongs to another office than the school.")})
-    change = change_period(ZoneMembership, school=school, target="zone", value=zone, on=on, what=_("zone membership"))
-    if change.changed:
-        record_many(actor=actor, entries=change.audit_entries(action="organizations.zonemembership.move", school=school,
-                                                              value=zone, reason=reason))
-    return change.link
+    return period_change_recorded(ZoneMembership, actor=actor, school=school, target="zone", value=zone, on=on,
+                                  what=_("zone membership"), action="organizations.zonemembership.move", reason=reason)
 
 
 # ---- the working-day calendar ---------------------------------------------------------------------

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.audit.services import model_delete, model_save, record_many
-from dudao.core.periods import change_period
+from dudao.audit.services import model_delete, model_save, period_change_recorded, record_many
 from dudao.core.workflow import apply_transition
 from dudao.inspectors.models import Inspector, Listing
 from dudao.organizations.models import School
@@ -37,11 +36,8 @@ def listing_assign(*, actor, school_id: int, inspector_id: int | None, on: datet
             raise ValidationError({"inspector": _("The inspector is not active.")})
         if not school.region.path.startswith(inspector.office.region.path):
             raise ValidationError({"inspector": _("The inspector belongs to another office than the school.")})
-    change = change_period(Listing, school=school, target="inspector", value=inspector, on=on, what=_("listing"))
-    if change.changed:
-        record_many(actor=actor, entries=change.audit_entries(action="inspectors.listing.assign", school=school,
-                                                              value=inspector, reason=reason))
-    return change.link
+    return period_change_recorded(Listing, actor=actor, school=school, target="inspector", value=inspector, on=on,
+                                  what=_("listing"), action="inspectors.listing.assign", reason=reason)
 
 
 def _inspector_transition(*, actor, inspector_id: int, name: str, reason: str = "") -> Inspector:
