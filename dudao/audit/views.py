@@ -27,7 +27,6 @@ class AuditEventDetailView(ObjectDetailView):
     template_name = "audit/event_detail.html"
     select_related = ("actor", "target_ct")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        describe([self.object], user=self.request.user)
-        return ctx
+    def object_context(self, ctx, event, user):
+        describe([event], user=user)
+        return {}

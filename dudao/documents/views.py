@@ -64,15 +64,11 @@ class DocumentListView(ExportableListView):
 
 class DocumentDetailView(ObjectDetailView):
     model = Document
-    template_name = "documents/document_detail.html"
     select_related = ("office", "school", "zone", "inspector", "template", "created_by")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.object.title
-        ctx["pdf_job"] = None if self.object.pdf else services.document_pdf_job(self.object)
-        ctx["can_make_pdf"] = self.request.user.has_perm("documents.add_document")
-        return ctx
+    def object_context(self, ctx, document, user):
+        return {"title": document.title, "pdf_job": None if document.pdf else services.document_pdf_job(document),
+                "can_make_pdf": user.has_perm("documents.add_document")}
 
 
 class DocumentPdfView(ScopedMixin, View):

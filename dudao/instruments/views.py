@@ -71,21 +71,16 @@ class InstrumentDetailView(VersionPageMixin, ObjectDetailView):
     model = Instrument
     select_related = ("office__region",)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        version = selectors.version_default(user=self.request.user, instrument=self.object)
-        ctx.update(self.page_context(self.object, version))
-        return ctx
+    def object_context(self, ctx, instrument, user):
+        return self.page_context(instrument, selectors.version_default(user=user, instrument=instrument))
 
 
 class VersionDetailView(VersionPageMixin, ObjectDetailView):
     model = InstrumentVersion
     select_related = ("instrument__office__region", "published_by", "based_on__instrument")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(self.page_context(self.object.instrument, self.object))
-        return ctx
+    def object_context(self, ctx, version, user):
+        return self.page_context(version.instrument, version)
 
 
 class VersionExportView(ScopedMixin, View):

@@ -52,14 +52,10 @@ class RegionListView(ObjectListView):
 
 class RegionDetailView(ObjectDetailView):
     model = Region
-    template_name = "organizations/region_detail.html"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        ctx["children"] = Region.objects.for_user(user).filter(parent=self.object).order_by("code")
-        ctx["school_count"] = _school_count(user, self.object.path)
-        return ctx
+    def object_context(self, ctx, region, user):
+        return {"children": Region.objects.for_user(user).filter(parent=region).order_by("code"),
+                "school_count": _school_count(user, region.path)}
 
 
 RegionEditView, RegionDeleteView = edit_and_delete_views(
@@ -79,14 +75,10 @@ class OfficeListView(ObjectListView):
 
 class OfficeDetailView(ObjectDetailView):
     model = Office
-    template_name = "organizations/office_detail.html"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        ctx["zones"] = selectors.zone_list_with_counts(user=user).filter(office=self.object)
-        ctx["school_count"] = _school_count(user, self.object.region.path)
-        return ctx
+    def object_context(self, ctx, office, user):
+        return {"zones": selectors.zone_list_with_counts(user=user).filter(office=office),
+                "school_count": _school_count(user, office.region.path)}
 
 
 class OfficeEditView(ObjectEditView):
@@ -120,18 +112,16 @@ class SchoolListView(ObjectListView):
 
 class SchoolDetailView(ObjectDetailView):
     model = School
-    template_name = "organizations/school_detail.html"
     select_related = ("region",)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        school = self.object
-        ctx["zone_history"] = ZoneMembership.objects.for_user(user).filter(school=school).select_related("zone")
-        ctx["listing_history"] = selectors.listing_model().objects.for_user(user).filter(school=school).select_related("inspector")
-        ctx["current_listing"] = selectors.current_listing_by_school(user=user, school_ids=[school.pk]).get(school.pk)
-        ctx["tab"] = self.request.GET.get("tab", "overview")
-        return ctx
+    def object_context(self, ctx, school, user):
+        return {
+            "zone_history": ZoneMembership.objects.for_user(user).filter(school=school).select_related("zone"),
+            "listing_history": selectors.listing_model().objects.for_user(user).filter(school=school)
+            .select_related("inspector"),
+            "current_listing": selectors.current_listing_by_school(user=user, school_ids=[school.pk]).get(school.pk),
+            "tab": self.request.GET.get("tab", "overview"),
+        }
 
 
 SchoolEditView, SchoolDeleteView = edit_and_delete_views(
@@ -179,21 +169,17 @@ class ZoneListView(ObjectListView):
 
 class ZoneDetailView(ObjectDetailView):
     model = Zone
-    template_name = "organizations/zone_detail.html"
     select_related = ("office__region",)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        schools = list(selectors.zone_current_schools(user=user, zone=self.object))
+    def object_context(self, ctx, zone, user):
+        schools = list(selectors.zone_current_schools(user=user, zone=zone))
         listings = selectors.current_listing_by_school(user=user, school_ids=[s.pk for s in schools])
-        ctx["schools"] = [(s, listings.get(s.pk)) for s in schools]
-        ctx["over_limit"] = len(schools) > self.object.office.schools_per_zone
-        ctx["history"] = (
-            ZoneMembership.objects.for_user(user).filter(zone=self.object).select_related("school")
-            .order_by("-valid_from")[:200]
-        )
-        return ctx
+        return {
+            "schools": [(s, listings.get(s.pk)) for s in schools],
+            "over_limit": len(schools) > zone.office.schools_per_zone,
+            "history": ZoneMembership.objects.for_user(user).filter(zone=zone).select_related("school")
+            .order_by("-valid_from")[:200],
+        }
 
 
 ZoneEditView, ZoneDeleteView = edit_and_delete_views(
@@ -213,7 +199,6 @@ class DepartmentListView(ObjectListView):
 
 class DepartmentDetailView(ObjectDetailView):
     model = Department
-    template_name = "organizations/department_detail.html"
     select_related = ("office__region", "region")
 
 

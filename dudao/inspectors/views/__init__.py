@@ -74,26 +74,24 @@ class InspectorPhotoView(TokenDownloadMixin, ScopedMixin, View):
 
 class InspectorDetailView(ObjectDetailView):
     model = Inspector
-    template_name = "inspectors/inspector_detail.html"
     select_related = ("office__region", "user")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        current = list(selectors.inspector_current_listings(user=user, inspector=self.object))
-        ctx["transitions"] = available_transitions(self.object, user) if ctx["can_change"] else []
-        ctx["current_listings"] = current
-        ctx["over_ratio"] = len(current) > self.object.office.schools_per_inspector
-        ctx["history"] = (
-            Listing.objects.for_user(user).filter(inspector=self.object).select_related("school").order_by("-valid_from")
-        )
-        own_or_office = self.object.user_id == user.pk or acts_for_office(user)
+    def object_context(self, ctx, inspector, user):
+        current = list(selectors.inspector_current_listings(user=user, inspector=inspector))
+        out = {
+            "transitions": available_transitions(inspector, user) if ctx["can_change"] else [],
+            "current_listings": current,
+            "over_ratio": len(current) > inspector.office.schools_per_inspector,
+            "history": Listing.objects.for_user(user).filter(inspector=inspector).select_related("school")
+            .order_by("-valid_from"),
+        }
+        own_or_office = inspector.user_id == user.pk or acts_for_office(user)
         if user.has_perm("inspectors.view_term") and own_or_office:
-            ctx["terms"] = inspector_terms(user=user, inspector=self.object)
+            out["terms"] = inspector_terms(user=user, inspector=inspector)
         if user.has_perm("inspectors.view_trainingrecord") and own_or_office:
             year = timezone.localdate().year
-            ctx["training"] = training_ledger(user=user, inspector=self.object, year=year)["row"]
-        return ctx
+            out["training"] = training_ledger(user=user, inspector=inspector, year=year)["row"]
+        return out
 
 
 InspectorEditView, InspectorDeleteView = edit_and_delete_views(

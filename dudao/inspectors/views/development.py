@@ -125,14 +125,11 @@ class TrainingLedgerView(ObjectDetailView):
             raise Http404
         return inspector
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
+    def object_context(self, ctx, inspector, user):
         year = _year(self.request)
-        ledger = selectors.training_ledger(user=self.request.user, inspector=self.object, year=year)
-        ctx.update({"title": _("Training file of {name}").format(name=self.object.name), "year": year,
-                    "years": range(year - 3, year + 2), **ledger,
-                    "can_add": self.request.user.has_perm("inspectors.add_trainingrecord")})
-        return ctx
+        ledger = selectors.training_ledger(user=user, inspector=inspector, year=year)
+        return {"title": _("Training file of {name}").format(name=inspector.name), "year": year,
+                "years": range(year - 3, year + 2), **ledger, "can_add": user.has_perm("inspectors.add_trainingrecord")}
 
 
 class TrainingOverviewView(ScopedTemplateView):

@@ -99,17 +99,14 @@ class SurveyEditView(ScopedMixin, TemplateView):
 
 class SurveyDetailView(ObjectDetailView):
     model = Survey
-    template_name = "surveys/survey_detail.html"
     select_related = ("office__region", "version__instrument", "created_by")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user, survey = self.request.user, self.object
+    def object_context(self, ctx, survey, user):
         base = public_base_url(self.request)
         links = list(selectors.link_list(user=user, survey=survey))
         for link in links:
             link.url = base + link.get_public_path()
-        ctx.update({
+        return {
             "title": str(survey),
             "links": links,
             "transitions": available_transitions(survey, user) if ctx["can_change"] else [],
@@ -117,8 +114,7 @@ class SurveyDetailView(ObjectDetailView):
             and survey.status != Survey.Status.CLOSED else None,
             "accepting": survey.is_accepting(),
             "response_count": sum(link.response_count for link in links),
-        })
-        return ctx
+        }
 
 
 class SurveyTransitionView(TransitionView):
