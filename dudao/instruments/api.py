@@ -46,6 +46,10 @@ class InstrumentPermission(ModelPermission):
         return user.has_perm(f"instruments.{action}_instrument")
 
 
+# the answer to a workbook with errors
+IMPORT_REFUSED = OpenApiResponse(description="Every (row, column, reason); nothing written.")
+
+
 class InstrumentViewSetBase(ScopedViewSet):
     permission_classes = [InstrumentPermission]
     required_actions: dict[str, str] = {}
@@ -214,6 +218,10 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
         fresh = selectors.instrument_list(user=self.request.user).get(pk=instrument.pk)
         return Response(InstrumentSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
+    def _new_version(self, version):
+        return Response(VersionSerializer(version, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
     @extend_schema(request=CopyInputSerializer, responses={201: InstrumentSerializer})
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
@@ -241,12 +249,11 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
         data = validated(TransitionReasonInputSerializer, request)
         version = services.version_new_draft(actor=request.user, instrument_id=instrument.pk,
                                              reason=data.get("reason", ""))
-        return Response(VersionSerializer(version, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self._new_version(version)
 
     @extend_schema(operation_id="instruments_instruments_import_draft",
                    request={"multipart/form-data": ImportDraftInputSerializer},
-                   responses={201: VersionSerializer, 400: OpenApiResponse(description="Every (row, column, reason); nothing written.")})
+                   responses={201: VersionSerializer, 400: IMPORT_REFUSED})
     @action(detail=True, methods=["post"], url_path="import", url_name="import-draft")
     def import_draft(self, request, pk=None):
         """Imports a workbook as a new draft of this instrument (409 if a draft exists)."""
@@ -254,12 +261,11 @@ class InstrumentViewSet(UploadActionsMixin, InstrumentViewSetBase):
         data = validated(ImportDraftInputSerializer, request)
         rows = _validated_rows(request.user, data["file"])
         version = services.version_import(actor=request.user, instrument_id=instrument.pk, rows=rows)
-        return Response(VersionSerializer(version, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return self._new_version(version)
 
     @extend_schema(operation_id="instruments_instruments_import_new",
                    request={"multipart/form-data": ImportNewInputSerializer},
-                   responses={201: InstrumentSerializer, 400: OpenApiResponse(description="Every (row, column, reason); nothing written.")})
+                   responses={201: InstrumentSerializer, 400: IMPORT_REFUSED})
     @action(detail=False, methods=["post"], url_path="import", url_name="import-new")
     def import_new(self, request):
         """Creates an instrument whose draft v1 holds a workbook's items."""
