@@ -7,6 +7,8 @@ the user, or the offices, schools and zones the user is bound to, for a default 
 choices. A user without a scope (anonymous) is bound to nothing and sees nothing.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from dudao.accounts.scope import Scope
 from dudao.core.scope import sees_everything as sees_everything  # defined in core for the layers below
 
@@ -21,6 +23,15 @@ def acts_for_office(user) -> bool:
     """Whether the user works for an education supervision office (administrator or staff), or sees
     everything: the office side of a page, as opposed to an inspector, zone leader or school."""
     return _scope(user).is_office
+
+
+class OfficeSideMixin:
+    """A page of the office side (``acts_for_office``): refused (403) to the other signed-in users."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not acts_for_office(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 def offices_of(user) -> frozenset[int]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from dudao.accounts.access import acts_for_office, offices_of
+from dudao.accounts.access import OfficeSideMixin, offices_of
 from dudao.assessment import selectors, services, tables
 from dudao.assessment.filters import AssessmentRatingFilterSet
 from dudao.assessment.forms import AssessmentPolicyForm, PeriodForm, answers_from, rating_form
@@ -53,16 +53,11 @@ RAW_HEADERS = [gettext_lazy("Schools listed"), gettext_lazy("Visits"), gettext_l
                gettext_lazy("Satisfaction"), gettext_lazy("Centralised training hours"), gettext_lazy("Ratings")]
 
 
-class AssessmentTableView(ScopedTemplateView):
+class AssessmentTableView(OfficeSideMixin, ScopedTemplateView):
     """The office's inspectors ranked by their composite score for a year or a term."""
 
     template_name = "assessment/assessment_table.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.has_perm("assessment.view_assessment")
-                                                  and acts_for_office(request.user)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "assessment.view_assessment"
 
     def data(self):
         user = self.request.user

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
-from dudao.accounts.access import acts_for_office, offices_of
+from dudao.accounts.access import OfficeSideMixin, offices_of
 from dudao.core.downloads import TokenDownloadMixin, download
 from dudao.core.forms import validation_message
 from dudao.core.views import (
@@ -159,17 +159,12 @@ class ReportFileView(TokenDownloadMixin, ScopedMixin, View):
         return download(data, name, CONTENT_TYPES[fmt])
 
 
-class ReportStatusView(ScopedTemplateView):
+class ReportStatusView(OfficeSideMixin, ScopedTemplateView):
     """The office's table: inspectors and zones × the months of a year or term, with each report
     submitted on time, late, due, overdue or not yet due, and the counts of each."""
 
     template_name = "workreports/report_status.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.has_perm("workreports.review_report")
-                                                  and acts_for_office(request.user)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = "workreports.review_report"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
