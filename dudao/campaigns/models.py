@@ -27,7 +27,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 from dudao.core.workflow import Transition
 
 MIN_TEAM_SIZE = 3  # 条例 第十六条: "组成督导小组…3名以上督学"
@@ -54,7 +54,7 @@ THEME_NAMES = {
 }
 
 
-class Campaign(ScopedModel):
+class Campaign(DetailPageModel):
     """Runs a special campaign (专项督导) of an office: theme, checklist, period, targets, teams."""
 
     class Status(models.TextChoices):
@@ -110,9 +110,6 @@ class Campaign(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:campaign_detail", args=[self.pk])
 
     @property
     def theme_name(self) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from dudao.core import rules
 from dudao.core.files import PHOTOS
 from dudao.core.models import StoredFile
-from dudao.core.scope import ScopedModel, ScopedQuerySet
+from dudao.core.scope import DetailPageModel, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 from dudao.organizations import working_days
 
@@ -68,7 +68,7 @@ class ComplaintQuerySet(ScopedQuerySet):
         return self.open().filter(due_on__lt=on or timezone.localdate())
 
 
-class Complaint(ScopedModel):
+class Complaint(DetailPageModel):
     """What a member of the public wrote about a school, followed with a tracking code."""
 
     class Kind(models.TextChoices):
@@ -154,9 +154,6 @@ class Complaint(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("complaints:complaint_detail", args=[self.pk])
 
     @property
     def is_anonymous(self) -> bool:

@@ -24,6 +24,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import ForeignKey, Lookup, Q
+from django.urls import reverse
 
 
 def permission_name(model, action: str) -> str:
@@ -133,6 +134,16 @@ class ScopedModel(TimeStampedModel):
         """The region path and school the audit log files this row's events under: its scope lookups
         followed from the row."""
         return follow(self, self.scope_region), (follow(self, self.scope_school) if self.scope_school else None)
+
+
+class DetailPageModel(ScopedModel):
+    """A scoped row with a page of its own: ``<app label>:<model name>_detail``."""
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
 
 
 class InArray(Lookup):

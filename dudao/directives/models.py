@@ -35,7 +35,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import Reviewed, StoredFile
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 from dudao.core.workflow import Transition
 
 MANAGE = "directives.manage_directive"
@@ -53,7 +53,7 @@ class Source(models.TextChoices):
 SOURCE_NAMES = {"meeting": "会议决定", "instruction": "领导批示", "inspection": "督查发现", "other": "其他"}
 
 
-class Directive(ScopedModel):
+class Directive(DetailPageModel):
     """A matter decided by the government or the education bureau that the office follows up."""
 
     Source = Source
@@ -104,9 +104,6 @@ class Directive(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("directives:directive_detail", args=[self.pk])
 
     @property
     def source_name(self) -> str:

@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 
 
 def template_path(instance, filename: str) -> str:
@@ -56,7 +55,7 @@ class DocumentTemplate(ScopedModel):
         return f"{self.kind} v{self.version}"
 
 
-class Document(ScopedModel):
+class Document(DetailPageModel):
     """A generated document as filed: the template version and the data it was built from, the
     .docx and its PDF with their SHA-256, and its plain text for search."""
 
@@ -112,9 +111,6 @@ class Document(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("documents:document_detail", args=[self.pk])
 
     @property
     def kind_label(self) -> str:

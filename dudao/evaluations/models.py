@@ -15,13 +15,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.evaluations import visibility as v
 
@@ -38,7 +37,7 @@ def default_bands():
     return [[90, "优秀"], [75, "良好"], [60, "合格"], [0, "不合格"]]
 
 
-class Evaluation(ScopedModel):
+class Evaluation(DetailPageModel):
     """One evaluation run by an office on an indicator-system version."""
 
     class Kind(models.TextChoices):
@@ -116,9 +115,6 @@ class Evaluation(ScopedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("evaluations:evaluation_detail", args=[self.pk])
-
     @property
     def results_public(self) -> bool:
         return self.status in v.UNIT_RESULT_PHASES
@@ -162,7 +158,7 @@ class Rater(models.Model):
         return self.user.get_full_name() or self.user.username
 
 
-class Unit(ScopedModel):
+class Unit(DetailPageModel):
     """A school or a region (its government) evaluated, with its self-assessment, reply, opinion
     letter and results."""
 
@@ -239,11 +235,8 @@ class Unit(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("evaluations:unit_detail", args=[self.pk])
 
-
-class Rating(ScopedModel):
+class Rating(DetailPageModel):
     """One rater's sheet for one unit: a value and a deduction note (扣分说明) per leaf."""
 
     class Status(models.TextChoices):
@@ -281,9 +274,6 @@ class Rating(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.rater}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("evaluations:rating_detail", args=[self.pk])
 
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core.models import StoredFile, stored_file_path
-from dudao.core.scope import ScopedManager, ScopedModel, ScopedQuerySet
+from dudao.core.scope import DetailPageModel, ScopedManager, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 from dudao.inspections import checkin
 
@@ -37,7 +37,7 @@ class Severity(models.TextChoices):
     URGENT = "urgent", _("Urgent safety hazard")
 
 
-class Visit(ScopedModel):
+class Visit(DetailPageModel):
     """Records a responsible inspector's visit to a listed school (督导记录)."""
 
     class Kind(models.TextChoices):
@@ -105,9 +105,6 @@ class Visit(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.school}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("inspections:visit_detail", args=[self.pk])
 
     @property
     def checkin_valid(self) -> bool:

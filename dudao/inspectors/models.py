@@ -12,7 +12,7 @@ from dudao.core import rules
 from dudao.core.files import DOCX, XLSX, FileKinds
 from dudao.core.models import DatedSchoolLink, Reviewed, StoredFile
 from dudao.core.review import review_transitions
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, PinyinSortedMixin, School
 
@@ -21,7 +21,7 @@ def photo_path(instance, filename: str) -> str:
     return f"inspectors/photos/{instance.certificate_no or 'new'}/{filename}"
 
 
-class Inspector(PinyinSortedMixin, ScopedModel):
+class Inspector(PinyinSortedMixin, DetailPageModel):
     """An inspector (督学) appointed by an office; a responsible inspector when listed at schools."""
 
     class Kind(models.TextChoices):
@@ -69,9 +69,6 @@ class Inspector(PinyinSortedMixin, ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("inspectors:inspector_detail", args=[self.pk])
 
     @property
     def is_active(self) -> bool:
@@ -221,7 +218,7 @@ class TrainingAlert(models.Model):
         return f"{self.inspector_id} {self.year}"
 
 
-class Case(ScopedModel, Reviewed):
+class Case(DetailPageModel, Reviewed):
     """An excellent supervision case (优秀督导案例) an inspector submits; the office reviews and
     publishes it to the inspectors of its region."""
 
@@ -265,9 +262,6 @@ class Case(ScopedModel, Reviewed):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("inspectors:case_detail", args=[self.pk])
 
     @property
     def is_editable(self) -> bool:

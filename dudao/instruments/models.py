@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
-from dudao.core.scope import ScopedManager, ScopedModel, TimeStampedModel
+from dudao.core.scope import DetailPageModel, ScopedManager, ScopedModel, TimeStampedModel
 from dudao.core.workflow import Transition
 
 
@@ -37,7 +37,7 @@ def instrument_rules(lookup: str, draft: str | None = None) -> tuple:
 INSTRUMENT_CAPABILITY = "instruments.{action}_instrument"
 
 
-class Instrument(ScopedModel):
+class Instrument(DetailPageModel):
     """A checklist, indicator system or questionnaire, with its versions."""
 
     class Kind(models.TextChoices):
@@ -80,9 +80,6 @@ class Instrument(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("instruments:instrument_detail", args=[self.pk])
 
     def audit_scope(self):
         return (self.office.region.path if self.office_id else ""), None

@@ -10,7 +10,7 @@ from pypinyin import lazy_pinyin
 
 from dudao.core import rules
 from dudao.core.models import DatedSchoolLink
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 
 
 def pinyin_key(text: str) -> str:
@@ -28,7 +28,7 @@ class PinyinSortedMixin:
         super().save(*args, **kwargs)
 
 
-class Region(ScopedModel):
+class Region(DetailPageModel):
     """Places a unit in the administrative tree 省 → 市 → 县/区 → 学区/乡镇."""
 
     class Level(models.IntegerChoices):
@@ -57,9 +57,6 @@ class Region(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("organizations:region_detail", args=[self.pk])
-
     def clean(self) -> None:
         if self.parent_id and self.parent.level >= self.level:
             raise ValidationError({"parent": _("The parent must be a higher level than the region.")})
@@ -78,7 +75,7 @@ class Region(ScopedModel):
         return self.name
 
 
-class Office(ScopedModel):
+class Office(DetailPageModel):
     """A supervision office (督导室) of a government at some level."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -113,11 +110,8 @@ class Office(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("organizations:office_detail", args=[self.pk])
 
-
-class School(PinyinSortedMixin, ScopedModel):
+class School(PinyinSortedMixin, DetailPageModel):
     """A unit under supervision: a school, kindergarten or teaching point."""
 
     class Kind(models.TextChoices):
@@ -186,9 +180,6 @@ class School(PinyinSortedMixin, ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("organizations:school_detail", args=[self.pk])
-
     @property
     def enrolment_total(self) -> int:
         return self.enrolment_kindergarten + self.enrolment_primary + self.enrolment_junior + self.enrolment_senior
@@ -207,7 +198,7 @@ class School(PinyinSortedMixin, ScopedModel):
             raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
 
 
-class Zone(ScopedModel):
+class Zone(DetailPageModel):
     """A responsibility zone (督学责任区): schools of one county office grouped for inspectors."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="zones", verbose_name=_("office"))
@@ -232,11 +223,8 @@ class Zone(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("organizations:zone_detail", args=[self.pk])
 
-
-class Department(ScopedModel):
+class Department(DetailPageModel):
     """A responsible unit of an office that is not a school: a township education office (乡镇教育办,
     学区中心校) or a department of the education bureau (教育局股室). Directives give it items, and its
     contacts (承办单位联络人) report on them."""
@@ -275,9 +263,6 @@ class Department(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("organizations:department_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.region_id and self.office_id and not self.region.path.startswith(self.office.region.path):

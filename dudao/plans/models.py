@@ -23,14 +23,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
 from dudao.core.models import Reviewed
 from dudao.core.review import review_transitions
-from dudao.core.scope import ScopedManager, ScopedModel, ScopedQuerySet
+from dudao.core.scope import DetailPageModel, ScopedManager, ScopedQuerySet
 from dudao.core.workflow import Transition
 
 MONTHS = tuple(range(1, 13))
@@ -69,7 +68,7 @@ def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-class WorkPlan(ScopedModel, Reviewed):
+class WorkPlan(DetailPageModel, Reviewed):
     """Plans a year or a term of an office, a zone or an inspector, month by month (一月一主题)."""
 
     class Level(models.TextChoices):
@@ -142,9 +141,6 @@ class WorkPlan(ScopedModel, Reviewed):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("plans:workplan_detail", args=[self.pk])
-
     @property
     def months(self) -> tuple[int, ...]:
         return TERM_MONTHS[self.term]
@@ -203,7 +199,7 @@ class TaskQuerySet(ScopedQuerySet):
         return self.filter(status=Task.Status.OPEN, due_date__lt=on or timezone.localdate())
 
 
-class Task(ScopedModel):
+class Task(DetailPageModel):
     """Gives an inspector a piece of work with a due date: routine, prescribed or self-chosen."""
 
     class Kind(models.TextChoices):
@@ -271,9 +267,6 @@ class Task(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("plans:task_detail", args=[self.pk])
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         return self.status == self.Status.OPEN and self.due_date < (on or timezone.localdate())

@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import DetailPageModel, ScopedModel
 from dudao.core.workflow import Transition
 
 DEFAULT_THRESHOLD = Decimal("0.85")  # STANDARDS §4.6: social recognition passes at ≥ 85 %
 
 
-class Survey(ScopedModel):
+class Survey(DetailPageModel):
     """Runs one questionnaire among chosen schools' respondent groups, anonymously, until a date."""
 
     class Status(models.TextChoices):
@@ -99,9 +99,6 @@ class Survey(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("surveys:survey_detail", args=[self.pk])
 
     def group_labels(self) -> list[str]:
         labels = dict(self.Group.choices)

@@ -20,14 +20,13 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
 from dudao.core.models import Reviewed
 from dudao.core.review import review_transitions
-from dudao.core.scope import ScopedModel, ScopedQuerySet
+from dudao.core.scope import DetailPageModel, ScopedModel, ScopedQuerySet
 
 
 class Level(models.TextChoices):
@@ -76,7 +75,7 @@ class ReportQuerySet(ScopedQuerySet):
         return self.filter(due_on__lt=on)
 
 
-class Report(ScopedModel, Reviewed):
+class Report(DetailPageModel, Reviewed):
     """Records a work report of an inspector, a zone or an office for a month, term or year, with
     the draft the platform made and the finished .docx the author submitted."""
 
@@ -156,9 +155,6 @@ class Report(ScopedModel, Reviewed):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("workreports:report_detail", args=[self.pk])
 
     def audit_scope(self):
         return self.office.region.path, None
