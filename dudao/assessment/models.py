@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.scope import ScopedModel
+from dudao.core.scope import OFFICE_REGION, OfficeScopedModel
 from dudao.workreports.models import PeriodKind
 
 # Indicator weights (per cent of the composite score) and rater-group weights: the defaults an
@@ -34,7 +34,7 @@ DEFAULT_WEIGHTS = {
 DEFAULT_GROUP_WEIGHTS = {"self": 20, "peer": 30, "school": 50}
 
 
-class AssessmentPolicy(ScopedModel):
+class AssessmentPolicy(OfficeScopedModel):
     """An office's weighting of the assessment: indicators, rater groups, instrument, aggregation."""
 
     class Aggregation(models.TextChoices):
@@ -62,9 +62,6 @@ class AssessmentPolicy(ScopedModel):
                                    related_name="+", verbose_name=_("rating instrument"),
                                    help_text=_("Empty: the assessment questionnaire shipped with the platform."))
 
-    scope_region = "office__region__path"
-    scope_school = None
-
     class Meta:
         verbose_name = _("assessment weighting")
         verbose_name_plural = _("assessment weightings")
@@ -82,7 +79,7 @@ class AssessmentPolicy(ScopedModel):
         return {key: getattr(self, f"group_{key}") for key in DEFAULT_GROUP_WEIGHTS}
 
 
-class AssessmentRating(ScopedModel):
+class AssessmentRating(OfficeScopedModel):
     """Records one rater's answers about an inspector for a year or a term, and their 0–100 score."""
 
     class Role(models.TextChoices):
@@ -106,11 +103,8 @@ class AssessmentRating(ScopedModel):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
 
-    scope_region = "office__region__path"
-    scope_school = None
-
     # the office; the rater their own ratings
-    scope_rules = (rules.office(scope_region), rules.own("rater", on=rules.EXCEPT_DELETE))
+    scope_rules = (rules.office(OFFICE_REGION), rules.own("rater", on=rules.EXCEPT_DELETE))
 
     class Meta:
         verbose_name = _("assessment rating")

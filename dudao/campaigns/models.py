@@ -27,7 +27,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedModel
 from dudao.core.workflow import Transition
 
 MIN_TEAM_SIZE = 3  # 条例 第十六条: "组成督导小组…3名以上督学"
@@ -54,7 +54,7 @@ THEME_NAMES = {
 }
 
 
-class Campaign(DetailPageModel):
+class Campaign(DetailPageModel, OfficeScopedModel):
     """Runs a special campaign (专项督导) of an office: theme, checklist, period, targets, teams."""
 
     class Status(models.TextChoices):
@@ -84,11 +84,9 @@ class Campaign(DetailPageModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
 
-    scope_region = "office__region__path"
-    scope_school = None
     # the office's campaigns; once launched, those of the user's teams and schools, to read
     scope_rules = (
-        rules.office(scope_region),
+        rules.office(OFFICE_REGION),
         rules.own("teams__members__user", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True),
         rules.schools("targets__school_id", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True),
     )

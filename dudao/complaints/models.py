@@ -21,12 +21,12 @@ from django.utils.translation import pgettext_lazy
 from dudao.core import rules
 from dudao.core.files import PHOTOS
 from dudao.core.models import StoredFile
-from dudao.core.scope import DetailPageModel, ScopedModel, ScopedQuerySet
+from dudao.core.scope import DetailPageModel, OfficeScopedModel, ScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 from dudao.organizations import working_days
 
 
-class ComplaintPolicy(ScopedModel):
+class ComplaintPolicy(OfficeScopedModel):
     """An office's time limit for answering, the days after which an unrated answer closes, and
     whether a dissatisfied sender reopens the complaint."""
 
@@ -38,9 +38,6 @@ class ComplaintPolicy(ScopedModel):
     working_days = models.BooleanField(_("count working days (the office's working-day calendar)"), default=True)
     close_after_days = models.PositiveSmallIntegerField(_("close an unrated answer after days"), default=10)
     reopen_on_dissatisfaction = models.BooleanField(_("reopen when the sender is dissatisfied"), default=True)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     def audit_scope(self):
         return "", None  # filed under no region, like the rows of no scope

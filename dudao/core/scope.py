@@ -136,6 +136,19 @@ class ScopedModel(TimeStampedModel):
         return follow(self, self.scope_region), (follow(self, self.scope_school) if self.scope_school else None)
 
 
+OFFICE_REGION = "office__region__path"
+
+
+class OfficeScopedModel(ScopedModel):
+    """A row of an office as a whole, in scope through the office's region and of no school."""
+
+    scope_region = OFFICE_REGION
+    scope_school = None
+
+    class Meta:
+        abstract = True
+
+
 class DetailPageModel(ScopedModel):
     """A scoped row with a page of its own: ``<app label>:<model name>_detail``."""
 

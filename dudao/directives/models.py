@@ -35,7 +35,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import Reviewed, StoredFile
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedModel
 from dudao.core.workflow import Transition
 
 MANAGE = "directives.manage_directive"
@@ -53,7 +53,7 @@ class Source(models.TextChoices):
 SOURCE_NAMES = {"meeting": "会议决定", "instruction": "领导批示", "inspection": "督查发现", "other": "其他"}
 
 
-class Directive(DetailPageModel):
+class Directive(DetailPageModel, OfficeScopedModel):
     """A matter decided by the government or the education bureau that the office follows up."""
 
     Source = Source
@@ -87,11 +87,9 @@ class Directive(DetailPageModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("registered by"))
 
-    scope_region = "office__region__path"
-    scope_school = None
     # the office's directives; once assigned, those with an item of the user's schools, to read
     scope_rules = (
-        rules.office(scope_region),
+        rules.office(OFFICE_REGION),
         rules.schools("items__school_id", when=~Q(status=Status.REGISTERED), on=rules.VIEW, subquery=True),
         rules.departments("items__department_id", when=~Q(status=Status.REGISTERED), on=rules.VIEW, subquery=True),
     )

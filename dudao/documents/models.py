@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import DetailPageModel, OfficeScopedModel
 
 
 def template_path(instance, filename: str) -> str:
@@ -18,7 +18,7 @@ def document_path(instance, filename: str) -> str:
     return f"documents/{instance.office_id}/{instance.year}/{school}/{filename}"
 
 
-class DocumentTemplate(ScopedModel):
+class DocumentTemplate(OfficeScopedModel):
     """One version of an office's own template for one kind of document (the built-in is version 0)."""
 
     office = models.ForeignKey("organizations.Office", on_delete=models.CASCADE, related_name="document_templates",
@@ -37,9 +37,6 @@ class DocumentTemplate(ScopedModel):
     is_active = models.BooleanField(_("in use"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("uploaded by"))
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     class Meta:
         verbose_name = _("document template")
@@ -122,7 +119,7 @@ class Document(DetailPageModel):
             return self.kind
 
 
-class NumberSequence(ScopedModel):
+class NumberSequence(OfficeScopedModel):
     """The running number of one number pattern in an office's year. Every kind of document (and
     the rectification notices) that writes its numbers with the same pattern draws from the same
     sequence, so two kinds never give the same number (``dudao.documents.numbering``)."""
@@ -133,9 +130,6 @@ class NumberSequence(ScopedModel):
     pattern = models.CharField(_("document number pattern"), max_length=150,
                                help_text=_("The pattern with the office's name and the year filled in."))
     last = models.PositiveIntegerField(_("last number issued"), default=0)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     def audit_scope(self):
         return "", None  # filed under no region, like the rows of no scope
@@ -151,7 +145,7 @@ class NumberSequence(ScopedModel):
         return f"{self.office_id} {self.pattern}: {self.last}"
 
 
-class IssuedNumber(ScopedModel):
+class IssuedNumber(OfficeScopedModel):
     """One document number (发文字号) an office gave in a year and what it was given to: the
     register that makes a number name one document (unique by office, year and number)."""
 
@@ -165,9 +159,6 @@ class IssuedNumber(ScopedModel):
     subject_type = models.CharField(max_length=64, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     replaces = models.CharField(_("number before renumbering"), max_length=150, blank=True)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     def audit_scope(self):
         return "", None  # filed under no region, like the rows of no scope

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
 from dudao.core.models import StoredFile
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.evaluations import visibility as v
 
@@ -37,7 +37,7 @@ def default_bands():
     return [[90, "优秀"], [75, "良好"], [60, "合格"], [0, "不合格"]]
 
 
-class Evaluation(DetailPageModel):
+class Evaluation(DetailPageModel, OfficeScopedModel):
     """One evaluation run by an office on an indicator-system version."""
 
     class Kind(models.TextChoices):
@@ -92,12 +92,9 @@ class Evaluation(DetailPageModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
 
-    scope_region = "office__region__path"
-    scope_school = None
-
     # the office; once published, the offices and schools of its units and its raters, to read
     scope_rules = (
-        rules.office(scope_region),
+        rules.office(OFFICE_REGION),
         rules.office_tree("units__region_path", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
         rules.schools("units__school_id", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),
         rules.own("raters__user", when=~Q(status=v.DRAFT), on=rules.VIEW, subquery=True),

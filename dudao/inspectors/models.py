@@ -12,7 +12,7 @@ from dudao.core import rules
 from dudao.core.files import DOCX, XLSX, FileKinds
 from dudao.core.models import DatedSchoolLink, Reviewed, StoredFile
 from dudao.core.review import review_transitions
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedModel
 from dudao.core.workflow import Transition
 from dudao.organizations.models import Office, PinyinSortedMixin, School
 
@@ -21,7 +21,7 @@ def photo_path(instance, filename: str) -> str:
     return f"inspectors/photos/{instance.certificate_no or 'new'}/{filename}"
 
 
-class Inspector(PinyinSortedMixin, DetailPageModel):
+class Inspector(PinyinSortedMixin, DetailPageModel, OfficeScopedModel):
     """An inspector (督学) appointed by an office; a responsible inspector when listed at schools."""
 
     class Kind(models.TextChoices):
@@ -58,9 +58,6 @@ class Inspector(PinyinSortedMixin, DetailPageModel):
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     sort_key = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     class Meta:
         verbose_name = _("inspector")
@@ -120,7 +117,7 @@ def term_end(start: datetime.date) -> datetime.date:
     return add_years(start, TERM_YEARS) - datetime.timedelta(days=1)
 
 
-class InspectorPolicy(ScopedModel):
+class InspectorPolicy(OfficeScopedModel):
     """An office's rules for its inspectors: the yearly floor of centralised training hours and how
     long before a part-time term ends the office is reminded."""
 
@@ -132,9 +129,6 @@ class InspectorPolicy(ScopedModel):
         help_text=_("《督学管理暂行办法》: at least 40 hours of centralised training a year."))
     term_reminder_days = models.PositiveSmallIntegerField(
         _("remind before a term ends (days)"), default=DEFAULT_TERM_REMINDER_DAYS)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     class Meta:
         verbose_name = _("inspector rules")
@@ -218,7 +212,7 @@ class TrainingAlert(models.Model):
         return f"{self.inspector_id} {self.year}"
 
 
-class Case(DetailPageModel, Reviewed):
+class Case(DetailPageModel, OfficeScopedModel, Reviewed):
     """An excellent supervision case (优秀督导案例) an inspector submits; the office reviews and
     publishes it to the inspectors of its region."""
 
@@ -245,11 +239,9 @@ class Case(DetailPageModel, Reviewed):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
 
-    scope_region = "office__region__path"
-    scope_school = None
     # the office; the author; once published, the inspectors of the office's region, to read
-    scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE),
-                   rules.reference(scope_region, when=Q(status=Status.PUBLISHED)))
+    scope_rules = (rules.office(OFFICE_REGION), rules.own("inspector__user", on=rules.EXCEPT_DELETE),
+                   rules.reference(OFFICE_REGION, when=Q(status=Status.PUBLISHED)))
 
     class Meta:
         verbose_name = _("supervision case")

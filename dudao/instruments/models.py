@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core import rules
-from dudao.core.scope import DetailPageModel, ScopedManager, ScopedModel, TimeStampedModel
+from dudao.core.scope import (
+    OFFICE_REGION,
+    DetailPageModel,
+    OfficeScopedModel,
+    ScopedManager,
+    ScopedModel,
+    TimeStampedModel,
+)
 from dudao.core.workflow import Transition
 
 
@@ -37,7 +44,7 @@ def instrument_rules(lookup: str, draft: str | None = None) -> tuple:
 INSTRUMENT_CAPABILITY = "instruments.{action}_instrument"
 
 
-class Instrument(DetailPageModel):
+class Instrument(DetailPageModel, OfficeScopedModel):
     """A checklist, indicator system or questionnaire, with its versions."""
 
     class Kind(models.TextChoices):
@@ -63,9 +70,7 @@ class Instrument(DetailPageModel):
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The regulation or document it follows."))
 
-    scope_region = "office__region__path"
-    scope_school = None
-    scope_rules = instrument_rules(scope_region)
+    scope_rules = instrument_rules(OFFICE_REGION)
     scope_capability = INSTRUMENT_CAPABILITY
 
     class Meta:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.scope import ScopedModel, ScopedQuerySet
+from dudao.core.scope import OfficeScopedModel, ScopedQuerySet
 from dudao.core.workflow import Transition
 
 
@@ -72,7 +72,7 @@ def _low_priority_default():
     return list(LOW_PRIORITY_DEFAULT)
 
 
-class ChannelSettings(ScopedModel):
+class ChannelSettings(OfficeScopedModel):
     """An office's robots and gateway, its default channels per kind and its low-priority kinds.
     The addresses and the DingTalk secret are secrets: pages and the API show them masked."""
 
@@ -85,9 +85,6 @@ class ChannelSettings(ScopedModel):
     webhook_secret = models.CharField(_("SMS gateway shared secret"), max_length=200, blank=True)
     defaults = models.JSONField(_("default channels per kind"), default=dict, blank=True)
     low_priority = models.JSONField(_("low-priority kinds"), default=_low_priority_default, blank=True)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     SECRET_FIELDS = ("wecom_url", "dingtalk_url", "dingtalk_secret", "webhook_url", "webhook_secret")
 
@@ -129,7 +126,7 @@ class Preference(models.Model):
         return str(self.user)
 
 
-class Delivery(ScopedModel):
+class Delivery(OfficeScopedModel):
     """One notification through one channel: the delivery log (queued, sent, failed, and why)."""
 
     class Status(models.TextChoices):
@@ -154,9 +151,6 @@ class Delivery(ScopedModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     class Meta:
         verbose_name = _("delivery")

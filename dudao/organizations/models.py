@@ -10,7 +10,7 @@ from pypinyin import lazy_pinyin
 
 from dudao.core import rules
 from dudao.core.models import DatedSchoolLink
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel
 
 
 def pinyin_key(text: str) -> str:
@@ -198,7 +198,7 @@ class School(PinyinSortedMixin, DetailPageModel):
             raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
 
 
-class Zone(DetailPageModel):
+class Zone(DetailPageModel, OfficeScopedModel):
     """A responsibility zone (督学责任区): schools of one county office grouped for inspectors."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="zones", verbose_name=_("office"))
@@ -208,9 +208,6 @@ class Zone(DetailPageModel):
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     class Meta:
         verbose_name = _("zone")
@@ -224,7 +221,7 @@ class Zone(DetailPageModel):
         return self.name
 
 
-class Department(DetailPageModel):
+class Department(DetailPageModel, OfficeScopedModel):
     """A responsible unit of an office that is not a school: a township education office (乡镇教育办,
     学区中心校) or a department of the education bureau (教育局股室). Directives give it items, and its
     contacts (承办单位联络人) report on them."""
@@ -246,11 +243,9 @@ class Department(DetailPageModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    scope_region = "office__region__path"
-    scope_school = None
     # the office's subtree; read-only for the school-bound users of the office; a unit's own contacts
     # read their unit
-    scope_rules = (rules.office(scope_region), rules.reference(scope_region),
+    scope_rules = (rules.office(OFFICE_REGION), rules.reference(OFFICE_REGION),
                    rules.departments("pk", on=rules.VIEW))
 
     class Meta:
@@ -283,7 +278,7 @@ class ZoneMembership(DatedSchoolLink):
         return f"{self.school} → {self.zone}"
 
 
-class CalendarDay(ScopedModel):
+class CalendarDay(OfficeScopedModel):
     """Makes one day a holiday or a working day against the weekly rule (Monday to Friday work).
 
     A row without an office is the State Council's arrangement (法定节假日与调休), loaded from the
@@ -303,11 +298,9 @@ class CalendarDay(ScopedModel):
     name = models.CharField(_("name"), max_length=64, blank=True, help_text=_("For example 国庆节 or 调休上班."))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    scope_region = "office__region__path"
-    scope_school = None
     # the statutory days for everyone; an office's entries for its subtree (changed only by the office
     # itself) and for the offices below it, which follow them
-    scope_rules = (rules.office(scope_region), rules.ancestors(scope_region), rules.shipped("office"))
+    scope_rules = (rules.office(OFFICE_REGION), rules.ancestors(OFFICE_REGION), rules.shipped("office"))
 
     class Meta:
         verbose_name = _("calendar day")

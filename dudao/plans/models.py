@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.core import rules
 from dudao.core.models import Reviewed
 from dudao.core.review import review_transitions
-from dudao.core.scope import DetailPageModel, ScopedManager, ScopedQuerySet
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedManager, ScopedQuerySet
 from dudao.core.workflow import Transition
 
 MONTHS = tuple(range(1, 13))
@@ -68,7 +68,7 @@ def term_dates(year: int, term: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-class WorkPlan(DetailPageModel, Reviewed):
+class WorkPlan(DetailPageModel, OfficeScopedModel, Reviewed):
     """Plans a year or a term of an office, a zone or an inspector, month by month (一月一主题)."""
 
     class Level(models.TextChoices):
@@ -102,15 +102,13 @@ class WorkPlan(DetailPageModel, Reviewed):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("written by"))
 
-    scope_region = "office__region__path"
-    scope_school = None
     # the office's plans; the author's (an inspector, a zone); once submitted, read-only for the
     # inspectors of the office
     scope_rules = (
-        rules.office(scope_region),
+        rules.office(OFFICE_REGION),
         rules.own("inspector__user", when=Q(level=Level.INSPECTOR), on=rules.EXCEPT_DELETE),
         rules.zones("zone_id", when=Q(level=Level.ZONE), on=rules.EXCEPT_DELETE),
-        rules.reference(scope_region, when=~Q(status=Status.DRAFT)),
+        rules.reference(OFFICE_REGION, when=~Q(status=Status.DRAFT)),
     )
 
     class Meta:
@@ -199,7 +197,7 @@ class TaskQuerySet(ScopedQuerySet):
         return self.filter(status=Task.Status.OPEN, due_date__lt=on or timezone.localdate())
 
 
-class Task(DetailPageModel):
+class Task(DetailPageModel, OfficeScopedModel):
     """Gives an inspector a piece of work with a due date: routine, prescribed or self-chosen."""
 
     class Kind(models.TextChoices):
@@ -238,9 +236,7 @@ class Task(DetailPageModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("given by"))
 
-    scope_region = "office__region__path"
-    scope_school = None
-    scope_rules = (rules.office(scope_region), rules.own("inspector__user", on=rules.EXCEPT_DELETE), rules.zones("zone_id", on=rules.VIEW))
+    scope_rules = (rules.office(OFFICE_REGION), rules.own("inspector__user", on=rules.EXCEPT_DELETE), rules.zones("zone_id", on=rules.VIEW))
 
     objects = TaskQuerySet.as_manager()
 

@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
-from dudao.core.scope import DetailPageModel, ScopedModel
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedModel
 from dudao.core.workflow import Transition
 
 DEFAULT_THRESHOLD = Decimal("0.85")  # STANDARDS §4.6: social recognition passes at ≥ 85 %
 
 
-class Survey(DetailPageModel):
+class Survey(DetailPageModel, OfficeScopedModel):
     """Runs one questionnaire among chosen schools' respondent groups, anonymously, until a date."""
 
     class Status(models.TextChoices):
@@ -78,13 +78,10 @@ class Survey(DetailPageModel):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    scope_region = "office__region__path"
-    scope_school = None
-
     # offices reach the surveys of their region subtree (and change them); school-bound users
     # (liaison, principal, inspector, zone leader) read the surveys that are no longer drafts and
     # include one of their schools — never a neighbour's, never a draft
-    scope_rules = (rules.office(scope_region),
+    scope_rules = (rules.office(OFFICE_REGION),
                    rules.schools("links__school_id", when=~Q(status=Status.DRAFT), on=rules.VIEW, subquery=True))
 
     class Meta:

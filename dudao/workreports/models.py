@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.core import rules
 from dudao.core.models import Reviewed
 from dudao.core.review import review_transitions
-from dudao.core.scope import DetailPageModel, ScopedModel, ScopedQuerySet
+from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedQuerySet
 
 
 class Level(models.TextChoices):
@@ -75,7 +75,7 @@ class ReportQuerySet(ScopedQuerySet):
         return self.filter(due_on__lt=on)
 
 
-class Report(DetailPageModel, Reviewed):
+class Report(DetailPageModel, OfficeScopedModel, Reviewed):
     """Records a work report of an inspector, a zone or an office for a month, term or year, with
     the draft the platform made and the finished .docx the author submitted."""
 
@@ -111,13 +111,10 @@ class Report(DetailPageModel, Reviewed):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
 
-    scope_region = "office__region__path"
-    scope_school = None
-
     # the offices over the report's office (the one above accepts or returns it); the author (an
     # inspector, a zone); a zone leader reads the reports of the zone's inspectors
     scope_rules = (
-        rules.office_tree(scope_region),
+        rules.office_tree(OFFICE_REGION),
         rules.own("inspector__user", when=Q(level=Level.INSPECTOR), on=rules.EXCEPT_DELETE),
         rules.zones("zone_id", when=Q(level=Level.ZONE), on=rules.EXCEPT_DELETE),
         rules.zones("zone_id", when=Q(level=Level.INSPECTOR), on=rules.VIEW),
@@ -185,7 +182,7 @@ class Report(DetailPageModel, Reviewed):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED) and self.due_on < on
 
 
-class ReportPolicy(ScopedModel):
+class ReportPolicy(OfficeScopedModel):
     """An office's rule for when reports fall due (no national rule: each office sets its own)."""
 
     DEFAULT_MONTH_DAY = 5
@@ -203,9 +200,6 @@ class ReportPolicy(ScopedModel):
     year_due_days = models.PositiveSmallIntegerField(
         _("year summary due after (days)"), default=DEFAULT_YEAR_DAYS,
         help_text=_("The year summary is due this many days after the year ends."))
-
-    scope_region = "office__region__path"
-    scope_school = None
 
     class Meta:
         verbose_name = _("report due dates")
