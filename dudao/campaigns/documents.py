@@ -88,8 +88,7 @@ def _score(value) -> str:
 # ---- built-in templates --------------------------------------------------------------------------
 
 def _notice_default():
-    doc = layout.new_document()
-    layout.add_issuer_head(doc)
+    doc = layout.issued_document()
     layout.add_letter_title(doc, "督导通知书", "{{ school.name }}")
     layout.add_body(doc, "根据《教育督导条例》第十三条、第十七条，本室决定开展{{ campaign.theme }}专项督导"
                          "（{{ campaign.title }}）。你校列入本次督导范围，现将有关事项通知如下：")
@@ -104,8 +103,7 @@ def _notice_default():
                        "自查结束后，由{{ team.name }}（组长：{{ team.leader }}；成员：{{ team.members }}）到校实地督导。"
                        "请学校如实提供情况，不得拒绝和阻挠（《教育督导条例》第十二条）。")
     layout.add_section(doc, "五、联系方式", "{{ contact }}")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _report_default():
@@ -132,8 +130,7 @@ def _report_default():
     layout.add_section(doc, "五、下一步工作",
                        "对尚未整改到位的问题，本室将督促有关学校限期整改，组织“回头看”，逐项核查销号；对逾期未整改的，"
                        "依据《教育督导条例》第二十五条予以通报批评并责令改正。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 # ---- samples: every variable a template of the kind may use ------------------------------------------

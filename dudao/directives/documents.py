@@ -66,8 +66,7 @@ def bulletin_context(directive, *, rows: list[dict], counts: dict, date: datetim
 # ---- built-in templates --------------------------------------------------------------------------
 
 def _urge_default():
-    doc = layout.new_document()
-    layout.add_issuer_head(doc)
+    doc = layout.issued_document()
     layout.add_letter_title(doc, "督办通知单", "{{ school.name }}")
     layout.add_body(doc, "{{ directive.decided_on }}，根据{{ directive.source }}，确定“{{ directive.title }}”为督办事项，"
                          "你单位承办以下工作，办理期限为{{ item.deadline }}，目前状态：{{ item.status }}。")
@@ -76,13 +75,11 @@ def _urge_default():
                        "你单位已报送进展情况{{ reports.count }}次。最近一次：{{ reports.last }}")
     layout.add_section(doc, "三、督办要求", "这是本室就该事项第{{ times }}次督办。", lines="note_lines")
     layout.add_body(doc, "请你单位抓紧办理，按要求在督导平台报送办理进展和结果。联系电话：{{ office.hotline }}。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _bulletin_default():
-    doc = layout.new_document()
-    layout.add_issuer_head(doc)
+    doc = layout.issued_document()
     layout.add_title(doc, "关于“{{ directive.title }}”督办事项办理情况的通报")
     layout.add_body(doc, "{{ directive.decided_on }}，根据{{ directive.source }}，“{{ directive.title }}”列为督办事项，"
                          "共分解{{ counts.items }}项任务。截至{{ date }}，已办结{{ counts.done }}项，按期推进"
@@ -95,8 +92,7 @@ def _bulletin_default():
     layout.add_section(doc, "三、下一步要求",
                        "对已办结的事项，各单位要巩固成果；对逾期和退回重办的事项，相关单位要查明原因、明确时限，"
                        "抓紧办理到位，本室将继续跟踪督办。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 # ---- samples: every variable a template of the kind may use ------------------------------------------

@@ -196,6 +196,13 @@ def add_issuer_head(doc, number: str = "{{ number }}") -> None:
     add_red_line(doc)
 
 
+def issued_document():
+    """A new document that the office issues, its head (``add_issuer_head``) in place."""
+    doc = new_document()
+    add_issuer_head(doc)
+    return doc
+
+
 def add_letter_title(doc, title: str, addressee: str) -> None:
     """The title and the salutation (主送机关, ``addressee`` followed by "："), not indented."""
     add_title(doc, title)
@@ -298,6 +305,12 @@ def add_signature(doc, issuer: str, date: str):
         _run(paragraph, text)
         paragraphs.append(paragraph)
     return paragraphs
+
+
+def signed(doc):
+    """``doc`` signed by the office on the document's date, the way the office's documents end."""
+    add_signature(doc, "{{ office.name }}", "{{ date }}")
+    return doc
 
 
 def add_page_break(doc):

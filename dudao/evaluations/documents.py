@@ -56,8 +56,7 @@ def _notice_default():
     layout.add_heading(doc, "四、被督导单位")
     layout.add_table(doc, ["序号", "单位"], ["{{ u.no }}", "{{ u.name }}"], loop="u in units", widths_mm=[20, 136])
     layout.add_body(doc, "被督导单位应当积极配合，如实提供情况，不得拒绝和阻挠（《教育督导条例》第十二条）。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _notice_sample():
@@ -110,8 +109,7 @@ def _opinion_default():
     layout.add_table(doc, ["序号", "整改要求", "整改期限", "整改通知书"],
                      ["{{ d.no }}", "{{ d.text }}", "{{ d.deadline }}", "{{ d.number }}"], loop="d in demands",
                      widths_mm=[16, 80, 30, 30])
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _opinion_sample():
@@ -163,8 +161,7 @@ def _report_default():
                      ["{{ r.rank }}", "{{ r.name }}", "{{ r.total }}", "{{ r.grade }}"], loop="r in ranking",
                      widths_mm=[18, 88, 25, 25])
     layout.add_section(doc, "三、整改要求", "督导意见书共提出限期整改要求{{ demands }}条，已纳入整改通知书跟踪落实，并将适时开展回头看。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _report_sample():

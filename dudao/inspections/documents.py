@@ -322,8 +322,7 @@ def _answers_table(doc) -> None:
 
 
 def _visit_notice_default():
-    doc = layout.new_document()
-    layout.add_issuer_head(doc)
+    doc = layout.issued_document()
     layout.add_letter_title(doc, "督导通知书", "{{ school.name }}")
     layout.add_body(doc, "根据《教育督导条例》和《中小学校责任督学挂牌督导办法》，责任督学{{ inspector.name }}"
                          "（督学证号：{{ inspector.certificate_no }}）定于{{ visit.date }}到你校开展"
@@ -336,8 +335,7 @@ def _visit_notice_default():
     layout.add_heading(doc, "四、请学校准备")
     layout.add_loop(doc, "p in prepare", ["{{ p.no }}．{{ p.text }}。"])
     layout.add_section(doc, "五、联系方式", "{{ contact }}")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _visit_record_default():
@@ -387,8 +385,7 @@ def _visit_report_default():
 
 
 def _rectification_notice_default():
-    doc = layout.new_document()
-    layout.add_issuer_head(doc)
+    doc = layout.issued_document()
     layout.add_letter_title(doc, "整改通知书", "{{ school.name }}")
     layout.add_body(doc, "{{ visit_date }}，责任督学在对你校开展督导时发现以下问题：")
     _findings_table(doc)
@@ -397,8 +394,7 @@ def _rectification_notice_default():
     layout.add_section(doc, "二、整改期限",
                        "请于{{ deadline }}前完成整改，并将整改情况（整改措施及佐证材料）报送本室。逾期未整改或"
                        "整改不到位的，将依据《教育督导条例》第二十五条予以通报批评并责令改正。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _rectification_reply_default():
@@ -418,13 +414,11 @@ def _rectification_reply_default():
                      ["{{ c.no }}", "{{ c.date }}", "{{ c.result }}", "{{ c.by }}", "{{ c.remarks }}",
                       "{{ c.closed }}"], loop="c in rechecks", widths_mm=[14, 26, 24, 20, 56, 16])
     layout.add_body(doc, "当前状态：{{ status }}。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 def _bulletin_default():
-    doc = layout.new_document()
-    layout.add_issuer_head(doc)
+    doc = layout.issued_document()
     layout.add_letter_title(doc, "关于{{ school.name }}未按期整改督导问题的通报", "各中小学校、幼儿园")
     layout.add_body(doc, "{{ notice.issued_on }}，本室向{{ school.name }}下发整改通知书（{{ notice.number }}），"
                          "要求其于{{ deadline }}前完成整改。{{ reason }}。")
@@ -434,8 +428,7 @@ def _bulletin_default():
                        "{{ school.name }}要深刻剖析原因，立即按整改通知书的要求整改到位，并将整改情况书面报送本室。",
                        lines="escalation.note_lines")
     layout.add_body(doc, "各学校要引以为戒，举一反三，认真对照督导事项开展自查，确保督导发现的问题按期整改到位。")
-    layout.add_signature(doc, "{{ office.name }}", "{{ date }}")
-    return doc
+    return layout.signed(doc)
 
 
 # ---- complete sample contexts --------------------------------------------------------------------
