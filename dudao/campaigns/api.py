@@ -30,18 +30,14 @@ from dudao.core.api import (
     transition_action,
     validated,
 )
+from dudao.core.permissions import ServiceCheckedMixin
 from dudao.inspections.models import Rectification
 
-_SERVICE_CHECKED = {"launch", "close", "targets", "teams", "progress", "results", "rectifications", "report",
-                    "self_check", "result", "issue", "complete"}
 
-
-class _ServiceCheckedMixin:
+class _CampaignActionsMixin(ServiceCheckedMixin):
     http_method_names = ["get", "post", "head", "options"]
-
-    @property
-    def required_action(self):
-        return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
+    service_checked = frozenset({"launch", "close", "targets", "teams", "progress", "results", "rectifications",
+                                "report", "self_check", "result", "issue", "complete"})
 
 
 class CampaignSerializer(ScopedModelSerializer):
@@ -183,7 +179,7 @@ def _files(request) -> list:
     return request.FILES.getlist("files") if hasattr(request, "FILES") else []
 
 
-class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
+class CampaignViewSet(_CampaignActionsMixin, ScopedViewSet):
     """Special campaigns (专项督导) in scope."""
 
     serializer_class = CampaignSerializer
@@ -266,7 +262,7 @@ class CampaignViewSet(_ServiceCheckedMixin, ScopedViewSet):
 _TARGET = {"id_kwarg": "target_id", "output": TargetSerializer}
 
 
-class CampaignTargetViewSet(_ServiceCheckedMixin, ScopedViewSet):
+class CampaignTargetViewSet(_CampaignActionsMixin, ScopedViewSet):
     """The schools of campaigns in scope: their state, self-check and team result."""
 
     serializer_class = TargetSerializer

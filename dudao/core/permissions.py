@@ -22,6 +22,17 @@ class ModelPermission(permissions.BasePermission):
         return request.user.has_perm(permission_name(model, action))
 
 
+class ServiceCheckedMixin:
+    # the actions in ``service_checked`` ask only to read the row (``required_action``): their services
+    # check scope, state and permission themselves (a comment: the schema would show a docstring)
+
+    service_checked: frozenset[str] = frozenset()
+
+    @property
+    def required_action(self):
+        return "view" if getattr(self, "action", None) in self.service_checked else None
+
+
 class Pagination(pagination.PageNumberPagination):
     """Pages of at most 500 rows; ``count`` stops at ``DUDAO_LIST_COUNT_CAP`` (``core.paging``)
     and ``count_exact`` says whether it is the whole number."""

@@ -27,22 +27,18 @@ from dudao.core.api import (
 )
 from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
+from dudao.core.permissions import ServiceCheckedMixin
 from dudao.directives import exports, selectors, services
 from dudao.directives.filters import DirectiveFilterSet, DirectiveItemFilterSet
 from dudao.directives.models import Board, Directive, DirectiveItem, ProgressReport, ReportFile, Source, Urge
 
-_SERVICE_CHECKED = {"items", "assign", "publish", "archive", "board", "export", "report", "urge", "accept",
-                    "return_"}
 
-
-class _ServiceCheckedMixin:
+class _DirectiveActionsMixin(ServiceCheckedMixin):
     """Writes go through the services, which check scope, state and permission themselves."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    @property
-    def required_action(self):
-        return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
+    service_checked = frozenset({"items", "assign", "publish", "archive", "board", "export", "report", "urge", "accept",
+                                "return_"})
 
 
 class DirectiveSerializer(ScopedModelSerializer):
@@ -176,7 +172,7 @@ class DirectiveBoardSerializer(serializers.Serializer):
     items = DirectiveBoardItemSerializer(many=True)
 
 
-class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
+class DirectiveViewSet(_DirectiveActionsMixin, ScopedViewSet):
     """Directives (督办事项) in scope."""
 
     serializer_class = DirectiveSerializer
@@ -255,7 +251,7 @@ class DirectiveViewSet(_ServiceCheckedMixin, ScopedViewSet):
 _ITEM = {"id_kwarg": "item_id", "output": DirectiveItemSerializer}
 
 
-class DirectiveItemViewSet(_ServiceCheckedMixin, ScopedReadViewSet):
+class DirectiveItemViewSet(_DirectiveActionsMixin, ScopedReadViewSet):
     """The items of directives in scope: each responsible unit's part, its reports and urges."""
 
     serializer_class = DirectiveItemSerializer

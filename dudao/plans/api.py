@@ -17,19 +17,15 @@ from dudao.core.api import (
     transition_action,
     validated,
 )
+from dudao.core.permissions import ServiceCheckedMixin
 from dudao.organizations.selectors import drill_region
 from dudao.plans import selectors, services
 from dudao.plans.filters import TaskFilterSet, WorkPlanFilterSet
 from dudao.plans.models import PlanItem, Task, Term, WorkPlan, term_for
 
-# Actions whose capability the service checks itself: the router only needs the user to read the model.
-_SERVICE_CHECKED = {"submit", "approve", "return", "complete", "reopen", "prescribe", "completion"}
 
-
-class _ServiceCheckedMixin:
-    @property
-    def required_action(self):
-        return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
+class _PlanActionsMixin(ServiceCheckedMixin):
+    service_checked = frozenset({"submit", "approve", "return", "complete", "reopen", "prescribe", "completion"})
 
 
 # ---- plans -----------------------------------------------------------------------------------
@@ -85,7 +81,7 @@ class WorkPlanTransitionInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class WorkPlanViewSet(_ServiceCheckedMixin, ScopedViewSet):
+class WorkPlanViewSet(_PlanActionsMixin, ScopedViewSet):
     """Work plans (工作计划) with their month tables. ``PATCH`` writes the table while the plan is a
     draft or returned; ``POST …/submit/``, ``…/approve/`` and ``…/return/`` move it."""
 
@@ -174,7 +170,7 @@ class TaskReopenInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class TaskViewSet(_ServiceCheckedMixin, ScopedViewSet):
+class TaskViewSet(_PlanActionsMixin, ScopedViewSet):
     """Tasks (常规/规定/自主任务). ``POST tasks/`` adds an inspector's own task; ``POST tasks/prescribe/``
     gives one task to many inspectors; ``…/complete/`` and ``…/reopen/`` move a task."""
 

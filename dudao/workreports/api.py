@@ -30,11 +30,10 @@ from dudao.core.api import (
     transition_action,
     validated,
 )
+from dudao.core.permissions import ServiceCheckedMixin
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
 from dudao.workreports.models import Level, PeriodKind, Report
-
-_SERVICE_CHECKED = {"submit", "return_", "accept", "status_table"}
 
 
 def _file_urls(report: Report, which: str) -> dict:
@@ -110,7 +109,7 @@ class ReportReviewInputSerializer(serializers.Serializer):
 _TRANSITION = {"id_kwarg": "report_id", "input": ReportReviewInputSerializer, "output": ReportSerializer}
 
 
-class ReportViewSet(UploadActionsMixin, ScopedViewSet):
+class ReportViewSet(ServiceCheckedMixin, UploadActionsMixin, ScopedViewSet):
     """Work reports (督导工作报告): drafted from the records, submitted as a finished .docx, returned
     or accepted by the office."""
 
@@ -122,9 +121,7 @@ class ReportViewSet(UploadActionsMixin, ScopedViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     upload_actions = frozenset({"submit"})
 
-    @property
-    def required_action(self):
-        return "view" if getattr(self, "action", None) in _SERVICE_CHECKED else None
+    service_checked = frozenset({"submit", "return_", "accept", "status_table"})
 
     @extend_schema(request=ReportDraftInputSerializer, responses=ReportSerializer)
     def create(self, request, *args, **kwargs):
