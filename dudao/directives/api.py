@@ -93,8 +93,8 @@ class DirectiveUrgeSerializer(serializers.ModelSerializer):
 class DirectiveItemSerializer(ScopedModelSerializer):
     unit_name = serializers.CharField(read_only=True, help_text="The responsible unit's name (a school, or a "
                                                                  "department or township office)")
-    late = serializers.SerializerMethodField()
-    board = serializers.SerializerMethodField()
+    late = serializers.BooleanField(source="is_late", read_only=True)
+    board = serializers.CharField(read_only=True)
     reports = DirectiveProgressReportSerializer(many=True, read_only=True)
     urges = DirectiveUrgeSerializer(many=True, read_only=True)
 
@@ -104,12 +104,6 @@ class DirectiveItemSerializer(ScopedModelSerializer):
                   "status", "late", "board",
                   "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "reports", "urges"]
         read_only_fields = fields
-
-    def get_late(self, item) -> bool:
-        return item.is_late()
-
-    def get_board(self, item) -> str:
-        return item.board()
 
 
 class DirectiveItemInputSerializer(serializers.Serializer):

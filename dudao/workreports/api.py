@@ -51,8 +51,8 @@ class ReportSerializer(ScopedModelSerializer):
     level = serializers.CharField(read_only=True, help_text="office, zone or inspector (whose report)")
     owner = serializers.CharField(source="owner_name", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
-    late = serializers.SerializerMethodField()
-    overdue = serializers.SerializerMethodField()
+    late = serializers.BooleanField(source="is_late", read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     draft_files = serializers.SerializerMethodField()
     submitted_files = serializers.SerializerMethodField()
 
@@ -62,12 +62,6 @@ class ReportSerializer(ScopedModelSerializer):
                   "period_end", "period", "due_on", "status", "late", "overdue", "draft", "draft_files", "submitted",
                   "submitted_files", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "author"]
         read_only_fields = fields
-
-    def get_late(self, obj) -> bool:
-        return obj.is_late()
-
-    def get_overdue(self, obj) -> bool:
-        return obj.is_overdue()
 
     def get_draft_files(self, obj) -> dict:
         return _file_urls(obj, "draft")
