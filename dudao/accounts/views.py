@@ -101,10 +101,8 @@ class MembershipListView(ExportableListView):
     title = gettext_lazy("Accounts and roles")
     columns = tables.MEMBERSHIP_COLUMNS
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_manage"] = self.request.user.has_perm("accounts.change_membership")
-        return ctx
+    def list_context(self, ctx, user):
+        return {"can_manage": user.has_perm("accounts.change_membership")}
 
 
 class MembershipGrantView(ScopedMixin, TemplateView):

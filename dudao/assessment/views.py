@@ -178,11 +178,9 @@ class RatingListView(ExportableListView):
 
     selector = selectors.my_ratings
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
+    def list_context(self, ctx, user):
         period = PeriodForm(self.request.GET or None).period()
-        ctx.update({"period": period, "to_rate": selectors.rateable_inspectors(user=self.request.user, period=period)})
-        return ctx
+        return {"period": period, "to_rate": selectors.rateable_inspectors(user=user, period=period)}
 
 
 class AssessmentPolicyView(OfficePolicyView):

@@ -199,7 +199,12 @@ class ObjectListView(ScopedMixin, TemplateView):
                 and self.request.user.has_perm(f"{self.opts.app_label}.import_{self.opts.model_name}"),
             }
         )
+        ctx.update(self.list_context(ctx, self.request.user))
         return ctx
+
+    def list_context(self, ctx, user) -> dict:
+        """What the page shows besides its rows: ``ctx`` holds what is known so far (``filterset``, ``rows``)."""
+        return {}
 
 
 class ObjectDetailView(ScopedMixin, TemplateView):

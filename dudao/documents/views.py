@@ -46,20 +46,18 @@ class DocumentListView(ExportableListView):
 
     selector = selectors.document_list
 
-    def get_context_data(self, **kwargs):
+    def list_context(self, ctx, user):
         from django.utils import timezone
 
-        ctx = super().get_context_data(**kwargs)
         get = self.request.GET
         year = get.get("year", "")
-        ctx["bundle"] = {
+        return {"bundle": {
             "year": int(year) if year.isdigit() and 1900 <= int(year) <= 2999 else timezone.localdate().year,
-            "school": School.objects.for_user(self.request.user).filter(pk=get["school"]).first()
+            "school": School.objects.for_user(user).filter(pk=get["school"]).first()
             if get.get("school", "").isdigit() else None,
-            "office": office_for_user(user=self.request.user),
-            "allowed": self.request.user.has_perm("jobs.add_job"),
-        }
-        return ctx
+            "office": office_for_user(user=user),
+            "allowed": user.has_perm("jobs.add_job"),
+        }}
 
 
 class DocumentDetailView(ObjectDetailView):

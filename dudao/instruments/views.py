@@ -34,10 +34,8 @@ class InstrumentListView(ExportableListView):
 
     selector = selectors.instrument_list
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_import"] = self.request.user.has_perm("instruments.add_instrument")
-        return ctx
+    def list_context(self, ctx, user):
+        return {"can_import": user.has_perm("instruments.add_instrument")}
 
 
 # ---- the version page -----------------------------------------------------------------------------

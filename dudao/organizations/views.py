@@ -106,8 +106,8 @@ class SchoolListView(ObjectListView):
         self.filterset = self.get_filterset()
         return selectors.schools_listed(user=self.request.user, params=self.request.GET, filters=self.filterset)
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "acts_for_office": acts_for_office(self.request.user)}
+    def list_context(self, ctx, user):
+        return {"acts_for_office": acts_for_office(user)}
 
 
 class SchoolDetailView(ObjectDetailView):
@@ -161,10 +161,8 @@ class ZoneListView(ObjectListView):
         )
         return super().get_queryset().annotate(school_count=Count("memberships", filter=current))
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["over_limit"] = list(selectors.zone_list_with_counts(user=self.request.user).filter(over_limit=True))
-        return ctx
+    def list_context(self, ctx, user):
+        return {"over_limit": list(selectors.zone_list_with_counts(user=user).filter(over_limit=True))}
 
 
 class ZoneDetailView(ObjectDetailView):

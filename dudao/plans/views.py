@@ -166,17 +166,15 @@ class TaskListView(ObjectListView):
 
     selector = selectors.task_list
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        ctx["can_prescribe"] = user.has_perm("plans.prescribe_task")
-        ctx["can_add_own"] = user.has_perm("plans.add_task") and Inspector.objects.for_user(user).filter(
-            user=user).exists()
+    def list_context(self, ctx, user):
+        out = {"can_prescribe": user.has_perm("plans.prescribe_task"),
+               "can_add_own": user.has_perm("plans.add_task") and Inspector.objects.for_user(user).filter(
+                   user=user).exists()}
         batch = self.filterset.form.cleaned_data.get("batch") if self.filterset.is_bound and self.filterset.is_valid() else None
         if batch and acts_for_office(user):
-            ctx["batch_stats"] = selectors.task_list(user=user).filter(batch=batch).aggregate(
+            out["batch_stats"] = selectors.task_list(user=user).filter(batch=batch).aggregate(
                 total=Count("pk"), done=Count("pk", filter=Q(status=Task.Status.DONE)))
-        return ctx
+        return out
 
 
 class TaskDetailView(ObjectDetailView):

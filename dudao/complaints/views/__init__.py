@@ -48,10 +48,8 @@ class ComplaintListView(ExportableListView):
 
     selector = selectors.complaint_list
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["stats"] = selectors.complaint_stats(user=self.request.user, queryset=self.filtered_queryset())
-        return ctx
+    def list_context(self, ctx, user):
+        return {"stats": selectors.complaint_stats(user=user, queryset=self.filtered_queryset())}
 
 
 class ComplaintDetailView(ObjectDetailView):
@@ -220,21 +218,21 @@ class PublicationListView(ExportableListView):
     selector = selectors.publication_list
     default_ordering = ("-created_at", "-pk")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        if user.has_perm("complaints.add_publication"):
-            published_docs = Publication.objects.for_user(user).filter(
-                withdrawn_at__isnull=True, document__isnull=False).values("document_id")
-            published_notices = Publication.objects.for_user(user).filter(
-                withdrawn_at__isnull=True, rectification__isnull=False).values("rectification_id")
-            ctx["documents"] = (Document.objects.for_user(user).filter(
+    def list_context(self, ctx, user):
+        if not user.has_perm("complaints.add_publication"):
+            return {}
+        published_docs = Publication.objects.for_user(user).filter(
+            withdrawn_at__isnull=True, document__isnull=False).values("document_id")
+        published_notices = Publication.objects.for_user(user).filter(
+            withdrawn_at__isnull=True, rectification__isnull=False).values("rectification_id")
+        return {
+            "documents": Document.objects.for_user(user).filter(
                 kind__in=services.PUBLISHABLE_KINDS, school__isnull=False).exclude(pk__in=published_docs)
-                .select_related("school").order_by("-date", "-pk")[:200])
-            ctx["notices"] = (Rectification.objects.for_user(user).exclude(pk__in=published_notices)
-                              .select_related("school").order_by("-issued_on", "-pk")[:200])
-            ctx["publish_form"] = PublishForm()
-        return ctx
+            .select_related("school").order_by("-date", "-pk")[:200],
+            "notices": Rectification.objects.for_user(user).exclude(pk__in=published_notices)
+            .select_related("school").order_by("-issued_on", "-pk")[:200],
+            "publish_form": PublishForm(),
+        }
 
 
 class PublicationPublishView(ScopedMixin, View):

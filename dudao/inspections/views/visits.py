@@ -56,13 +56,9 @@ class VisitListView(ExportableListView):
     columns = tables.VISIT_COLUMNS
     selector = selectors.visit_list
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["device_drafts"] = self.request.user.has_perm("inspections.add_visit")
-        ctx["device_config"] = _device_config(self.request.user)
-        ctx["device_strings"] = _js_strings()
-        ctx["can_see_coverage"] = selectors.can_see_coverage(self.request.user)
-        return ctx
+    def list_context(self, ctx, user):
+        return {"device_drafts": user.has_perm("inspections.add_visit"), "device_config": _device_config(user),
+                "device_strings": _js_strings(), "can_see_coverage": selectors.can_see_coverage(user)}
 
 
 def _device_config(user) -> dict:

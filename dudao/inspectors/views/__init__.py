@@ -40,10 +40,8 @@ class InspectorListView(ObjectListView):
 
     selector = selectors.inspector_list
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["overloaded"] = selectors.overloaded_inspectors(user=self.request.user)
-        return ctx
+    def list_context(self, ctx, user):
+        return {"overloaded": selectors.overloaded_inspectors(user=user)}
 
 
 class InspectorPhotoView(TokenDownloadMixin, ScopedMixin, View):

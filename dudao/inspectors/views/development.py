@@ -69,10 +69,8 @@ class TrainingRecordListView(ExportableListView):
             return download(ledger_workbook(records), "培训档案.xlsx")
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_import"] = self.request.user.has_perm("inspectors.add_trainingrecord")
-        return ctx
+    def list_context(self, ctx, user):
+        return {"can_import": user.has_perm("inspectors.add_trainingrecord")}
 
 
 class TrainingRecordEditView(ObjectEditView):
