@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dudao.core.permissions import ServiceCheckedMixin
 from dudao.documents.selectors import document_url
 from dudao.inspections import documents as contexts
 from dudao.inspections.services import documents as services
@@ -35,13 +36,11 @@ def document_json(document) -> dict:
     }
 
 
-class _DocumentActionMixin:
+class _DocumentActionMixin(ServiceCheckedMixin):
     """The ``documents`` action needs only the view permission of the model here: the service
     checks ``documents.add_document`` (403) after the scope (404)."""
 
-    @property
-    def required_action(self):
-        return "view" if getattr(self, "action", None) == "documents" else None
+    service_checked = frozenset({"documents"})
 
 
 class VisitDocumentsMixin(_DocumentActionMixin):

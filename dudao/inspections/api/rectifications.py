@@ -236,6 +236,9 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = PARSERS
     ordering_fields = ["deadline", "issued_on", "number"]
+    # transitions and escalation need only the view permission here; their services check the
+    # transition's own permission (403) after the state (409)
+    service_checked = frozenset({"submit", "return_", "close", "escalate", "summary", "by_region", "documents"})
 
     def get_queryset(self):
         return (
@@ -254,12 +257,6 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
         )
         return reread(self, notice, status.HTTP_201_CREATED)
 
-    @property
-    def required_action(self) -> str | None:
-        # transitions and escalation need only the view permission here; their services check the
-        # transition's own permission (403) after the state (409)
-        return "view" if self.action in {"submit", "return_", "close", "escalate", "summary", "by_region",
-                                "documents"} else None
 
     submit = transition_action(
         "submit", services.RECTIFICATION_TRANSITION_SERVICES, input=RectificationSubmitInputSerializer,
