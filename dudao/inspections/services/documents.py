@@ -208,11 +208,12 @@ def _write_zip(handle, notices, documents) -> None:
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for position, (notice, document) in enumerate(zip(notices, documents, strict=True), start=1):
             stem = _safe(f"{position:04d}-{notice.number or notice.pk}-{notice.school.name}")
-            archive.writestr(f"{stem}.docx", document_read_verified(document, "docx"))
+            # .docx and PDF are compressed already: stored as they are, the zip costs no second compression
+            archive.writestr(f"{stem}.docx", document_read_verified(document, "docx"), zipfile.ZIP_STORED)
             pdf_name = ""
             if document.pdf:
                 pdf_name = f"{stem}.pdf"
-                archive.writestr(pdf_name, document_read_verified(document, "pdf"))
+                archive.writestr(pdf_name, document_read_verified(document, "pdf"), zipfile.ZIP_STORED)
             writer.writerow([position, notice.number, notice.school.name, notice.school.code,
                              notice.issued_on.isoformat(), notice.deadline.isoformat(), f"{stem}.docx",
                              document.docx_sha256, pdf_name, document.pdf_sha256, document.pk])
