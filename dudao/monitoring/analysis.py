@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from zipfile import BadZipFile
 
 import numpy as np
@@ -110,6 +110,7 @@ __all__ = [
     "HEADER_ALIASES",
     "Column",
     "SchoolRow",
+    "SchoolTable",
     "SchoolTableError",
     "SchoolUnit",
     "analyze",
@@ -378,6 +379,24 @@ class SchoolRow:
     values: Mapping[str, float | None] = field(default_factory=dict)
 
 
+class SchoolTable(list):
+    """The rows of one table as ``parse_records`` and ``read_school_table`` give them: validated row by
+    row and checked across rows together (``_check_schools``), so that ``analyze`` does not check them
+    a second time. It compares, iterates and slices as a list, but cannot be changed: a changed table
+    would need the checks again (``list(table)`` is a plain copy, checked when analysed)."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a checked school table cannot be changed: analyse a copy, list(table)")
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return SchoolTable, (list(self),)
+
+
 @dataclass(frozen=True)
 class SchoolUnit:
     """A school at one compulsory stage, as analysed: a single-level school, or one part of a combined
@@ -518,7 +537,7 @@ def _parse_table(
     method: Method | None,
     *,
     header_row: int = 1,
-) -> list[SchoolRow]:
+) -> SchoolTable:
     errors: list[RowError] = []
     columns: dict[int, Column] = {}
     headers: dict[str, str] = {}  # column name → header text in the file
@@ -566,7 +585,7 @@ def _parse_table(
     errors.extend(_check_schools(rows, headers))
     if errors:
         raise SchoolTableError(errors)
-    return rows
+    return SchoolTable(rows)
 
 
 def _parse_row(
@@ -787,7 +806,7 @@ def _group_by_school(rows: Iterable[SchoolRow]) -> dict[str, list[SchoolRow]]:
     return dict(groups)
 
 
-def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | str | None = None) -> list[SchoolRow]:
+def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | str | None = None) -> SchoolTable:
     """Validates records given as mappings (keys: any accepted header, e.g. the English field names),
     as the web UI or an API would pass them. Record *k* (from 1) is reported as row *k*, problems
     with the keys as row 0. Raises ``SchoolTableError`` with every problem."""
@@ -806,7 +825,7 @@ def parse_records(records: Iterable[Mapping[str, object]], *, method: Method | s
 
 
 def read_school_table(path: str | Path, *, method: Method | str | None = None,
-                      limits: Mapping[str, int] | None = None) -> list[SchoolRow]:
+                      limits: Mapping[str, int] | None = None) -> SchoolTable:
     """Reads and validates a school table (.xlsx or .csv in the template's layout; see the module
     docstring). ``.xlsx``: the first worksheet, header in row 1. ``.csv``: UTF-8 with or without BOM.
 
@@ -966,8 +985,9 @@ class _Units:
 
 
 def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
-    """``build_units`` as one ``_Units`` per compulsory stage, each by school code."""
-    errors = _check_schools(rows)
+    """``build_units`` as one ``_Units`` per compulsory stage, each by school code. The rows are checked
+    across rows first, unless they are a ``SchoolTable`` (checked when it was read)."""
+    errors = [] if isinstance(rows, SchoolTable) else _check_schools(rows)
     if errors:
         raise SchoolTableError(errors)
     single: dict[Stage, list[SchoolRow]] = {stage: [] for stage in COMPULSORY_STAGES}
@@ -1227,8 +1247,6 @@ def analyze_many(
     which is what makes a province's roll-up fast."""
     method = Method(method)
     school_tables = [_school_rows(rows) for rows in tables]
-    with _collector_paused():
-        unit_tables = [_units_by_stage(school_rows) for school_rows in school_tables]
     default_thresholds = BASIC_2012_COMPOSITE_THRESHOLDS if method is Method.BASIC_2012 else QUALITY_2017_CV_THRESHOLDS
     stage_thresholds = _stage_thresholds(thresholds, default_thresholds)
     stage_standards = _stage_standards(
@@ -1238,13 +1256,17 @@ def analyze_many(
     if not (math.isfinite(floor) and 0 < floor <= 1):
         raise ValueError("the floor ratio must be a number above 0 and at most 1")
     with _collector_paused():
-        by_stage: dict[Stage, list[dict[str, Any]]] = {}
+        unit_tables = [_units_by_stage(school_rows) for school_rows in school_tables]
+        levels_in = {}  # each level's units of every table, one after the other, and where each table's begin
         for stage in COMPULSORY_STAGES:
             parts = [units[stage] for units in unit_tables]
-            bounds = np.concatenate(([0], np.cumsum([len(part) for part in parts], dtype=np.int64)))
+            levels_in[stage] = (_Units.concat(parts),
+                                np.concatenate(([0], np.cumsum([len(part) for part in parts], dtype=np.int64))))
+        del unit_tables, parts  # freed now, never walked by the collector
+        by_stage: dict[Stage, list[dict[str, Any]]] = {}
+        for stage, (units, bounds) in levels_in.items():
             by_stage[stage] = _analyze_levels(
-                _Units.concat(parts), bounds, stage, method, stage_thresholds[stage], stage_standards.get(stage, {}),
-                floor,
+                units, bounds, stage, method, stage_thresholds[stage], stage_standards.get(stage, {}), floor
             )
         basic = method is Method.BASIC_2012
         common = {
@@ -1283,6 +1305,8 @@ def analyze_many(
 
 def _school_rows(rows: Iterable[SchoolRow | Mapping[str, object]]) -> list[SchoolRow]:
     """A table given as ``SchoolRow``s, or as mappings (validated by ``parse_records``)."""
+    if isinstance(rows, SchoolTable):
+        return rows
     items = list(rows)
     if all(map(isinstance, items, repeat(SchoolRow))):
         return items  # type: ignore[return-value]

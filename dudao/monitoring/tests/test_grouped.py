@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import numpy as np
@@ -199,3 +200,24 @@ def test_segment_sums_are_those_of_each_segment_alone(sizes, seed):
     bounds = np.concatenate(([0], np.cumsum(sizes)))
     alone = [np.cumsum(values[bounds[k]:bounds[k + 1]]) for k in range(len(sizes))]
     assert np.array_equal(f.segment_cumsum(values, bounds), np.concatenate(alone))
+
+
+def test_a_read_table_is_checked_once_and_cannot_be_changed():
+    # given: a county read by parse_records (checked across rows as it was read)
+    records = county(3, 25)
+    table = a.parse_records(records)
+    assert isinstance(table, a.SchoolTable) and table == list(table) and table[:2] == list(table)[:2]
+    # then: it cannot be changed behind the check, and survives pickling (a job's argument) unchanged
+    for change in (lambda t: t.append(t[0]), lambda t: t.extend(t[:1]), lambda t: t.insert(0, t[0]),
+                   lambda t: t.__setitem__(0, t[1]), lambda t: t.__delitem__(0), lambda t: t.pop(),
+                   lambda t: t.sort(key=id), lambda t: t.reverse(), lambda t: t.clear(), lambda t: t.remove(t[0])):
+        with pytest.raises(TypeError):
+            change(table)
+    copy = pickle.loads(pickle.dumps(table))
+    assert isinstance(copy, a.SchoolTable) and copy == table
+    # and: it is analysed as its plain copy is, and a copy changed by hand is checked again
+    assert a.plain(a.analyze(table, "quality-2017")) == a.plain(a.analyze(list(table), "quality-2017"))
+    changed = [*table, table[0]]
+    with pytest.raises(a.SchoolTableError) as failure:
+        a.analyze(changed, "quality-2017")
+    assert {e.code for e in failure.value.errors} == {"duplicate"}
