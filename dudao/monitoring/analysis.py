@@ -55,13 +55,14 @@ import io
 import math
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 from zipfile import BadZipFile
@@ -279,6 +280,11 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 _COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+# a row's raw fields (``SchoolRow.values``), in this order in ``SchoolRow.numbers``
+_VALUE_NAMES: tuple[str, ...] = tuple(
+    c.name for c in COLUMNS if c.is_number and c.name not in ("students", "senior_students", "equipment_value_wan_yuan")
+)
+_VALUE_POSITIONS: dict[str, int] = {name: k for k, name in enumerate(_VALUE_NAMES)}
 
 IGNORED_HEADERS: frozenset[str] = frozenset(
     {"序号", "备注", "说明", "乡镇", "所属乡镇", "学区", "no", "remark", "note"}
@@ -366,7 +372,10 @@ class SchoolRow:
     """One validated row: a school, or one compulsory stage of a combined school.
 
     ``values`` holds every raw numeric field except the enrolments, ``None`` for a blank cell; the
-    equipment value is always in 元 (``equipment_value_yuan``).
+    equipment value is always in 元 (``equipment_value_yuan``). ``numbers``: the same fields as
+    float64 bytes in the order of ``_VALUE_NAMES`` (NaN for a blank cell), written by the reader,
+    which has every value in hand, so that the analysis reads a level's fields as one array (a row
+    made by hand has none: its ``values`` are read instead).
     """
 
     row: int
@@ -377,6 +386,7 @@ class SchoolRow:
     students: int
     senior_students: int | None = None
     values: Mapping[str, float | None] = field(default_factory=dict)
+    numbers: bytes = field(default=b"", repr=False, compare=False)
 
 
 class SchoolTable(list):
@@ -697,6 +707,7 @@ def _parse_row(
             students=int(students),
             senior_students=None if senior is None else int(senior),
             values=numbers,
+            numbers=_pack(numbers),
         ),
         errors,
     )
@@ -949,6 +960,7 @@ class _Units:
     students: list[int] = field(default_factory=list)
     values: list[Mapping[str, float | None]] = field(default_factory=list)
     sources: list[SchoolRow | SchoolUnit] = field(default_factory=list)
+    numbers: list[bytes] = field(default_factory=list)  # the values packed (``SchoolRow.numbers``)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -958,6 +970,7 @@ class _Units:
         self.students.append(unit.students)
         self.values.append(unit.values)
         self.sources.append(unit)
+        self.numbers.append(_pack(unit.values))
 
     def unit(self, k: int, stage: Stage) -> SchoolUnit:
         source = self.sources[k]
@@ -972,7 +985,7 @@ class _Units:
         if len(parts) == 1:
             return parts[0]
         return _Units(*(list(chain.from_iterable(getattr(part, name) for part in parts)) for name in (
-            "codes", "students", "values", "sources")))
+            "codes", "students", "values", "sources", "numbers")))
 
     def sorted(self) -> _Units:
         """The same units ordered by school code (already so: as they are)."""
@@ -981,7 +994,7 @@ class _Units:
             return self
         order = sorted(range(len(codes)), key=codes.__getitem__)
         return _Units(*([column[k] for k in order] for column in (self.codes, self.students, self.values,
-                                                                   self.sources)))
+                                                                   self.sources, self.numbers)))
 
 
 def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
@@ -995,7 +1008,8 @@ def _units_by_stage(rows: Sequence[SchoolRow]) -> dict[Stage, _Units]:
     for row in rows:
         (combined if row.school_type in _COMBINED_TYPES else single[row.stage]).append(row)
     tables = {
-        stage: _Units(*(list(map(attrgetter(name), part)) for name in ("school_code", "students", "values")), part)
+        stage: _Units(*(list(map(attrgetter(name), part)) for name in ("school_code", "students", "values")), part,
+                      [row.numbers or _pack(row.values) for row in part])
         for stage, part in single.items()
     }
     for code, group in _group_by_school(combined).items():
@@ -1351,20 +1365,21 @@ def _method_notes(method: Method) -> list[Message]:
     ]
 
 
+def _pack(values: Mapping[str, object]) -> bytes:
+    """A row's raw fields as ``SchoolRow.numbers``: float64 in the order of ``_VALUE_NAMES``, NaN for a
+    blank cell (and, in a row made by hand, for a field left out or not a number)."""
+    try:  # as the reader writes them: numbers or None
+        return array("d", [math.nan if v is None else v for v in map(values.get, _VALUE_NAMES)]).tobytes()
+    except TypeError:
+        return array("d", [_number_or_nan(values.get(name)) for name in _VALUE_NAMES]).tobytes()
+
+
 def _raw_columns(units: _Units, names: Sequence[str]) -> dict[str, NDArray[np.float64]]:
-    """The level's raw fields as float columns, one value per unit, NaN for a blank cell."""
+    """The level's raw fields as float columns, one value per unit, NaN for a blank cell: the units'
+    packed fields (``SchoolRow.numbers``) read as one matrix."""
     columns = {"students": np.array(units.students, dtype=float)}
-    if not names:
-        return columns
-    fields = units.values
-    try:  # the reader gives every field as a number or None (None → NaN): all read at once, unit by unit
-        cells = map(itemgetter(*names), fields) if len(names) == 1 else chain.from_iterable(
-            map(itemgetter(*names), fields))
-        matrix = np.array(list(cells), dtype=float).reshape(len(fields), len(names)).T.copy()
-    except (KeyError, TypeError, ValueError):  # rows written by hand: fields left out, or not numbers
-        matrix = np.array([[_number_or_nan(values.get(name)) for values in fields] for name in names],
-                          dtype=float).reshape(len(names), len(fields))
-    columns.update(zip(names, matrix, strict=True))
+    matrix = np.frombuffer(b"".join(units.numbers), dtype=np.float64).reshape(len(units), len(_VALUE_NAMES))
+    columns.update((name, matrix[:, _VALUE_POSITIONS[name]].copy()) for name in names)
     return columns
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from typing import Any
@@ -221,3 +222,32 @@ def test_a_read_table_is_checked_once_and_cannot_be_changed():
     with pytest.raises(a.SchoolTableError) as failure:
         a.analyze(changed, "quality-2017")
     assert {e.code for e in failure.value.errors} == {"duplicate"}
+
+
+def test_the_packed_fields_of_a_row_are_its_values():
+    # given: rows read (with blank cells and a combined school) and the same rows made by hand
+    table = a.parse_records(county(5, 40))
+    by_hand = [dataclasses.replace(row, numbers=b"") for row in table]
+    # then: each row's packed fields are its values, NaN for a blank cell
+    for row in table:
+        packed = np.frombuffer(row.numbers, dtype=np.float64)
+        assert len(packed) == len(row.values)
+        for name, number in zip(a._VALUE_NAMES, packed.tolist(), strict=True):
+            value = row.values[name]
+            assert (number != number) if value is None else number == value
+    # and: the analysis reads either the same way, the 2012 method too
+    for method in ("quality-2017", "basic-2012"):
+        assert a.plain(a.analyze(by_hand, method)) == a.plain(a.analyze(table, method))
+    # and: a row made by hand with a field left out or given as text reads it as the reader would
+    first = by_hand[0]
+    values = {**first.values, "books": "12000"}
+    del values["computers"]
+    read = {**first.values, "books": 12000.0, "computers": None}
+    raw = np.frombuffer(a._pack(values), dtype=np.float64)
+    assert raw[a._VALUE_POSITIONS["books"]] == 12000.0 and np.isnan(raw[a._VALUE_POSITIONS["computers"]])
+    for method in ("quality-2017", "basic-2012"):
+        given, expected = (a.plain(a.analyze([dataclasses.replace(first, values=v)], method))["levels"]
+                           for v in (values, read))
+        for stage, level in given.items():  # the same figures (each school's raw fields are as given)
+            assert level["indicators"] == expected[stage]["indicators"]
+            assert [s["indicators"] for s in level["schools"]] == [s["indicators"] for s in expected[stage]["schools"]]
