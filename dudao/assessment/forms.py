@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.assessment.models import DEFAULT_GROUP_WEIGHTS, DEFAULT_WEIGHTS, AssessmentPolicy
 from dudao.assessment.selectors import Period, period_of
-from dudao.core.forms import StyledForm
+from dudao.core.forms import StyledForm, YearField
 from dudao.workreports.forms import TermChoice
 from dudao.workreports.models import PeriodKind
 
@@ -18,7 +18,7 @@ class PeriodForm(StyledForm):
 
     period_kind = forms.ChoiceField(label=_("Period"), choices=[(PeriodKind.YEAR, _("Year")),
                                                                 (PeriodKind.TERM, _("Term"))], required=False)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = YearField(required=False)
     term = forms.ChoiceField(label=_("Term"), choices=[("", "—"), *TermChoice.CHOICES], required=False)
 
     def __init__(self, *args, offices=None, **kwargs):

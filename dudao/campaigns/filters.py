@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from dudao.campaigns.models import Campaign, CampaignTarget, Theme
-from dudao.core.filters import ScopedFilterSet
+from dudao.core.filters import ScopedFilterSet, YearFilter
 
 
 class CampaignFilterSet(ScopedFilterSet):
@@ -10,7 +10,7 @@ class CampaignFilterSet(ScopedFilterSet):
     search_fields = ("title", "description")
     theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"))
     status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="start_date__year", label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFilter(field_name="start_date__year")
 
 
 class CampaignTargetFilterSet(ScopedFilterSet):

@@ -22,7 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from dudao.core.choices import MAX_ID
+from dudao.core.choices import MAX_ID, YEAR_MESSAGE, YEARS
 from dudao.core.excel import UploadRefused
 from dudao.core.scope import ScopedQuerySet
 from dudao.core.workflow import TransitionNotAllowed
@@ -185,6 +185,15 @@ def plain_serializer(name: str, doc: str | None = None, /, **fields) -> type[ser
 
     namespace = {"__module__": sys._getframe(1).f_globals["__name__"], "__qualname__": name, "__doc__": doc}
     return type(name, (serializers.Serializer,), {**namespace, **{k: field(v) for k, v in fields.items()}})
+
+
+class YearField(serializers.IntegerField):
+    """A year of ``YEARS``; a year outside is told the one year message."""
+
+    default_error_messages = {"min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE}
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=YEARS.start, max_value=YEARS.stop - 1, **kwargs)
 
 
 # ---- transitions -----------------------------------------------------------------------------------

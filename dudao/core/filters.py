@@ -3,10 +3,21 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.choices import YEAR_MESSAGE, YEARS
 from dudao.core.forms import use_pickers
 from dudao.core.scope import ScopedQuerySet
 
 NUMBER_LIMIT = 2**53
+
+
+class YearFilter(django_filters.NumberFilter):
+    """The year of ``field_name`` (a ``…__year`` lookup), one of ``YEARS``, labelled "Year"; a year
+    outside is told the one year message (400 from the API)."""
+
+    def __init__(self, field_name=None, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        super().__init__(field_name, min_value=YEARS.start, max_value=YEARS.stop - 1,
+                         error_messages={"min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE}, **kwargs)
 
 
 class ScopedFilterSet(django_filters.FilterSet):

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.choices import YEAR_MESSAGE, YEARS
 from dudao.core.scope import ScopedQuerySet
 
 
@@ -51,6 +52,16 @@ def note_form(field: str = "reason", length: int | None = 2000) -> type[forms.Fo
     """A form of one optional text ``field`` cut to ``length`` characters: what a transition reads
     when it needs no more than a reason or a comment."""
     return type("NoteForm", (forms.Form,), {field: ClippedTextField(length=length)})
+
+
+class YearField(forms.IntegerField):
+    """A year of ``YEARS``, labelled "Year"; a year outside is told the one year message."""
+
+    default_error_messages = {"min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        super().__init__(min_value=YEARS.start, max_value=YEARS.stop - 1, **kwargs)
 
 
 class StyledBoundField(forms.BoundField):

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.filters import ScopedFilterSet
+from dudao.core.filters import ScopedFilterSet, YearFilter
 from dudao.directives.models import Directive, DirectiveItem, Source
 
 
@@ -10,7 +10,7 @@ class DirectiveFilterSet(ScopedFilterSet):
     search_fields = ("title", "source_text", "requirements")
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
     status = django_filters.ChoiceFilter(choices=Directive.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="decided_on__year", label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFilter(field_name="decided_on__year")
 
 
 class DirectiveItemFilterSet(ScopedFilterSet):

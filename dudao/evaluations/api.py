@@ -18,7 +18,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, attach_transitions, service_result, transition_action, validated
+from dudao.core.api import (
+    ScopedModelSerializer,
+    YearField,
+    attach_transitions,
+    service_result,
+    transition_action,
+    validated,
+)
 from dudao.documents.selectors import document_url
 from dudao.evaluations import selectors, services
 from dudao.evaluations import visibility as v
@@ -38,7 +45,7 @@ class EvaluationSerializer(ScopedModelSerializer):
 class EvaluationCreateSerializer(serializers.Serializer):
     office = serializers.IntegerField()
     title = serializers.CharField(max_length=200)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     version = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Evaluation.Kind.choices, default=Evaluation.Kind.SCHOOL)
     aggregation = serializers.ChoiceField(choices=Evaluation.Aggregation.choices, default="mean")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dudao.core.forms import StyledFormMixin
+from dudao.core.forms import StyledFormMixin, YearField
 from dudao.evaluations.models import Evaluation, RaterGroup
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.organizations.models import Office, Region, School
@@ -16,7 +16,7 @@ from dudao.organizations.models import Office, Region, School
 class EvaluationForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     title = forms.CharField(label=_("Title"), max_length=200)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField()
     kind = forms.ChoiceField(label=_("Units"), choices=Evaluation.Kind.choices)
     version = forms.ModelChoiceField(queryset=InstrumentVersion.objects.none(), label=_("Indicator system"))
     aggregation = forms.ChoiceField(label=_("Aggregation"), choices=Evaluation.Aggregation.choices)

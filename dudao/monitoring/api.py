@@ -9,7 +9,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, UploadActionsMixin, attach_transitions, service_result, validated
+from dudao.core.api import (
+    ScopedModelSerializer,
+    UploadActionsMixin,
+    YearField,
+    attach_transitions,
+    service_result,
+    validated,
+)
 from dudao.core.downloads import download
 from dudao.core.excel import XLSX_CONTENT_TYPE
 from dudao.monitoring import exports, selectors, services
@@ -35,7 +42,7 @@ class SchoolReturnSerializer(ScopedModelSerializer):
 
 class StatisticsYearOpenInputSerializer(serializers.Serializer):
     office = serializers.IntegerField(min_value=1)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
 
 
 class ImportInputSerializer(serializers.Serializer):
@@ -184,7 +191,7 @@ class StageValuesSerializer(serializers.Serializer):
 
 class BalanceStandardInputSerializer(serializers.Serializer):
     office = serializers.IntegerField(min_value=1)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     method = serializers.ChoiceField(choices=BalanceStandard.Method.choices)
     threshold_primary = serializers.DecimalField(max_digits=4, decimal_places=3)
     threshold_junior = serializers.DecimalField(max_digits=4, decimal_places=3)

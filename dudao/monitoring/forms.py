@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.access import office_regions, sees_everything
-from dudao.core.forms import ScopedModelForm, StyledFormMixin
+from dudao.core.forms import ScopedModelForm, StyledFormMixin, YearField
 from dudao.monitoring.formulas import COMPULSORY_STAGES, Method, indicators_for
 from dudao.monitoring.models import VALUE_FIELDS, SchoolReturn
 from dudao.monitoring.texts import localize
@@ -13,7 +13,7 @@ from dudao.organizations.models import Office, School
 
 class StatisticsYearOpenForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
-    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
+    year = YearField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

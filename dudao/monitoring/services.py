@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.audit.services import record, record_many
+from dudao.core.choices import is_year, year_message
 from dudao.core.excel import UploadRefused, check_file_size, check_package, upload_limits
 from dudao.core.importing import ImportReport, RowError
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
@@ -357,8 +358,8 @@ def balance_standard_set(*, actor, office_id: int, year: int, method: str, thres
         method = Method(method)
     except ValueError as exc:
         raise ValidationError({"method": [_("Choose a method.")]}) from exc
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValidationError({"year": [_("Between {low} and {high}.").format(low=2000, high=2100)]})
+    if not is_year(year):
+        raise ValidationError({"year": [year_message()]})
     values = {
         f"threshold_{stage.value}": _decimal_setting((thresholds or {}).get(stage.value), f"threshold_{stage.value}",
                                                      *THRESHOLD_RANGE)

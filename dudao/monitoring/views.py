@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from dudao.accounts.access import offices_of
+from dudao.core.choices import YEARS, year_or_none
 from dudao.core.downloads import download
 from dudao.core.importing import RowError
 from dudao.core.views import ObjectDetailView, ObjectEditView, ScopedMixin, TransitionView, UploadViewMixin
@@ -304,9 +305,8 @@ class BalanceStandardView(ScopedMixin, TemplateView):
             office = offices.filter(pk__in=sorted(offices_of(request.user))).first() or offices.first()
             if office is None:
                 raise Http404
-        year = params.get("year", "")
         self.office, self.offices = office, offices
-        self.year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        self.year = year_or_none(params.get("year", "")) or timezone.localdate().year
         self.method = selectors.method_of(params.get("method"))
 
     def can_change(self) -> bool:
@@ -353,8 +353,9 @@ class BalanceStandardView(ScopedMixin, TemplateView):
                 for spec in indicators_for(self.method)] if self.method is Method.QUALITY_2017 else []
         ctx.update({
             "title": _("Thresholds and standards of the balance analysis"),
-            "office": self.office, "offices": self.offices, "year": self.year, "method": self.method.value,
-            "methods": selectors.METHODS, "in_force": in_force, "source": in_force["source"],
+            "office": self.office, "offices": self.offices, "year": self.year, "years": YEARS,
+            "method": self.method.value, "methods": selectors.METHODS, "in_force": in_force,
+            "source": in_force["source"],
             "thresholds": [(labels[s], v) for s, v in in_force["thresholds"].items()],
             "floor_percent": None if in_force["floor_ratio"] is None else in_force["floor_ratio"] * 100,
             "rows": rows, "can_change": can_change,

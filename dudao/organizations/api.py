@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from dudao.accounts.access import offices_of
 from dudao.audit.api import AuditedViewSet
 from dudao.core.api import ScopedModelSerializer, ScopedReadViewSet, UploadActionsMixin, validated
+from dudao.core.choices import year_message, year_or_none
 from dudao.organizations import services, working_days
 from dudao.organizations.filters import (
     CalendarDayFilterSet,
@@ -217,9 +218,10 @@ class CalendarDayViewSet(UploadActionsMixin, AuditedViewSet):
     def year(self, request):
         """The special days of one year for an office (by default the user's own): every date that is not
         an ordinary weekday or weekend day, with the entry that decides it."""
-        year, office_id = request.query_params.get("year", ""), request.query_params.get("office", "")
-        if not (year.isdigit() and 2000 <= int(year) <= 2100):
-            raise serializers.ValidationError({"year": [_("Between {low} and {high}.").format(low=2000, high=2100)]})
+        year = year_or_none(request.query_params.get("year", ""))
+        office_id = request.query_params.get("office", "")
+        if year is None:
+            raise serializers.ValidationError({"year": [year_message()]})
         if office_id and not office_id.isdigit():
             raise serializers.ValidationError({"office": [_("Enter a whole number.")]})
         offices = Office.objects.for_user(request.user).select_related("region").order_by("region__path")
@@ -229,9 +231,9 @@ class CalendarDayViewSet(UploadActionsMixin, AuditedViewSet):
             raise serializers.ValidationError({"office": [_("Name the office.")]})
         days = [{"date": day.date, "kind": day.kind, "working": day.kind == CalendarDay.Kind.WORKING,
                  "name": day.name, "note": day.note, "statutory": day.office_id is None, "office": day.office_id,
-                 "id": day.pk} for day in working_days.year_days(office, int(year))]
-        return Response(CalendarYearSerializer({"office": office.pk, "year": int(year), "days": days,
-                                                "covered": int(year) in working_days.covered_years()}).data)
+                 "id": day.pk} for day in working_days.year_days(office, year)]
+        return Response(CalendarYearSerializer({"office": office.pk, "year": year, "days": days,
+                                                "covered": year in working_days.covered_years()}).data)
 
     @extend_schema(operation_id="organizations_calendar_days_import",
                    request={"multipart/form-data": CalendarImportInputSerializer},

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from dudao.accounts.access import offices_of, owns_region
 from dudao.audit.services import record_many
 from dudao.core.bulk import update_rows
-from dudao.core.choices import choice_lookup
+from dudao.core.choices import choice_lookup, is_year, year_message
 from dudao.core.periods import change_periods, periods_by_school, plan_period
 from dudao.jobs.imports import Importer, ImportView
 from dudao.organizations.models import CalendarDay, Office, Region, School, Zone, ZoneMembership, pinyin_key
@@ -340,8 +340,8 @@ class CalendarDayImporter(Importer):
             err("date", _("Required."))
         elif day is None:
             err("date", _("Not a date: “{value}”. Write it as 2025-10-01.").format(value=raw))
-        elif not 2000 <= day.year <= 2100:
-            err("date", _("Between {low} and {high}.").format(low=2000, high=2100))
+        elif not is_year(day.year):
+            err("date", year_message())
         kind_text = str(record.get("kind", "")).strip()
         kind = self.kinds.get(kind_text.lower())
         if not kind_text:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dudao.accounts.access import acts_for_office, offices_of, owns_region
+from dudao.core.choices import YEARS, year_or_none
 from dudao.core.downloads import download
 from dudao.core.excel import write_table
 from dudao.core.views import (
@@ -233,7 +234,7 @@ class CalendarView(OfficeSettingsPage):
 
     def year(self) -> int:
         wanted = self.request.GET.get("year") or self.request.POST.get("year") or ""
-        return int(wanted) if wanted.isdigit() and 2000 <= int(wanted) <= 2100 else timezone.localdate().year
+        return year_or_none(wanted) or timezone.localdate().year
 
     def get_form(self, office, data=None):
         if data is not None:
@@ -280,7 +281,7 @@ class CalendarView(OfficeSettingsPage):
         covered = working_days.covered_years()
         ctx.update({
             "title": _("Working-day calendar"), "offices": self.offices(), "can_change": can_change,
-            "year": year, "previous_year": year - 1, "next_year": year + 1, "days": days,
+            "year": year, "years": YEARS, "previous_year": year - 1, "next_year": year + 1, "days": days,
             "covered": covered, "year_covered": year in covered,
         })
         return ctx

@@ -11,12 +11,14 @@ from rest_framework.response import Response
 from dudao.core.api import (
     ScopedModelSerializer,
     ScopedViewSet,
+    YearField,
     attach_transitions,
     id_param,
     reread,
     transition_action,
     validated,
 )
+from dudao.core.choices import is_year, year_message
 from dudao.core.permissions import ServiceCheckedMixin
 from dudao.organizations.selectors import drill_region
 from dudao.plans import selectors, services
@@ -56,7 +58,7 @@ class PlanItemInputSerializer(serializers.Serializer):
 class WorkPlanCreateInputSerializer(serializers.Serializer):
     # a plain string checked below: a second enum of the same values would collide in the schema
     level = serializers.CharField(help_text="office, zone or inspector (whose plan)")
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     term = serializers.ChoiceField(choices=Term.choices)
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -243,8 +245,8 @@ class TaskViewSet(_PlanActionsMixin, ScopedViewSet):
             year = int(request.query_params.get("year", year))
         except ValueError:
             raise serializers.ValidationError({"year": "Enter a year."})
-        if not 2000 <= year <= 2100:
-            raise serializers.ValidationError({"year": "Enter a year between 2000 and 2100."})
+        if not is_year(year):
+            raise serializers.ValidationError({"year": year_message()})
         term = request.query_params.get("term", term)
         if term not in Term.values:
             raise serializers.ValidationError({"term": f"One of {', '.join(Term.values)}."})

@@ -8,7 +8,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.access import acts_for_office, offices_of, zones_of
-from dudao.core.forms import ScopedModelForm, StyledFormMixin
+from dudao.core.forms import ScopedModelForm, StyledFormMixin, YearField
 from dudao.inspectors.models import Inspector
 from dudao.organizations.models import Office, School, Zone
 from dudao.plans.models import Task, Term, WorkPlan, term_for
@@ -31,7 +31,7 @@ class WorkPlanCreateForm(StyledFormMixin, forms.Form):
         label=_("Inspector"), queryset=Inspector.objects.none(), required=False,
         help_text=_("Only for an inspector without a login account, whose paper plan the office types in."),
     )
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField()
     term = forms.ChoiceField(label=_("Period"), choices=Term.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Guiding ideas and goals"), required=False,
@@ -186,6 +186,6 @@ class CompletionPeriodForm(StyledFormMixin, forms.Form):
 
     UNTIL = [("today", _("Due up to today")), ("end", _("Due in the whole period"))]
 
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = YearField(required=False)
     term = forms.ChoiceField(label=_("Period"), choices=Term.choices, required=False)
     until = forms.ChoiceField(label=_("Tasks"), choices=UNTIL, required=False)

@@ -21,6 +21,7 @@ from dudao.accounts.access import offices_of
 from dudao.accounts.models import User
 from dudao.accounts.recipients import office_people
 from dudao.audit.services import model_delete, record
+from dudao.core.choices import is_year, year_message
 from dudao.core.review import Review, required_comment
 from dudao.core.tally import tallied, tally_move
 from dudao.core.workflow import TransitionNotAllowed, apply_transition
@@ -120,8 +121,8 @@ def workplan_create(*, actor, level: str, year: int, term: str, title: str, summ
         raise PermissionDenied
     if term not in TERM_MONTHS:
         raise ValidationError({"term": _("Unknown term.")})
-    if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    if not is_year(int(year)):
+        raise ValidationError({"year": year_message()})
     today = timezone.localdate()
     zone = inspector = None
     if level == Level.INSPECTOR:

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dudao.core.api import ScopedModelSerializer, transition_action, validated
+from dudao.core.api import ScopedModelSerializer, YearField, transition_action, validated
 from dudao.inspectors.signboards import public_base_url
 from dudao.surveys import selectors, services
 from dudao.surveys.filters import SurveyFilterSet
@@ -26,7 +26,7 @@ class SurveySerializer(ScopedModelSerializer):
 class SurveyCreateInputSerializer(serializers.Serializer):
     office = serializers.IntegerField(min_value=1)
     title = serializers.CharField(max_length=200)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     version = serializers.IntegerField(min_value=1)
     groups = serializers.ListField(child=serializers.ChoiceField(choices=Survey.Group.choices), min_length=1)
     closes_on = serializers.DateField()

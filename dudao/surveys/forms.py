@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import StyledForm, StyledFormMixin
+from dudao.core.forms import StyledForm, StyledFormMixin, YearField
 from dudao.instruments.models import Instrument, InstrumentVersion
 from dudao.instruments.services import clean_options
 from dudao.organizations.models import Office, Region, School, Zone
@@ -29,7 +29,7 @@ class SurveyForm(StyledForm):
 
     office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("Office"))
     title = forms.CharField(label=_("Title"), max_length=200)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField()
     version = VersionChoiceField(queryset=InstrumentVersion.objects.none(), label=_("Questionnaire"))
     groups = forms.MultipleChoiceField(choices=Survey.Group.choices, widget=forms.CheckboxSelectMultiple,
                                        label=_("Respondent groups"))

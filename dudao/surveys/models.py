@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dudao.core import rules
+from dudao.core.choices import YEARS
 from dudao.core.scope import OFFICE_REGION, DetailPageModel, OfficeScopedModel, ScopedModel
 from dudao.core.workflow import Transition
 
@@ -54,7 +55,8 @@ class Survey(DetailPageModel, OfficeScopedModel):
     office = models.ForeignKey("organizations.Office", on_delete=models.PROTECT, related_name="surveys",
                                verbose_name=_("office"))
     title = models.CharField(_("title"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(YEARS.start),
+                                                                   MaxValueValidator(YEARS.stop - 1)])
     version = models.ForeignKey("instruments.InstrumentVersion", on_delete=models.PROTECT, related_name="surveys",
                                 verbose_name=_("questionnaire"))
     groups = models.JSONField(_("respondent groups"), default=list)

@@ -30,6 +30,7 @@ from dudao.core.api import (
     transition_action,
     validated,
 )
+from dudao.core.choices import is_year, year_message
 from dudao.core.permissions import ServiceCheckedMixin
 from dudao.workreports import selectors, services
 from dudao.workreports.filters import ReportFilterSet
@@ -154,8 +155,8 @@ class ReportViewSet(ServiceCheckedMixin, UploadActionsMixin, ScopedViewSet):
             office_id = int(params["office"]) if params.get("office") else None
         except ValueError:
             raise serializers.ValidationError({"year": "Enter numbers for year and office."})
-        if not 2000 <= year <= 2100:
-            raise serializers.ValidationError({"year": "Enter a year between 2000 and 2100."})
+        if not is_year(year):
+            raise serializers.ValidationError({"year": year_message()})
         term = params.get("term") or None
         if term not in (None, "spring", "autumn"):
             raise serializers.ValidationError({"term": "spring or autumn."})

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.forms import StyledFormMixin
+from dudao.core.forms import StyledFormMixin, YearField
 from dudao.workreports.models import Level, PeriodKind, period_bounds
 from dudao.workreports.selectors import authorable_subjects
 
@@ -32,8 +32,7 @@ class ReportDraftForm(StyledFormMixin, forms.Form):
     month = forms.DateField(label=_("Month"), required=False, input_formats=["%Y-%m", "%Y-%m-%d"],
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
                             help_text=_("For a monthly report."))
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False,
-                              help_text=_("For a term or year summary: the year the term starts in."))
+    year = YearField(required=False, help_text=_("For a term or year summary: the year the term starts in."))
     term = forms.ChoiceField(label=_("Term"), choices=TermChoice.CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -102,7 +101,7 @@ class ReportUploadForm(StyledFormMixin, forms.Form):
 
 class ReportStatusForm(StyledFormMixin, forms.Form):
     office = forms.ModelChoiceField(label=_("Office"), queryset=None, required=False, empty_label=None)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = YearField(required=False)
     term = forms.ChoiceField(label=_("Period"), required=False,
                              choices=[("", _("Whole year")), *TermChoice.CHOICES])
 

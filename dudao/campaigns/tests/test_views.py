@@ -179,4 +179,4 @@ def test_filtering_campaigns_by_an_impossible_year_is_refused_not_a_server_error
     assert response.status_code == 400 and "year" in response.json()
     page = client.get(reverse("campaigns:campaign_list"), {"year": year})
     assert page.status_code == 200
-    assert "确保该值" in page.content.decode()
+    assert "请填写 2000 至 2100 之间的年份。" in page.content.decode()

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from dudao.audit.services import model_delete
 from dudao.core.api import ScopedModelSerializer, ScopedViewSet, id_param, reread, transition_action, validated
-from dudao.core.choices import YEARS
+from dudao.core.choices import year_message, year_or_none
 from dudao.inspections.api.documents import RectificationDocumentsMixin
 from dudao.inspections.filters.rectifications import FindingFilterSet, RectificationFilterSet
 from dudao.inspections.models import (
@@ -294,14 +294,14 @@ class RectificationViewSet(RectificationDocumentsMixin, ScopedViewSet):
         """The findings of a year and where the notices stand today, as the page counts them: above a
         county a line per part (city or county), from a county down a line per zone."""
         today = timezone.localdate()
-        year = request.query_params.get("year", str(today.year))
-        if not year.isdigit() or int(year) not in YEARS:
-            raise serializers.ValidationError({"year": [_("Enter a year between 2000 and 2100.")]})
+        year = year_or_none(request.query_params.get("year", str(today.year)))
+        if year is None:
+            raise serializers.ValidationError({"year": [year_message()]})
         region_id = id_param(request, "region")
         region = drill_region(user=request.user, region_id=region_id)
         if region_id and region is None:
             raise serializers.ValidationError({"region": [_("No such region in your scope.")]})
-        data = selectors.problems_by_region(user=request.user, year=int(year), region=region, on=today)
+        data = selectors.problems_by_region(user=request.user, year=year, region=region, on=today)
         return Response(ProblemsByRegionSerializer(data).data)
 
 

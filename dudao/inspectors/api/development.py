@@ -16,6 +16,7 @@ from dudao.core.api import (
     ScopedModelSerializer,
     ScopedReadViewSet,
     ScopedViewSet,
+    YearField,
     attach_transitions,
     reread,
     validated,
@@ -60,7 +61,7 @@ class CaseSerializer(ScopedModelSerializer):
 class CaseCreateInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     text = serializers.CharField()
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = YearField(required=False)
     inspector = serializers.IntegerField(min_value=1, required=False, allow_null=True,
                                          help_text="default: the caller's own inspector record")
 

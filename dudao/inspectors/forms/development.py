@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.accounts.access import acts_for_office
-from dudao.core.forms import ScopedModelForm, StyledFormMixin
+from dudao.core.forms import ScopedModelForm, StyledFormMixin, YearField
 from dudao.inspectors.models import Inspector, TrainingRecord
 
 DATE = {"type": "date"}
@@ -34,7 +34,7 @@ class TrainingRecordForm(ScopedModelForm):
 
 class CaseForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField()
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
 
 
@@ -59,4 +59,4 @@ class InspectorPolicyForm(StyledFormMixin, forms.Form):
 
 
 class YearForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    year = YearField(required=False)

@@ -122,3 +122,16 @@ def test_list_filters_by_status_and_level(world, client):
            .json()["results"]]
     assert ids == [plan.pk]
     assert api(client, "get", "plans-workplan-list", status="approved").json()["results"] == []
+
+
+def test_a_year_outside_2000_to_2100_answers_400_in_the_users_language(world, client):
+    client.force_login(user(world, "office_admin"))
+    for year in (1999, 2101):
+        created = api(client, "post", "plans-workplan-list", data={
+            "level": "office", "year": year, "term": "spring", "title": "API计划"})
+        assert created.status_code == 400 and created.json()["year"] == ["请填写 2000 至 2100 之间的年份。"]
+        counted = api(client, "get", "plans-task-completion", year=year, term="spring")
+        assert counted.status_code == 400 and counted.json()["year"] == "请填写 2000 至 2100 之间的年份。"
+    assert not WorkPlan.objects.filter(title="API计划").exists()
+    assert api(client, "get", "plans-task-completion", year=2000, term="spring").status_code == 200
+    assert api(client, "get", "plans-task-completion", year=2100, term="spring").status_code == 200

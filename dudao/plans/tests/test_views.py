@@ -39,6 +39,16 @@ def test_inspector_starts_a_plan_and_lands_in_the_month_editor(world, client):
     assert [int(m) for m in _months(editor)] == [8, 9, 10, 11, 12, 1]
 
 
+def test_the_plan_form_refuses_a_year_outside_2000_to_2100(world, client):
+    signed_in(client, world, "inspector")
+    for year in (1999, 2101):
+        response = client.post(reverse("plans:workplan_add"), {
+            "level": "inspector", "year": year, "term": "autumn", "title": "越界的计划", "summary": ""})
+        assert response.status_code == 200
+        assert response.context["form"].errors["year"] == ["请填写 2000 至 2100 之间的年份。"]
+    assert not WorkPlan.objects.filter(title="越界的计划").exists()
+
+
 def _months(html):
     import re
 

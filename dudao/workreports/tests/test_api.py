@@ -117,6 +117,16 @@ def test_status_table(october):
     assert api(october, "inspector").get(reverse("api:reports-report-status")).status_code == 403
 
 
+def test_a_year_outside_2000_to_2100_answers_400(october):
+    client = api(october, "office_admin")
+    for year in (1999, 2101):
+        table = client.get(reverse("api:reports-report-status"), {"year": year})
+        assert table.status_code == 400 and table.json()["year"] == "请填写 2000 至 2100 之间的年份。"
+        listed = client.get(reverse("api:reports-report-list"), {"year": year})
+        assert listed.status_code == 400 and listed.json()["year"] == ["请填写 2000 至 2100 之间的年份。"]
+    assert client.get(reverse("api:reports-report-list"), {"year": 2100}).status_code == 200
+
+
 def test_list_queries_do_not_grow(october):
     client = api(october, "office_admin")
     office = user(october, "office_admin")
@@ -144,7 +154,7 @@ def test_filtering_reports_by_an_impossible_year_is_refused_not_a_server_error(w
     assert response.status_code == 400 and "year" in response.json()
     page = client.get(reverse("workreports:report_list"), {"year": year})
     assert page.status_code == 200
-    assert "确保该值" in page.content.decode()
+    assert "请填写 2000 至 2100 之间的年份。" in page.content.decode()
 
 
 def test_a_finished_report_that_unpacks_to_too_much_is_400_with_the_limit(october):
