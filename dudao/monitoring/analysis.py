@@ -1134,6 +1134,10 @@ class LazyRows(Sequence):
     def chain(parts: Sequence[Sequence[Any]], *, plain: bool = False) -> LazyRows:
         """The parts one after the other, as one sequence (each part read only where it is indexed)."""
         parts = [p for p in parts if len(p)]
+        if not parts:
+            return LazyRows(0, _no_row, plain=plain)
+        if len(parts) == 1 and isinstance(parts[0], LazyRows) and (parts[0].plain or not plain):
+            return parts[0]  # one part: itself, no new sequence over it
         ends = list(accumulate(map(len, parts)))
 
         def build(i: int) -> Any:
@@ -1554,6 +1558,7 @@ def _analyze_levels(
                                                 reason=rule_results[rule_of[k]].reason), school=code)
         return out
 
+    no_alarms = LazyRows(0, _no_row)
     per_school_alarms = (np.where(with_pupils, n_missing_alarms, 1) + flagged.sum(axis=1) + failed).astype(np.int64)
     alarmed = np.flatnonzero(per_school_alarms)
     alarm_ends = np.cumsum(per_school_alarms[alarmed])
@@ -1561,6 +1566,8 @@ def _analyze_levels(
 
     def schools_alarms(g: int) -> LazyRows:
         low, high = alarm_bounds[g], alarm_bounds[g + 1]
+        if low == high:
+            return no_alarms
         before = int(alarm_ends[low - 1]) if low else 0
         ends = alarm_ends[low:high] - before
 
@@ -1841,7 +1848,7 @@ def _indicator_groups(
             to_standard = {
                 "unit": unit,
                 "standard": standard,
-                "schools": LazyRows(last - first, shortfall, start=first, plain=True),
+                "schools": LazyRows(last - first, shortfall, start=first, plain=True) if last > first else no_rows,
                 "total": short_totals[g] if last > first else 0,  # as ``sum`` of no shortfall gives
                 "formula": "max(0, standard × Pᵢ − resourceᵢ)",
             }
