@@ -7,7 +7,7 @@ set), county A of the two-county test world with ``--schools`` more schools and 
 notices (findings on checklist items, numbered 甲督整〔year〕n号, deadlines spread over a month),
 written in bulk: the bench measures the documents, not the issuing. Then:
 
-1. **render**: the built-in 整改通知书 filled with ``--sample`` notices' contexts (docxtpl, strict);
+1. **render**: the built-in 整改通知书 filled with ``--sample`` notices' contexts (read once, strict);
 2. **PDF**: the same ``--sample`` .docx converted by LibreOffice headless, 50 per run, one run at a time;
 3. **job**: for each ``--workers`` (``DUDAO_PDF_WORKERS``, LibreOffice runs at once; by default 1
    then 2), from an empty archive, the job body ``run_notice_batch_job`` end to end for all notices, as the county office

@@ -1,14 +1,18 @@
 """Rendering: a .docx template and a context in, a filled .docx (and its PDF) out.
 
 Templates use docxtpl's Jinja tags. Rendering is strict: a value the context lacks is an error,
-never an empty gap, so a document is complete or not produced at all. PDFs come from the filled
-.docx through LibreOffice headless, so the PDF shows exactly the office's own template.
+never an empty gap, so a document is complete or not produced at all. A template is read and
+compiled once and then filled for each document (a county's notices come from one template), the
+way docxtpl fills it. PDFs come from the filled .docx through LibreOffice headless, so the PDF
+shows exactly the office's own template.
 """
 
 import atexit
 import contextlib
+import copy
 import dataclasses
 import datetime
+import functools
 import hashlib
 import io
 import os
@@ -25,6 +29,13 @@ import jinja2
 from django.conf import settings
 from django.utils.translation import gettext as _
 from docx import Document as DocxDocument
+from docx.document import Document as WordDocument
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import parse_xml
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from markupsafe import Markup, escape
@@ -163,16 +174,118 @@ def _name_broken(source: bytes, exc: Exception) -> list[str]:
     return [_("The template cannot be filled: {reason}").format(reason=exc)]
 
 
+def _has_images(value) -> bool:
+    if isinstance(value, Image):
+        return True
+    if isinstance(value, dict):
+        return any(_has_images(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_images(v) for v in value)
+    return False
+
+
+class _Prepared:
+    """A template read, patched and compiled once, then filled with any number of contexts: each
+    filling writes the parts docxtpl's ``render`` writes (the body, headers and footers, core
+    properties, footnotes) exactly as it writes them, added to the template's other parts, which
+    are compressed once. Filling never changes the prepared template, so threads may share it.
+    Pictures add parts to the package: a context with an ``Image`` goes through docxtpl itself."""
+
+    PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # docxtpl's list
+
+    def __init__(self, source: bytes):
+        tpl = self.tpl = _open(source)
+        tpl.init_docx()
+        self.env = _environment()
+        self.body = self._compile(tpl.get_xml())
+        self.root = tpl.docx.element
+        self.parts = {part.partname.membername: (self._compile(xml), tpl.get_headers_footers_encoding(xml))
+                      for uri in (tpl.HEADER_URI, tpl.FOOTER_URI)
+                      for _rel, part in tpl.get_headers_footers(uri) for xml in [tpl.get_part_xml(part)]}
+        self.properties = [(name, self.env.from_string(getattr(tpl.docx.core_properties, name)))
+                           for name in self.PROPERTIES]
+        core = tpl.docx.part.package.part_related_by(RT.CORE_PROPERTIES)
+        self.core = (core.partname.membername, core.element)
+        self.footnotes = {part.partname.membername: self._compile(part.blob.decode("utf-8"))
+                          for part in tpl.docx.part.package.parts if part.content_type == CT.WML_FOOTNOTES}
+        self.sections = len(tpl.docx.sections)
+        filled = {tpl.docx.part.partname.membername, *self.parts, self.core[0], *self.footnotes}
+        whole, rest = io.BytesIO(), io.BytesIO()
+        tpl.docx.save(whole)
+        with zipfile.ZipFile(whole) as package, zipfile.ZipFile(rest, "w", zipfile.ZIP_DEFLATED) as kept:
+            for info in package.infolist():
+                if info.filename not in filled:
+                    kept.writestr(info, package.read(info))
+        self.rest = rest.getvalue()
+
+    def _compile(self, xml: str) -> jinja2.Template:
+        """docxtpl's ``patch_xml`` and the compiling half of its ``render_xml_part``."""
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.tpl.patch_xml(xml))
+        try:
+            return self.env.from_string(xml)
+        except jinja2.TemplateError as exc:  # docxtpl's text of the paragraphs around the error
+            line = max((exc.lineno or 1) - 4, 0)
+            exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in xml.splitlines()[line:line + 7]]
+            raise
+
+    def _fill(self, template: jinja2.Template, context: dict) -> str:
+        """The filling half of docxtpl's ``render_xml_part``."""
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(context))
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.tpl.resolve_listing(xml)
+
+    def render(self, context: dict) -> tuple[bytes, str]:
+        """The filled .docx and its text (``docx_text``), read from the filled body alone."""
+        filled = {}
+        body = self.tpl.fix_tables(self._fill(self.body, context))
+        for number, shape in enumerate(body.xpath("//wp:docPr", namespaces=nsmap), start=1001):
+            shape.attrib["id"] = str(number)  # docxtpl numbers them from 1001 in each document
+        root = copy.deepcopy(self.root)
+        root.replace(root.body, body)
+        main = filled[self.tpl.docx.part.partname.membername] = serialize_part_xml(root)
+        for name, (template, encoding) in self.parts.items():
+            filled[name] = serialize_part_xml(parse_xml(self._fill(template, context).encode(encoding)))
+        core = copy.deepcopy(self.core[1])
+        for name, template in self.properties:
+            setattr(CoreProperties(core), name, template.render(context))
+        filled[self.core[0]] = serialize_part_xml(core)
+        for name, template in self.footnotes.items():
+            xml = self._fill(template, context)
+            for _section in range(1, self.sections):  # docxtpl fills the footnotes again for each section
+                xml = self._fill(self._compile(xml), context)
+            filled[name] = xml.encode("utf-8")
+        out = io.BytesIO(self.rest)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+            for name, data in filled.items():
+                package.writestr(name, data)
+        return out.getvalue(), _visible_text(WordDocument(parse_xml(main), None))
+
+
+@functools.lru_cache(maxsize=8)
+def _prepared(source: bytes) -> _Prepared:
+    """The prepared template of ``source``: a batch reads and compiles its template once."""
+    return _Prepared(source)
+
+
 def render_docx(source: bytes, context: dict) -> bytes:
     """Fills ``source`` with ``context``; raises ``TemplateError`` rather than leave a gap."""
-    tpl = _open(source)
+    return render_docx_and_text(source, context)[0]
+
+
+def render_docx_and_text(source: bytes, context: dict) -> tuple[bytes, str]:
+    """``render_docx`` and the filled document's ``docx_text``, without reading the file back."""
     try:
+        if not _has_images(context):
+            return _prepared(source).render(context)
+        tpl = _open(source)
         tpl.render(_with_images(context, tpl), jinja_env=_environment(), autoescape=True)
+    except TemplateError:  # not a .docx at all
+        raise
     except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
         raise TemplateError(_name_broken(source, exc)) from exc
     out = io.BytesIO()
     tpl.save(out)
-    return out.getvalue()
+    return out.getvalue(), docx_text(out.getvalue())
 
 
 def check_template(source: bytes, sample_context: dict) -> list[str]:
@@ -192,15 +305,14 @@ def check_template(source: bytes, sample_context: dict) -> list[str]:
 
 def docx_text(data: bytes) -> str:
     """The visible text of a .docx (paragraphs, then table cells), for search and for tests."""
-    doc = DocxDocument(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs if p.text.strip()]
+    return _visible_text(DocxDocument(io.BytesIO(data)))
+
+
+def _visible_text(doc: WordDocument) -> str:
+    parts = [text for text in (p.text for p in doc.paragraphs) if text.strip()]
     for table in doc.tables:
         for row in table.rows:
-            seen = []
-            for cell in row.cells:
-                if cell.text not in seen:
-                    seen.append(cell.text)
-            parts.append(" ".join(seen))
+            parts.append(" ".join(dict.fromkeys(cell.text for cell in row.cells)))  # a merged cell once
     return "\n".join(parts)
 
 

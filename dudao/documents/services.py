@@ -38,7 +38,7 @@ from dudao.documents.render import (
     docx_text,
     docx_to_pdf,
     pdf_workers,
-    render_docx,
+    render_docx_and_text,
     snapshot,
 )
 from dudao.organizations.models import Office
@@ -197,19 +197,19 @@ def _prepare(item: dict) -> dict | Document:
     if number:
         context["number"] = number
     context.setdefault("number", "")
-    docx = render_docx(template_source(template, kind.code), context)
+    docx, text = render_docx_and_text(template_source(template, kind.code), context)
     return {
         "kind": kind.code, "title": item["title"][:200], "number": context["number"] or "", "office": office,
         "school": item.get("school"), "zone": item.get("zone"), "inspector": item.get("inspector"),
         "year": date.year, "date": date, "template": template, "template_version": template.version if template else 0,
-        "data": snapshot(context), "data_sha256": data_sha, "docx": docx, "subject_type": subject_type,
+        "data": snapshot(context), "data_sha256": data_sha, "docx": docx, "text": text[:100_000], "subject_type": subject_type,
         "subject_id": subject.pk if subject is not None else None,
     }
 
 
 def _file(actor, prepared: dict, pdf: bytes | None) -> Document:
     docx = prepared.pop("docx")
-    document = Document(**prepared, docx_sha256=sha256(docx), text=docx_text(docx)[:100_000], created_by=actor)
+    document = Document(**prepared, docx_sha256=sha256(docx), created_by=actor)
     stem = f"{prepared['kind']}-{timezone.now():%Y%m%d%H%M%S%f}"
     document.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
     if pdf is not None:

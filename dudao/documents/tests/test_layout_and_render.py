@@ -9,6 +9,8 @@ from django.utils import translation
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docxtpl import DocxTemplate
+from lxml import etree
 
 from dudao.documents import layout, render
 from dudao.documents.tests.kind_fixtures import build_letter, letter_sample
@@ -100,6 +102,70 @@ def test_rendering_fills_every_placeholder_loops_rows_and_escapes_markup():
     assert [row.cells[1].text for row in table.rows] == ["问题", "问题1", "问题2", "问题3"]
     assert "{{" not in text and "{%" not in text
     assert len(DocxDocument(io.BytesIO(data)).inline_shapes) == 1  # the QR code
+
+
+FOOTNOTES = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+             '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:id="1">'
+             "<w:p><w:r><w:t>{{ school.name }}：{{ inspector }}</w:t></w:r></w:p></w:footnote></w:footnotes>")
+
+
+def _letter_as_word_makes_it() -> bytes:
+    """The letter with what Word adds: a tag in a header and in the document's title, a second
+    section and a footnotes part with a tag (docxtpl fills every one of them)."""
+    doc = build_letter()
+    doc.sections[0].header.paragraphs[0].text = "{{ office.name }}"
+    doc.core_properties.title = "{{ school.name }}督导通报"
+    doc.add_section()
+    doc.add_paragraph("{{ number }}")
+    source = zipfile.ZipFile(io.BytesIO(_bytes(doc)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                content = content.decode().replace("</Types>", '<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                          'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            if item.filename == "word/_rels/document.xml.rels":
+                content = content.decode().replace("</Relationships>", '<Relationship Id="rIdFootnotes" Type="http://schemas.'
+                                          'openxmlformats.org/officeDocument/2006/relationships/footnotes" '
+                                          'Target="footnotes.xml"/></Relationships>')
+            target.writestr(item, content)
+        target.writestr("word/footnotes.xml", FOOTNOTES)
+    return out.getvalue()
+
+
+def _filled_by_docxtpl_alone(source: bytes, context: dict) -> bytes:
+    tpl = DocxTemplate(io.BytesIO(source))
+    tpl.render(context, jinja_env=render._environment(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    package = zipfile.ZipFile(io.BytesIO(data))
+    return {name: package.read(name) for name in package.namelist()}
+
+
+def test_documents_filled_from_one_prepared_template_equal_docxtpl_filling_each_alone():
+    # given a template with tags in its body, table, header, footers, title and footnotes, and
+    # schools whose names hold markup, entities and what would be tags
+    source = _letter_as_word_makes_it()
+    names = ["东山小学", "示范小学 & <附属幼儿园>", "{{ office.name }}学校", "{% if %}中学{_{ x }_}", "&lt;实验&amp;学校"]
+    contexts = [letter_sample() | {"school": {"name": name}, "qr": "", "number": f"示教督〔2026〕{n}号"}
+                for n, name in enumerate(names, start=1)]
+    render._prepared.cache_clear()
+    # when each is filled through the engine and by docxtpl with a template of its own
+    filled = [render.render_docx_and_text(source, context) for context in contexts]
+    # then the template was prepared once, and every part of every document is what docxtpl writes
+    assert render._prepared.cache_info().misses == 1
+    for name, context, (data, text) in zip(names, contexts, filled, strict=True):
+        alone = _filled_by_docxtpl_alone(source, context)
+        assert _parts(data) == _parts(alone)
+        assert text == render.docx_text(alone) == render.docx_text(data)
+        # and what the school's name holds stays text, in the body and in the footnote filled once per section
+        assert f"{name}：" in text
+        assert "".join(etree.fromstring(_parts(data)["word/footnotes.xml"]).itertext()) == f"{name}：王督学"
 
 
 def test_a_missing_value_is_an_error_not_a_gap():
