@@ -162,12 +162,17 @@ def template_use_default(*, actor, office_id: int, kind: str) -> None:
 
 # ---- documents -----------------------------------------------------------------------------------
 
-def _prepare(item: dict) -> dict | Document:
+def _prepare(item: dict, templates: dict) -> dict | Document:
     """Renders one document's .docx (strictly) and works out what is filed with it; returns the
-    document on file instead when the same subject was filed from the same template and data."""
+    document on file instead when the same subject was filed from the same template and data.
+    ``templates`` keeps each office's template in use for a kind, and its file, for the batch."""
     kind = kinds.get(item["kind"])
     office = item["office"]
-    template = active_template(office, kind.code)
+    key = (office.pk if office else None, kind.code)
+    if key not in templates:
+        template = active_template(office, kind.code)
+        templates[key] = template, template_source(template, kind.code)
+    template, source = templates[key]
     date = item.get("date") or timezone.localdate()
     context = dict(item["context"])
     subject = item.get("subject")
@@ -197,7 +202,7 @@ def _prepare(item: dict) -> dict | Document:
     if number:
         context["number"] = number
     context.setdefault("number", "")
-    docx, text = render_docx_and_text(template_source(template, kind.code), context)
+    docx, text = render_docx_and_text(source, context)
     return {
         "kind": kind.code, "title": item["title"][:200], "number": context["number"] or "", "office": office,
         "school": item.get("school"), "zone": item.get("zone"), "inspector": item.get("inspector"),
@@ -250,6 +255,7 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
     of a single document is. A run that stops keeps what it filed: a second run finds the documents
     on file and makes only the PDFs they lack."""
     documents: list[Document] = []
+    templates: dict = {}
     pending: deque[tuple[list[Document], list[Document], Future | None]] = deque()
 
     def attach_oldest():
@@ -267,7 +273,7 @@ def documents_generate_many(*, actor, items: list[dict], pdf: bool = True, progr
     with ThreadPoolExecutor(max_workers=pdf_workers()) as pool:
         for start in range(0, len(items), chunk):
             with transaction.atomic():
-                prepared = [_prepare(item) for item in items[start:start + chunk]]
+                prepared = [_prepare(item, templates) for item in items[start:start + chunk]]
                 found = [p if isinstance(p, Document) else _file(actor, p, None) for p in prepared]
                 record_many(actor=actor, entries=[
                     ("documents.document.generate", doc, {"kind": [None, doc.kind], "docx_sha256": [None, doc.docx_sha256]}, "")

@@ -104,6 +104,29 @@ def test_an_office_template_version_changes_the_wording_and_its_number_pattern(w
     assert _generate(world, context={"inspector": "新督学"}).template_version == 0
 
 
+def test_a_batch_reads_the_office_template_once_and_files_the_text_of_each_document(world, letter_kind, monkeypatch):
+    # given the office's own template and a batch of three schools' letters
+    source = _replace_in_docx(services.default_template_bytes("test_letter"), "督导检查情况通报", "甲县督导检查通报（批量）")
+    template = _upload(world, source)
+    reads = []
+    read = services.template_source
+    monkeypatch.setattr(services, "template_source", lambda used, kind: reads.append(used) or read(used, kind))
+    schools = world.a.schools[:3]
+    items = [{"kind": "test_letter", "office": world.a.office, "title": f"通报 {school.name}", "subject": school,
+              "context": letter_sample() | {"school": {"name": school.name}, "qr": ""}} for school in schools]
+    # when
+    documents = services.documents_generate_many(actor=fresh(world.a.users["inspector"]), items=items, pdf=False)
+    # then the template was read once, and each document is filed with its own text
+    assert reads == [template]
+    for school, document in zip(schools, documents, strict=True):
+        assert document.template_id == template.pk
+        with document.docx.open("rb") as handle:
+            assert document.text == docx_text(handle.read())
+        assert f"{school.name}：" in document.text and "甲县督导检查通报（批量）" in document.text
+    services.template_use_default(actor=fresh(world.a.users["office_admin"]), office_id=world.a.office.pk,
+                                  kind="test_letter")
+
+
 def test_a_template_with_a_broken_placeholder_is_refused_and_nothing_is_saved(world, letter_kind):
     source = _replace_in_docx(services.default_template_bytes("test_letter"), "{{ school.name }}", "{{ school.nme }}")
     with pytest.raises(ValidationError) as raised:
