@@ -43,6 +43,10 @@ from markupsafe import Markup, escape
 from dudao.documents import template_check
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
+# LibreOffice allocates and frees blocks of 64 MB again and again as it starts: glibc maps each one
+# afresh from the kernel (a quarter of a million page faults a run). Kept in the heap instead, a run
+# starts with about 0.8 s less CPU, for some 50 MB more memory while it runs.
+LIBREOFFICE_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(128 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
@@ -375,7 +379,7 @@ def docx_to_pdf(documents: list[bytes], *, chunk: int = 50, progress=None) -> li
 
 def _convert(binary: str, batch: list[bytes]) -> list[bytes]:
     """One LibreOffice run over ``batch``, with a profile no other run is using."""
-    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tempfile.gettempdir()}
+    env = {**os.environ, **LIBREOFFICE_MALLOC, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tempfile.gettempdir()}
     with _profiles.take() as profile, tempfile.TemporaryDirectory(prefix="dudao-pdf-") as tmp:
         work = Path(tmp)
         names = []
