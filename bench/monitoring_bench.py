@@ -34,6 +34,7 @@ and time (``json.dumps`` of everything) as ``json_mb`` / ``json_s``.
 
 Times are wall-clock seconds (``perf_counter``) and, for the ratios in the last two columns of the
 table, CPU seconds of the process (``process_time``), which other work on the machine disturbs less.
+``analyze`` (and ``analyze_many``) and the reference are timed alike: the median of 5 runs each.
 
 The reference computes, from the raw columns as numpy arrays and for every (county, level) group at
 once (bincount / lexsort / segmented cumsum): the 7 indicator values, the enrolment-weighted mean and
@@ -288,6 +289,19 @@ def time_reference(data: dict[str, np.ndarray], group: np.ndarray, n_groups: int
     return ref, statistics.median(times), statistics.median(cpu)
 
 
+def timed(run, runs: int = 5):
+    """``run()`` timed as the reference is: its last result, and the medians of its wall-clock and
+    CPU seconds over ``runs`` runs (each result freed before the next run starts)."""
+    times, cpu, result = [], [], None
+    for _ in range(runs):
+        result = None
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = run()
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return result, statistics.median(times), statistics.median(cpu)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Comparison
 # ---------------------------------------------------------------------------------------------------
@@ -376,9 +390,7 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     parse_time, parse_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     del records
     before_analyze = rss_mb()
-    start, start_cpu = time.perf_counter(), time.process_time()
-    result = analyze(rows, "quality-2017")
-    analyze_time, analyze_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    result, analyze_time, analyze_cpu = timed(lambda: analyze(rows, "quality-2017"))
     peak = peak_rss_mb()
     start, start_cpu = time.perf_counter(), time.process_time()
     written = plain(result)
@@ -393,9 +405,7 @@ def case_one_county(args: argparse.Namespace) -> dict[str, Any]:
     cvs = {s: [i["cv"]["value"] for i in result["levels"][s]["indicators"]] for s in ("primary", "junior")}
     del result
     basic_ref, basic_ref_time, basic_ref_cpu = time_reference(data, level, 2, basic=True)
-    start, start_cpu = time.perf_counter(), time.process_time()
-    basic = analyze(rows, "basic-2012")
-    basic_time, basic_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    basic, basic_time, basic_cpu = timed(lambda: analyze(rows, "basic-2012"))
     checker.level(basic, basic_ref, (0, 1), "one county basic-2012")
     return {
         "case": "a",
@@ -439,17 +449,13 @@ def case_counties(args: argparse.Namespace) -> dict[str, Any]:
         parse_cpu += time.process_time() - start_cpu
     del records
 
-    start, start_cpu = time.perf_counter(), time.process_time()
-    results = analyze_many(tables, "quality-2017")
-    analyze_time, analyze_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    results, analyze_time, analyze_cpu = timed(lambda: analyze_many(tables, "quality-2017"))
     cv_above = 0
     for c, result in enumerate(results):
         checker.level(result, ref, (2 * c, 2 * c + 1), f"county {c}")
         cv_above += sum(1 for s in result["levels"].values() for i in s["indicators"] if i["passed"] is False)
     del results
-    start, start_cpu = time.perf_counter(), time.process_time()
-    basic = analyze_many(tables, "basic-2012")
-    basic_time, basic_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    basic, basic_time, basic_cpu = timed(lambda: analyze_many(tables, "basic-2012"))
     for c, result in enumerate(basic):
         checker.level(result, basic_ref, (2 * c, 2 * c + 1), f"county {c} basic-2012")
     del basic
