@@ -115,8 +115,17 @@ def _literal(value):
     return value
 
 
+class _DataEnvironment(jinja2.Environment):
+    """A context is data: ``{{ counts.items }}`` is the key ``items`` of a dict, never its method."""
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_literal)
+    env = _DataEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_literal)
     env.filters["cn_date"] = cn_date
     return env
 

@@ -187,7 +187,7 @@ def test_bulletin_then_archive_once_every_item_is_accepted(world):
     directive.refresh_from_db()
     assert directive.status == Directive.Status.PUBLISHED and directive.bulletin.kind == "directive_bulletin"
     text = _docx_text(directive.bulletin)
-    assert "已办结1项" in text and "逾期未办结1项" in text
+    assert "共分解2项任务" in text and "已办结1项" in text and "逾期未办结1项" in text
     assert Document.objects.filter(subject_type="directives.directive", subject_id=directive.pk).count() == 1
     # the late unit goes on after the bulletin, and the directive is archived once it is accepted
     with pytest.raises(ValidationError):
