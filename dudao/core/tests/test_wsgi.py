@@ -1,12 +1,18 @@
-"""The WSGI entry point an app server imports: the application, its URLs loaded, and what it loaded
-frozen for the collector (a full collection then skips it)."""
+"""The WSGI entry point an app server imports: the application, its URLs loaded and its templates
+compiled, and what it loaded frozen for the collector (a full collection then skips it)."""
 
 import gc
 import sys
 
+from django.template import engines
 
-def test_the_app_server_entry_point_loads_the_urls_and_freezes_what_it_loaded():
+
+def test_the_app_server_entry_point_loads_the_urls_and_templates_and_freezes_what_it_loaded():
     gc.unfreeze()
+    cached = engines["django"].engine.template_loaders[0]
+    while not hasattr(cached, "get_template_cache"):  # the cached loader, inside the partials' loader
+        cached = cached.loaders[0]
+    cached.reset()
     sys.modules.pop("dudao.wsgi", None)
     import dudao.wsgi
 
@@ -14,5 +20,6 @@ def test_the_app_server_entry_point_loads_the_urls_and_freezes_what_it_loaded():
         assert callable(dudao.wsgi.application)
         assert gc.get_freeze_count() > 10_000
         assert "dudao.inspections.views.visits" in sys.modules  # loaded with the URLs, before any request
+        assert {"inspections/visit_detail.html", "core/form.html"} <= set(cached.get_template_cache)
     finally:
         gc.unfreeze()
