@@ -7,7 +7,7 @@
 # the summer holiday and today three years ahead, then the first two of those days on PostgreSQL
 # (TEST_CLOCKS overrides the list, TEST_PG_CLOCKS the PostgreSQL days; TEST_CLOCKS=none skips).
 # Every moved clock after the first starts only while the whole stays within TEST_BUDGET seconds
-# (default 3900: the CI allows 90 minutes, installation included), judged by the last run of the same
+# (default 3600: the CI allows 90 minutes, installation included), judged by the last run of the same
 # database; a run left out for time is named in the output and in the summary, never passed silently.
 #
 # The exit status is non-zero if any run failed, and the last line printed is a pytest summary line:
@@ -48,7 +48,7 @@ run postgres "$@" || failed+=(postgres)
 
 clocks=${TEST_CLOCKS:-$(.venv/bin/python -m dudao.core.testing.clock)}
 pg_clocks=${TEST_PG_CLOCKS:-$(head -n 2 <<<"${clocks// /$'\n'}")}
-budget=${TEST_BUDGET:-3900}
+budget=${TEST_BUDGET:-3600}
 declare -A last=([sqlite]=0 [postgres]=0)  # how long the last clock run on each database took
 left_out=()
 clock_run() {  # clock_run DB DAY: the date-sensitive tests on DAY, the first one always, the others in the budget
