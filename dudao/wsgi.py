@@ -20,9 +20,9 @@ def settle() -> None:
     from django.utils import translation
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
-    for language, _name in settings.LANGUAGES:  # a catalogue is read on its language's first gettext
+    for language, _name in settings.LANGUAGES:  # activating a language reads its catalogue
         with translation.override(language):
-            translation.gettext("Sign in")
+            pass
     backend = engines["django"]
     for folder in backend.template_dirs:  # the cached loader keeps what it compiled
         for path in sorted(Path(folder).rglob("*.html")):
