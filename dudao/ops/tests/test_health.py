@@ -14,8 +14,11 @@ URL = "/health/"
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """Folders of the test's own: the checkout's ``var/`` exists only after ``make setup``."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     (tmp_path / "media").mkdir()
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
 
 
 def queued_job(age: timedelta) -> Job:
