@@ -85,8 +85,8 @@ def _url(name: str, prefix: str, urlconf: str) -> str | None:
         return None
 
 
-def _entry(user, current, name, label, icon, perm):
-    if perm and not user.has_perm(perm):
+def _entry(allowed, current, name, label, icon, perm):
+    if perm and not allowed(perm):
         return None
     url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     if url is None:
@@ -98,24 +98,46 @@ def _entry(user, current, name, label, icon, perm):
     return {"url": url, "label": label, "icon": icon, "active": active}
 
 
-def navigation(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+def _menu(allowed, current: str) -> tuple:
+    """The menu entries ``allowed`` (a permission test) lets through, ``current`` (a view name) marked."""
     items = []
     for entry in MENU:
         if isinstance(entry[2], list):
             label, icon, children = entry
-            shown = [e for e in (_entry(user, current, *child) for child in children) if e]
+            shown = [e for e in (_entry(allowed, current, *child) for child in children) if e]
             if len(shown) == 1:
                 items.append(shown[0])
             elif shown:
                 items.append({"label": label, "icon": icon, "children": shown,
                               "active": any(c["active"] for c in shown)})
         else:
-            e = _entry(user, current, *entry)
+            e = _entry(allowed, current, *entry)
             if e:
                 items.append(e)
+    return tuple(items)
+
+
+# The menus built so far, by role set, page and URL configuration: a user's permissions are those
+# of their current roles, or all of them for an unrestricted user (``accounts.backends.RoleBackend``),
+# so everybody with the same roles sees the same menu. Its labels stay lazy: each request shows
+# them in its own language. Thirty-odd permission tests and the entries' dictionaries on every
+# request were a tenth of a small page.
+_MENUS: dict[tuple, tuple] = {}
+_MENUS_KEPT = 4096
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+    scope = user.scope
+    key = (scope.roles, user.is_active, user.is_superuser or scope.unrestricted, current,
+           get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    items = _MENUS.get(key)
+    if items is None:
+        items = _menu(user.has_perm, current)
+        if len(_MENUS) < _MENUS_KEPT:
+            _MENUS[key] = items
     unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": items, "unread_notifications": unread, "user_scope": user.scope}
+    return {"nav_items": items, "unread_notifications": unread, "user_scope": scope}

