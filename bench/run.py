@@ -48,7 +48,8 @@ settings.ROOT_URLCONF = "bench.floor_urls"
 settings.DEBUG = False
 
 # As an app server starts (gunicorn imports dudao.wsgi): the URLs and views loaded, and everything
-# loaded handed to the collector's permanent generation.
+# loaded handed to the collector's permanent generation; like an app server's process, the run
+# freezes what lives on once more after its first 300 requests (``dudao.wsgi.settle_again``).
 import dudao.wsgi  # noqa: E402,F401
 from dudao.accounts.models import User  # noqa: E402
 from dudao.inspections.models import Visit  # noqa: E402

