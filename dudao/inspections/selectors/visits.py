@@ -70,7 +70,7 @@ def visit_get(*, user, pk: int) -> Visit:
         .get(pk=pk)
     )
     if visit.checklist_id:
-        visit.checklist = (InstrumentVersion.objects.select_related("instrument")  # scope: a visible visit's
+        visit.checklist = (InstrumentVersion.objects.select_related("instrument")  # scope: the visit's checklist
                            .get(pk=visit.checklist_id))
     return visit
 
